@@ -1,0 +1,60 @@
+import Database from 'better-sqlite3'
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { MIGRATIONS, type Migration } from './migrations'
+import { databasePath } from './paths'
+
+export type Db = Database.Database
+
+/**
+ * Opens (creating if needed) the studio database with WAL and foreign keys, and applies pending
+ * migrations in order. Each applied migration's hash is recorded, so editing a migration that already
+ * ran is detected instead of silently diverging between machines.
+ */
+export function openDb(file: string = databasePath(), migrations: readonly Migration[] = MIGRATIONS): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  migrate(db, migrations)
+  return db
+}
+
+const hashOf = (sql: string): string => createHash('sha256').update(sql).digest('hex')
+
+export function migrate(db: Db, migrations: readonly Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`)
+  const applied = new Map<number, { name: string; hash: string }>(
+    (db.prepare('SELECT id, name, hash FROM schema_migrations').all() as { id: number; name: string; hash: string }[]).map(
+      (r) => [r.id, r],
+    ),
+  )
+  const ids = new Set<number>()
+  for (const m of migrations) {
+    if (ids.has(m.id)) throw new Error(`Duplicate migration id ${m.id}`)
+    ids.add(m.id)
+  }
+  const sorted = [...migrations].sort((a, b) => a.id - b.id)
+  const record = db.prepare('INSERT INTO schema_migrations (id, name, hash, applied_at) VALUES (?, ?, ?, ?)')
+  for (const m of sorted) {
+    const hash = hashOf(m.sql)
+    const done = applied.get(m.id)
+    if (done) {
+      if (done.hash !== hash)
+        throw new Error(`Migration ${m.id} (${m.name}) was edited after it was applied; add a new migration instead`)
+      continue
+    }
+    db.transaction(() => {
+      db.exec(m.sql)
+      record.run(m.id, m.name, hash, new Date().toISOString())
+    })()
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Numbered migrations, applied in id order. Never edit one that has shipped: its hash is recorded.
+ * Each area adds its own file (`NNN-name.ts` exporting `{ id, name, sql }`) and lists it here.
+ */
+export type Migration = { id: number; name: string; sql: string }
+
+export const MIGRATIONS: readonly Migration[] = []

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+// Unit and integration tests: plain Node, no Electron, no browser. Browser tests live in tests/e2e
+// and run with vitest.e2e.config.ts after a renderer build.
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    exclude: ['tests/e2e/**', 'node_modules/**', 'out/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+})
