@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { CHANNELS, contract, isChannelName, parseInput } from './contract'
+
+describe('contract input validation', () => {
+  it('accepts a well-formed request and applies no hidden coercion', () => {
+    const r = parseInput('datasetPage', { name: 'no_robots', split: 'test', offset: 0, limit: 20 })
+    expect(r).toEqual({ ok: true, value: { name: 'no_robots', split: 'test', offset: 0, limit: 20 } })
+  })
+
+  it('treats a missing input as {} for channels that take none', () => {
+    expect(parseInput('settingsGet', undefined).ok).toBe(true)
+    expect(parseInput('runList', null).ok).toBe(true)
+  })
+
+  it.each([
+    ['datasetPage', { name: 'x', split: 'test', offset: -1, limit: 20 }, 'offset'],
+    ['datasetPage', { name: 'x', split: 'test', offset: 0, limit: 100000 }, 'limit'],
+    ['datasetPage', { name: 'x', split: '../etc', offset: 0, limit: 1 }, 'split'],
+    ['settingsGet', { extra: true }, ''],
+    ['apiKeySet', { key: '' }, 'key'],
+    ['apiKeySet', { key: 42 }, 'key'],
+    ['settingsSet', { hfEndpoint: 'javascript:alert(1)' }, 'hfEndpoint'],
+    ['connectionTest', { url: 'file:///etc/passwd' }, 'url'],
+    ['datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'bad repo id' } }, 'source.repo'],
+    ['datasetImport', { opId: 'a', source: { kind: 'ftp', path: '/x' } }, 'source.kind'],
+    ['runStart', { config: { baseModel: 'm', dataset: { name: 'd' }, rank: 8, learningRate: 1e-4, batchSize: 8, maxLength: 512, evalEvery: 10 } }, 'config.steps'],
+    ['runStart', { config: { baseModel: 'm', dataset: { name: 'd' }, rank: 0, learningRate: 1e-4, batchSize: 8, maxLength: 512, evalEvery: 10, steps: 5 } }, 'config.rank'],
+    ['runCompare', { runIds: [] }, ''],
+    ['playgroundSample', { runId: 'r', messages: [{ role: 'wizard', content: 'hi' }] }, 'messages.0.role'],
+  ] as const)('%s rejects %j with invalid-input', (channel, input, path) => {
+    const r = parseInput(channel, input)
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.code).toBe('invalid-input')
+    const issues = (r.details?.issues ?? []) as { path: string }[]
+    if (path) expect(issues.map((i) => i.path)).toContain(path)
+  })
+
+  it('rejects unknown channels, including prototype keys', () => {
+    expect(isChannelName('toString')).toBe(false)
+    expect(isChannelName('__proto__')).toBe(false)
+    const r = parseInput('constructor' as never, {})
+    expect(r.ok).toBe(false)
+  })
+
+  it('has an input schema for every channel', () => {
+    for (const c of CHANNELS) expect(typeof contract[c].input.safeParse).toBe('function')
+    expect(CHANNELS.length).toBeGreaterThan(30)
+  })
+})

@@ -1,0 +1,474 @@
+/**
+ * The one typed contract between the renderer and the main process. Every request the UI can make is a
+ * channel here: a zod schema for its input (main validates it — the renderer is untrusted) and the type
+ * of its successful value. Every reply is a `Result<T>`, never a thrown string. Push events have their own
+ * typed map. Main (IPC handlers), the preload, the browser bridge and the renderer all derive their types
+ * from this file, so a channel cannot drift between them.
+ *
+ * No node or electron imports here: the renderer bundles this file.
+ */
+import { z } from 'zod'
+import { fail, ok, type Result } from './result'
+
+// ── Building blocks ──────────────────────────────────────────────────────────────────────────────────
+
+/** A client-chosen id for a long operation, used for its progress events and to cancel it. */
+const opId = z.string().min(1).max(100)
+const name = z.string().trim().min(1).max(200)
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((s) => /^https?:\/\/[^\s]+$/i.test(s), 'must be an http(s) URL')
+const hfRepo = z
+  .string()
+  .trim()
+  .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must look like owner/name')
+  .max(200)
+const split = z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or "-"').max(100)
+const filePath = z.string().min(1).max(4096)
+const runId = z.string().min(1).max(100)
+const trainOn = z.enum(['all-assistant', 'last-assistant', 'all'])
+const positiveInt = (max: number) => z.number().int().min(1).max(max)
+const none = z.object({}).strict()
+
+export const chatRoleSchema = z.enum(['system', 'user', 'assistant', 'tool'])
+export const chatMessageSchema = z.object({ role: chatRoleSchema, content: z.string().max(1_000_000) })
+
+/** Where a TuFT server address came from (issue 3 discovery order), plus servers the user saved. */
+export type ServerSource = 'explicit' | 'TUFT_ADDRESS' | 'TINKER_BASE_URL' | 'address-file' | 'default' | 'saved' | 'sandbox'
+export type KeySource = 'settings' | 'TINKER_API_KEY' | 'none'
+
+/** Facts about the API key — never the key itself. */
+export type KeyStatus = {
+  /** A key is stored in the app's settings. */
+  set: boolean
+  /** The key a request would send comes from here. */
+  source: KeySource
+  /** Whether it is stored encrypted by the OS keychain (Electron safeStorage) or a machine-local key file. */
+  storage: 'safe-storage' | 'key-file' | 'none'
+  /** TINKER_API_KEY is set in the app's environment. */
+  envSet: boolean
+  /** Both an app key and TINKER_API_KEY are set and they differ (a common cause of "Invalid API key"). */
+  envDiffers: boolean
+}
+
+export type SavedServer = { url: string; label?: string }
+
+export type SettingsView = {
+  servers: SavedServer[]
+  /** The server the wizard and runs use; null → discovery order (issue 3). */
+  activeServer: string | null
+  apiKey: KeyStatus
+  /** The endpoint the user set, or null to follow HF_ENDPOINT / the default. */
+  hfEndpoint: string | null
+  /** What downloads actually use, and why. */
+  hfEndpointEffective: string
+  hfEndpointSource: 'settings' | 'HF_ENDPOINT' | 'default'
+  /** HF_TOKEN is set (its value is never shown). */
+  hfTokenSet: boolean
+  /** The app's data folder (TUFT_STUDIO_HOME or the OS app-data location). */
+  dataDir: string
+  /** A run has completed once: the app no longer opens into the wizard. */
+  wizardCompleted: boolean
+}
+
+export type CacheInfo = {
+  location: string
+  totalBytes: number
+  parts: { name: 'database' | 'downloads' | 'blobs' | 'sandbox'; path: string; bytes: number }[]
+}
+
+export type ModelCapability = { model_name: string; max_context_length?: number; max_lora_rank?: number }
+
+export type DiscoveredServer = { url: string; source: ServerSource }
+
+export type ConnectionReport = {
+  url: string
+  source: ServerSource
+  health: { ok: boolean; latencyMs: number }
+  capabilities: { supported_models: ModelCapability[] }
+  key: KeyStatus
+  isSandbox: boolean
+}
+
+export type SandboxStatus = { running: boolean; url: string | null }
+
+export type SplitInfo = { split: string; rows: number; rejected: number }
+export type RejectionGroup = { reason: string; count: number; examples: unknown[] }
+export type DatasetSource =
+  | { kind: 'hub'; repo: string; split?: string; revision?: string }
+  | { kind: 'file'; path: string; split?: string }
+
+export type ImportReportView = {
+  datasetId: number | string
+  name: string
+  splits: SplitInfo[]
+  rejections: RejectionGroup[]
+  source: unknown
+  revision: string | null
+  etag: string | null
+  /** Served from the local cache without network (the "offline" badge). */
+  fromCache: boolean
+}
+
+export type DatasetSummary = {
+  name: string
+  source: unknown
+  revision: string | null
+  importedAt: string | null
+  splits: SplitInfo[]
+}
+
+export type ChatMessageView = z.infer<typeof chatMessageSchema>
+export type ConversationPage = {
+  name: string
+  split: string
+  offset: number
+  total: number
+  rows: { index: number; messages: ChatMessageView[] }[]
+}
+
+export type RejectionReport = { name: string; splits: SplitInfo[]; rejections: RejectionGroup[] }
+
+export type TokenizerInfo = { id: string; modelId: string; vocabSize: number; eosToken: string; chatTemplate: string }
+
+/** One token of the rendered conversation, for the mask preview. */
+export type TokenPiece = { id: number; text: string; weight: number }
+
+export type ExamplePreview = {
+  modelId: string
+  row: number
+  /** Rendered + encoded conversation before the max-length cut. */
+  tokens: TokenPiece[]
+  /** Index of the first token dropped by max_length, or null when nothing is cut. */
+  cutAt: number | null
+  totalTokens: number
+  weightedTokens: number
+  /** Why this conversation would be skipped (e.g. no weighted target after the cut), or null. */
+  skipReason: string | null
+}
+
+export type TokenStatsView = {
+  conversations: number
+  totalTokens: number
+  weightedTokens: number
+  p50: number
+  p95: number
+  max: number
+  histogram: { edges: number[]; counts: number[] }
+  truncatedShare: number
+  suggestedMaxLength: number
+  skipped: number
+}
+
+// ── Runs ─────────────────────────────────────────────────────────────────────────────────────────────
+
+export const adamOverridesSchema = z
+  .object({
+    beta1: z.number().min(0).max(1).optional(),
+    beta2: z.number().min(0).max(1).optional(),
+    eps: z.number().positive().max(1).optional(),
+    weightDecay: z.number().min(0).max(1).optional(),
+    gradClipNorm: z.number().min(0).max(1e6).optional(),
+  })
+  .strict()
+
+/** The run config as the wizard sends it; main fills server/key and defaults (src/shared/defaults.ts). */
+export const runConfigSchema = z
+  .object({
+    name: z.string().trim().max(200).optional(),
+    /** null/absent → the active server (settings) or discovery. */
+    server: httpUrl.optional(),
+    baseModel: z.string().trim().min(1).max(300),
+    /** Tokenizer model id or folder; defaults to the server's tokenizer_id for the base model. */
+    tokenizer: z.string().trim().min(1).max(4096).optional(),
+    dataset: z.object({ name, split: split.optional(), evalSplit: split.optional() }).strict(),
+    rank: positiveInt(4096),
+    trainMlp: z.boolean().optional(),
+    trainAttn: z.boolean().optional(),
+    trainUnembed: z.boolean().optional(),
+    learningRate: z.number().positive().max(1),
+    adam: adamOverridesSchema.optional(),
+    batchSize: positiveInt(4096),
+    maxLength: positiveInt(1_048_576),
+    steps: positiveInt(1_000_000).optional(),
+    epochs: z.number().positive().max(1000).optional(),
+    evalEvery: z.number().int().min(0).max(1_000_000),
+    evalSetSize: positiveInt(100_000).optional(),
+    checkpointEvery: z.number().int().min(0).max(1_000_000).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    trainOn: trainOn.optional(),
+  })
+  .strict()
+  .refine((c) => c.steps !== undefined || c.epochs !== undefined, { message: 'give steps or epochs', path: ['steps'] })
+
+export type RunConfigInput = z.infer<typeof runConfigSchema>
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted'
+
+export type RunSummary = {
+  id: string
+  name: string
+  status: RunStatus
+  baseModel: string
+  rank: number
+  learningRate: number
+  step: number
+  totalSteps: number | null
+  createdAt: string
+  updatedAt: string | null
+  finalTrainNll: number | null
+  finalTestNll: number | null
+  sweepId: string | null
+  error: { code: string; message: string } | null
+}
+
+export type RunDetail = RunSummary & {
+  config: Record<string, unknown>
+  checkpoints: { step: number; kind: string; path: string; createdAt: string | null }[]
+  resumable: boolean
+}
+
+/** [step, value] pairs, in step order. */
+export type Series = [number, number][]
+
+export type RunMetrics = {
+  runId: string
+  trainNll: Series
+  testNll: Series
+  /** Other per-step metrics by name (tokens_per_s, grad_norm, learning_rate, step_time_s, …); absent = not reported. */
+  extra: Record<string, Series>
+}
+
+export type RunCompare = { runs: { run: RunSummary; metrics: RunMetrics }[]; recommendedRunId: string | null }
+
+export type RunExport = { filename: string; mime: string; content: string }
+
+export type SweepCell = {
+  runId: string
+  rank: number
+  learningRate: number
+  status: RunStatus
+  finalTestNll: number | null
+  bestTestNll: number | null
+  trainMeanNll: number | null
+}
+
+export type SweepView = {
+  id: string
+  name: string
+  status: string
+  cells: SweepCell[]
+  recommendation: { runId: string; rank: number; learningRate: number; reason: string } | null
+}
+
+export type SampleView = { text: string; tokens: number; stopReason: string }
+export type PlaygroundResult = { prompt: string; base: SampleView; tuned: SampleView | null; modelPath: string | null }
+
+export type AppInfo = { mode: 'electron' | 'browser'; version: string; platform: string }
+
+// ── The channel map ──────────────────────────────────────────────────────────────────────────────────
+
+type Channel<I extends z.ZodType, O> = { input: I; output: O }
+/** The output is a type only; at run time the map carries the input schema. */
+const ch =
+  <O>() =>
+  <I extends z.ZodType>(input: I): Channel<I, O> =>
+    ({ input, output: undefined as O }) as Channel<I, O>
+
+export const contract = {
+  // app
+  appInfo: ch<AppInfo>()(none),
+
+  // settings
+  settingsGet: ch<SettingsView>()(none),
+  settingsSet: ch<SettingsView>()(
+    z
+      .object({
+        servers: z.array(z.object({ url: httpUrl, label: z.string().max(200).optional() }).strict()).max(50).optional(),
+        activeServer: httpUrl.nullable().optional(),
+        hfEndpoint: httpUrl.nullable().optional(),
+        wizardCompleted: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  /** Stores the key encrypted; answers only whether a key is set and where it comes from. */
+  apiKeySet: ch<KeyStatus>()(z.object({ key: z.string().trim().min(1).max(4096) }).strict()),
+  apiKeyClear: ch<KeyStatus>()(none),
+  cacheInfo: ch<CacheInfo>()(none),
+  cacheClear: ch<CacheInfo>()(z.object({ what: z.enum(['downloads', 'all']) }).strict()),
+
+  // connection
+  connectionDiscover: ch<{ servers: DiscoveredServer[]; sandbox: SandboxStatus }>()(none),
+  /** Health + key + capabilities in one go. Failures carry key-source facts in `details` for the hint. */
+  connectionTest: ch<ConnectionReport>()(z.object({ url: httpUrl.optional() }).strict()),
+  sandboxStart: ch<SandboxStatus>()(none),
+  sandboxStop: ch<SandboxStatus>()(none),
+  sandboxStatus: ch<SandboxStatus>()(none),
+
+  // long operations
+  opCancel: ch<{ cancelled: boolean }>()(z.object({ opId }).strict()),
+
+  // datasets
+  datasetImport: ch<ImportReportView>()(
+    z
+      .object({
+        opId,
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('hub'), repo: hfRepo, split: split.optional(), revision: z.string().max(200).optional() }).strict(),
+          z.object({ kind: z.literal('file'), path: filePath, split: split.optional() }).strict(),
+        ]),
+        name: name.optional(),
+        format: z.enum(['auto', 'messages', 'sharegpt', 'alpaca']).optional(),
+        mapping: z.record(z.string().max(200), z.string().max(200)).optional(),
+      })
+      .strict(),
+  ),
+  datasetList: ch<DatasetSummary[]>()(none),
+  datasetPage: ch<ConversationPage>()(
+    z
+      .object({ name, split, offset: z.number().int().min(0), limit: z.number().int().min(1).max(200) })
+      .strict(),
+  ),
+  datasetRejections: ch<RejectionReport>()(z.object({ name }).strict()),
+  datasetDelete: ch<{ deleted: boolean }>()(z.object({ name }).strict()),
+
+  // tokenizer, template, masks
+  tokenizerLoad: ch<TokenizerInfo>()(z.object({ opId, modelId: z.string().trim().min(1).max(4096) }).strict()),
+  examplePreview: ch<ExamplePreview>()(
+    z
+      .object({
+        modelId: z.string().trim().min(1).max(4096),
+        dataset: name,
+        split,
+        row: z.number().int().min(0),
+        trainOn,
+        maxLength: positiveInt(1_048_576),
+      })
+      .strict(),
+  ),
+  tokenStats: ch<TokenStatsView>()(
+    z
+      .object({
+        opId,
+        modelId: z.string().trim().min(1).max(4096),
+        dataset: name,
+        split,
+        trainOn,
+        maxLength: positiveInt(1_048_576),
+      })
+      .strict(),
+  ),
+
+  // runs
+  runStart: ch<RunSummary>()(z.object({ config: runConfigSchema }).strict()),
+  runPause: ch<RunSummary>()(z.object({ runId }).strict()),
+  /** Resume a paused, stopped, failed (e.g. OOM) or interrupted run, optionally with lowered limits. */
+  runResume: ch<RunSummary>()(
+    z
+      .object({
+        runId,
+        overrides: z
+          .object({ maxLength: positiveInt(1_048_576).optional(), batchSize: positiveInt(4096).optional(), rank: positiveInt(4096).optional(), learningRate: z.number().positive().max(1).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
+  runStop: ch<RunSummary>()(z.object({ runId }).strict()),
+  runCancel: ch<RunSummary>()(z.object({ runId }).strict()),
+  runList: ch<RunSummary[]>()(none),
+  runGet: ch<RunDetail>()(z.object({ runId }).strict()),
+  runMetrics: ch<RunMetrics>()(z.object({ runId, sinceStep: z.number().int().min(0).optional() }).strict()),
+  runRename: ch<RunSummary>()(z.object({ runId, name }).strict()),
+  runDelete: ch<{ deleted: boolean }>()(z.object({ runId }).strict()),
+  runCompare: ch<RunCompare>()(
+    z.union([z.object({ runIds: z.array(runId).min(1).max(64) }).strict(), z.object({ sweepId: z.string().min(1).max(100) }).strict()]),
+  ),
+  /** CSV metrics, config JSON or a standalone Python script (PNG is drawn by the renderer). Never contains a key. */
+  runExport: ch<RunExport>()(z.object({ runId, kind: z.enum(['csv', 'config', 'python']) }).strict()),
+
+  // sweeps
+  sweepStart: ch<SweepView>()(
+    z
+      .object({
+        config: runConfigSchema,
+        ranks: z.array(positiveInt(4096)).min(1).max(16),
+        learningRates: z.array(z.number().positive().max(1)).min(1).max(16),
+        concurrency: positiveInt(16).optional(),
+      })
+      .strict(),
+  ),
+  sweepList: ch<SweepView[]>()(none),
+  sweepGet: ch<SweepView>()(z.object({ sweepId: z.string().min(1).max(100) }).strict()),
+
+  // playground
+  playgroundSample: ch<PlaygroundResult>()(
+    z
+      .object({
+        runId,
+        messages: z.array(chatMessageSchema).min(1).max(200),
+        maxTokens: positiveInt(8192).optional(),
+        temperature: z.number().min(0).max(5).optional(),
+        seed: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ),
+} as const
+
+export type Contract = typeof contract
+export type ChannelName = keyof Contract
+export const CHANNELS = Object.keys(contract) as ChannelName[]
+export const isChannelName = (x: unknown): x is ChannelName => typeof x === 'string' && Object.hasOwn(contract, x)
+
+export type InputOf<C extends ChannelName> = z.input<Contract[C]['input']>
+export type ParsedInputOf<C extends ChannelName> = z.output<Contract[C]['input']>
+export type OutputOf<C extends ChannelName> = Contract[C]['output']
+
+// ── Push events ──────────────────────────────────────────────────────────────────────────────────────
+
+export type ProgressEvent = { opId: string; phase: string; current: number; total: number }
+
+/**
+ * Run events as the runs engine emits them (src/shared/runs.ts once it lands); `runId` is always present,
+ * `type` discriminates (phase, step metrics, eval, checkpoint, status, error).
+ */
+export type RunEventView = { runId: string; type: string } & Record<string, unknown>
+
+export type StudioEvents = {
+  progress: ProgressEvent
+  run: RunEventView
+  sandbox: SandboxStatus
+}
+export type EventName = keyof StudioEvents
+export const EVENT_NAMES: EventName[] = ['progress', 'run', 'sandbox']
+
+// ── The API shape shared by the preload (Electron) and the WebSocket client (browser fallback) ──────
+
+type Method<C extends ChannelName> = NonNullable<unknown> extends InputOf<C>
+  ? (input?: InputOf<C>) => Promise<Result<OutputOf<C>>>
+  : (input: InputOf<C>) => Promise<Result<OutputOf<C>>>
+
+export type StudioApi = { [C in ChannelName]: Method<C> } & {
+  /** Subscribe to a push event; returns the unsubscribe function. */
+  on: <E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void) => () => void
+}
+
+/** Electron IPC channel names are namespaced so nothing else on ipcMain collides. */
+export const ipcChannel = (c: ChannelName): string => `studio:${c}`
+export const IPC_EVENT_CHANNEL = 'studio:event'
+
+/**
+ * Validates an untrusted input for a channel. Main calls this before any handler runs; an unknown channel
+ * or a bad input becomes an `invalid-input` failure naming the offending fields.
+ */
+export function parseInput<C extends ChannelName>(channel: C, raw: unknown): Result<ParsedInputOf<C>> {
+  if (!isChannelName(channel)) return fail('invalid-input', `Unknown request "${String(channel)}".`)
+  const parsed = contract[channel].input.safeParse(raw ?? {})
+  if (parsed.success) return ok(parsed.data as ParsedInputOf<C>)
+  const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
+  return fail('invalid-input', `Invalid input for ${channel}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`, {
+    details: { channel, issues },
+  })
+}
