@@ -472,3 +472,19 @@ export function parseInput<C extends ChannelName>(channel: C, raw: unknown): Res
     details: { channel, issues },
   })
 }
+
+/**
+ * The element the renderer marks once the wizard's first step can be used (the launch benchmark and the
+ * e2e tests wait for it).
+ */
+export const WIZARD_READY_TEST_ID = 'wizard-ready'
+
+// ── Browser-bridge wire format (WebSocket, JSON text frames) ────────────────────────────────────────
+export type BridgeRequest = { id: number; channel: string; input: unknown }
+export type BridgeMessage =
+  | { kind: 'reply'; id: number; result: Result<unknown> }
+  | { kind: 'event'; event: EventName; payload: unknown }
+/** Query parameter and cookie that carry the bridge's per-launch token. */
+export const BRIDGE_TOKEN_PARAM = 'token'
+export const BRIDGE_TOKEN_COOKIE = 'studio_token'
+export const BRIDGE_WS_PATH = '/api'
