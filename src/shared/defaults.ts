@@ -19,6 +19,9 @@ export const HEARTBEAT_INTERVAL_MS = 10_000 // PROTO §4.2: SDK heartbeat every 
 export const RETRY_MAX_DELAY_MS = 30_000 // PROTO §8.2: backoff min(2^n, 30) s
 export const RETRY_BASE_DELAY_MS = 500 // PROTO §8.2: base client 0.5·2^n s
 export const RETRY_MAX_ATTEMPTS = 6 // ours: capped so a dead server surfaces within about a minute
+export const HEARTBEAT_TIMEOUT_MS = 10_000 // PROTO §4.2: SDK heartbeat timeout=10, max_retries=0
+export const POLL_IMMEDIATE_408 = 3 // ours: re-poll at once after a 408 (as the SDK does) only this many times in a row…
+export const POLL_MAX_408 = 20 // ours: …then back off, and give up after this many: TuFT's 408 record never recovers (PROTO §9.3)
 export const FWDBWD_MAX_CHUNK_LEN = 1024 // PROTO §4.1/§8.5: client/config fwdbwd_max_chunk_len
 export const FWDBWD_MAX_CHUNK_BYTES = 5_000_000 // PROTO §4.1/§8.5: fwdbwd_max_chunk_bytes_count
 
@@ -50,6 +53,15 @@ export const HELDOUT_MAX = 500 // issue #4: at most 500 held-out conversations
 export const CHECKPOINT_EVERY_DEFAULT = 20 // ours: resume loses at most 20 steps
 export const SEED_DEFAULT = 0 // ours: deterministic by default
 export const SWEEP_CONCURRENCY_DEFAULT = 2 // ours: TuFT is multi-tenant; 2 LoRA runs share one server comfortably
+export const PIPELINE_LOOKAHEAD_DEFAULT = 2 // ours (issue #4): steps in flight; 2 keeps the server busy while a stop/pause/error reacts within ~2 steps
+export const DIVERGENCE_FACTOR = 3 // ours: train NLL above 3× the starting NLL (or NaN/Inf) counts as diverged
+export const SWEEP_TIE_TOLERANCE = 0.02 // ours: test NLLs within 2% are a tie; the guide then prefers the smaller rank
+export const SWEEP_UNSTABLE_RISE = 0.05 // ours: final test NLL 5% above its best = rising/unstable (GUIDE: 1e-3 "may be unstable/overfit")
+export const SWEEP_MODERATE_RANK = 32 // GUIDE: strong default rank 8 or 32; higher ranks only when clearly better
+export const RUN_HEARTBEAT_MS = 5_000 // ours: a live runner touches its run this often
+export const RUN_STALE_MS = 30_000 // ours: a "running" run whose runner is gone or silent this long is interrupted
+export const SAMPLE_MAX_TOKENS_DEFAULT = 128 // ours: enough for a short side-by-side answer
+export const SAMPLE_TEMPERATURE_DEFAULT = 0.7 // ours: common chat sampling temperature
 export const EMA_SMOOTHING = 0.9 // ours: TensorBoard-style debiased EMA weight for the train-NLL curve
 
 // ── Data and tokenization (FIXTURE) ──────────────────────────────────────────────────────────────────
@@ -57,6 +69,14 @@ export const SUGGESTED_MAX_LENGTH_PERCENTILE = 0.95 // FIXTURE: p95 of no_robots
 export const HISTOGRAM_BINS = 30 // ours: readable histogram width
 export const PREVIEW_PAGE_SIZE = 20 // ours: conversations per preview page
 export const REJECTION_EXAMPLES_PER_REASON = 3 // ours: examples kept per rejection reason
+export const REJECTION_EXCERPT_CHARS = 120 // ours: enough of a bad row to recognise it in the report
+export const MAX_ROW_BYTES = 16 * 1024 * 1024 // ours: a 16 MB row is ~4M tokens, far past any max length; larger rows are rejected, not parsed
+export const MAX_JSON_ARRAY_FILE_BYTES = 256 * 1024 * 1024 // ours: a .json array is parsed whole; bigger files must be JSON Lines or parquet
+
+// ── Hugging Face hub downloads ───────────────────────────────────────────────────────────────────────
+export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co' // huggingface_hub's default when HF_ENDPOINT is unset
+export const HUB_IDLE_TIMEOUT_MS = 30_000 // ours: no byte for 30 s means the mirror or hub has stalled
+export const HUB_DOWNLOAD_RETRIES = 3 // ours: automatic Range resumes after a dropped connection before giving up
 
 // ── Sandbox server (issue #3) ────────────────────────────────────────────────────────────────────────
 export const SANDBOX_MAX_LORA_RANK = 64 // ours: keeps the CPU model small; TuFT HF backend default max_lora_rank is 16 (PROTO §9.3)

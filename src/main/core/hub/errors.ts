@@ -1,0 +1,96 @@
+import type { ErrorCode } from '../../../shared/error-codes'
+import { StudioError } from '../../../shared/result'
+
+/** Thrown by our idle timer so a stalled transfer is told apart from a user cancel. */
+export class HubIdleTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no data received for ${Math.round(ms / 1000)} s`)
+    this.name = 'HubIdleTimeout'
+  }
+}
+
+const UNREACHABLE: Record<string, string> = {
+  ENETUNREACH: 'Network is unreachable',
+  EHOSTUNREACH: 'Host is unreachable',
+  ENETDOWN: 'Network is down',
+  ENOTFOUND: 'DNS lookup failed',
+  EAI_AGAIN: 'DNS lookup failed (temporary)',
+  EAI_FAIL: 'DNS lookup failed',
+  ECONNREFUSED: 'Connection refused',
+  CERT_HAS_EXPIRED: 'TLS certificate error',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate error',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate error',
+}
+const TIMEOUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED'])
+
+type Cause = { code?: string; message: string; name?: string; statusCode?: number }
+
+/** fetch wraps the system error in `cause` (sometimes twice); collect the chain, outermost first. */
+function causeChain(err: unknown): Cause[] {
+  const out: Cause[] = []
+  let cur: unknown = err
+  for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++) {
+    const e = cur as { code?: unknown; message?: unknown; name?: unknown; statusCode?: unknown; cause?: unknown }
+    out.push({
+      code: typeof e.code === 'string' ? e.code : undefined,
+      message: typeof e.message === 'string' ? e.message : String(cur),
+      name: typeof e.name === 'string' ? e.name : undefined,
+      statusCode: typeof e.statusCode === 'number' ? e.statusCode : undefined,
+    })
+    cur = e.cause
+  }
+  if (out.length === 0) out.push({ message: String(err) })
+  return out
+}
+
+export const codeForStatus = (status: number): ErrorCode =>
+  status === 401 || status === 403
+    ? 'hf-auth-required'
+    : status === 404
+      ? 'hf-not-found'
+      : status === 408 || status === 504
+        ? 'hf-timeout'
+        : 'hf-unreachable'
+
+/**
+ * Maps whatever fetch / @huggingface/hub threw to a coded StudioError, keeping the original text.
+ * `stage` says whether bytes of a file had started arriving: a reset then is an interrupted download
+ * (resumable), before that it means the endpoint cannot be reached.
+ */
+export function toHubError(
+  err: unknown,
+  ctx: { url: string; stage: 'request' | 'body'; signal?: AbortSignal },
+): StudioError {
+  if (err instanceof StudioError) return err
+  if (ctx.signal?.aborted) return new StudioError('cancelled', `Download cancelled: ${ctx.url}`, { url: ctx.url })
+  const chain = causeChain(err)
+  const original = chain.map((c) => c.message).filter((m, i, a) => a.indexOf(m) === i).join(': ')
+  const details: Record<string, unknown> = { url: ctx.url }
+  const idle = chain.find((c) => c.name === 'HubIdleTimeout')
+  if (idle || chain.some((c) => c.name === 'TimeoutError'))
+    return new StudioError('hf-timeout', `Timed out talking to ${ctx.url}: ${original}`, details)
+  const status = chain.find((c) => c.statusCode !== undefined)?.statusCode
+  if (status !== undefined) {
+    details.status = status
+    return new StudioError(codeForStatus(status), `HTTP ${status} from ${ctx.url}: ${original}`, details)
+  }
+  for (const c of chain) {
+    if (!c.code) continue
+    details.errno = c.code
+    if (UNREACHABLE[c.code])
+      return new StudioError('hf-unreachable', `Cannot reach ${ctx.url} (${UNREACHABLE[c.code]}): ${original}`, details)
+    if (TIMEOUT.has(c.code)) return new StudioError('hf-timeout', `Timed out talking to ${ctx.url}: ${original}`, details)
+    if (DROPPED.has(c.code))
+      return ctx.stage === 'body'
+        ? new StudioError('download-interrupted', `Connection dropped while downloading ${ctx.url}: ${original}`, details)
+        : new StudioError('hf-unreachable', `Connection to ${ctx.url} was closed: ${original}`, details)
+  }
+  if (ctx.stage === 'body' && /terminated|other side closed|socket/i.test(original))
+    return new StudioError('download-interrupted', `Connection dropped while downloading ${ctx.url}: ${original}`, details)
+  if (/fetch failed|bad port|invalid url/i.test(original))
+    return new StudioError('hf-unreachable', `Cannot reach ${ctx.url}: ${original}`, details)
+  if (/Expected ETag|Expected size|Invalid file size|Unexpected token|is not valid JSON/i.test(original))
+    return new StudioError('hf-unreachable', `${ctx.url} did not answer like a Hugging Face hub: ${original}`, details)
+  return new StudioError('internal', `Hub request to ${ctx.url} failed: ${original}`, details)
+}

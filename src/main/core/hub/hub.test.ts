@@ -1,0 +1,203 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { StudioError } from '../../../shared/result'
+import { NO_ROBOTS_ID, QWEN_ID, noRobotsRepo, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../../tests/helpers/hub-mirror'
+import { downloadHubFile, findDatasetSplits, resolveHubEndpoint, splitOfPath, splitsFromTree, toHubError } from '.'
+
+const TEST_FILE = 'data/test-00000-of-00001.parquet'
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof StudioError) return err.code
+    throw err
+  }
+  throw new Error('expected a failure')
+}
+
+describe('resolveHubEndpoint', () => {
+  it('prefers the explicit setting, then HF_ENDPOINT, then huggingface.co', () => {
+    expect(resolveHubEndpoint('http://mirror.local/', { HF_ENDPOINT: 'https://hf-mirror.com' })).toBe('http://mirror.local')
+    expect(resolveHubEndpoint(undefined, { HF_ENDPOINT: 'https://hf-mirror.com/' })).toBe('https://hf-mirror.com')
+    expect(resolveHubEndpoint(undefined, {})).toBe('https://huggingface.co')
+    expect(() => resolveHubEndpoint('ftp://x', {})).toThrow(/http/)
+  })
+})
+
+describe('split discovery from file names', () => {
+  it('follows the hub naming conventions', () => {
+    expect(splitOfPath('data/test-00000-of-00001.parquet')).toBe('test')
+    expect(splitOfPath('data/train-00003-of-00010-5f4d1c2a.parquet')).toBe('train')
+    expect(splitOfPath('default/partial-train/0000.parquet')).toBe('train')
+    expect(splitOfPath('default/validation/0001.parquet')).toBe('validation')
+    expect(splitOfPath('validation.jsonl')).toBe('validation')
+  })
+
+  it('prefers data/ and parquet, orders train before test', () => {
+    const s = splitsFromTree([
+      { path: 'README.md', size: 1 },
+      { path: 'data/test-00000-of-00001.parquet', size: 1 },
+      { path: 'data/train-00001-of-00002.parquet', size: 1 },
+      { path: 'data/train-00000-of-00002.parquet', size: 1 },
+      { path: 'data/train.jsonl', size: 1 },
+      { path: 'other/train-00000-of-00001.parquet', size: 1 },
+    ])
+    expect(s.map((x) => x.split)).toEqual(['train', 'test'])
+    expect(s[0].files.map((f) => f.path)).toEqual(['data/train-00000-of-00002.parquet', 'data/train-00001-of-00002.parquet'])
+  })
+})
+
+describe('hub downloads through a local mirror', () => {
+  let mirror: HubMirror
+  let dir: string
+  let expected: Buffer
+  const prevHome = process.env.TUFT_STUDIO_HOME
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-test-'))
+    process.env.TUFT_STUDIO_HOME = dir
+    mirror = await startHubMirror({ qwen: false })
+    const file = noRobotsRepo().files[TEST_FILE]
+    expected = typeof file === 'function' ? file() : file
+  })
+  afterEach(async () => {
+    await mirror.close()
+    process.env.TUFT_STUDIO_HOME = prevHome
+  })
+
+  const get = (extra: Partial<Parameters<typeof downloadHubFile>[0]> = {}) =>
+    downloadHubFile({
+      repoType: 'dataset',
+      repo: NO_ROBOTS_ID,
+      path: TEST_FILE,
+      endpoint: mirror.url,
+      dest: path.join(dir, 'out', 'test.parquet'),
+      ...extra,
+    })
+
+  it('downloads with progress, ETag and the served commit', async () => {
+    const seen: number[] = []
+    const got = await get({ onProgress: (p) => seen.push(p.current) })
+    expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
+    expect(got.size).toBe(expected.length)
+    expect(got.etag).toContain(createHash('sha256').update(expected).digest('hex'))
+    expect(got.revision).toMatch(/^[0-9a-f]{40}$/)
+    expect(seen.at(-1)).toBe(expected.length)
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen)
+    expect(mirror.requests.some((r) => r.url.startsWith(`/datasets/${NO_ROBOTS_ID}/resolve/main/`))).toBe(true)
+  })
+
+  it('downloads model files without the /datasets prefix', async () => {
+    await mirror.close()
+    mirror = await startHubMirror({ noRobots: false })
+    const got = await downloadHubFile({
+      repoType: 'model',
+      repo: QWEN_ID,
+      path: 'tokenizer_config.json',
+      endpoint: mirror.url,
+      dest: path.join(dir, 'tc.json'),
+    })
+    expect(JSON.parse(fs.readFileSync(got.file, 'utf8')).eos_token).toBe('<|im_end|>')
+    expect(mirror.requests.some((r) => r.url === `/${QWEN_ID}/resolve/main/tokenizer_config.json`)).toBe(true)
+  })
+
+  it('resumes with Range after a dropped connection', async () => {
+    mirror.setFaults({ dropMidFile: { times: 1, afterBytes: 5000 } })
+    const got = await get()
+    expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
+    expect(mirror.requests.some((r) => r.range === 'bytes=5000-' && r.status === 206)).toBe(true)
+  })
+
+  it('keeps the partial file when retries run out and resumes on the next call', async () => {
+    mirror.setFaults({ dropMidFile: { times: 1, afterBytes: 7000 } })
+    const err = await get({ retries: 0 }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(StudioError)
+    expect((err as StudioError).code).toBe('download-interrupted')
+    const parts = fs.readdirSync(path.join(dir, 'downloads')).filter((f) => f.endsWith('.part'))
+    expect(parts).toHaveLength(1)
+    expect(fs.statSync(path.join(dir, 'downloads', parts[0])).size).toBe(7000)
+    const got = await get()
+    expect(got.resumedFrom).toBe(7000)
+    expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
+    expect(fs.readdirSync(path.join(dir, 'downloads'))).toEqual([])
+  })
+
+  it('restarts cleanly when the server ignores Range', async () => {
+    mirror.setFaults({ dropMidFile: { times: 1, afterBytes: 3000 }, ignoreRange: true })
+    const got = await get()
+    expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
+  })
+
+  it('restarts from zero when the file changed upstream (new ETag)', async () => {
+    mirror.setFaults({ dropMidFile: { times: 1, afterBytes: 3000 } })
+    await expect(get({ retries: 0 })).rejects.toThrow(/kept/)
+    const changed = Buffer.concat([expected, Buffer.from('changed')])
+    mirror.setFile(NO_ROBOTS_ID, TEST_FILE, changed)
+    const got = await get()
+    expect(got.resumedFrom).toBe(0)
+    expect(fs.readFileSync(got.file).equals(changed)).toBe(true)
+  })
+
+  it('cancels with an AbortSignal', async () => {
+    mirror.setFaults({ stallMs: 5000 })
+    const ac = new AbortController()
+    setTimeout(() => ac.abort(), 100)
+    expect(await codeOf(get({ signal: ac.signal }))).toBe('cancelled')
+  })
+
+  it('times out a stalled endpoint', async () => {
+    mirror.setFaults({ stallMs: 3000 })
+    expect(await codeOf(get({ idleTimeoutMs: 300, retries: 0 }))).toBe('hf-timeout')
+  })
+
+  it('maps missing files, gated repos and refused connections to their codes', async () => {
+    expect(await codeOf(get({ path: 'data/nope.parquet' }))).toBe('hf-not-found')
+    expect(await codeOf(get({ repo: 'nobody/nothing' }))).toBe('hf-not-found')
+    expect(await codeOf(get({ endpoint: await unusedLocalUrl() }))).toBe('hf-unreachable')
+    mirror.setFaults({ failRequests: { count: 1, status: 503 } })
+    expect(await codeOf(get())).toBe('hf-unreachable')
+
+    await mirror.close()
+    mirror = await startHubMirror({ noRobots: false, qwen: false, token: 'secret-token', repos: [{ ...noRobotsRepo(), gated: true }] })
+    expect(await codeOf(get({ token: undefined }))).toBe('hf-auth-required')
+    expect(await codeOf(get({ token: 'wrong' }))).toBe('hf-auth-required')
+    const got = await get({ token: 'secret-token' })
+    expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
+  })
+
+  it('lists a dataset’s splits from the tree, or from the parquet API when the tree has none', async () => {
+    const tree = await findDatasetSplits({ repo: NO_ROBOTS_ID, endpoint: mirror.url })
+    expect(tree.via).toBe('tree')
+    expect(tree.splits.map((s) => s.split)).toEqual(['train', 'test'])
+    expect(tree.splits[1].files[0].path).toBe(TEST_FILE)
+
+    await mirror.close()
+    mirror = await startHubMirror({ noRobots: false, qwen: false, repos: [{ ...noRobotsRepo(), parquetApiOnly: true }] })
+    const api = await findDatasetSplits({ repo: NO_ROBOTS_ID, endpoint: mirror.url })
+    expect(api.via).toBe('parquet-api')
+    expect(api.splits.map((s) => s.split)).toEqual(['train', 'test'])
+    expect(api.splits[1].files[0].url).toMatch(/\/api\/datasets\/HuggingFaceH4\/no_robots\/parquet\/default\/test\/0\.parquet$/)
+  })
+})
+
+describe('toHubError', () => {
+  const url = 'https://huggingface.co/x'
+  const sys = (code: string, message: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) })
+
+  it('keeps the original message and maps network errors', () => {
+    const e = toHubError(sys('ENETUNREACH', 'connect ENETUNREACH 18.244.0.1:443'), { url, stage: 'request' })
+    expect(e.code).toBe('hf-unreachable')
+    expect(e.message).toContain('Network is unreachable')
+    expect(e.message).toContain('connect ENETUNREACH 18.244.0.1:443')
+    expect(toHubError(sys('ENOTFOUND', 'getaddrinfo ENOTFOUND huggingface.co'), { url, stage: 'request' }).code).toBe('hf-unreachable')
+    expect(toHubError(sys('EAI_AGAIN', 'getaddrinfo EAI_AGAIN huggingface.co'), { url, stage: 'request' }).code).toBe('hf-unreachable')
+    expect(toHubError(sys('UND_ERR_CONNECT_TIMEOUT', 'Connect Timeout Error'), { url, stage: 'request' }).code).toBe('hf-timeout')
+    expect(toHubError(sys('ECONNRESET', 'read ECONNRESET'), { url, stage: 'body' }).code).toBe('download-interrupted')
+    expect(toHubError(Object.assign(new Error('Api error with status 401'), { statusCode: 401 }), { url, stage: 'request' }).code).toBe('hf-auth-required')
+    expect(toHubError(Object.assign(new Error('Api error with status 404'), { statusCode: 404 }), { url, stage: 'request' }).code).toBe('hf-not-found')
+  })
+})
