@@ -57,7 +57,7 @@ export type SavedServer = { url: string; label?: string }
 
 export type SettingsView = {
   servers: SavedServer[]
-  /** The server the wizard and runs use; null → discovery order (issue 3). */
+  /** The server the wizard and runs use: a URL, 'sandbox' (the built-in one), or null → discovery order (issue 3). */
   activeServer: string | null
   apiKey: KeyStatus
   /** The endpoint the user set, or null to follow HF_ENDPOINT / the default. */
@@ -287,7 +287,8 @@ export const contract = {
     z
       .object({
         servers: z.array(z.object({ url: httpUrl, label: z.string().max(200).optional() }).strict()).max(50).optional(),
-        activeServer: httpUrl.nullable().optional(),
+        /** A server URL, 'sandbox' for the built-in sandbox (started on demand), or null for discovery. */
+        activeServer: z.union([httpUrl, z.literal('sandbox')]).nullable().optional(),
         hfEndpoint: httpUrl.nullable().optional(),
         wizardCompleted: z.boolean().optional(),
       })
@@ -302,7 +303,7 @@ export const contract = {
   // connection
   connectionDiscover: ch<{ servers: DiscoveredServer[]; sandbox: SandboxStatus }>()(none),
   /** Health + key + capabilities in one go. Failures carry key-source facts in `details` for the hint. */
-  connectionTest: ch<ConnectionReport>()(z.object({ url: httpUrl.optional() }).strict()),
+  connectionTest: ch<ConnectionReport>()(z.object({ url: z.union([httpUrl, z.literal('sandbox')]).optional() }).strict()),
   sandboxStart: ch<SandboxStatus>()(none),
   sandboxStop: ch<SandboxStatus>()(none),
   sandboxStatus: ch<SandboxStatus>()(none),

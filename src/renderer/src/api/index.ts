@@ -5,7 +5,7 @@
  * Components import `api` from here and never know which transport they use.
  */
 import { BRIDGE_TOKEN_PARAM, type StudioApi } from '../../../shared/contract'
-import { createWsApi } from './ws-client'
+import { createWsApi, type WebSocketCtor } from '../../../shared/bridge-client'
 
 declare global {
   interface Window {
@@ -31,7 +31,7 @@ function takeBridgeToken(): string {
 function createApi(): StudioApi {
   if (window.studio) return window.studio
   const wsBase = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}`
-  return createWsApi({ baseUrl: wsBase, token: takeBridgeToken() })
+  return createWsApi({ baseUrl: wsBase, token: takeBridgeToken(), WebSocketImpl: WebSocket as unknown as WebSocketCtor })
 }
 
 export const api: StudioApi = createApi()

@@ -1,5 +1,5 @@
 /**
- * The browser-fallback transport: the same `StudioApi` the Electron preload exposes, carried over one
+ * The browser-fallback transport (used by the renderer when there is no preload): the same `StudioApi` the Electron preload exposes, carried over one
  * WebSocket to the bridge in the main process. Requests are matched to replies by id; push events are
  * fanned out to subscribers. While the socket is down, calls wait for it to reconnect instead of failing.
  */
@@ -12,29 +12,40 @@ import {
   type EventName,
   type StudioApi,
   type StudioEvents,
-} from '../../../shared/contract'
-import { fail, type Result } from '../../../shared/result'
+} from './contract'
+import { fail, type Result } from './result'
 
 type Pending = { resolve: (r: Result<unknown>) => void }
 type Listener = (payload: unknown) => void
 
+/** The part of the WebSocket API used here; the browser's WebSocket and the `ws` package both provide it. */
+export type WebSocketLike = {
+  readonly readyState: number
+  send(data: string): void
+  close(): void
+  onopen: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: unknown }) => void) | null
+  onclose: ((ev: unknown) => void) | null
+}
+export type WebSocketCtor = { new (url: string): WebSocketLike; readonly OPEN: number }
+
 export type WsApiOptions = {
-  /** ws://host:port — defaults to the page's own origin. */
+  /** ws://host:port of the bridge. */
   baseUrl: string
   token: string
-  /** Injected for tests; defaults to the global WebSocket. */
-  WebSocketImpl?: typeof WebSocket
+  /** The browser's WebSocket in the renderer; the `ws` package in Node tests. */
+  WebSocketImpl: WebSocketCtor
   reconnectDelayMs?: number
 }
 
 export function createWsApi(opts: WsApiOptions): StudioApi & { close: () => void } {
-  const Impl = opts.WebSocketImpl ?? WebSocket
+  const Impl = opts.WebSocketImpl
   const url = `${opts.baseUrl}${BRIDGE_WS_PATH}?${BRIDGE_TOKEN_PARAM}=${encodeURIComponent(opts.token)}`
   const pending = new Map<number, Pending>()
   const listeners = new Map<EventName, Set<Listener>>()
   const queue: string[] = []
   let nextId = 1
-  let socket: WebSocket | null = null
+  let socket: WebSocketLike | null = null
   let closed = false
 
   const connect = (): void => {
@@ -43,7 +54,7 @@ export function createWsApi(opts: WsApiOptions): StudioApi & { close: () => void
     ws.onopen = () => {
       for (const frame of queue.splice(0)) ws.send(frame)
     }
-    ws.onmessage = (ev: MessageEvent) => {
+    ws.onmessage = (ev) => {
       let msg: BridgeMessage
       try {
         msg = JSON.parse(String(ev.data)) as BridgeMessage

@@ -1,0 +1,61 @@
+/**
+ * Composes the main-process side of the app for either transport: settings (with the injected secret
+ * store), events, cancellable operations, the on-demand sandbox and the engine, behind one `dispatch`.
+ */
+import fs from 'node:fs'
+import type { StudioCore } from './core'
+import { EventBus } from './events'
+import { createDispatch, createHandlers, type Dispatch, type Handlers } from './handlers'
+import { Ops } from './ops'
+import { SandboxManager } from './sandbox-manager'
+import type { SecretStore } from './secret-store'
+import { Settings } from './settings'
+import { redact } from './errors'
+
+export type StudioAppOptions = {
+  mode: 'electron' | 'browser'
+  version: string
+  dataDir: string
+  secrets: SecretStore
+  core: StudioCore
+  env?: NodeJS.ProcessEnv
+  /** Receives already-redacted log lines. */
+  log?: (line: string) => void
+}
+
+export type StudioApp = {
+  dispatch: Dispatch
+  handlers: Handlers
+  events: EventBus
+  settings: Settings
+  sandbox: SandboxManager
+  /** Scrubs secrets from any text before it is logged. */
+  redact: (text: string) => string
+  close(): Promise<void>
+}
+
+export function createStudioApp(opts: StudioAppOptions): StudioApp {
+  const env = opts.env ?? process.env
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const events = new EventBus()
+  const settings = new Settings(opts.dataDir, opts.secrets, env)
+  const ops = new Ops(events)
+  const sandbox = new SandboxManager(() => opts.core.startSandbox(opts.dataDir), events)
+  const scrub = (text: string): string => redact(text, [...settings.secretValues(), ...sandbox.secretValues()])
+  const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
+  const ctx = { mode: opts.mode, version: opts.version, settings, events, ops, core: opts.core, sandbox, env, log }
+  const handlers = createHandlers(ctx)
+  return {
+    dispatch: createDispatch(handlers, ctx),
+    handlers,
+    events,
+    settings,
+    sandbox,
+    redact: scrub,
+    close: async () => {
+      ops.cancelAll()
+      await sandbox.stop()
+      await opts.core.close()
+    },
+  }
+}

@@ -1,0 +1,45 @@
+import { fail, isFailure, StudioError, type Failure } from '../../shared/result'
+import { isErrorCode } from '../../shared/error-codes'
+
+/** Carries a Failure (with its hint) through code that prefers exceptions, back to the boundary. */
+export class FailureError extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message)
+    this.name = 'FailureError'
+  }
+}
+
+export const unwrap = <T>(r: { ok: true; value: T } | Failure): T => {
+  if (r.ok) return r.value
+  throw new FailureError(r)
+}
+
+/** Every exception becomes a Failure with a stable code; unknown errors become `internal`. */
+export function toFailure(err: unknown): Failure {
+  if (err instanceof FailureError) return err.failure
+  if (err instanceof StudioError) return err.toFailure()
+  if (isFailure(err)) return err
+  if (err instanceof Error && err.name === 'AbortError') return fail('cancelled', 'Cancelled.')
+  const code = (err as { code?: unknown } | null)?.code
+  const message = err instanceof Error ? err.message : String(err)
+  if (isErrorCode(code)) return fail(code, message)
+  return fail('internal', message || 'Unexpected error')
+}
+
+const REDACTED = '[redacted]'
+
+/**
+ * Replaces every known secret inside a value (strings anywhere in nested objects/arrays). Applied to every
+ * reply and log line, so a key echoed by a server or a library error never reaches the renderer or a log.
+ */
+export function redact<T>(value: T, secrets: readonly string[]): T {
+  const active = secrets.filter((s) => s.length >= 4)
+  if (active.length === 0) return value
+  const scrub = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return active.reduce((s, secret) => s.split(secret).join(REDACTED), v)
+    if (depth > 20 || v === null || typeof v !== 'object') return v
+    if (Array.isArray(v)) return v.map((x) => scrub(x, depth + 1))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x, depth + 1)]))
+  }
+  return scrub(value, 0) as T
+}

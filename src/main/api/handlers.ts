@@ -1,0 +1,196 @@
+/**
+ * The one implementation of the contract. Transport-neutral: Electron IPC and the browser bridge both call
+ * `dispatch`, which validates the untrusted input, runs the handler, converts any exception into a coded
+ * Failure and scrubs every known secret from the reply.
+ */
+import {
+  parseInput,
+  type ChannelName,
+  type ConnectionReport,
+  type DiscoveredServer,
+  type OutputOf,
+  type ParsedInputOf,
+  type RunEventView,
+  type SandboxStatus,
+  type ServerSource,
+} from '../../shared/contract'
+import { ok, type Result } from '../../shared/result'
+import type { HubAccess, ServerAccess, StudioCore } from './core'
+import { FailureError, redact, toFailure } from './errors'
+import type { EventBus } from './events'
+import type { Ops } from './ops'
+import type { Settings } from './settings'
+import { SandboxManager } from './sandbox-manager'
+import { cacheInfo, clearCache } from './cache'
+
+export type AppContext = {
+  mode: 'electron' | 'browser'
+  version: string
+  settings: Settings
+  events: EventBus
+  ops: Ops
+  core: StudioCore
+  sandbox: SandboxManager
+  env: NodeJS.ProcessEnv
+  /** Where failures are logged (already redacted). */
+  log?: (line: string) => void
+}
+
+type Handler<C extends ChannelName> = (input: ParsedInputOf<C>) => Promise<OutputOf<C>> | OutputOf<C>
+export type Handlers = { [C in ChannelName]: Handler<C> }
+
+const SANDBOX = 'sandbox'
+
+export function createHandlers(ctx: AppContext): Handlers {
+  const { settings, core, ops, events, sandbox, env } = ctx
+
+  const hub = (): HubAccess => ({ endpoint: settings.hfEndpoint().url, token: settings.hfToken() })
+
+  /** Which server a request goes to and with which key; the key is resolved here and never returned. */
+  const resolveServer = async (explicit?: string): Promise<ServerAccess & { source: ServerSource; isSandbox: boolean }> => {
+    const wanted = explicit ?? settings.view().activeServer ?? undefined
+    const source: ServerSource = explicit ? 'explicit' : wanted ? 'saved' : 'default'
+    if (wanted === SANDBOX) {
+      const sb = await sandbox.ensure()
+      return { url: sb.url, apiKey: sb.apiKey, source: 'sandbox', isSandbox: true }
+    }
+    const running = sandbox.handle()
+    if (wanted && running && sameUrl(wanted, running.url)) return { url: running.url, apiKey: running.apiKey, source: 'sandbox', isSandbox: true }
+    if (wanted) return { url: wanted, apiKey: settings.apiKey(), source, isSandbox: false }
+    const discovered = core.discoverServers(env)[0]
+    return { url: discovered.url, apiKey: settings.apiKey(), source: discovered.source, isSandbox: false }
+  }
+
+  const onRunEvent = (e: RunEventView): void => {
+    if (e.type === 'status' && e.status === 'completed' && !settings.view().wizardCompleted) settings.update({ wizardCompleted: true })
+    events.emit('run', e)
+  }
+
+  const sandboxStatus = (): SandboxStatus => sandbox.status()
+
+  return {
+    appInfo: () => ({ mode: ctx.mode, version: ctx.version, platform: process.platform }),
+
+    settingsGet: () => settings.view(),
+    settingsSet: (input) => settings.update(input),
+    apiKeySet: ({ key }) => settings.setApiKey(key),
+    apiKeyClear: () => settings.clearApiKey(),
+    cacheInfo: () => cacheInfo(settings.dataDir),
+    cacheClear: async ({ what }) => {
+      if (what === 'all') {
+        ops.cancelAll()
+        await sandbox.stop()
+      }
+      return clearCache(settings.dataDir, what, () => core.close())
+    },
+
+    connectionDiscover: () => {
+      const servers: DiscoveredServer[] = [
+        ...settings.view().servers.map((s) => ({ url: s.url, source: 'saved' as const })),
+        ...core.discoverServers(env),
+      ]
+      const sb = sandbox.handle()
+      if (sb) servers.unshift({ url: sb.url, source: 'sandbox' })
+      const seen = new Set<string>()
+      return { servers: servers.filter((s) => !seen.has(normUrl(s.url)) && seen.add(normUrl(s.url))), sandbox: sandboxStatus() }
+    },
+    connectionTest: async ({ url }) => {
+      const target = await resolveServer(url)
+      const key = settings.keyStatus()
+      const keyFacts = { keySource: target.isSandbox ? 'sandbox' : key.source, envSet: key.envSet, envDiffers: key.envDiffers, server: target.url, serverSource: target.source }
+      const r = await core.checkConnection({ url: target.url, apiKey: target.apiKey }, env)
+      if (!r.ok) throw new FailureError({ ...r, details: { ...r.details, ...keyFacts } })
+      const report: ConnectionReport = {
+        url: r.value.url,
+        source: target.source,
+        health: { ok: true, latencyMs: r.value.latencyMs },
+        capabilities: r.value.capabilities,
+        key: target.isSandbox ? { ...key, source: 'settings', set: true } : { ...key, source: r.value.keySource },
+        isSandbox: target.isSandbox,
+      }
+      return report
+    },
+    sandboxStart: async () => {
+      await sandbox.ensure()
+      return sandboxStatus()
+    },
+    sandboxStop: async () => {
+      await sandbox.stop()
+      return sandboxStatus()
+    },
+    sandboxStatus: () => sandboxStatus(),
+
+    opCancel: ({ opId }) => ({ cancelled: ops.cancel(opId) }),
+
+    datasetImport: ({ opId, source, name, format, mapping }) =>
+      ops.run(opId, (signal, onProgress) => core.importDataset(source, { name, format, mapping, hub: hub(), signal, onProgress })),
+    datasetList: () => core.listDatasets(),
+    datasetPage: ({ name, split, offset, limit }) => core.pageConversations(name, split, offset, limit),
+    datasetRejections: ({ name }) => core.rejections(name),
+    datasetDelete: ({ name }) => ({ deleted: core.deleteDataset(name) }),
+
+    tokenizerLoad: ({ opId, modelId }) => ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { hub: hub(), signal, onProgress })),
+    examplePreview: (input) => core.examplePreview({ ...input, hub: hub() }),
+    tokenStats: ({ opId, ...rest }) => ops.run(opId, (signal, onProgress) => core.tokenStats({ ...rest, hub: hub(), signal, onProgress })),
+
+    runStart: async ({ config }) => {
+      const server = await resolveServer(config.server)
+      return core.startRun({ config, server, hub: hub() }, onRunEvent)
+    },
+    runPause: ({ runId }) => core.pauseRun(runId),
+    runResume: async ({ runId, overrides }) => {
+      const detail = core.getRun(runId)
+      const previous = typeof detail.config.serverUrl === 'string' ? detail.config.serverUrl : undefined
+      // A sandbox run resumes on the sandbox that is running now (its port changes between launches).
+      const server = await resolveServer(detail.config.sandbox === true ? SANDBOX : previous)
+      return core.resumeRun(runId, { overrides, server, hub: hub() }, onRunEvent)
+    },
+    runStop: ({ runId }) => core.stopRun(runId),
+    runCancel: ({ runId }) => core.cancelRun(runId),
+    runList: () => core.listRuns(),
+    runGet: ({ runId }) => core.getRun(runId),
+    runMetrics: ({ runId, sinceStep }) => core.runMetrics(runId, sinceStep),
+    runRename: ({ runId, name }) => core.renameRun(runId, name),
+    runDelete: ({ runId }) => ({ deleted: core.deleteRun(runId) }),
+    runCompare: (input) => core.compareRuns(input),
+    runExport: ({ runId, kind }) => core.exportRun(runId, kind),
+
+    sweepStart: async ({ config, ranks, learningRates, concurrency }) => {
+      const server = await resolveServer(config.server)
+      return core.startSweep({ config, server, hub: hub(), ranks, learningRates, concurrency }, onRunEvent)
+    },
+    sweepList: () => core.listSweeps(),
+    sweepGet: ({ sweepId }) => core.getSweep(sweepId),
+
+    playgroundSample: async (input) => {
+      const detail = core.getRun(input.runId)
+      const previous = typeof detail.config.serverUrl === 'string' ? detail.config.serverUrl : undefined
+      const server = await resolveServer(detail.config.sandbox === true ? SANDBOX : previous)
+      return core.sample({ ...input, server, hub: hub() })
+    },
+  }
+}
+
+const normUrl = (u: string): string => u.trim().replace(/\/+$/, '').toLowerCase()
+const sameUrl = (a: string, b: string): boolean => normUrl(a) === normUrl(b)
+
+export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
+
+/** Validate → run → convert; the single entry point every transport uses. */
+export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settings' | 'sandbox' | 'log'>): Dispatch {
+  const secrets = (): string[] => [...ctx.settings.secretValues(), ...ctx.sandbox.secretValues()]
+  return async (channel, rawInput) => {
+    const parsed = parseInput(channel as ChannelName, rawInput)
+    if (!parsed.ok) return parsed
+    try {
+      const handler = handlers[channel as ChannelName] as (input: unknown) => unknown
+      const value = await handler(parsed.value)
+      return redact(ok(value), secrets())
+    } catch (err) {
+      const failure = redact(toFailure(err), secrets())
+      ctx.log?.(`${channel} failed: ${failure.code}: ${failure.message}`)
+      return failure
+    }
+  }
+}
+
