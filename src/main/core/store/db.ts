@@ -14,13 +14,23 @@ export type Db = Database.Database
  */
 export function openDb(file: string = databasePath(), migrations: readonly Migration[] = MIGRATIONS): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
-  const db = new Database(file)
+  const db = new Database(file, sqliteBindingOptions())
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db, migrations)
   return db
+}
+
+/**
+ * Inside Electron, `npm start` points TUFT_STUDIO_SQLITE_BINDING at a better-sqlite3 binary rebuilt for
+ * Electron's ABI and kept apart from node_modules, so the Node build that tests, CLIs and the browser
+ * bridge load is never replaced.
+ */
+function sqliteBindingOptions(): Database.Options {
+  const binding = process.versions.electron ? process.env.TUFT_STUDIO_SQLITE_BINDING : undefined
+  return binding ? { nativeBinding: binding } : {}
 }
 
 const hashOf = (sql: string): string => createHash('sha256').update(sql).digest('hex')
