@@ -1,0 +1,124 @@
+import type { Datum } from '../../../shared/datum'
+import { HELDOUT_FRACTION, HELDOUT_MAX } from '../../../shared/defaults'
+
+/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; enough for reproducible shuffles. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Seeds derived per purpose so the held-out choice, the eval subset and each epoch's order are independent. */
+const mix = (seed: number, salt: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + salt * 0xc2b2ae35) >>> 0
+
+export function seededPermutation(n: number, seed: number): number[] {
+  const out = Array.from({ length: n }, (_, i) => i)
+  const rnd = seededRandom(seed)
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1))
+    ;[out[i], out[j]] = [out[j], out[i]]
+  }
+  return out
+}
+
+export const heldOutCount = (n: number): number =>
+  n < 2 ? 0 : Math.max(1, Math.min(HELDOUT_MAX, Math.round(n * HELDOUT_FRACTION)))
+
+export type TrainEvalSplit = {
+  train: Datum[]
+  /** Fixed eval subset (at most evalSetSize), in a seeded order. */
+  eval: Datum[]
+  evalSource: 'split' | 'held-out' | 'none'
+  heldOut: number
+}
+
+/**
+ * Chooses the eval set. With a test split it is a seeded subset of that split; otherwise a seeded
+ * held-out slice of the training datums (HELDOUT_FRACTION, at most HELDOUT_MAX) that is removed from the
+ * training pool, so it never appears in a training batch.
+ */
+export function splitTrainEval(
+  trainDatums: Datum[],
+  evalSplitDatums: Datum[] | null,
+  evalSetSize: number,
+  seed: number,
+): TrainEvalSplit {
+  if (evalSplitDatums) {
+    const order = seededPermutation(evalSplitDatums.length, mix(seed, 1))
+    const eval_ = order.slice(0, evalSetSize).map((i) => evalSplitDatums[i])
+    return { train: trainDatums, eval: eval_, evalSource: evalSetSize > 0 ? 'split' : 'none', heldOut: 0 }
+  }
+  if (evalSetSize === 0) return { train: trainDatums, eval: [], evalSource: 'none', heldOut: 0 }
+  const k = heldOutCount(trainDatums.length)
+  const order = seededPermutation(trainDatums.length, mix(seed, 2))
+  const held = new Set(order.slice(0, k))
+  return {
+    train: trainDatums.filter((_, i) => !held.has(i)),
+    eval: order.slice(0, Math.min(k, evalSetSize)).map((i) => trainDatums[i]),
+    evalSource: k > 0 ? 'held-out' : 'none',
+    heldOut: k,
+  }
+}
+
+/**
+ * The training stream: epoch e visits every example once in a seeded order of its own, and batches are
+ * consecutive slices of the concatenated epochs, so the last batch of an epoch wraps into the next.
+ * A batch is a pure function of (seed, cursor, size): a resumed run draws exactly the batches it would
+ * have drawn had it not stopped.
+ */
+export class BatchStream {
+  private readonly perms = new Map<number, number[]>()
+
+  constructor(
+    private readonly n: number,
+    private readonly seed: number,
+  ) {
+    if (n <= 0) throw new Error('BatchStream needs at least one example')
+  }
+
+  indicesAt(cursor: number, size: number): number[] {
+    const out: number[] = []
+    for (let p = cursor; p < cursor + size; p++) {
+      const epoch = Math.floor(p / this.n)
+      out.push(this.perm(epoch)[p % this.n])
+    }
+    return out
+  }
+
+  private perm(epoch: number): number[] {
+    let p = this.perms.get(epoch)
+    if (!p) {
+      if (this.perms.size > 2) this.perms.delete(Math.min(...this.perms.keys()))
+      p = seededPermutation(this.n, mix(this.seed, 1000 + epoch))
+      this.perms.set(epoch, p)
+    }
+    return p
+  }
+}
+
+/** Masked NLL exactly as the guide computes it: Σ −logprob·w / max(Σ w, 1) over the batch. */
+export function maskedNll(
+  outputs: readonly { logprobs: ArrayLike<number> }[],
+  datums: readonly Datum[],
+): { nll: number; weighted: number; total: number; lossSum: number } {
+  let loss = 0
+  let w = 0
+  let total = 0
+  for (let i = 0; i < datums.length; i++) {
+    const lp = outputs[i]?.logprobs
+    const ws = datums[i].weights
+    if (!lp) throw new Error(`missing logprobs for datum ${i}`)
+    total += ws.length
+    for (let t = 0; t < ws.length; t++) {
+      if (ws[t] === 0) continue
+      loss += -lp[t] * ws[t]
+      w += ws[t]
+    }
+  }
+  return { nll: loss / Math.max(w, 1), weighted: w, total, lossSum: loss }
+}

@@ -1,0 +1,262 @@
+/**
+ * Run engine types shared by the main process (src/main/core/runs), the IPC contract and the renderer:
+ * the run config schema, the events a run emits while it trains, and the DTOs the history API returns.
+ * No node or electron imports: the renderer imports this file as is.
+ */
+import { z } from 'zod'
+import {
+  ADAM_DEFAULTS,
+  BATCH_SIZE_DEFAULT,
+  CHECKPOINT_EVERY_DEFAULT,
+  EVAL_EVERY_DEFAULT,
+  EVAL_SET_SIZE_DEFAULT,
+  LEARNING_RATE_DEFAULT,
+  LORA_RANK_DEFAULT,
+  MAX_LENGTH_DEFAULT,
+  PIPELINE_LOOKAHEAD_DEFAULT,
+  SEED_DEFAULT,
+} from './defaults'
+import type { ErrorCode } from './error-codes'
+
+// ── Config ────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Where a run trains. The API key is never stored with the run: it is given again on resume. */
+export const ServerConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sandbox') }),
+  z.object({
+    kind: z.literal('remote'),
+    /** Absent: discovered (TUFT_ADDRESS, TINKER_BASE_URL, ~/.tuft/tuft_current_server, default). */
+    url: z.string().url().optional(),
+    apiKey: z.string().min(1).optional(),
+  }),
+])
+export type ServerConfig = z.infer<typeof ServerConfigSchema>
+
+export const TrainOnSchema = z.enum(['all-assistant', 'last-assistant', 'all'])
+
+export const AdamOverridesSchema = z
+  .object({
+    beta1: z.number().min(0).lt(1),
+    beta2: z.number().min(0).lt(1),
+    eps: z.number().positive(),
+    weightDecay: z.number().min(0),
+    gradClipNorm: z.number().min(0),
+  })
+  .partial()
+
+export const RunConfigSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    server: ServerConfigSchema.default({ kind: 'sandbox' }),
+    /** Absent: the server's first supported model. */
+    baseModel: z.string().min(1).optional(),
+    /** A tokenizer model id or a folder with tokenizer.json + tokenizer_config.json; absent: the model's own. */
+    tokenizer: z.string().min(1).optional(),
+    dataset: z.object({
+      /** Name of a dataset already imported into the local store. */
+      name: z.string().min(1),
+      split: z.string().min(1).default('train'),
+      /** Split used for test NLL; absent: `test` when the dataset has it, else a seeded held-out slice. */
+      evalSplit: z.string().min(1).optional(),
+    }),
+    rank: z.number().int().positive().default(LORA_RANK_DEFAULT),
+    trainMlp: z.boolean().default(true),
+    trainAttn: z.boolean().default(true),
+    trainUnembed: z.boolean().default(true),
+    learningRate: z.number().positive().default(LEARNING_RATE_DEFAULT),
+    adam: AdamOverridesSchema.default({}),
+    batchSize: z.number().int().positive().default(BATCH_SIZE_DEFAULT),
+    maxLength: z.number().int().min(8).default(MAX_LENGTH_DEFAULT),
+    /** Exactly one of steps / epochs decides the length; steps wins when both are set. */
+    steps: z.number().int().positive().optional(),
+    epochs: z.number().positive().optional(),
+    evalEvery: z.number().int().min(0).default(EVAL_EVERY_DEFAULT),
+    evalSetSize: z.number().int().min(0).default(EVAL_SET_SIZE_DEFAULT),
+    seed: z.number().int().min(0).default(SEED_DEFAULT),
+    trainOn: TrainOnSchema.default('all-assistant'),
+    checkpointEvery: z.number().int().min(0).default(CHECKPOINT_EVERY_DEFAULT),
+    /** Steps in flight at once (1 = the naive loop that awaits each result before sending the next call). */
+    lookahead: z.number().int().min(1).max(8).default(PIPELINE_LOOKAHEAD_DEFAULT),
+  })
+  .strict()
+
+export type RunConfigInput = z.input<typeof RunConfigSchema>
+export type RunConfig = z.output<typeof RunConfigSchema>
+
+/** The Adam parameters sent with every optim_step: TuFT/SDK defaults unless the config overrides them. */
+export const adamParamsOf = (c: Pick<RunConfig, 'learningRate' | 'adam'>) => ({
+  learning_rate: c.learningRate,
+  beta1: c.adam.beta1 ?? ADAM_DEFAULTS.beta1,
+  beta2: c.adam.beta2 ?? ADAM_DEFAULTS.beta2,
+  eps: c.adam.eps ?? ADAM_DEFAULTS.eps,
+  weight_decay: c.adam.weightDecay ?? ADAM_DEFAULTS.weight_decay,
+  grad_clip_norm: c.adam.gradClipNorm ?? ADAM_DEFAULTS.grad_clip_norm,
+})
+
+/**
+ * What a resume may change: the three knobs the OOM hint tells the user to lower, and the learning rate
+ * (the loss-diverged hint). A rank change needs a run with no checkpoint yet: LoRA weights saved at one
+ * rank cannot be loaded at another.
+ */
+export const ResumeOverridesSchema = z
+  .object({
+    maxLength: z.number().int().min(8),
+    batchSize: z.number().int().positive(),
+    rank: z.number().int().positive(),
+    learningRate: z.number().positive(),
+  })
+  .partial()
+  .strict()
+export type ResumeOverrides = z.infer<typeof ResumeOverridesSchema>
+
+// ── Status and events ─────────────────────────────────────────────────────────────────────────────────
+
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'stopped'
+  | 'cancelled'
+  | 'failed'
+  | 'interrupted'
+
+export type RunPhase =
+  | 'connecting'
+  | 'tokenizing'
+  | 'creating-run'
+  | 'training'
+  | 'saving'
+  | 'done'
+  | 'error'
+  | 'stopped'
+  | 'paused'
+
+export type RunMetric = {
+  step: number
+  /** Masked NLL over the batch: Σ −logprob·w / Σ w (the guide's definition). */
+  trainNll: number
+  weightedTokens: number
+  totalTokens: number
+  tokensPerS: number
+  stepTimeS: number
+  learningRate: number
+  /** Server-reported metrics; null means "not reported" (never 0). */
+  lossSum: number | null
+  gradNorm: number | null
+  serverMetrics: Record<string, number>
+}
+
+export type RunEval = { step: number; testNll: number; weightedTokens: number; conversations: number }
+
+export type CheckpointKind = 'state' | 'sampler'
+export type RunCheckpoint = {
+  step: number
+  kind: CheckpointKind
+  name: string
+  path: string
+  /** Training examples consumed when it was taken (where the data stream continues after a resume). */
+  cursor: number
+  modelId: string
+  createdAt: string
+}
+
+export type RunEvent = { runId: string } & (
+  | { type: 'phase'; phase: RunPhase; message?: string }
+  | { type: 'progress'; current: number; total: number; etaS: number | null; tokensPerS: number | null }
+  | ({ type: 'metric' } & RunMetric)
+  | ({ type: 'eval' } & RunEval)
+  | ({ type: 'checkpoint' } & RunCheckpoint)
+  | { type: 'status'; status: RunStatus }
+  | { type: 'error'; code: ErrorCode; message: string; details?: Record<string, unknown> }
+)
+
+// ── DTOs ──────────────────────────────────────────────────────────────────────────────────────────────
+
+export type RunError = { code: ErrorCode; message: string; details?: Record<string, unknown> }
+
+/** Field names match `RunSummary` in contract.ts (the IPC contract), plus a few extras. */
+export type RunSummaryDto = {
+  id: string
+  name: string
+  status: RunStatus
+  baseModel: string
+  rank: number
+  learningRate: number
+  dataset: string
+  sweepId: string | null
+  step: number
+  totalSteps: number
+  finalTrainNll: number | null
+  finalTestNll: number | null
+  bestTestNll: number | null
+  error: RunError | null
+  createdAt: string
+  updatedAt: string
+}
+
+export type RunDetailDto = RunSummaryDto & {
+  /** The validated config, without the API key. */
+  config: RunConfig
+  serverUrl: string | null
+  modelId: string | null
+  tokenizerId: string | null
+  samplerPath: string | null
+  resumable: boolean
+  metrics: RunMetric[]
+  evals: RunEval[]
+  checkpoints: RunCheckpoint[]
+  /** Facts about the data the run used (train/eval sizes, where the eval set came from, skipped rows). */
+  data: RunDataInfo | null
+}
+
+export type RunDataInfo = {
+  dataset: string
+  trainSplit: string
+  trainExamples: number
+  evalSource: 'split' | 'held-out' | 'none'
+  evalSplit: string | null
+  evalExamples: number
+  heldOut: number
+  skipped: number
+}
+
+/** [step, value] pairs in step order. */
+export type Series = [number, number][]
+
+/** Matches `RunMetrics` in contract.ts: extra series by name; a name that is absent was not reported. */
+export type RunMetricsDto = { runId: string; trainNll: Series; testNll: Series; extra: Record<string, Series> }
+
+export type RunCompareDto = { runs: { run: RunSummaryDto; metrics: RunMetricsDto }[]; recommendedRunId: string | null }
+
+export type RunExportDto = { filename: string; mime: string; content: string }
+
+export type SweepCell = {
+  runId: string
+  rank: number
+  learningRate: number
+  status: RunStatus
+  finalTestNll: number | null
+  bestTestNll: number | null
+  trainMeanNll: number | null
+  unstable: boolean
+  note: string | null
+}
+
+export type SweepRecommendation = { runId: string; rank: number; learningRate: number; reason: string } | null
+
+export type SweepSummaryDto = {
+  id: string
+  name: string
+  status: 'running' | 'done'
+  ranks: number[]
+  learningRates: number[]
+  concurrency: number
+  maxConcurrentObserved: number
+  cells: SweepCell[]
+  recommendation: SweepRecommendation
+}
+
+export type SampleView = { text: string; tokens: number; stopReason: string }
+/** Matches `PlaygroundResult` in contract.ts: the same rendered prompt sampled from base and fine-tuned weights. */
+export type SampleComparison = { prompt: string; base: SampleView; tuned: SampleView | null; modelPath: string | null }
