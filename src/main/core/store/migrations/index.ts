@@ -2,8 +2,9 @@
  * Numbered migrations, applied in id order. Never edit one that has shipped: its hash is recorded.
  * Each area adds its own file (`NNN-name.ts` exporting `{ id, name, sql }`) and lists it here.
  */
+import { migration001Datasets } from './001-datasets'
 import { migration003Runs } from './003-runs'
 
 export type Migration = { id: number; name: string; sql: string }
 
-export const MIGRATIONS: readonly Migration[] = [migration003Runs]
+export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration003Runs]

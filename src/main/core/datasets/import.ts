@@ -1,0 +1,311 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
+import { StudioError } from '../../../shared/result'
+import {
+  downloadHubFile,
+  downloadUrlToFile,
+  findDatasetSplits,
+  resolveHubEndpoint,
+  resolveHubToken,
+  splitOfPath,
+  type SplitFile,
+} from '../hub'
+import { downloadsDir, type Db } from '../store'
+import { detectFormat, normalizeRow, parseMapping } from './normalize'
+import { excerptOfValue, fileKindOf, readRecords, type RawRecord } from './read-rows'
+import { getDataset, mergeRejections, saveImport, type SplitToSave } from './store'
+import type {
+  DatasetFormat,
+  DatasetInfo,
+  DatasetMapping,
+  DatasetSource,
+  ImportOptions,
+  ImportProgress,
+  ImportReport,
+  RejectionGroup,
+  RejectionReason,
+} from './types'
+
+/** Rows looked at to pick a format when none is given. */
+const DETECT_SAMPLE = 200
+
+/** Collects rejections per reason with the first few examples. */
+class Rejections {
+  private by = new Map<RejectionReason, RejectionGroup>()
+  total = 0
+  add(reason: RejectionReason, split: string, row: number, excerpt: string, detail?: string): void {
+    this.total++
+    let g = this.by.get(reason)
+    if (!g) this.by.set(reason, (g = { reason, count: 0, examples: [] }))
+    g.count++
+    if (g.examples.length < REJECTION_EXAMPLES_PER_REASON) g.examples.push({ split, row, excerpt, ...(detail ? { detail } : {}) })
+  }
+  groups(): RejectionGroup[] {
+    return [...this.by.values()].sort((a, b) => b.count - a.count)
+  }
+}
+
+type ParsedSplit = SplitToSave & { rejectionsAcc: Rejections }
+
+/**
+ * Turns the records of one split's files into conversations + rejections. The format is fixed on the
+ * first rows seen (unless given) and then applied to every row of every split.
+ */
+class SplitParser {
+  format: DatasetFormat | undefined
+  private buffered: RawRecord[] = []
+  private keysSeen = new Set<string>()
+  constructor(
+    readonly mapping: DatasetMapping | undefined,
+    format: DatasetFormat | undefined,
+  ) {
+    this.format = format
+  }
+
+  async parse(
+    files: string[],
+    split: string,
+    opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void },
+  ): Promise<ParsedSplit> {
+    const out: ParsedSplit = { split, rows: [], rejected: 0, rejections: [], revision: null, etag: null, files: [], rejectionsAcc: new Rejections() }
+    let rowOffset = 0
+    for (const file of files) {
+      let lastRow = 0
+      const report = (rows: number, total?: number) =>
+        opts.onProgress?.({ phase: 'parsing', current: rowOffset + rows, total: total !== undefined ? rowOffset + total : 0, split, file: path.basename(file) })
+      let n = 0
+      for await (const rec of readRecords(file, fileKindOf(file), { signal: opts.signal, onRows: report })) {
+        if (++n % 2000 === 0 && opts.signal?.aborted) throw new StudioError('cancelled', 'Import cancelled')
+        const shifted = { ...rec, row: rec.row + rowOffset }
+        lastRow = rec.row
+        if (!this.format) {
+          this.buffered.push(shifted)
+          if ('value' in rec && rec.value && typeof rec.value === 'object' && !Array.isArray(rec.value))
+            for (const k of Object.keys(rec.value)) this.keysSeen.add(k)
+          if (this.buffered.length >= DETECT_SAMPLE) this.decide(out)
+          continue
+        }
+        this.take(shifted, out)
+      }
+      rowOffset += lastRow
+    }
+    if (!this.format && this.buffered.length > 0) this.decide(out)
+    out.rejections = out.rejectionsAcc.groups()
+    out.rejected = out.rejectionsAcc.total
+    return out
+  }
+
+  private decide(out: ParsedSplit): void {
+    const values = this.buffered.flatMap((r) => ('value' in r ? [r.value] : []))
+    const found = detectFormat(values, this.mapping)
+    const objects = values.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v)).length
+    if (!found && objects > 0)
+      throw new StudioError(
+        'dataset-format-unknown',
+        `No row has a "messages" list, ShareGPT "conversations" or Alpaca "instruction"/"output" fields (fields seen: ${[...this.keysSeen].slice(0, 12).join(', ')}); pass --format or a column mapping`,
+        { fieldsSeen: [...this.keysSeen].slice(0, 50) },
+      )
+    this.format = found ?? 'messages'
+    const pending = this.buffered
+    this.buffered = []
+    for (const r of pending) this.take(r, out)
+  }
+
+  private take(rec: RawRecord, out: ParsedSplit): void {
+    if ('reason' in rec) {
+      out.rejectionsAcc.add(rec.reason, out.split, rec.row, rec.excerpt, rec.detail)
+      return
+    }
+    const res = normalizeRow(rec.value, this.format as DatasetFormat, this.mapping)
+    if (res.ok) out.rows.push({ sourceRow: rec.row, messagesJson: JSON.stringify(res.conversation.messages) })
+    else out.rejectionsAcc.add(res.reason, out.split, rec.row, excerptOfValue(rec.value), res.detail)
+  }
+}
+
+const isOffline = (e: unknown): boolean =>
+  e instanceof StudioError && (e.code === 'hf-unreachable' || e.code === 'hf-timeout')
+
+function reportFromCache(info: DatasetInfo, splits: string[] | undefined): ImportReport {
+  const chosen = info.splits.filter((s) => !splits || splits.includes(s.split))
+  const rejections = mergeRejections(chosen.map((s) => s.rejections))
+  return {
+    datasetId: info.datasetId,
+    name: info.name,
+    format: info.format,
+    splits: chosen.map((s) => ({ split: s.split, rows: s.rows, rejected: s.rejected })),
+    rejections,
+    source: info.source,
+    revision: info.revision,
+    etag: info.etag,
+    importedAt: info.importedAt,
+    fromCache: true,
+  }
+}
+
+const sameOptions = (info: DatasetInfo, format: DatasetFormat | undefined, mapping: DatasetMapping | undefined): boolean =>
+  (!format || info.format === format) && JSON.stringify(info.mapping ?? null) === JSON.stringify(mapping ?? null)
+
+/**
+ * Imports a dataset into the local store and returns the import report. Hub: the split (or every split)
+ * is found by tree listing (parquet API as fallback), downloaded with resume, parsed and validated.
+ * When the stored copy already matches the hub's files, or the hub cannot be reached and a copy is
+ * stored, the stored copy is served (`fromCache: true`). Files: .jsonl, .json, .parquet.
+ */
+export async function importDataset(db: Db, source: DatasetSource, opts: ImportOptions = {}): Promise<ImportReport> {
+  const mapping = parseMapping(opts.mapping)
+  const format = opts.format && opts.format !== 'auto' ? opts.format : undefined
+  if (source.kind === 'file') return importFile(db, source, { ...opts, mapping, format })
+  return importHub(db, source, { ...opts, mapping, format })
+}
+
+type Resolved = Omit<ImportOptions, 'mapping' | 'format'> & { mapping: DatasetMapping | undefined; format: DatasetFormat | undefined }
+
+async function importFile(db: Db, source: Extract<DatasetSource, { kind: 'file' }>, opts: Resolved): Promise<ImportReport> {
+  const file = path.resolve(source.path)
+  if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such file: ${file}`, { file })
+  const split = source.split ?? defaultSplitOf(file)
+  const name = opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, '')
+  const parser = new SplitParser(opts.mapping, opts.format)
+  const parsed = await parser.parse([file], split, opts)
+  const etag = await sha256File(file)
+  return finish(db, {
+    name,
+    source: { kind: 'file', path: file },
+    revision: null,
+    etag,
+    format: parser.format ?? 'messages',
+    mapping: opts.mapping,
+    splits: [{ ...parsed, etag, files: [{ path: file, size: fs.statSync(file).size, etag }] }],
+    onProgress: opts.onProgress,
+  })
+}
+
+async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>, opts: Resolved): Promise<ImportReport> {
+  const endpoint = resolveHubEndpoint(opts.endpoint)
+  const token = resolveHubToken(opts.token)
+  const name = opts.name ?? source.repo
+  const cached = getDataset(db, name)
+  const cachedMatches = cached?.source.kind === 'hub' && cached.source.repo === source.repo
+  const wanted = source.split ? [source.split] : undefined
+  const hasWanted = (info: DatasetInfo) => (wanted ?? []).every((s) => info.splits.some((x) => x.split === s))
+
+  opts.onProgress?.({ phase: 'listing', current: 0, total: 1 })
+  let listing
+  try {
+    listing = await findDatasetSplits({ repo: source.repo, revision: source.revision, endpoint, token, signal: opts.signal })
+  } catch (err) {
+    if (isOffline(err) && cached && cachedMatches && hasWanted(cached)) return reportFromCache(cached, wanted)
+    throw err
+  }
+  const available = listing.splits.map((s) => s.split)
+  if (available.length === 0)
+    throw new StudioError('hf-not-found', `${source.repo} has no parquet or JSON data files at ${endpoint}`, { repo: source.repo })
+  if (source.split && !available.includes(source.split))
+    throw new StudioError('hf-not-found', `${source.repo} has no split "${source.split}" (it has ${available.join(', ')})`, {
+      repo: source.repo,
+      splits: available,
+    })
+  const chosen = listing.splits.filter((s) => !source.split || s.split === source.split)
+
+  // Unchanged upstream (same commit and files) and same parse options: the stored copy is current.
+  if (cached && cachedMatches && sameOptions(cached, opts.format, opts.mapping)) {
+    const fresh = chosen.every((s) => {
+      const have = cached.splits.find((x) => x.split === s.split)
+      return have && have.revision === listing.revision && JSON.stringify(have.files.map(fileKey)) === JSON.stringify(s.files.map(fileKey))
+    })
+    if (fresh) return reportFromCache(cached, chosen.map((s) => s.split))
+  }
+
+  const total = chosen.flatMap((s) => s.files).reduce((a, f) => a + (f.size ?? 0), 0)
+  const workDir = path.join(downloadsDir(), 'datasets', createHash('sha256').update(`${endpoint}|${source.repo}|${listing.revision}`).digest('hex').slice(0, 16))
+  const parser = new SplitParser(opts.mapping, opts.format)
+  const splits: SplitToSave[] = []
+  const downloaded: string[] = []
+  let done = 0
+  for (const s of chosen) {
+    const local: string[] = []
+    const files: SplitToSave['files'] = []
+    for (const [i, f] of s.files.entries()) {
+      const base = f.path ? path.basename(f.path) : `${s.split}-${i}.parquet`
+      const dest = path.join(workDir, s.split, base)
+      const onProgress = (p: { current: number; total: number }) =>
+        opts.onProgress?.({ phase: 'downloading', current: done + p.current, total: Math.max(total, done + p.total), split: s.split, file: base })
+      const got = f.path
+        ? await downloadHubFile({ repoType: 'dataset', repo: source.repo, path: f.path, revision: listing.revision, endpoint, token, dest, signal: opts.signal, onProgress })
+        : await downloadUrlToFile({ url: f.url as string, key: `${endpoint}|${f.url}`, token, dest, signal: opts.signal, onProgress })
+      done += got.size
+      local.push(got.file)
+      downloaded.push(got.file)
+      files.push({ ...(f.path ? { path: f.path } : { url: f.url }), size: got.size, etag: got.etag, ...(f.oid ? { oid: f.oid } : {}) })
+    }
+    const parsed = await parser.parse(local, s.split, opts)
+    splits.push({ ...parsed, revision: listing.revision, etag: files.map((f) => f.etag).join(','), files })
+  }
+  const report = finish(db, {
+    name,
+    source: { kind: 'hub', repo: source.repo, endpoint, revision: listing.revision },
+    revision: listing.revision,
+    etag: splits.map((s) => s.etag).join(',') || null,
+    format: parser.format ?? 'messages',
+    mapping: opts.mapping,
+    splits,
+    onProgress: opts.onProgress,
+  })
+  // The rows now live in SQLite; the downloaded files were only a staging copy.
+  for (const f of downloaded) fs.rmSync(f, { force: true })
+  fs.rmSync(workDir, { recursive: true, force: true })
+  return report
+}
+
+const KNOWN_SPLITS = new Set(['train', 'test', 'validation', 'valid', 'dev', 'eval'])
+
+/** `test.jsonl` or `data/test-00000-of-00001.parquet` → test; anything else → train. */
+function defaultSplitOf(file: string): string {
+  const s = splitOfPath(path.basename(file))
+  return KNOWN_SPLITS.has(s) ? s : 'train'
+}
+
+/** Identity of a split file for freshness checks: what the listing reports (path/url, size, oid). */
+const fileKey = (f: SplitFile & { etag?: string }) => [f.path ?? f.url ?? '', f.size ?? null, f.oid ?? null]
+
+function finish(
+  db: Db,
+  d: Omit<Parameters<typeof saveImport>[1], 'importedAt'> & { onProgress?: (p: ImportProgress) => void },
+): ImportReport {
+  const rejections = mergeRejections(d.splits.map((s) => s.rejections))
+  const splitReports = d.splits.map((s) => ({ split: s.split, rows: s.rows.length, rejected: s.rejected }))
+  if (d.splits.every((s) => s.rows.length === 0)) {
+    const summary = rejections.map((g) => `${g.reason} ×${g.count}`).join(', ')
+    const ex = rejections[0]?.examples[0]
+    const example = ex ? ` (e.g. row ${ex.row}${ex.detail ? `, ${ex.detail}` : ''}: ${ex.excerpt.slice(0, 60)})` : ''
+    throw new StudioError('dataset-no-usable-rows', `No usable rows in ${d.name}${summary ? `: ${summary}${example}` : ' (the file has no rows)'}`, {
+      splits: splitReports,
+      rejections,
+    })
+  }
+  const rows = d.splits.reduce((a, s) => a + s.rows.length, 0)
+  d.onProgress?.({ phase: 'saving', current: 0, total: rows })
+  const importedAt = new Date().toISOString()
+  const datasetId = saveImport(db, { ...d, importedAt })
+  d.onProgress?.({ phase: 'saving', current: rows, total: rows })
+  return {
+    datasetId,
+    name: d.name,
+    format: d.format,
+    splits: splitReports,
+    rejections,
+    source: d.source,
+    revision: d.revision,
+    etag: d.etag,
+    importedAt,
+    fromCache: false,
+  }
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}

@@ -1,0 +1,201 @@
+import { z } from 'zod'
+import { isChatRole, type ChatMessage, type ChatRole, type Conversation } from '../../../shared/chat'
+import { StudioError } from '../../../shared/result'
+import type { DatasetFormat, DatasetMapping, RejectionReason } from './types'
+
+export type Normalized = { ok: true; conversation: Conversation } | { ok: false; reason: RejectionReason; detail?: string }
+
+/**
+ * Role names seen in the wild → chat roles. ShareGPT uses human/gpt, OpenAssistant prompter,
+ * Gemma model, LLaMA-Factory observation/function_call, OpenAI developer.
+ */
+const ROLE_ALIASES: Record<string, ChatRole> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  human: 'user',
+  prompter: 'user',
+  assistant: 'assistant',
+  gpt: 'assistant',
+  chatgpt: 'assistant',
+  model: 'assistant',
+  function_call: 'assistant',
+  tool: 'tool',
+  function: 'tool',
+  observation: 'tool',
+  ipython: 'tool',
+}
+
+const roleSchema = z.enum(['system', 'user', 'assistant', 'tool'])
+const mappingSchema = z
+  .object({
+    messagesField: z.string().min(1).optional(),
+    roleField: z.string().min(1).optional(),
+    contentField: z.string().min(1).optional(),
+    systemField: z.string().min(1).optional(),
+    instructionField: z.string().min(1).optional(),
+    inputField: z.string().min(1).optional(),
+    outputField: z.string().min(1).optional(),
+    roles: z.record(z.string(), roleSchema).optional(),
+  })
+  .strict()
+
+/**
+ * Accepts the structured mapping or the flat string map the UI/CLI send, where roles are given as
+ * `roles.<name>` (or `role:<name>`) keys, e.g. `{messagesField: 'dialog', 'roles.bot': 'assistant'}`.
+ */
+export function parseMapping(input: DatasetMapping | Record<string, unknown> | undefined): DatasetMapping | undefined {
+  if (!input || Object.keys(input).length === 0) return undefined
+  const roles: Record<string, unknown> = {}
+  const rest: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(input)) {
+    const m = /^roles?[.:](.+)$/.exec(k)
+    if (m) roles[m[1]] = v
+    else if (k === 'roles' && typeof v === 'object' && v !== null) Object.assign(roles, v)
+    else rest[k] = v
+  }
+  const parsed = mappingSchema.safeParse({ ...rest, ...(Object.keys(roles).length ? { roles } : {}) })
+  if (!parsed.success)
+    throw new StudioError('invalid-input', `Invalid column/role mapping: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'mapping'}: ${i.message}`).join('; ')}`)
+  return parsed.data
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** A list column may arrive as a JSON string (e.g. a writer that stored nested data as JSON text). */
+function asList(v: unknown): unknown[] | undefined {
+  if (Array.isArray(v)) return v
+  if (typeof v === 'string' && v.trimStart().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(v)
+      if (Array.isArray(parsed)) return parsed
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+const fieldsOf = (format: DatasetFormat, m: DatasetMapping = {}) => ({
+  list: m.messagesField ?? (format === 'sharegpt' ? 'conversations' : 'messages'),
+  system: m.systemField ?? 'system',
+  instruction: m.instructionField ?? 'instruction',
+  input: m.inputField ?? 'input',
+  output: m.outputField ?? 'output',
+})
+
+/**
+ * Picks the format from the first rows: the one whose fields most rows have. `undefined` when no
+ * object row matches any format (the caller reports dataset-format-unknown with the fields it saw).
+ */
+export function detectFormat(rows: unknown[], mapping?: DatasetMapping): DatasetFormat | undefined {
+  const score: Record<DatasetFormat, number> = { messages: 0, sharegpt: 0, alpaca: 0 }
+  for (const r of rows) {
+    if (!isObject(r)) continue
+    if (mapping?.messagesField) {
+      if (mapping.messagesField in r) score.messages++
+      continue
+    }
+    if (asList(r.messages)) score.messages++
+    else if (asList(r.conversations)) score.sharegpt++
+    else if (fieldsOf('alpaca', mapping).instruction in r && fieldsOf('alpaca', mapping).output in r) score.alpaca++
+  }
+  const best = (Object.entries(score) as [DatasetFormat, number][]).sort((a, b) => b[1] - a[1])[0]
+  return best[1] > 0 ? best[0] : undefined
+}
+
+function textOf(v: unknown): { text: string } | { reason: RejectionReason; detail: string } {
+  if (typeof v === 'string') return { text: v }
+  if (v === undefined || v === null) return { reason: 'missing-content', detail: 'content is missing or null' }
+  // OpenAI content parts: [{type:'text', text:'…'}]; anything else (images, numbers, objects) is not usable text.
+  if (Array.isArray(v) && v.length > 0 && v.every((p) => isObject(p) && p.type === 'text' && typeof p.text === 'string'))
+    return { text: v.map((p) => (p as { text: string }).text).join('') }
+  return { reason: 'non-string-content', detail: `content is ${Array.isArray(v) ? 'a list' : typeof v}` }
+}
+
+function toRole(raw: unknown, m: DatasetMapping): ChatRole | undefined {
+  if (typeof raw !== 'string') return undefined
+  const mapped = m.roles?.[raw] ?? m.roles?.[raw.toLowerCase()]
+  if (mapped) return mapped
+  const alias = ROLE_ALIASES[raw.trim().toLowerCase()]
+  return alias ?? (isChatRole(raw) ? raw : undefined)
+}
+
+function turns(list: unknown[], m: DatasetMapping): Normalized {
+  const messages: ChatMessage[] = []
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i]
+    if (!isObject(t)) return { ok: false, reason: 'message-not-an-object', detail: `turn ${i + 1} is ${Array.isArray(t) ? 'a list' : typeof t}` }
+    const roleKey = m.roleField ?? ('role' in t ? 'role' : 'from' in t ? 'from' : 'role')
+    const contentKey = m.contentField ?? ('content' in t ? 'content' : 'value' in t ? 'value' : 'content')
+    const rawRole = t[roleKey]
+    if (rawRole === undefined || rawRole === null || rawRole === '')
+      return { ok: false, reason: 'missing-role', detail: `turn ${i + 1} has no "${roleKey}"` }
+    const role = toRole(rawRole, m)
+    if (!role) return { ok: false, reason: 'unknown-role', detail: `turn ${i + 1} role ${JSON.stringify(rawRole).slice(0, 40)}` }
+    const c = textOf(t[contentKey])
+    if ('reason' in c) return { ok: false, reason: c.reason, detail: `turn ${i + 1} (${role}): ${c.detail}` }
+    if (c.text.trim() === '') {
+      // An empty system prompt carries nothing; dropping it keeps the row (common in ShareGPT exports).
+      if (role === 'system') continue
+      return { ok: false, reason: 'empty-content', detail: `turn ${i + 1} (${role}) is empty` }
+    }
+    messages.push({ role, content: c.text })
+  }
+  if (messages.length === 0) return { ok: false, reason: 'empty-conversation', detail: 'no turns' }
+  if (!messages.some((x) => x.role === 'assistant')) return { ok: false, reason: 'no-assistant-turn', detail: `roles: ${messages.map((x) => x.role).join(', ')}` }
+  return { ok: true, conversation: { messages } }
+}
+
+function systemPrompt(row: Record<string, unknown>, key: string): Normalized | ChatMessage | undefined {
+  const v = row[key]
+  if (v === undefined || v === null || v === '') return undefined
+  if (typeof v !== 'string') return { ok: false, reason: 'non-string-content', detail: `"${key}" is ${typeof v}` }
+  return v.trim() ? { role: 'system', content: v } : undefined
+}
+
+/** One row → a conversation, or the first reason it cannot be one. */
+export function normalizeRow(value: unknown, format: DatasetFormat, mapping: DatasetMapping = {}): Normalized {
+  if (!isObject(value)) return { ok: false, reason: 'not-an-object', detail: `row is ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value}` }
+  const f = fieldsOf(format, mapping)
+  if (format === 'alpaca') return alpaca(value, f)
+  if (!(f.list in value)) return { ok: false, reason: 'missing-messages', detail: `no "${f.list}" field` }
+  const list = asList(value[f.list])
+  if (!list) return { ok: false, reason: 'messages-not-a-list', detail: `"${f.list}" is ${typeof value[f.list]}` }
+  const res = turns(list, mapping)
+  if (!res.ok || format !== 'sharegpt') return res
+  const sys = systemPrompt(value, f.system)
+  if (sys && 'ok' in sys) return sys
+  if (sys && res.conversation.messages[0].role !== 'system') res.conversation.messages.unshift(sys)
+  return res
+}
+
+function alpaca(row: Record<string, unknown>, f: ReturnType<typeof fieldsOf>): Normalized {
+  const missing = [f.instruction, f.output].filter((k) => row[k] === undefined || row[k] === null)
+  if (missing.length) return { ok: false, reason: 'missing-fields', detail: `no ${missing.map((k) => `"${k}"`).join(' or ')}` }
+  for (const k of [f.instruction, f.input, f.output])
+    if (row[k] !== undefined && row[k] !== null && typeof row[k] !== 'string')
+      return { ok: false, reason: 'non-string-content', detail: `"${k}" is ${typeof row[k]}` }
+  const instruction = (row[f.instruction] as string).trim()
+  const input = typeof row[f.input] === 'string' ? (row[f.input] as string).trim() : ''
+  const output = row[f.output] as string
+  const user = [instruction, input].filter(Boolean).join('\n\n')
+  if (!user) return { ok: false, reason: 'empty-content', detail: 'instruction and input are empty' }
+  if (!output.trim()) return { ok: false, reason: 'empty-content', detail: 'output is empty' }
+  const messages: ChatMessage[] = []
+  const sys = systemPrompt(row, f.system)
+  if (sys && 'ok' in sys) return sys
+  if (sys) messages.push(sys)
+  // LLaMA-Factory's alpaca variant: earlier turns as [[query, response], …].
+  const history = row.history
+  if (Array.isArray(history)) {
+    for (const pair of history) {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
+        return { ok: false, reason: 'non-string-content', detail: 'history must be [[query, response], …]' }
+      if (!pair[0].trim() || !pair[1].trim()) return { ok: false, reason: 'empty-content', detail: 'empty history turn' }
+      messages.push({ role: 'user', content: pair[0] }, { role: 'assistant', content: pair[1] })
+    }
+  }
+  messages.push({ role: 'user', content: user }, { role: 'assistant', content: output })
+  return { ok: true, conversation: { messages } }
+}

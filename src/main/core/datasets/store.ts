@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto'
+import type { Conversation } from '../../../shared/chat'
+import { REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
+import { StudioError } from '../../../shared/result'
+import type { Db } from '../store'
+import type { ConversationPage, DatasetFormat, DatasetInfo, DatasetMapping, DatasetSourceInfo, RejectionGroup, SplitInfo } from './types'
+
+type DatasetRow = {
+  id: number
+  name: string
+  source_kind: 'hub' | 'file'
+  source_ref: string
+  endpoint: string | null
+  revision: string | null
+  etag: string | null
+  format: DatasetFormat
+  mapping_json: string | null
+  imported_at: string
+}
+type SplitRow = {
+  id: number
+  name: string
+  row_count: number
+  rejected_count: number
+  content_hash: string
+  revision: string | null
+  etag: string | null
+  files_json: string
+  rejections_json: string
+  imported_at: string
+}
+
+export type SplitToSave = {
+  split: string
+  /** Each conversation's messages as JSON, in dataset order, with its 1-based row in the source. */
+  rows: { sourceRow: number; messagesJson: string }[]
+  rejected: number
+  rejections: RejectionGroup[]
+  revision: string | null
+  etag: string | null
+  files: SplitInfo['files']
+}
+
+export type DatasetToSave = {
+  name: string
+  source: DatasetSourceInfo
+  revision: string | null
+  etag: string | null
+  format: DatasetFormat
+  mapping: DatasetMapping | undefined
+  importedAt: string
+  splits: SplitToSave[]
+}
+
+const sourceRef = (s: DatasetSourceInfo): string => (s.kind === 'hub' ? s.repo : s.path)
+
+/**
+ * Writes an import in one transaction: the dataset row (created, or its provenance updated when the
+ * same source is imported again) and each imported split, replacing that split's old rows. Other
+ * splits of the dataset stay. Importing a different source under an existing name is refused.
+ */
+export function saveImport(db: Db, d: DatasetToSave): number {
+  return db.transaction(() => {
+    const existing = db.prepare('SELECT * FROM datasets WHERE name = ?').get(d.name) as DatasetRow | undefined
+    if (existing && (existing.source_kind !== d.source.kind || existing.source_ref !== sourceRef(d.source)))
+      throw new StudioError(
+        'invalid-input',
+        `A dataset named "${d.name}" already exists from ${existing.source_kind} ${existing.source_ref}; choose another name or delete it first`,
+      )
+    const endpoint = d.source.kind === 'hub' ? d.source.endpoint : null
+    const mapping = d.mapping ? JSON.stringify(d.mapping) : null
+    let id: number
+    if (existing) {
+      id = existing.id
+      db.prepare(
+        'UPDATE datasets SET endpoint = ?, revision = ?, etag = ?, format = ?, mapping_json = ?, imported_at = ? WHERE id = ?',
+      ).run(endpoint, d.revision, d.etag, d.format, mapping, d.importedAt, id)
+    } else {
+      id = Number(
+        db
+          .prepare(
+            'INSERT INTO datasets (name, source_kind, source_ref, endpoint, revision, etag, format, mapping_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(d.name, d.source.kind, sourceRef(d.source), endpoint, d.revision, d.etag, d.format, mapping, d.importedAt).lastInsertRowid,
+      )
+    }
+    const dropSplit = db.prepare('DELETE FROM dataset_splits WHERE dataset_id = ? AND name = ?')
+    const addSplit = db.prepare(
+      `INSERT INTO dataset_splits (dataset_id, name, row_count, rejected_count, content_hash, revision, etag, files_json, rejections_json, imported_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    const addRow = db.prepare('INSERT INTO dataset_rows (split_id, idx, source_row, messages_json) VALUES (?, ?, ?, ?)')
+    for (const s of d.splits) {
+      dropSplit.run(id, s.split)
+      const hash = createHash('sha256')
+      for (const r of s.rows) hash.update(r.messagesJson).update('\n')
+      const splitId = addSplit.run(
+        id,
+        s.split,
+        s.rows.length,
+        s.rejected,
+        hash.digest('hex'),
+        s.revision,
+        s.etag,
+        JSON.stringify(s.files),
+        JSON.stringify(s.rejections),
+        d.importedAt,
+      ).lastInsertRowid
+      for (let i = 0; i < s.rows.length; i++) addRow.run(splitId, i, s.rows[i].sourceRow, s.rows[i].messagesJson)
+    }
+    return id
+  })()
+}
+
+function toInfo(db: Db, d: DatasetRow): DatasetInfo {
+  const splits = db
+    .prepare('SELECT * FROM dataset_splits WHERE dataset_id = ? ORDER BY id')
+    .all(d.id) as SplitRow[]
+  const source: DatasetSourceInfo =
+    d.source_kind === 'hub'
+      ? { kind: 'hub', repo: d.source_ref, endpoint: d.endpoint ?? '', revision: d.revision }
+      : { kind: 'file', path: d.source_ref }
+  const perSplit = splits.map((s) => JSON.parse(s.rejections_json) as RejectionGroup[])
+  return {
+    datasetId: d.id,
+    name: d.name,
+    format: d.format,
+    mapping: d.mapping_json ? (JSON.parse(d.mapping_json) as DatasetMapping) : null,
+    source,
+    revision: d.revision,
+    etag: d.etag,
+    importedAt: d.imported_at,
+    splits: splits.map((s, i) => ({
+      split: s.name,
+      rows: s.row_count,
+      rejected: s.rejected_count,
+      contentHash: s.content_hash,
+      revision: s.revision,
+      etag: s.etag,
+      importedAt: s.imported_at,
+      files: JSON.parse(s.files_json) as SplitInfo['files'],
+      rejections: perSplit[i],
+    })),
+    rejections: mergeRejections(perSplit),
+  }
+}
+
+export function mergeRejections(lists: RejectionGroup[][]): RejectionGroup[] {
+  const by = new Map<string, RejectionGroup>()
+  for (const list of lists)
+    for (const g of list) {
+      const cur = by.get(g.reason)
+      if (cur) {
+        cur.count += g.count
+        cur.examples.push(...g.examples.slice(0, Math.max(0, REJECTION_EXAMPLES_PER_REASON - cur.examples.length)))
+      } else by.set(g.reason, { reason: g.reason, count: g.count, examples: g.examples.slice(0, REJECTION_EXAMPLES_PER_REASON) })
+    }
+  return [...by.values()].sort((a, b) => b.count - a.count)
+}
+
+/** Every cached dataset with its splits and provenance, newest import first. */
+export function listDatasets(db: Db): DatasetInfo[] {
+  const rows = db.prepare('SELECT * FROM datasets ORDER BY imported_at DESC, id DESC').all() as DatasetRow[]
+  return rows.map((d) => toInfo(db, d))
+}
+
+/** A cached dataset by name, or null. */
+export function getDataset(db: Db, name: string): DatasetInfo | null {
+  const d = db.prepare('SELECT * FROM datasets WHERE name = ?').get(name) as DatasetRow | undefined
+  return d ? toInfo(db, d) : null
+}
+
+function splitRow(db: Db, name: string, split: string): { id: number; row_count: number } {
+  const s = db
+    .prepare(
+      'SELECT s.id, s.row_count FROM dataset_splits s JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? AND s.name = ?',
+    )
+    .get(name, split) as { id: number; row_count: number } | undefined
+  if (s) return s
+  const d = getDataset(db, name)
+  if (!d) throw new StudioError('dataset-not-cached', `No dataset named "${name}" in the local store; import it first`, { name })
+  throw new StudioError('not-found', `Dataset "${name}" has no split "${split}" (it has ${d.splits.map((x) => x.split).join(', ')})`, {
+    name,
+    split,
+    splits: d.splits.map((x) => x.split),
+  })
+}
+
+/** All conversations of a split in dataset order: one indexed SELECT, rows parsed from JSON. */
+export function loadConversations(db: Db, name: string, split: string): Conversation[] {
+  const { id } = splitRow(db, name, split)
+  const rows = db.prepare('SELECT messages_json FROM dataset_rows WHERE split_id = ? ORDER BY idx').pluck().all(id) as string[]
+  const out: Conversation[] = new Array(rows.length)
+  for (let i = 0; i < rows.length; i++) out[i] = { messages: JSON.parse(rows[i]) as Conversation['messages'] }
+  return out
+}
+
+/** A page of a split for previews (index = position in dataset order, sourceRow = row in the source file). */
+export function pageConversations(db: Db, name: string, split: string, offset: number, limit: number): ConversationPage {
+  const { id, row_count } = splitRow(db, name, split)
+  const rows = db
+    .prepare('SELECT idx, source_row, messages_json FROM dataset_rows WHERE split_id = ? AND idx >= ? ORDER BY idx LIMIT ?')
+    .all(id, Math.max(0, Math.floor(offset)), Math.max(0, Math.floor(limit))) as { idx: number; source_row: number; messages_json: string }[]
+  return {
+    name,
+    split,
+    offset,
+    total: row_count,
+    rows: rows.map((r) => ({ index: r.idx, sourceRow: r.source_row, messages: JSON.parse(r.messages_json) as Conversation['messages'] })),
+  }
+}
+
+/** Removes a dataset and all its rows; false when there was none. */
+export function deleteDataset(db: Db, name: string): boolean {
+  return db.prepare('DELETE FROM datasets WHERE name = ?').run(name).changes > 0
+}
