@@ -20,7 +20,7 @@ export type ScriptedHandler = (req: RecordedRequest) => ScriptedReply | Promise<
 export type TestServer = { url: string; requests: RecordedRequest[]; close(): Promise<void> }
 
 /** A 127.0.0.1 HTTP server on an OS-chosen port whose answers come from a function; 'drop' destroys the socket. */
-export const startScriptedServer = async (handler: ScriptedHandler): Promise<TestServer> => {
+export const startScriptedServer = async (handler: ScriptedHandler, port = 0): Promise<TestServer> => {
   const requests: RecordedRequest[] = []
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -57,10 +57,10 @@ export const startScriptedServer = async (handler: ScriptedHandler): Promise<Tes
       res.end(payload)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const bound = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

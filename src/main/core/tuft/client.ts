@@ -582,7 +582,7 @@ class TrainingModelImpl implements TrainingModel {
     return this.fwdbwd(datums, lossFn, true, opts)
   }
 
-  optimStep(adam: Partial<AdamParams> = {}, opts: CallOptions = {}) {
+  async optimStep(adam: Partial<AdamParams> = {}, opts: CallOptions = {}) {
     const params: AdamParams = { ...ADAM_DEFAULTS } as AdamParams
     for (const k of Object.keys(ADAM_DEFAULTS) as (keyof AdamParams)[]) {
       const v = adam[k]
@@ -599,7 +599,7 @@ class TrainingModelImpl implements TrainingModel {
     )
   }
 
-  saveState(name: string, opts: CallOptions = {}) {
+  async saveState(name: string, opts: CallOptions = {}) {
     checkName(name, 'Checkpoint name')
     return this.jsonOp(
       '/api/v1/save_weights',
@@ -610,7 +610,7 @@ class TrainingModelImpl implements TrainingModel {
     )
   }
 
-  saveWeightsForSampler(name: string, opts: CallOptions = {}) {
+  async saveWeightsForSampler(name: string, opts: CallOptions = {}) {
     checkName(name, 'Sampler checkpoint name')
     return this.jsonOp(
       '/api/v1/save_weights_for_sampler',
@@ -621,7 +621,7 @@ class TrainingModelImpl implements TrainingModel {
     )
   }
 
-  loadState(path: string, opts: CallOptions & { optimizer: boolean }) {
+  async loadState(path: string, opts: CallOptions & { optimizer: boolean }) {
     if (!path.startsWith('tinker://')) throw new TuftError('invalid-input', `A checkpoint path starts with tinker:// (got "${path}")`)
     return this.jsonOp(
       '/api/v1/load_weights',
