@@ -194,6 +194,18 @@ describe('training calls: ordering, pipelining and seq_id recovery', () => {
     })
   })
 
+  it('keeps call order when the caller does not await between calls; a bad token fails without taking a seq_id', async () => {
+    const s = await fake()
+    const m = await connect(s).createLoraModel({ base_model: 'fake/base', rank: 8 })
+    await expect(m.forwardBackward([{ ...datum(2), model_input: [1, 2.5] }])).rejects.toMatchObject({ code: 'bad-datum' })
+    const a = m.forwardBackward([datum()])
+    const b = m.optimStep()
+    const c = m.forward([datum()])
+    expect([(await a).seqIds, (await b).seqIds, (await c).seqIds]).toEqual([[1], [2], [3]])
+    await (await c).result
+    expect(s.state.executed).toEqual(['forward_backward:1', 'optim_step:2', 'forward:3'])
+  })
+
   it('mismatched weights/targets → bad-datum; the pipelined call after it → sequence-conflict; the run recovers', async () => {
     const s = await fake({ opDelayMs: 10 })
     const m = await connect(s).createLoraModel({ base_model: 'fake/base', rank: 8 })

@@ -15,6 +15,7 @@ import {
   encodeForwardBackwardRequest,
   parseForwardBackwardJson,
   parseSampleJson,
+  validateDatums,
   type ForwardBackwardResult,
   type SampleResult,
   type TuftDatum,
@@ -534,29 +535,27 @@ class TrainingModelImpl implements TrainingModel {
     opts: CallOptions & { lossFnConfig?: Record<string, number> },
   ): Promise<Pending<ForwardBackwardResult>> {
     if (datums.length === 0) throw new TuftError('invalid-input', 'forward_backward needs at least one datum')
-    const config = await this.core.clientConfig(opts.signal)
-    const chunks = chunkDatums(datums, { maxLen: config.fwdbwd_max_chunk_len, maxBytes: config.fwdbwd_max_chunk_bytes_count })
-    // encode before taking a turn so a bad datum fails without consuming a seq_id
-    const bodies = chunks.map((chunk) => (seq: number) =>
-      encodeForwardBackwardRequest({
-        modelId: this.modelId,
-        seqId: seq,
-        datums: chunk,
-        lossFn,
-        lossFnConfig: opts.lossFnConfig,
-        forwardOnly,
-      }),
-    )
-    bodies.forEach((b) => b(1))
+    // a bad datum fails here, before any seq_id is taken
+    validateDatums(datums)
     const requestType: RequestType = forwardOnly ? 'Forward' : 'ForwardBackward'
     const results: Promise<ForwardBackwardResult>[] = []
     const sent: Sent[] = []
+    // take the turn synchronously so calls keep their order even when the caller does not await in between
     await this.serial(async () => {
-      for (const body of bodies) {
+      const config = await this.core.clientConfig(opts.signal)
+      const chunks = chunkDatums(datums, { maxLen: config.fwdbwd_max_chunk_len, maxBytes: config.fwdbwd_max_chunk_bytes_count })
+      for (const chunk of chunks) {
         const s = await this.post((seq) => ({
           method: 'POST',
           path: '/api/v1/forward_backward',
-          body: body(seq),
+          body: encodeForwardBackwardRequest({
+            modelId: this.modelId,
+            seqId: seq,
+            datums: chunk,
+            lossFn,
+            lossFnConfig: opts.lossFnConfig,
+            forwardOnly,
+          }),
           contentType: 'application/x-protobuf',
           signal: opts.signal,
           op: forwardOnly ? 'forward' : 'forward_backward',

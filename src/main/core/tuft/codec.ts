@@ -86,13 +86,19 @@ const denseTensor = (bytes: Uint8Array, dtype: DType, length: number): Tensor =>
  * encoded_text chunk, `weights` float32 then `target_tokens` int64 (the SDK's insertion order, so the
  * bytes match its test vector), each with a 1-D shape.
  */
-export const encodeForwardBackwardRequest = (input: ForwardBackwardRequestInput): Uint8Array => {
-  const data = input.datums.map((d, i) => {
+/** Client-side checks that would otherwise corrupt the binary encoding (lengths are the server's to judge). */
+export const validateDatums = (datums: readonly TuftDatum[]) =>
+  datums.forEach((d, i) => {
     checkInts(d.model_input, 'model_input tokens', i)
     checkInts(d.target_tokens, 'target_tokens', i)
     for (const w of d.weights)
       if (!Number.isFinite(w)) throw new TuftError('bad-datum', `Datum ${i}: weights must be finite numbers`, { datum: i })
-    return create(DatumSchema, {
+  })
+
+export const encodeForwardBackwardRequest = (input: ForwardBackwardRequestInput): Uint8Array => {
+  validateDatums(input.datums)
+  const data = input.datums.map((d) =>
+    create(DatumSchema, {
       modelInput: [
         create(ChunkSchema, {
           chunk: { case: 'encodedText', value: create(EncodedTextChunkSchema, { tokens: int32Bytes(d.model_input) }) },
@@ -102,8 +108,8 @@ export const encodeForwardBackwardRequest = (input: ForwardBackwardRequestInput)
         weights: denseTensor(float32Bytes(d.weights), DType.DTYPE_FLOAT32, d.weights.length),
         target_tokens: denseTensor(int64Bytes(d.target_tokens), DType.DTYPE_INT64, d.target_tokens.length),
       },
-    })
-  })
+    }),
+  )
   const msg = create(ForwardBackwardRequestSchema, {
     modelId: input.modelId,
     seqId: input.seqId,
