@@ -9,6 +9,22 @@
  */
 import { z } from 'zod'
 import { fail, ok, type Result } from './result'
+import {
+  ResumeOverridesSchema,
+  RunConfigSchema,
+  type RunCompareDto,
+  type RunDetailDto,
+  type RunEvent,
+  type RunExportDto,
+  type RunMetricsDto,
+  type RunStatus,
+  type RunSummaryDto,
+  type SampleComparison,
+  type SampleView,
+  type Series,
+  type SweepCell,
+  type SweepSummaryDto,
+} from './runs'
 
 // ── Building blocks ──────────────────────────────────────────────────────────────────────────────────
 
@@ -29,6 +45,7 @@ const split = z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or
 const filePath = z.string().min(1).max(4096)
 const runId = z.string().min(1).max(100)
 const trainOn = z.enum(['all-assistant', 'last-assistant', 'all'])
+export type TrainOnView = z.infer<typeof trainOn>
 const positiveInt = (max: number) => z.number().int().min(1).max(max)
 const none = z.object({}).strict()
 
@@ -162,109 +179,29 @@ export type TokenStatsView = {
   skipped: number
 }
 
-// ── Runs ─────────────────────────────────────────────────────────────────────────────────────────────
+// ── Runs (types owned by src/shared/runs.ts, the run engine's shared module) ───────────────────────
 
-export const adamOverridesSchema = z
-  .object({
-    beta1: z.number().min(0).max(1).optional(),
-    beta2: z.number().min(0).max(1).optional(),
-    eps: z.number().positive().max(1).optional(),
-    weightDecay: z.number().min(0).max(1).optional(),
-    gradClipNorm: z.number().min(0).max(1e6).optional(),
-  })
-  .strict()
+/**
+ * Where a run trains, as the UI may say it: the built-in sandbox or a remote URL. The API key is never
+ * part of a request: main adds it from the encrypted settings (or TINKER_API_KEY).
+ */
+export const uiServerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sandbox') }).strict(),
+  z.object({ kind: z.literal('remote'), url: httpUrl.optional() }).strict(),
+])
 
-/** The run config as the wizard sends it; main fills server/key and defaults (src/shared/defaults.ts). */
-export const runConfigSchema = z
-  .object({
-    name: z.string().trim().max(200).optional(),
-    /** null/absent → the active server (settings) or discovery. */
-    server: httpUrl.optional(),
-    baseModel: z.string().trim().min(1).max(300),
-    /** Tokenizer model id or folder; defaults to the server's tokenizer_id for the base model. */
-    tokenizer: z.string().trim().min(1).max(4096).optional(),
-    dataset: z.object({ name, split: split.optional(), evalSplit: split.optional() }).strict(),
-    rank: positiveInt(4096),
-    trainMlp: z.boolean().optional(),
-    trainAttn: z.boolean().optional(),
-    trainUnembed: z.boolean().optional(),
-    learningRate: z.number().positive().max(1),
-    adam: adamOverridesSchema.optional(),
-    batchSize: positiveInt(4096),
-    maxLength: positiveInt(1_048_576),
-    steps: positiveInt(1_000_000).optional(),
-    epochs: z.number().positive().max(1000).optional(),
-    evalEvery: z.number().int().min(0).max(1_000_000),
-    evalSetSize: positiveInt(100_000).optional(),
-    checkpointEvery: z.number().int().min(0).max(1_000_000).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-    trainOn: trainOn.optional(),
-  })
-  .strict()
-  .refine((c) => c.steps !== undefined || c.epochs !== undefined, { message: 'give steps or epochs', path: ['steps'] })
+/** The run config as the wizard sends it (defaults from src/shared/defaults.ts); no server → the active server. */
+export const runConfigSchema = RunConfigSchema.extend({ server: uiServerSchema.optional() })
+export type RunConfigInput = z.input<typeof runConfigSchema>
 
-export type RunConfigInput = z.infer<typeof runConfigSchema>
-
-export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'cancelled' | 'failed' | 'interrupted'
-
-export type RunSummary = {
-  id: string
-  name: string
-  status: RunStatus
-  baseModel: string
-  rank: number
-  learningRate: number
-  step: number
-  totalSteps: number | null
-  createdAt: string
-  updatedAt: string | null
-  finalTrainNll: number | null
-  finalTestNll: number | null
-  sweepId: string | null
-  error: { code: string; message: string } | null
-}
-
-export type RunDetail = RunSummary & {
-  config: Record<string, unknown>
-  checkpoints: { step: number; kind: string; path: string; createdAt: string | null }[]
-  resumable: boolean
-}
-
-/** [step, value] pairs, in step order. */
-export type Series = [number, number][]
-
-export type RunMetrics = {
-  runId: string
-  trainNll: Series
-  testNll: Series
-  /** Other per-step metrics by name (tokens_per_s, grad_norm, learning_rate, step_time_s, …); absent = not reported. */
-  extra: Record<string, Series>
-}
-
-export type RunCompare = { runs: { run: RunSummary; metrics: RunMetrics }[]; recommendedRunId: string | null }
-
-export type RunExport = { filename: string; mime: string; content: string }
-
-export type SweepCell = {
-  runId: string
-  rank: number
-  learningRate: number
-  status: RunStatus
-  finalTestNll: number | null
-  bestTestNll: number | null
-  trainMeanNll: number | null
-}
-
-export type SweepView = {
-  id: string
-  name: string
-  status: string
-  cells: SweepCell[]
-  recommendation: { runId: string; rank: number; learningRate: number; reason: string } | null
-}
-
-export type SampleView = { text: string; tokens: number; stopReason: string }
-export type PlaygroundResult = { prompt: string; base: SampleView; tuned: SampleView | null; modelPath: string | null }
+export type RunSummary = RunSummaryDto
+export type RunDetail = RunDetailDto
+export type RunMetrics = RunMetricsDto
+export type RunCompare = RunCompareDto
+export type RunExport = RunExportDto
+export type SweepView = SweepSummaryDto
+export type PlaygroundResult = SampleComparison
+export type { RunStatus, Series, SweepCell, SampleView, RunEvent }
 
 export type AppInfo = { mode: 'electron' | 'browser'; version: string; platform: string }
 
@@ -366,17 +303,7 @@ export const contract = {
   runStart: ch<RunSummary>()(z.object({ config: runConfigSchema }).strict()),
   runPause: ch<RunSummary>()(z.object({ runId }).strict()),
   /** Resume a paused, stopped, failed (e.g. OOM) or interrupted run, optionally with lowered limits. */
-  runResume: ch<RunSummary>()(
-    z
-      .object({
-        runId,
-        overrides: z
-          .object({ maxLength: positiveInt(1_048_576).optional(), batchSize: positiveInt(4096).optional(), rank: positiveInt(4096).optional(), learningRate: z.number().positive().max(1).optional() })
-          .strict()
-          .optional(),
-      })
-      .strict(),
-  ),
+  runResume: ch<RunSummary>()(z.object({ runId, overrides: ResumeOverridesSchema.optional() }).strict()),
   runStop: ch<RunSummary>()(z.object({ runId }).strict()),
   runCancel: ch<RunSummary>()(z.object({ runId }).strict()),
   runList: ch<RunSummary[]>()(none),
@@ -431,11 +358,8 @@ export type OutputOf<C extends ChannelName> = Contract[C]['output']
 
 export type ProgressEvent = { opId: string; phase: string; current: number; total: number }
 
-/**
- * Run events as the runs engine emits them (src/shared/runs.ts once it lands); `runId` is always present,
- * `type` discriminates (phase, step metrics, eval, checkpoint, status, error).
- */
-export type RunEventView = { runId: string; type: string } & Record<string, unknown>
+/** Run events exactly as the run engine emits them (src/shared/runs.ts). */
+export type RunEventView = RunEvent
 
 export type StudioEvents = {
   progress: ProgressEvent

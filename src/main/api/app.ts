@@ -3,7 +3,7 @@
  * store), events, cancellable operations, the on-demand sandbox and the engine, behind one `dispatch`.
  */
 import fs from 'node:fs'
-import type { StudioCore } from './core'
+import type { CoreContext, StudioCore } from './core'
 import { EventBus } from './events'
 import { createDispatch, createHandlers, type Dispatch, type Handlers } from './handlers'
 import { Ops } from './ops'
@@ -17,7 +17,8 @@ export type StudioAppOptions = {
   version: string
   dataDir: string
   secrets: SecretStore
-  core: StudioCore
+  /** Builds the engine with live access to settings and the sandbox. */
+  core: (ctx: CoreContext) => StudioCore
   env?: NodeJS.ProcessEnv
   /** Receives already-redacted log lines. */
   log?: (line: string) => void
@@ -40,10 +41,18 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   const events = new EventBus()
   const settings = new Settings(opts.dataDir, opts.secrets, env)
   const ops = new Ops(events)
-  const sandbox = new SandboxManager(() => opts.core.startSandbox(opts.dataDir), events)
+  let core: StudioCore | null = null
+  const sandbox = new SandboxManager(() => (core as StudioCore).startSandbox(opts.dataDir), events)
+  core = opts.core({
+    dataDir: opts.dataDir,
+    env,
+    apiKey: () => settings.apiKey(),
+    sandbox: () => sandbox.ensure(),
+    hub: () => ({ endpoint: settings.hfEndpoint().url, token: settings.hfToken() }),
+  })
   const scrub = (text: string): string => redact(text, [...settings.secretValues(), ...sandbox.secretValues()])
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
-  const ctx = { mode: opts.mode, version: opts.version, settings, events, ops, core: opts.core, sandbox, env, log }
+  const ctx = { mode: opts.mode, version: opts.version, settings, events, ops, core, sandbox, env, log }
   const handlers = createHandlers(ctx)
   return {
     dispatch: createDispatch(handlers, ctx),
@@ -54,8 +63,8 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
     redact: scrub,
     close: async () => {
       ops.cancelAll()
+      await core.close()
       await sandbox.stop()
-      await opts.core.close()
     },
   }
 }

@@ -25,14 +25,14 @@ import type {
   TokenizerInfo,
   TokenStatsView,
   ChatMessageView,
+  TrainOnView as TrainOn,
 } from '../../shared/contract'
 import type { Result } from '../../shared/result'
+import type { ResumeOverrides, RunConfigInput } from '../../shared/runs'
 import type { Progress } from './ops'
 
 export type Cancellable = { signal?: AbortSignal; onProgress?: (p: Progress) => void }
 export type HubAccess = { endpoint: string; token?: string }
-/** A resolved server with the key to send (resolved in main; never leaves it). */
-export type ServerAccess = { url: string; apiKey?: string }
 
 export type ConnectionFacts = {
   url: string
@@ -44,32 +44,41 @@ export type ConnectionFacts = {
 
 export type SandboxHandle = { url: string; apiKey: string; close(): Promise<void> }
 
-export type RunStartRequest = {
-  config: Record<string, unknown>
-  server: ServerAccess
-  hub: HubAccess
+/** What the engine gets from the app: live settings, never copies (the key can change between calls). */
+export type CoreContext = {
+  dataDir: string
+  env: NodeJS.ProcessEnv
+  /** The app's API key in clear, for X-API-Key only; undefined → the client falls back to TINKER_API_KEY. */
+  apiKey: () => string | undefined
+  /** The running built-in sandbox, started on demand. */
+  sandbox: () => Promise<{ url: string; apiKey: string }>
+  hub: () => HubAccess
 }
+
+export type RunStartConfig = RunConfigInput
 
 export interface StudioCore {
   discoverServers(env: NodeJS.ProcessEnv): DiscoveredServer[]
   checkConnection(server: { url?: string; apiKey?: string }, env: NodeJS.ProcessEnv): Promise<Result<ConnectionFacts>>
   startSandbox(dataDir: string): Promise<SandboxHandle>
 
-  importDataset(source: DatasetSource, opts: { name?: string; format?: string; mapping?: Record<string, string>; hub: HubAccess } & Cancellable): Promise<ImportReportView>
+  importDataset(source: DatasetSource, opts: { name?: string; format?: 'auto' | 'messages' | 'sharegpt' | 'alpaca'; mapping?: Record<string, string> } & Cancellable): Promise<ImportReportView>
   listDatasets(): DatasetSummary[]
   pageConversations(name: string, split: string, offset: number, limit: number): ConversationPage
   rejections(name: string): RejectionReport
   deleteDataset(name: string): boolean
 
-  loadTokenizer(modelId: string, opts: { hub: HubAccess } & Cancellable): Promise<TokenizerInfo>
-  examplePreview(req: { modelId: string; dataset: string; split: string; row: number; trainOn: string; maxLength: number; hub: HubAccess }): Promise<ExamplePreview>
-  tokenStats(req: { modelId: string; dataset: string; split: string; trainOn: string; maxLength: number; hub: HubAccess } & Cancellable): Promise<TokenStatsView>
+  loadTokenizer(modelId: string, opts: Cancellable): Promise<TokenizerInfo>
+  examplePreview(req: { modelId: string; dataset: string; split: string; row: number; trainOn: TrainOn; maxLength: number }): Promise<ExamplePreview>
+  tokenStats(req: { modelId: string; dataset: string; split: string; trainOn: TrainOn; maxLength: number } & Cancellable): Promise<TokenStatsView>
 
-  startRun(req: RunStartRequest, onEvent: (e: RunEventView) => void): Promise<RunSummary>
-  pauseRun(runId: string): Promise<RunSummary>
-  resumeRun(runId: string, req: { overrides?: Record<string, number>; server: ServerAccess; hub: HubAccess }, onEvent: (e: RunEventView) => void): Promise<RunSummary>
-  stopRun(runId: string): Promise<RunSummary>
-  cancelRun(runId: string): Promise<RunSummary>
+  startRun(config: RunStartConfig, onEvent: (e: RunEventView) => void): Promise<RunSummary>
+  resumeRun(runId: string, overrides: ResumeOverrides | undefined, onEvent: (e: RunEventView) => void): Promise<RunSummary>
+  pauseRun(runId: string): RunSummary
+  continueRun(runId: string): RunSummary
+  stopRun(runId: string): RunSummary
+  cancelRun(runId: string): RunSummary
+  isRunActive(runId: string): boolean
   listRuns(): RunSummary[]
   getRun(runId: string): RunDetail
   runMetrics(runId: string, sinceStep?: number): RunMetrics
@@ -78,12 +87,12 @@ export interface StudioCore {
   compareRuns(req: { runIds: string[] } | { sweepId: string }): RunCompare
   exportRun(runId: string, kind: 'csv' | 'config' | 'python'): RunExport
 
-  startSweep(req: RunStartRequest & { ranks: number[]; learningRates: number[]; concurrency?: number }, onEvent: (e: RunEventView) => void): Promise<SweepView>
+  startSweep(req: { config: RunStartConfig; ranks: number[]; learningRates: number[]; concurrency?: number }, onEvent: (e: RunEventView) => void): Promise<SweepView>
   listSweeps(): SweepView[]
   getSweep(sweepId: string): SweepView
 
-  sample(req: { runId: string; messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number; server: ServerAccess; hub: HubAccess }): Promise<PlaygroundResult>
+  sample(runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number }): Promise<PlaygroundResult>
 
-  /** Releases the database and any live clients. */
+  /** Stops live runs (they stay resumable) and releases the database. */
   close(): Promise<void>
 }

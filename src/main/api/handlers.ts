@@ -15,7 +15,10 @@ import {
   type ServerSource,
 } from '../../shared/contract'
 import { ok, type Result } from '../../shared/result'
-import type { HubAccess, ServerAccess, StudioCore } from './core'
+
+/** The engine's server config without a key (main supplies the key per call; it is never stored). */
+type RunServer = { kind: 'sandbox' } | { kind: 'remote'; url?: string }
+import type { StudioCore } from './core'
 import { FailureError, redact, toFailure } from './errors'
 import type { EventBus } from './events'
 import type { Ops } from './ops'
@@ -44,12 +47,10 @@ const SANDBOX = 'sandbox'
 export function createHandlers(ctx: AppContext): Handlers {
   const { settings, core, ops, events, sandbox, env } = ctx
 
-  const hub = (): HubAccess => ({ endpoint: settings.hfEndpoint().url, token: settings.hfToken() })
-
   /** Which server a request goes to and with which key; the key is resolved here and never returned. */
-  const resolveServer = async (explicit?: string): Promise<ServerAccess & { source: ServerSource; isSandbox: boolean }> => {
+  const resolveServer = async (explicit?: string): Promise<{ url: string; apiKey?: string; source: ServerSource; isSandbox: boolean }> => {
     const wanted = explicit ?? settings.view().activeServer ?? undefined
-    const source: ServerSource = explicit ? 'explicit' : wanted ? 'saved' : 'default'
+    const source: ServerSource = explicit ? 'explicit' : 'saved'
     if (wanted === SANDBOX) {
       const sb = await sandbox.ensure()
       return { url: sb.url, apiKey: sb.apiKey, source: 'sandbox', isSandbox: true }
@@ -59,6 +60,16 @@ export function createHandlers(ctx: AppContext): Handlers {
     if (wanted) return { url: wanted, apiKey: settings.apiKey(), source, isSandbox: false }
     const discovered = core.discoverServers(env)[0]
     return { url: discovered.url, apiKey: settings.apiKey(), source: discovered.source, isSandbox: false }
+  }
+
+  /** A run's server as the engine wants it: the sandbox by kind (its port changes per launch), else a URL. */
+  const runServer = (server: ParsedInputOf<'runStart'>['config']['server']): RunServer => {
+    const running = sandbox.handle()
+    if (server?.kind === 'sandbox') return { kind: 'sandbox' }
+    if (server?.kind === 'remote' && server.url) return running && sameUrl(server.url, running.url) ? { kind: 'sandbox' } : { kind: 'remote', url: server.url }
+    const active = settings.view().activeServer
+    if (active === SANDBOX || (active && running && sameUrl(active, running.url))) return { kind: 'sandbox' }
+    return active ? { kind: 'remote', url: active } : { kind: 'remote' }
   }
 
   const onRunEvent = (e: RunEventView): void => {
@@ -123,28 +134,21 @@ export function createHandlers(ctx: AppContext): Handlers {
     opCancel: ({ opId }) => ({ cancelled: ops.cancel(opId) }),
 
     datasetImport: ({ opId, source, name, format, mapping }) =>
-      ops.run(opId, (signal, onProgress) => core.importDataset(source, { name, format, mapping, hub: hub(), signal, onProgress })),
+      ops.run(opId, (signal, onProgress) => core.importDataset(source, { name, format, mapping, signal, onProgress })),
     datasetList: () => core.listDatasets(),
     datasetPage: ({ name, split, offset, limit }) => core.pageConversations(name, split, offset, limit),
     datasetRejections: ({ name }) => core.rejections(name),
     datasetDelete: ({ name }) => ({ deleted: core.deleteDataset(name) }),
 
-    tokenizerLoad: ({ opId, modelId }) => ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { hub: hub(), signal, onProgress })),
-    examplePreview: (input) => core.examplePreview({ ...input, hub: hub() }),
-    tokenStats: ({ opId, ...rest }) => ops.run(opId, (signal, onProgress) => core.tokenStats({ ...rest, hub: hub(), signal, onProgress })),
+    tokenizerLoad: ({ opId, modelId }) => ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { signal, onProgress })),
+    examplePreview: (input) => core.examplePreview(input),
+    tokenStats: ({ opId, ...rest }) => ops.run(opId, (signal, onProgress) => core.tokenStats({ ...rest, signal, onProgress })),
 
-    runStart: async ({ config }) => {
-      const server = await resolveServer(config.server)
-      return core.startRun({ config, server, hub: hub() }, onRunEvent)
-    },
+    runStart: ({ config }) => core.startRun({ ...config, server: runServer(config.server) }, onRunEvent),
     runPause: ({ runId }) => core.pauseRun(runId),
-    runResume: async ({ runId, overrides }) => {
-      const detail = core.getRun(runId)
-      const previous = typeof detail.config.serverUrl === 'string' ? detail.config.serverUrl : undefined
-      // A sandbox run resumes on the sandbox that is running now (its port changes between launches).
-      const server = await resolveServer(detail.config.sandbox === true ? SANDBOX : previous)
-      return core.resumeRun(runId, { overrides, server, hub: hub() }, onRunEvent)
-    },
+    // A paused run that is still live in this process continues; anything else resumes from its checkpoint.
+    runResume: ({ runId, overrides }) =>
+      core.isRunActive(runId) && !overrides ? core.continueRun(runId) : core.resumeRun(runId, overrides, onRunEvent),
     runStop: ({ runId }) => core.stopRun(runId),
     runCancel: ({ runId }) => core.cancelRun(runId),
     runList: () => core.listRuns(),
@@ -155,19 +159,12 @@ export function createHandlers(ctx: AppContext): Handlers {
     runCompare: (input) => core.compareRuns(input),
     runExport: ({ runId, kind }) => core.exportRun(runId, kind),
 
-    sweepStart: async ({ config, ranks, learningRates, concurrency }) => {
-      const server = await resolveServer(config.server)
-      return core.startSweep({ config, server, hub: hub(), ranks, learningRates, concurrency }, onRunEvent)
-    },
+    sweepStart: ({ config, ranks, learningRates, concurrency }) =>
+      core.startSweep({ config: { ...config, server: runServer(config.server) }, ranks, learningRates, concurrency }, onRunEvent),
     sweepList: () => core.listSweeps(),
     sweepGet: ({ sweepId }) => core.getSweep(sweepId),
 
-    playgroundSample: async (input) => {
-      const detail = core.getRun(input.runId)
-      const previous = typeof detail.config.serverUrl === 'string' ? detail.config.serverUrl : undefined
-      const server = await resolveServer(detail.config.sandbox === true ? SANDBOX : previous)
-      return core.sample({ ...input, server, hub: hub() })
-    },
+    playgroundSample: ({ runId, ...req }) => core.sample(runId, req),
   }
 }
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
     secrets: createKeyFileSecretStore(home),
     env: {},
     log: (l) => logs.push(l),
-    core: scriptedCore({
+    core: () => scriptedCore({
       discoverServers: () => [{ url: 'http://127.0.0.1:10610', source: 'default' }],
       // A server that echoes the key it got, as some error pages do.
       checkConnection: async (server) => fail('invalid-api-key', `Invalid API key: ${server.apiKey}`, { details: { sent: server.apiKey } }),

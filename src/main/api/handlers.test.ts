@@ -1,0 +1,170 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ProgressEvent, RunEventView } from '../../shared/contract'
+import { ok, StudioError } from '../../shared/result'
+import { createStudioApp } from './app'
+import type { StudioCore } from './core'
+import { createKeyFileSecretStore } from './secret-store'
+import { scriptedCore, type ScriptedCore } from './test-core'
+
+const KEY = 'tml-handler-secret-0000111122223333'
+
+function setup(script: Partial<StudioCore>, env: NodeJS.ProcessEnv = {}) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-handlers-'))
+  let core!: ScriptedCore
+  const logs: string[] = []
+  const app = createStudioApp({
+    mode: 'browser',
+    version: 't',
+    dataDir: home,
+    secrets: createKeyFileSecretStore(home),
+    env,
+    log: (l) => logs.push(l),
+    core: () => {
+      core = scriptedCore({
+        startSandbox: async () => ({ url: 'http://127.0.0.1:45678', apiKey: 'sandbox-key-abcdef', close: async () => {} }),
+        discoverServers: () => [{ url: 'http://127.0.0.1:10610', source: 'default' }],
+        ...script,
+      })
+      return core
+    },
+  })
+  return { app, core: () => core, home, logs }
+}
+
+describe('inputs are validated before any handler runs', () => {
+  it('never calls the engine with a bad input', async () => {
+    const { app, core } = setup({ pageConversations: () => ({ name: 'x', split: 'test', offset: 0, total: 0, rows: [] }) })
+    const r = await app.dispatch('datasetPage', { name: 'x', split: 'test', offset: 0, limit: 1e9 })
+    expect(r).toMatchObject({ ok: false, code: 'invalid-input' })
+    expect(core().calls).toEqual([])
+    const good = await app.dispatch('datasetPage', { name: 'x', split: 'test', offset: 0, limit: 5 })
+    expect(good.ok).toBe(true)
+    expect(core().calls.map((c) => c.method)).toEqual(['pageConversations'])
+  })
+})
+
+describe('exceptions become coded failures', () => {
+  it('keeps StudioError codes and details, wraps unknown errors as internal', async () => {
+    const { app } = setup({
+      listDatasets: () => {
+        throw new StudioError('dataset-not-cached', 'No dataset named "x"', { name: 'x' })
+      },
+      listRuns: () => {
+        throw new TypeError('boom')
+      },
+    })
+    expect(await app.dispatch('datasetList', {})).toEqual({ ok: false, code: 'dataset-not-cached', message: 'No dataset named "x"', details: { name: 'x' } })
+    expect(await app.dispatch('runList', {})).toMatchObject({ ok: false, code: 'internal', message: 'boom' })
+  })
+})
+
+describe('connection test', () => {
+  it('sends the stored key to the chosen server and reports only key facts', async () => {
+    const seen: { url?: string; apiKey?: string }[] = []
+    const { app } = setup(
+      {
+        checkConnection: async (server) => {
+          seen.push(server)
+          return ok({ url: server.url ?? '', source: 'explicit', latencyMs: 3, capabilities: { supported_models: [{ model_name: 'm', max_lora_rank: 64 }] }, keySource: 'settings' })
+        },
+      },
+      { TINKER_API_KEY: 'tml-env-key-different' },
+    )
+    await app.dispatch('apiKeySet', { key: KEY })
+    const r = await app.dispatch('connectionTest', { url: 'http://gpu-box:10610' })
+    expect(seen[0]).toEqual({ url: 'http://gpu-box:10610', apiKey: KEY })
+    expect(r).toMatchObject({ ok: true, value: { url: 'http://gpu-box:10610', source: 'explicit', key: { set: true, source: 'settings', envSet: true, envDiffers: true } } })
+    expect(JSON.stringify(r)).not.toContain(KEY)
+  })
+
+  it("uses the sandbox's own key when the sandbox is the target", async () => {
+    const seen: { url?: string; apiKey?: string }[] = []
+    const { app } = setup({
+      checkConnection: async (server) => {
+        seen.push(server)
+        return ok({ url: server.url ?? '', source: 'explicit', latencyMs: 1, capabilities: { supported_models: [] }, keySource: 'settings' })
+      },
+    })
+    const r = await app.dispatch('connectionTest', { url: 'sandbox' })
+    expect(seen[0]).toEqual({ url: 'http://127.0.0.1:45678', apiKey: 'sandbox-key-abcdef' })
+    expect(r).toMatchObject({ ok: true, value: { isSandbox: true, source: 'sandbox' } })
+    expect(JSON.stringify(r)).not.toContain('sandbox-key-abcdef')
+    expect(await app.dispatch('sandboxStatus', {})).toEqual(ok({ running: true, url: 'http://127.0.0.1:45678' }))
+  })
+})
+
+describe('runs', () => {
+  it('maps the active server to the engine config without a key, and marks the wizard done on completion', async () => {
+    const configs: unknown[] = []
+    let emit: ((e: RunEventView) => void) | null = null
+    const summary = { id: 'r1', name: 'n', status: 'running' } as never
+    const { app } = setup({
+      startRun: async (config, onEvent) => {
+        configs.push(config)
+        emit = onEvent
+        return summary
+      },
+    })
+    const base = { dataset: { name: 'd' }, steps: 3, rank: 8, learningRate: 1e-4 }
+    await app.dispatch('apiKeySet', { key: KEY })
+    await app.dispatch('settingsSet', { activeServer: 'sandbox' })
+    expect((await app.dispatch('runStart', { config: base })).ok).toBe(true)
+    await app.dispatch('settingsSet', { activeServer: 'http://gpu:10610' })
+    await app.dispatch('runStart', { config: base })
+    await app.dispatch('runStart', { config: { ...base, server: { kind: 'remote', url: 'http://other:1' } } })
+    expect(configs.map((c) => (c as { server: unknown }).server)).toEqual([{ kind: 'sandbox' }, { kind: 'remote', url: 'http://gpu:10610' }, { kind: 'remote', url: 'http://other:1' }])
+    expect(JSON.stringify(configs)).not.toContain(KEY)
+    // A key in the request itself is refused: keys only come from the encrypted settings.
+    const withKey = await app.dispatch('runStart', { config: { ...base, server: { kind: 'remote', url: 'http://x:1', apiKey: 'k' } } })
+    expect(withKey).toMatchObject({ ok: false, code: 'invalid-input' })
+
+    const events: RunEventView[] = []
+    app.events.attach((name, payload) => name === 'run' && events.push(payload as RunEventView))
+    expect(app.settings.view().wizardCompleted).toBe(false)
+    emit!({ runId: 'r1', type: 'status', status: 'completed' })
+    expect(events).toEqual([{ runId: 'r1', type: 'status', status: 'completed' }])
+    expect(app.settings.view().wizardCompleted).toBe(true)
+  })
+})
+
+describe('long operations', () => {
+  it('report throttled progress and can be cancelled by opId', async () => {
+    const { app } = setup({
+      importDataset: (_source, opts) =>
+        new Promise((_resolve, reject) => {
+          for (let i = 0; i <= 1000; i++) opts.onProgress?.({ phase: 'parsing', current: i, total: 1000 })
+          opts.signal?.addEventListener('abort', () => reject(new StudioError('cancelled', 'Import cancelled')))
+        }),
+    })
+    const progress: ProgressEvent[] = []
+    app.events.attach((name, payload) => name === 'progress' && progress.push(payload as ProgressEvent))
+    const pending = app.dispatch('datasetImport', { opId: 'imp-1', source: { kind: 'file', path: '/tmp/x.jsonl' } })
+    const dup = await app.dispatch('datasetImport', { opId: 'imp-1', source: { kind: 'file', path: '/tmp/x.jsonl' } })
+    expect(dup).toMatchObject({ ok: false, code: 'invalid-input' })
+    expect(await app.dispatch('opCancel', { opId: 'imp-1' })).toEqual(ok({ cancelled: true }))
+    expect(await pending).toMatchObject({ ok: false, code: 'cancelled' })
+    expect(await app.dispatch('opCancel', { opId: 'imp-1' })).toEqual(ok({ cancelled: false }))
+    // 1001 updates in one burst: the first and the final one get through, not a flood.
+    expect(progress.length).toBeLessThan(5)
+    expect(progress.at(-1)).toEqual({ opId: 'imp-1', phase: 'parsing', current: 1000, total: 1000 })
+  })
+})
+
+describe('secrets never leave main', () => {
+  it('scrubs the key from failures and logs, even when a library echoes it', async () => {
+    const { app, logs } = setup({
+      listRuns: () => {
+        throw new Error(`request failed with header X-API-Key: ${KEY}`)
+      },
+    })
+    await app.dispatch('apiKeySet', { key: KEY })
+    const r = await app.dispatch('runList', {})
+    expect(JSON.stringify(r)).not.toContain(KEY)
+    expect(JSON.stringify(r)).toContain('[redacted]')
+    expect(logs.join('\n')).not.toContain(KEY)
+    expect(JSON.stringify(await app.dispatch('settingsGet', {}))).not.toContain(KEY)
+  })
+})

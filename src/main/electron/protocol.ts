@@ -1,0 +1,25 @@
+import fs from 'node:fs/promises'
+import { protocol } from 'electron'
+import { APP_HOST, APP_SCHEME, contentTypeOf, resolveStaticPath, securityHeaders } from '../security'
+
+/** Must run before the app is ready: app:// behaves like a secure web origin (fetch, storage, CSP). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ])
+}
+
+/** Serves the built renderer from app://studio/ with the strict CSP; nothing outside that folder. */
+export function serveRenderer(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url)
+    const file = url.host === APP_HOST ? resolveStaticPath(rendererDir, url.pathname) : null
+    if (!file) return new Response('Not found', { status: 404 })
+    try {
+      const body = await fs.readFile(file)
+      return new Response(body, { headers: { ...securityHeaders(), 'Content-Type': contentTypeOf(file) } })
+    } catch {
+      return new Response('Not found', { status: 404 })
+    }
+  })
+}

@@ -1,0 +1,64 @@
+/**
+ * The only bridge between the sandboxed renderer and the main process: named functions from the contract,
+ * nothing else (no raw ipcRenderer, no Node). Built as CommonJS so the renderer sandbox can stay on.
+ * Types only are imported from the contract, so no schema code runs here.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import type { ChannelName, EventName, InputOf, OutputOf, StudioApi, StudioEvents } from '../shared/contract'
+import type { Result } from '../shared/result'
+
+const call =
+  <C extends ChannelName>(channel: C) =>
+  (input?: InputOf<C>): Promise<Result<OutputOf<C>>> =>
+    ipcRenderer.invoke(`studio:${channel}`, input ?? {})
+
+const EVENT_CHANNEL = 'studio:event'
+
+const api = {
+  appInfo: call('appInfo'),
+  settingsGet: call('settingsGet'),
+  settingsSet: call('settingsSet'),
+  apiKeySet: call('apiKeySet'),
+  apiKeyClear: call('apiKeyClear'),
+  cacheInfo: call('cacheInfo'),
+  cacheClear: call('cacheClear'),
+  connectionDiscover: call('connectionDiscover'),
+  connectionTest: call('connectionTest'),
+  sandboxStart: call('sandboxStart'),
+  sandboxStop: call('sandboxStop'),
+  sandboxStatus: call('sandboxStatus'),
+  opCancel: call('opCancel'),
+  datasetImport: call('datasetImport'),
+  datasetList: call('datasetList'),
+  datasetPage: call('datasetPage'),
+  datasetRejections: call('datasetRejections'),
+  datasetDelete: call('datasetDelete'),
+  tokenizerLoad: call('tokenizerLoad'),
+  examplePreview: call('examplePreview'),
+  tokenStats: call('tokenStats'),
+  runStart: call('runStart'),
+  runPause: call('runPause'),
+  runResume: call('runResume'),
+  runStop: call('runStop'),
+  runCancel: call('runCancel'),
+  runList: call('runList'),
+  runGet: call('runGet'),
+  runMetrics: call('runMetrics'),
+  runRename: call('runRename'),
+  runDelete: call('runDelete'),
+  runCompare: call('runCompare'),
+  runExport: call('runExport'),
+  sweepStart: call('sweepStart'),
+  sweepList: call('sweepList'),
+  sweepGet: call('sweepGet'),
+  playgroundSample: call('playgroundSample'),
+  on: <E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void): (() => void) => {
+    const handler = (_e: IpcRendererEvent, msg: { event: EventName; payload: unknown }): void => {
+      if (msg.event === event) listener(msg.payload as StudioEvents[E])
+    }
+    ipcRenderer.on(EVENT_CHANNEL, handler)
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler)
+  },
+} satisfies StudioApi
+
+contextBridge.exposeInMainWorld('studio', api)
