@@ -96,8 +96,8 @@ export function detectFormat(rows: unknown[], mapping?: DatasetMapping): Dataset
       if (mapping.messagesField in r) score.messages++
       continue
     }
-    if (asList(r.messages)) score.messages++
-    else if (asList(r.conversations)) score.sharegpt++
+    if ('messages' in r) score.messages++
+    else if ('conversations' in r) score.sharegpt++
     else if (fieldsOf('alpaca', mapping).instruction in r && fieldsOf('alpaca', mapping).output in r) score.alpaca++
   }
   const best = (Object.entries(score) as [DatasetFormat, number][]).sort((a, b) => b[1] - a[1])[0]

@@ -130,7 +130,9 @@ async function* jsonLines(file: string, hooks: ReadHooks): AsyncGenerator<RawRec
 async function* jsonFile(file: string, size: number, hooks: ReadHooks): AsyncGenerator<RawRecord> {
   const firstLine = await readFirstLine(file, 1 << 20)
   const trimmed = firstLine.replace(/^\uFEFF/, '').trim()
-  if (!trimmed.startsWith('[')) {
+  // One value on the first line followed by more lines is JSON Lines; a file that is a single line is one document.
+  const onlyLine = Buffer.byteLength(firstLine) >= size - 2
+  if (!trimmed.startsWith('[') && !onlyLine) {
     let whole = false
     try {
       JSON.parse(trimmed)

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, repoRoot, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../tests/helpers/hub-mirror'
+import { looksLikePath } from './dataset-cli'
+
+type Run = { code: number; stdout: string; stderr: string }
+
+const cleanEnv = (extra: Record<string, string | undefined>): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
+  for (const k of ['HF_ENDPOINT', 'HF_TOKEN'] as const) if (extra[k] === undefined) delete env[k]
+  return env
+}
+
+/** Spawns the CLI exactly as `npm run cli` does, with its own data folder and environment. */
+function cli(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'npx',
+      ['tsx', 'src/main/cli/dataset-cli.ts', ...args],
+      { cwd: repoRoot, env: cleanEnv(env), timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
+        resolve({ code, stdout, stderr: stderr.split('\n').filter((l) => l && !l.startsWith('npm warn')).join('\n') })
+      },
+    )
+  })
+}
+
+describe('dataset CLI', () => {
+  let mirror: HubMirror
+  let home: string
+  beforeAll(async () => {
+    mirror = await startHubMirror({ qwen: false })
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'dataset-cli-'))
+  })
+  afterAll(async () => {
+    await mirror.close()
+  })
+
+  it('imports a hub dataset through HF_ENDPOINT, showing progress and the report, then lists it', async () => {
+    const r = await cli(['dataset', 'import', NO_ROBOTS_ID, '--split', 'test', '--name', 'nr'], { TUFT_STUDIO_HOME: home, HF_ENDPOINT: mirror.url })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Imported dataset "nr" (messages format)')
+    expect(r.stdout).toContain('split test: 500 conversations, 0 rejected')
+    expect(r.stderr).toMatch(/downloading test-00000-of-00001\.parquet/)
+    expect(fs.existsSync(path.join(home, 'studio.sqlite'))).toBe(true)
+
+    const bad = path.join(home, 'mixed.jsonl')
+    fs.writeFileSync(bad, fs.readFileSync(NO_ROBOTS_JSONL, 'utf8').split('\n').slice(0, 3).join('\n') + '\nnot json\n{"messages":[{"role":"user","content":"q"}]}\n')
+    const f = await cli(['dataset', 'import', bad, '--format', 'messages'], { TUFT_STUDIO_HOME: home })
+    expect(f.code).toBe(0)
+    expect(f.stdout).toContain('split train: 3 conversations, 2 rejected')
+    expect(f.stdout).toMatch(/not-json: 1\n\s+e\.g\. train row 4/)
+    expect(f.stdout).toMatch(/no-assistant-turn: 1/)
+
+    const list = await cli(['dataset', 'list'], { TUFT_STUDIO_HOME: home })
+    expect(list.code).toBe(0)
+    expect(list.stdout).toMatch(/^nr\tmessages\ttest 500\thub HuggingFaceH4\/no_robots via http:\/\/127\.0\.0\.1/m)
+    expect(list.stdout).toMatch(/^mixed\tmessages\ttrain 3 \(\+2 rejected\)\tfile /m)
+  })
+
+  it('fails with one line and a non-zero exit', async () => {
+    const down = await cli(['dataset', 'import', NO_ROBOTS_ID], { TUFT_STUDIO_HOME: home, HF_ENDPOINT: await unusedLocalUrl() })
+    expect(down.code).toBe(1)
+    const lines = down.stderr.split('\n').filter((l) => l.startsWith('error'))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^error \[hf-unreachable\]: .*mirror endpoint such as https:\/\/hf-mirror\.com/)
+
+    const flag = await cli(['dataset', 'import', 'x.jsonl', '--format', 'csv'], { TUFT_STUDIO_HOME: home })
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain('--format must be messages, sharegpt or alpaca')
+
+    const empty = path.join(home, 'empty.jsonl')
+    fs.writeFileSync(empty, '')
+    const e = await cli(['dataset', 'import', empty], { TUFT_STUDIO_HOME: home })
+    expect(e.code).toBe(1)
+    expect(e.stderr).toMatch(/^error \[dataset-file-unreadable\]: .*empty/)
+  })
+})
+
+describe('looksLikePath', () => {
+  it('tells files from hub ids', () => {
+    expect(looksLikePath('HuggingFaceH4/no_robots')).toBe(false)
+    expect(looksLikePath('data/train.jsonl')).toBe(true)
+    expect(looksLikePath('./mydata')).toBe(true)
+    expect(looksLikePath(NO_ROBOTS_JSONL)).toBe(true)
+  })
+})
