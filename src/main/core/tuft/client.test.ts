@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeTuft, type FakeTuft } from '../../../../tests/helpers/fake-tuft'
 import { POLL_MAX_408 } from '../../../shared/defaults'
-import { createTuftClient, TuftError, type TuftClient, type TuftClientOptions } from './index'
+import { createTuftClient, keyInfoOf, TuftError, type TuftClient, type TuftClientOptions } from './index'
 
 const FAST = { retry: { baseDelayMs: 5, maxDelayMs: 20 }, heartbeatIntervalMs: 3_600_000 }
 const datum = (n = 3, weights?: number[]) => ({
@@ -54,6 +54,23 @@ describe('connection, keys and capabilities', () => {
     // exactly one X-API-Key, the settings key, never the env one
     for (const req of s.requests.filter((q) => q.path === '/api/v1/client/config')) expect(req.headers['x-api-key']).toBe('tml-good')
     expect(JSON.stringify(r.value)).not.toContain('tml-')
+  })
+
+  it('keyInfoOf tells settings screens which key would be sent, never the key', () => {
+    expect(keyInfoOf('tml-a', { TINKER_API_KEY: 'tml-b' })).toEqual({ source: 'settings', envKeySet: true, envKeyDiffers: true })
+    expect(keyInfoOf('tml-a', { TINKER_API_KEY: 'tml-a' })).toEqual({ source: 'settings', envKeySet: true, envKeyDiffers: false })
+    expect(keyInfoOf('', { TINKER_API_KEY: 'tml-b' })).toEqual({ source: 'TINKER_API_KEY', envKeySet: true, envKeyDiffers: false })
+    expect(keyInfoOf(null, {})).toEqual({ source: 'none', envKeySet: false, envKeyDiffers: false })
+  })
+
+  it('sends the key to open routes when it has one, and reaches them without one', async () => {
+    const s = await fake()
+    await connect(s).capabilities()
+    expect(s.requests.at(-1)!.headers['x-api-key']).toBe('tml-good')
+    const anon = createTuftClient({ url: s.url, env: {}, ...FAST })
+    clients.push(anon)
+    expect((await anon.capabilities()).supported_models).toHaveLength(1)
+    expect(s.requests.at(-1)!.headers['x-api-key']).toBeUndefined()
   })
 
   it('falls back to TINKER_API_KEY and says so', async () => {

@@ -685,6 +685,9 @@ class SamplingClientImpl implements SamplingClient {
   }
 }
 
+/** Which key a client would send and why, without the key: for settings screens and hints. */
+export const keyInfoOf = (settingsKey: string | null | undefined, env: Env = process.env): KeyInfo => resolveKey(settingsKey, env).info
+
 const resolveKey = (apiKey: string | null | undefined, env: Env): { key: string | null; info: KeyInfo } => {
   const settingsKey = apiKey?.trim() || null
   const envKey = env.TINKER_API_KEY?.trim() || null
@@ -717,8 +720,8 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
 
   const capabilities = (o: CallOptions = {}) =>
     core.json(
-      // not enforced by TuFT, but sent with the key like the SDK does when there is one
-      { method: 'GET', path: '/api/v1/get_server_capabilities', auth: false, signal: o.signal, op: 'get_server_capabilities' },
+      // TuFT leaves this route open; the key still goes along when there is one, as the SDK sends it
+      { method: 'GET', path: '/api/v1/get_server_capabilities', auth: 'optional', signal: o.signal, op: 'get_server_capabilities' },
       CapabilitiesSchema,
       'get_server_capabilities',
     )

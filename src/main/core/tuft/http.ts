@@ -24,8 +24,9 @@ export type RequestSpec = {
   contentType?: string
   accept?: string
   headers?: Record<string, string>
-  /** Every Tinker route except healthz and get_server_capabilities needs the key. */
-  auth?: boolean
+  /** true (default): the key is required and sent; 'optional': sent when there is one (routes TuFT leaves
+   *  open, such as get_server_capabilities); false: never sent. */
+  auth?: boolean | 'optional'
   timeoutMs?: number
   /** Overrides the policy's attempts (1 = no retry). */
   maxAttempts?: number
@@ -121,7 +122,7 @@ export class Transport {
   /** A single attempt. Resolves with any HTTP status; throws a TuftError only for transport failures. */
   async send(spec: RequestSpec): Promise<HttpReply> {
     if (spec.signal?.aborted) throw cancelledError()
-    if (spec.auth !== false && !this.opts.apiKey)
+    if ((spec.auth ?? true) === true && !this.opts.apiKey)
       throw new TuftError('missing-api-key', `${spec.op ?? spec.path}: no API key is set (app settings or TINKER_API_KEY)`, {
         keySource: this.opts.keyInfo.source,
         envKeySet: this.opts.keyInfo.envKeySet,

@@ -1,6 +1,7 @@
 // TuFT / Tinker 0.25 client (issue 3). No Electron imports: runs under vitest, the CLIs and the bridge.
 export {
   createTuftClient,
+  keyInfoOf,
   toFailure,
   SDK_VERSION,
   type AdamParams,
