@@ -10,6 +10,7 @@ import { hintFor } from '../../shared/catalogue'
 import { StudioError } from '../../shared/result'
 import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport } from '../core/datasets'
 import { openDb, type Db } from '../core/store'
+import { datumsCommand, statsCommand } from './dataset-tokenize-commands'
 
 export type CliContext = {
   /** Opens the studio database lazily (so `--help` never creates one). */
@@ -26,7 +27,7 @@ export type CliCommand = {
   run: (args: string[], ctx: CliContext) => Promise<void>
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** parseArgs with our usage errors; every command uses it so flags behave the same everywhere. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
@@ -178,6 +179,8 @@ const listCommand: CliCommand = {
 export const DATASET_COMMANDS: Record<string, CliCommand> = {
   import: importCommand,
   list: listCommand,
+  stats: statsCommand,
+  datums: datumsCommand,
 }
 
 function usage(): string {

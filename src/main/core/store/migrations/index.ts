@@ -3,8 +3,9 @@
  * Each area adds its own file (`NNN-name.ts` exporting `{ id, name, sql }`) and lists it here.
  */
 import { migration001Datasets } from './001-datasets'
+import { migration002Tokenizers } from './002-tokenizers'
 import { migration003Runs } from './003-runs'
 
 export type Migration = { id: number; name: string; sql: string }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration003Runs]
+export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002Tokenizers, migration003Runs]

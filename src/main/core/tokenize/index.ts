@@ -1,0 +1,27 @@
+export {
+  loadTokenizer,
+  rendererOf,
+  templateHashOf,
+  BUILTIN_TOKENIZER_MODEL,
+  type StudioTokenizer,
+  type TokenizerSource,
+  type TokenizerOrigin,
+  type LoadProgress,
+} from './tokenizer'
+export { buildExample, type Example } from './example'
+export {
+  tokenizeSplit,
+  tokenizeConversations,
+  tokenizedKey,
+  defaultSplit,
+  type TokenizedSplit,
+  type TokenizeProgress,
+  type TokenizeSplitOptions,
+  type TokenizeConversationsOptions,
+} from './split'
+export { closeIdleWorkers } from './pool'
+export { computeStats } from './stats'
+export { makeDatum, datumSkipReason, type DatumResult } from './datums'
+export { computeMask, locateContents, weightedMessageIndexes, turnTerminators, type MaskMessage, type TokenOffsets } from './mask'
+export { prefixTexts, assemblePrefixExample } from './prefix-rerender'
+export type { EncoderKind } from './worker-protocol'

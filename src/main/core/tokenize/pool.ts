@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { TrainOn } from '../../../shared/datum'
+import { StudioError } from '../../../shared/result'
+import type { ConversationLike, PackedBatch } from './pipeline'
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol'
+
+/** The built worker's file name (an extra entry of the electron-vite main build). */
+export const BUILT_WORKER_FILE = 'tokenize-worker.js'
+
+/** Idle workers stay loaded this long, so re-tokenizing (new max length, new split) skips their start-up. */
+const IDLE_MS = 60_000
+
+/** Thrown when the Rust encoder's ids differ from transformers' on the probe texts. */
+export class EncoderMismatch extends Error {}
+
+/** tsx's ESM register API (its `import` export; require.resolve would give the CJS build). */
+function tsxEsmApi(from: string): string {
+  const pkgFile = createRequire(from).resolve('tsx/package.json')
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
+  return path.join(path.dirname(pkgFile), pkg.exports['./esm/api'].import.default)
+}
+
+/**
+ * Starts a tokenizer worker. From .ts sources (vitest, tsx CLI, bench) the worker first registers tsx's
+ * ESM loader in its own thread and then imports worker.ts; from the electron-vite build it runs the
+ * bundled `tokenize-worker.js` that sits next to the main bundle.
+ */
+export function spawnTokenizeWorker(init: WorkerInit): Worker {
+  const here = import.meta.url
+  if (here.endsWith('.ts')) {
+    const tsxApi = pathToFileURL(tsxEsmApi(here)).href
+    const entry = new URL('./worker.ts', here).href
+    const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
+    return new Worker(code, { eval: true, workerData: init })
+  }
+  const dir = path.dirname(fileURLToPath(here))
+  const file = [path.join(dir, BUILT_WORKER_FILE), path.join(dir, '..', BUILT_WORKER_FILE)].find((f) => fs.existsSync(f))
+  if (!file) throw new StudioError('internal', `${BUILT_WORKER_FILE} is missing next to ${dir}`)
+  return new Worker(file, { workerData: init })
+}
+
+export const defaultWorkerCount = (): number => Math.max(1, Math.min(4, os.availableParallelism()))
+
+type Idle = { worker: Worker; timer: NodeJS.Timeout }
+const idleWorkers = new Map<string, Idle[]>()
+
+const initKey = (init: WorkerInit): string =>
+  createHash('sha256')
+    .update(JSON.stringify({ ...init, byteLength: init.byteLength ? init.byteLength.length : null, probe: init.probe?.texts.length ?? 0 }))
+    .digest('hex')
+
+function takeIdle(key: string): Worker | undefined {
+  const list = idleWorkers.get(key)
+  const slot = list?.pop()
+  if (!slot) return undefined
+  clearTimeout(slot.timer)
+  slot.worker.ref()
+  return slot.worker
+}
+
+function putIdle(key: string, worker: Worker): void {
+  worker.unref()
+  const list = idleWorkers.get(key) ?? []
+  const timer = setTimeout(() => {
+    const at = list.findIndex((s) => s.worker === worker)
+    if (at >= 0) list.splice(at, 1)
+    void worker.terminate()
+  }, IDLE_MS)
+  timer.unref()
+  list.push({ worker, timer })
+  idleWorkers.set(key, list)
+}
+
+/** Terminates every idle worker (tests, shutdown). */
+export async function closeIdleWorkers(): Promise<void> {
+  const all = [...idleWorkers.values()].flat()
+  idleWorkers.clear()
+  for (const s of all) clearTimeout(s.timer)
+  await Promise.all(all.map((s) => s.worker.terminate()))
+}
+
+export type PoolOptions = {
+  trainOn: TrainOn
+  maxLength: number
+  workers?: number
+  batchSize?: number
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number) => void
+}
+
+/**
+ * Tokenizes conversations across worker threads (both cores), each worker keeping two batches in
+ * flight so its rendering overlaps the native encoder. Aborting the signal terminates the workers.
+ * Batches come back in input order. Workers are kept for a while afterwards and reused by the next
+ * call with the same tokenizer.
+ */
+export function runPool(
+  init: WorkerInit,
+  rows: readonly number[],
+  conversations: readonly ConversationLike[],
+  opts: PoolOptions,
+): Promise<PackedBatch[]> {
+  const batchSize = opts.batchSize ?? 128
+  const total = conversations.length
+  const batchCount = Math.ceil(total / batchSize)
+  const workerCount = Math.max(1, Math.min(opts.workers ?? defaultWorkerCount(), batchCount))
+  const results: PackedBatch[] = new Array(batchCount)
+  if (batchCount === 0) return Promise.resolve(results)
+  if (opts.signal?.aborted) return Promise.reject(new StudioError('cancelled', 'Tokenization was cancelled'))
+  const key = initKey(init)
+
+  return new Promise<PackedBatch[]>((resolve, reject) => {
+    const workers: Worker[] = []
+    const listeners = new Map<Worker, { message: (m: FromWorker) => void; error: (e: Error) => void; exit: (c: number) => void }>()
+    let next = 0
+    let finished = 0
+    let doneRows = 0
+    let settled = false
+    const stop = (err?: unknown): void => {
+      if (settled) return
+      settled = true
+      opts.signal?.removeEventListener('abort', onAbort)
+      for (const w of workers) {
+        const l = listeners.get(w)
+        if (l) {
+          w.off('message', l.message)
+          w.off('error', l.error)
+          w.off('exit', l.exit)
+        }
+        if (err) void w.terminate()
+        else putIdle(key, w)
+      }
+      if (err) reject(err)
+      else resolve(results)
+    }
+    const onAbort = (): void => stop(new StudioError('cancelled', 'Tokenization was cancelled'))
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
+
+    const feed = (w: Worker): void => {
+      if (next >= batchCount) return
+      const id = next++
+      const from = id * batchSize
+      const msg: ToWorker = {
+        type: 'batch',
+        id,
+        trainOn: opts.trainOn,
+        maxLength: opts.maxLength,
+        rows: rows.slice(from, from + batchSize),
+        conversations: conversations.slice(from, from + batchSize).map((c) => ({ messages: c.messages })),
+      }
+      w.postMessage(msg)
+    }
+
+    const attach = (w: Worker, ready: boolean): void => {
+      workers.push(w)
+      const message = (msg: FromWorker): void => {
+        if (settled) return
+        if (msg.type === 'ready') {
+          feed(w)
+          feed(w)
+        } else if (msg.type === 'done') {
+          results[msg.id] = msg.batch
+          finished++
+          doneRows += msg.batch.rows.length
+          opts.onProgress?.(doneRows, total)
+          if (finished === batchCount) stop()
+          else feed(w)
+        } else if (msg.type === 'mismatch') stop(new EncoderMismatch(msg.message))
+        else stop(new StudioError('internal', `Tokenizer worker failed: ${msg.message}`))
+      }
+      const error = (err: Error): void => stop(new StudioError('internal', `Tokenizer worker crashed: ${err.message}`))
+      const exit = (code: number): void => {
+        if (!settled) stop(new StudioError('internal', `Tokenizer worker exited early (code ${code})`))
+      }
+      listeners.set(w, { message, error, exit })
+      w.on('message', message)
+      w.on('error', error)
+      w.on('exit', exit)
+      if (ready) {
+        feed(w)
+        feed(w)
+      }
+    }
+
+    for (let k = 0; k < workerCount; k++) {
+      const reused = takeIdle(key)
+      if (reused) attach(reused, true)
+      else attach(spawnTokenizeWorker(init), false)
+    }
+  })
+}

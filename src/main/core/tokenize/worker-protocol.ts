@@ -1,0 +1,33 @@
+import type { TrainOn } from '../../../shared/datum'
+import type { ConversationLike, PackedBatch } from './pipeline'
+import type { RenderContext } from './render'
+
+/** Which library encodes in the workers: the Rust `tokenizers` package (bulk) or transformers.js. */
+export type EncoderKind = 'rust' | 'transformers'
+
+export type WorkerInit = {
+  encoder: EncoderKind
+  tokenizerDir: string
+  chatTemplate: string
+  renderContext: RenderContext
+  terminators: string[]
+  nfc: boolean
+  byteLength: Int32Array | null
+  /** Rendered texts with transformers' ids: a Rust worker refuses to run if it encodes any differently. */
+  probe: { texts: string[]; ids: number[][] } | null
+}
+
+export type ToWorker = {
+  type: 'batch'
+  id: number
+  trainOn: TrainOn
+  maxLength: number
+  rows: number[]
+  conversations: ConversationLike[]
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; batch: PackedBatch }
+  | { type: 'mismatch'; message: string }
+  | { type: 'error'; message: string }
