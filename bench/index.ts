@@ -10,6 +10,7 @@ export type BenchModule = { name: string; run: (log: (line: string) => void) => 
 
 const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   // Each area adds one line: () => import('./<area>-bench'),
+  () => import('./datasets-bench'),
 ]
 
 async function main(): Promise<void> {

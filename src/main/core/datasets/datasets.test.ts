@@ -153,6 +153,14 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     expect(e.message).toMatch(/fetch failed|ECONNREFUSED/)
   })
 
+  it('works with a mirror that lacks the repo-info API, and reports unknown repos', async () => {
+    mirror.setFaults({ failRequests: { count: 1, status: 404, match: '/revision/' } })
+    const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
+    expect(r.revision).toBe('main')
+    expect(r.splits[0].rows).toBe(500)
+    expect((await failure(importDataset(db, { kind: 'hub', repo: 'nobody/nothing' }, { endpoint: mirror.url }))).code).toBe('hf-not-found')
+  })
+
   it('needs a token for gated data', async () => {
     await mirror.close()
     mirror = await startHubMirror({ noRobots: false, qwen: false, token: 'tok', repos: [{ ...noRobotsRepo(), gated: true }] })

@@ -167,6 +167,7 @@ async function importFile(db: Db, source: Extract<DatasetSource, { kind: 'file' 
   if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such file: ${file}`, { file })
   const split = source.split ?? defaultSplitOf(file)
   const name = opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, '')
+  refuseNameClash(getDataset(db, name), 'file', file)
   const parser = new SplitParser(opts.mapping, opts.format)
   const parsed = await parser.parse([file], split, opts)
   const etag = await sha256File(file)
@@ -187,6 +188,7 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   const token = resolveHubToken(opts.token)
   const name = opts.name ?? source.repo
   const cached = getDataset(db, name)
+  refuseNameClash(cached, 'hub', source.repo)
   const cachedMatches = cached?.source.kind === 'hub' && cached.source.repo === source.repo
   const wanted = source.split ? [source.split] : undefined
   const hasWanted = (info: DatasetInfo) => (wanted ?? []).every((s) => info.splits.some((x) => x.split === s))
@@ -257,6 +259,14 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   for (const f of downloaded) fs.rmSync(f, { force: true })
   fs.rmSync(workDir, { recursive: true, force: true })
   return report
+}
+
+/** Checked before any download or parse, so a clash fails at once (saveImport checks again, atomically). */
+function refuseNameClash(existing: DatasetInfo | null, kind: 'hub' | 'file', ref: string): void {
+  if (!existing) return
+  const had = existing.source.kind === 'hub' ? existing.source.repo : existing.source.path
+  if (existing.source.kind !== kind || had !== ref)
+    throw new StudioError('invalid-input', `A dataset named "${existing.name}" already exists from ${existing.source.kind} ${had}; choose another name or delete it first`)
 }
 
 const KNOWN_SPLITS = new Set(['train', 'test', 'validation', 'valid', 'dev', 'eval'])

@@ -126,6 +126,20 @@ describe('hub downloads through a local mirror', () => {
     expect(fs.readdirSync(path.join(dir, 'downloads'))).toEqual([])
   })
 
+  it('re-fetches the whole file when a resumed file does not match its sha256 ETag', async () => {
+    mirror.setFaults({ dropMidFile: { times: 1, afterBytes: 6000 } })
+    await expect(get({ retries: 0 })).rejects.toThrow(/kept/)
+    const part = fs.readdirSync(path.join(dir, 'downloads')).find((f) => f.endsWith('.part')) as string
+    const bytes = fs.readFileSync(path.join(dir, 'downloads', part))
+    bytes[100] ^= 0xff
+    fs.writeFileSync(path.join(dir, 'downloads', part), bytes)
+    const got = await get()
+    expect(got.resumedFrom).toBe(6000)
+    expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
+    const bodies = mirror.requests.filter((r) => r.url.includes('/resolve/') && r.range !== 'bytes=0-0').map((r) => r.range ?? 'whole')
+    expect(bodies).toEqual(['whole', 'bytes=6000-', 'whole'])
+  })
+
   it('restarts cleanly when the server ignores Range', async () => {
     mirror.setFaults({ dropMidFile: { times: 1, afterBytes: 3000 }, ignoreRange: true })
     const got = await get()

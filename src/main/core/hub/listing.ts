@@ -147,7 +147,17 @@ export async function parquetApiSplits(
 export async function findDatasetSplits(
   opts: HubCallOptions & { repo: string; revision?: string },
 ): Promise<DatasetSplitFiles> {
-  const revision = await resolveHubRevision({ ...opts, repoType: 'dataset' })
+  let revision: string
+  try {
+    revision = await resolveHubRevision({ ...opts, repoType: 'dataset' })
+  } catch (err) {
+    // Some mirrors proxy files but not the repo-info API: keep the requested ref and let the tree
+    // listing decide. Network failures and auth errors still surface as they are.
+    const e = err as StudioError
+    const status = e.details?.status
+    if (e.code !== 'hf-not-found' && (typeof status !== 'number' || e.code === 'hf-auth-required')) throw err
+    revision = opts.revision ?? 'main'
+  }
   const tree = await listHubFiles({ ...opts, repoType: 'dataset', revision })
   const splits = splitsFromTree(tree)
   if (splits.length > 0) return { revision, via: 'tree', splits }
