@@ -48,7 +48,10 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
     env,
     apiKey: () => settings.apiKey(),
     sandbox: () => sandbox.ensure(),
-    hub: () => ({ endpoint: settings.hfEndpoint().url, token: settings.hfToken() }),
+    hub: () => {
+      const hub = settings.hfEndpoint()
+      return { endpoint: hub.source === 'default' ? undefined : hub.url, token: settings.hfToken() }
+    },
   })
   const scrub = (text: string): string => redact(text, [...settings.secretValues(), ...sandbox.secretValues()])
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined

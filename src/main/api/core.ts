@@ -32,7 +32,8 @@ import type { ResumeOverrides, RunConfigInput } from '../../shared/runs'
 import type { Progress } from './ops'
 
 export type Cancellable = { signal?: AbortSignal; onProgress?: (p: Progress) => void }
-export type HubAccess = { endpoint: string; token?: string }
+/** The hub endpoint only when the user chose one (setting or HF_ENDPOINT); absent → huggingface.co / built-ins. */
+export type HubAccess = { endpoint?: string; token?: string }
 
 export type ConnectionFacts = {
   url: string
