@@ -1,0 +1,77 @@
+/**
+ * The app shell: subscribes once to main's push events, decides the first screen (the wizard until one run
+ * has completed, then the run history) and renders the navigation and the current view.
+ */
+import { useEffect } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { UI } from '../../shared/ui-strings'
+import { api } from './api'
+import { useNav, type View } from './stores/nav-store'
+import { useOps } from './stores/ops-store'
+import { useRuns } from './stores/run-store'
+import { useSettings } from './stores/settings-store'
+import { Wizard } from './wizard/wizard'
+import { SftOrRl } from './views/sft-or-rl'
+import { History } from './views/history'
+import { RunView } from './views/run-view'
+import { Compare } from './views/compare'
+import { Playground } from './views/playground'
+import { Settings } from './views/settings'
+
+const NAV: { view: View; label: string }[] = [
+  { view: 'wizard', label: UI.nav.newRun },
+  { view: 'history', label: UI.nav.history },
+  { view: 'compare', label: UI.nav.compare },
+  { view: 'playground', label: UI.nav.playground },
+  { view: 'settings', label: UI.nav.settings },
+]
+
+export function App(): React.JSX.Element {
+  const { view, go } = useNav(useShallow((s) => ({ view: s.view, go: s.go })))
+  const load = useSettings((s) => s.load)
+
+  useEffect(() => {
+    const offProgress = api.on('progress', (e) => useOps.getState().apply(e))
+    const offRun = api.on('run', (e) => useRuns.getState().apply(e))
+    void load().then(() => {
+      const s = useSettings.getState().settings
+      if (useNav.getState().view === 'loading') useNav.getState().go(s?.wizardCompleted ? 'history' : 'wizard')
+    })
+    return () => {
+      offProgress()
+      offRun()
+    }
+  }, [load])
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">T</span>
+          <span className="brand-name">{UI.app.name}</span>
+          <span className="brand-tag">{UI.app.tagline}</span>
+        </div>
+        <nav className="topnav" aria-label="Main">
+          {NAV.map((n) => (
+            <button key={n.view} type="button" className={`navlink${view === n.view || (n.view === 'history' && view === 'run') ? ' active' : ''}`} aria-current={view === n.view ? 'page' : undefined} onClick={() => go(n.view)}>
+              {n.label}
+            </button>
+          ))}
+          <button type="button" className={`navlink subtle${view === 'sft-or-rl' ? ' active' : ''}`} onClick={() => go('sft-or-rl')}>
+            {UI.nav.sftOrRl}
+          </button>
+        </nav>
+      </header>
+      <main className="content">
+        {view === 'loading' && <div className="loading">{UI.app.loading}</div>}
+        {view === 'wizard' && <Wizard />}
+        {view === 'history' && <History />}
+        {view === 'run' && <RunView />}
+        {view === 'compare' && <Compare />}
+        {view === 'playground' && <Playground />}
+        {view === 'settings' && <Settings />}
+        {view === 'sft-or-rl' && <SftOrRl />}
+      </main>
+    </div>
+  )
+}

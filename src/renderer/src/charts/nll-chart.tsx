@@ -1,0 +1,139 @@
+/**
+ * The one NLL chart used everywhere (training, run detail, comparison, bench): step on the x axis, each train
+ * series drawn twice — raw faint and debiased-EMA bold — test NLL as points joined by a thin line, optional
+ * log y axis, LTTB downsampling for long runs. Appending points is incremental: the EMA of a series is
+ * extended, not recomputed, and echarts redraws without animation.
+ */
+import { useEffect, useImperativeHandle, useLayoutEffect, useRef, type Ref } from 'react'
+import type { Series } from '../../../shared/contract'
+import { EmaAccumulator } from '../lib/ema'
+import { AXIS_COLOR, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
+import { useECharts } from './use-echarts'
+
+export type ChartLine = {
+  id: string
+  name: string
+  kind: 'train' | 'test' | 'plain'
+  points: Series
+  color?: string
+  /** Drawn thicker (e.g. the recommended run of a sweep). */
+  emphasis?: boolean
+}
+
+export type ChartHandle = { chart: () => EChartsType | null }
+
+type Props = {
+  lines: ChartLine[]
+  logAxis?: boolean
+  smoothing: number
+  showRaw?: boolean
+  height?: number
+  yName?: string
+  ariaLabel: string
+  testId?: string
+  handle?: Ref<ChartHandle>
+}
+
+type EmaCache = { weight: number; first: number | undefined; len: number; acc: EmaAccumulator }
+
+function smoothedOf(cache: Map<string, EmaCache>, line: ChartLine, weight: number): [number, number][] {
+  const pts = line.points
+  let c = cache.get(line.id)
+  // Recompute when the series was replaced rather than extended (a different run, a reload, a resume).
+  if (!c || c.weight !== weight || c.first !== pts[0]?.[1] || pts.length < c.len) {
+    c = { weight, first: pts[0]?.[1], len: 0, acc: new EmaAccumulator(weight) }
+    cache.set(line.id, c)
+  }
+  for (let i = c.len; i < pts.length; i++) c.acc.push(pts[i][0], pts[i][1])
+  c.len = pts.length
+  return c.acc.smoothed
+}
+
+export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName = 'NLL', ariaLabel, testId, handle }: Props): React.JSX.Element {
+  const [ref, chart] = useECharts()
+  const emaCache = useRef(new Map<string, EmaCache>())
+  useImperativeHandle(handle, () => ({ chart: () => chart }), [chart])
+
+  useEffect(() => {
+    if (!chart) return
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: 'inherit', color: TEXT_COLOR },
+      grid: { left: 56, right: 20, top: 36, bottom: 36 },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
+      legend: { top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
+      xAxis: { type: 'value', name: 'step', nameLocation: 'end', nameGap: 8, min: 0, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
+    })
+  }, [chart])
+
+  // Layout effect: the frame that shows a new point also contains its redraw (the bench measures this path).
+  useLayoutEffect(() => {
+    if (!chart) return
+    const series: object[] = []
+    lines.forEach((line, i) => {
+      const color = line.color ?? (line.kind === 'test' && lines.length <= 2 ? TEST_COLOR : PALETTE[i % PALETTE.length])
+      const width = line.emphasis ? 3.5 : 2
+      if (line.kind === 'train') {
+        if (showRaw)
+          series.push({
+            id: `${line.id}:raw`,
+            name: line.name,
+            type: 'line',
+            data: line.points,
+            showSymbol: false,
+            sampling: 'lttb',
+            lineStyle: { width: 1, color, opacity: 0.25 },
+            itemStyle: { color },
+            emphasis: { disabled: true },
+            tooltip: { show: false },
+            silent: true,
+            legendHoverLink: false,
+            z: 1,
+          })
+        series.push({
+          id: `${line.id}:ema`,
+          name: line.name,
+          type: 'line',
+          data: smoothedOf(emaCache.current, line, smoothing),
+          showSymbol: false,
+          sampling: 'lttb',
+          connectNulls: false,
+          lineStyle: { width, color },
+          itemStyle: { color },
+          z: 3,
+        })
+      } else {
+        series.push({
+          id: `${line.id}:${line.kind}`,
+          name: line.name,
+          type: 'line',
+          data: line.points,
+          showSymbol: true,
+          symbol: line.kind === 'test' ? 'circle' : 'none',
+          symbolSize: line.emphasis ? 8 : 6,
+          sampling: line.kind === 'plain' ? 'lttb' : undefined,
+          lineStyle: { width: line.kind === 'test' ? 1.5 : width, color, type: line.kind === 'test' ? 'dashed' : 'solid' },
+          itemStyle: { color },
+          z: 4,
+        })
+      }
+    })
+    chart.setOption(
+      {
+        yAxis: {
+          type: logAxis ? 'log' : 'value',
+          name: yName,
+          nameGap: 10,
+          scale: true,
+          axisLine: { show: false },
+          splitLine: { lineStyle: { color: GRID_COLOR } },
+          axisLabel: { formatter: (v: number) => (Math.abs(v) >= 100 || v === 0 ? String(v) : Number(v.toPrecision(3)).toString()) },
+        },
+        series,
+      },
+      { replaceMerge: ['series'] },
+    )
+  }, [chart, lines, logAxis, smoothing, showRaw, yName])
+
+  return <div ref={ref} className="chart" style={{ height }} role="img" aria-label={ariaLabel} data-testid={testId} data-points={lines.reduce((n, l) => n + l.points.length, 0)} />
+}

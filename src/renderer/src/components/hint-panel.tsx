@@ -1,0 +1,104 @@
+/**
+ * Every failure the user sees: what happened (the failure's own message), why and how to fix it (from the
+ * one catalogue), and the catalogue's one-click fix as a button when the screen can apply it. Key failures
+ * also state which key was sent and from where, and whether TINKER_API_KEY is set and differs — using only
+ * the facts in `details`, never the key.
+ */
+import type { ReactNode } from 'react'
+import { hintFor, type HintAction } from '../../../shared/catalogue'
+import type { Failure } from '../../../shared/result'
+import { UI } from '../../../shared/ui-strings'
+import { Button } from './ui'
+
+export type HintHandlers = {
+  retry?: () => void | Promise<void>
+  useSandbox?: () => void | Promise<void>
+  openSettings?: (section: 'servers' | 'keys' | 'hub' | 'cache') => void
+  setEndpoint?: (endpoint: string) => void | Promise<void>
+  resume?: () => void | Promise<void>
+  lowerLearningRate?: () => void | Promise<void>
+  lowerRank?: () => void | Promise<void>
+}
+
+/** The endpoint the mirror fix applies: main may name one (e.g. a configured mirror), else the catalogue's. */
+export function mirrorEndpointOf(failure: Failure, action: Extract<HintAction, { kind: 'set-hf-endpoint' }>): string {
+  const suggested = failure.details?.suggestedEndpoint
+  return typeof suggested === 'string' && /^https?:\/\//.test(suggested) ? suggested : action.endpoint
+}
+
+function actionButton(failure: Failure, action: HintAction | undefined, h: HintHandlers): ReactNode {
+  if (!action) return null
+  switch (action.kind) {
+    case 'set-hf-endpoint': {
+      if (!h.setEndpoint) return null
+      const ep = mirrorEndpointOf(failure, action)
+      return (
+        <Button variant="primary" onClick={() => h.setEndpoint?.(ep)} data-testid="hint-action">
+          {UI.hint.applyMirror(ep)}
+        </Button>
+      )
+    }
+    case 'use-sandbox':
+      return h.useSandbox ? <Button variant="primary" onClick={() => h.useSandbox?.()} data-testid="hint-action">{UI.hint.useSandbox}</Button> : null
+    case 'open-settings':
+      return h.openSettings ? <Button onClick={() => h.openSettings?.(action.section)} data-testid="hint-action">{UI.hint.openSettings}</Button> : null
+    case 'retry':
+      return h.retry ? <Button variant="primary" onClick={() => h.retry?.()} data-testid="hint-action">{UI.hint.retry}</Button> : null
+    case 'resume-run':
+      return h.resume ? <Button variant="primary" onClick={() => h.resume?.()} data-testid="hint-action">{UI.hint.resume}</Button> : null
+    case 'lower-learning-rate':
+      return h.lowerLearningRate ? <Button variant="primary" onClick={() => h.lowerLearningRate?.()} data-testid="hint-action">{UI.hint.lowerLr('lower')}</Button> : null
+    case 'lower-rank':
+      return h.lowerRank ? <Button variant="primary" onClick={() => h.lowerRank?.()} data-testid="hint-action">{UI.hint.lowerRank(8)}</Button> : null
+    default:
+      // lower-max-length / lower-batch-size: the run screen renders them with concrete values (extra).
+      return null
+  }
+}
+
+function KeyFacts({ details }: { details: Record<string, unknown> }): React.JSX.Element | null {
+  const source = typeof details.keySource === 'string' ? details.keySource : null
+  const envSet = typeof details.envSet === 'boolean' ? details.envSet : null
+  const envDiffers = details.envDiffers === true
+  if (source === null && envSet === null) return null
+  return (
+    <ul className="hint-facts" data-testid="hint-key-facts">
+      {source !== null && <li>{UI.hint.keySent(source)}</li>}
+      {envSet !== null && <li>{UI.hint.envState(envSet, envDiffers)}</li>}
+      <li>{UI.hint.sdkNote}</li>
+    </ul>
+  )
+}
+
+export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure; handlers?: HintHandlers; extra?: ReactNode }): React.JSX.Element {
+  const hint = hintFor(failure.code)
+  const details = failure.details ?? {}
+  const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
+  const isKey = failure.code === 'invalid-api-key' || failure.code === 'missing-api-key'
+  const button = actionButton(failure, hint.action, handlers)
+  return (
+    <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
+      <div className="hint-title">{hint.title}</div>
+      <dl className="hint-body">
+        <dt>{UI.hint.whatHappened}</dt>
+        <dd data-testid="hint-message">
+          {failure.message}
+          {serverMessage && serverMessage !== failure.message && <div className="muted">{UI.hint.serverSaid(serverMessage)}</div>}
+        </dd>
+        <dt>{UI.hint.why}</dt>
+        <dd>{hint.why}</dd>
+        <dt>{UI.hint.fix}</dt>
+        <dd>
+          {failure.hint ?? hint.fix}
+          {isKey && <KeyFacts details={details} />}
+        </dd>
+      </dl>
+      {(button || extra) && (
+        <div className="hint-actions">
+          {button}
+          {extra}
+        </div>
+      )}
+    </div>
+  )
+}

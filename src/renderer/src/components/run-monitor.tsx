@@ -1,0 +1,184 @@
+/**
+ * A run as it trains (or as it ended): phase, progress with ETA and tokens/s, live train/test NLL, grad norm
+ * and LR (or "not reported"), the controls, and — on failure — the catalogue hint with its one-click fix
+ * (for out-of-memory: lower max length, then batch size, then rank, with the values to try, and resume).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { RunDetail, RunSummary } from '../../../shared/contract'
+import type { Failure, Result } from '../../../shared/result'
+import { UI } from '../../../shared/ui-strings'
+import { api } from '../api'
+import { NllChart, type ChartHandle, type ChartLine } from '../charts/nll-chart'
+import { oomSuggestion } from '../lib/advice'
+import { fmtDuration, fmtInt, fmtLr, fmtNll } from '../lib/format'
+import { usePrefs } from '../stores/prefs-store'
+import { useRuns } from '../stores/run-store'
+import { HintPanel } from './hint-panel'
+import { PhaseIndicator } from './phase-indicator'
+import { Button, Card, ProgressBar, Stat } from './ui'
+import { ChartToolbar } from './chart-toolbar'
+
+const phaseOfStatus = (status: string | null): string | null =>
+  status === 'completed' ? 'done' : status === 'failed' ? 'error' : status === 'stopped' || status === 'cancelled' || status === 'interrupted' ? 'stopped' : status === 'paused' ? 'paused' : null
+
+const RESUMABLE = new Set(['paused', 'stopped', 'failed', 'interrupted'])
+
+/** The guide's LR ladder: 1e-3 → 5e-4, 1e-4 → 5e-5 → 1e-5. */
+const lowerLr = (lr: number): number => (lr > 5e-5 ? lr / 2 : lr / 5)
+
+const cfgNum = (cfg: Record<string, unknown> | undefined, k: string, fallback: number): number => (typeof cfg?.[k] === 'number' ? (cfg[k] as number) : fallback)
+
+export function RunMonitor({ runId, onStatus, chartHandle, p95Tokens = null }: { runId: string; onStatus?: (status: string) => void; chartHandle?: React.Ref<ChartHandle>; p95Tokens?: number | null }): React.JSX.Element {
+  const live = useRuns(useShallow((s) => s.runs[runId] ?? null))
+  const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
+  const [detail, setDetail] = useState<RunDetail | null>(null)
+  const [failure, setFailure] = useState<Failure | null>(null)
+  const [busy, setBusy] = useState<string | null>(null)
+  const loaded = useRef<string | null>(null)
+
+  useEffect(() => {
+    if (loaded.current === runId) return
+    loaded.current = runId
+    void api.runMetrics({ runId }).then((m) => m.ok && useRuns.getState().loadMetrics(m.value))
+  }, [runId])
+
+  const status = live?.status ?? detail?.status ?? null
+  // The run detail (config, checkpoints, resumable, final numbers) is re-read whenever the status changes.
+  useEffect(() => {
+    let alive = true
+    void api.runGet({ runId }).then((d) => {
+      if (!alive) return
+      if (!d.ok) return setFailure(d)
+      setDetail(d.value)
+      if (!useRuns.getState().runs[runId]?.status) useRuns.getState().setStatus(runId, d.value.status)
+    })
+    return () => {
+      alive = false
+    }
+  }, [runId, status])
+  useEffect(() => {
+    if (status) onStatus?.(status)
+  }, [status, onStatus])
+
+  const control = async (name: string, call: () => Promise<Result<RunSummary>>): Promise<void> => {
+    setBusy(name)
+    setFailure(null)
+    const r = await call()
+    setBusy(null)
+    if (!r.ok) return setFailure(r)
+    useRuns.getState().setStatus(runId, r.value.status)
+  }
+  const resume = (overrides?: { maxLength?: number; batchSize?: number; rank?: number; learningRate?: number }): Promise<void> =>
+    control('resume', () => api.runResume({ runId, ...(overrides ? { overrides } : {}) }))
+
+  const runError: Failure | null = live?.error ?? (detail?.error && status === 'failed' ? { ok: false, code: detail.error.code as Failure['code'], message: detail.error.message } : null)
+  const shownFailure = failure ?? runError
+  const phase = live?.phase && !(live.phase === 'training' && phaseOfStatus(status)) ? live.phase : (phaseOfStatus(status) ?? live?.phase ?? null)
+  const total = live?.total ?? detail?.totalSteps ?? null
+  const step = Math.max(live?.step ?? 0, detail?.step ?? 0)
+  const cfg = detail?.config
+  const cur = { maxLength: cfgNum(cfg, 'maxLength', 0), batchSize: cfgNum(cfg, 'batchSize', 0), rank: cfgNum(cfg, 'rank', detail?.rank ?? 0) }
+  const lr = cfgNum(cfg, 'learningRate', detail?.learningRate ?? 0)
+
+  const lines = useMemo<ChartLine[]>(
+    () => [
+      { id: `${runId}:train`, name: UI.train.trainNll, kind: 'train', points: live?.train ?? [] },
+      { id: `${runId}:test`, name: UI.train.testNll, kind: 'test', points: live?.test ?? [] },
+    ],
+    [runId, live?.train, live?.test],
+  )
+  const gradLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:grad`, name: UI.train.gradNorm, kind: 'plain', points: live?.gradNorm ?? [] }], [runId, live?.gradNorm])
+  const lrLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:lr`, name: UI.train.learningRate, kind: 'plain', points: live?.lr ?? [] }], [runId, live?.lr])
+  const lastTrain = live?.train.length ? live.train[live.train.length - 1][1] : (detail?.finalTrainNll ?? null)
+  const lastTest = live?.test.length ? live.test[live.test.length - 1][1] : (detail?.finalTestNll ?? null)
+
+  const oomExtra =
+    shownFailure?.code === 'server-oom' && cur.maxLength > 0
+      ? (() => {
+          const s = oomSuggestion(cur, p95Tokens)
+          return (
+            <div className="oom" data-testid="oom-suggestions">
+              <div className="small">{UI.hint.oomTry(s)}</div>
+              <div className="row">
+                <Button variant="primary" onClick={() => void resume({ maxLength: s.maxLength })} busy={busy === 'resume'} data-testid="oom-max-length">{UI.hint.oomApply('maxLength', s.maxLength)}</Button>
+                <Button onClick={() => void resume({ batchSize: s.batchSize })} disabled={busy !== null} data-testid="oom-batch-size">{UI.hint.oomApply('batchSize', s.batchSize)}</Button>
+                <Button onClick={() => void resume({ rank: s.rank })} disabled={busy !== null} data-testid="oom-rank">{UI.hint.oomApply('rank', s.rank)}</Button>
+              </div>
+            </div>
+          )
+        })()
+      : null
+
+  return (
+    <div className="run-monitor" data-testid="run-monitor" data-status={status ?? ''}>
+      <PhaseIndicator phase={phase} />
+      <div className="monitor-top">
+        <div className="grow">
+          <ProgressBar
+            testId="train-progress"
+            label={total ? UI.train.stepOf(step, total) : UI.train.waiting}
+            current={step}
+            total={total ?? 0}
+            detail={
+              <>
+                {UI.train.eta} {fmtDuration(status === 'running' ? live?.etaS : null)} · {live?.tokensPerS ? fmtInt(live.tokensPerS) : '—'} {UI.train.tokensPerS}
+              </>
+            }
+          />
+        </div>
+        <div className="controls">
+          {status === 'running' && (
+            <>
+              <Button onClick={() => void control('pause', () => api.runPause({ runId }))} busy={busy === 'pause'} disabled={busy !== null} data-testid="pause">{UI.train.pause}</Button>
+              <Button variant="danger" onClick={() => void control('stop', () => api.runStop({ runId }))} busy={busy === 'stop'} disabled={busy !== null} data-testid="stop">{UI.train.stop}</Button>
+            </>
+          )}
+          {status !== null && RESUMABLE.has(status) && (detail?.resumable ?? true) && (
+            <Button variant="primary" onClick={() => void resume()} busy={busy === 'resume'} disabled={busy !== null} data-testid="resume">{UI.train.resume}</Button>
+          )}
+          {status === 'paused' && <Button variant="danger" onClick={() => void control('stop', () => api.runStop({ runId }))} busy={busy === 'stop'} disabled={busy !== null}>{UI.train.stop}</Button>}
+        </div>
+      </div>
+
+      {shownFailure && (
+        <HintPanel
+          failure={shownFailure}
+          handlers={{
+            resume: () => resume(),
+            retry: () => resume(),
+            lowerLearningRate: lr > 0 ? () => resume({ learningRate: lowerLr(lr) }) : undefined,
+            lowerRank: () => resume({ rank: 8 }),
+          }}
+          extra={
+            <>
+              {oomExtra}
+              {shownFailure.code === 'loss-diverged' && lr > 0 && <span className="small muted">{fmtLr(lr)} → {fmtLr(lowerLr(lr))}</span>}
+            </>
+          }
+        />
+      )}
+
+      <div className="stats-row">
+        <Stat label={UI.train.trainNll} value={fmtNll(lastTrain)} testId="last-train-nll" />
+        <Stat label={UI.train.testNll} value={fmtNll(lastTest)} testId="last-test-nll" />
+        <Stat label={UI.train.tokensPerS} value={live?.tokensPerS ? fmtInt(live.tokensPerS) : '—'} />
+      </div>
+
+      <Card title={`${UI.train.trainNll} / ${UI.train.testNll}`} actions={<ChartToolbar />} testId="nll-card">
+        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${UI.train.trainNll} / ${UI.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} />
+        <div className="chart-counts muted small">
+          <span data-testid="point-counts" data-train={live?.train.length ?? 0} data-test={live?.test.length ?? 0}>{UI.train.points(live?.train.length ?? 0, live?.test.length ?? 0)}</span>
+        </div>
+      </Card>
+      <div className="grid-2">
+        <Card title={UI.train.gradNorm}>
+          {live?.gradNorm.length ? <NllChart lines={gradLines} smoothing={smoothing} ariaLabel={UI.train.gradNorm} height={160} yName="" /> : <div className="not-reported" data-testid="grad-norm-not-reported">{UI.common.notReported}</div>}
+        </Card>
+        <Card title={UI.train.learningRate}>
+          {live?.lr.length ? <NllChart lines={lrLines} smoothing={smoothing} ariaLabel={UI.train.learningRate} height={160} yName="" /> : <div className="not-reported">{UI.common.notReported}</div>}
+        </Card>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,81 @@
+/** Small building blocks every screen uses, so spacing, labels and focus behave the same everywhere. */
+import { useId, type ReactNode } from 'react'
+
+type ButtonProps = React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'ghost' | 'danger'; busy?: boolean }
+
+export function Button({ variant = 'secondary', busy = false, className = '', children, disabled, ...rest }: ButtonProps): React.JSX.Element {
+  return (
+    <button type="button" className={`btn btn-${variant} ${className}`} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+      {busy && <span className="spinner" aria-hidden="true" />}
+      {children}
+    </button>
+  )
+}
+
+export function Field({ label, help, children, error }: { label: string; help?: ReactNode; error?: string | null; children: (id: string) => ReactNode }): React.JSX.Element {
+  const id = useId()
+  return (
+    <div className={`field${error ? ' field-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+      {error ? <div className="field-msg" role="alert">{error}</div> : help ? <div className="field-help">{help}</div> : null}
+    </div>
+  )
+}
+
+export function Card({ title, actions, children, className = '', testId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; testId?: string }): React.JSX.Element {
+  return (
+    <section className={`card ${className}`} data-testid={testId}>
+      {(title || actions) && (
+        <header className="card-head">
+          {title && <h3>{title}</h3>}
+          {actions && <div className="card-actions">{actions}</div>}
+        </header>
+      )}
+      {children}
+    </section>
+  )
+}
+
+export function Badge({ tone = 'neutral', children, testId }: { tone?: 'neutral' | 'ok' | 'warn' | 'error' | 'info'; children: ReactNode; testId?: string }): React.JSX.Element {
+  return (
+    <span className={`badge badge-${tone}`} data-testid={testId}>
+      {children}
+    </span>
+  )
+}
+
+export function Notice({ tone, children, testId }: { tone: 'info' | 'warning' | 'error' | 'ok'; children: ReactNode; testId?: string }): React.JSX.Element {
+  return (
+    <div className={`notice notice-${tone}`} role={tone === 'error' ? 'alert' : 'status'} data-testid={testId}>
+      {children}
+    </div>
+  )
+}
+
+/** Determinate when total > 0, indeterminate otherwise; always labelled for screen readers. */
+export function ProgressBar({ label, current, total, detail, testId }: { label: string; current: number; total: number; detail?: ReactNode; testId?: string }): React.JSX.Element {
+  const pct = total > 0 ? Math.min(100, (current / total) * 100) : null
+  return (
+    <div className="progress" data-testid={testId}>
+      <div className="progress-label">
+        <span>{label}</span>
+        <span className="muted">{detail ?? (pct !== null ? `${Math.floor(pct)}%` : '')}</span>
+      </div>
+      <div className="progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
+        <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={pct !== null ? { width: `${pct}%` } : undefined} />
+      </div>
+    </div>
+  )
+}
+
+export function Stat({ label, value, testId }: { label: string; value: ReactNode; testId?: string }): React.JSX.Element {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  )
+}

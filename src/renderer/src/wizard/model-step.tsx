@@ -1,0 +1,200 @@
+/**
+ * Step 3: the base model (from the server's capabilities), its tokenizer (downloaded with progress), the
+ * chat template of one conversation with each token coloured by its loss weight and the max-length cut,
+ * train-on-what, and the token-length histogram with the share truncated at the chosen max length.
+ */
+import { useEffect, useMemo, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { ExamplePreview } from '../../../shared/contract'
+import type { Failure } from '../../../shared/result'
+import { UI } from '../../../shared/ui-strings'
+import { api } from '../api'
+import { HistogramChart } from '../charts/histogram-chart'
+import { HintPanel } from '../components/hint-panel'
+import { TokenView } from '../components/token-view'
+import { Badge, Button, Card, Field, ProgressBar } from '../components/ui'
+import { fmtPercent } from '../lib/format'
+import { newOpId, useOps } from '../stores/ops-store'
+import { useSettings } from '../stores/settings-store'
+import { useWizard, type TrainOn } from '../stores/wizard-store'
+import { StepForm } from './step-form'
+
+const TRAIN_ON: TrainOn[] = ['all-assistant', 'last-assistant', 'all']
+
+/** Waits until a value has stopped changing for `ms`, so typing a max length does not re-tokenize per key. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value)
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms)
+    return () => clearTimeout(t)
+  }, [value, ms])
+  return v
+}
+
+export function ModelStep(): React.JSX.Element {
+  const w = useWizard(
+    useShallow((s) => ({ dataset: s.dataset, baseModel: s.baseModel, tokenizerReady: s.tokenizerReady, trainOn: s.trainOn, maxLength: s.maxLength, previewRow: s.previewRow, stats: s.stats, patch: s.patch, setStep: s.setStep })),
+  )
+  const connection = useSettings((s) => s.connection)
+  const models = useMemo(() => connection?.capabilities.supported_models ?? [], [connection])
+  const [attempt, setAttempt] = useState(0)
+  const [tok, setTok] = useState<{ key: string; info: { vocabSize: number; id: string } | null } | null>(null)
+  const [statsFor, setStatsFor] = useState<string | null>(null)
+  const [failure, setFailure] = useState<Failure | null>(null)
+  const [preview, setPreview] = useState<ExamplePreview | null>(null)
+  const [maxLengthText, setMaxLengthText] = useState(String(w.maxLength))
+  const maxLength = useDebounced(w.maxLength, 300)
+  const { patch } = w
+
+  useEffect(() => {
+    if (!w.baseModel && models[0]) patch({ baseModel: models[0].model_name, tokenizerReady: false })
+  }, [w.baseModel, models, patch])
+
+  // Load (download once, then cached) the tokenizer of the chosen model; one op id per attempt for its progress.
+  const tokKey = `${w.baseModel}:${attempt}`
+  const tokOpId = useMemo(() => newOpId(`tokenizer-${tokKey}`), [tokKey])
+  const tokProgress = useOps((s) => s.progress[tokOpId] ?? null)
+  useEffect(() => {
+    if (!w.baseModel) return
+    let live = true
+    void api.tokenizerLoad({ opId: tokOpId, modelId: w.baseModel }).then((r) => {
+      if (!live) return
+      setTok({ key: tokKey, info: r.ok ? { vocabSize: r.value.vocabSize, id: r.value.id } : null })
+      if (!r.ok) setFailure(r)
+      patch({ tokenizerReady: r.ok })
+    })
+    return () => {
+      live = false
+    }
+  }, [w.baseModel, tokOpId, tokKey, patch])
+  const tokState = tok?.key === tokKey ? tok : null
+  const tokInfo = tokState?.info ?? null
+  const tokBusy = !!w.baseModel && tokState === null
+
+  const ready = w.tokenizerReady && !!w.baseModel && !!w.dataset
+  useEffect(() => {
+    if (!ready || !w.baseModel || !w.dataset) return
+    let live = true
+    void api.examplePreview({ modelId: w.baseModel, dataset: w.dataset.name, split: w.dataset.trainSplit, row: w.previewRow, trainOn: w.trainOn, maxLength }).then((r) => {
+      if (!live) return
+      if (r.ok) setPreview(r.value)
+      else setFailure(r)
+    })
+    return () => {
+      live = false
+    }
+  }, [ready, w.baseModel, w.dataset, w.previewRow, w.trainOn, maxLength])
+
+  const statsKey = `${w.baseModel}|${w.dataset?.name}|${w.dataset?.trainSplit}|${w.trainOn}|${maxLength}`
+  const statsOpId = useMemo(() => newOpId(`stats-${statsKey}`), [statsKey])
+  const statsProgress = useOps((s) => s.progress[statsOpId] ?? null)
+  useEffect(() => {
+    if (!ready || !w.baseModel || !w.dataset) return
+    let live = true
+    void api.tokenStats({ opId: statsOpId, modelId: w.baseModel, dataset: w.dataset.name, split: w.dataset.trainSplit, trainOn: w.trainOn, maxLength }).then((r) => {
+      if (!live) return
+      setStatsFor(statsOpId)
+      if (r.ok) patch({ stats: r.value })
+      else setFailure(r)
+    })
+    return () => {
+      live = false
+    }
+  }, [ready, w.baseModel, w.dataset, w.trainOn, maxLength, patch, statsOpId])
+  const statsBusy = ready && statsFor !== statsOpId
+
+  const setMaxLength = (text: string): void => {
+    setMaxLengthText(text)
+    const n = Number(text)
+    if (Number.isInteger(n) && n >= 8) patch({ maxLength: n })
+  }
+  const rows = w.dataset?.rows ?? 0
+  const stats = w.stats
+
+  return (
+    <StepForm title={UI.model.title} intro={UI.model.intro} testId="step-model" onBack={() => w.setStep('dataset')} onContinue={() => w.setStep('rank-lr')} canContinue={ready && stats !== null && !statsBusy}>
+      <div className="grid-2">
+        <Card>
+          <Field label={UI.model.baseModel} help={models.length === 0 ? UI.model.noModels : undefined}>
+            {(id) => (
+              <select id={id} className="input mono" value={w.baseModel ?? ''} onChange={(e) => (setFailure(null), patch({ baseModel: e.target.value, tokenizerReady: false }))} data-testid="base-model">
+                {models.map((m) => (
+                  <option key={m.model_name} value={m.model_name}>{m.model_name}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <div className="field">
+            <span className="label-like">{UI.model.tokenizer}</span>
+            {tokBusy ? (
+              <ProgressBar testId="tokenizer-progress" label={tokProgress?.phase ?? UI.model.tokenizerLoading} current={tokProgress?.current ?? 0} total={tokProgress?.total ?? 0} />
+            ) : tokInfo ? (
+              <div data-testid="tokenizer-ready">
+                <Badge tone="ok">{UI.model.tokenizerReady(tokInfo.vocabSize)}</Badge> <span className="mono small muted">{tokInfo.id}</span>
+              </div>
+            ) : null}
+          </div>
+          <Field label={UI.model.maxLength}>
+            {(id) => (
+              <div className="row">
+                <input id={id} className="input num-input" inputMode="numeric" value={maxLengthText} onChange={(e) => setMaxLength(e.target.value)} data-testid="max-length" />
+                {stats && stats.suggestedMaxLength !== w.maxLength && (
+                  <Button variant="ghost" onClick={() => setMaxLength(String(stats.suggestedMaxLength))}>{UI.model.useSuggested(stats.suggestedMaxLength)}</Button>
+                )}
+              </div>
+            )}
+          </Field>
+        </Card>
+        <Card>
+          <fieldset className="radio-group">
+            <legend>{UI.model.trainOn}</legend>
+            {TRAIN_ON.map((t) => (
+              <label key={t} className={`choice${w.trainOn === t ? ' selected' : ''}`}>
+                <input type="radio" name="train-on" checked={w.trainOn === t} onChange={() => patch({ trainOn: t })} data-testid={`train-on-${t}`} />
+                <span>
+                  <span className="strong">{UI.model.trainOnLabel[t]}</span>
+                  <span className="field-help">{UI.model.trainOnHelp[t]}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+        </Card>
+      </div>
+
+      {failure && <HintPanel failure={failure} handlers={{ retry: () => (setFailure(null), setAttempt((a) => a + 1)) }} />}
+
+      <Card
+        testId="mask-preview"
+        title={UI.model.conversation}
+        actions={
+          <>
+            <Button variant="ghost" disabled={w.previewRow === 0} onClick={() => patch({ previewRow: w.previewRow - 1 })}>{UI.common.previous}</Button>
+            <span className="mono small" data-testid="preview-row">#{w.previewRow}</span>
+            <Button variant="ghost" disabled={rows > 0 && w.previewRow >= rows - 1} onClick={() => patch({ previewRow: w.previewRow + 1 })} data-testid="preview-row-next">{UI.common.next}</Button>
+          </>
+        }
+      >
+        <div className="legend">
+          <span className="tok tok-w1">{UI.model.legendTrained}</span>
+          <span className="tok tok-w0">{UI.model.legendContext}</span>
+          <span className="tok tok-cut">{UI.model.legendCut}</span>
+          {preview && <span className="muted small" data-testid="piece-stats">{UI.model.pieceStats(preview.totalTokens, preview.weightedTokens)}</span>}
+        </div>
+        {preview ? <TokenView tokens={preview.tokens} cutAt={preview.cutAt} maxLength={maxLength} /> : <div className="muted">{UI.model.tokenizerLoading}</div>}
+        {preview?.skipReason && <div className="warn-text small">{UI.model.skip(preview.skipReason)}</div>}
+      </Card>
+
+      <Card testId="length-stats" title={UI.model.lengths} actions={stats && <span className="muted small">{UI.model.lengthStats(stats.p50, stats.p95, stats.max)}</span>}>
+        {statsBusy && <ProgressBar label={UI.model.lengthsComputing} current={statsProgress?.current ?? 0} total={statsProgress?.total ?? 0} />}
+        {stats && (
+          <>
+            <HistogramChart edges={stats.histogram.edges} counts={stats.histogram.counts} maxLength={maxLength} cutLabel={`max ${maxLength}`} ariaLabel={UI.model.lengths} />
+            <div className={stats.truncatedShare > 0 ? 'warn-text' : 'muted'} data-testid="truncated-share">
+              {UI.model.truncated(fmtPercent(stats.truncatedShare), maxLength)}
+            </div>
+          </>
+        )}
+      </Card>
+    </StepForm>
+  )
+}

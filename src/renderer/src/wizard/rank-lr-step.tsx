@@ -1,0 +1,159 @@
+/**
+ * Step 4: the guide's presets (each explained in a sentence), the numbers themselves, the guide's warnings
+ * as the user types, and the option to run a rank × LR sweep instead.
+ */
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { LEARNING_RATE_CHOICES, LORA_RANK_CHOICES } from '../../../shared/defaults'
+import { UI } from '../../../shared/ui-strings'
+import { Card, Field, Notice } from '../components/ui'
+import { PRESETS, rankLrAdvice } from '../lib/advice'
+import { fmtLr, parsePositive } from '../lib/format'
+import { useSettings } from '../stores/settings-store'
+import { useWizard } from '../stores/wizard-store'
+import { StepForm } from './step-form'
+
+function IntField({ label, value, onChange, testId, min = 1 }: { label: string; value: number; onChange: (n: number) => void; testId: string; min?: number }): React.JSX.Element {
+  const [text, setText] = useState(String(value))
+  const n = Number(text)
+  const bad = !(Number.isInteger(n) && n >= min)
+  return (
+    <Field label={label} error={bad ? `≥ ${min}` : null}>
+      {(id) => (
+        <input
+          id={id}
+          className="input num-input"
+          inputMode="numeric"
+          value={text}
+          data-testid={testId}
+          onChange={(e) => {
+            setText(e.target.value)
+            const v = Number(e.target.value)
+            if (Number.isInteger(v) && v >= min) onChange(v)
+          }}
+        />
+      )}
+    </Field>
+  )
+}
+
+export function RankLrStep(): React.JSX.Element {
+  const w = useWizard(
+    useShallow((s) => ({ presetId: s.presetId, rank: s.rank, learningRate: s.learningRate, batchSize: s.batchSize, maxLength: s.maxLength, steps: s.steps, evalEvery: s.evalEvery, sweep: s.sweep, baseModel: s.baseModel, patch: s.patch, setStep: s.setStep })),
+  )
+  const connection = useSettings((s) => s.connection)
+  const maxRank = connection?.capabilities.supported_models.find((m) => m.model_name === w.baseModel)?.max_lora_rank
+  const [lrText, setLrText] = useState(fmtLr(w.learningRate))
+  const lrValid = parsePositive(lrText) !== null
+  const advice = rankLrAdvice(w.rank, w.learningRate, maxRank)
+  const blocked = advice.some((a) => a.severity === 'error') || !lrValid || (w.sweep.enabled && (w.sweep.ranks.length === 0 || w.sweep.learningRates.length === 0 || w.sweep.ranks.some((r) => maxRank !== undefined && r > maxRank)))
+  const { patch } = w
+
+  const toggle = <T,>(list: T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
+
+  return (
+    <StepForm title={UI.rankLr.title} intro={UI.rankLr.intro} testId="step-rank-lr" onBack={() => w.setStep('model')} onContinue={() => w.setStep('review')} canContinue={!blocked}>
+      <div className="presets" role="radiogroup" aria-label={UI.rankLr.title}>
+        {PRESETS.map((p) => {
+          const t = UI.rankLr.presets[p.id]
+          return (
+            <label key={p.id} className={`preset${w.presetId === p.id ? ' selected' : ''}`} data-testid={`preset-${p.id}`}>
+              <input
+                type="radio"
+                name="preset"
+                checked={w.presetId === p.id}
+                onChange={() => {
+                  patch({ presetId: p.id, rank: p.rank, learningRate: p.learningRate })
+                  setLrText(fmtLr(p.learningRate))
+                }}
+              />
+              <span className="preset-name">{t.name}</span>
+              <span className="preset-values mono">rank {p.rank} · LR {fmtLr(p.learningRate)}</span>
+              <span className="preset-text">{t.text}</span>
+            </label>
+          )
+        })}
+      </div>
+
+      <Card>
+        <div className="grid-3">
+          <Field label={UI.rankLr.rank} help={UI.connect.maxRank(maxRank)}>
+            {(id) => (
+              <select id={id} className="input" value={w.rank} onChange={(e) => patch({ rank: Number(e.target.value), presetId: null })} data-testid="rank">
+                {[...new Set([4, 8, 16, ...LORA_RANK_CHOICES, 64, 256, w.rank])].sort((a, b) => a - b).map((r) => (
+                  <option key={r} value={r}>{r}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={UI.rankLr.lr} error={lrValid ? null : '> 0, e.g. 1e-4'}>
+            {(id) => (
+              <input
+                id={id}
+                className="input mono num-input"
+                value={lrText}
+                list="lr-choices"
+                data-testid="learning-rate"
+                onChange={(e) => {
+                  setLrText(e.target.value)
+                  const v = parsePositive(e.target.value)
+                  if (v !== null && v <= 1) patch({ learningRate: v, presetId: null })
+                }}
+              />
+            )}
+          </Field>
+          <datalist id="lr-choices">
+            {[...LEARNING_RATE_CHOICES, 5e-5].map((lr) => (
+              <option key={lr} value={fmtLr(lr)} />
+            ))}
+          </datalist>
+          <IntField label={UI.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} testId="batch-size" />
+          <IntField label={UI.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} testId="max-length-2" min={8} />
+          <IntField label={UI.rankLr.steps} value={w.steps} onChange={(steps) => patch({ steps })} testId="steps" />
+          <IntField label={UI.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} testId="eval-every" min={0} />
+        </div>
+        <div className="advice" data-testid="advice">
+          {advice.map((a) => (
+            <Notice key={a.id} tone={a.severity === 'error' ? 'error' : a.severity === 'warning' ? 'warning' : 'info'} testId={`advice-${a.id}`}>
+              {UI.rankLr.advice[a.id](a.values)}
+            </Notice>
+          ))}
+        </div>
+      </Card>
+
+      <Card
+        title={
+          <label className="inline-check">
+            <input type="checkbox" checked={w.sweep.enabled} onChange={(e) => patch({ sweep: { ...w.sweep, enabled: e.target.checked } })} data-testid="sweep-toggle" />
+            {UI.rankLr.sweep}
+          </label>
+        }
+      >
+        <p className="field-help">{UI.rankLr.sweepHelp}</p>
+        {w.sweep.enabled && (
+          <div className="grid-2">
+            <fieldset className="checks">
+              <legend>{UI.rankLr.sweepRanks}</legend>
+              {[8, 32, 128].map((r) => (
+                <label key={r} className="inline-check">
+                  <input type="checkbox" checked={w.sweep.ranks.includes(r)} onChange={() => patch({ sweep: { ...w.sweep, ranks: toggle(w.sweep.ranks, r) } })} />
+                  {r} {maxRank !== undefined && r > maxRank && <span className="warn-text small">&gt; max {maxRank}</span>}
+                </label>
+              ))}
+            </fieldset>
+            <fieldset className="checks">
+              <legend>{UI.rankLr.sweepLrs}</legend>
+              {LEARNING_RATE_CHOICES.map((lr) => (
+                <label key={lr} className="inline-check">
+                  <input type="checkbox" checked={w.sweep.learningRates.includes(lr)} onChange={() => patch({ sweep: { ...w.sweep, learningRates: toggle(w.sweep.learningRates, lr) } })} />
+                  {fmtLr(lr)}
+                </label>
+              ))}
+            </fieldset>
+            <div className="muted small">{UI.rankLr.sweepCells(w.sweep.ranks.length * w.sweep.learningRates.length)}</div>
+          </div>
+        )}
+      </Card>
+    </StepForm>
+  )
+}

@@ -1,0 +1,119 @@
+/**
+ * Step 5: the full config, the derived figures (tokens per step, steps per epoch, estimated time from the
+ * throughput an earlier run on this model measured), and Start — a run or a sweep.
+ */
+import { useEffect, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { Failure } from '../../../shared/result'
+import { UI } from '../../../shared/ui-strings'
+import { api } from '../api'
+import { HintPanel } from '../components/hint-panel'
+import { Card, Stat } from '../components/ui'
+import { estimateRun } from '../lib/advice'
+import { fmtDuration, fmtInt, fmtLr } from '../lib/format'
+import { useNav } from '../stores/nav-store'
+import { useSettings } from '../stores/settings-store'
+import { draftToConfig, useWizard } from '../stores/wizard-store'
+import { StepForm } from './step-form'
+
+/** Median tokens/s of the newest finished run of this model, or null when none was measured. */
+async function measuredThroughput(baseModel: string): Promise<number | null> {
+  const list = await api.runList()
+  if (!list.ok) return null
+  const prior = list.value.filter((r) => r.baseModel === baseModel && r.step > 0).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+  if (!prior) return null
+  const m = await api.runMetrics({ runId: prior.id })
+  const tps = m.ok ? (m.value.extra.tokens_per_s ?? []).map(([, v]) => v).filter((v) => v > 0).sort((a, b) => a - b) : []
+  return tps.length ? tps[Math.floor(tps.length / 2)] : null
+}
+
+export function ReviewStep(): React.JSX.Element {
+  const draft = useWizard(useShallow((s) => s))
+  const connection = useSettings((s) => s.connection)
+  const go = useNav((s) => s.go)
+  const [tps, setTps] = useState<number | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [failure, setFailure] = useState<Failure | null>(null)
+
+  useEffect(() => {
+    if (draft.baseModel) void measuredThroughput(draft.baseModel).then(setTps)
+  }, [draft.baseModel])
+
+  const stats = draft.stats
+  const meanTokens = stats && stats.conversations > 0 ? Math.min(stats.totalTokens / stats.conversations, draft.maxLength) : null
+  const est = estimateRun({ batchSize: draft.batchSize, steps: draft.steps, trainRows: draft.dataset?.rows ?? null, meanTokens, tokensPerS: tps })
+  const server = connection?.url
+  const config = draftToConfig(draft, connection)
+  const t = UI.review.fields
+  const sweepCells = draft.sweep.ranks.length * draft.sweep.learningRates.length
+
+  const start = async (): Promise<void> => {
+    if (!config) return
+    setBusy(true)
+    setFailure(null)
+    try {
+      if (draft.sweep.enabled) {
+        const r = await api.sweepStart({ config, ranks: draft.sweep.ranks, learningRates: draft.sweep.learningRates })
+        if (!r.ok) return setFailure(r)
+        draft.started({ runId: null, sweepId: r.value.id })
+      } else {
+        const r = await api.runStart({ config })
+        if (!r.ok) return setFailure(r)
+        draft.started({ runId: r.value.id, sweepId: null })
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const rows: [string, string][] = [
+    [t.server, `${server ?? '—'}${connection?.isSandbox ? ` (${UI.connect.sourceLabel.sandbox})` : ''}`],
+    [t.model, draft.baseModel ?? '—'],
+    [t.dataset, draft.dataset?.name ?? '—'],
+    [t.split, draft.dataset ? `${draft.dataset.trainSplit} (${fmtInt(draft.dataset.rows)})` : '—'],
+    [t.evalSplit, draft.dataset?.evalSplit ?? UI.dataset.evalHeldOut],
+    [t.trainOn, UI.model.trainOnLabel[draft.trainOn]],
+    ...(draft.sweep.enabled
+      ? ([[t.sweep, `ranks ${draft.sweep.ranks.join(', ')} × LR ${draft.sweep.learningRates.map(fmtLr).join(', ')} (${UI.rankLr.sweepCells(sweepCells)})`]] as [string, string][])
+      : ([
+          [t.rank, String(draft.rank)],
+          [t.lr, fmtLr(draft.learningRate)],
+        ] as [string, string][])),
+    [t.batchSize, String(draft.batchSize)],
+    [t.maxLength, fmtInt(draft.maxLength)],
+    [t.steps, fmtInt(draft.steps)],
+    [t.evalEvery, String(draft.evalEvery)],
+  ]
+
+  return (
+    <StepForm
+      title={UI.review.title}
+      testId="step-review"
+      onBack={() => draft.setStep('rank-lr')}
+      onContinue={() => void start()}
+      canContinue={config !== null}
+      busy={busy}
+      continueLabel={draft.sweep.enabled ? UI.review.startSweep : UI.review.start}
+    >
+      <div className="stats-row">
+        <Stat label={UI.review.tokensPerStep} value={est.tokensPerStep === null ? '—' : fmtInt(est.tokensPerStep)} testId="tokens-per-step" />
+        <Stat label={UI.review.stepsPerEpoch} value={est.stepsPerEpoch === null ? '—' : fmtInt(est.stepsPerEpoch)} testId="steps-per-epoch" />
+        <Stat label={UI.review.epochs} value={est.epochs === null ? '—' : est.epochs.toFixed(2)} />
+        <Stat label={UI.review.estimatedTime} value={est.seconds === null ? <span className="muted small">{UI.review.estimatedUnknown}</span> : fmtDuration(est.seconds * (draft.sweep.enabled ? sweepCells : 1))} testId="estimated-time" />
+      </div>
+      <Card title={UI.review.config}>
+        <table className="table kv" data-testid="review-config">
+          <tbody>
+            {rows.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td className="mono">{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      {failure && <HintPanel failure={failure} handlers={{ retry: () => start(), openSettings: () => go('settings'), lowerRank: () => draft.setStep('rank-lr') }} />}
+    </StepForm>
+  )
+}

@@ -1,0 +1,110 @@
+/**
+ * Step 6: follows the run (or sweep) the Review step started. When a run completes, the app stops opening
+ * into the wizard and offers the playground and the history.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { SweepView } from '../../../shared/contract'
+import { UI } from '../../../shared/ui-strings'
+import { api } from '../api'
+import { NllChart, type ChartLine } from '../charts/nll-chart'
+import { ChartToolbar } from '../components/chart-toolbar'
+import { RunMonitor } from '../components/run-monitor'
+import { Badge, Button, Card, Notice } from '../components/ui'
+import { fmtLr, fmtNll } from '../lib/format'
+import { useNav } from '../stores/nav-store'
+import { usePrefs } from '../stores/prefs-store'
+import { useRuns } from '../stores/run-store'
+import { useSettings } from '../stores/settings-store'
+import { useWizard } from '../stores/wizard-store'
+
+export function TrainStep(): React.JSX.Element {
+  const { runId, sweepId, stats } = useWizard(useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats })))
+  const update = useSettings((s) => s.update)
+  const { openPlayground, go } = useNav(useShallow((s) => ({ openPlayground: s.openPlayground, go: s.go })))
+  const [done, setDone] = useState(false)
+
+  const onStatus = useCallback(
+    (status: string) => {
+      if (status !== 'completed') return
+      setDone(true)
+      if (!useSettings.getState().settings?.wizardCompleted) void update({ wizardCompleted: true })
+    },
+    [update],
+  )
+
+  return (
+    <div className="step" data-testid="step-train">
+      <h1>{UI.train.title}</h1>
+      {done && (
+        <Notice tone="ok" testId="train-done">
+          <div className="row spread">
+            <span>{UI.train.done}</span>
+            <span className="row">
+              <Button variant="primary" onClick={() => openPlayground(runId)} data-testid="open-playground">{UI.train.openPlayground}</Button>
+              <Button onClick={() => go('history')}>{UI.train.openHistory}</Button>
+            </span>
+          </div>
+        </Notice>
+      )}
+      {runId && <RunMonitor runId={runId} onStatus={onStatus} p95Tokens={stats?.p95 ?? null} />}
+      {sweepId && <SweepMonitor sweepId={sweepId} onStatus={onStatus} />}
+    </div>
+  )
+}
+
+function SweepMonitor({ sweepId, onStatus }: { sweepId: string; onStatus: (s: string) => void }): React.JSX.Element {
+  const [sweep, setSweep] = useState<SweepView | null>(null)
+  const runs = useRuns((s) => s.runs)
+  const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
+  const openCompare = useNav((s) => s.openCompare)
+  // Cell statuses come from run events; re-read the sweep (table, recommendation) whenever one changes.
+  const statusKey = sweep?.cells.map((c) => runs[c.runId]?.status ?? c.status).join(',') ?? ''
+  useEffect(() => {
+    void api.sweepGet({ sweepId }).then((r) => r.ok && setSweep(r.value))
+  }, [sweepId, statusKey])
+  useEffect(() => {
+    if (sweep?.recommendation) onStatus('completed')
+  }, [sweep?.recommendation, onStatus])
+  const lines = useMemo<ChartLine[]>(
+    () =>
+      (sweep?.cells ?? []).map((c) => ({
+        id: c.runId,
+        name: UI.compare.cell(c.rank, fmtLr(c.learningRate)),
+        kind: 'train' as const,
+        points: runs[c.runId]?.train ?? [],
+        emphasis: sweep?.recommendation?.runId === c.runId,
+      })),
+    [sweep, runs],
+  )
+  return (
+    <>
+      <Card title={UI.compare.trainTitle} actions={<ChartToolbar />}>
+        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={UI.compare.trainTitle} testId="sweep-chart" />
+      </Card>
+      <Card title={UI.history.sweeps} actions={<Button onClick={() => openCompare({ sweepId })}>{UI.history.compareSweep}</Button>}>
+        <table className="table" data-testid="sweep-table">
+          <thead>
+            <tr>
+              <th scope="col">{UI.history.cols.rank}</th>
+              <th scope="col">{UI.history.cols.lr}</th>
+              <th scope="col">{UI.history.cols.status}</th>
+              <th scope="col" className="num">{UI.history.cols.test}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sweep?.cells.map((c) => (
+              <tr key={c.runId} className={sweep.recommendation?.runId === c.runId ? 'recommended' : ''}>
+                <td>{c.rank}</td>
+                <td className="mono">{fmtLr(c.learningRate)}</td>
+                <td>{UI.history.status[runs[c.runId]?.status ?? c.status] ?? c.status}</td>
+                <td className="num">{fmtNll(c.finalTestNll)} {sweep.recommendation?.runId === c.runId && <Badge tone="ok">{UI.history.recommended}</Badge>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {sweep?.recommendation && <Notice tone="ok">{UI.compare.recommended(sweep.recommendation.reason)}</Notice>}
+      </Card>
+    </>
+  )
+}

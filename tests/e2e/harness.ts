@@ -1,0 +1,90 @@
+/**
+ * The pieces every browser test needs: the whole app (real engine, temp TUFT_STUDIO_HOME) behind the browser
+ * bridge in this process, and Debian's Chromium driven by playwright-core. Captures the app's log lines and
+ * the page's console so tests can check that no secret ever reaches them.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { WIZARD_READY_TEST_ID } from '../../src/shared/contract'
+import { createStudioApp, type StudioApp } from '../../src/main/api/app'
+import { createLiveCore } from '../../src/main/api/live-core'
+import { createKeyFileSecretStore } from '../../src/main/api/secret-store'
+import { startBridge, type Bridge } from '../../src/main/bridge/server'
+import { repoRoot } from '../helpers/hub-mirror'
+
+export const RENDERER_OUT = path.join(repoRoot, 'out/renderer')
+export const SCREENSHOTS = path.join(repoRoot, 'docs/screenshots')
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export type Studio = { app: StudioApp; bridge: Bridge; dataDir: string; logs: string[]; close(): Promise<void> }
+
+export async function startStudio(env: Record<string, string> = {}): Promise<Studio> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'))
+  // Core modules that resolve the data folder themselves read it from the environment.
+  process.env.TUFT_STUDIO_HOME = dataDir
+  const fullEnv: Record<string, string | undefined> = { ...process.env, TUFT_STUDIO_HOME: dataDir, ...env }
+  for (const k of ['TINKER_API_KEY', 'TUFT_ADDRESS', 'TINKER_BASE_URL', 'HF_ENDPOINT', 'HF_TOKEN']) if (!(k in env)) delete fullEnv[k]
+  const logs: string[] = []
+  const app = createStudioApp({
+    mode: 'browser',
+    version: 'e2e',
+    dataDir,
+    secrets: createKeyFileSecretStore(dataDir),
+    core: createLiveCore,
+    env: fullEnv,
+    log: (line) => logs.push(line),
+  })
+  const bridge = await startBridge({ dispatch: app.dispatch, subscribe: (s) => app.events.attach(s), staticDir: RENDERER_OUT })
+  return {
+    app,
+    bridge,
+    dataDir,
+    logs,
+    close: async () => {
+      await Promise.allSettled([bridge.close(), app.close()])
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+}
+
+/** Opens the app with its token and waits until the wizard's first step can be used. */
+export async function openApp(browser: Browser, studio: Studio): Promise<{ page: Page; console: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1, acceptDownloads: true })
+  const page = await context.newPage()
+  const consoleLines: string[] = []
+  page.on('console', (m) => consoleLines.push(m.text()))
+  page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`))
+  await page.goto(studio.bridge.openUrl)
+  await page.getByTestId(WIZARD_READY_TEST_ID).waitFor({ state: 'attached', timeout: 30_000 })
+  return { page, console: consoleLines }
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+/** Everything the user could see or save: the DOM, including form values. */
+export async function pageText(page: Page): Promise<string> {
+  // A string so this node-side file needs no DOM types; it runs in the page.
+  return page.evaluate<string>(`(() => {
+    const values = [...document.querySelectorAll('input, textarea')].map((e) => e.value)
+    return document.documentElement.outerHTML + '\\n' + values.join('\\n') + '\\n' + JSON.stringify(sessionStorage) + '\\n' + JSON.stringify(localStorage)
+  })()`)
+}
