@@ -55,7 +55,8 @@ export const RunConfigSchema = z
     dataset: z.object({
       /** Name of a dataset already imported into the local store. */
       name: z.string().min(1),
-      split: z.string().min(1).default('train'),
+      /** Training split; absent: `train` when the dataset has it, else its first split. */
+      split: z.string().min(1).optional(),
       /** Split used for test NLL; absent: `test` when the dataset has it, else a seeded held-out slice. */
       evalSplit: z.string().min(1).optional(),
     }),

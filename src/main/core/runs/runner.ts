@@ -1,0 +1,610 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../store'
+import { createTuftClient, type ForwardBackwardResult, type TrainingModel, type TuftClient, type TuftClientOptions } from '../tuft'
+import { loadTokenizer, tokenizeSplit } from '../tokenize'
+import { getDataset } from '../datasets'
+import type { Datum } from '../../../shared/datum'
+import { DIVERGENCE_FACTOR, RUN_HEARTBEAT_MS, STEPS_DEFAULT } from '../../../shared/defaults'
+import type { ErrorCode } from '../../../shared/error-codes'
+import { StudioError } from '../../../shared/result'
+import {
+  adamParamsOf,
+  ResumeOverridesSchema,
+  RunConfigSchema,
+  type ResumeOverrides,
+  type RunCheckpoint,
+  type RunConfig,
+  type RunConfigInput,
+  type RunDataInfo,
+  type RunEvent,
+  type RunPhase,
+  type RunStatus,
+  type RunSummaryDto,
+  type ServerConfig,
+} from '../../../shared/runs'
+import { BatchStream, maskedNll, splitTrainEval } from './data'
+import {
+  discardAfter,
+  getRunSummary,
+  heartbeat,
+  insertRun,
+  lastStateCheckpoint,
+  recordCheckpoint,
+  recordEval,
+  recordMetric,
+  runConfig,
+  runRowFacts,
+  updateRun,
+} from './store'
+
+export type RunDeps = {
+  db: Db
+  /** The built-in sandbox's URL and key, for runs whose server is `{kind: 'sandbox'}`. */
+  sandbox?: () => Promise<{ url: string; apiKey: string }>
+  /** A key from the app's settings for remote servers; never stored with the run. */
+  apiKey?: string
+  env?: NodeJS.ProcessEnv
+  /** Client tuning (retry policy, timeouts); e.g. tests shorten the retry budget for a dead server. */
+  clientOptions?: Pick<TuftClientOptions, 'retry' | 'requestTimeoutMs' | 'pollTimeoutMs'>
+}
+
+export type RunOptions = {
+  onEvent?: (e: RunEvent) => void
+  sweepId?: string | null
+}
+
+export type RunHandle = {
+  readonly runId: string
+  /** Settles when the run stops for any reason (never rejects; the outcome is in the summary). */
+  readonly done: Promise<RunSummaryDto>
+  status(): RunStatus
+  pause(): void
+  resume(): void
+  /** Stop after the steps in flight, then save state and sampler weights. */
+  stop(): void
+  /** Stop after the steps in flight without saving. */
+  cancel(): void
+}
+
+/** Runs executing in this process; controls by id and the interrupted-run recovery consult it. */
+const active = new Map<string, RunHandle>()
+export const activeRun = (id: string): RunHandle | undefined => active.get(id)
+export const isActiveHere = (id: string): boolean => active.has(id)
+
+const INTERRUPTING: readonly ErrorCode[] = ['server-unreachable', 'timeout', 'future-expired']
+
+/** Validates a config (zod, defaults from src/shared/defaults.ts); throws StudioError('invalid-input'). */
+export function parseRunConfig(input: unknown): RunConfig {
+  const parsed = RunConfigSchema.safeParse(input)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ')
+    throw new StudioError('invalid-input', `Invalid run config: ${issues}`)
+  }
+  return parsed.data
+}
+
+export function startRun(deps: RunDeps, input: RunConfigInput, opts: RunOptions = {}): RunHandle {
+  const config = parseRunConfig(input)
+  const runId = randomUUID()
+  const name = config.name ?? `${config.dataset.name} r${config.rank} lr${config.learningRate}`
+  insertRun(deps.db, {
+    id: runId,
+    name,
+    config,
+    baseModel: config.baseModel ?? '(server default)',
+    totalSteps: config.steps ?? 0,
+    sweepId: opts.sweepId ?? null,
+  })
+  return launch(deps, runId, config, { kind: 'new' }, opts)
+}
+
+/**
+ * Resumes an interrupted, failed, stopped or paused run from its last save_state: a new training model
+ * is created, the checkpoint is loaded with its optimizer state, metrics recorded after that checkpoint
+ * are discarded (they describe weights the run no longer has) and steps continue from it.
+ */
+export function resumeRun(
+  deps: RunDeps,
+  runId: string,
+  opts: RunOptions & { overrides?: ResumeOverrides; apiKey?: string } = {},
+): RunHandle {
+  if (active.has(runId)) throw new StudioError('invalid-input', 'This run is already running in this window.')
+  const facts = runRowFacts(deps.db, runId)
+  if (facts.status === 'completed' || facts.status === 'running' || facts.status === 'queued')
+    throw new StudioError('run-not-resumable', `Run ${runId} is ${facts.status}; only interrupted, failed, stopped or paused runs can be resumed.`)
+  const overrides = ResumeOverridesSchema.parse(opts.overrides ?? {})
+  const base = runConfig(deps.db, runId)
+  const checkpoint = lastStateCheckpoint(deps.db, runId)
+  if (overrides.rank !== undefined && overrides.rank !== base.rank && checkpoint)
+    throw new StudioError(
+      'run-not-resumable',
+      `LoRA weights saved at rank ${base.rank} cannot be loaded at rank ${overrides.rank}. Resume with rank ${base.rank}, or start a new run at rank ${overrides.rank}.`,
+      { rank: base.rank, requestedRank: overrides.rank },
+    )
+  let config: RunConfig = { ...base, ...overrides }
+  if (base.server.kind === 'remote' && (opts.apiKey ?? deps.apiKey))
+    config = { ...config, server: { ...base.server, apiKey: opts.apiKey ?? deps.apiKey } }
+  updateRun(deps.db, runId, { status: 'queued', config, error: null, owned: true })
+  return launch(deps, runId, config, { kind: 'resume', checkpoint }, { ...opts, sweepId: facts.sweepId })
+}
+
+type Start = { kind: 'new' } | { kind: 'resume'; checkpoint: RunCheckpoint | null }
+type Request = 'none' | 'pause' | 'stop' | 'cancel'
+
+/** Pause/stop/cancel requests, checked between steps; pause parks the loop until resume(). */
+class Control {
+  request: Request = 'none'
+  private wake: (() => void) | null = null
+
+  set(r: Request): void {
+    this.request = r
+    if (r !== 'pause') this.wake?.()
+  }
+
+  waitWhilePaused(): Promise<void> {
+    if (this.request !== 'pause') return Promise.resolve()
+    return new Promise((res) => {
+      this.wake = () => {
+        this.wake = null
+        res()
+      }
+    })
+  }
+}
+
+function launch(deps: RunDeps, runId: string, config: RunConfig, start: Start, opts: RunOptions): RunHandle {
+  const control = new Control()
+  let status: RunStatus = 'queued'
+  const emit = (e: RunEvent): void => {
+    if (e.type === 'status') status = e.status
+    try {
+      opts.onEvent?.(e)
+    } catch {
+      // A listener's bug must not kill the run.
+    }
+  }
+  const beat = setInterval(() => {
+    try {
+      heartbeat(deps.db, runId)
+    } catch {
+      // The store may be closed during shutdown; the next start treats the run as interrupted.
+    }
+  }, RUN_HEARTBEAT_MS)
+  beat.unref()
+
+  const done = execute(deps, runId, config, start, control, emit)
+    .catch((err: unknown) => {
+      // Anything execute() did not classify is still recorded with the run.
+      const e = toStudioError(err)
+      setStatus(deps.db, runId, emit, 'failed', { code: e.code, message: e.message, details: e.details })
+    })
+    .then(() => {
+      clearInterval(beat)
+      active.delete(runId)
+      updateRun(deps.db, runId, { owned: false })
+      return getRunSummary(deps.db, runId)
+    })
+
+  const handle: RunHandle = {
+    runId,
+    done,
+    status: () => status,
+    pause: () => {
+      if (control.request === 'none') control.set('pause')
+    },
+    resume: () => {
+      if (control.request === 'pause') control.set('none')
+    },
+    stop: () => control.set('stop'),
+    cancel: () => control.set('cancel'),
+  }
+  active.set(runId, handle)
+  return handle
+}
+
+const toStudioError = (err: unknown): StudioError =>
+  err instanceof StudioError
+    ? err
+    : new StudioError('internal', err instanceof Error ? err.message : String(err))
+
+function setStatus(
+  db: Db,
+  runId: string,
+  emit: (e: RunEvent) => void,
+  status: RunStatus,
+  error?: { code: ErrorCode; message: string; details?: Record<string, unknown> },
+): void {
+  updateRun(db, runId, { status, ...(error ? { error } : {}) })
+  if (error) emit({ runId, type: 'error', code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) })
+  emit({ runId, type: 'status', status })
+}
+
+export async function connectFor(deps: RunDeps, server: ServerConfig): Promise<TuftClient> {
+  if (server.kind === 'sandbox') {
+    if (!deps.sandbox) throw new StudioError('server-unreachable', 'No built-in sandbox is available in this process.')
+    const sb = await deps.sandbox()
+    return createTuftClient({ ...deps.clientOptions, url: sb.url, apiKey: sb.apiKey, env: {} })
+  }
+  return createTuftClient({ ...deps.clientOptions, url: server.url, apiKey: server.apiKey ?? deps.apiKey, env: deps.env ?? process.env })
+}
+
+type StepItem = {
+  kind: 'step'
+  step: number
+  batch: Datum[]
+  cursorAfter: number
+  fb: Promise<ForwardBackwardResult>
+  opt: Promise<{ metrics?: Record<string, number> | null }>
+  submittedAt: number
+}
+type EvalItem = { kind: 'eval'; step: number; chunks: { datums: Datum[]; out: Promise<ForwardBackwardResult> }[] }
+type SaveItem = { kind: 'save'; step: number; cursor: number; name: string; out: Promise<{ path: string }> }
+type Item = StepItem | EvalItem | SaveItem
+
+const stepName = (step: number): string => `step-${String(step).padStart(6, '0')}`
+
+async function execute(
+  deps: RunDeps,
+  runId: string,
+  config: RunConfig,
+  start: Start,
+  control: Control,
+  emit: (e: RunEvent) => void,
+): Promise<void> {
+  const { db } = deps
+  const phase = (p: RunPhase, message?: string): void => emit({ runId, type: 'phase', phase: p, ...(message ? { message } : {}) })
+  const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>): void => {
+    const status: RunStatus = INTERRUPTING.includes(code) ? 'interrupted' : 'failed'
+    setStatus(db, runId, emit, status, { code, message, ...(details ? { details } : {}) })
+    phase('error', message)
+  }
+
+  setStatus(db, runId, emit, 'running')
+  let client: TuftClient | null = null
+  let model: TrainingModel | null = null
+  try {
+    // ── connecting: health, key and capabilities; every limit is checked before anything is created ──
+    phase('connecting')
+    client = await connectFor(deps, config.server)
+    const check = await client.checkConnection()
+    if (!check.ok) throw new StudioError(check.code, check.message, check.details)
+    const models = check.value.capabilities.supported_models
+    const baseModel = config.baseModel ?? models[0]?.model_name
+    if (!baseModel) throw new StudioError('unknown-model', 'The server lists no supported models.')
+    const cap = models.find((m) => m.model_name === baseModel)
+    if (!cap)
+      throw new StudioError('unknown-model', `The server does not serve ${baseModel} (it serves ${models.map((m) => m.model_name).join(', ')}).`)
+    if (cap.max_lora_rank != null && config.rank > cap.max_lora_rank)
+      throw new StudioError(
+        'rank-exceeds-server-max',
+        `LoRA rank ${config.rank} exceeds the server's maximum ${cap.max_lora_rank} for ${baseModel}.`,
+        { rank: config.rank, maxRank: cap.max_lora_rank },
+      )
+    if (cap.max_context_length != null && config.maxLength > cap.max_context_length)
+      throw new StudioError(
+        'invalid-input',
+        `Max length ${config.maxLength} exceeds the model's context of ${cap.max_context_length} tokens.`,
+        { maxLength: config.maxLength, maxContext: cap.max_context_length },
+      )
+    const runConfigNow: RunConfig = { ...config, baseModel }
+    updateRun(db, runId, { serverUrl: client.server.url, baseModel, config: runConfigNow })
+
+    // ── creating-run ──
+    phase('creating-run')
+    model = await client.createLoraModel({
+      base_model: baseModel,
+      rank: config.rank,
+      train_mlp: config.trainMlp,
+      train_attn: config.trainAttn,
+      train_unembed: config.trainUnembed,
+      user_metadata: { studio_run_id: runId },
+    })
+    const info = await model.getInfo()
+    const tokenizerId = config.tokenizer ?? info.model_data?.tokenizer_id ?? baseModel
+    updateRun(db, runId, { modelId: model.modelId, tokenizerId })
+
+    // ── tokenizing: cached per (split, tokenizer, template, max length, train-on) ──
+    phase('tokenizing')
+    const data = await prepareData(db, config, tokenizerId)
+    const totalSteps =
+      config.steps ??
+      (config.epochs !== undefined
+        ? Math.max(1, Math.ceil((config.epochs * data.split.train.length) / config.batchSize))
+        : STEPS_DEFAULT)
+    updateRun(db, runId, { data: data.info, totalSteps })
+
+    let step = 0
+    let cursor = 0
+    if (start.kind === 'resume' && start.checkpoint) {
+      phase('creating-run', `loading checkpoint ${start.checkpoint.name} (step ${start.checkpoint.step})`)
+      await (await model.loadState(start.checkpoint.path, { optimizer: true })).result
+      step = start.checkpoint.step
+      cursor = start.checkpoint.cursor
+    }
+    if (start.kind === 'resume') discardAfter(db, runId, step)
+
+    await trainLoop({
+      db,
+      runId,
+      config,
+      model,
+      train: data.split.train,
+      evalSet: data.split.eval,
+      totalSteps,
+      startStep: step,
+      startCursor: cursor,
+      control,
+      emit,
+      phase,
+      fail,
+    })
+  } catch (err) {
+    const e = toStudioError(err)
+    fail(e.code, e.message, e.details)
+  } finally {
+    await client?.close()
+  }
+}
+
+async function prepareData(
+  db: Db,
+  config: RunConfig,
+  tokenizerId: string,
+): Promise<{ split: ReturnType<typeof splitTrainEval>; info: RunDataInfo }> {
+  const tokenizer = await loadTokenizer(db, { modelId: tokenizerId })
+  const ds = getDataset(db, config.dataset.name)
+  if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`)
+  const splits = ds.splits.map((s) => s.split)
+  const trainSplit = config.dataset.split ?? (splits.includes('train') ? 'train' : splits[0])
+  if (!trainSplit || !splits.includes(trainSplit))
+    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${trainSplit} (it has ${splits.join(', ')}).`)
+  const evalSplit = config.dataset.evalSplit ?? (trainSplit !== 'test' && splits.includes('test') ? 'test' : undefined)
+  if (evalSplit && !splits.includes(evalSplit))
+    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${evalSplit} for evaluation (it has ${splits.join(', ')}).`)
+  const tok = (split: string) =>
+    tokenizeSplit(db, { dataset: config.dataset.name, split, tokenizer, maxLength: config.maxLength, trainOn: config.trainOn })
+  const train = await tok(trainSplit)
+  const evalTok = evalSplit && config.evalSetSize > 0 ? await tok(evalSplit) : null
+  const split = splitTrainEval(train.datums, evalTok?.datums ?? null, config.evalSetSize, config.seed)
+  if (split.train.length === 0)
+    throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`)
+  return {
+    split,
+    info: {
+      dataset: config.dataset.name,
+      trainSplit,
+      trainExamples: split.train.length,
+      evalSource: split.evalSource,
+      evalSplit: split.evalSource === 'split' ? (evalSplit ?? null) : null,
+      evalExamples: split.eval.length,
+      heldOut: split.heldOut,
+      skipped: train.skipped.length,
+    },
+  }
+}
+
+type LoopArgs = {
+  db: Db
+  runId: string
+  config: RunConfig
+  model: TrainingModel
+  train: Datum[]
+  evalSet: Datum[]
+  totalSteps: number
+  startStep: number
+  startCursor: number
+  control: Control
+  emit: (e: RunEvent) => void
+  phase: (p: RunPhase, message?: string) => void
+  fail: (code: ErrorCode, message: string, details?: Record<string, unknown>) => void
+}
+
+/**
+ * The pipelined loop. Training calls resolve when the server has accepted them, so step k+1 is
+ * submitted as soon as step k's optim_step is accepted while step k's results are still being computed;
+ * at most `lookahead` steps are in flight, so pause/stop/cancel and errors take effect within that many
+ * steps. Results are finalised strictly in submission order, so the first error seen is the root cause.
+ */
+async function trainLoop(a: LoopArgs): Promise<void> {
+  const { db, runId, config, model, emit, phase, control } = a
+  const adam = adamParamsOf(config)
+  const stream = new BatchStream(a.train.length, config.seed)
+  const queue: Item[] = []
+  let poisoned = false
+  const guard = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => {
+      poisoned = true
+    })
+    return p
+  }
+  let step = a.startStep
+  let cursor = a.startCursor
+  let lastGood = { step: a.startStep, cursor: a.startCursor }
+  let lastSaved = a.startStep
+  let lastEval = a.startStep
+  let reference: number | null = null
+  let lastDoneAt = performance.now()
+  let stepTimeEma: number | null = null
+
+  const evalDue = (s: number): boolean =>
+    a.evalSet.length > 0 && config.evalEvery > 0 && (s % config.evalEvery === 0 || s === a.totalSteps)
+  const saveDue = (s: number): boolean => config.checkpointEvery > 0 && s % config.checkpointEvery === 0 && s < a.totalSteps
+
+  const submitEval = async (s: number): Promise<void> => {
+    const chunks: EvalItem['chunks'] = []
+    for (let i = 0; i < a.evalSet.length; i += config.batchSize) {
+      const datums = a.evalSet.slice(i, i + config.batchSize)
+      chunks.push({ datums, out: guard((await model.forward(datums)).result) })
+    }
+    queue.push({ kind: 'eval', step: s, chunks })
+  }
+  const submitSave = async (s: number, c: number): Promise<void> => {
+    const name = stepName(s)
+    queue.push({ kind: 'save', step: s, cursor: c, name, out: guard((await model.saveState(name)).result) })
+  }
+
+  const finalize = async (item: Item): Promise<void> => {
+    if (item.kind === 'step') {
+      const [out, opt] = [await item.fb, await item.opt]
+      const nll = maskedNll(out.loss_fn_outputs, item.batch)
+      const t = performance.now()
+      const stepTimeS = (t - Math.max(lastDoneAt, item.submittedAt)) / 1000
+      lastDoneAt = t
+      stepTimeEma = stepTimeEma === null ? stepTimeS : 0.8 * stepTimeEma + 0.2 * stepTimeS
+      const serverMetrics = { ...(out.metrics ?? {}), ...(opt.metrics ?? {}) }
+      const gradKey = Object.keys(serverMetrics).find((k) => k.startsWith('grad_norm'))
+      const metric = {
+        step: item.step,
+        trainNll: nll.nll,
+        weightedTokens: nll.weighted,
+        totalTokens: nll.total,
+        tokensPerS: stepTimeS > 0 ? nll.total / stepTimeS : 0,
+        stepTimeS,
+        learningRate: adam.learning_rate,
+        lossSum: serverMetrics['loss:sum'] ?? null,
+        gradNorm: gradKey ? serverMetrics[gradKey] : null,
+        serverMetrics,
+      }
+      recordMetric(db, runId, metric)
+      emit({ runId, type: 'metric', ...metric })
+      const remaining = a.totalSteps - item.step
+      emit({
+        runId,
+        type: 'progress',
+        current: item.step,
+        total: a.totalSteps,
+        etaS: stepTimeEma === null ? null : remaining * stepTimeEma,
+        tokensPerS: metric.tokensPerS,
+      })
+      if (!Number.isFinite(nll.nll) || (reference !== null && nll.nll > DIVERGENCE_FACTOR * reference))
+        throw new StudioError(
+          'loss-diverged',
+          `Train NLL became ${Number.isFinite(nll.nll) ? nll.nll.toFixed(3) : String(nll.nll)} at step ${item.step}` +
+            (reference !== null ? ` (started at ${reference.toFixed(3)}).` : '.'),
+          { step: item.step, trainNll: nll.nll, reference },
+        )
+      reference ??= nll.nll
+      lastGood = { step: item.step, cursor: item.cursorAfter }
+    } else if (item.kind === 'eval') {
+      let loss = 0
+      let w = 0
+      for (const c of item.chunks) {
+        const r = maskedNll((await c.out).loss_fn_outputs, c.datums)
+        loss += r.lossSum
+        w += r.weighted
+      }
+      const e = { step: item.step, testNll: loss / Math.max(w, 1), weightedTokens: w, conversations: a.evalSet.length }
+      recordEval(db, runId, e)
+      lastEval = item.step
+      emit({ runId, type: 'eval', ...e })
+      if (item.step === 0 && Number.isFinite(e.testNll)) reference ??= e.testNll
+    } else {
+      const { path } = await item.out
+      const c: RunCheckpoint = {
+        step: item.step,
+        kind: 'state',
+        name: item.name,
+        path,
+        cursor: item.cursor,
+        modelId: model.modelId,
+        createdAt: new Date().toISOString(),
+      }
+      recordCheckpoint(db, runId, c)
+      lastSaved = item.step
+      emit({ runId, type: 'checkpoint', ...c })
+    }
+  }
+  const stepsInFlight = (): number => queue.filter((i) => i.kind === 'step').length
+  const drain = async (): Promise<void> => {
+    while (queue.length) await finalize(queue.shift()!)
+  }
+
+  /** Saves state (and optionally sampler weights) of the current server weights, recording both. */
+  const saveNow = async (s: number, c: number, sampler: boolean): Promise<void> => {
+    phase('saving')
+    if (s > lastSaved || s === 0) {
+      await submitSave(s, c)
+      await drain()
+    }
+    if (sampler) {
+      const name = `sampler-${String(s).padStart(6, '0')}`
+      const { path } = await (await model.saveWeightsForSampler(name)).result
+      if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.')
+      const ck: RunCheckpoint = { step: s, kind: 'sampler', name, path, cursor: c, modelId: model.modelId, createdAt: new Date().toISOString() }
+      recordCheckpoint(db, runId, ck)
+      emit({ runId, type: 'checkpoint', ...ck })
+    }
+  }
+
+  try {
+    phase('training')
+    if (step === 0 && a.evalSet.length > 0 && config.evalEvery > 0) await submitEval(0)
+    while (step < a.totalSteps) {
+      if (control.request === 'pause') {
+        await drain()
+        await saveNow(step, cursor, false)
+        setStatus(db, runId, emit, 'paused')
+        phase('paused')
+        await control.waitWhilePaused()
+        // A stop or cancel while paused ends the run from here.
+        if ((control.request as Request) !== 'none') break
+        setStatus(db, runId, emit, 'running')
+        phase('training')
+        lastDoneAt = performance.now()
+      }
+      if (control.request !== 'none' || poisoned) break
+      const s = step + 1
+      const batch = stream.indicesAt(cursor, config.batchSize).map((i) => a.train[i])
+      const submittedAt = performance.now()
+      const fb = guard((await model.forwardBackward(batch, 'cross_entropy')).result)
+      if (poisoned) {
+        queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor + batch.length, fb, opt: fb, submittedAt })
+        break
+      }
+      const opt = guard((await model.optimStep(adam)).result)
+      cursor += batch.length
+      step = s
+      queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor, fb, opt, submittedAt })
+      if (evalDue(s)) await submitEval(s)
+      if (saveDue(s)) await submitSave(s, cursor)
+      while (stepsInFlight() >= config.lookahead) await finalize(queue.shift()!)
+    }
+    await drain()
+  } catch (err) {
+    const e = toStudioError(err)
+    // Let the calls already accepted settle (they fail in order behind the failed one) before saving.
+    await Promise.allSettled(queue.splice(0).flatMap(itemPromises))
+    if (e.code === 'server-oom' || e.code === 'bad-datum' || e.code === 'server-error') {
+      // The server is alive: keep the last good step so a resume with lower limits continues from it.
+      try {
+        if (lastGood.step > lastSaved) await saveNow(lastGood.step, lastGood.cursor, false)
+      } catch {
+        // The server could not save either; resume falls back to the last periodic checkpoint.
+      }
+    }
+    a.fail(e.code, e.message, e.details)
+    return
+  }
+
+  if (control.request === 'cancel') {
+    setStatus(db, runId, emit, 'cancelled')
+    phase('stopped', 'cancelled')
+    return
+  }
+  if (a.evalSet.length > 0 && config.evalEvery > 0 && lastEval < step) {
+    // Stopped between eval points: the curve still ends at the weights that are saved.
+    await submitEval(step)
+    await drain()
+  }
+  await saveNow(step, cursor, true)
+  if (control.request === 'stop') {
+    setStatus(db, runId, emit, 'stopped')
+    phase('stopped')
+  } else {
+    setStatus(db, runId, emit, 'completed')
+    phase('done')
+  }
+}
+
+const itemPromises = (i: Item): Promise<unknown>[] =>
+  i.kind === 'step' ? [i.fb, i.opt] : i.kind === 'eval' ? i.chunks.map((c) => c.out) : [i.out]

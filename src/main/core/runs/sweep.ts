@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../store'
+import {
+  SWEEP_CONCURRENCY_DEFAULT,
+  SWEEP_MODERATE_RANK,
+  SWEEP_TIE_TOLERANCE,
+  SWEEP_UNSTABLE_RISE,
+} from '../../../shared/defaults'
+import { StudioError } from '../../../shared/result'
+import type {
+  RunConfigInput,
+  RunEvent,
+  SweepCell,
+  SweepRecommendation,
+  SweepSummaryDto,
+} from '../../../shared/runs'
+import { getEvals, getMetrics, listRuns } from './store'
+import { parseRunConfig, startRun, type RunDeps, type RunHandle } from './runner'
+
+export type SweepSpec = {
+  config: RunConfigInput
+  ranks: number[]
+  learningRates: number[]
+  concurrency?: number
+  name?: string
+}
+
+export type SweepHandle = {
+  readonly sweepId: string
+  readonly done: Promise<SweepSummaryDto>
+  /** Cancels the running cells and skips the ones not started yet. */
+  cancel(): void
+}
+
+const now = (): string => new Date().toISOString()
+
+/**
+ * A grid of ranks × learning rates, each cell a normal run (same data, seed and steps), at most
+ * `concurrency` at a time: TuFT is multi-tenant, so several LoRA runs share one server.
+ */
+export function startSweep(deps: RunDeps, spec: SweepSpec, opts: { onEvent?: (e: RunEvent) => void } = {}): SweepHandle {
+  const ranks = [...new Set(spec.ranks)]
+  const lrs = [...new Set(spec.learningRates)]
+  if (ranks.length === 0 || lrs.length === 0) throw new StudioError('invalid-input', 'A sweep needs at least one rank and one learning rate.')
+  const concurrency = spec.concurrency ?? SWEEP_CONCURRENCY_DEFAULT
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new StudioError('invalid-input', 'Sweep concurrency must be a positive integer.')
+  const base = parseRunConfig(spec.config)
+  // Validate every cell before anything starts, so a bad rank/LR fails the whole sweep up front.
+  const cells = ranks.flatMap((rank) => lrs.map((learningRate) => ({ rank, learningRate })))
+  for (const c of cells) parseRunConfig({ ...spec.config, rank: c.rank, learningRate: c.learningRate })
+
+  const sweepId = randomUUID()
+  const name = spec.name ?? `${base.dataset.name} sweep ${ranks.join('/')} × ${lrs.join('/')}`
+  deps.db
+    .prepare(
+      `INSERT INTO sweeps (id, name, ranks_json, lrs_json, concurrency, base_config_json, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(sweepId, name, JSON.stringify(ranks), JSON.stringify(lrs), concurrency, JSON.stringify({ ...base, server: { kind: base.server.kind } }), now())
+
+  let cancelled = false
+  const running = new Set<RunHandle>()
+  let inFlight = 0
+  let maxObserved = 0
+  const queue = [...cells]
+
+  const worker = async (): Promise<void> => {
+    for (let c = queue.shift(); c && !cancelled; c = queue.shift()) {
+      inFlight++
+      maxObserved = Math.max(maxObserved, inFlight)
+      deps.db.prepare('UPDATE sweeps SET max_concurrent_observed = ? WHERE id = ?').run(maxObserved, sweepId)
+      const h = startRun(
+        deps,
+        { ...spec.config, rank: c.rank, learningRate: c.learningRate, name: `${name}: r${c.rank} lr${c.learningRate}` },
+        { sweepId, onEvent: opts.onEvent },
+      )
+      running.add(h)
+      await h.done
+      running.delete(h)
+      inFlight--
+    }
+  }
+
+  const done = Promise.all(Array.from({ length: Math.min(concurrency, cells.length) }, worker)).then(() => {
+    const summary = getSweep(deps.db, sweepId)
+    deps.db.prepare('UPDATE sweeps SET recommendation_json = ? WHERE id = ?').run(JSON.stringify(summary.recommendation), sweepId)
+    return summary
+  })
+
+  return {
+    sweepId,
+    done,
+    cancel: () => {
+      cancelled = true
+      for (const h of running) h.cancel()
+    },
+  }
+}
+
+type SweepRow = {
+  id: string
+  name: string
+  ranks_json: string
+  lrs_json: string
+  concurrency: number
+  max_concurrent_observed: number
+}
+
+export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
+  const row = db.prepare('SELECT * FROM sweeps WHERE id = ?').get(sweepId) as SweepRow | undefined
+  if (!row) throw new StudioError('not-found', `No sweep with id ${sweepId}`)
+  const runs = listRuns(db, { sweepId })
+  const cells = runs.map((r): SweepCell => cellOf(db, r.id, r.rank, r.learningRate, r.status, r.error?.code ?? null))
+  const finished = runs.every((r) => !['queued', 'running', 'paused'].includes(r.status))
+  const ranks = JSON.parse(row.ranks_json) as number[]
+  const lrs = JSON.parse(row.lrs_json) as number[]
+  return {
+    id: row.id,
+    name: row.name,
+    status: finished && runs.length === ranks.length * lrs.length ? 'done' : 'running',
+    ranks,
+    learningRates: lrs,
+    concurrency: row.concurrency,
+    maxConcurrentObserved: row.max_concurrent_observed,
+    cells,
+    recommendation: recommend(cells),
+  }
+}
+
+export function listSweeps(db: Db): SweepSummaryDto[] {
+  const ids = db.prepare('SELECT id FROM sweeps ORDER BY created_at DESC').all() as { id: string }[]
+  return ids.map((r) => getSweep(db, r.id))
+}
+
+function cellOf(db: Db, runId: string, rank: number, learningRate: number, status: SweepCell['status'], errorCode: string | null): SweepCell {
+  const evals = getEvals(db, runId).filter((e) => Number.isFinite(e.testNll))
+  const metrics = getMetrics(db, runId)
+  const finalTestNll = evals.at(-1)?.testNll ?? null
+  const bestTestNll = evals.length ? Math.min(...evals.map((e) => e.testNll)) : null
+  // Mean over the last quarter of steps: the guide's "train mean NLL" late in training, less noisy than one batch.
+  const tail = metrics.slice(Math.floor(metrics.length * 0.75))
+  const finiteTail = tail.filter((m) => Number.isFinite(m.trainNll))
+  const trainMeanNll = finiteTail.length ? finiteTail.reduce((s, m) => s + m.trainNll, 0) / finiteTail.length : null
+  let note: string | null = null
+  if (errorCode === 'loss-diverged') note = 'diverged'
+  else if (tail.some((m) => !Number.isFinite(m.trainNll))) note = 'NaN loss'
+  else if (finalTestNll !== null && bestTestNll !== null && finalTestNll > bestTestNll * (1 + SWEEP_UNSTABLE_RISE))
+    note = `test NLL rose ${(((finalTestNll - bestTestNll) / bestTestNll) * 100).toFixed(0)}% above its best`
+  else if (status !== 'completed') note = `run ${status}`
+  return { runId, rank, learningRate, status, finalTestNll, bestTestNll, trainMeanNll, unstable: note !== null, note }
+}
+
+/**
+ * The guide's advice as a rule: among completed, stable cells pick the lowest final test NLL; cells within
+ * SWEEP_TIE_TOLERANCE of it are ties, and among ties prefer a rank no higher than the moderate default,
+ * then the smaller rank, then the lower learning rate (lower LR is the safer choice when both work).
+ */
+export function recommend(cells: SweepCell[]): SweepRecommendation {
+  const scored = (c: SweepCell): number | null => c.finalTestNll ?? c.trainMeanNll
+  const ok = cells.filter((c) => c.status === 'completed' && !c.unstable && scored(c) !== null)
+  if (ok.length === 0) return null
+  const best = Math.min(...ok.map((c) => scored(c)!))
+  const ties = ok.filter((c) => scored(c)! <= best * (1 + SWEEP_TIE_TOLERANCE))
+  ties.sort(
+    (x, y) =>
+      Number(x.rank > SWEEP_MODERATE_RANK) - Number(y.rank > SWEEP_MODERATE_RANK) ||
+      x.rank - y.rank ||
+      x.learningRate - y.learningRate,
+  )
+  const pick = ties[0]
+  const metric = pick.finalTestNll !== null ? 'final test NLL' : 'train mean NLL'
+  const reasons: string[] = [`${metric} ${scored(pick)!.toFixed(4)}`]
+  if (ties.length > 1)
+    reasons.push(
+      `${ties.length - 1} other cell(s) within ${(SWEEP_TIE_TOLERANCE * 100).toFixed(0)}% of the best; the guide prefers a moderate (≤${SWEEP_MODERATE_RANK}), smaller rank and the lower learning rate among ties`,
+    )
+  else reasons.push('the lowest among stable cells')
+  const unstableHigher = cells.filter((c) => c.rank === pick.rank && c.learningRate > pick.learningRate && c.unstable)
+  if (unstableHigher.length)
+    reasons.push(`the higher learning rate ${unstableHigher.map((c) => c.learningRate).join('/')} was unstable (${unstableHigher.map((c) => c.note).join('; ')})`)
+  const excluded = cells.filter((c) => c.unstable || c.status !== 'completed')
+  if (excluded.length && !unstableHigher.length) reasons.push(`${excluded.length} unstable or unfinished cell(s) excluded`)
+  return { runId: pick.runId, rank: pick.rank, learningRate: pick.learningRate, reason: `rank ${pick.rank}, lr ${pick.learningRate}: ${reasons.join('; ')}.` }
+}
