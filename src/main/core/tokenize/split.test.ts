@@ -1,0 +1,113 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { Conversation } from '../../../shared/chat'
+import { NO_ROBOTS_JSONL, QWEN_ID, readNoRobotsRows } from '../../../../tests/helpers/hub-mirror'
+import { importDataset } from '../datasets'
+import { openDb, type Db } from '../store'
+import { buildExample, closeIdleWorkers, loadTokenizer, tokenizeConversations, tokenizeSplit, type StudioTokenizer } from '.'
+
+let db: Db
+let tok: StudioTokenizer
+let rows: Conversation[]
+
+beforeAll(async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-split-'))
+  process.env.TUFT_STUDIO_HOME = home
+  db = openDb(path.join(home, 'studio.sqlite'))
+  tok = await loadTokenizer(db, { modelId: QWEN_ID })
+  rows = readNoRobotsRows() as Conversation[]
+  await importDataset(db, { kind: 'file', path: NO_ROBOTS_JSONL }, { name: 'nr' })
+})
+afterAll(async () => {
+  await closeIdleWorkers()
+  db.close()
+})
+
+describe('tokenizeSplit', () => {
+  it('tokenizes a cached split in worker threads, in dataset order, equal to the single-conversation path, then serves it from SQLite', async () => {
+    const progress: { phase: string; current: number; total: number }[] = []
+    const cold = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 1024, trainOn: 'all-assistant', workers: 2, onProgress: (p) => progress.push(p) })
+    expect(cold.fromCache).toBe(false)
+    expect(cold.encoder).toBe('rust')
+    expect(progress.filter((p) => p.phase === 'tokenizing').at(-1)).toEqual({ phase: 'tokenizing', current: 500, total: 500 })
+    expect(progress.at(-1)?.phase).toBe('saving')
+    expect(cold.datums.length + cold.skipped.length).toBe(500)
+    expect(cold.rowIndex).toEqual([...cold.rowIndex].sort((a, b) => a - b))
+    expect(cold.stats.conversations).toBe(500)
+    expect(cold.stats.totalTokens).toBe(149_757)
+    expect(cold.stats.p95).toBe(730)
+    expect(cold.stats.p50).toBe(241)
+    expect(cold.stats.max).toBe(1965)
+    const weighted = cold.datums.reduce((a, d) => a + d.weights.reduce((x, y) => x + y, 0), 0)
+    expect(cold.stats.weightedTokens).toBe(weighted)
+
+    for (const k of [0, 1, 77, 250, cold.datums.length - 1]) {
+      const ex = await buildExample(tok, rows[cold.rowIndex[k]], { trainOn: 'all-assistant', maxLength: 1024 })
+      expect(cold.datums[k]).toEqual(ex.datum)
+    }
+    for (const s of cold.skipped) expect(s.reason).toMatch(/within max length 1024/)
+
+    const warm = await tokenizeSplit(db, { dataset: 'nr', split: 'test', tokenizer: tok, maxLength: 1024, trainOn: 'all-assistant' })
+    expect(warm.fromCache).toBe(true)
+    expect(warm.key).toBe(cold.key)
+    expect(warm.datums).toEqual(cold.datums)
+    expect(warm.rowIndex).toEqual(cold.rowIndex)
+    expect(warm.skipped).toEqual(cold.skipped)
+    expect(warm.stats).toEqual(cold.stats)
+    // Token arrays are stored compactly: one BLOB per array, 4 bytes per token.
+    const row = db.prepare('SELECT length(tokens) AS bytes, length(weights) AS w FROM tokenized_splits WHERE key = ?').get(cold.key) as { bytes: number; w: number }
+    expect(row.bytes).toBe(4 * warm.datums.reduce((a, d) => a + d.model_input.length + 1, 0))
+  })
+
+  it('keys the cache by max length and train-on', async () => {
+    const a = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 256, trainOn: 'last-assistant' })
+    const b = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 256, trainOn: 'all' })
+    expect(a.fromCache).toBe(false)
+    expect(b.fromCache).toBe(false)
+    expect(a.key).not.toBe(b.key)
+    expect(a.stats.weightedTokens).toBeLessThan(b.stats.weightedTokens)
+    expect(Math.max(...a.datums.map((d) => d.model_input.length))).toBe(255)
+    expect(a.stats.truncatedShare).toBeCloseTo(b.stats.truncatedShare)
+  })
+
+  it('the transformers encoder in workers gives the same datums as the Rust one', async () => {
+    const convs = rows.slice(0, 60)
+    const opts = { datasetName: 'slice', split: 'x', conversations: () => convs, tokenizer: tok, maxLength: 4096, trainOn: 'all-assistant' as const }
+    const viaRust = await tokenizeConversations(db, { ...opts, datasetKey: 'r', encoder: 'rust' })
+    const viaJs = await tokenizeConversations(db, { ...opts, datasetKey: 'j', encoder: 'transformers', workers: 1 })
+    expect(viaJs.encoder).toBe('transformers')
+    expect(viaJs.datums).toEqual(viaRust.datums)
+  })
+
+  it('reports unknown datasets and splits with coded errors', async () => {
+    await expect(tokenizeSplit(db, { dataset: 'missing', tokenizer: tok, maxLength: 512, trainOn: 'all' })).rejects.toMatchObject({ code: 'dataset-not-cached' })
+    await expect(tokenizeSplit(db, { dataset: 'nr', split: 'train', tokenizer: tok, maxLength: 512, trainOn: 'all' })).rejects.toMatchObject({ code: 'not-found' })
+  })
+
+  it('cancels: the AbortSignal terminates the workers, rejects with "cancelled" and caches nothing', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => rows[i % rows.length])
+    const ac = new AbortController()
+    const terminate = vi.spyOn(Worker.prototype, 'terminate')
+    const run = tokenizeConversations(db, {
+      datasetKey: 'cancel-me',
+      datasetName: 'big',
+      split: 'train',
+      conversations: () => many,
+      tokenizer: tok,
+      maxLength: 2048,
+      trainOn: 'all-assistant',
+      workers: 2,
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.phase === 'tokenizing' && p.current > 0) ac.abort()
+      },
+    })
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' })
+    expect(terminate).toHaveBeenCalledTimes(2)
+    terminate.mockRestore()
+    expect(db.prepare("SELECT COUNT(*) FROM tokenized_splits WHERE dataset_key = 'cancel-me'").pluck().get()).toBe(0)
+  })
+})

