@@ -33,6 +33,14 @@ const rejection = async (p: Promise<unknown>): Promise<TuftError> => {
   return e as TuftError
 }
 const paths = (s: FakeTuft) => s.requests.map((r) => r.path)
+/** Waits for a condition without a fixed sleep, so a loaded CI machine only makes it slower, not red. */
+const waitFor = async (cond: () => boolean, timeoutMs = 10_000) => {
+  const end = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close()
@@ -311,7 +319,7 @@ describe('training calls: ordering, pipelining and seq_id recovery', () => {
 
 describe('futures, retries, cancellation', () => {
   it('long-polls: try_again answers are re-polled until the result', async () => {
-    const s = await fake({ holdMs: 20, opDelayMs: 120 })
+    const s = await fake({ holdMs: 20, opDelayMs: 300 })
     const m = await connect(s).createLoraModel({ base_model: 'fake/base', rank: 8 })
     const p = await m.forwardBackward([datum()])
     await p.result
@@ -433,9 +441,9 @@ describe('futures, retries, cancellation', () => {
     const c = connect(s, { heartbeatIntervalMs: 20 })
     const m = await c.createLoraModel({ base_model: 'fake/base', rank: 8 })
     const p = await m.forwardBackward([datum()])
-    await new Promise((r) => setTimeout(r, 150))
-    const beats = s.requests.filter((q) => q.path === '/api/v1/session_heartbeat')
-    expect(beats.length).toBeGreaterThan(1)
+    const heartbeats = () => s.requests.filter((q) => q.path === '/api/v1/session_heartbeat')
+    await waitFor(() => heartbeats().length >= 2)
+    const beats = heartbeats()
     expect(beats[0].json()).toEqual({ session_id: expect.any(String), type: 'session_heartbeat' })
     c.close()
     expect((await rejection(p.result)).code).toBe('cancelled')
