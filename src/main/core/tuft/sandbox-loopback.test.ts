@@ -104,6 +104,8 @@ describe('client ↔ sandbox over loopback', () => {
     expect((await (await m.forward(batch)).result).metrics['loss:sum']).toBeCloseTo(after, 4)
     expect(drifted).not.toBeCloseTo(after, 4)
     await (await m.loadState(saved.path, { optimizer: true })).result
+    // a client that lost its counter finds the server's next seq_id without running anything
+    expect(await c.trainingModel(m.modelId).resyncSeqId()).toBe(m.nextSeqId)
 
     const cps = await c.listCheckpoints(m.modelId)
     expect(cps.checkpoints.map((x) => [x.checkpoint_id, x.checkpoint_type]).sort()).toEqual([
