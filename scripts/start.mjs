@@ -32,10 +32,8 @@ function buildEnv() {
 
 /** Returns the Electron executable, downloading it if needed; throws with the reason otherwise. */
 function electronBinary() {
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    throw new Error('no graphical display (DISPLAY / WAYLAND_DISPLAY unset)')
-  }
   // require('electron') downloads the runtime on first use (Electron ≥ 42 has no postinstall).
+  say('Looking for the Electron runtime (downloaded once on first start)…')
   const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
     cwd: root,
     encoding: 'utf8',
@@ -43,9 +41,16 @@ function electronBinary() {
     timeout: 10 * 60_000,
   })
   const exe = r.stdout?.trim()
-  if (r.status === 0 && exe && fs.existsSync(exe)) return exe
-  const why = (r.stderr || r.error?.message || 'unknown error').trim().split('\n').filter(Boolean).slice(-3).join(' | ')
-  throw new Error(`the Electron runtime could not be downloaded or found (${why})`)
+  if (!(r.status === 0 && exe && fs.existsSync(exe))) {
+    // Keep the error lines (e.g. "TypeError: fetch failed"), drop stack frames and source excerpts.
+    const lines = (r.stderr || r.error?.message || '').split('\n').map((l) => l.trim())
+    const why = lines.filter((l) => /error|fail|ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN/i.test(l) && !l.startsWith('at ') && !l.startsWith('throw ')).slice(0, 2).join(' | ') || 'unknown error'
+    throw new Error(`the Electron runtime could not be downloaded or found (${why})`)
+  }
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    throw new Error('no graphical display (DISPLAY / WAYLAND_DISPLAY unset), e.g. a server reached over SSH')
+  }
+  return exe
 }
 
 /** better-sqlite3 rebuilt for this Electron, cached per Electron and better-sqlite3 version. */
