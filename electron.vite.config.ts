@@ -6,7 +6,11 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts') },
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // Worker-thread entry for tokenizeSplit; pool.ts loads it from next to the main bundle.
+          'tokenize-worker': resolve(__dirname, 'src/main/core/tokenize/worker.ts'),
+        },
         // Native and heavy Node packages stay external and are loaded from node_modules at run time.
         external: ['better-sqlite3', 'tokenizers', '@huggingface/transformers', 'onnxruntime-node', 'sharp'],
       },

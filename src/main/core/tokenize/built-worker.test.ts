@@ -1,0 +1,73 @@
+/**
+ * The worker under a bundler build, as electron-vite emits it: pool code in one bundle, the worker as a
+ * separate `tokenize-worker.js` entry next to it (no tsx). Built with vite into node_modules/.tmp so the
+ * externals (tokenizers, transformers) resolve as they do from `out/main`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { build } from 'vite'
+import { QWEN_ID, readNoRobotsRows, repoRoot } from '../../../../tests/helpers/hub-mirror'
+import { openDb } from '../store'
+import { loadTokenizer, rendererOf } from '.'
+import { processBatch, rustBatchEncoder } from './pipeline'
+import type { runPool as RunPool, closeIdleWorkers as CloseIdle } from './pool'
+import type { WorkerInit } from './worker-protocol'
+
+const outDir = fs.mkdtempSync(path.join(repoRoot, 'node_modules', '.tmp', 'tokenize-build-'))
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }))
+
+describe('tokenize worker in a bundled build', () => {
+  it('runPool from the bundle starts the built tokenize-worker.js and gets the same batches as in-process', async () => {
+    const here = path.dirname(new URL(import.meta.url).pathname)
+    await build({
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        ssr: true,
+        outDir,
+        emptyOutDir: false,
+        rollupOptions: {
+          input: { pool: path.join(here, 'pool.ts'), 'tokenize-worker': path.join(here, 'worker.ts') },
+          output: { format: 'es', entryFileNames: '[name].js' },
+        },
+      },
+    })
+    expect(fs.existsSync(path.join(outDir, 'tokenize-worker.js'))).toBe(true)
+    const built = (await import(pathToFileURL(path.join(outDir, 'pool.js')).href)) as { runPool: typeof RunPool; closeIdleWorkers: typeof CloseIdle }
+
+    const home = fs.mkdtempSync(path.join(path.dirname(outDir), 'home-'))
+    const db = openDb(path.join(home, 'studio.sqlite'))
+    const tok = await loadTokenizer(db, { modelId: QWEN_ID })
+    const convs = readNoRobotsRows().slice(0, 40)
+    const init: WorkerInit = {
+      encoder: 'rust',
+      tokenizerDir: tok.dir,
+      chatTemplate: tok.chatTemplate,
+      renderContext: tok.renderContext,
+      terminators: tok.terminators,
+      nfc: tok.nfc,
+      byteLength: tok.byteLength,
+      probe: null,
+    }
+    const rows = convs.map((_, i) => i)
+    const batches = await built.runPool(init, rows, convs, { trainOn: 'all-assistant', maxLength: 512, batchSize: 16, workers: 2 })
+    await built.closeIdleWorkers()
+    const { Tokenizer } = await import('tokenizers')
+    const local = await processBatch(rows, convs, {
+      render: rendererOf(tok),
+      encode: rustBatchEncoder(Tokenizer.fromFile(path.join(tok.dir, 'tokenizer.json')), tok.byteLength),
+      terminators: tok.terminators,
+      nfc: tok.nfc,
+      trainOn: 'all-assistant',
+      maxLength: 512,
+    })
+    expect(batches).toHaveLength(3)
+    const tokens = batches.flatMap((b) => Array.from(b.tokens))
+    expect(tokens).toEqual(Array.from(local.tokens))
+    expect(batches.flatMap((b) => Array.from(b.weights))).toEqual(Array.from(local.weights))
+    db.close()
+    fs.rmSync(home, { recursive: true, force: true })
+  })
+})
