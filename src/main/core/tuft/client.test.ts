@@ -118,6 +118,7 @@ describe('connection, keys and capabilities', () => {
     if (r.ok) return
     expect(r.code).toBe('invalid-api-key')
     expect(r.details).toMatchObject({ status: 403, serverMessage: 'Invalid API key', keySource: 'settings', envKeySet: true, envKeyDiffers: true })
+    expect(r.hint).toMatch(/settings was sent.*TINKER_API_KEY, which holds a different key/)
     expect(JSON.stringify(r)).not.toContain('tml-wrong')
     // 403 is final: one client/config request, no retries
     expect(paths(s).filter((p) => p === '/api/v1/client/config')).toHaveLength(1)

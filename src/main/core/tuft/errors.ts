@@ -1,4 +1,4 @@
-import { StudioError } from '../../../shared/result'
+import { StudioError, type Failure } from '../../../shared/result'
 import type { ErrorCode } from '../../../shared/error-codes'
 
 export type KeySource = 'settings' | 'TINKER_API_KEY' | 'none'
@@ -38,6 +38,26 @@ export class TuftError extends StudioError {
     super(code, message, details)
     this.name = 'TuftError'
   }
+
+  /** Adds an occurrence-specific hint about which key was sent, so "invalid API key" can be fixed in one go. */
+  override toFailure(): Failure {
+    const f = super.toFailure()
+    const hint = keyHint(this.code, this.details)
+    return hint ? { ...f, hint } : f
+  }
+}
+
+const keyHint = (code: ErrorCode, d: TuftErrorDetails): string | undefined => {
+  if (code === 'missing-api-key' && d.keySource === 'none')
+    return 'No API key is set in TuFT Studio\u2019s settings and TINKER_API_KEY is not set.'
+  if (code !== 'invalid-api-key') return undefined
+  if (d.keySource === 'settings')
+    return d.envKeyDiffers
+      ? 'The key from TuFT Studio\u2019s settings was sent; it takes precedence over TINKER_API_KEY, which holds a different key. Correct the key in Settings, or clear it to use TINKER_API_KEY.'
+      : 'The key from TuFT Studio\u2019s settings was sent. Check it against the server\u2019s authorized keys.'
+  if (d.keySource === 'TINKER_API_KEY')
+    return 'The key came from the TINKER_API_KEY environment variable (no key is set in Settings). Set the right key in Settings, or fix TINKER_API_KEY.'
+  return undefined
 }
 
 /** The human text inside a TuFT / FastAPI / Tinker error body, whatever its shape. */
