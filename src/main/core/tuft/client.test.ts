@@ -501,5 +501,9 @@ describe('chunking and sampling', () => {
     expect(second.seq_id).toBe(1)
     expect(second.sampling_params.stop).toEqual([13, 14])
     await expect(c.createSamplingClient({ modelPath: '/tmp/x' })).rejects.toMatchObject({ code: 'invalid-input' })
+    // a sample the server lost (410) is sent again once
+    s.pollScript.push({ status: 410, json: { detail: 'Failed to retrieve future: Future with request ID x was cancelled: restart' } })
+    expect((await sc.sample({ prompt: [1, 2], sampling_params: {} })).sequences).toHaveLength(1)
+    expect(s.requests.filter((q) => q.path === '/api/v1/asample')).toHaveLength(4)
   })
 })

@@ -676,12 +676,21 @@ class SamplingClientImpl implements SamplingClient {
       topk_prompt_logprobs: req.topk_prompt_logprobs ?? 0,
       type: 'sample',
     }
-    const handle = await this.core.json(
-      { method: 'POST', path: '/api/v1/asample', json: body, signal: req.signal, op: 'asample' },
-      FutureHandleSchema,
-      'asample',
-    )
-    return this.core.poll(handle.request_id, 'Sample', { protobuf: decodeSampleResponse, json: parseSampleJson }, req.signal)
+    const once = async () => {
+      const handle = await this.core.json(
+        { method: 'POST', path: '/api/v1/asample', json: body, signal: req.signal, op: 'asample' },
+        FutureHandleSchema,
+        'asample',
+      )
+      return this.core.poll(handle.request_id, 'Sample', { protobuf: decodeSampleResponse, json: parseSampleJson }, req.signal)
+    }
+    try {
+      return await once()
+    } catch (e) {
+      // sampling has no side effects, so a request the server lost (410) is simply sent again, as the SDK does
+      if (e instanceof TuftError && e.code === 'future-expired') return once()
+      throw e
+    }
   }
 }
 
