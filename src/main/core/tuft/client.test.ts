@@ -283,6 +283,7 @@ describe('training calls: ordering, pipelining and seq_id recovery', () => {
 
     const known = c.trainingModel(m.modelId, { nextSeqId: 5 })
     expect((await known.forwardBackward([datum()])).seqIds).toEqual([5])
+    expect(() => c.trainingModel(m.modelId, { nextSeqId: 0 })).toThrow(TuftError)
   })
 
   it('a POST that ran but whose reply was lost is retried; the 409 that follows resyncs the counter', async () => {

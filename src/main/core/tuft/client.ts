@@ -379,7 +379,7 @@ const checkName = (name: string, what: string) => {
 }
 
 class TrainingModelImpl implements TrainingModel {
-  private next: number
+  private next = 1
   /** Bumped whenever the counter is rolled back, so late failures of ops sent before it cannot roll it back again. */
   private epoch = 0
   private queue: Promise<unknown> = Promise.resolve()
@@ -387,10 +387,7 @@ class TrainingModelImpl implements TrainingModel {
   constructor(
     private readonly core: ClientCore,
     readonly modelId: string,
-    nextSeqId = 1,
-  ) {
-    this.next = nextSeqId
-  }
+  ) {}
 
   get nextSeqId() {
     return this.next
@@ -802,7 +799,9 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
     },
 
     trainingModel(modelId, o = {}) {
-      return new TrainingModelImpl(core, modelId, o.nextSeqId ?? 1)
+      const m = new TrainingModelImpl(core, modelId)
+      if (o.nextSeqId !== undefined) m.setNextSeqId(o.nextSeqId)
+      return m
     },
 
     async createSamplingClient(o) {
