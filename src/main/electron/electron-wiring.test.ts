@@ -1,0 +1,94 @@
+/**
+ * The Electron wiring of the security policy, with Electron mocked (its binary cannot run under vitest):
+ * navigation away and window.open are blocked, external links go to the system browser only when they are
+ * web links, webviews and permissions are refused, and IPC from any other frame or origin is refused.
+ */
+import { EventEmitter } from 'node:events'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { CHANNELS, ipcChannel } from '../../shared/contract'
+import { ok } from '../../shared/result'
+import { EventBus } from '../api/events'
+import { APP_ORIGIN } from '../security'
+
+const openExternal = vi.fn(async (_url: string) => {})
+vi.mock('electron', () => ({ shell: { openExternal: (url: string) => openExternal(url) }, BrowserWindow: class {} }))
+
+const { lockDown } = await import('./window')
+const { wireIpc } = await import('./ipc')
+
+function fakeContents() {
+  const emitter = new EventEmitter()
+  let openHandler: ((d: { url: string }) => { action: string }) | null = null
+  let permissionRequest: ((wc: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null
+  let permissionCheck: ((wc: unknown, p: string) => boolean) | null = null
+  const contents = {
+    on: (name: string, fn: (...a: unknown[]) => void) => emitter.on(name, fn),
+    setWindowOpenHandler: (fn: typeof openHandler) => (openHandler = fn),
+    session: {
+      setPermissionRequestHandler: (fn: typeof permissionRequest) => (permissionRequest = fn),
+      setPermissionCheckHandler: (fn: typeof permissionCheck) => (permissionCheck = fn),
+    },
+  }
+  const navigate = (name: string, url: string): boolean => {
+    const event = { prevented: false, preventDefault() { this.prevented = true } }
+    emitter.emit(name, event, url)
+    return event.prevented
+  }
+  return { contents, navigate, open: (url: string) => openHandler!({ url }), permissionRequest: () => permissionRequest!, permissionCheck: () => permissionCheck! }
+}
+
+describe('window lock-down', () => {
+  beforeEach(() => openExternal.mockClear())
+
+  it('blocks navigation and redirects away from the app, allows in-app routes', () => {
+    const f = fakeContents()
+    lockDown(f.contents as never, APP_ORIGIN)
+    expect(f.navigate('will-navigate', 'https://evil.example/phish')).toBe(true)
+    expect(f.navigate('will-navigate', 'file:///etc/passwd')).toBe(true)
+    expect(f.navigate('will-redirect', 'http://127.0.0.1:8080/')).toBe(true)
+    expect(f.navigate('will-navigate', `${APP_ORIGIN}/index.html#/runs`)).toBe(false)
+    expect(f.navigate('will-attach-webview', 'https://x')).toBe(true)
+  })
+
+  it('denies window.open, opening only web links in the system browser', () => {
+    const f = fakeContents()
+    lockDown(f.contents as never, APP_ORIGIN)
+    expect(f.open('https://github.com/agentscope-ai/tuft')).toEqual({ action: 'deny' })
+    expect(f.open('file:///home/me/.ssh/id_rsa')).toEqual({ action: 'deny' })
+    expect(f.open(`${APP_ORIGIN}/index.html`)).toEqual({ action: 'deny' })
+    expect(openExternal.mock.calls).toEqual([['https://github.com/agentscope-ai/tuft']])
+  })
+
+  it('refuses every permission', () => {
+    const f = fakeContents()
+    lockDown(f.contents as never, APP_ORIGIN)
+    const answers: boolean[] = []
+    f.permissionRequest()(null, 'media', (a) => answers.push(a))
+    expect(answers).toEqual([false])
+    expect(f.permissionCheck()(null, 'geolocation')).toBe(false)
+  })
+})
+
+describe('IPC wiring', () => {
+  it('registers every channel and answers only our own top-level page', async () => {
+    const handlers = new Map<string, (event: unknown, input: unknown) => unknown>()
+    const dispatch = vi.fn(async () => ok('done'))
+    const sent: unknown[] = []
+    const events = new EventBus()
+    wireIpc({ handle: (ch: string, fn: never) => handlers.set(ch, fn) } as never, { dispatch, events }, APP_ORIGIN, () => [{ webContents: { send: (...a: unknown[]) => sent.push(a) } }])
+    expect([...handlers.keys()].sort()).toEqual(CHANNELS.map(ipcChannel).sort())
+
+    const mainFrame = { url: `${APP_ORIGIN}/index.html` }
+    const call = (frame: { url: string } | null, sender = { mainFrame }) => handlers.get(ipcChannel('settingsGet'))!({ senderFrame: frame, sender }, {})
+    expect(await call(mainFrame)).toEqual(ok('done'))
+    expect(dispatch).toHaveBeenCalledWith('settingsGet', {})
+    dispatch.mockClear()
+    expect(await call({ url: `${APP_ORIGIN}/index.html` })).toMatchObject({ ok: false, code: 'invalid-input' })
+    expect(await call({ url: 'https://evil.example/' }, { mainFrame: { url: 'https://evil.example/' } } as never)).toMatchObject({ ok: false })
+    expect(await call(null)).toMatchObject({ ok: false })
+    expect(dispatch).not.toHaveBeenCalled()
+
+    events.emit('progress', { opId: 'o', phase: 'p', current: 1, total: 2 })
+    expect(sent).toEqual([['studio:event', { event: 'progress', payload: { opId: 'o', phase: 'p', current: 1, total: 2 } }]])
+  })
+})
