@@ -11,6 +11,8 @@ export type BenchModule = { name: string; run: (log: (line: string) => void) => 
 const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   // Each area adds one line: () => import('./<area>-bench'),
   () => import('./datasets-bench'),
+  () => import('./data-bench'),
+  () => import('./runs-bench'),
 ]
 
 async function main(): Promise<void> {

@@ -1,0 +1,136 @@
+/**
+ * Data pipeline speed on the 500 no_robots fixture conversations repeated to 10,000, with the built-in
+ * Qwen3-4B-Instruct-2507 tokenizer:
+ *  - the whole render + tokenize + mask + datum path (tokenizeSplit: worker threads, Rust encodeBatch,
+ *    SQLite write, Datum objects), measured with the workers already started, as users re-tokenize;
+ *  - the guide-style per-message prefix re-render approach (render messages[:i] for every i, encode,
+ *    take the new tokens) with the same encoder, as a ratio;
+ *  - raw Rust `encodeBatch` (+ ids) on the same rendered texts, the practical ceiling, as a ratio;
+ *  - cold import of the 10,000 conversations into a fresh store, warm reopen of the tokenized split
+ *    from a fresh connection, and peak RSS.
+ * Figures: datums_tokens_per_s, datums_vs_prefix_rerender, datums_vs_raw_encode, cold_import_s,
+ * warm_reopen_s, peak_rss_mb (targets: datums_vs_raw_encode ≥ 0.6, warm_reopen_s < 0.5).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Tokenizer } from 'tokenizers'
+import type { BenchModule } from './index'
+import type { ChatMessage } from '../src/shared/chat'
+import { openDb } from '../src/main/core/store'
+import { importDataset, loadConversations } from '../src/main/core/datasets'
+import {
+  assemblePrefixExample,
+  closeIdleWorkers,
+  loadTokenizer,
+  makeDatum,
+  prefixTexts,
+  rendererOf,
+  tokenizeSplit,
+} from '../src/main/core/tokenize'
+import { NO_ROBOTS_JSONL, QWEN_ID } from '../tests/helpers/hub-mirror'
+
+const N = 10_000
+const MAX_LENGTH = 2048
+const seconds = (t: number): number => (performance.now() - t) / 1000
+
+export const bench: BenchModule = {
+  name: 'data',
+  async run(log) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-bench-'))
+    const prevHome = process.env.TUFT_STUDIO_HOME
+    process.env.TUFT_STUDIO_HOME = dir
+    try {
+      const lines = fs.readFileSync(NO_ROBOTS_JSONL, 'utf8').split('\n').filter((l) => l.trim())
+      const file = path.join(dir, 'no_robots_x20.jsonl')
+      fs.writeFileSync(file, Array.from({ length: N }, (_, i) => lines[i % lines.length]).join('\n') + '\n')
+      const dbFile = path.join(dir, 'studio.sqlite')
+
+      let db = openDb(dbFile)
+      let t = performance.now()
+      const report = await importDataset(db, { kind: 'file', path: file }, { name: 'x20' })
+      const coldImportS = seconds(t)
+      const split = report.splits[0].split
+      log(`cold import: ${report.splits[0].rows} conversations in ${coldImportS.toFixed(2)} s`)
+
+      t = performance.now()
+      const tok = await loadTokenizer(db, { modelId: QWEN_ID })
+      log(`tokenizer load (transformers AutoTokenizer, built-in files): ${seconds(t).toFixed(2)} s`)
+
+      // First tokenization of the session starts the workers (tsx + Rust tokenizer load per worker).
+      t = performance.now()
+      await tokenizeSplit(db, { dataset: 'x20', split, tokenizer: tok, maxLength: MAX_LENGTH - 1, trainOn: 'all-assistant' })
+      log(`first tokenizeSplit incl. worker start-up: ${seconds(t).toFixed(2)} s`)
+
+      t = performance.now()
+      const result = await tokenizeSplit(db, { dataset: 'x20', split, tokenizer: tok, maxLength: MAX_LENGTH, trainOn: 'all-assistant' })
+      const wholeS = seconds(t)
+      if (result.fromCache || result.datums.length + result.skipped.length !== N) throw new Error('unexpected tokenizeSplit result')
+      const tokens = result.stats.totalTokens
+      log(`whole path: ${N} conversations, ${tokens} tokens in ${wholeS.toFixed(2)} s (${result.encoder} encoder)`)
+      log(`  ${(N / wholeS).toFixed(0)} conversations/s, ${(tokens / wholeS).toFixed(0)} tokens/s`)
+
+      const conversations = loadConversations(db, 'x20', split)
+      const render = rendererOf(tok)
+      const rust = Tokenizer.fromFile(path.join(tok.dir, 'tokenizer.json'))
+      const texts = conversations.map((c) => render(c.messages))
+      await rust.encodeBatch(texts.slice(0, 64), { addSpecialTokens: false })
+      t = performance.now()
+      const encodings = await rust.encodeBatch(texts, { addSpecialTokens: false })
+      let rawTokens = 0
+      for (const e of encodings) rawTokens += e.getIds().length
+      const rawS = seconds(t)
+      if (rawTokens !== tokens) throw new Error(`raw encode counted ${rawTokens} tokens, the whole path ${tokens}`)
+      log(`raw Rust encodeBatch + ids: ${(tokens / rawS).toFixed(0)} tokens/s (${rawS.toFixed(2)} s)`)
+
+      // The per-message prefix approach, batched the same way (512 conversations per encodeBatch call).
+      t = performance.now()
+      let prefixDatums = 0
+      for (let from = 0; from < N; from += 512) {
+        const chunk = conversations.slice(from, from + 512)
+        const perConv = chunk.map((c) => prefixTexts(c.messages as ChatMessage[], render))
+        const encoded = await rust.encodeBatch(perConv.flat(), { addSpecialTokens: false })
+        let k = 0
+        for (let i = 0; i < chunk.length; i++) {
+          const n = perConv[i].length
+          const ids = encoded.slice(k, k + n).map((e) => e.getIds())
+          k += n
+          const ex = assemblePrefixExample(chunk[i].messages, perConv[i], ids)
+          if (makeDatum(ex.tokens, ex.weights, MAX_LENGTH).datum) prefixDatums++
+        }
+      }
+      const prefixS = seconds(t)
+      log(`prefix re-render: ${(N / prefixS).toFixed(0)} conversations/s, ${(tokens / prefixS).toFixed(0)} tokens/s (${prefixDatums} datums)`)
+
+      db.close()
+      await closeIdleWorkers()
+      // Best of 3 fresh connections, as the app reopens a tokenized split (tokenizer already loaded).
+      let warmS = Infinity
+      for (let i = 0; i < 3; i++) {
+        t = performance.now()
+        db = openDb(dbFile)
+        const warm = await tokenizeSplit(db, { dataset: 'x20', split, tokenizer: tok, maxLength: MAX_LENGTH, trainOn: 'all-assistant' })
+        warmS = Math.min(warmS, seconds(t))
+        if (!warm.fromCache || warm.datums.length !== result.datums.length) throw new Error('warm reopen missed the cache')
+        db.close()
+      }
+      log(`warm reopen of ${N} tokenized conversations: ${warmS.toFixed(3)} s`)
+
+      const datumsTokensPerS = tokens / wholeS
+      return {
+        datums_tokens_per_s: datumsTokensPerS,
+        datums_conversations_per_s: N / wholeS,
+        datums_vs_prefix_rerender: prefixS / wholeS,
+        datums_vs_raw_encode: datumsTokensPerS / (tokens / rawS),
+        raw_encode_tokens_per_s: tokens / rawS,
+        cold_import_s: coldImportS,
+        warm_reopen_s: warmS,
+        peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+      }
+    } finally {
+      await closeIdleWorkers()
+      process.env.TUFT_STUDIO_HOME = prevHome
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  },
+}
