@@ -12,7 +12,6 @@ const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   // Each area adds one line: () => import('./<area>-bench'),
   () => import('./datasets-bench'),
   () => import('./data-bench'),
-  () => import('./runs-bench'),
 ]
 
 async function main(): Promise<void> {
