@@ -12,10 +12,11 @@ import {
   type BatchedTensor,
   type Tensor,
 } from './proto/gen/tinker_public_pb'
+import type { Datum } from '../../../shared/datum'
 import { TuftError } from './errors'
 
-/** One next-token SFT example, exactly as `src/shared/datum.ts` defines it (aligned: target[t] follows input[0..t]). */
-export type TuftDatum = { model_input: number[]; target_tokens: number[]; weights: number[] }
+/** One next-token SFT example (aligned: target[t] follows input[0..t]); the shared Datum shape. */
+export type TuftDatum = Datum
 
 export type LossFnOutput = { logprobs: number[] } & Record<string, number[]>
 
