@@ -12,6 +12,7 @@ const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   // Each area adds one line: () => import('./<area>-bench'),
   () => import('./datasets-bench'),
   () => import('./data-bench'),
+  () => import('./ui-bench'),
 ]
 
 async function main(): Promise<void> {

@@ -1,0 +1,151 @@
+/**
+ * The contract's handlers over the real engine: a temp data folder, the built-in sandbox over loopback,
+ * the no_robots fixture and the built-in Qwen3 tokenizer — the wizard's whole path without a browser.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSandbox, type SandboxHandle } from '../../sandbox'
+import type { ChannelName, OutputOf, ProgressEvent, RunEventView } from '../../shared/contract'
+import type { Result } from '../../shared/result'
+import { createStudioApp, type StudioApp } from './app'
+import { createLiveCore } from './live-core'
+import { createKeyFileSecretStore } from './secret-store'
+
+const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/no_robots/test.jsonl')
+const MODEL_TOKENIZER = 'Qwen/Qwen3-4B-Instruct-2507'
+const WRONG_KEY = 'tml-wrong-key-for-the-other-server'
+
+let home: string
+let app: StudioApp
+let other: SandboxHandle
+const progress: ProgressEvent[] = []
+const runEvents: RunEventView[] = []
+
+async function call<C extends ChannelName>(channel: C, input: unknown = {}): Promise<OutputOf<C>> {
+  const r = (await app.dispatch(channel, input)) as Result<OutputOf<C>>
+  if (!r.ok) throw new Error(`${channel} failed: ${r.code}: ${r.message}`)
+  return r.value
+}
+
+beforeAll(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-live-'))
+  process.env.TUFT_STUDIO_HOME = home
+  app = createStudioApp({ mode: 'browser', version: 'test', dataDir: home, secrets: createKeyFileSecretStore(home), core: createLiveCore, env: { HF_ENDPOINT: 'http://127.0.0.1:9' } })
+  app.events.attach((event, payload) => {
+    if (event === 'progress') progress.push(payload as ProgressEvent)
+    if (event === 'run') runEvents.push(payload as RunEventView)
+  })
+  other = await startSandbox({ apiKeys: ['tml-the-right-key-123456'] })
+})
+
+afterAll(async () => {
+  await app?.close()
+  await other?.close()
+})
+
+describe('connection step', () => {
+  it('starts the sandbox and tests it in one go', async () => {
+    const status = await call('sandboxStart')
+    expect(status.running).toBe(true)
+    const report = await call('connectionTest', { url: 'sandbox' })
+    expect(report.isSandbox).toBe(true)
+    expect(report.capabilities.supported_models[0]).toMatchObject({ model_name: 'sandbox/qwen3-tiny' })
+    expect(report.capabilities.supported_models[0].max_lora_rank).toBeGreaterThan(0)
+  })
+
+  it('explains a rejected key with its source, without revealing it', async () => {
+    await call('apiKeySet', { key: WRONG_KEY })
+    const r = await app.dispatch('connectionTest', { url: other.url })
+    expect(r).toMatchObject({ ok: false, code: 'invalid-api-key', details: { keySource: 'settings', envSet: false, server: other.url } })
+    expect(JSON.stringify(r)).not.toContain(WRONG_KEY)
+    await call('apiKeyClear')
+  })
+
+  it('reports an unreachable server with its code', async () => {
+    const r = await app.dispatch('connectionTest', { url: 'http://127.0.0.1:9' })
+    expect(r).toMatchObject({ ok: false, code: 'server-unreachable' })
+  })
+})
+
+describe('dataset and template steps', () => {
+  it('imports a local file with progress, then pages and previews it', async () => {
+    const report = await call('datasetImport', { opId: 'imp', source: { kind: 'file', path: FIXTURE, split: 'test' }, name: 'no_robots' })
+    expect(report.splits).toEqual([expect.objectContaining({ split: 'test', rows: 500 })])
+    expect(progress.some((p) => p.opId === 'imp')).toBe(true)
+    const list = await call('datasetList')
+    expect(list.map((d) => d.name)).toContain('no_robots')
+    const page = await call('datasetPage', { name: 'no_robots', split: 'test', offset: 10, limit: 5 })
+    expect(page.total).toBe(500)
+    expect(page.rows.map((r) => r.index)).toEqual([10, 11, 12, 13, 14])
+    const rej = await call('datasetRejections', { name: 'no_robots' })
+    expect(rej.splits[0].rows).toBe(500)
+  })
+
+  it('renders the mask preview with the cut and weights on assistant tokens only', async () => {
+    const info = await call('tokenizerLoad', { opId: 'tok', modelId: MODEL_TOKENIZER })
+    expect(info.vocabSize).toBeGreaterThan(150_000)
+    const full = await call('examplePreview', { modelId: MODEL_TOKENIZER, dataset: 'no_robots', split: 'test', row: 0, trainOn: 'all-assistant', maxLength: 4096 })
+    expect(full.cutAt).toBeNull()
+    const weighted = full.tokens.filter((t) => t.weight > 0).map((t) => t.text).join('')
+    expect(weighted.endsWith('<|im_end|>')).toBe(true)
+    expect(full.tokens.filter((t) => t.weight > 0).length).toBeGreaterThan(0)
+    expect(full.tokens[0].text).toBe('<|im_start|>')
+    expect(full.tokens[0].weight).toBe(0)
+    const cut = await call('examplePreview', { modelId: MODEL_TOKENIZER, dataset: 'no_robots', split: 'test', row: 0, trainOn: 'all-assistant', maxLength: 16 })
+    expect(cut.cutAt).toBe(16)
+  })
+
+  it('computes token statistics for the split', async () => {
+    const stats = await call('tokenStats', { opId: 'stats', modelId: MODEL_TOKENIZER, dataset: 'no_robots', split: 'test', trainOn: 'all-assistant', maxLength: 512 })
+    expect(stats.conversations).toBe(500)
+    expect(stats.histogram.counts.reduce((s, c) => s + c, 0)).toBe(500)
+    expect(stats.truncatedShare).toBeGreaterThan(0)
+    expect(stats.truncatedShare).toBeLessThan(1)
+  })
+})
+
+describe('train, history, export, playground', () => {
+  let runId = ''
+  it('trains on the sandbox and pushes run events until completed', async () => {
+    await call('settingsSet', { activeServer: 'sandbox' })
+    const run = await call('runStart', {
+      config: { dataset: { name: 'no_robots', split: 'test' }, rank: 8, learningRate: 1e-3, batchSize: 4, maxLength: 512, steps: 6, evalEvery: 3, evalSetSize: 16 },
+    })
+    runId = run.id
+    await expect.poll(() => runEvents.find((e) => e.runId === runId && e.type === 'status' && ['completed', 'failed'].includes(e.status as string)), { timeout: 120_000, interval: 250 }).toBeTruthy()
+    const detail = await call('runGet', { runId })
+    expect(detail.error).toBeNull()
+    expect(detail.status).toBe('completed')
+    expect(runEvents.some((e) => e.runId === runId && e.type === 'metric')).toBe(true)
+    const metrics = await call('runMetrics', { runId })
+    expect(metrics.trainNll.length).toBe(6)
+    expect(metrics.testNll.map(([s]) => s)).toEqual(expect.arrayContaining([0, 3, 6]))
+    expect((await call('settingsGet')).wizardCompleted).toBe(true)
+  }, 150_000)
+
+  it('exports and samples without any key in the output', async () => {
+    const py = await call('runExport', { runId, kind: 'python' })
+    expect(py.content).toContain('import tinker')
+    const key = app.sandbox.handle()?.apiKey ?? ''
+    expect(key.length).toBeGreaterThan(8)
+    for (const kind of ['csv', 'config', 'python'] as const) expect((await call('runExport', { runId, kind })).content).not.toContain(key)
+    const sample = await call('playgroundSample', { runId, messages: [{ role: 'user', content: 'Write a haiku about rain.' }], maxTokens: 8, temperature: 0 })
+    expect(sample.base.tokens).toBeGreaterThan(0)
+    expect(sample.tuned?.tokens).toBeGreaterThan(0)
+    const renamed = await call('runRename', { runId, name: 'first run' })
+    expect(renamed.name).toBe('first run')
+    expect((await call('runList')).map((r) => r.id)).toContain(runId)
+    const settingsFile = fs.readFileSync(path.join(home, 'settings.json'), 'utf8')
+    expect(settingsFile).not.toContain(key)
+  }, 60_000)
+
+  it('reports cache size and clears downloads', async () => {
+    const info = await call('cacheInfo')
+    expect(info.location).toBe(home)
+    expect(info.parts.find((p) => p.name === 'database')?.bytes).toBeGreaterThan(0)
+    const after = await call('cacheClear', { what: 'downloads' })
+    expect(after.parts.find((p) => p.name === 'downloads')?.bytes).toBe(0)
+  })
+})

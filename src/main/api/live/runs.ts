@@ -1,0 +1,111 @@
+import type { ChatMessageView, PlaygroundResult, RunEventView, RunSummary, SweepView } from '../../../shared/contract'
+import { StudioError } from '../../../shared/result'
+import type { ResumeOverrides, RunConfigInput } from '../../../shared/runs'
+import {
+  activeRun,
+  cancelRun,
+  compareRuns,
+  continueRun,
+  deleteRun,
+  exportRun,
+  getRun,
+  getRunMetrics,
+  getRunSummary,
+  getSweep,
+  listRuns,
+  listSweeps,
+  pauseRun,
+  recoverInterruptedRuns,
+  renameRun,
+  resumeRun,
+  sampleCompare,
+  startRun,
+  startSweep,
+  stopRun,
+  type RunDeps,
+} from '../../core/runs'
+import type { Db } from '../../core/store'
+import type { CoreContext } from '../core'
+
+/**
+ * Runs, sweeps and sampling over the run engine. Each call builds the engine's deps afresh so a key
+ * changed in Settings applies to the next call; the key is passed per call and never stored with a run.
+ */
+/** How long quitting waits for live runs to save their state. */
+const SHUTDOWN_GRACE_MS = 15_000
+
+export function createRunAccess(db: () => Db, ctx: CoreContext) {
+  const deps = (): RunDeps => ({ db: db(), sandbox: ctx.sandbox, apiKey: ctx.apiKey(), env: ctx.env })
+  let recovered = false
+  // Runs left "running" by a previous process that died are marked interrupted (and resumable) once.
+  const fresh = (): Db => {
+    if (!recovered) {
+      recovered = true
+      recoverInterruptedRuns(db())
+    }
+    return db()
+  }
+  const sweeps = new Map<string, { cancel(): void }>()
+
+  const control = (runId: string, act: (id: string) => boolean, what: string): RunSummary => {
+    if (!act(runId)) {
+      const s = getRunSummary(fresh(), runId)
+      throw new StudioError('invalid-input', `Run "${s.name}" is ${s.status}, so it cannot be ${what} now.`, { status: s.status })
+    }
+    return getRunSummary(db(), runId)
+  }
+
+  return {
+    async startRun(config: RunConfigInput, onEvent: (e: RunEventView) => void): Promise<RunSummary> {
+      const h = startRun(deps(), config, { onEvent })
+      void h.done.catch(() => {})
+      return getRunSummary(db(), h.runId)
+    },
+    async resumeRun(runId: string, overrides: ResumeOverrides | undefined, onEvent: (e: RunEventView) => void): Promise<RunSummary> {
+      fresh()
+      const h = resumeRun(deps(), runId, { overrides, onEvent })
+      void h.done.catch(() => {})
+      return getRunSummary(db(), h.runId)
+    },
+    pauseRun: (runId: string) => control(runId, pauseRun, 'paused'),
+    continueRun: (runId: string) => control(runId, continueRun, 'continued'),
+    stopRun: (runId: string) => control(runId, stopRun, 'stopped'),
+    cancelRun: (runId: string) => control(runId, cancelRun, 'cancelled'),
+    isRunActive: (runId: string) => activeRun(runId) !== undefined,
+    listRuns: () => listRuns(fresh()),
+    getRun: (runId: string) => getRun(fresh(), runId),
+    runMetrics: (runId: string, sinceStep?: number) => getRunMetrics(db(), runId, sinceStep),
+    renameRun: (runId: string, name: string) => renameRun(db(), runId, name),
+    deleteRun: (runId: string) => deleteRun(db(), runId),
+    compareRuns: (sel: { runIds: string[] } | { sweepId: string }) => compareRuns(fresh(), sel),
+    exportRun: (runId: string, kind: 'csv' | 'config' | 'python') => exportRun(db(), runId, kind),
+
+    async startSweep(
+      req: { config: RunConfigInput; ranks: number[]; learningRates: number[]; concurrency?: number },
+      onEvent: (e: RunEventView) => void,
+    ): Promise<SweepView> {
+      const h = startSweep(deps(), req, { onEvent })
+      sweeps.set(h.sweepId, h)
+      void h.done.catch(() => {}).finally(() => sweeps.delete(h.sweepId))
+      return getSweep(db(), h.sweepId)
+    },
+    listSweeps: () => listSweeps(fresh()),
+    getSweep: (sweepId: string) => getSweep(fresh(), sweepId),
+
+    sample: (runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number }): Promise<PlaygroundResult> =>
+      sampleCompare(deps(), runId, req),
+
+    /**
+     * On quit, live runs stop and save (resumable as "stopped"); if saving outlasts the grace period the
+     * process exits anyway and the next launch marks them interrupted, resumable from the last checkpoint.
+     */
+    async close(): Promise<void> {
+      for (const s of sweeps.values()) s.cancel()
+      const live = listRuns(db())
+        .map((r) => activeRun(r.id))
+        .filter((h) => h !== undefined)
+      for (const h of live) h.stop()
+      await Promise.race([Promise.allSettled(live.map((h) => h.done)), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())])
+    },
+  }
+}

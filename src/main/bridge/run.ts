@@ -1,0 +1,70 @@
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createStudioApp } from '../api/app'
+import { createLiveCore } from '../api/live-core'
+import { createKeyFileSecretStore } from '../api/secret-store'
+import { studioHome } from '../core/store'
+import { startBridge, type Bridge } from './server'
+import { isLoopbackHost } from './token'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+export const RENDERER_OUT = path.join(REPO_ROOT, 'out', 'renderer')
+
+/** Builds the renderer once when it has never been built (electron-vite build takes a few seconds). */
+export function ensureRendererBuilt(log: (line: string) => void = console.log): string {
+  if (fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) return RENDERER_OUT
+  log('Building the app (electron-vite build)…')
+  const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' })
+  if (r.status !== 0 || !fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) throw new Error('the renderer build failed (see the output above)')
+  return RENDERER_OUT
+}
+
+/** Opens the system browser; failure is fine (the address is printed anyway, e.g. over SSH). */
+export function openInBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]]
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
+    child.on('error', () => {})
+    child.unref()
+  } catch {
+    // no browser opener on this machine
+  }
+}
+
+export type RunBridgeOptions = { port?: number; host?: string; open?: boolean; dataDir?: string; staticDir?: string }
+
+/** Starts the full app behind the browser bridge and prints the address (with its token) on its own line. */
+export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
+  const host = opts.host ?? '127.0.0.1'
+  // The bridge is a local app, not a web service: it only ever listens on loopback.
+  if (!isLoopbackHost(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host)) throw new Error(`--host must be a loopback address (got ${host})`)
+  const staticDir = opts.staticDir ?? ensureRendererBuilt()
+  const dataDir = opts.dataDir ?? studioHome()
+  const studio = createStudioApp({
+    mode: 'browser',
+    version: JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version,
+    dataDir,
+    secrets: createKeyFileSecretStore(dataDir),
+    core: createLiveCore,
+    log: (line) => console.error(line),
+  })
+  const bridge = await startBridge({ dispatch: studio.dispatch, subscribe: (s) => studio.events.attach(s), staticDir, port: opts.port, host })
+  console.log(`TuFT Studio (browser mode) — data in ${dataDir}`)
+  console.log('Open this address (it carries this launch\u2019s access token):')
+  console.log(bridge.openUrl)
+  console.log('Press Ctrl+C to stop.')
+  if (opts.open) openInBrowser(bridge.openUrl)
+
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) return
+    stopping = true
+    void Promise.allSettled([bridge.close(), studio.close()]).then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return bridge
+}

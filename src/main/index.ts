@@ -1,0 +1,61 @@
+/**
+ * The Electron entry. Thin by design: the security policy lives in ../security (pure, unit-tested), the
+ * contract's implementation in ../api (shared with the browser bridge), the engine in ../core.
+ */
+import { fileURLToPath } from 'node:url'
+import { app, BrowserWindow, ipcMain, safeStorage } from 'electron'
+import { createStudioApp, type StudioApp } from './api/app'
+import { createLiveCore } from './api/live-core'
+import { createKeyFileSecretStore, createSafeStorageSecretStore } from './api/secret-store'
+import { studioHome } from './core/store'
+import { registerAppScheme, serveRenderer } from './electron/protocol'
+import { wireIpc } from './electron/ipc'
+import { createMainWindow } from './electron/window'
+import { APP_ORIGIN } from './security'
+
+const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url))
+const PRELOAD = here('../preload/index.cjs')
+const RENDERER_DIR = here('../renderer')
+
+// electron-vite dev serves the renderer over http; a packaged or built app uses app://studio.
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const appOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN
+const startUrl = devUrl ?? `${APP_ORIGIN}/index.html`
+
+registerAppScheme()
+if (!app.requestSingleInstanceLock()) app.quit()
+
+let studio: StudioApp | null = null
+
+void app.whenReady().then(() => {
+  const dataDir = studioHome()
+  const secrets = createSafeStorageSecretStore(safeStorage) ?? createKeyFileSecretStore(dataDir)
+  studio = createStudioApp({
+    mode: 'electron',
+    version: app.getVersion(),
+    dataDir,
+    secrets,
+    core: createLiveCore,
+    log: (line) => console.error(line),
+  })
+  wireIpc(ipcMain, studio, appOrigin, () => BrowserWindow.getAllWindows())
+  if (!devUrl) serveRenderer(RENDERER_DIR)
+  createMainWindow({ preload: PRELOAD, startUrl, appOrigin })
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow({ preload: PRELOAD, startUrl, appOrigin })
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+let closing = false
+app.on('before-quit', (event) => {
+  if (closing || !studio) return
+  // Let running work record its state (runs are marked and resumable) before the process exits.
+  event.preventDefault()
+  closing = true
+  void studio.close().finally(() => app.quit())
+})
