@@ -707,7 +707,7 @@ const resolveKey = (apiKey: string | null | undefined, env: Env): { key: string 
   }
 }
 
-/** A client for one TuFT (Tinker 0.25 protocol) server. See the module README lines in index.ts. */
+/** A client for one TuFT server speaking the Tinker 0.25 protocol (discovery, key and retries resolved here). */
 export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
   const env = opts.env ?? process.env
   const server = discoverServer(opts.url, env, opts.homeDir ?? os.homedir())
