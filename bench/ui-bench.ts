@@ -14,8 +14,17 @@ import { ensureRendererBuilt, REPO_ROOT } from '../src/main/bridge/run'
 import type { BenchModule } from './index'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-/** Root in a container needs --no-sandbox; the rest keep headless Chromium quiet and deterministic. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check']
+/** The e2e harness's flags (tests/e2e/harness.ts): headless, no sandbox (root in a container), no background traffic. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 const RUNS = 3
 
