@@ -183,6 +183,8 @@ export async function startHubMirror(opts: HubMirrorOptions = {}): Promise<HubMi
   let baseUrl = ''
 
   const server = http.createServer((req, res) => {
+    // Kept-alive sockets opened before the fault was set are dropped on their next request.
+    if (faults.refuse) return void req.socket.destroy()
     const url = new URL(req.url ?? '/', 'http://x')
     const log: MirrorRequest = {
       method: req.method ?? 'GET',
@@ -325,7 +327,7 @@ export async function startHubMirror(opts: HubMirrorOptions = {}): Promise<HubMi
         if (drop && (drop.times ?? 1) > 0 && slice.length > 1 && (!drop.path || p.includes(drop.path))) {
           drop.times = (drop.times ?? 1) - 1
           const cut = Math.max(1, Math.min(slice.length - 1, drop.afterBytes ?? Math.floor(slice.length / 2)))
-          res.write(slice.subarray(0, cut), () => setTimeout(() => req.socket.destroy(), 20))
+          res.write(slice.subarray(0, cut), () => setTimeout(() => req.socket.destroy(), 100))
           return
         }
         res.end(slice)

@@ -109,7 +109,13 @@ describe('hub downloads through a local mirror', () => {
     mirror.setFaults({ dropMidFile: { times: 1, afterBytes: 5000 } })
     const got = await get()
     expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
-    expect(mirror.requests.some((r) => r.range === 'bytes=5000-' && r.status === 206)).toBe(true)
+    // Two body requests: the dropped one and its resume. Under load the client may not have taken
+    // every byte sent before the socket died, so the resume point is at most the cut.
+    const bodies = mirror.requests.filter((r) => r.url.includes('/resolve/') && r.range !== 'bytes=0-0')
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1].range).toMatch(/^bytes=[1-9]\d*-$/)
+    expect(bodies[1].status).toBe(206)
+    expect(Number(/\d+/.exec(bodies[1].range as string)?.[0])).toBeLessThanOrEqual(5000)
   })
 
   it('keeps the partial file when retries run out and resumes on the next call', async () => {
@@ -119,9 +125,12 @@ describe('hub downloads through a local mirror', () => {
     expect((err as StudioError).code).toBe('download-interrupted')
     const parts = fs.readdirSync(path.join(dir, 'downloads')).filter((f) => f.endsWith('.part'))
     expect(parts).toHaveLength(1)
-    expect(fs.statSync(path.join(dir, 'downloads', parts[0])).size).toBe(7000)
+    const kept = fs.statSync(path.join(dir, 'downloads', parts[0])).size
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThanOrEqual(7000)
     const got = await get()
-    expect(got.resumedFrom).toBe(7000)
+    expect(got.resumedFrom).toBe(kept)
+    expect(mirror.requests.at(-1)?.range).toBe(`bytes=${kept}-`)
     expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
     expect(fs.readdirSync(path.join(dir, 'downloads'))).toEqual([])
   })
@@ -134,10 +143,10 @@ describe('hub downloads through a local mirror', () => {
     bytes[100] ^= 0xff
     fs.writeFileSync(path.join(dir, 'downloads', part), bytes)
     const got = await get()
-    expect(got.resumedFrom).toBe(6000)
+    expect(got.resumedFrom).toBe(bytes.length)
     expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
     const bodies = mirror.requests.filter((r) => r.url.includes('/resolve/') && r.range !== 'bytes=0-0').map((r) => r.range ?? 'whole')
-    expect(bodies).toEqual(['whole', 'bytes=6000-', 'whole'])
+    expect(bodies).toEqual(['whole', `bytes=${bytes.length}-`, 'whole'])
   })
 
   it('restarts cleanly when the server ignores Range', async () => {
@@ -174,6 +183,9 @@ describe('hub downloads through a local mirror', () => {
     expect(await codeOf(get({ endpoint: await unusedLocalUrl() }))).toBe('hf-unreachable')
     mirror.setFaults({ failRequests: { count: 1, status: 503 } })
     expect(await codeOf(get())).toBe('hf-unreachable')
+    mirror.setFaults({ refuse: true })
+    expect(await codeOf(get())).toBe('hf-unreachable')
+    mirror.setFaults({})
 
     await mirror.close()
     mirror = await startHubMirror({ noRobots: false, qwen: false, token: 'secret-token', repos: [{ ...noRobotsRepo(), gated: true }] })
