@@ -13,6 +13,7 @@ const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   () => import('./datasets-bench'),
   () => import('./data-bench'),
   () => import('./ui-bench'),
+  () => import('./sandbox-bench'),
 ]
 
 async function main(): Promise<void> {

@@ -325,7 +325,7 @@ export class Engine {
   }
 
   /** The checks TuFT's HF backend makes, with its messages (PROTO §9.3). */
-  private checkDatum(d: WireDatum): { input: number[]; targets: number[]; weights: number[] } {
+  private checkDatum(d: WireDatum): { input: Int32Array; targets: Int32Array; weights: Float64Array } {
     const V = this.dims.vocabSize
     if (d.nonText) {
       throw new ServerError(`to_ints only supported for ModelInput with EncodedTextChunks, got ${d.nonText}`)
@@ -349,7 +349,7 @@ export class Engine {
         `Input tensors must have the same shape. Got shapes: [torch.Size([1, ${Lt}]), torch.Size([1, ${w.values.length}])]`,
       )
     }
-    return { input: d.tokens, targets: tt.values, weights: w.values }
+    return { input: Int32Array.from(d.tokens), targets: Int32Array.from(tt.values), weights: Float64Array.from(w.values) }
   }
 
   optimStep(owner: string, modelId: string, seqId: number | null | undefined, hp: AdamParams): Promise<FuturePayload> {

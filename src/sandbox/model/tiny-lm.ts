@@ -522,9 +522,10 @@ export function crossEntropy(
   const logprobs = new Float32Array(L)
   let loss = 0
   for (let t = 0; t < L; t++) {
-    dec.step(input[t])
-    const y = targets[t]
-    const k = Math.floor(y / K)
+    // `| 0` keeps ids as small integers: index arithmetic on doubles (e.g. ids decoded from int64) is far slower.
+    dec.step(input[t] | 0)
+    const y = targets[t] | 0
+    const k = (y / K) | 0
     const zc = dec.classLogits(invT)
     const [lo, n, zt] = dec.tokenLogits(k, invT)
     const lp = dec.s.lc[k] - zc + dec.s.lt[y - lo] - zt
