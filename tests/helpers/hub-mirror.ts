@@ -44,6 +44,8 @@ export type HubMirrorFaults = {
   ignoreRange?: boolean
   /** Destroy every connection as soon as it opens. */
   refuse?: boolean
+  /** Answer tree listings non-recursively whatever is asked, like some static mirrors. */
+  ignoreRecursive?: boolean
   /** Wait this long before answering file requests (to exercise timeouts and cancel). */
   stallMs?: number
 }
@@ -233,11 +235,17 @@ export async function startHubMirror(opts: HubMirrorOptions = {}): Promise<HubMi
         if (op === 'revision') return reply(200, { _id: e.sha.slice(0, 24), id: e.repo.id, sha: e.sha, private: false, gated: e.repo.gated ? 'auto' : false, downloads: 0, likes: 0, lastModified: '2024-01-01T00:00:00.000Z' })
         if (op === 'tree') {
           const prefix = rest.join('/')
-          const items = [...e.data.keys()]
+          const recursive = u.searchParams.get('recursive') === 'true' && !faults.ignoreRecursive
+          const files = [...e.data.keys()]
             .filter((p) => !e.repo.parquetApiOnly || !/\.(parquet|jsonl?)$/.test(p))
             .filter((p) => !prefix || p.startsWith(prefix + '/'))
-            .filter((p) => u.searchParams.get('recursive') === 'true' || !p.slice(prefix ? prefix.length + 1 : 0).includes('/'))
-            .map((p) => treeEntry(e, p))
+          // Like the hub: directories are listed as entries too; without recursion only direct children.
+          const dirs = new Set(files.flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))
+          const direct = (p: string) => !p.slice(prefix ? prefix.length + 1 : 0).includes('/')
+          const items = [
+            ...[...dirs].filter((d) => (!prefix || d.startsWith(prefix + '/')) && (recursive || direct(d))).map((d) => ({ type: 'directory', oid: sha256(Buffer.from(d)).slice(0, 40), size: 0, path: d })),
+            ...files.filter((p) => recursive || direct(p)).map((p) => treeEntry(e, p)),
+          ]
           return reply(200, items)
         }
         if (op === 'paths-info') {

@@ -153,11 +153,12 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     expect(e.message).toMatch(/fetch failed|ECONNREFUSED/)
   })
 
-  it('works with a mirror that lacks the repo-info API, and reports unknown repos', async () => {
-    mirror.setFaults({ failRequests: { count: 1, status: 404, match: '/revision/' } })
+  it('works with a mirror that lacks the repo-info API and recursive listings, and reports unknown repos', async () => {
+    mirror.setFaults({ failRequests: { count: 1, status: 404, match: '/revision/' }, ignoreRecursive: true })
     const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
     expect(r.revision).toBe('main')
     expect(r.splits[0].rows).toBe(500)
+    expect(mirror.requests.some((q) => q.url.startsWith(`/api/datasets/${NO_ROBOTS_ID}/tree/main/data?`))).toBe(true)
     expect((await failure(importDataset(db, { kind: 'hub', repo: 'nobody/nothing' }, { endpoint: mirror.url }))).code).toBe('hf-not-found')
   })
 

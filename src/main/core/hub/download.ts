@@ -59,9 +59,9 @@ export async function downloadHubFile(opts: DownloadHubFileOptions): Promise<Dow
     })
   } catch (err) {
     const e = toHubError(err, { url: where, stage: 'request', signal: opts.signal })
-    // Proxies that drop Range answer the 0-0 probe with a plain 200 and no Content-Range, which the
-    // library rejects; our own probe reads the size from Content-Length instead.
-    if (!/Expected size|Invalid file size/.test(e.message)) throw e
+    // Proxies that drop Range (or ETags) answer the 0-0 probe with a plain 200 the library rejects;
+    // our own probe reads the size from Content-Length and falls back to it as the version tag.
+    if (!/Expected size|Invalid file size|Expected ETag/.test(e.message)) throw e
     info = { url: where, size: undefined, etag: undefined }
   }
   if (!info) throw new StudioError('hf-not-found', `${opts.path} not found in ${opts.repo} at ${endpoint}`, { url: where })

@@ -90,7 +90,18 @@ export function toHubError(
     return new StudioError('download-interrupted', `Connection dropped while downloading ${ctx.url}: ${original}`, details)
   if (/fetch failed|bad port|invalid url/i.test(original))
     return new StudioError('hf-unreachable', `Cannot reach ${ctx.url}: ${original}`, details)
-  if (/Expected ETag|Expected size|Invalid file size|Unexpected token|is not valid JSON/i.test(original))
-    return new StudioError('hf-unreachable', `${ctx.url} did not answer like a Hugging Face hub: ${original}`, details)
+  if (/Expected ETag|Expected size|Invalid file size|Unexpected token|is not valid JSON|not iterable/i.test(original))
+    return new StudioError('hf-unreachable', `${ctx.url} did not answer like a Hugging Face hub: ${original}`, { ...details, badResponse: true })
   return new StudioError('internal', `Hub request to ${ctx.url} failed: ${original}`, details)
 }
+
+/**
+ * True when a server answered (any HTTP status or a malformed body): the endpoint is reachable, so a
+ * caller may try another route. False for network failures, timeouts, cancel and auth errors.
+ */
+export const answeredButUnusable = (err: unknown): boolean =>
+  err instanceof StudioError &&
+  err.code !== 'hf-auth-required' &&
+  err.code !== 'cancelled' &&
+  err.code !== 'hf-timeout' &&
+  (err.details?.status !== undefined || err.details?.badResponse === true)

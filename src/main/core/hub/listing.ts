@@ -2,14 +2,14 @@ import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub'
 import { z } from 'zod'
 import { StudioError } from '../../../shared/result'
 import { resolveHubEndpoint, resolveHubToken } from './endpoint'
-import { toHubError } from './errors'
+import { answeredButUnusable, toHubError } from './errors'
 import { makeHubFetch, type HubCallOptions, type RepoType } from './hub-fetch'
 
-export type HubFileEntry = { path: string; size: number; oid?: string }
+export type HubFileEntry = { path: string; size: number; oid?: string; directory?: true }
 
-/** Every file of a repository at a revision (recursive tree listing, all pages). */
+/** Every file of a repository at a revision (recursive tree listing, all pages); directories on request. */
 export async function listHubFiles(
-  opts: HubCallOptions & { repoType: RepoType; repo: string; revision?: string; path?: string },
+  opts: HubCallOptions & { repoType: RepoType; repo: string; revision?: string; path?: string; withDirectories?: boolean },
 ): Promise<HubFileEntry[]> {
   const endpoint = resolveHubEndpoint(opts.endpoint)
   const hubFetch = makeHubFetch({ ...opts, token: resolveHubToken(opts.token) })
@@ -25,6 +25,7 @@ export async function listHubFiles(
       fetch: hubFetch,
     })) {
       if (e.type === 'file') out.push({ path: e.path, size: e.lfs?.size ?? e.size, oid: e.lfs?.oid ?? e.oid })
+      else if (e.type === 'directory' && opts.withDirectories) out.push({ path: e.path, size: 0, directory: true })
     }
   } catch (err) {
     throw toHubError(err, { url, stage: 'request', signal: opts.signal })
@@ -134,7 +135,7 @@ export async function parquetApiSplits(
     throw toHubError(err, { url, stage: 'request', signal: opts.signal })
   }
   const parsed = ParquetApi.safeParse(body)
-  if (!parsed.success) throw new StudioError('hf-unreachable', `${url} did not return a config → split → urls map`, { url })
+  if (!parsed.success) throw new StudioError('hf-unreachable', `${url} did not return a config → split → urls map`, { url, badResponse: true })
   const configs = Object.keys(parsed.data)
   const config = configs.includes('default') ? 'default' : configs[0]
   if (!config) return []
@@ -153,14 +154,42 @@ export async function findDatasetSplits(
   } catch (err) {
     // Some mirrors proxy files but not the repo-info API: keep the requested ref and let the tree
     // listing decide. Network failures and auth errors still surface as they are.
-    const e = err as StudioError
-    const status = e.details?.status
-    if (e.code !== 'hf-not-found' && (typeof status !== 'number' || e.code === 'hf-auth-required')) throw err
+    if (!answeredButUnusable(err)) throw err
     revision = opts.revision ?? 'main'
   }
-  const tree = await listHubFiles({ ...opts, repoType: 'dataset', revision })
-  const splits = splitsFromTree(tree)
+  let splits: DatasetSplitFiles['splits'] = []
+  let treeError: unknown
+  try {
+    splits = splitsFromTree(await listDataFiles({ ...opts, revision }))
+  } catch (err) {
+    if (!answeredButUnusable(err)) throw err
+    treeError = err
+  }
   if (splits.length > 0) return { revision, via: 'tree', splits }
-  const fromApi = await parquetApiSplits(opts)
-  return { revision, via: 'parquet-api', splits: fromApi }
+  try {
+    return { revision, via: 'parquet-api', splits: await parquetApiSplits(opts) }
+  } catch (err) {
+    throw treeError ?? err
+  }
+}
+
+/**
+ * Recursive listing; a server that ignores `recursive=true` (some static mirrors) returns directories
+ * without their files, so those directories are listed one by one (a few levels deep).
+ */
+async function listDataFiles(opts: HubCallOptions & { repo: string; revision: string }): Promise<HubFileEntry[]> {
+  const files: HubFileEntry[] = []
+  let pending: (string | undefined)[] = [undefined]
+  for (let depth = 0; depth < 4 && pending.length > 0; depth++) {
+    const next: string[] = []
+    for (const dir of pending) {
+      const entries = await listHubFiles({ ...opts, repoType: 'dataset', path: dir, withDirectories: true })
+      const got = entries.filter((e) => !e.directory)
+      files.push(...got)
+      for (const d of entries.filter((e) => e.directory))
+        if (!d.path.split('/').some((p) => p.startsWith('.')) && !got.some((f) => f.path.startsWith(d.path + '/'))) next.push(d.path)
+    }
+    pending = next
+  }
+  return files
 }
