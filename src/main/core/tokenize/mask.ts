@@ -141,7 +141,8 @@ export const SKIP_TEMPLATE_REWRITES = 'the chat template rewrites'
 
 /**
  * Exact loss weights from ONE rendering of the whole conversation: weight 1 on every token that
- * overlaps a weighted message's content, and on the whitespace + end-of-turn token that closes it;
+ * starts inside a weighted message's content (after its leading whitespace), and on the whitespace +
+ * end-of-turn token that closes it;
  * 0 on role headers, other turns and scaffolding (e.g. Qwen3's empty `<think>\n\n</think>\n\n`).
  */
 export function computeMask(
@@ -161,18 +162,24 @@ export function computeMask(
       return {
         skipReason: `message ${i + 1} (${messages[i].role}) does not appear verbatim in the rendered text: ${SKIP_TEMPLATE_REWRITES} it (e.g. strips <think> reasoning), so an exact mask is impossible`,
       }
+    // Leading whitespace is never weighted: templates strip it (Qwen's lstrip, Llama's trim) or the
+    // tokenizer merges it into the header's own newline, so it cannot be told apart from scaffolding.
+    let start = span.start
+    while (start < span.end && /\s/.test(text[start])) start++
     const close = terminatorEnd(text, span.end, terminators)
-    bounds.push(span.start, close >= 0 ? close : span.end)
+    bounds.push(start, close >= 0 ? close : span.end)
   }
   const units = toUnits(text, bounds, offsets.unit)
-  const { starts, ends } = offsets
+  const { starts } = offsets
   const n = starts.length
   const weights = new Uint8Array(n)
   let k = 0
   for (let b = 0; b < units.length; b += 2) {
     const from = units[b]
     const to = units[b + 1]
-    while (k < n && ends[k] <= from) k++
+    // A token that straddles the start holds template text (e.g. the header's newline merged with a
+    // reply that starts with one): it stays 0, so no scaffolding is ever trained on.
+    while (k < n && starts[k] < from) k++
     for (let j = k; j < n && starts[j] < to; j++) weights[j] = 1
   }
   return { weights }

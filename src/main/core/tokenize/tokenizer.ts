@@ -36,6 +36,7 @@ export type StudioTokenizer = {
   vocabSize: number
   /** Encodes with `add_special_tokens: false` (the chat template already holds every special token). */
   encode(text: string): number[]
+  /** Exact inverse of encode: special tokens kept, no clean-up of spaces before punctuation. */
   decode(ids: number[]): string
   /** The model's own chat template via transformers' `apply_chat_template(…, {tokenize: false})`. */
   renderChat(messages: readonly MaskMessage[], opts?: { addGenerationPrompt?: boolean }): string
@@ -185,7 +186,7 @@ const SPECIAL_TOKEN_ATTRIBUTES = ['bos_token', 'eos_token', 'unk_token', 'sep_to
 /** Minimal view of transformers' PreTrainedTokenizer that we use. */
 type HfTokenizer = {
   encode(text: string, opts: { add_special_tokens: boolean }): number[]
-  decode(ids: number[], opts?: { skip_special_tokens?: boolean }): string
+  decode(ids: number[], opts?: { skip_special_tokens?: boolean; clean_up_tokenization_spaces?: boolean }): string
   apply_chat_template(messages: unknown[], opts: Record<string, unknown>): unknown
   get_chat_template(): string
   chat_template: unknown
@@ -279,7 +280,8 @@ function wrap(hf: HfTokenizer, meta: { id: string; modelId: string; dir: string;
     eosToken,
     vocabSize,
     encode: (text) => hf.encode(text, { add_special_tokens: false }),
-    decode: (ids) => hf.decode(ids, { skip_special_tokens: false }),
+    // No "clean-up" of spaces before punctuation: decode is the exact inverse of encode (". . ." stays).
+    decode: (ids) => hf.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
     renderChat(messages, o = {}) {
       if (!chatTemplate)
         throw new StudioError('chat-template-missing', `The tokenizer of ${meta.modelId} has no chat_template in tokenizer_config.json`)
