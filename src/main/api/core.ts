@@ -58,16 +58,19 @@ export type CoreContext = {
 
 export type RunStartConfig = RunConfigInput
 
+/** Engine calls may answer directly or asynchronously (modules load on first use). */
+export type Awaitable<T> = T | Promise<T>
+
 export interface StudioCore {
-  discoverServers(env: NodeJS.ProcessEnv): DiscoveredServer[]
+  discoverServers(env: NodeJS.ProcessEnv): Awaitable<DiscoveredServer[]>
   checkConnection(server: { url?: string; apiKey?: string }, env: NodeJS.ProcessEnv): Promise<Result<ConnectionFacts>>
   startSandbox(dataDir: string): Promise<SandboxHandle>
 
   importDataset(source: DatasetSource, opts: { name?: string; format?: 'auto' | 'messages' | 'sharegpt' | 'alpaca'; mapping?: Record<string, string> } & Cancellable): Promise<ImportReportView>
-  listDatasets(): DatasetSummary[]
-  pageConversations(name: string, split: string, offset: number, limit: number): ConversationPage
-  rejections(name: string): RejectionReport
-  deleteDataset(name: string): boolean
+  listDatasets(): Awaitable<DatasetSummary[]>
+  pageConversations(name: string, split: string, offset: number, limit: number): Awaitable<ConversationPage>
+  rejections(name: string): Awaitable<RejectionReport>
+  deleteDataset(name: string): Awaitable<boolean>
 
   loadTokenizer(modelId: string, opts: Cancellable): Promise<TokenizerInfo>
   examplePreview(req: { modelId: string; dataset: string; split: string; row: number; trainOn: TrainOn; maxLength: number }): Promise<ExamplePreview>
@@ -75,22 +78,22 @@ export interface StudioCore {
 
   startRun(config: RunStartConfig, onEvent: (e: RunEventView) => void): Promise<RunSummary>
   resumeRun(runId: string, overrides: ResumeOverrides | undefined, onEvent: (e: RunEventView) => void): Promise<RunSummary>
-  pauseRun(runId: string): RunSummary
-  continueRun(runId: string): RunSummary
-  stopRun(runId: string): RunSummary
-  cancelRun(runId: string): RunSummary
-  isRunActive(runId: string): boolean
-  listRuns(): RunSummary[]
-  getRun(runId: string): RunDetail
-  runMetrics(runId: string, sinceStep?: number): RunMetrics
-  renameRun(runId: string, name: string): RunSummary
-  deleteRun(runId: string): boolean
-  compareRuns(req: { runIds: string[] } | { sweepId: string }): RunCompare
-  exportRun(runId: string, kind: 'csv' | 'config' | 'python'): RunExport
+  pauseRun(runId: string): Awaitable<RunSummary>
+  continueRun(runId: string): Awaitable<RunSummary>
+  stopRun(runId: string): Awaitable<RunSummary>
+  cancelRun(runId: string): Awaitable<RunSummary>
+  isRunActive(runId: string): Awaitable<boolean>
+  listRuns(): Awaitable<RunSummary[]>
+  getRun(runId: string): Awaitable<RunDetail>
+  runMetrics(runId: string, sinceStep?: number): Awaitable<RunMetrics>
+  renameRun(runId: string, name: string): Awaitable<RunSummary>
+  deleteRun(runId: string): Awaitable<boolean>
+  compareRuns(req: { runIds: string[] } | { sweepId: string }): Awaitable<RunCompare>
+  exportRun(runId: string, kind: 'csv' | 'config' | 'python'): Awaitable<RunExport>
 
   startSweep(req: { config: RunStartConfig; ranks: number[]; learningRates: number[]; concurrency?: number }, onEvent: (e: RunEventView) => void): Promise<SweepView>
-  listSweeps(): SweepView[]
-  getSweep(sweepId: string): SweepView
+  listSweeps(): Awaitable<SweepView[]>
+  getSweep(sweepId: string): Awaitable<SweepView>
 
   sample(runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number }): Promise<PlaygroundResult>
 

@@ -58,7 +58,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     const running = sandbox.handle()
     if (wanted && running && sameUrl(wanted, running.url)) return { url: running.url, apiKey: running.apiKey, source: 'sandbox', isSandbox: true }
     if (wanted) return { url: wanted, apiKey: settings.apiKey(), source, isSandbox: false }
-    const discovered = core.discoverServers(env)[0]
+    const [discovered] = await core.discoverServers(env)
     return { url: discovered.url, apiKey: settings.apiKey(), source: discovered.source, isSandbox: false }
   }
 
@@ -95,10 +95,10 @@ export function createHandlers(ctx: AppContext): Handlers {
       return clearCache(settings.dataDir, what, () => core.close())
     },
 
-    connectionDiscover: () => {
+    connectionDiscover: async () => {
       const servers: DiscoveredServer[] = [
         ...settings.view().servers.map((s) => ({ url: s.url, source: 'saved' as const })),
-        ...core.discoverServers(env),
+        ...(await core.discoverServers(env)),
       ]
       const sb = sandbox.handle()
       if (sb) servers.unshift({ url: sb.url, source: 'sandbox' })
@@ -138,7 +138,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     datasetList: () => core.listDatasets(),
     datasetPage: ({ name, split, offset, limit }) => core.pageConversations(name, split, offset, limit),
     datasetRejections: ({ name }) => core.rejections(name),
-    datasetDelete: ({ name }) => ({ deleted: core.deleteDataset(name) }),
+    datasetDelete: async ({ name }) => ({ deleted: await core.deleteDataset(name) }),
 
     tokenizerLoad: ({ opId, modelId }) => ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { signal, onProgress })),
     examplePreview: (input) => core.examplePreview(input),
@@ -147,15 +147,15 @@ export function createHandlers(ctx: AppContext): Handlers {
     runStart: ({ config }) => core.startRun({ ...config, server: runServer(config.server) }, onRunEvent),
     runPause: ({ runId }) => core.pauseRun(runId),
     // A paused run that is still live in this process continues; anything else resumes from its checkpoint.
-    runResume: ({ runId, overrides }) =>
-      core.isRunActive(runId) && !overrides ? core.continueRun(runId) : core.resumeRun(runId, overrides, onRunEvent),
+    runResume: async ({ runId, overrides }) =>
+      (await core.isRunActive(runId)) && !overrides ? core.continueRun(runId) : core.resumeRun(runId, overrides, onRunEvent),
     runStop: ({ runId }) => core.stopRun(runId),
     runCancel: ({ runId }) => core.cancelRun(runId),
     runList: () => core.listRuns(),
     runGet: ({ runId }) => core.getRun(runId),
     runMetrics: ({ runId, sinceStep }) => core.runMetrics(runId, sinceStep),
     runRename: ({ runId, name }) => core.renameRun(runId, name),
-    runDelete: ({ runId }) => ({ deleted: core.deleteRun(runId) }),
+    runDelete: async ({ runId }) => ({ deleted: await core.deleteRun(runId) }),
     runCompare: (input) => core.compareRuns(input),
     runExport: ({ runId, kind }) => core.exportRun(runId, kind),
 

@@ -2,13 +2,10 @@
  * The engine behind the contract: the core modules (datasets/hub, tokenize, tuft, runs) and the sandbox,
  * each reached through its public index.ts, sharing one SQLite database in the app's data folder.
  */
-import { startSandbox } from '../../sandbox'
 import { StudioError } from '../../shared/result'
 import { databasePath, openDb, sandboxDataDir, type Db } from '../core/store'
 import type { CoreContext, SandboxHandle, StudioCore } from './core'
-import { checkConnection, discoverServers } from './live/connection'
-import { createDataAccess } from './live/data'
-import { createRunAccess } from './live/runs'
+import type { createRunAccess } from './live/runs'
 
 /**
  * For end-to-end tests and demos of the hints: TUFT_STUDIO_SANDBOX_KEY fixes the sandbox's key (so a test
@@ -29,24 +26,62 @@ function sandboxTestOptions(env: NodeJS.ProcessEnv): { apiKeys?: string[]; fault
   return { ...(key ? { apiKeys: [key] } : {}), ...(parsed ? { faults: parsed } : {}) }
 }
 
+/** Runs `load` once, on first use. */
+const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | null = null
+  return () => (p ??= load())
+}
+
 export function createLiveCore(ctx: CoreContext): StudioCore {
   let db: Db | null = null
   // Opened on first use, so a "clear cache" that deleted the files simply starts a fresh database.
   const getDb = (): Db => (db ??= openDb(databasePath(ctx.dataDir)))
-  const data = createDataAccess(getDb, ctx.hub)
-  const runs = createRunAccess(getDb, ctx)
+  // Engine areas load on first use: the first screen (settings, discovery) appears without waiting for
+  // the parquet, hub, tokenizer and training code.
+  const conn = once(() => import('./live/connection'))
+  const data = once(async () => (await import('./live/data')).createDataAccess(getDb, ctx.hub))
+  let runsLoaded: Awaited<ReturnType<typeof createRunAccess>> | null = null
+  const runs = once(async () => (runsLoaded = (await import('./live/runs')).createRunAccess(getDb, ctx)))
 
   return {
-    discoverServers,
-    checkConnection,
+    discoverServers: async (env) => (await conn()).discoverServers(env),
+    checkConnection: async (server, env) => (await conn()).checkConnection(server, env),
     async startSandbox(dataDir: string): Promise<SandboxHandle> {
+      const { startSandbox } = await import('../../sandbox')
       const sb = await startSandbox({ port: 0, host: '127.0.0.1', dataDir: sandboxDataDir(dataDir), ...sandboxTestOptions(ctx.env) })
       return { url: sb.url, apiKey: sb.apiKey, close: () => sb.close() }
     },
-    ...data,
-    ...runs,
+
+    importDataset: async (source, opts) => (await data()).importDataset(source, opts),
+    listDatasets: async () => (await data()).listDatasets(),
+    pageConversations: async (name, split, offset, limit) => (await data()).pageConversations(name, split, offset, limit),
+    rejections: async (name) => (await data()).rejections(name),
+    deleteDataset: async (name) => (await data()).deleteDataset(name),
+    loadTokenizer: async (modelId, opts) => (await data()).loadTokenizer(modelId, opts),
+    examplePreview: async (req) => (await data()).examplePreview(req),
+    tokenStats: async (req) => (await data()).tokenStats(req),
+
+    startRun: async (config, onEvent) => (await runs()).startRun(config, onEvent),
+    resumeRun: async (runId, overrides, onEvent) => (await runs()).resumeRun(runId, overrides, onEvent),
+    pauseRun: async (runId) => (await runs()).pauseRun(runId),
+    continueRun: async (runId) => (await runs()).continueRun(runId),
+    stopRun: async (runId) => (await runs()).stopRun(runId),
+    cancelRun: async (runId) => (await runs()).cancelRun(runId),
+    isRunActive: async (runId) => (await runs()).isRunActive(runId),
+    listRuns: async () => (await runs()).listRuns(),
+    getRun: async (runId) => (await runs()).getRun(runId),
+    runMetrics: async (runId, sinceStep) => (await runs()).runMetrics(runId, sinceStep),
+    renameRun: async (runId, name) => (await runs()).renameRun(runId, name),
+    deleteRun: async (runId) => (await runs()).deleteRun(runId),
+    compareRuns: async (sel) => (await runs()).compareRuns(sel),
+    exportRun: async (runId, kind) => (await runs()).exportRun(runId, kind),
+    startSweep: async (req, onEvent) => (await runs()).startSweep(req, onEvent),
+    listSweeps: async () => (await runs()).listSweeps(),
+    getSweep: async (sweepId) => (await runs()).getSweep(sweepId),
+    sample: async (runId, req) => (await runs()).sample(runId, req),
+
     async close(): Promise<void> {
-      await runs.close()
+      await runsLoaded?.close()
       db?.close()
       db = null
     },
