@@ -10,6 +10,7 @@ import {
   resolveHubEndpoint,
   resolveHubToken,
   splitOfPath,
+  splitsFromTree,
   type SplitFile,
 } from '../hub'
 import { downloadsDir, type Db } from '../store'
@@ -165,12 +166,19 @@ type Resolved = Omit<ImportOptions, 'mapping' | 'format'> & { mapping: DatasetMa
 async function importFile(db: Db, source: Extract<DatasetSource, { kind: 'file' }>, opts: Resolved): Promise<ImportReport> {
   const file = path.resolve(source.path)
   if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such file: ${file}`, { file })
-  const split = source.split ?? defaultSplitOf(file)
   const name = opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, '')
   refuseNameClash(getDataset(db, name), 'file', file)
+  const splitFiles = fs.statSync(file).isDirectory()
+    ? folderSplits(file, source.split)
+    : [{ split: source.split ?? defaultSplitOf(file), files: [file] }]
   const parser = new SplitParser(opts.mapping, opts.format)
-  const parsed = await parser.parse([file], split, opts)
-  const etag = await sha256File(file)
+  const splits: SplitToSave[] = []
+  for (const s of splitFiles) {
+    const parsed = await parser.parse(s.files, s.split, opts)
+    const files = await Promise.all(s.files.map(async (f) => ({ path: f, size: fs.statSync(f).size, etag: await sha256File(f) })))
+    splits.push({ ...parsed, etag: files.map((f) => f.etag).join(','), files })
+  }
+  const etag = splits.length === 1 && splits[0].files.length === 1 ? (splits[0].etag as string) : createHash('sha256').update(splits.map((s) => s.etag).join('|')).digest('hex')
   return finish(db, {
     name,
     source: { kind: 'file', path: file },
@@ -178,9 +186,23 @@ async function importFile(db: Db, source: Extract<DatasetSource, { kind: 'file' 
     etag,
     format: parser.format ?? 'messages',
     mapping: opts.mapping,
-    splits: [{ ...parsed, etag, files: [{ path: file, size: fs.statSync(file).size, etag }] }],
+    splits,
     onProgress: opts.onProgress,
   })
+}
+
+/** A local folder laid out like a hub dataset (e.g. a downloaded snapshot): its data files per split. */
+function folderSplits(dir: string, split: string | undefined): { split: string; files: string[] }[] {
+  const entries = (fs.readdirSync(dir, { recursive: true }) as string[])
+    .map((rel) => rel.split(path.sep).join('/'))
+    .filter((rel) => fs.statSync(path.join(dir, rel)).isFile())
+    .map((rel) => ({ path: rel, size: 0 }))
+  const all = splitsFromTree(entries)
+  if (all.length === 0) throw new StudioError('dataset-file-unreadable', `${dir} holds no .jsonl, .json or .parquet files`, { file: dir })
+  const chosen = all.filter((s) => !split || s.split === split)
+  if (chosen.length === 0)
+    throw new StudioError('not-found', `${dir} has no split "${split}" (it has ${all.map((s) => s.split).join(', ')})`, { splits: all.map((s) => s.split) })
+  return chosen.map((s) => ({ split: s.split, files: s.files.map((f) => path.join(dir, f.path as string)) }))
 }
 
 async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>, opts: Resolved): Promise<ImportReport> {

@@ -35,6 +35,8 @@ describe('split discovery from file names', () => {
     expect(splitOfPath('default/partial-train/0000.parquet')).toBe('train')
     expect(splitOfPath('default/validation/0001.parquet')).toBe('validation')
     expect(splitOfPath('validation.jsonl')).toBe('validation')
+    expect(splitOfPath('train/part_a.jsonl')).toBe('train')
+    expect(splitOfPath('data/train_0.jsonl')).toBe('train')
   })
 
   it('prefers data/ and parquet, orders train before test', () => {

@@ -79,8 +79,13 @@ export function splitOfPath(p: string): string {
   const shard = SHARD.exec(base)
   if (shard) return shard[1]
   if (/^\d+$/.test(base) && parts.length >= 2) return parts[parts.length - 2].replace(/^partial-/, '')
+  // The hub's `{split}/**` convention: a folder named after a split (train/, test/, validation/ …).
+  const dir = parts.slice(0, -1).reverse().find((d) => SPLIT_DIRS.has(d))
+  if (dir) return dir
   return base.replace(/[-_.]\d+$/, '')
 }
+
+const SPLIT_DIRS = new Set(['train', 'training', 'validation', 'valid', 'val', 'dev', 'test', 'testing', 'eval', 'evaluation'])
 
 /** Picks a dataset's data files per split from a tree listing: the default config, parquet preferred. */
 export function splitsFromTree(files: HubFileEntry[]): { split: string; files: SplitFile[] }[] {
