@@ -103,8 +103,10 @@ async function startElectron() {
 function startBrowser() {
   // The bridge runs in Node: make sure node_modules holds a Node-ABI better-sqlite3.
   run(process.execPath, [path.join(root, 'scripts', 'ensure-node-native.mjs')])
-  const serveArgs = ['tsx', 'src/main/bridge/serve-cli.ts', '--open', ...(port ? ['--port', port] : [])]
-  const child = spawn(npx, serveArgs, { cwd: root, stdio: 'inherit' })
+  const serveArgs = ['src/main/bridge/serve-cli.ts', '--open', ...(port ? ['--port', port] : [])]
+  // tsx directly (not through npx, which does not pass signals on), so Ctrl+C / SIGTERM stop the bridge.
+  const tsx = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx')
+  const child = spawn(tsx, serveArgs, { cwd: root, stdio: 'inherit' })
   const forward = (sig) => () => child.kill(sig)
   process.on('SIGINT', forward('SIGINT'))
   process.on('SIGTERM', forward('SIGTERM'))

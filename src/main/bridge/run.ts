@@ -21,8 +21,12 @@ export function ensureRendererBuilt(log: (line: string) => void = console.log): 
   return RENDERER_OUT
 }
 
-/** Opens the system browser; failure is fine (the address is printed anyway, e.g. over SSH). */
-export function openInBrowser(url: string): void {
+/**
+ * Opens the system browser; failure is fine (the address is printed anyway, e.g. over SSH).
+ * `BROWSER=none` skips it (the convention of other dev servers), e.g. in CI.
+ */
+export function openInBrowser(url: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.BROWSER === 'none') return
   const [cmd, args] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]]
   try {
