@@ -38,6 +38,7 @@ describe('dataset CLI', () => {
   })
   afterAll(async () => {
     await mirror.close()
+    fs.rmSync(home, { recursive: true, force: true })
   })
 
   it('imports a hub dataset through HF_ENDPOINT, showing progress and the report, then lists it', async () => {

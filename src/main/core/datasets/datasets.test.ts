@@ -33,6 +33,7 @@ beforeEach(() => {
 })
 afterEach(() => {
   db.close()
+  fs.rmSync(dir, { recursive: true, force: true })
   process.env.TUFT_STUDIO_HOME = prevHome
   if (prevEndpoint === undefined) delete process.env.HF_ENDPOINT
   else process.env.HF_ENDPOINT = prevEndpoint

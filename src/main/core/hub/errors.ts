@@ -26,20 +26,25 @@ const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSE
 
 type Cause = { code?: string; message: string; name?: string; statusCode?: number }
 
-/** fetch wraps the system error in `cause` (sometimes twice); collect the chain, outermost first. */
+/**
+ * fetch wraps the system error in `cause` (sometimes twice), and Node's happy-eyeballs connect
+ * reports one error per address in an AggregateError; collect them all, outermost first.
+ */
 function causeChain(err: unknown): Cause[] {
   const out: Cause[] = []
-  let cur: unknown = err
-  for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++) {
-    const e = cur as { code?: unknown; message?: unknown; name?: unknown; statusCode?: unknown; cause?: unknown }
+  const visit = (cur: unknown, depth: number): void => {
+    if (depth > 5 || !cur || typeof cur !== 'object') return
+    const e = cur as { code?: unknown; message?: unknown; name?: unknown; statusCode?: unknown; cause?: unknown; errors?: unknown }
     out.push({
       code: typeof e.code === 'string' ? e.code : undefined,
-      message: typeof e.message === 'string' ? e.message : String(cur),
+      message: typeof e.message === 'string' && e.message ? e.message : String(cur),
       name: typeof e.name === 'string' ? e.name : undefined,
       statusCode: typeof e.statusCode === 'number' ? e.statusCode : undefined,
     })
-    cur = e.cause
+    if (Array.isArray(e.errors)) for (const sub of e.errors) visit(sub, depth + 1)
+    visit(e.cause, depth + 1)
   }
+  visit(err, 0)
   if (out.length === 0) out.push({ message: String(err) })
   return out
 }
@@ -74,6 +79,12 @@ export function toHubError(
   if (status !== undefined) {
     details.status = status
     return new StudioError(codeForStatus(status), `HTTP ${status} from ${ctx.url}: ${original}`, details)
+  }
+  // A definite "cannot reach" from any address wins over a timeout on another.
+  const unreachable = chain.find((c) => c.code && UNREACHABLE[c.code])
+  if (unreachable?.code) {
+    details.errno = unreachable.code
+    return new StudioError('hf-unreachable', `Cannot reach ${ctx.url} (${UNREACHABLE[unreachable.code]}): ${original}`, details)
   }
   for (const c of chain) {
     if (!c.code) continue

@@ -43,5 +43,6 @@ describe('hub mirror test helper against @huggingface/hub', () => {
     const dir = await snapshotDownload({ repo: QWEN_ID, hubUrl: mirror.url, cacheDir })
     expect(fs.readdirSync(dir).sort()).toEqual(['LICENSE', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'])
     expect(fs.statSync(path.join(dir, 'tokenizer.json')).size).toBe(11_422_654)
+    fs.rmSync(cacheDir, { recursive: true, force: true })
   })
 })

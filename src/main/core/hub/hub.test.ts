@@ -68,6 +68,7 @@ describe('hub downloads through a local mirror', () => {
   })
   afterEach(async () => {
     await mirror.close()
+    fs.rmSync(dir, { recursive: true, force: true })
     process.env.TUFT_STUDIO_HOME = prevHome
   })
 
@@ -222,6 +223,12 @@ describe('toHubError', () => {
     expect(e.message).toContain('Network is unreachable')
     expect(e.message).toContain('connect ENETUNREACH 18.244.0.1:443')
     expect(toHubError(sys('ENOTFOUND', 'getaddrinfo ENOTFOUND huggingface.co'), { url, stage: 'request' }).code).toBe('hf-unreachable')
+    const eyeballs = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new AggregateError([Object.assign(new Error('connect ENETUNREACH 2600::1:443'), { code: 'ENETUNREACH' }), Object.assign(new Error('connect ETIMEDOUT 1.2.3.4:443'), { code: 'ETIMEDOUT' })], ''), { code: 'ETIMEDOUT' }),
+    })
+    const agg = toHubError(eyeballs, { url, stage: 'request' })
+    expect(agg.code).toBe('hf-unreachable')
+    expect(agg.message).toContain('connect ENETUNREACH 2600::1:443')
     expect(toHubError(sys('EAI_AGAIN', 'getaddrinfo EAI_AGAIN huggingface.co'), { url, stage: 'request' }).code).toBe('hf-unreachable')
     expect(toHubError(sys('UND_ERR_CONNECT_TIMEOUT', 'Connect Timeout Error'), { url, stage: 'request' }).code).toBe('hf-timeout')
     expect(toHubError(sys('ECONNRESET', 'read ECONNRESET'), { url, stage: 'body' }).code).toBe('download-interrupted')
