@@ -12,6 +12,7 @@ const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   // Each area adds one line: () => import('./<area>-bench'),
   () => import('./datasets-bench'),
   () => import('./data-bench'),
+  () => import('./runs-bench'),
   () => import('./ui-bench'),
   () => import('./sandbox-bench'),
 ]

@@ -158,10 +158,10 @@ function progressPrinter(label: string) {
         st.eta = e.etaS
         st.tps = e.tokensPerS
         if (isTty) process.stderr.write('\r\x1b[2K' + line())
+        else say(line())
         return
       case 'metric':
         st.train = e.trainNll
-        if (!isTty) say(line())
         return
       case 'eval':
         st.test = e.testNll

@@ -1,0 +1,76 @@
+/**
+ * The headless CLI as a user runs it (a child process on the in-process sandbox): SIGKILL mid-run leaves
+ * the run interrupted and resumable; `--resume` finishes it with every step recorded exactly once, and
+ * `--summary-json` has exactly the documented keys.
+ */
+import { describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { openDb } from '../core/store'
+import { getRun, recoverInterruptedRuns } from '../core/runs'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+const fixture = path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl')
+
+function cli(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string, kill: () => void) => void) {
+  // node itself runs the CLI (tsx as a loader, not the tsx wrapper process), so SIGKILL hits the runner.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/sft-cli.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  let stdout = ''
+  let buf = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString()
+    buf += d.toString()
+    const lines = buf.split('\n')
+    buf = lines.pop() ?? ''
+    for (const l of lines) onLine?.(l, () => child.kill('SIGKILL'))
+  })
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr, stdout })),
+  )
+}
+
+describe('npm run sft', () => {
+  it('a runner killed with SIGKILL leaves its run interrupted and resumable; --resume completes it with no step lost or duplicated', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sft-cli-'))
+    const env = { TUFT_STUDIO_HOME: home, TUFT_ADDRESS: 'http://127.0.0.1:9' }
+    const common = ['--batch-size', '2', '--max-length', '128', '--eval-every', '10', '--eval-set-size', '4', '--rank', '8', '--lr', '1e-3']
+    let killedAt = 0
+    const first = await cli(['--dataset', fixture, '--steps', '40', '--checkpoint-every', '5', ...common], env, (line, kill) => {
+      const m = / (\d+)\/40 /.exec(line)
+      if (m && Number(m[1]) >= 12 && !killedAt) {
+        killedAt = Number(m[1])
+        kill()
+      }
+    })
+    expect(first.signal).toBe('SIGKILL')
+    expect(first.stderr).toMatch(/started the built-in sandbox in-process/)
+    expect(killedAt).toBeGreaterThanOrEqual(12)
+
+    const db = openDb(path.join(home, 'studio.sqlite'))
+    const [runId] = recoverInterruptedRuns(db)
+    expect(runId).toBeDefined()
+    const d = getRun(db, runId)
+    expect(d.status).toBe('interrupted')
+    expect(d.error?.code).toBe('run-interrupted')
+    expect(d.resumable).toBe(true)
+    expect(d.metrics.length).toBeGreaterThanOrEqual(12) // the curves written before the kill stay
+    expect(d.checkpoints.filter((c) => c.kind === 'state').at(-1)!.step).toBeGreaterThanOrEqual(10)
+    db.close()
+
+    const summaryFile = path.join(home, 'summary.json')
+    const second = await cli(['--resume', runId, '--summary-json', summaryFile], env)
+    expect(second.code, second.stderr).toBe(0)
+    const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8'))
+    expect(Object.keys(summary).sort()).toEqual(['checkpoints', 'run_id', 'status', 'steps', 'test_nll', 'train_nll'])
+    expect(summary).toMatchObject({ run_id: runId, status: 'completed', steps: 40 })
+    expect(summary.train_nll.map(([s]: [number, number]) => s)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+    expect(summary.test_nll.map(([s]: [number, number]) => s)).toEqual([0, 10, 20, 30, 40])
+    expect(summary.checkpoints.some((c: { kind: string; path: string }) => c.kind === 'sampler' && c.path.startsWith('tinker://'))).toBe(true)
+    expect(second.stdout).toMatch(/completed at step 40\/40/)
+  })
+})
