@@ -12,13 +12,61 @@ import { isLoopbackHost } from './token'
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 export const RENDERER_OUT = path.join(REPO_ROOT, 'out', 'renderer')
 
-/** Builds the renderer once when it has never been built (electron-vite build takes a few seconds). */
+const newestMtime = (dir: string): number => {
+  let newest = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p))
+    else if (!entry.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+/** The built renderer is missing or older than its sources (src/renderer and the src/shared it bundles). */
+function rendererStale(): boolean {
+  const built = path.join(RENDERER_OUT, 'index.html')
+  if (!fs.existsSync(built)) return true
+  const sources = ['src/renderer', 'src/shared'].map((d) => path.join(REPO_ROOT, d)).filter((d) => fs.existsSync(d))
+  return Math.max(...sources.map(newestMtime)) > fs.statSync(built).mtimeMs
+}
+
+const BUILD_LOCK = path.join(REPO_ROOT, 'node_modules', '.cache', 'tuft-studio', 'build.lock')
+const BUILD_LOCK_STALE_MS = 5 * 60_000
+
+/** One build at a time across processes (tests and a user's `npm start` may race for out/). */
+function withBuildLock<T>(fn: () => T): T {
+  fs.mkdirSync(path.dirname(BUILD_LOCK), { recursive: true })
+  const deadline = Date.now() + BUILD_LOCK_STALE_MS
+  for (;;) {
+    try {
+      fs.mkdirSync(BUILD_LOCK)
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      // A lock left by a killed build must not block forever.
+      const held = fs.statSync(BUILD_LOCK, { throwIfNoEntry: false })
+      if (!held) continue
+      if (Date.now() - held.mtimeMs > BUILD_LOCK_STALE_MS || Date.now() > deadline) fs.rmSync(BUILD_LOCK, { recursive: true, force: true })
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+    }
+  }
+  try {
+    return fn()
+  } finally {
+    fs.rmSync(BUILD_LOCK, { recursive: true, force: true })
+  }
+}
+
+/** Builds the app (electron-vite build, a few seconds) when the renderer is missing or older than its sources. */
 export function ensureRendererBuilt(log: (line: string) => void = console.log): string {
-  if (fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) return RENDERER_OUT
-  log('Building the app (electron-vite build)…')
-  const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' })
-  if (r.status !== 0 || !fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) throw new Error('the renderer build failed (see the output above)')
-  return RENDERER_OUT
+  if (!rendererStale()) return RENDERER_OUT
+  return withBuildLock(() => {
+    if (!rendererStale()) return RENDERER_OUT
+    log('Building the app (electron-vite build)…')
+    const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' })
+    if (r.status !== 0 || !fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) throw new Error('the renderer build failed (see the output above)')
+    return RENDERER_OUT
+  })
 }
 
 /**
