@@ -4,6 +4,7 @@
  * TuFT's typed errors and ServerError for what TuFT reports as "Server error: …".
  */
 import { randomUUID } from 'node:crypto'
+import { pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { SANDBOX_MAX_CONTEXT, SANDBOX_MAX_LORA_RANK } from '../shared/defaults'
 import { HttpError, ServerError, UnhandledError } from './errors'
@@ -533,17 +534,34 @@ export class Engine {
     return { checkpoints: all.slice(offset, offset + limit), cursor: { offset, limit, total_count: all.length } }
   }
 
-  deleteCheckpoint(owner: string, runId: string, checkpoint: string): void {
-    const r = this.ownedRun(owner, runId)
+  /** `{checkpoint}` in REST paths is `name`, `weights/name` or `sampler_weights/name` (PROTO §4.11). */
+  private checkpointsAt(owner: string, runId: string, checkpoint: string): { run: RunRecord; found: CheckpointRecord[] } {
+    const run = this.ownedRun(owner, runId)
     const m = /^(?:(weights|sampler_weights)\/)?([^/]+)$/.exec(checkpoint)
-    if (!m) throw new UnhandledError(`Unknown checkpoint: ${checkpoint}`)
-    const types: CheckpointType[] = m[1] ? [m[1] === 'weights' ? 'training' : 'sampler'] : ['training', 'sampler']
-    for (const t of types) {
-      if (!isSafeSegment(m[2])) continue
-      this.store.deleteCheckpoint(runId, t, m[2])
-      r.checkpoints = r.checkpoints.filter((c) => !(c.checkpoint_id === m[2] && c.checkpoint_type === t))
-    }
-    this.store.saveRun(r)
+    if (!m || !isSafeSegment(m[2])) throw new UnhandledError(`Unknown checkpoint: ${checkpoint}`)
+    const type = m[1] ? (m[1] === 'weights' ? 'training' : 'sampler') : null
+    const found = run.checkpoints.filter((c) => c.checkpoint_id === m[2] && (type === null || c.checkpoint_type === type))
+    if (!found.length) throw new UnhandledError(`Unknown checkpoint: ${checkpoint}`)
+    return { run, found }
+  }
+
+  deleteCheckpoint(owner: string, runId: string, checkpoint: string): void {
+    const { run, found } = this.checkpointsAt(owner, runId, checkpoint)
+    for (const c of found) this.store.deleteCheckpoint(runId, c.checkpoint_type, c.checkpoint_id)
+    run.checkpoints = run.checkpoints.filter((c) => !found.includes(c))
+    this.store.saveRun(run)
+  }
+
+  setPublic(owner: string, runId: string, checkpoint: string, value: boolean): void {
+    const { run, found } = this.checkpointsAt(owner, runId, checkpoint)
+    for (const c of found) c.public = value
+    this.store.saveRun(run)
+  }
+
+  /** TuFT's archive "download" is a redirect to the checkpoint folder on the server's own disk. */
+  archiveUrl(owner: string, runId: string, checkpoint: string): string {
+    const { found } = this.checkpointsAt(owner, runId, checkpoint)
+    return pathToFileURL(this.store.checkpointDir(runId, found[0].checkpoint_type, found[0].checkpoint_id)).href
   }
 
   // ── sampling ───────────────────────────────────────────────────────────────────────────────────────

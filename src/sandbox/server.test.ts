@@ -359,6 +359,18 @@ describe('sandbox server: checkpoints, sampling, persistence', () => {
       expect(list.cursor).toEqual({ offset: 0, limit: 100, total_count: 4 })
       expect(list.checkpoints[0].size_bytes).toBeGreaterThan(0)
       expect((await call(sb, 'GET', '/api/v1/training_runs?limit=0')).status).toBe(422)
+      // publish / unpublish / archive / delete
+      expect((await call(sb, 'POST', `/api/v1/training_runs/${model}/checkpoints/weights/checkpoint-0002/publish`)).status).toBe(204)
+      const pub = (await call(sb, 'GET', `/api/v1/training_runs/${model}/checkpoints`)).body as typeof list
+      expect(pub.checkpoints.map((c) => (c as unknown as { public: boolean }).public)).toEqual([false, true, false, false])
+      expect((await call(sb, 'DELETE', `/api/v1/training_runs/${model}/checkpoints/weights/checkpoint-0002/publish`)).status).toBe(204)
+      const arch = await call(sb, 'GET', `/api/v1/training_runs/${model}/checkpoints/s1/archive`)
+      expect(arch.status).toBe(302)
+      expect(fs.existsSync(new URL(String((await fetch(`${sb.url}/api/v1/training_runs/${model}/checkpoints/s1/archive`, { headers: { 'x-api-key': sb.apiKey }, redirect: 'manual' })).headers.get('location'))))).toBe(true)
+      expect((await call(sb, 'DELETE', `/api/v1/training_runs/${model}/checkpoints/sampler_weights/checkpoint-0002`)).status).toBe(204)
+      const afterDelete = (await call(sb, 'GET', `/api/v1/training_runs/${model}/checkpoints`)).body as typeof list
+      expect(afterDelete.checkpoints.map((c) => c.checkpoint_id)).toEqual(['ckpt-a', 'checkpoint-0002', 's1'])
+      expect((await call(sb, 'DELETE', `/api/v1/training_runs/${model}/checkpoints/nope`)).status).toBe(500)
       await sb.close()
       open.splice(open.indexOf(sb), 1)
 

@@ -271,10 +271,27 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
   on('GET', '/api/v1/training_runs/{id}/checkpoints', ({ res, url, user, params }) => {
     send(res, 200, engine.listRunCheckpoints(user, params[0], queryInt(url, 'limit', 100, 1, 1000), queryInt(url, 'offset', 0, 0, Number.MAX_SAFE_INTEGER)))
   })
-  on('DELETE', '/api/v1/training_runs/{id}/checkpoints/{path}', ({ res, user, params }) => {
-    engine.deleteCheckpoint(user, params[0], decodeURIComponent(params[1]))
+  const noContent = (res: http.ServerResponse): void => {
     res.writeHead(204)
     res.end()
+  }
+  // Declared before the catch-all DELETE below (TuFT declares them the other way round, which breaks unpublish).
+  on('POST', '/api/v1/training_runs/{id}/checkpoints/{path}/publish', ({ res, user, params }) => {
+    engine.setPublic(user, params[0], decodeURIComponent(params[1]), true)
+    noContent(res)
+  })
+  on('DELETE', '/api/v1/training_runs/{id}/checkpoints/{path}/publish', ({ res, user, params }) => {
+    engine.setPublic(user, params[0], decodeURIComponent(params[1]), false)
+    noContent(res)
+  })
+  on('GET', '/api/v1/training_runs/{id}/checkpoints/{path}/archive', ({ res, user, params }) => {
+    const location = engine.archiveUrl(user, params[0], decodeURIComponent(params[1]))
+    res.writeHead(302, { location, expires: new Date(Date.now() + 15 * 60_000).toUTCString(), 'content-length': 0 })
+    res.end()
+  })
+  on('DELETE', '/api/v1/training_runs/{id}/checkpoints/{path}', ({ res, user, params }) => {
+    engine.deleteCheckpoint(user, params[0], decodeURIComponent(params[1]))
+    noContent(res)
   })
   on('GET', '/api/v1/checkpoints', ({ res, url, user }) => {
     send(res, 200, engine.listAllCheckpoints(user, queryInt(url, 'limit', 100, 1, 1000), queryInt(url, 'offset', 0, 0, Number.MAX_SAFE_INTEGER)))
