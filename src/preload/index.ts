@@ -20,6 +20,8 @@ const api = {
   settingsSet: call('settingsSet'),
   apiKeySet: call('apiKeySet'),
   apiKeyClear: call('apiKeyClear'),
+  hfTokenSet: call('hfTokenSet'),
+  hfTokenClear: call('hfTokenClear'),
   cacheInfo: call('cacheInfo'),
   cacheClear: call('cacheClear'),
   connectionDiscover: call('connectionDiscover'),

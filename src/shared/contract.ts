@@ -70,6 +70,8 @@ export type KeyStatus = {
   envDiffers: boolean
 }
 
+export type HfTokenSource = 'settings' | 'HF_TOKEN' | 'none'
+
 export type SavedServer = { url: string; label?: string }
 
 export type SettingsView = {
@@ -82,8 +84,10 @@ export type SettingsView = {
   /** What downloads actually use, and why. */
   hfEndpointEffective: string
   hfEndpointSource: 'settings' | 'HF_ENDPOINT' | 'default'
-  /** HF_TOKEN is set (its value is never shown). */
+  /** A Hugging Face token is available for gated datasets (its value is never shown). */
   hfTokenSet: boolean
+  /** Where it comes from: the app's encrypted settings, the HF_TOKEN variable, or nowhere. */
+  hfTokenSource: HfTokenSource
   /** The app's data folder (TUFT_STUDIO_HOME or the OS app-data location). */
   dataDir: string
   /** A run has completed once: the app no longer opens into the wizard. */
@@ -234,6 +238,9 @@ export const contract = {
   /** Stores the key encrypted; answers only whether a key is set and where it comes from. */
   apiKeySet: ch<KeyStatus>()(z.object({ key: z.string().trim().min(1).max(4096) }).strict()),
   apiKeyClear: ch<KeyStatus>()(none),
+  /** A Hugging Face token for gated datasets, stored encrypted like the API key; answers only its source. */
+  hfTokenSet: ch<{ source: HfTokenSource }>()(z.object({ token: z.string().trim().min(1).max(4096) }).strict()),
+  hfTokenClear: ch<{ source: HfTokenSource }>()(none),
   cacheInfo: ch<CacheInfo>()(none),
   cacheClear: ch<CacheInfo>()(z.object({ what: z.enum(['downloads', 'all']) }).strict()),
 

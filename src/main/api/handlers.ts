@@ -86,6 +86,8 @@ export function createHandlers(ctx: AppContext): Handlers {
     settingsSet: (input) => settings.update(input),
     apiKeySet: ({ key }) => settings.setApiKey(key),
     apiKeyClear: () => settings.clearApiKey(),
+    hfTokenSet: ({ token }) => ({ source: settings.setHfToken(token) }),
+    hfTokenClear: () => ({ source: settings.clearHfToken() }),
     cacheInfo: () => cacheInfo(settings.dataDir),
     cacheClear: async ({ what }) => {
       if (what === 'all') {

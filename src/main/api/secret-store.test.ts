@@ -76,6 +76,20 @@ describe('settings keep the key encrypted and report only facts', () => {
     expect(settings.keyStatus().envDiffers).toBe(false)
   })
 
+  it('keeps a Hugging Face token encrypted and prefers it over HF_TOKEN', () => {
+    const dir = tmp()
+    const token = 'hf_SecretGatedToken_abcdefghijkl'
+    const s = new Settings(dir, createKeyFileSecretStore(dir), { HF_TOKEN: 'hf_from_env_000000' })
+    expect(s.view()).toMatchObject({ hfTokenSet: true, hfTokenSource: 'HF_TOKEN' })
+    expect(s.setHfToken(token)).toBe('settings')
+    expect(s.hfToken()).toBe(token)
+    expect(fs.readFileSync(path.join(dir, SETTINGS_FILE_NAME), 'utf8')).not.toContain(token)
+    expect(JSON.stringify(s.view())).not.toContain(token)
+    expect(s.secretValues()).toContain(token)
+    expect(s.clearHfToken()).toBe('HF_TOKEN')
+    expect(new Settings(dir, createKeyFileSecretStore(dir), {}).view()).toMatchObject({ hfTokenSet: false, hfTokenSource: 'none' })
+  })
+
   it('resolves the hub endpoint: setting, then HF_ENDPOINT, then huggingface.co', () => {
     const dir = tmp()
     const s = new Settings(dir, createKeyFileSecretStore(dir), { HF_ENDPOINT: 'https://hf-mirror.com/' })

@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import type { KeyStatus, SavedServer, SettingsView } from '../../shared/contract'
+import type { HfTokenSource, KeyStatus, SavedServer, SettingsView } from '../../shared/contract'
 import type { SecretStore } from './secret-store'
 
 export const SETTINGS_FILE_NAME = 'settings.json'
@@ -18,7 +18,9 @@ const fileSchema = z.object({
   hfEndpoint: z.string().nullable().default(null),
   wizardCompleted: z.boolean().default(false),
   apiKey: z.object({ storage: z.enum(['safe-storage', 'key-file']), ciphertext: z.string() }).nullable().default(null),
+  hfToken: z.object({ storage: z.enum(['safe-storage', 'key-file']), ciphertext: z.string() }).nullable().default(null),
 })
+type StoredSecret = { storage: 'safe-storage' | 'key-file'; ciphertext: string }
 type SettingsFile = z.output<typeof fileSchema>
 
 export type SettingsPatch = {
@@ -66,7 +68,8 @@ export class Settings {
       hfEndpoint: this.data.hfEndpoint,
       hfEndpointEffective: hub.url,
       hfEndpointSource: hub.source,
-      hfTokenSet: Boolean(this.env.HF_TOKEN?.trim()),
+      hfTokenSet: this.hfToken() !== undefined,
+      hfTokenSource: this.hfTokenSource(),
       dataDir: this.dataDir,
       wizardCompleted: this.data.wizardCompleted,
     }
@@ -89,12 +92,43 @@ export class Settings {
     return { url: DEFAULT_HF_ENDPOINT, source: 'default' }
   }
 
+  /** The app's token, else HF_TOKEN (main-process use only). */
   hfToken(): string | undefined {
-    return this.env.HF_TOKEN?.trim() || undefined
+    return this.reveal(this.data.hfToken) ?? (this.env.HF_TOKEN?.trim() || undefined)
+  }
+
+  hfTokenSource(): HfTokenSource {
+    return this.reveal(this.data.hfToken) !== undefined ? 'settings' : this.env.HF_TOKEN?.trim() ? 'HF_TOKEN' : 'none'
+  }
+
+  setHfToken(token: string): HfTokenSource {
+    this.data.hfToken = this.seal(token)
+    this.write()
+    return this.hfTokenSource()
+  }
+
+  clearHfToken(): HfTokenSource {
+    this.data.hfToken = null
+    this.write()
+    return this.hfTokenSource()
+  }
+
+  private seal(secret: string): StoredSecret {
+    return { storage: this.secrets.kind, ciphertext: this.secrets.encrypt(secret.trim()) }
+  }
+
+  /** Decrypts a stored secret; undefined when unset or made by another backend/machine. */
+  private reveal(stored: StoredSecret | null): string | undefined {
+    if (!stored || stored.storage !== this.secrets.kind) return undefined
+    try {
+      return this.secrets.decrypt(stored.ciphertext)
+    } catch {
+      return undefined
+    }
   }
 
   setApiKey(key: string): KeyStatus {
-    this.data.apiKey = { storage: this.secrets.kind, ciphertext: this.secrets.encrypt(key.trim()) }
+    this.data.apiKey = this.seal(key)
     this.write()
     return this.keyStatus()
   }
@@ -107,13 +141,7 @@ export class Settings {
 
   /** The stored key in clear, for main-process use only (sent as X-API-Key). Undefined when unset or unreadable. */
   apiKey(): string | undefined {
-    const stored = this.data.apiKey
-    if (!stored || stored.storage !== this.secrets.kind) return undefined
-    try {
-      return this.secrets.decrypt(stored.ciphertext)
-    } catch {
-      return undefined
-    }
+    return this.reveal(this.data.apiKey)
   }
 
   /** Facts a hint needs about the key (never the key). */
