@@ -111,6 +111,16 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     expect(loadConversations(db, NO_ROBOTS_ID, 'test')).toEqual(readNoRobotsRows())
   })
 
+  it('survives two imports of the same dataset at once', async () => {
+    const [a, b] = await Promise.all([
+      importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url }),
+      importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url }),
+    ])
+    expect([a.splits[0].rows, b.splits[0].rows]).toEqual([500, 500])
+    expect(loadConversations(db, NO_ROBOTS_ID, 'test')).toEqual(readNoRobotsRows())
+    expect(fs.readdirSync(path.join(dir, 'downloads', 'datasets'))).toEqual([])
+  })
+
   it('cancels a running import and stores nothing', async () => {
     mirror.setFaults({ stallMs: 5000 })
     const ac = new AbortController()

@@ -243,44 +243,46 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   }
 
   const total = chosen.flatMap((s) => s.files).reduce((a, f) => a + (f.size ?? 0), 0)
-  const workDir = path.join(downloadsDir(), 'datasets', createHash('sha256').update(`${endpoint}|${source.repo}|${listing.revision}`).digest('hex').slice(0, 16))
-  const parser = new SplitParser(opts.mapping, opts.format)
-  const splits: SplitToSave[] = []
-  const downloaded: string[] = []
-  let done = 0
-  for (const s of chosen) {
-    const local: string[] = []
-    const files: SplitToSave['files'] = []
-    for (const [i, f] of s.files.entries()) {
-      const base = f.path ? path.basename(f.path) : `${s.split}-${i}.parquet`
-      const dest = path.join(workDir, s.split, base)
-      const onProgress = (p: { current: number; total: number }) =>
-        opts.onProgress?.({ phase: 'downloading', current: done + p.current, total: Math.max(total, done + p.total), split: s.split, file: base })
-      const got = f.path
-        ? await downloadHubFile({ repoType: 'dataset', repo: source.repo, path: f.path, revision: listing.revision, endpoint, token, dest, signal: opts.signal, onProgress })
-        : await downloadUrlToFile({ url: f.url as string, key: `${endpoint}|${f.url}`, token, dest, signal: opts.signal, onProgress })
-      done += got.size
-      local.push(got.file)
-      downloaded.push(got.file)
-      files.push({ ...(f.path ? { path: f.path } : { url: f.url }), size: got.size, etag: got.etag, ...(f.oid ? { oid: f.oid } : {}) })
+  // Staging folder per import call (parallel imports never share one); interrupted downloads resume
+  // from their partial files in downloadsDir(), which are keyed by file, not by call.
+  fs.mkdirSync(path.join(downloadsDir(), 'datasets'), { recursive: true })
+  const workDir = fs.mkdtempSync(path.join(downloadsDir(), 'datasets', 'import-'))
+  try {
+    const parser = new SplitParser(opts.mapping, opts.format)
+    const splits: SplitToSave[] = []
+    let done = 0
+    for (const s of chosen) {
+      const local: string[] = []
+      const files: SplitToSave['files'] = []
+      for (const [i, f] of s.files.entries()) {
+        const base = f.path ? path.basename(f.path) : `${s.split}-${i}.parquet`
+        const dest = path.join(workDir, s.split, base)
+        const onProgress = (p: { current: number; total: number }) =>
+          opts.onProgress?.({ phase: 'downloading', current: done + p.current, total: Math.max(total, done + p.total), split: s.split, file: base })
+        const got = f.path
+          ? await downloadHubFile({ repoType: 'dataset', repo: source.repo, path: f.path, revision: listing.revision, endpoint, token, dest, signal: opts.signal, onProgress })
+          : await downloadUrlToFile({ url: f.url as string, key: `${endpoint}|${f.url}`, token, dest, signal: opts.signal, onProgress })
+        done += got.size
+        local.push(got.file)
+        files.push({ ...(f.path ? { path: f.path } : { url: f.url }), size: got.size, etag: got.etag, ...(f.oid ? { oid: f.oid } : {}) })
+      }
+      const parsed = await parser.parse(local, s.split, opts)
+      splits.push({ ...parsed, revision: listing.revision, etag: files.map((f) => f.etag).join(','), files })
     }
-    const parsed = await parser.parse(local, s.split, opts)
-    splits.push({ ...parsed, revision: listing.revision, etag: files.map((f) => f.etag).join(','), files })
+    return finish(db, {
+      name,
+      source: { kind: 'hub', repo: source.repo, endpoint, revision: listing.revision },
+      revision: listing.revision,
+      etag: splits.map((s) => s.etag).join(',') || null,
+      format: parser.format ?? 'messages',
+      mapping: opts.mapping,
+      splits,
+      onProgress: opts.onProgress,
+    })
+  } finally {
+    // The rows live in SQLite now (or the import failed): the staged files are not needed either way.
+    fs.rmSync(workDir, { recursive: true, force: true })
   }
-  const report = finish(db, {
-    name,
-    source: { kind: 'hub', repo: source.repo, endpoint, revision: listing.revision },
-    revision: listing.revision,
-    etag: splits.map((s) => s.etag).join(',') || null,
-    format: parser.format ?? 'messages',
-    mapping: opts.mapping,
-    splits,
-    onProgress: opts.onProgress,
-  })
-  // The rows now live in SQLite; the downloaded files were only a staging copy.
-  for (const f of downloaded) fs.rmSync(f, { force: true })
-  fs.rmSync(workDir, { recursive: true, force: true })
-  return report
 }
 
 /** Checked before any download or parse, so a clash fails at once (saveImport checks again, atomically). */

@@ -106,6 +106,25 @@ const SHA256_ETAG = /^(?:W\/)?"?([0-9a-f]{64})"?$/
 
 /** Streams a URL to `dest` with resume; used for resolve URLs and for the parquet API's file URLs. */
 export async function downloadUrlToFile(d: UrlDownload): Promise<Omit<DownloadedFile, 'revision'>> {
+  // Two downloads of the same file in one process (e.g. a double-clicked import) would write the same
+  // partial file; the second waits for the first instead.
+  const previous = inFlight.get(d.key) ?? Promise.resolve()
+  const run = previous.catch(() => undefined).then(() => downloadOnce(d))
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  )
+  inFlight.set(d.key, settled)
+  try {
+    return await run
+  } finally {
+    if (inFlight.get(d.key) === settled) inFlight.delete(d.key)
+  }
+}
+
+const inFlight = new Map<string, Promise<void>>()
+
+async function downloadOnce(d: UrlDownload): Promise<Omit<DownloadedFile, 'revision'>> {
   const idleMs = d.idleTimeoutMs ?? HUB_IDLE_TIMEOUT_MS
   const retries = d.retries ?? HUB_DOWNLOAD_RETRIES
   const label = d.label ?? d.url

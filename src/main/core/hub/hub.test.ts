@@ -168,6 +168,12 @@ describe('hub downloads through a local mirror', () => {
     expect(fs.readFileSync(got.file).equals(changed)).toBe(true)
   })
 
+  it('runs two simultaneous downloads of one file one after the other', async () => {
+    const [a, b] = await Promise.all([get(), get({ dest: path.join(dir, 'out', 'again.parquet') })])
+    expect(fs.readFileSync(a.file).equals(expected)).toBe(true)
+    expect(fs.readFileSync(b.file).equals(expected)).toBe(true)
+  })
+
   it('cancels with an AbortSignal', async () => {
     mirror.setFaults({ stallMs: 5000 })
     const ac = new AbortController()
