@@ -242,6 +242,8 @@ describe('local files', () => {
     const rows = readNoRobotsRows().slice(0, 20)
     const a = await importDataset(db, { kind: 'file', path: write('arr.json', JSON.stringify(rows, null, 2)) }, {})
     expect(a.splits[0].rows).toBe(20)
+    const misnamed = await importDataset(db, { kind: 'file', path: write('misnamed.jsonl', JSON.stringify(rows, null, 2)) }, {})
+    expect(misnamed.splits[0].rows).toBe(20)
     const b = await importDataset(db, { kind: 'file', path: write('wrapped.json', JSON.stringify({ version: 1, data: rows })) }, {})
     expect(b.splits[0].rows).toBe(20)
     expect(loadConversations(db, 'wrapped', 'train')).toEqual(rows)

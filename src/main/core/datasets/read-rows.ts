@@ -53,7 +53,7 @@ export async function* readRecords(file: string, kind: FileKind, hooks: ReadHook
   if (!stat.isFile()) throw new StudioError('dataset-file-unreadable', `${file} is not a file`, { file })
   if (stat.size === 0) throw new StudioError('dataset-file-unreadable', `${file} is empty (0 bytes)`, { file })
   if (kind === 'parquet') yield* parquetRecords(file, hooks)
-  else if (kind === 'jsonl') yield* jsonLines(file, hooks)
+  else if (kind === 'jsonl' && !(await looksLikeJsonArray(file))) yield* jsonLines(file, hooks)
   else yield* jsonFile(file, stat.size, hooks)
 }
 
@@ -168,6 +168,18 @@ function wrappedRows(value: unknown): unknown[] {
   const obj = value as Record<string, unknown>
   if (arrays.length === 1 && !('messages' in obj) && !('conversations' in obj)) return arrays[0][1] as unknown[]
   return [value]
+}
+
+/** A `.jsonl` that is really a pretty-printed JSON array (`[` alone, or `[{` that does not close on line 1). */
+async function looksLikeJsonArray(file: string): Promise<boolean> {
+  const first = (await readFirstLine(file, 1 << 20)).replace(/^\uFEFF/, '').trim()
+  if (!first.startsWith('[')) return false
+  try {
+    JSON.parse(first)
+    return false
+  } catch {
+    return true
+  }
 }
 
 async function readFirstLine(file: string, limit: number): Promise<string> {
