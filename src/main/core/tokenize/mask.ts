@@ -107,10 +107,8 @@ export function toUnits(text: string, positions: readonly number[], unit: TokenO
   return out
 }
 
-/** UTF-8 length of a JS string without allocating. */
-export function utf8Length(text: string): number {
-  return toUnits(text, [text.length], 'utf8')[0]
-}
+/** UTF-8 length of a JS string (native, no copy). */
+export const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8')
 
 /** Token offsets of a byte-level BPE encoding: each token's UTF-8 length comes from its vocabulary piece. */
 export function byteLevelOffsets(ids: ArrayLike<number>, byteLength: Int32Array): TokenOffsets {

@@ -82,6 +82,48 @@ describe('tokenizeSplit', () => {
     expect(viaJs.datums).toEqual(viaRust.datums)
   })
 
+  it('falls back to the transformers encoder when the Rust library cannot reproduce it (here: cannot even read the file)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tok-strict-'))
+    const json = JSON.parse(fs.readFileSync(path.join(tok.dir, 'tokenizer.json'), 'utf8'))
+    // transformers.js ignores an unknown top-level field; the Rust deserializer rejects it.
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify({ ...json, studio_extra: true }))
+    fs.copyFileSync(path.join(tok.dir, 'tokenizer_config.json'), path.join(dir, 'tokenizer_config.json'))
+    const odd = await loadTokenizer(db, { modelId: dir })
+    const convs = rows.slice(0, 24)
+    const opts = { datasetName: 'fallback', split: 'x', conversations: () => convs, maxLength: 4096, trainOn: 'all-assistant' as const, workers: 1 }
+    const fallback = await tokenizeConversations(db, { ...opts, datasetKey: 'f', tokenizer: odd })
+    expect(fallback.encoder).toBe('transformers')
+    const reference = await tokenizeConversations(db, { ...opts, datasetKey: 'f', tokenizer: tok })
+    expect(reference.encoder).toBe('rust')
+    expect(fallback.datums).toEqual(reference.datums)
+  })
+
+  it('a row the chat template rejects (raise_exception) is skipped with the template message; the rest is tokenized', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tok-strict-template-'))
+    fs.copyFileSync(path.join(tok.dir, 'tokenizer.json'), path.join(dir, 'tokenizer.json'))
+    const config = JSON.parse(fs.readFileSync(path.join(tok.dir, 'tokenizer_config.json'), 'utf8'))
+    config.chat_template = `{%- if messages[0].role == 'system' %}{{ raise_exception('System role not supported') }}{%- endif %}${config.chat_template}`
+    fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify(config))
+    const strict = await loadTokenizer(db, { modelId: dir })
+    const withSystem = rows.findIndex((r) => r.messages[0].role === 'system')
+    const convs = [rows[withSystem], ...rows.slice(0, 10)]
+    const r = await tokenizeConversations(db, {
+      datasetKey: 'strict',
+      datasetName: 'strict',
+      split: 'x',
+      conversations: () => convs,
+      tokenizer: strict,
+      maxLength: 4096,
+      trainOn: 'all-assistant',
+      workers: 1,
+    })
+    const system = convs.flatMap((c, i) => (c.messages[0].role === 'system' ? [i] : []))
+    expect(system.length).toBeGreaterThan(0)
+    expect(r.skipped).toEqual(system.map((row) => ({ row, reason: 'chat template error: System role not supported' })))
+    expect(r.rowIndex).toEqual(convs.flatMap((_, i) => (system.includes(i) ? [] : [i])))
+    expect(r.encoder).toBe('rust')
+  })
+
   it('reports unknown datasets and splits with coded errors', async () => {
     await expect(tokenizeSplit(db, { dataset: 'missing', tokenizer: tok, maxLength: 512, trainOn: 'all' })).rejects.toMatchObject({ code: 'dataset-not-cached' })
     await expect(tokenizeSplit(db, { dataset: 'nr', split: 'train', tokenizer: tok, maxLength: 512, trainOn: 'all' })).rejects.toMatchObject({ code: 'not-found' })

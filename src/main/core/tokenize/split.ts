@@ -171,11 +171,16 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
 
   const conversations = await o.conversations()
   const rows = conversations.map((_, i) => i)
-  const probeConvs = conversations.slice(0, PROBE_SIZE)
-  const probeTexts = probeConvs.map((c) => {
-    const text = tok.renderChat(c.messages)
-    return tok.nfc ? text.normalize('NFC') : text
-  })
+  // Rows the template rejects are skipped later with their reason; they just don't serve as probes.
+  const probeTexts: string[] = []
+  for (const c of conversations.slice(0, PROBE_SIZE)) {
+    try {
+      const text = tok.renderChat(c.messages)
+      probeTexts.push(tok.nfc ? text.normalize('NFC') : text)
+    } catch {
+      continue
+    }
+  }
   const base: WorkerInit = {
     encoder: o.encoder ?? 'rust',
     tokenizerDir: tok.dir,

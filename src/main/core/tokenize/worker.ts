@@ -25,7 +25,15 @@ async function makeEncoder(): Promise<BatchEncoder> {
 }
 
 async function main(): Promise<void> {
-  const encode = await makeEncoder()
+  let encode: BatchEncoder
+  try {
+    encode = await makeEncoder()
+  } catch (err) {
+    // A tokenizer.json the Rust library cannot read is a reason to fall back, not to fail.
+    if (init.encoder !== 'rust') throw err
+    send({ type: 'mismatch', message: `tokenizers could not load it: ${err instanceof Error ? err.message : String(err)}` })
+    return
+  }
   if (init.probe) {
     const got = await encode(init.probe.texts)
     for (let i = 0; i < got.length; i++) {
