@@ -1,4 +1,5 @@
 import type { Db } from '../store'
+import { getDataset } from '../datasets'
 import type { RunConfig, RunExportDto } from '../../../shared/runs'
 import { adamParamsOf } from '../../../shared/runs'
 import { getEvals, getMetrics, getRunDetail, storableConfig } from './store'
@@ -322,11 +323,23 @@ export function exportRun(db: Db, runId: string, kind: 'csv' | 'config' | 'pytho
       serverUrl: d.serverUrl,
       baseModel: d.baseModel,
       tokenizer: d.tokenizerId ?? d.baseModel,
-      dataset: facts?.dataset ?? d.config.dataset.name,
-      datasetIsLocal: facts?.datasetIsLocal ?? false,
+      ...datasetSource(db, d.config.dataset.name, facts),
       config: d.config,
       trainSplit: d.data?.trainSplit ?? d.config.dataset.split ?? 'train',
       totalSteps: d.totalSteps,
     }),
   }
+}
+
+/** Where the script loads the data from: the dataset's provenance (hub repo or file), unless given. */
+function datasetSource(
+  db: Db,
+  name: string,
+  facts?: { dataset?: string; datasetIsLocal?: boolean },
+): { dataset: string; datasetIsLocal: boolean } {
+  if (facts?.dataset) return { dataset: facts.dataset, datasetIsLocal: facts.datasetIsLocal ?? false }
+  const src = getDataset(db, name)?.source
+  if (src?.kind === 'file') return { dataset: src.path, datasetIsLocal: true }
+  if (src?.kind === 'hub') return { dataset: src.repo, datasetIsLocal: false }
+  return { dataset: name, datasetIsLocal: false }
 }

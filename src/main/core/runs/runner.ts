@@ -25,6 +25,7 @@ import {
 import { BatchStream, maskedNll, splitTrainEval } from './data'
 import {
   discardAfter,
+  dropCheckpointsFrom,
   getRunSummary,
   heartbeat,
   insertRun,
@@ -181,7 +182,11 @@ function launch(deps: RunDeps, runId: string, config: RunConfig, start: Start, o
     .then(() => {
       clearInterval(beat)
       active.delete(runId)
-      updateRun(deps.db, runId, { owned: false })
+      try {
+        updateRun(deps.db, runId, { owned: false })
+      } catch {
+        // Store closed during shutdown: the run's status was already written.
+      }
       return getRunSummary(deps.db, runId)
     })
 
@@ -342,7 +347,11 @@ async function execute(
     const e = toStudioError(err)
     fail(e.code, e.message, e.details)
   } finally {
-    await client?.close()
+    // Free the server's memory (a GPU on TuFT): everything worth keeping was saved. Skipped when the
+    // server is gone, where it would only wait out the retries.
+    const s = runRowFacts(db, runId).status
+    if (model && s !== 'interrupted') await model.unload().catch(() => undefined)
+    client?.close()
   }
 }
 
@@ -574,7 +583,13 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     const e = toStudioError(err)
     // Let the calls already accepted settle (they fail in order behind the failed one) before saving.
     await Promise.allSettled(queue.splice(0).flatMap(itemPromises))
-    if (e.code === 'server-oom' || e.code === 'bad-datum' || e.code === 'server-error') {
+    if (e.code === 'loss-diverged') {
+      // The NLL of step k is computed with the weights after step k-1, so those weights (and any state
+      // saved from them) are already bad: drop such checkpoints so a resume starts from an earlier one.
+      const badFrom = Number(e.details?.step ?? step) - 1
+      const dropped = dropCheckpointsFrom(db, runId, badFrom)
+      if (dropped) e.details!.droppedCheckpoints = dropped
+    } else if (e.code === 'server-oom' || e.code === 'bad-datum' || e.code === 'server-error') {
       // The server is alive: keep the last good step so a resume with lower limits continues from it.
       try {
         if (lastGood.step > lastSaved) await saveNow(lastGood.step, lastGood.cursor, false)

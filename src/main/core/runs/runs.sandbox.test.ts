@@ -233,6 +233,23 @@ describe('never lose a run', () => {
   })
 })
 
+describe('divergence', () => {
+  it('a too-high learning rate stops with loss-diverged, keeps only checkpoints saved before the bad update, and resumes with a lower one', async () => {
+    const h = startRun(deps, base({ name: 'diverge', learningRate: 1, steps: 12, checkpointEvery: 1, evalEvery: 0 }))
+    const s = await h.done
+    expect(s.status).toBe('failed')
+    expect(s.error?.code).toBe('loss-diverged')
+    const d = getRun(db, h.runId)
+    const bad = d.metrics.at(-1)!.step
+    expect(d.checkpoints.filter((c) => c.kind === 'state').every((c) => c.step < bad - 1)).toBe(true)
+    expect(d.resumable).toBe(true)
+    const r = resumeRun(deps, h.runId, { overrides: { learningRate: 1e-3 } })
+    expect((await r.done).status).toBe('completed')
+    expect(steps(h.runId)).toEqual(range(1, 12))
+    expect(getRun(db, h.runId).metrics.every((m) => Number.isFinite(m.trainNll) && m.trainNll < 20)).toBe(true)
+  })
+})
+
 describe('controls and history', () => {
   it('pause, resume and stop-and-save; rename, compare, delete', async () => {
     const statuses: RunStatus[] = []

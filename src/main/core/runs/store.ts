@@ -188,6 +188,11 @@ export function discardAfter(db: Db, runId: string, step: number): { metrics: nu
   }))()
 }
 
+/** Forgets the state checkpoints at or after `step` (e.g. saved from diverged weights); returns how many. */
+export function dropCheckpointsFrom(db: Db, runId: string, step: number): number {
+  return db.prepare(`DELETE FROM run_checkpoints WHERE run_id = ? AND kind = 'state' AND step >= ?`).run(runId, step).changes
+}
+
 /**
  * Marks runs whose runner is gone as interrupted: status running/paused/queued, and the owning process is
  * dead or has not written a heartbeat for RUN_STALE_MS. Runs owned by a live process (another window, a CLI)
