@@ -11,7 +11,7 @@ import { HttpError, ServerError, UnhandledError } from './errors'
 import type { FuturePayload } from './futures'
 import { AdamState, type AdamParams } from './model/adam'
 import { generate, scorePrompt } from './model/sample'
-import { Adapter, BaseModel, crossEntropy, type LmDims } from './model/tiny-lm'
+import { Adapter, BaseModel, crossEntropySteps, type LmDims } from './model/tiny-lm'
 import {
   RunStore,
   dirKind,
@@ -308,15 +308,22 @@ export class Engine {
       let loss = 0
       let ms = 0
       for (const d of datums) {
-        const t0 = performance.now()
-        const r = crossEntropy(base, m.adapter, d.input, d.targets, d.weights, {
+        const steps = crossEntropySteps(base, m.adapter, d.input, d.targets, d.weights, {
           backward: !req.forwardOnly,
           temperature: temperature && temperature > 0 ? temperature : undefined,
         })
-        ms += performance.now() - t0
-        logprobs.push(r.logprobs)
-        loss += r.loss
-        // Keep the event loop (HTTP, long polls, the app's IPC when in-process) responsive between datums.
+        // Keep the event loop (HTTP, long polls, the app's IPC when in-process) responsive: yield between slices.
+        for (;;) {
+          const t0 = performance.now()
+          const r = steps.next()
+          ms += performance.now() - t0
+          if (r.done) {
+            logprobs.push(r.value.logprobs)
+            loss += r.value.loss
+            break
+          }
+          await yieldToLoop()
+        }
         await yieldToLoop()
       }
       this.count(req.forwardOnly ? 'forward' : 'forward_backward', ms, totalTokens)

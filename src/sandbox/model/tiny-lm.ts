@@ -502,19 +502,23 @@ function matVec(W: Arr, x: Float64Array, out: Float64Array, rows: number, cols: 
   }
 }
 
+/** Positions computed between two yields of the step generator (~10–40 ms of work on a laptop core). */
+export const POSITIONS_PER_SLICE = 128
+
 /**
  * cross_entropy exactly as TuFT defines it: logprobs[t] = log p(y_t | x_0..x_t) (one per target, not negated,
  * weights not applied) and loss = −Σ_t w_t·logprobs[t]. With `backward`, dL/dθ is added to the adapter's
- * gradients (they accumulate until the optimiser step).
+ * gradients (they accumulate until the optimiser step). Yields every POSITIONS_PER_SLICE positions so a
+ * server can let other work run in between.
  */
-export function crossEntropy(
+export function* crossEntropySteps(
   base: BaseModel,
   adapter: Adapter | null,
   input: ArrayLike<number>,
   targets: ArrayLike<number>,
   weights: ArrayLike<number>,
   opts: { backward: boolean; temperature?: number },
-): DatumResult {
+): Generator<void, DatumResult, void> {
   const dec = new Decoder(base, adapter)
   const invT = opts.temperature ? 1 / opts.temperature : 1
   const K = base.dims.classSize
@@ -522,6 +526,7 @@ export function crossEntropy(
   const logprobs = new Float32Array(L)
   let loss = 0
   for (let t = 0; t < L; t++) {
+    if (t > 0 && t % POSITIONS_PER_SLICE === 0) yield
     // `| 0` keeps ids as small integers: index arithmetic on doubles (e.g. ids decoded from int64) is far slower.
     dec.step(input[t] | 0)
     const y = targets[t] | 0
@@ -535,4 +540,12 @@ export function crossEntropy(
     if (opts.backward && w !== 0) dec.backward(-w, invT, k, zc, lo, n, zt, y - lo)
   }
   return { logprobs, loss }
+}
+
+export function crossEntropy(...args: Parameters<typeof crossEntropySteps>): DatumResult {
+  const g = crossEntropySteps(...args)
+  for (;;) {
+    const r = g.next()
+    if (r.done) return r.value
+  }
 }
