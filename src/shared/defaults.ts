@@ -67,6 +67,9 @@ export const EMA_SMOOTHING = 0.9 // ours: TensorBoard-style debiased EMA weight 
 // ── Data and tokenization (FIXTURE) ──────────────────────────────────────────────────────────────────
 export const SUGGESTED_MAX_LENGTH_PERCENTILE = 0.95 // FIXTURE: p95 of no_robots test is 730 tokens
 export const HISTOGRAM_BINS = 30 // ours: readable histogram width
+export const TOKENIZE_BATCH_SIZE = 128 // ours: conversations per worker message; two in flight per worker overlap rendering with the native encoder
+export const TOKENIZE_WORKER_IDLE_MS = 60_000 // ours: idle tokenizer workers stay loaded a minute, so re-tokenizing (new max length) skips their ~1 s start-up
+export const TOKENIZE_PROBE_CONVERSATIONS = 8 // ours: rendered rows whose transformers ids the Rust encoder must reproduce before it is used
 export const PREVIEW_PAGE_SIZE = 20 // ours: conversations per preview page
 export const REJECTION_EXAMPLES_PER_REASON = 3 // ours: examples kept per rejection reason
 export const REJECTION_EXCERPT_CHARS = 120 // ours: enough of a bad row to recognise it in the report

@@ -6,15 +6,13 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { TrainOn } from '../../../shared/datum'
+import { TOKENIZE_BATCH_SIZE, TOKENIZE_WORKER_IDLE_MS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import type { ConversationLike, PackedBatch } from './pipeline'
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol'
 
 /** The built worker's file name (an extra entry of the electron-vite main build). */
 export const BUILT_WORKER_FILE = 'tokenize-worker.js'
-
-/** Idle workers stay loaded this long, so re-tokenizing (new max length, new split) skips their start-up. */
-const IDLE_MS = 60_000
 
 /** Thrown when the Rust encoder's ids differ from transformers' on the probe texts. */
 export class EncoderMismatch extends Error {}
@@ -71,7 +69,7 @@ function putIdle(key: string, worker: Worker): void {
     const at = list.findIndex((s) => s.worker === worker)
     if (at >= 0) list.splice(at, 1)
     void worker.terminate()
-  }, IDLE_MS)
+  }, TOKENIZE_WORKER_IDLE_MS)
   timer.unref()
   list.push({ worker, timer })
   idleWorkers.set(key, list)
@@ -106,7 +104,7 @@ export function runPool(
   conversations: readonly ConversationLike[],
   opts: PoolOptions,
 ): Promise<PackedBatch[]> {
-  const batchSize = opts.batchSize ?? 128
+  const batchSize = opts.batchSize ?? TOKENIZE_BATCH_SIZE
   const total = conversations.length
   const batchCount = Math.ceil(total / batchSize)
   const workerCount = Math.max(1, Math.min(opts.workers ?? defaultWorkerCount(), batchCount))

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Conversation } from '../../../shared/chat'
 import type { Datum, TokenStats, TrainOn } from '../../../shared/datum'
+import { TOKENIZE_PROBE_CONVERSATIONS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import { getDataset, loadConversations, type DatasetInfo } from '../datasets'
 import type { Db } from '../store'
@@ -42,9 +43,6 @@ export type TokenizeConversationsOptions = {
   /** Force an encoder (tests, bench); default rust, falling back to transformers on a probe mismatch. */
   encoder?: EncoderKind
 }
-
-/** Conversations whose transformers ids the Rust encoder must reproduce before it may run. */
-const PROBE_SIZE = 8
 
 export function tokenizedKey(o: {
   datasetKey: string
@@ -173,7 +171,7 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
   const rows = conversations.map((_, i) => i)
   // Rows the template rejects are skipped later with their reason; they just don't serve as probes.
   const probeTexts: string[] = []
-  for (const c of conversations.slice(0, PROBE_SIZE)) {
+  for (const c of conversations.slice(0, TOKENIZE_PROBE_CONVERSATIONS)) {
     try {
       const text = tok.renderChat(c.messages)
       probeTexts.push(tok.nfc ? text.normalize('NFC') : text)
