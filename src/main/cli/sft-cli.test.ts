@@ -11,6 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openDb } from '../core/store'
 import { getRun, recoverInterruptedRuns } from '../core/runs'
+import { startHubMirror, unusedLocalUrl } from '../../../tests/helpers/hub-mirror'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const fixture = path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl')
@@ -72,5 +73,45 @@ describe('npm run sft', () => {
     expect(summary.test_nll.map(([s]: [number, number]) => s)).toEqual([0, 10, 20, 30, 40])
     expect(summary.checkpoints.some((c: { kind: string; path: string }) => c.kind === 'sampler' && c.path.startsWith('tinker://'))).toBe(true)
     expect(second.stdout).toMatch(/completed at step 40\/40/)
+  })
+
+  it('defaults to HuggingFaceH4/no_robots through HF_ENDPOINT, downloads it once, then trains from the cached copy with the mirror gone', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sft-cli-hub-'))
+    const mirror = await startHubMirror()
+    const args = ['--steps', '3', '--batch-size', '2', '--max-length', '128', '--eval-every', '3', '--eval-set-size', '4', '--rank', '8']
+    const base = { TUFT_STUDIO_HOME: home, TUFT_ADDRESS: await unusedLocalUrl() }
+    const first = await cli([...args, '--summary-json', path.join(home, 'a.json')], { ...base, HF_ENDPOINT: mirror.url })
+    await mirror.close()
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stderr).toMatch(/Dataset HuggingFaceH4\/no_robots: .*\(downloaded\)/)
+    expect(mirror.requests.some((r) => r.url.includes('no_robots') && r.status === 200)).toBe(true)
+    const db = openDb(path.join(home, 'studio.sqlite'))
+    const run = getRun(db, JSON.parse(fs.readFileSync(path.join(home, 'a.json'), 'utf8')).run_id)
+    expect(run.data).toMatchObject({ evalSource: 'split', evalSplit: 'test', trainSplit: 'train' }) // the hub's test split
+    db.close()
+
+    const second = await cli(args, { ...base, HF_ENDPOINT: await unusedLocalUrl() })
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stderr).toMatch(/Dataset HuggingFaceH4\/no_robots: .*\(local copy\)/)
+  })
+
+  it('offline with nothing cached: falls back to the bundled sample dataset (saying so) and runs a 2 × 2 sweep', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sft-cli-offline-'))
+    const summaryFile = path.join(home, 'sweep.json')
+    const r = await cli(
+      ['--sweep', 'ranks=4,8', 'lrs=1e-4,1e-3', '--concurrency', '2', '--steps', '4', '--batch-size', '2', '--max-length', '128', '--eval-every', '2', '--summary-json', summaryFile],
+      { TUFT_STUDIO_HOME: home, TUFT_ADDRESS: await unusedLocalUrl(), HF_ENDPOINT: await unusedLocalUrl() },
+    )
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/Falling back to the small sample chat dataset bundled with TuFT Studio/)
+    const s = JSON.parse(fs.readFileSync(summaryFile, 'utf8'))
+    expect(s.runs).toHaveLength(4)
+    expect(s.max_concurrent).toBeLessThanOrEqual(2)
+    for (const run of s.runs) {
+      expect(run).toMatchObject({ status: 'completed', steps: 4 })
+      expect(run.test_nll.map(([st]: [number, number]) => st)).toEqual([0, 2, 4])
+    }
+    expect(s.recommendation.reason).toMatch(/rank/)
+    expect(r.stdout).toMatch(/recommended: rank/)
   })
 })
