@@ -47,6 +47,8 @@ export const defaultWorkerCount = (): number => Math.max(1, Math.min(4, os.avail
 
 type Idle = { worker: Worker; timer: NodeJS.Timeout }
 const idleWorkers = new Map<string, Idle[]>()
+/** Workers that exited (crashed or terminated) must never be handed out again. */
+const exited = new WeakSet<Worker>()
 
 const initKey = (init: WorkerInit): string =>
   createHash('sha256')
@@ -54,12 +56,14 @@ const initKey = (init: WorkerInit): string =>
     .digest('hex')
 
 function takeIdle(key: string): Worker | undefined {
-  const list = idleWorkers.get(key)
-  const slot = list?.pop()
-  if (!slot) return undefined
-  clearTimeout(slot.timer)
-  slot.worker.ref()
-  return slot.worker
+  const list = idleWorkers.get(key) ?? []
+  for (let slot = list.pop(); slot; slot = list.pop()) {
+    clearTimeout(slot.timer)
+    if (exited.has(slot.worker)) continue
+    slot.worker.ref()
+    return slot.worker
+  }
+  return undefined
 }
 
 function putIdle(key: string, worker: Worker): void {
@@ -189,7 +193,11 @@ export function runPool(
     for (let k = 0; k < workerCount; k++) {
       const reused = takeIdle(key)
       if (reused) attach(reused, true)
-      else attach(spawnTokenizeWorker(init), false)
+      else {
+      const w = spawnTokenizeWorker(init)
+      w.once('exit', () => exited.add(w))
+      attach(w, false)
+    }
     }
   })
 }
