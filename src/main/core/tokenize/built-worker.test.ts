@@ -15,6 +15,7 @@ import { processBatch, rustBatchEncoder } from './pipeline'
 import type { runPool as RunPool, closeIdleWorkers as CloseIdle } from './pool'
 import type { WorkerInit } from './worker-protocol'
 
+fs.mkdirSync(path.join(repoRoot, 'node_modules', '.tmp'), { recursive: true })
 const outDir = fs.mkdtempSync(path.join(repoRoot, 'node_modules', '.tmp', 'tokenize-build-'))
 afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }))
 
