@@ -49,6 +49,14 @@ describe('built-in Qwen3-4B-Instruct-2507 tokenizer', () => {
   })
 })
 
+describe('@huggingface/jinja 0.5.11 vs Python Jinja (canary for upgrades)', () => {
+  it("strip/lstrip/rstrip ignore their chars argument: the 2507 template's content.lstrip('\\n') also drops leading spaces", () => {
+    // Python's str.lstrip('\n') keeps the spaces. This changes how a last assistant reply that starts
+    // with spaces renders (fixture row 78); the masks skip leading whitespace either way.
+    expect(new Template("{{ x.lstrip('\\n') }}|{{ x.rstrip('\\n') }}").render({ x: '\n  a  \n' })).toBe('a  \n|\n  a')
+  })
+})
+
 describe('tokenizer from a folder', () => {
   it('loads tokenizer.json + tokenizer_config.json from a directory given as --tokenizer', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokdir-'))
