@@ -51,6 +51,7 @@ const api = {
   runCompare: call('runCompare'),
   runExport: call('runExport'),
   sweepStart: call('sweepStart'),
+  sweepCancel: call('sweepCancel'),
   sweepList: call('sweepList'),
   sweepGet: call('sweepGet'),
   playgroundSample: call('playgroundSample'),

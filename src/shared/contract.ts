@@ -335,6 +335,8 @@ export const contract = {
       })
       .strict(),
   ),
+  /** Cancels the running cells and skips those not started; finished cells stay. */
+  sweepCancel: ch<SweepView>()(z.object({ sweepId: z.string().min(1).max(100) }).strict()),
   sweepList: ch<SweepView[]>()(none),
   sweepGet: ch<SweepView>()(z.object({ sweepId: z.string().min(1).max(100) }).strict()),
 

@@ -92,6 +92,7 @@ export interface StudioCore {
   exportRun(runId: string, kind: 'csv' | 'config' | 'python'): Awaitable<RunExport>
 
   startSweep(req: { config: RunStartConfig; ranks: number[]; learningRates: number[]; concurrency?: number }, onEvent: (e: RunEventView) => void): Promise<SweepView>
+  cancelSweep(sweepId: string): Awaitable<SweepView>
   listSweeps(): Awaitable<SweepView[]>
   getSweep(sweepId: string): Awaitable<SweepView>
 

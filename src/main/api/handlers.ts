@@ -163,6 +163,7 @@ export function createHandlers(ctx: AppContext): Handlers {
 
     sweepStart: ({ config, ranks, learningRates, concurrency }) =>
       core.startSweep({ config: { ...config, server: runServer(config.server) }, ranks, learningRates, concurrency }, onRunEvent),
+    sweepCancel: ({ sweepId }) => core.cancelSweep(sweepId),
     sweepList: () => core.listSweeps(),
     sweepGet: ({ sweepId }) => core.getSweep(sweepId),
 

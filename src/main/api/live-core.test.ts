@@ -141,6 +141,23 @@ describe('train, history, export, playground', () => {
     expect(settingsFile).not.toContain(key)
   }, 60_000)
 
+  it('runs a small sweep and compares its cells', async () => {
+    const sweep = await call('sweepStart', {
+      config: { dataset: { name: 'no_robots', split: 'test' }, batchSize: 2, maxLength: 256, steps: 2, evalEvery: 2, evalSetSize: 8, rank: 8, learningRate: 1e-4 },
+      ranks: [4, 8],
+      learningRates: [1e-3],
+      concurrency: 2,
+    })
+    await expect
+      .poll(async () => (await call('sweepGet', { sweepId: sweep.id })).cells.filter((c) => c.status === 'completed').length, { timeout: 120_000, interval: 500 })
+      .toBe(2)
+    const cmp = await call('runCompare', { sweepId: sweep.id })
+    expect(cmp.runs.map((r) => r.run.rank).sort()).toEqual([4, 8])
+    expect(cmp.runs.every((r) => r.metrics.trainNll.length === 2)).toBe(true)
+    expect((await call('sweepList')).map((s) => s.id)).toContain(sweep.id)
+    expect(await app.dispatch('sweepCancel', { sweepId: sweep.id })).toMatchObject({ ok: false, code: 'invalid-input' })
+  }, 150_000)
+
   it('reports cache size and clears downloads', async () => {
     const info = await call('cacheInfo')
     expect(info.location).toBe(home)

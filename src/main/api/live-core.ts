@@ -76,6 +76,7 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
     compareRuns: async (sel) => (await runs()).compareRuns(sel),
     exportRun: async (runId, kind) => (await runs()).exportRun(runId, kind),
     startSweep: async (req, onEvent) => (await runs()).startSweep(req, onEvent),
+    cancelSweep: async (sweepId) => (await runs()).cancelSweep(sweepId),
     listSweeps: async () => (await runs()).listSweeps(),
     getSweep: async (sweepId) => (await runs()).getSweep(sweepId),
     sample: async (runId, req) => (await runs()).sample(runId, req),

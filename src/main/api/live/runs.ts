@@ -89,6 +89,12 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
       void h.done.catch(() => {}).finally(() => sweeps.delete(h.sweepId))
       return getSweep(db(), h.sweepId)
     },
+    cancelSweep(sweepId: string): SweepView {
+      const s = sweeps.get(sweepId)
+      if (!s) throw new StudioError('invalid-input', 'This sweep is not running in this window.', { sweepId })
+      s.cancel()
+      return getSweep(db(), sweepId)
+    },
     listSweeps: () => listSweeps(fresh()),
     getSweep: (sweepId: string) => getSweep(fresh(), sweepId),
 
