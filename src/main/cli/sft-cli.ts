@@ -227,6 +227,10 @@ async function resolveDataset(db: Db, spec: string | undefined, split: string | 
     return { name: r.name, split: split ?? r.splits[0].split }
   }
   if (spec && getDataset(db, spec) && !spec.includes('/')) return { name: spec, ...(split ? { split } : {}) }
+  if (spec === BUNDLED_DATASET_NAME) {
+    const r = await importDataset(db, { kind: 'file', path: bundledDatasetPath() }, { name: BUNDLED_DATASET_NAME })
+    return { name: r.name }
+  }
   const repo = spec ?? DEFAULT_HUB_DATASET
   try {
     const r = await importDataset(db, { kind: 'hub', repo }, { onProgress: progress })

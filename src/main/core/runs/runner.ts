@@ -241,6 +241,8 @@ type StepItem = {
   fb: Promise<ForwardBackwardResult>
   opt: Promise<{ metrics?: Record<string, number> | null }>
   submittedAt: number
+  /** When both results had arrived (independent of when the loop got round to finalising the step). */
+  doneAt: Promise<number>
 }
 type EvalItem = { kind: 'eval'; step: number; chunks: { datums: Datum[]; out: Promise<ForwardBackwardResult> }[] }
 type SaveItem = { kind: 'save'; step: number; cursor: number; name: string; out: Promise<{ path: string }> }
@@ -456,8 +458,9 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     if (item.kind === 'step') {
       const [out, opt] = [await item.fb, await item.opt]
       const nll = maskedNll(out.loss_fn_outputs, item.batch)
-      const t = performance.now()
-      const stepTimeS = (t - Math.max(lastDoneAt, item.submittedAt)) / 1000
+      const t = await item.doneAt
+      // Wall time this step added: from the previous step's completion (or this one's submission, if later).
+      const stepTimeS = Math.max(1e-3, (t - Math.max(lastDoneAt, item.submittedAt)) / 1000)
       lastDoneAt = t
       stepTimeEma = stepTimeEma === null ? stepTimeS : 0.8 * stepTimeEma + 0.2 * stepTimeS
       const serverMetrics = { ...(out.metrics ?? {}), ...(opt.metrics ?? {}) }
@@ -567,13 +570,13 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       const submittedAt = performance.now()
       const fb = guard((await model.forwardBackward(batch, 'cross_entropy')).result)
       if (poisoned) {
-        queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor + batch.length, fb, opt: fb, submittedAt })
+        queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor + batch.length, fb, opt: fb, submittedAt, doneAt: settledAt([fb]) })
         break
       }
       const opt = guard((await model.optimStep(adam)).result)
       cursor += batch.length
       step = s
-      queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor, fb, opt, submittedAt })
+      queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor, fb, opt, submittedAt, doneAt: settledAt([fb, opt]) })
       if (evalDue(s)) await submitEval(s)
       if (saveDue(s)) await submitSave(s, cursor)
       while (stepsInFlight() >= config.lookahead) await finalize(queue.shift()!)
@@ -619,6 +622,13 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     setStatus(db, runId, emit, 'completed')
     phase('done')
   }
+}
+
+/** When all of `ps` have resolved; a rejection surfaces through the promises themselves. */
+function settledAt(ps: Promise<unknown>[]): Promise<number> {
+  const at = Promise.all(ps).then(() => performance.now())
+  at.catch(() => undefined)
+  return at
 }
 
 const itemPromises = (i: Item): Promise<unknown>[] =>
