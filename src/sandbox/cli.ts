@@ -14,10 +14,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sandboxDataDir } from '../main/core/store'
+import { SANDBOX_DEFAULT_PORT } from '../shared/defaults'
 import { startSandbox, type SandboxHandle } from './index'
 import { newApiKey } from './server'
-
-const SANDBOX_DEFAULT_PORT = 10611
 
 const USAGE = `Usage: npm run sandbox -- [options]
   --port P              port to listen on (default ${SANDBOX_DEFAULT_PORT}; a free port if that one is taken; 0 = any)

@@ -84,3 +84,4 @@ export const HUB_DOWNLOAD_RETRIES = 3 // ours: automatic Range resumes after a d
 // ── Sandbox server (issue #3) ────────────────────────────────────────────────────────────────────────
 export const SANDBOX_MAX_LORA_RANK = 64 // ours: keeps the CPU model small; TuFT HF backend default max_lora_rank is 16 (PROTO §9.3)
 export const SANDBOX_MAX_CONTEXT = 4096 // ours: CPU-sized context
+export const SANDBOX_DEFAULT_PORT = 10611 // ours: `npm run sandbox` default, next to TuFT's 10610 so it never shadows a real server
