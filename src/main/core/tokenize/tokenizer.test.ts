@@ -112,6 +112,18 @@ describe('tokenizer through the hub mirror', () => {
     }
   })
 
+  it('resumes tokenizer.json with a Range request after the connection drops mid-file', async () => {
+    const mirror = await startHubMirror({ noRobots: false, faults: { dropMidFile: { times: 1, afterBytes: 3_000_000, path: 'tokenizer.json' } } })
+    try {
+      const tok = await loadTokenizer(db, { modelId: QWEN_ID, endpoint: mirror.url })
+      expect(tok.origin).toBe('hub')
+      expect(tok.encode('<|im_end|>')).toEqual([151645])
+      expect(mirror.requests.some((r) => r.url.endsWith('/tokenizer.json') && r.range && !r.range.startsWith('bytes=0-'))).toBe(true)
+    } finally {
+      await mirror.close()
+    }
+  })
+
   it('an unknown model on the mirror fails with hf-not-found', async () => {
     const mirror = await startHubMirror({ noRobots: false })
     try {

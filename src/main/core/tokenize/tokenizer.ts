@@ -156,7 +156,8 @@ async function downloadFiles(
         endpoint: src.endpoint,
         token: src.token,
         dest: path.join(tmp, file),
-        partialDir: tmp,
+        // Kept across calls, so a download cut off (or cancelled) resumes next time instead of restarting.
+        partialDir: path.join(homeOf(db), 'tokenizers', '.partial'),
         signal: opts.signal,
         onProgress: (p) => opts.onProgress?.({ ...p, file }),
       })
