@@ -38,11 +38,12 @@ export type StudioApp = {
 export function createStudioApp(opts: StudioAppOptions): StudioApp {
   const env = opts.env ?? process.env
   fs.mkdirSync(opts.dataDir, { recursive: true })
-  const events = new EventBus()
+  // Push events carry server and library messages too: scrub them like replies.
+  const events: EventBus = new EventBus(<T>(payload: T): T => redact(payload, [...settings.secretValues(), ...sandbox.secretValues()]))
   const settings = new Settings(opts.dataDir, opts.secrets, env)
   const ops = new Ops(events)
   let core: StudioCore | null = null
-  const sandbox = new SandboxManager(() => (core as StudioCore).startSandbox(opts.dataDir), events)
+  const sandbox: SandboxManager = new SandboxManager(() => (core as StudioCore).startSandbox(opts.dataDir), events)
   core = opts.core({
     dataDir: opts.dataDir,
     env,

@@ -6,12 +6,17 @@ type Sink = <E extends EventName>(event: E, payload: StudioEvents[E]) => void
 export class EventBus {
   private readonly sinks = new Set<Sink>()
 
+  /** `scrub` cleans every payload before any transport sees it (e.g. removes secrets from error texts). */
+  constructor(private readonly scrub: <T>(payload: T) => T = (p) => p) {}
+
   attach(sink: Sink): () => void {
     this.sinks.add(sink)
     return () => this.sinks.delete(sink)
   }
 
-  emit<E extends EventName>(event: E, payload: StudioEvents[E]): void {
+  emit<E extends EventName>(event: E, raw: StudioEvents[E]): void {
+    if (this.sinks.size === 0) return
+    const payload = this.scrub(raw)
     for (const sink of this.sinks) {
       try {
         sink(event, payload)

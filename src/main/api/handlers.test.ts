@@ -167,4 +167,14 @@ describe('secrets never leave main', () => {
     expect(logs.join('\n')).not.toContain(KEY)
     expect(JSON.stringify(await app.dispatch('settingsGet', {}))).not.toContain(KEY)
   })
+
+  it('scrubs push events too', async () => {
+    const { app } = setup({})
+    await app.dispatch('apiKeySet', { key: KEY })
+    const seen: unknown[] = []
+    app.events.attach((_name, payload) => seen.push(payload))
+    app.events.emit('run', { runId: 'r', type: 'error', code: 'invalid-api-key', message: `rejected ${KEY}`, details: { sent: KEY } })
+    expect(JSON.stringify(seen)).not.toContain(KEY)
+    expect(JSON.stringify(seen)).toContain('[redacted]')
+  })
 })
