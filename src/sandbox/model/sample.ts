@@ -36,11 +36,23 @@ export function pickToken(lp: Float64Array, p: SampleParams, u: number): number 
   let z = 0
   for (let i = 0; i < V; i++) z += w[i] = Math.exp((lp[i] - mx) * invT)
   if ((p.topK > 0 && p.topK < V) || p.topP < 1) {
-    const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => w[b] - w[a])
+    // Sorting all ids per token is slow; sort only the ids above a cut-off when they already hold enough mass
+    // and enough ids: every excluded id is less likely than every included one, so the result is exact.
+    const cut = 1e-5 // relative to the most likely id, whose weight is exp(0) = 1
+    let candidates: number[] = []
+    let mass = 0
+    for (let i = 0; i < V; i++) {
+      if (w[i] >= cut) {
+        candidates.push(i)
+        mass += w[i]
+      }
+    }
+    if (mass / z < p.topP || (p.topK > 0 && candidates.length < p.topK)) candidates = Array.from({ length: V }, (_, i) => i)
+    const order = candidates.sort((a, b) => w[b] - w[a])
     const keep = p.topK > 0 ? Math.min(p.topK, V) : V
     let cum = 0
     let n = 0
-    while (n < keep) {
+    while (n < keep && n < order.length) {
       cum += w[order[n]] / z
       n++
       if (cum >= p.topP) break
