@@ -148,7 +148,14 @@ export type RunMetric = {
   serverMetrics: Record<string, number>
 }
 
-export type RunEval = { step: number; testNll: number; weightedTokens: number; conversations: number }
+export type RunEval = {
+  step: number
+  testNll: number
+  weightedTokens: number
+  conversations: number
+  /** Test NLL in bits per UTF-8 byte of the weighted targets; null when the tokenizer's bytes are unknown. */
+  bitsPerByte: number | null
+}
 
 export type CheckpointKind = 'state' | 'sampler'
 export type RunCheckpoint = {

@@ -7,12 +7,15 @@ import { getEvals, getMetrics, getRunDetail, storableConfig } from './store'
 /** One row per step; test NLL only on eval steps; server metrics not reported are left empty (never 0). */
 export function metricsCsv(db: Db, runId: string): string {
   const metrics = getMetrics(db, runId)
-  const evals = new Map(getEvals(db, runId).map((e) => [e.step, e.testNll]))
+  const evalRows = getEvals(db, runId)
+  const evals = new Map(evalRows.map((e) => [e.step, e.testNll]))
+  const bpb = new Map(evalRows.map((e) => [e.step, e.bitsPerByte]))
   const serverKeys = [...new Set(metrics.flatMap((m) => Object.keys(m.serverMetrics)))].sort()
   const header = [
     'step',
     'train_nll',
     'test_nll',
+    'test_bits_per_byte',
     'weighted_tokens',
     'total_tokens',
     'tokens_per_s',
@@ -33,6 +36,7 @@ export function metricsCsv(db: Db, runId: string): string {
         String(s),
         cell(m?.trainNll),
         cell(evals.get(s)),
+        cell(bpb.get(s)),
         cell(m?.weightedTokens),
         cell(m?.totalTokens),
         cell(m?.tokensPerS),

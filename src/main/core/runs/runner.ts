@@ -337,6 +337,7 @@ async function execute(
       model,
       train: data.split.train,
       evalSet: data.split.eval,
+      evalBytes: data.evalBytes,
       totalSteps,
       startStep: step,
       startCursor: cursor,
@@ -361,7 +362,7 @@ async function prepareData(
   db: Db,
   config: RunConfig,
   tokenizerId: string,
-): Promise<{ split: ReturnType<typeof splitTrainEval>; info: RunDataInfo }> {
+): Promise<{ split: ReturnType<typeof splitTrainEval>; info: RunDataInfo; evalBytes: number | null }> {
   const tokenizer = await loadTokenizer(db, { modelId: tokenizerId })
   const ds = getDataset(db, config.dataset.name)
   if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`)
@@ -379,8 +380,14 @@ async function prepareData(
   const split = splitTrainEval(train.datums, evalTok?.datums ?? null, config.evalSetSize, config.seed)
   if (split.train.length === 0)
     throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`)
+  // UTF-8 bytes of the weighted eval targets, for bits per byte (byte-level BPE tokenizers only).
+  const table = tokenizer.byteLength
+  const evalBytes = table
+    ? split.eval.reduce((n, d) => n + d.target_tokens.reduce((m, t, i) => m + d.weights[i] * (table[t] ?? 0), 0), 0)
+    : null
   return {
     split,
+    evalBytes: evalBytes && evalBytes > 0 ? evalBytes : null,
     info: {
       dataset: config.dataset.name,
       trainSplit,
@@ -401,6 +408,7 @@ type LoopArgs = {
   model: TrainingModel
   train: Datum[]
   evalSet: Datum[]
+  evalBytes: number | null
   totalSteps: number
   startStep: number
   startCursor: number
@@ -505,7 +513,13 @@ async function trainLoop(a: LoopArgs): Promise<void> {
         loss += r.lossSum
         w += r.weighted
       }
-      const e = { step: item.step, testNll: loss / Math.max(w, 1), weightedTokens: w, conversations: a.evalSet.length }
+      const e = {
+        step: item.step,
+        testNll: loss / Math.max(w, 1),
+        weightedTokens: w,
+        conversations: a.evalSet.length,
+        bitsPerByte: a.evalBytes ? loss / (Math.LN2 * a.evalBytes) : null,
+      }
       recordEval(db, runId, e)
       lastEval = item.step
       emit({ runId, type: 'eval', ...e })

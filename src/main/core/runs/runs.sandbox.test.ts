@@ -103,6 +103,8 @@ describe('a run on the sandbox', () => {
     const train = d.metrics.map((m) => m.trainNll)
     expect(mean(train.slice(-6))).toBeLessThan(mean(train.slice(0, 6)))
     expect(d.evals.at(-1)!.testNll).toBeLessThan(d.evals[0].testNll)
+    for (const e of d.evals) expect(e.bitsPerByte).toBeGreaterThan(0) // Qwen3 is byte-level BPE: bytes are known
+    expect(d.evals.at(-1)!.bitsPerByte!).toBeLessThan(d.evals[0].bitsPerByte!)
     for (const m of d.metrics) {
       expect(m.weightedTokens).toBeGreaterThan(0)
       expect(m.totalTokens).toBeGreaterThanOrEqual(m.weightedTokens)

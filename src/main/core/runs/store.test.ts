@@ -39,8 +39,8 @@ describe('run store', () => {
     expect(JSON.stringify(db.prepare('SELECT * FROM runs').all())).not.toContain('sk-secret')
     for (let s = 1; s <= 6; s++) recordMetric(db, 'r1', metric(s))
     recordMetric(db, 'r1', metric(6)) // replayed step replaces, never duplicates
-    recordEval(db, 'r1', { step: 0, testNll: 4, weightedTokens: 5, conversations: 2 })
-    recordEval(db, 'r1', { step: 5, testNll: 3.5, weightedTokens: 5, conversations: 2 })
+    recordEval(db, 'r1', { step: 0, testNll: 4, weightedTokens: 5, conversations: 2, bitsPerByte: 1.5 })
+    recordEval(db, 'r1', { step: 5, testNll: 3.5, weightedTokens: 5, conversations: 2, bitsPerByte: null })
     recordCheckpoint(db, 'r1', { step: 4, kind: 'state', name: 'step-4', path: 'tinker://m/weights/step-4', cursor: 32, modelId: 'm', createdAt: 'now' })
     expect(getMetrics(db, 'r1').map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6])
     expect(getMetrics(db, 'r1')[0].lossSum).toBeNull() // "not reported" stays null

@@ -160,9 +160,9 @@ export function recordMetric(db: Db, runId: string, m: RunMetric): void {
 
 export function recordEval(db: Db, runId: string, e: RunEval): void {
   db.prepare(
-    `INSERT OR REPLACE INTO run_evals (run_id, step, test_nll, weighted_tokens, conversations, recorded_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  ).run(runId, e.step, finiteOrNull(e.testNll), e.weightedTokens, e.conversations, now())
+    `INSERT OR REPLACE INTO run_evals (run_id, step, test_nll, weighted_tokens, conversations, bits_per_byte, recorded_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(runId, e.step, finiteOrNull(e.testNll), e.weightedTokens, e.conversations, e.bitsPerByte === null ? null : finiteOrNull(e.bitsPerByte), now())
 }
 
 export function recordCheckpoint(db: Db, runId: string, c: RunCheckpoint): void {
@@ -335,13 +335,14 @@ export function getMetrics(db: Db, runId: string, sinceStep = 0): RunMetric[] {
 
 export function getEvals(db: Db, runId: string, sinceStep = -1): RunEval[] {
   const rows = db
-    .prepare('SELECT step, test_nll, weighted_tokens, conversations FROM run_evals WHERE run_id = ? AND step > ? ORDER BY step')
-    .all(runId, sinceStep) as { step: number; test_nll: number | null; weighted_tokens: number; conversations: number }[]
+    .prepare('SELECT step, test_nll, weighted_tokens, conversations, bits_per_byte FROM run_evals WHERE run_id = ? AND step > ? ORDER BY step')
+    .all(runId, sinceStep) as { step: number; test_nll: number | null; weighted_tokens: number; conversations: number; bits_per_byte: number | null }[]
   return rows.map((r) => ({
     step: r.step,
     testNll: r.test_nll ?? Number.NaN,
     weightedTokens: r.weighted_tokens,
     conversations: r.conversations,
+    bitsPerByte: r.bits_per_byte,
   }))
 }
 
@@ -396,6 +397,7 @@ export function getMetricsDto(db: Db, runId: string, sinceStep = 0): RunMetricsD
     if (v === null || !Number.isFinite(v)) return
     ;(extra[k] ??= []).push([step, v])
   }
+  for (const e of evals) push('test_bits_per_byte', e.step, e.bitsPerByte)
   for (const m of metrics) {
     push('tokens_per_s', m.step, m.tokensPerS)
     push('step_time_s', m.step, m.stepTimeS)

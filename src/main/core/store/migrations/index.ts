@@ -5,7 +5,8 @@
 import { migration001Datasets } from './001-datasets'
 import { migration002Tokenizers } from './002-tokenizers'
 import { migration003Runs } from './003-runs'
+import { migration004RunBitsPerByte } from './004-run-bits-per-byte'
 
 export type Migration = { id: number; name: string; sql: string }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002Tokenizers, migration003Runs]
+export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002Tokenizers, migration003Runs, migration004RunBitsPerByte]
