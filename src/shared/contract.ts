@@ -54,7 +54,8 @@ export const chatMessageSchema = z.object({ role: chatRoleSchema, content: z.str
 
 /** Where a TuFT server address came from (issue 3 discovery order), plus servers the user saved. */
 export type ServerSource = 'explicit' | 'TUFT_ADDRESS' | 'TINKER_BASE_URL' | 'address-file' | 'default' | 'saved' | 'sandbox'
-export type KeySource = 'settings' | 'TINKER_API_KEY' | 'none'
+/** Where the key a request sends comes from; 'sandbox' = the built-in sandbox's own per-launch key. */
+export type KeySource = 'settings' | 'TINKER_API_KEY' | 'none' | 'sandbox'
 
 /** Facts about the API key — never the key itself. */
 export type KeyStatus = {
@@ -100,7 +101,13 @@ export type CacheInfo = {
   parts: { name: 'database' | 'downloads' | 'blobs' | 'sandbox'; path: string; bytes: number }[]
 }
 
-export type ModelCapability = { model_name: string; max_context_length?: number; max_lora_rank?: number }
+export type ModelCapability = {
+  model_name: string
+  max_context_length?: number
+  max_lora_rank?: number
+  /** The tokenizer to render and preview with when it differs from model_name (e.g. the sandbox's Qwen3 vocabulary). */
+  tokenizer_id?: string
+}
 
 export type DiscoveredServer = { url: string; source: ServerSource }
 

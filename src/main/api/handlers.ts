@@ -15,15 +15,12 @@ import {
   type ServerSource,
 } from '../../shared/contract'
 import { ok, type Result } from '../../shared/result'
-
-/** The engine's server config without a key (main supplies the key per call; it is never stored). */
-type RunServer = { kind: 'sandbox' } | { kind: 'remote'; url?: string }
 import type { StudioCore } from './core'
 import { FailureError, redact, toFailure } from './errors'
 import type { EventBus } from './events'
 import type { Ops } from './ops'
 import type { Settings } from './settings'
-import { SandboxManager } from './sandbox-manager'
+import type { SandboxManager } from './sandbox-manager'
 import { cacheInfo, clearCache } from './cache'
 
 export type AppContext = {
@@ -43,6 +40,9 @@ type Handler<C extends ChannelName> = (input: ParsedInputOf<C>) => Promise<Outpu
 export type Handlers = { [C in ChannelName]: Handler<C> }
 
 const SANDBOX = 'sandbox'
+
+/** The engine's server config without a key (main supplies the key per call; it is never stored). */
+type RunServer = { kind: 'sandbox' } | { kind: 'remote'; url?: string }
 
 export function createHandlers(ctx: AppContext): Handlers {
   const { settings, core, ops, events, sandbox, env } = ctx
@@ -118,7 +118,8 @@ export function createHandlers(ctx: AppContext): Handlers {
         source: target.source,
         health: { ok: true, latencyMs: r.value.latencyMs },
         capabilities: r.value.capabilities,
-        key: target.isSandbox ? { ...key, source: 'settings', set: true } : { ...key, source: r.value.keySource },
+        // The sandbox is reached with its own per-launch key; the app's key facts stay as they are.
+        key: target.isSandbox ? { ...key, source: 'sandbox' } : { ...key, source: r.value.keySource },
         isSandbox: target.isSandbox,
       }
       return report
