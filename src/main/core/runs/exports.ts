@@ -217,14 +217,20 @@ def build_datum(messages):
     )
 
 
+def as_list(x):
+    """TensorData, numpy array or list -> list of floats."""
+    if hasattr(x, "tolist"):
+        return x.tolist()
+    if hasattr(x, "data"):
+        return list(x.data)
+    return list(x)
+
+
 def masked_nll(loss_fn_outputs, datums):
+    """The guide's masked NLL: sum(-logprob * w) / sum(w) over the batch."""
     total_loss, total_w = 0.0, 0.0
     for out, d in zip(loss_fn_outputs, datums):
-        lps = out["logprobs"]
-        lps = lps.tolist() if hasattr(lps, "tolist") else lps
-        ws = d.loss_fn_inputs["weights"]
-        ws = ws.tolist() if hasattr(ws, "tolist") else ws
-        for lp, w in zip(lps, ws):
+        for lp, w in zip(as_list(out["logprobs"]), as_list(d.loss_fn_inputs["weights"])):
             total_loss += -lp * w
             total_w += w
     return total_loss / max(total_w, 1.0), total_loss, total_w
