@@ -4,7 +4,7 @@
  * times out (PROTO §5).
  */
 import { randomUUID } from 'node:crypto'
-import { HttpError, ServerError } from './errors'
+import { HttpError } from './errors'
 import type { FwdBwdOutput, SampleOutput } from './wire'
 
 export type FuturePayload =
@@ -88,6 +88,6 @@ function toOutcome(err: unknown): Outcome {
     const detail = typeof err.detail === 'string' ? err.detail : JSON.stringify(err.detail)
     return { ok: false, status: err.status, detail: `Failed to retrieve future: ${detail}` }
   }
-  const message = err instanceof ServerError || err instanceof Error ? err.message : String(err)
+  const message = err instanceof Error ? err.message : String(err)
   return { ok: false, status: 422, detail: `Future failed: Server error: ${message}` }
 }
