@@ -75,7 +75,7 @@ describe('sandbox trainer through the real client', () => {
     expect(runs.training_runs.map((r) => r.training_run_id)).toContain(model.modelId)
     const cks = await client.listCheckpoints(model.modelId)
     expect(cks.checkpoints.map((c) => c.checkpoint_id)).toEqual(['after-3', 'after-3-sampler'])
-  })
+  }, 120_000)
 
   it('loss falls on no_robots, and a higher learning rate falls faster early on (1e-3 > 1e-4 > 1e-5)', async () => {
     const steps = 10
@@ -109,5 +109,5 @@ describe('sandbox trainer through the real client', () => {
     // the fast run generalises: held-out NLL clearly lower than before training
     expect(heldOutAfter[fast]).toBeLessThan(heldOutBefore - 0.5)
     expect(heldOutAfter[mid]).toBeLessThan(heldOutBefore)
-  })
+  }, 240_000)
 })
