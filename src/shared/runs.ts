@@ -96,8 +96,8 @@ export const adamParamsOf = (c: Pick<RunConfig, 'learningRate' | 'adam'>) => ({
 
 /**
  * What a resume may change: the three knobs the OOM hint tells the user to lower, and the learning rate
- * (the loss-diverged hint). A rank change needs a run with no checkpoint yet: LoRA weights saved at one
- * rank cannot be loaded at another.
+ * (the loss-diverged hint). LoRA weights saved at one rank cannot be loaded at another, so a rank change
+ * on a run that has a checkpoint starts a new run (same data and settings) and leaves the old one intact.
  */
 export const ResumeOverridesSchema = z
   .object({

@@ -335,6 +335,8 @@ async function main(argv: string[]): Promise<number> {
       }
       say(`Resuming run ${prev.id} "${prev.name}" (${prev.status} at step ${prev.step}/${prev.totalSteps}).`)
       handle = resumeRun(deps, args.resume, { overrides, onEvent: progressPrinter('') })
+      if (handle.runId !== args.resume)
+        say(`The saved LoRA weights have rank ${prev.rank}, so rank ${overrides.rank} starts a new run ${handle.runId} (run ${prev.id} is kept).`)
       await handle.done
       printRunSummary(db, handle.runId)
       if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId), null, 2) + '\n')

@@ -102,7 +102,9 @@ export function startRun(deps: RunDeps, input: RunConfigInput, opts: RunOptions 
 /**
  * Resumes an interrupted, failed, stopped or paused run from its last save_state: a new training model
  * is created, the checkpoint is loaded with its optimizer state, metrics recorded after that checkpoint
- * are discarded (they describe weights the run no longer has) and steps continue from it.
+ * are discarded (they describe weights the run no longer has) and steps continue from it. Max length,
+ * batch size and learning rate can be changed. A different rank cannot load the saved LoRA weights, so
+ * when the run has a checkpoint a rank override starts a new run instead (the handle's runId tells).
  */
 export function resumeRun(
   deps: RunDeps,
@@ -116,15 +118,14 @@ export function resumeRun(
   const overrides = ResumeOverridesSchema.parse(opts.overrides ?? {})
   const base = runConfig(deps.db, runId)
   const checkpoint = lastStateCheckpoint(deps.db, runId)
-  if (overrides.rank !== undefined && overrides.rank !== base.rank && checkpoint)
-    throw new StudioError(
-      'run-not-resumable',
-      `LoRA weights saved at rank ${base.rank} cannot be loaded at rank ${overrides.rank}. Resume with rank ${base.rank}, or start a new run at rank ${overrides.rank}.`,
-      { rank: base.rank, requestedRank: overrides.rank },
-    )
   let config: RunConfig = { ...base, ...overrides }
   if (base.server.kind === 'remote' && (opts.apiKey ?? deps.apiKey))
     config = { ...config, server: { ...base.server, apiKey: opts.apiKey ?? deps.apiKey } }
+  if (overrides.rank !== undefined && overrides.rank !== base.rank && checkpoint) {
+    // LoRA weights saved at one rank cannot be loaded at another: the override starts a new run with
+    // the same data and settings at the new rank, and this run stays as it is (still resumable).
+    return startRun(deps, { ...config, name: `${facts.name} (rank ${overrides.rank})` }, { ...opts, sweepId: facts.sweepId })
+  }
   updateRun(deps.db, runId, { status: 'queued', config, error: null, owned: true })
   return launch(deps, runId, config, { kind: 'resume', checkpoint }, { ...opts, sweepId: facts.sweepId })
 }

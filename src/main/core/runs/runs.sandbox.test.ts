@@ -228,7 +228,17 @@ describe('never lose a run', () => {
     expect(d.checkpoints.filter((c) => c.kind === 'state').at(-1)?.step).toBe(last)
     expect(d.resumable).toBe(true)
 
+    // A lower rank cannot load the saved rank-8 weights: it starts a new run and leaves this one intact.
+    const forked = resumeRun(deps, h.runId, { overrides: { rank: 4, batchSize: 2 } })
+    expect(forked.runId).not.toBe(h.runId)
+    const f = await forked.done
+    expect(f.status).toBe('completed')
+    expect(f.rank).toBe(4)
+    expect(steps(forked.runId)).toEqual(range(1, 16))
+    expect(getRun(db, h.runId).status).toBe('failed')
+
     const r = resumeRun(deps, h.runId, { overrides: { maxLength: 128, batchSize: 2 } })
+    expect(r.runId).toBe(h.runId)
     expect((await r.done).status).toBe('completed')
     expect(getRun(db, h.runId).config).toMatchObject({ maxLength: 128, batchSize: 2 })
     expect(steps(h.runId)).toEqual(range(1, 16))
