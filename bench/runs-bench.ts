@@ -7,7 +7,7 @@
  *    from its stats), i.e. the rate if the client and the network cost nothing.
  * Figures: loop_vs_naive (target ≥ 1.8), loop_vs_server_bound (target ≥ 0.9).
  *
- * Workload: 8 conversations × ≤64 tokens per step, so the sandbox's compute per step is of the order of
+ * Workload: 8 conversations × ≤160 tokens per step, so the sandbox's compute per step is of the order of
  * two calls' latency: the regime pipelining is for (a remote server, modest batches). Every training call
  * must be accepted (202) before the next one is sent (TuFT's seq_id ordering), so the loop can never beat
  * 2 × (latency + accept time) per step; with much larger batches the loop is server-bound (ratio ≈ 1) and
@@ -30,7 +30,7 @@ import type { RunEvent } from '../src/shared/runs'
 const LATENCY_MS = 50
 const STEPS = 30
 const BATCH = 8
-const MAX_LENGTH = 64
+const MAX_LENGTH = 160
 const RANK = 8
 const LR = 1e-4
 
