@@ -46,8 +46,14 @@ const HELP = `Usage: npm run sft -- [options]
   --name NAME              run name
   --sweep ranks=8,32 lrs=1e-4,1e-3   grid sweep (each cell a normal run)   --concurrency N (default 2)
   --resume RUN_ID          resume an interrupted/failed/stopped run (accepts --max-length, --batch-size, --rank, --lr)
-  --summary-json FILE      write the summary as JSON
+  --summary-json FILE      write the summary as JSON: {"run_id", "status", "steps", "train_nll": [[step, value], …],
+                           "test_nll": [[step, value], …], "checkpoints": [{"step", "kind", "name", "path"}, …]};
+                           for a sweep {"sweep_id", "concurrency", "max_concurrent", "runs": [that object plus "rank",
+                           "learning_rate", "final_test_nll", "best_test_nll", "train_mean_nll", "note"], "recommendation":
+                           {"run_id", "rank", "learning_rate", "reason"} | null}
   --help
+
+Exit status: 0 when the run (every sweep cell) completed, 1 otherwise. Ctrl-C stops and saves; twice cancels.
 `
 
 type Args = Record<string, string | boolean>
