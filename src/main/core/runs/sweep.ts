@@ -104,6 +104,7 @@ type SweepRow = {
   lrs_json: string
   concurrency: number
   max_concurrent_observed: number
+  recommendation_json: string | null
 }
 
 export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
@@ -117,7 +118,8 @@ export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
   return {
     id: row.id,
     name: row.name,
-    status: finished && runs.length === ranks.length * lrs.length ? 'done' : 'running',
+    // recommendation_json is written when the sweep's workers finish (also after a cancel).
+    status: row.recommendation_json !== null || (finished && runs.length === ranks.length * lrs.length) ? 'done' : 'running',
     ranks,
     learningRates: lrs,
     concurrency: row.concurrency,
