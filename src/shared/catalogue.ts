@@ -210,7 +210,7 @@ export const HINTS: Record<ErrorCode, Hint> = {
   },
   'run-not-resumable': {
     title: 'This run cannot be resumed',
-    why: 'It has no saved checkpoint to resume from.',
+    why: 'Only interrupted, failed, stopped or paused runs resume; this one is still running or has completed.',
     fix: 'Start a new run with the same settings (Duplicate).',
   },
   'loss-diverged': {
