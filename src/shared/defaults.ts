@@ -63,6 +63,7 @@ export const RUN_STALE_MS = 30_000 // ours: a "running" run whose runner is gone
 export const SAMPLE_MAX_TOKENS_DEFAULT = 128 // ours: enough for a short side-by-side answer
 export const SAMPLE_TEMPERATURE_DEFAULT = 0.7 // ours: common chat sampling temperature
 export const EMA_SMOOTHING = 0.9 // ours: TensorBoard-style debiased EMA weight for the train-NLL curve
+export const CHART_MAX_BUCKETS = 600 // ours: min/max per bucket keeps ≤ 1,200 drawn points per series — about one per pixel of a wide chart
 
 // ── Data and tokenization (FIXTURE) ──────────────────────────────────────────────────────────────────
 export const SUGGESTED_MAX_LENGTH_PERCENTILE = 0.95 // FIXTURE: p95 of no_robots test is 730 tokens

@@ -18,7 +18,8 @@ export default async function setup(): Promise<void> {
   }
 }
 
-async function buildRenderer(): Promise<void> {
+/** Vite production build of src/renderer into out/renderer (also used by the chart benchmark). */
+export async function buildRenderer(): Promise<void> {
   await build({
     mode: 'production',
     configFile: false,

@@ -80,11 +80,16 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
 }
 
-/** Everything the user could see or save: the DOM, including form values. */
+/** Everything the user could see or save: the DOM, including form values, and the page's storage. */
 export async function pageText(page: Page): Promise<string> {
-  // A string so this node-side file needs no DOM types; it runs in the page.
-  return page.evaluate<string>(`(() => {
-    const values = [...document.querySelectorAll('input, textarea')].map((e) => e.value)
-    return document.documentElement.outerHTML + '\\n' + values.join('\\n') + '\\n' + JSON.stringify(sessionStorage) + '\\n' + JSON.stringify(localStorage)
-  })()`)
+  // A function (not a string: the app's CSP forbids eval) typed loosely so this node-side file needs no DOM lib.
+  return page.evaluate(() => {
+    const g = globalThis as unknown as {
+      document: { documentElement: { outerHTML: string }; querySelectorAll(s: string): ArrayLike<{ value: string }> }
+      sessionStorage: object
+      localStorage: object
+    }
+    const values = Array.from(g.document.querySelectorAll('input, textarea')).map((e) => e.value)
+    return [g.document.documentElement.outerHTML, ...values, JSON.stringify(g.sessionStorage), JSON.stringify(g.localStorage)].join('\n')
+  })
 }

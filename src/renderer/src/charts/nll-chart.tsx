@@ -1,11 +1,13 @@
 /**
  * The one NLL chart used everywhere (training, run detail, comparison, bench): step on the x axis, each train
  * series drawn twice — raw faint and debiased-EMA bold — test NLL as points joined by a thin line, optional
- * log y axis, LTTB downsampling for long runs. Appending points is incremental: the EMA of a series is
- * extended, not recomputed, and echarts redraws without animation.
+ * log y axis, min/max decimation for long runs. Appending points is incremental: the EMA and the decimation
+ * of a series are extended, not recomputed, and echarts redraws at most ~2,000 points without animation.
  */
-import { useEffect, useImperativeHandle, useLayoutEffect, useRef, type Ref } from 'react'
+import { useImperativeHandle, useLayoutEffect, useRef, type Ref } from 'react'
 import type { Series } from '../../../shared/contract'
+import { CHART_MAX_BUCKETS } from '../../../shared/defaults'
+import { Decimator } from '../lib/decimate'
 import { EmaAccumulator } from '../lib/ema'
 import { AXIS_COLOR, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
 import { useECharts } from './use-echarts'
@@ -34,7 +36,16 @@ type Props = {
   handle?: Ref<ChartHandle>
 }
 
+const axisLabel = (v: number): string => (Math.abs(v) >= 100 || v === 0 ? String(v) : Number(v.toPrecision(3)).toString())
+
 type EmaCache = { weight: number; first: number | undefined; len: number; acc: EmaAccumulator }
+
+/** One decimator per drawn series, so appending a point to a 20,000-point run redraws ~2,000 points. */
+function decimated(cache: Map<string, Decimator>, id: string, points: readonly (readonly [number, number])[]): [number, number][] {
+  let d = cache.get(id)
+  if (!d) cache.set(id, (d = new Decimator(CHART_MAX_BUCKETS)))
+  return d.update(points)
+}
 
 function smoothedOf(cache: Map<string, EmaCache>, line: ChartLine, weight: number): [number, number][] {
   const pts = line.points
@@ -52,19 +63,9 @@ function smoothedOf(cache: Map<string, EmaCache>, line: ChartLine, weight: numbe
 export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName = 'NLL', ariaLabel, testId, handle }: Props): React.JSX.Element {
   const [ref, chart] = useECharts()
   const emaCache = useRef(new Map<string, EmaCache>())
+  const decimators = useRef(new Map<string, Decimator>())
+  const framed = useRef(new WeakSet<EChartsType>())
   useImperativeHandle(handle, () => ({ chart: () => chart }), [chart])
-
-  useEffect(() => {
-    if (!chart) return
-    chart.setOption({
-      animation: false,
-      textStyle: { fontFamily: 'inherit', color: TEXT_COLOR },
-      grid: { left: 56, right: 20, top: 36, bottom: 36 },
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
-      legend: { top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
-      xAxis: { type: 'value', name: 'step', nameLocation: 'end', nameGap: 8, min: 0, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
-    })
-  }, [chart])
 
   // Layout effect: the frame that shows a new point also contains its redraw (the bench measures this path).
   useLayoutEffect(() => {
@@ -79,9 +80,8 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
             id: `${line.id}:raw`,
             name: line.name,
             type: 'line',
-            data: line.points,
+            data: decimated(decimators.current, `${line.id}:raw`, line.points),
             showSymbol: false,
-            sampling: 'lttb',
             lineStyle: { width: 1, color, opacity: 0.25 },
             itemStyle: { color },
             emphasis: { disabled: true },
@@ -94,9 +94,8 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
           id: `${line.id}:ema`,
           name: line.name,
           type: 'line',
-          data: smoothedOf(emaCache.current, line, smoothing),
+          data: decimated(decimators.current, `${line.id}:ema:${smoothing}`, smoothedOf(emaCache.current, line, smoothing)),
           showSymbol: false,
-          sampling: 'lttb',
           connectNulls: false,
           lineStyle: { width, color },
           itemStyle: { color },
@@ -107,17 +106,29 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
           id: `${line.id}:${line.kind}`,
           name: line.name,
           type: 'line',
-          data: line.points,
-          showSymbol: true,
+          data: line.kind === 'plain' ? decimated(decimators.current, `${line.id}:plain`, line.points) : line.points,
+          showSymbol: line.kind === 'test',
           symbol: line.kind === 'test' ? 'circle' : 'none',
           symbolSize: line.emphasis ? 8 : 6,
-          sampling: line.kind === 'plain' ? 'lttb' : undefined,
           lineStyle: { width: line.kind === 'test' ? 1.5 : width, color, type: line.kind === 'test' ? 'dashed' : 'solid' },
           itemStyle: { color },
           z: 4,
         })
       }
     })
+    // The frame, axes and legend are set once per chart; each update sends only the y axis and the series.
+    if (!framed.current.has(chart)) {
+      framed.current.add(chart)
+      chart.setOption({
+        animation: false,
+        textStyle: { fontFamily: 'inherit', color: TEXT_COLOR },
+        grid: { left: 56, right: 20, top: 36, bottom: 36 },
+        tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
+        legend: { top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
+        xAxis: { type: 'value', name: 'step', nameLocation: 'end', nameGap: 8, min: 0, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
+        yAxis: { type: 'value' },
+      })
+    }
     chart.setOption(
       {
         yAxis: {
@@ -127,7 +138,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
           scale: true,
           axisLine: { show: false },
           splitLine: { lineStyle: { color: GRID_COLOR } },
-          axisLabel: { formatter: (v: number) => (Math.abs(v) >= 100 || v === 0 ? String(v) : Number(v.toPrecision(3)).toString()) },
+          axisLabel: { formatter: axisLabel },
         },
         series,
       },

@@ -3,7 +3,7 @@
  * the dataset, tokenizer statistics and connection it refers to live in main and are re-read from there.
  */
 import { create } from 'zustand'
-import type { ImportReportView, RunConfigInput, TokenStatsView } from '../../../shared/contract'
+import type { ConnectionReport, ImportReportView, RunConfigInput, TokenStatsView } from '../../../shared/contract'
 import {
   BATCH_SIZE_DEFAULT,
   EVAL_EVERY_DEFAULT,
@@ -77,10 +77,18 @@ export const useWizard = create<Wizard>()((set) => ({
   reset: () => set({ ...initial, step: 'connect', runId: null, sweepId: null }),
 }))
 
+/** The tokenizer that renders this model's conversations: the server names it when it differs from the model id. */
+export function tokenizerFor(connection: ConnectionReport | null, baseModel: string | null): string | null {
+  if (!baseModel) return null
+  return connection?.capabilities.supported_models.find((m) => m.model_name === baseModel)?.tokenizer_id ?? baseModel
+}
+
 /** The run config the Review step sends (main fills the server, key and remaining defaults). */
-export function draftToConfig(d: Draft, server: { url: string; isSandbox: boolean } | null): RunConfigInput | null {
+export function draftToConfig(d: Draft, server: ConnectionReport | null): RunConfigInput | null {
   if (!d.dataset || !d.baseModel) return null
+  const tokenizer = tokenizerFor(server, d.baseModel)
   return {
+    ...(tokenizer && tokenizer !== d.baseModel ? { tokenizer } : {}),
     ...(server ? { server: server.isSandbox ? { kind: 'sandbox' as const } : { kind: 'remote' as const, url: server.url } } : {}),
     baseModel: d.baseModel,
     dataset: { name: d.dataset.name, split: d.dataset.trainSplit, ...(d.dataset.evalSplit ? { evalSplit: d.dataset.evalSplit } : {}) },

@@ -16,7 +16,7 @@ import { Badge, Button, Card, Field, ProgressBar } from '../components/ui'
 import { fmtPercent } from '../lib/format'
 import { newOpId, useOps } from '../stores/ops-store'
 import { useSettings } from '../stores/settings-store'
-import { useWizard, type TrainOn } from '../stores/wizard-store'
+import { tokenizerFor, useWizard, type TrainOn } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
 const TRAIN_ON: TrainOn[] = ['all-assistant', 'last-assistant', 'all']
@@ -45,19 +45,20 @@ export function ModelStep(): React.JSX.Element {
   const [maxLengthText, setMaxLengthText] = useState(String(w.maxLength))
   const maxLength = useDebounced(w.maxLength, 300)
   const { patch } = w
+  const tokenizerId = tokenizerFor(connection, w.baseModel)
 
   useEffect(() => {
     if (!w.baseModel && models[0]) patch({ baseModel: models[0].model_name, tokenizerReady: false })
   }, [w.baseModel, models, patch])
 
   // Load (download once, then cached) the tokenizer of the chosen model; one op id per attempt for its progress.
-  const tokKey = `${w.baseModel}:${attempt}`
+  const tokKey = `${tokenizerId}:${attempt}`
   const tokOpId = useMemo(() => newOpId(`tokenizer-${tokKey}`), [tokKey])
   const tokProgress = useOps((s) => s.progress[tokOpId] ?? null)
   useEffect(() => {
-    if (!w.baseModel) return
+    if (!tokenizerId) return
     let live = true
-    void api.tokenizerLoad({ opId: tokOpId, modelId: w.baseModel }).then((r) => {
+    void api.tokenizerLoad({ opId: tokOpId, modelId: tokenizerId }).then((r) => {
       if (!live) return
       setTok({ key: tokKey, info: r.ok ? { vocabSize: r.value.vocabSize, id: r.value.id } : null })
       if (!r.ok) setFailure(r)
@@ -66,16 +67,16 @@ export function ModelStep(): React.JSX.Element {
     return () => {
       live = false
     }
-  }, [w.baseModel, tokOpId, tokKey, patch])
+  }, [tokenizerId, tokOpId, tokKey, patch])
   const tokState = tok?.key === tokKey ? tok : null
   const tokInfo = tokState?.info ?? null
-  const tokBusy = !!w.baseModel && tokState === null
+  const tokBusy = !!tokenizerId && tokState === null
 
-  const ready = w.tokenizerReady && !!w.baseModel && !!w.dataset
+  const ready = w.tokenizerReady && !!tokenizerId && !!w.dataset
   useEffect(() => {
-    if (!ready || !w.baseModel || !w.dataset) return
+    if (!ready || !tokenizerId || !w.dataset) return
     let live = true
-    void api.examplePreview({ modelId: w.baseModel, dataset: w.dataset.name, split: w.dataset.trainSplit, row: w.previewRow, trainOn: w.trainOn, maxLength }).then((r) => {
+    void api.examplePreview({ modelId: tokenizerId, dataset: w.dataset.name, split: w.dataset.trainSplit, row: w.previewRow, trainOn: w.trainOn, maxLength }).then((r) => {
       if (!live) return
       if (r.ok) setPreview(r.value)
       else setFailure(r)
@@ -83,15 +84,15 @@ export function ModelStep(): React.JSX.Element {
     return () => {
       live = false
     }
-  }, [ready, w.baseModel, w.dataset, w.previewRow, w.trainOn, maxLength])
+  }, [ready, tokenizerId, w.dataset, w.previewRow, w.trainOn, maxLength])
 
-  const statsKey = `${w.baseModel}|${w.dataset?.name}|${w.dataset?.trainSplit}|${w.trainOn}|${maxLength}`
+  const statsKey = `${tokenizerId}|${w.dataset?.name}|${w.dataset?.trainSplit}|${w.trainOn}|${maxLength}`
   const statsOpId = useMemo(() => newOpId(`stats-${statsKey}`), [statsKey])
   const statsProgress = useOps((s) => s.progress[statsOpId] ?? null)
   useEffect(() => {
-    if (!ready || !w.baseModel || !w.dataset) return
+    if (!ready || !tokenizerId || !w.dataset) return
     let live = true
-    void api.tokenStats({ opId: statsOpId, modelId: w.baseModel, dataset: w.dataset.name, split: w.dataset.trainSplit, trainOn: w.trainOn, maxLength }).then((r) => {
+    void api.tokenStats({ opId: statsOpId, modelId: tokenizerId, dataset: w.dataset.name, split: w.dataset.trainSplit, trainOn: w.trainOn, maxLength }).then((r) => {
       if (!live) return
       setStatsFor(statsOpId)
       if (r.ok) patch({ stats: r.value })
@@ -100,7 +101,7 @@ export function ModelStep(): React.JSX.Element {
     return () => {
       live = false
     }
-  }, [ready, w.baseModel, w.dataset, w.trainOn, maxLength, patch, statsOpId])
+  }, [ready, tokenizerId, w.dataset, w.trainOn, maxLength, patch, statsOpId])
   const statsBusy = ready && statsFor !== statsOpId
 
   const setMaxLength = (text: string): void => {

@@ -1,0 +1,188 @@
+/**
+ * The whole first run in Chromium against the built-in sandbox and a local hub mirror: connect, import the
+ * no_robots fixture through the endpoint setting, preview the mask, pick rank and LR, train 20 steps while
+ * the train and test NLL charts update, sample base and fine-tuned side by side, export. Screenshots of each
+ * step go to docs/screenshots/. Afterwards: no API key anywhere in the DOM, logs or exported files.
+ */
+import fs from 'node:fs'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
+import { launchChromium, openApp, pageText, shot, startStudio, type Studio } from './harness'
+
+let studio: Studio
+let browser: Browser
+let mirror: HubMirror
+let page: Page
+let consoleLines: string[]
+
+const pointCounts = async (p: Page): Promise<{ train: number; test: number }> => {
+  const el = p.getByTestId('point-counts')
+  return { train: Number(await el.getAttribute('data-train')), test: Number(await el.getAttribute('data-test')) }
+}
+
+beforeAll(async () => {
+  mirror = await startHubMirror({})
+  studio = await startStudio()
+  browser = await launchChromium()
+  ;({ page, console: consoleLines } = await openApp(browser, studio))
+})
+afterEach(async (ctx) => {
+  // A failed step leaves a picture of what the user would have seen (not part of docs).
+  if (ctx.task.result?.state === 'fail') await page.screenshot({ path: `/tmp/e2e-fail-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`, fullPage: true })
+})
+afterAll(async () => {
+  await browser?.close()
+  await studio?.close()
+  await mirror?.close()
+})
+
+describe('first run', () => {
+  it('connects to the local sandbox', async () => {
+    await shot(page, '01-connect')
+    await page.getByTestId('use-sandbox').click()
+    const report = page.getByTestId('connection-report')
+    await report.waitFor({ timeout: 60_000 })
+    expect(await report.textContent()).toContain('sandbox/qwen3-tiny')
+    await shot(page, '01-connect-sandbox')
+    await page.getByTestId('continue').click()
+    await page.getByTestId('step-dataset').waitFor()
+  })
+
+  it('imports no_robots through the mirror endpoint and previews conversations', async () => {
+    await page.getByTestId('hf-endpoint').fill(mirror.url)
+    await page.getByRole('button', { name: 'Use this endpoint' }).click()
+    await page.getByText(`Downloads use ${mirror.url}`).waitFor()
+    expect(await page.getByTestId('hub-id').inputValue()).toBe('HuggingFaceH4/no_robots')
+    await page.getByTestId('import').click()
+    const report = page.getByTestId('import-report')
+    await report.waitFor({ timeout: 120_000 })
+    expect(await page.getByTestId('split-train').textContent()).toContain('500 conversations')
+    expect(await page.getByTestId('split-test').textContent()).toContain('500 conversations')
+    expect(mirror.requests.some((r) => r.url.includes('no_robots'))).toBe(true)
+    await page.getByTestId('conversation').first().waitFor()
+    expect(await page.getByTestId('conversation').count()).toBe(20)
+    expect(await page.getByTestId('preview-range').textContent()).toBe('1–20 of 500')
+    await page.getByTestId('preview-next').click()
+    await page.getByText('21–40 of 500').waitFor()
+    await shot(page, '02-dataset')
+    await page.getByTestId('continue').click()
+    await page.getByTestId('step-model').waitFor()
+  })
+
+  it('shows the chat template with the loss mask, the max-length cut and the length histogram', async () => {
+    await page.getByTestId('tokenizer-ready').waitFor({ timeout: 120_000 })
+    const tokens = page.getByTestId('token-view')
+    await tokens.waitFor({ timeout: 60_000 })
+    // Trained tokens are the assistant's content; the user's turn and role headers are context.
+    expect(await tokens.locator('.tok-w1').count()).toBeGreaterThan(0)
+    expect(await tokens.locator('.tok-w0').count()).toBeGreaterThan(0)
+    const trained = (await tokens.locator('.tok-w1').allTextContents()).join('')
+    expect(trained).toContain('<|im_end|>')
+    expect(trained).not.toContain('<|im_start|>')
+    await page.getByTestId('truncated-share').waitFor({ timeout: 120_000 })
+    await page.getByTestId('length-histogram').waitFor()
+    // A max length below this conversation's length cuts it: the marker appears and the share grows.
+    await page.getByTestId('max-length').fill('64')
+    await page.getByTestId('cut-marker').waitFor({ timeout: 60_000 })
+    await page.getByText(/of conversations are longer than 64 tokens/).waitFor({ timeout: 60_000 })
+    expect(await tokens.locator('.tok-cut').count()).toBeGreaterThan(0)
+    await page.getByTestId('max-length').fill('1024')
+    await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('cut-marker').count()).toBe(0)
+    await shot(page, '03-model-template')
+    await page.getByTestId('continue').click()
+    await page.getByTestId('step-rank-lr').waitFor()
+  })
+
+  it('picks rank and learning rate with the guide’s warnings', async () => {
+    await page.getByTestId('preset-faster').click()
+    await page.getByTestId('advice-lr-unstable').waitFor()
+    await page.getByTestId('learning-rate').fill('1e-5')
+    await page.getByTestId('advice-lr-slow').waitFor()
+    await page.getByTestId('rank').selectOption('128')
+    await page.getByTestId('advice-rank-above-max').waitFor()
+    expect(await page.getByTestId('continue').isDisabled()).toBe(true)
+    await page.getByTestId('preset-strong-default').click()
+    expect(await page.getByTestId('advice').locator('.notice').count()).toBe(0)
+    await page.getByTestId('batch-size').fill('4')
+    await page.getByTestId('steps').fill('20')
+    await page.getByTestId('eval-every').fill('5')
+    await shot(page, '04-rank-lr')
+    // Enter continues.
+    await page.getByTestId('steps').press('Enter')
+    await page.getByTestId('step-review').waitFor()
+  })
+
+  it('reviews the config and starts training', async () => {
+    const cfg = await page.getByTestId('review-config').textContent()
+    expect(cfg).toContain('sandbox/qwen3-tiny')
+    expect(cfg).toContain('1e-4')
+    expect(await page.getByTestId('steps-per-epoch').textContent()).toBe('125')
+    expect(Number((await page.getByTestId('tokens-per-step').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100)
+    await shot(page, '05-review')
+    await page.getByTestId('continue').click()
+    await page.getByTestId('step-train').waitFor()
+  })
+
+  it('trains 20 steps with live train and test NLL', async () => {
+    const monitor = page.getByTestId('run-monitor')
+    // The curves grow while the run trains.
+    await expect.poll(async () => (await pointCounts(page)).train, { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(3)
+    const early = await pointCounts(page)
+    await shot(page, '06-train-live')
+    await expect.poll(() => monitor.getAttribute('data-status'), { timeout: 240_000, interval: 500 }).toBe('completed')
+    const done = await pointCounts(page)
+    expect(done.train).toBe(20)
+    expect(done.train).toBeGreaterThan(early.train)
+    // Test NLL at step 0 and every 5 steps.
+    expect(done.test).toBeGreaterThanOrEqual(5)
+    expect(await monitor.getAttribute('data-status')).toBe('completed')
+    expect(await page.getByTestId('phase').getAttribute('data-phase')).toBe('done')
+    expect(await page.getByTestId('nll-chart').getAttribute('data-points')).toBe(String(done.train + done.test))
+    await page.getByTestId('train-done').waitFor()
+    await page.getByTestId('log-axis').check()
+    await shot(page, '07-train-done')
+    await page.getByTestId('log-axis').uncheck()
+  })
+
+  it('samples base and fine-tuned side by side in the playground', async () => {
+    await page.getByTestId('open-playground').click()
+    await page.getByTestId('playground').waitFor()
+    await page.getByTestId('playground-prompt').fill('Write a haiku about autumn leaves.')
+    await page.getByTestId('sample').click()
+    await page.getByTestId('samples').waitFor({ timeout: 120_000 })
+    expect((await page.getByTestId('sample-base').textContent())?.length).toBeGreaterThan(0)
+    expect((await page.getByTestId('sample-tuned').textContent())?.length).toBeGreaterThan(0)
+    await shot(page, '08-playground')
+  })
+
+  it('lists the run in the history and exports CSV, config, Python and PNG without any key', async () => {
+    await page.getByRole('button', { name: 'Runs', exact: true }).click()
+    await page.getByTestId('run-row').first().waitFor()
+    await shot(page, '09-history')
+    await page.getByTestId('run-row').first().getByRole('button').first().click()
+    await page.getByTestId('run-view').waitFor()
+    await expect.poll(async () => (await pointCounts(page)).train, { timeout: 30_000 }).toBe(20)
+    const exported: string[] = []
+    for (const id of ['export-csv', 'export-config', 'export-python', 'export-png']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()])
+      const file = await download.path()
+      exported.push(fs.readFileSync(file, id === 'export-png' ? 'latin1' : 'utf8'))
+      if (id === 'export-png') expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG')
+      if (id === 'export-python') expect(exported[exported.length - 1]).toContain('import tinker')
+    }
+    expect(exported[0].split('\n').length).toBeGreaterThan(20)
+    await shot(page, '10-run-detail')
+
+    const secrets = studio.app.sandbox.secretValues()
+    expect(secrets.length).toBeGreaterThan(0)
+    const dom = await pageText(page)
+    for (const secret of secrets) {
+      expect(dom).not.toContain(secret)
+      for (const f of exported) expect(f).not.toContain(secret)
+      for (const l of studio.logs) expect(l).not.toContain(secret)
+      for (const l of consoleLines) expect(l).not.toContain(secret)
+    }
+  })
+})
