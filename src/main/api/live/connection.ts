@@ -1,6 +1,7 @@
 import type { DiscoveredServer } from '../../../shared/contract'
 import { ok, type Result } from '../../../shared/result'
 import { createTuftClient, discoverServer } from '../../core/tuft'
+import { SANDBOX_MODEL, SANDBOX_TOKENIZER_ID } from '../../../sandbox'
 import type { ConnectionFacts } from '../core'
 
 /** "Test connection" answers in seconds: two quick attempts, not the training loop's minute of retries. */
@@ -20,7 +21,8 @@ export async function checkConnection(server: { url?: string; apiKey?: string },
       url: r.value.server.url,
       source: r.value.server.source,
       latencyMs: r.value.health.latencyMs,
-      capabilities: { supported_models: r.value.capabilities.supported_models.map((m) => ({ ...m })) },
+      // The sandbox model speaks the Qwen3 vocabulary: name its tokenizer so the wizard can preview masks with it.
+      capabilities: { supported_models: r.value.capabilities.supported_models.map((m) => (m.model_name === SANDBOX_MODEL ? { ...m, tokenizer_id: SANDBOX_TOKENIZER_ID } : { ...m })) },
       keySource: r.value.keySource,
     })
   } finally {
