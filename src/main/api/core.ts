@@ -43,7 +43,13 @@ export type ConnectionFacts = {
   keySource: 'settings' | 'TINKER_API_KEY' | 'none'
 }
 
-export type SandboxHandle = { url: string; apiKey: string; close(): Promise<void> }
+export type SandboxHandle = {
+  url: string
+  apiKey: string
+  /** Model name → the hub tokenizer it uses (the sandbox serves a tiny model over a real tokenizer's vocabulary). */
+  tokenizers: Record<string, string>
+  close(): Promise<void>
+}
 
 /** What the engine gets from the app: live settings, never copies (the key can change between calls). */
 export type CoreContext = {

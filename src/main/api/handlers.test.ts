@@ -24,7 +24,7 @@ function setup(script: Partial<StudioCore>, env: NodeJS.ProcessEnv = {}) {
     log: (l) => logs.push(l),
     core: () => {
       core = scriptedCore({
-        startSandbox: async () => ({ url: 'http://127.0.0.1:45678', apiKey: 'sandbox-key-abcdef', close: async () => {} }),
+        startSandbox: async () => ({ url: 'http://127.0.0.1:45678', apiKey: 'sandbox-key-abcdef', tokenizers: { 'sandbox/tiny': 'Org/Tok' }, close: async () => {} }),
         discoverServers: () => [{ url: 'http://127.0.0.1:10610', source: 'default' }],
         ...script,
       })
@@ -85,12 +85,12 @@ describe('connection test', () => {
     const { app } = setup({
       checkConnection: async (server) => {
         seen.push(server)
-        return ok({ url: server.url ?? '', source: 'explicit', latencyMs: 1, capabilities: { supported_models: [] }, keySource: 'settings' })
+        return ok({ url: server.url ?? '', source: 'explicit', latencyMs: 1, capabilities: { supported_models: [{ model_name: 'sandbox/tiny' }] }, keySource: 'settings' })
       },
     })
     const r = await app.dispatch('connectionTest', { url: 'sandbox' })
     expect(seen[0]).toEqual({ url: 'http://127.0.0.1:45678', apiKey: 'sandbox-key-abcdef' })
-    expect(r).toMatchObject({ ok: true, value: { isSandbox: true, source: 'sandbox' } })
+    expect(r).toMatchObject({ ok: true, value: { isSandbox: true, source: 'sandbox', capabilities: { supported_models: [{ model_name: 'sandbox/tiny', tokenizer_id: 'Org/Tok' }] } } })
     expect(JSON.stringify(r)).not.toContain('sandbox-key-abcdef')
     expect(await app.dispatch('sandboxStatus', {})).toEqual(ok({ running: true, url: 'http://127.0.0.1:45678' }))
   })

@@ -117,7 +117,14 @@ export function createHandlers(ctx: AppContext): Handlers {
         url: r.value.url,
         source: target.source,
         health: { ok: true, latencyMs: r.value.latencyMs },
-        capabilities: r.value.capabilities,
+        // The wizard renders and previews with each model's tokenizer: the sandbox names its own; a TuFT
+        // server's model names are hub ids whose tokenizer is the model's own (tokenizer_id absent).
+        capabilities: {
+          supported_models: r.value.capabilities.supported_models.map((m) => {
+            const tok = target.isSandbox ? sandbox.handle()?.tokenizers[m.model_name] : undefined
+            return tok ? { ...m, tokenizer_id: tok } : m
+          }),
+        },
         // The sandbox is reached with its own per-launch key; the app's key facts stay as they are.
         key: target.isSandbox ? { ...key, source: 'sandbox' } : { ...key, source: r.value.keySource },
         isSandbox: target.isSandbox,

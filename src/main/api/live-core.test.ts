@@ -51,7 +51,7 @@ describe('connection step', () => {
     expect(status.running).toBe(true)
     const report = await call('connectionTest', { url: 'sandbox' })
     expect(report.isSandbox).toBe(true)
-    expect(report.capabilities.supported_models[0]).toMatchObject({ model_name: 'sandbox/qwen3-tiny' })
+    expect(report.capabilities.supported_models[0]).toMatchObject({ model_name: 'sandbox/qwen3-tiny', tokenizer_id: MODEL_TOKENIZER })
     expect(report.capabilities.supported_models[0].max_lora_rank).toBeGreaterThan(0)
   })
 
