@@ -142,14 +142,6 @@ export class Adapter {
 
 export type DatumResult = { logprobs: Float32Array; loss: number }
 
-const logSumExp = (a: Arr | number[], n: number): number => {
-  let mx = -Infinity
-  for (let i = 0; i < n; i++) if (a[i] > mx) mx = a[i]
-  let s = 0
-  for (let i = 0; i < n; i++) s += Math.exp(a[i] - mx)
-  return mx + Math.log(s)
-}
-
 /** Per-position scratch: hidden state and the intermediates the backward pass needs. */
 class Scratch {
   e: Float64Array
@@ -162,8 +154,14 @@ class Scratch {
   v2: Float64Array
   h: Float64Array
   u: Float64Array
+  /** Class logits and exp(logit − max); token logits of one class and their exps. */
   lc: Float64Array
+  ec: Float64Array
   lt: Float64Array
+  et: Float64Array
+  /** dloss/dlogit of the class head and of the target class's tokens. */
+  dc: Float64Array
+  dt: Float64Array
   dh: Float64Array
   du: Float64Array
   dg: Float64Array
@@ -183,7 +181,11 @@ class Scratch {
     this.h = z(d)
     this.u = z(r)
     this.lc = z(C)
+    this.ec = z(C)
     this.lt = z(K)
+    this.et = z(K)
+    this.dc = z(C)
+    this.dt = z(K)
     this.dh = z(d)
     this.du = z(r)
     this.dg = z(f)
@@ -193,9 +195,61 @@ class Scratch {
   }
 }
 
+// The kernels below take weights as `Arr` and activations as Float64Array and nothing else, so V8 sees one
+// element type per argument (a mix would make every load polymorphic and the hot loops several times slower).
+
+/** Σ_j W[wo+j]·x[j]; four accumulators break the add dependency chain. */
+function dot(W: Arr, wo: number, x: Float64Array, n: number): number {
+  let a0 = 0
+  let a1 = 0
+  let a2 = 0
+  let a3 = 0
+  let j = 0
+  for (; j + 3 < n; j += 4) {
+    a0 += W[wo + j] * x[j]
+    a1 += W[wo + j + 1] * x[j + 1]
+    a2 += W[wo + j + 2] * x[j + 2]
+    a3 += W[wo + j + 3] * x[j + 3]
+  }
+  for (; j < n; j++) a0 += W[wo + j] * x[j]
+  return a0 + a1 + (a2 + a3)
+}
+
+/** y[j] += a·W[wo+j]. */
+function axpy(a: number, W: Arr, wo: number, y: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) y[j] += a * W[wo + j]
+}
+
+/** g[go+j] += a·x[j] (gradient accumulation). */
+function addScaled(g: Arr, go: number, a: number, x: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) g[go + j] += a * x[j]
+}
+
+/** y += Wᵀx for the `rows`×n block of W starting at wo; four rows per pass so y is read and written once per four. */
+function addTransposed(x: Float64Array, W: Arr, wo: number, rows: number, n: number, y: Float64Array): void {
+  let i = 0
+  for (; i + 3 < rows; i += 4) {
+    const x0 = x[i]
+    const x1 = x[i + 1]
+    const x2 = x[i + 2]
+    const x3 = x[i + 3]
+    const o0 = wo + i * n
+    const o1 = o0 + n
+    const o2 = o1 + n
+    const o3 = o2 + n
+    for (let j = 0; j < n; j++) y[j] += x0 * W[o0 + j] + x1 * W[o1 + j] + x2 * W[o2 + j] + x3 * W[o3 + j]
+  }
+  for (; i < rows; i++) axpy(x[i], W, wo + i * n, y, n)
+}
+
+function matVec(W: Arr, x: Float64Array, out: Float64Array, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) out[i] = dot(W, i * cols, x, cols)
+}
+
 /**
  * Runs the model over one sequence with the same state machine for training, scoring and sampling:
  * `step(token)` advances the running context and leaves h (and u) for the next-token distribution.
+ * The adapter's parameters must not change while a Decoder is in use (it folds some of them in up front).
  */
 export class Decoder {
   readonly s: Scratch
@@ -203,30 +257,71 @@ export class Decoder {
   private readonly d: number
   private readonly f: number
   private readonly r: number
+  private readonly C: number
   private readonly scale: number
   private readonly inScale: number
+  /**
+   * The class head with the unembed LoRA folded in, wc + al·Bc·A (C×d): class logits and their backward
+   * then cost C×d per position whatever the rank, instead of C×(d + r) forward and C×(d + 2r) backward.
+   */
+  private readonly wcEff: Arr
+  private zc = 1
+  private zt = 1
+  private lo = 0
+  private n = 0
+  private readonly aA: Arr | undefined
+  private readonly aB: Arr | undefined
+  private readonly A1: Arr | undefined
+  private readonly B1: Arr | undefined
+  private readonly A2: Arr | undefined
+  private readonly B2: Arr | undefined
+  private readonly uA: Arr | undefined
+  private readonly Bc: Arr | undefined
+  private readonly Bt: Arr | undefined
 
   constructor(
     readonly base: BaseModel,
     readonly adapter: Adapter | null,
   ) {
-    const { hidden, ffn, classSize } = base.dims
-    this.d = hidden
+    const { hidden: d, ffn, classSize, precision } = base.dims
+    const C = base.numClasses
+    this.d = d
     this.f = ffn
+    this.C = C
     this.r = adapter ? adapter.spec.rank : 1
     this.scale = adapter ? adapter.scale : 0
-    this.inScale = Math.sqrt(hidden)
-    this.s = new Scratch(hidden, ffn, this.r, base.numClasses, classSize)
-  }
-
-  private p(name: string): Arr | undefined {
-    return this.adapter?.params.get(name)
+    this.inScale = Math.sqrt(d)
+    this.s = new Scratch(d, ffn, this.r, C, classSize)
+    const p = (name: string): Arr | undefined => adapter?.params.get(name)
+    this.aA = p('attn.A')
+    this.aB = p('attn.B')
+    this.A1 = p('mlp.A1')
+    this.B1 = p('mlp.B1')
+    this.A2 = p('mlp.A2')
+    this.B2 = p('mlp.B2')
+    this.uA = p('unembed.A')
+    this.Bc = p('unembed.Bc')
+    this.Bt = p('unembed.Bt')
+    const W = alloc(precision, C * d)
+    W.set(base.wc)
+    const { Bc, uA, r } = this
+    if (Bc && uA) {
+      for (let c = 0; c < C; c++) {
+        for (let q = 0; q < r; q++) {
+          const b = this.scale * Bc[c * r + q]
+          if (b === 0) continue
+          for (let j = 0; j < d; j++) W[c * d + j] += b * uA[q * d + j]
+        }
+      }
+    }
+    this.wcEff = W
   }
 
   /** Consumes token x_t; afterwards s.h (and s.u when unembed is trained) describe p(· | x_0..x_t). */
   step(x: number): void {
     const { d, f, r, scale: al, s, base } = this
     const { emb, wctx, w1, w2 } = base
+    const { aA, aB, A1, B1, A2, B2, uA } = this
     this.t++
     const off = x * d
     for (let i = 0; i < d; i++) {
@@ -236,270 +331,348 @@ export class Decoder {
       s.m[i] = s.sum[i] / this.t
     }
     // attn block
+    if (aA && aB) matVec(aA, s.m, s.va, r, d)
     for (let i = 0; i < d; i++) {
-      let a = 0
-      const ro = i * d
-      for (let j = 0; j < d; j++) a += wctx[ro + j] * s.m[j]
-      s.h0[i] = s.e[i] + a
-    }
-    const aA = this.p('attn.A')
-    const aB = this.p('attn.B')
-    if (aA && aB) {
-      matVec(aA, s.m, s.va, r, d)
-      for (let i = 0; i < d; i++) {
-        let a = 0
-        const ro = i * r
-        for (let k = 0; k < r; k++) a += aB[ro + k] * s.va[k]
-        s.h0[i] += al * a
-      }
+      let a = s.e[i] + dot(wctx, i * d, s.m, d)
+      if (aA && aB) a += al * dot(aB, i * r, s.va, r)
+      s.h0[i] = a
     }
     // mlp block
-    const A1 = this.p('mlp.A1')
-    const B1 = this.p('mlp.B1')
-    const A2 = this.p('mlp.A2')
-    const B2 = this.p('mlp.B2')
     if (A1) matVec(A1, s.h0, s.v1, r, d)
     for (let i = 0; i < f; i++) {
-      let z = 0
-      const ro = i * d
-      for (let j = 0; j < d; j++) z += w1[ro + j] * s.h0[j]
-      if (B1) {
-        const rb = i * r
-        let zz = 0
-        for (let k = 0; k < r; k++) zz += B1[rb + k] * s.v1[k]
-        z += al * zz
-      }
+      let z = dot(w1, i * d, s.h0, d)
+      if (B1) z += al * dot(B1, i * r, s.v1, r)
       s.g[i] = Math.tanh(z)
     }
     if (A2) matVec(A2, s.g, s.v2, r, f)
     for (let i = 0; i < d; i++) {
-      let hv = s.h0[i]
-      const ro = i * f
-      for (let j = 0; j < f; j++) hv += w2[ro + j] * s.g[j]
-      if (B2) {
-        const rb = i * r
-        let zz = 0
-        for (let k = 0; k < r; k++) zz += B2[rb + k] * s.v2[k]
-        hv += al * zz
-      }
+      let hv = s.h0[i] + dot(w2, i * f, s.g, f)
+      if (B2) hv += al * dot(B2, i * r, s.v2, r)
       s.h[i] = hv
     }
-    const uA = this.p('unembed.A')
     if (uA) matVec(uA, s.h, s.u, r, d)
   }
 
-  /** Fills s.lc with the (temperature-scaled) class logits and returns their log-normaliser. */
+  /** Fills s.lc with the (temperature-scaled) class logits, s.ec with their exps, and returns their log-normaliser. */
   classLogits(invT: number): number {
-    const { d, r, scale: al, s, base } = this
-    const C = base.numClasses
-    const { wc, bc } = base
-    const Bc = this.p('unembed.Bc')
+    const { d, C, s, wcEff } = this
+    const { bc } = this.base
+    const { h, lc, ec } = s
+    let mx = -Infinity
     for (let c = 0; c < C; c++) {
-      let l = bc[c]
-      const ro = c * d
-      for (let j = 0; j < d; j++) l += wc[ro + j] * s.h[j]
-      if (Bc) {
-        const rb = c * r
-        let zz = 0
-        for (let k = 0; k < r; k++) zz += Bc[rb + k] * s.u[k]
-        l += al * zz
-      }
-      s.lc[c] = l * invT
+      const l = (bc[c] + dot(wcEff, c * d, h, d)) * invT
+      lc[c] = l
+      if (l > mx) mx = l
     }
-    return logSumExp(s.lc, C)
+    let z = 0
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(lc[c] - mx)
+      ec[c] = e
+      z += e
+    }
+    this.zc = z
+    return mx + Math.log(z)
   }
 
-  /** Fills s.lt[0..n) with the token logits of class c and returns [lo, n, logNormaliser]. */
-  tokenLogits(c: number, invT: number): [number, number, number] {
-    const { d, r, scale: al, s, base } = this
-    const { emb, bt } = base
-    const { vocabSize: V, classSize: K } = base.dims
+  /** Fills s.lt/s.et with the token logits of class c and their exps, from id `tokenLo` on; returns their log-normaliser. */
+  tokenLogits(c: number, invT: number): number {
+    const { d, r, scale: al, s, Bt } = this
+    const { emb, bt } = this.base
+    const { vocabSize: V, classSize: K } = this.base.dims
+    const { h, u, lt, et } = s
     const lo = c * K
     const n = Math.min(V, lo + K) - lo
-    const Bt = this.p('unembed.Bt')
+    let mx = -Infinity
     for (let j = 0; j < n; j++) {
       const y = lo + j
-      let l = bt[y]
-      const ro = y * d
-      for (let q = 0; q < d; q++) l += emb[ro + q] * s.h[q]
-      if (Bt) {
-        const rb = y * r
-        let zz = 0
-        for (let k = 0; k < r; k++) zz += Bt[rb + k] * s.u[k]
-        l += al * zz
-      }
-      s.lt[j] = l * invT
+      let l = bt[y] + dot(emb, y * d, h, d)
+      if (Bt) l += al * dot(Bt, y * r, u, r)
+      l *= invT
+      lt[j] = l
+      if (l > mx) mx = l
     }
-    return [lo, n, logSumExp(s.lt, n)]
+    let z = 0
+    for (let j = 0; j < n; j++) {
+      const e = Math.exp(lt[j] - mx)
+      et[j] = e
+      z += e
+    }
+    this.lo = lo
+    this.n = n
+    this.zt = z
+    return mx + Math.log(z)
+  }
+
+  get tokenLo(): number {
+    return this.lo
   }
 
   /** Log-probability of every token (for sampling); exact, costs one V×d pass. */
   fullLogprobs(invT: number, out: Float64Array): void {
     const zc = this.classLogits(invT)
-    const lc = Float64Array.from(this.s.lc)
-    for (let c = 0; c < this.base.numClasses; c++) {
-      const [lo, n, zt] = this.tokenLogits(c, invT)
+    const lc = this.s.lc
+    for (let c = 0; c < this.C; c++) {
+      const zt = this.tokenLogits(c, invT)
       const cl = lc[c] - zc
+      const { lo, n } = this
       for (let j = 0; j < n; j++) out[lo + j] = cl + this.s.lt[j] - zt
     }
   }
 
   /**
-   * Backward for one position whose loss is coef·(-logp)… precisely: adds dL/dθ given dL/dlogp = `dlogp`,
-   * using the class/token logits left in scratch by classLogits/tokenLogits for this position.
+   * Backward for one position: adds dL/dθ given dL/dlogp = `dlogp` for target class k and index yIdx within it,
+   * using the logits and exps left in scratch by classLogits/tokenLogits for this position.
    */
-  backward(dlogp: number, invT: number, k: number, zc: number, lo: number, n: number, zt: number, yIdx: number): void {
+  backward(dlogp: number, invT: number, k: number, yIdx: number): void {
     const ad = this.adapter
     if (!ad) return
-    const { d, f, r, scale: al, s, base } = this
-    const { wc, emb, w1, w2 } = base
-    const C = base.numClasses
+    const { d, f, r, C, scale: al, s, base, wcEff } = this
+    const { emb, w1, w2 } = base
+    const { aA, aB, A1, B1, A2, B2, uA, Bt } = this
     const G = ad.grads
-    const dh = s.dh
+    const { h, u, dh, du, dc, dt } = s
+    const coef = dlogp * invT
+    const outer = this.outer ?? this.newOuter()
+    const slot = outer.used++
+    // class head (LoRA folded into wcEff; its parameter gradients come from the buffered outer products)
+    const ec = s.ec
+    const izc = 1 / this.zc
+    for (let c = 0; c < C; c++) dc[c] = coef * ((c === k ? 1 : 0) - ec[c] * izc)
     dh.fill(0)
-    const Bc = this.p('unembed.Bc')
-    const Bt = this.p('unembed.Bt')
-    const gBc = G.get('unembed.Bc')
-    const gBt = G.get('unembed.Bt')
-    const du = s.du
-    du.fill(0)
-    // class head: dlc[c] = dlogp·(1[c=k] − p_c)·invT
-    for (let c = 0; c < C; c++) {
-      const dl = dlogp * ((c === k ? 1 : 0) - Math.exp(s.lc[c] - zc)) * invT
-      if (dl === 0) continue
-      const ro = c * d
-      for (let j = 0; j < d; j++) dh[j] += dl * wc[ro + j]
-      if (Bc && gBc) {
-        const rb = c * r
-        for (let q = 0; q < r; q++) {
-          du[q] += al * dl * Bc[rb + q]
-          gBc[rb + q] += al * dl * s.u[q]
-        }
-      }
+    addTransposed(dc, wcEff, 0, C, d, dh)
+    if (outer.dlClass) {
+      const D = outer.dlClass
+      for (let c = 0; c < C; c++) D[c * OUTER_SLOTS + slot] = dc[c]
+      outer.h.set(h, slot * d)
     }
     // token head within class k
-    for (let j = 0; j < n; j++) {
-      const dl = dlogp * ((j === yIdx ? 1 : 0) - Math.exp(s.lt[j] - zt)) * invT
-      if (dl === 0) continue
-      const y = lo + j
-      const ro = y * d
-      for (let q = 0; q < d; q++) dh[q] += dl * emb[ro + q]
-      if (Bt && gBt) {
-        const rb = y * r
-        for (let q = 0; q < r; q++) {
-          du[q] += al * dl * Bt[rb + q]
-          gBt[rb + q] += al * dl * s.u[q]
-        }
+    const et = s.et
+    const izt = 1 / this.zt
+    const { lo, n } = this
+    for (let j = 0; j < n; j++) dt[j] = coef * ((j === yIdx ? 1 : 0) - et[j] * izt)
+    addTransposed(dt, emb, lo * d, n, d, dh)
+    if (Bt && outer.dlTok) {
+      du.fill(0)
+      addTransposed(dt, Bt, lo * r, n, r, du)
+      for (let q = 0; q < r; q++) du[q] *= al
+      const K = base.dims.classSize
+      const D = outer.dlTok
+      for (let j = 0; j < n; j++) D[slot * K + j] = al * dt[j]
+      outer.u.set(u, slot * r)
+      outer.cls[slot] = k
+      const gUA = G.get('unembed.A') as Arr
+      if (uA) {
+        for (let q = 0; q < r; q++) addScaled(gUA, q * d, du[q], h, d)
+        addTransposed(du, uA, 0, r, d, dh)
       }
     }
-    const uA = this.p('unembed.A')
-    const gUA = G.get('unembed.A')
-    if (uA && gUA) {
-      for (let q = 0; q < r; q++) {
-        const dq = du[q]
-        if (dq === 0) continue
-        const ro = q * d
-        for (let j = 0; j < d; j++) {
-          gUA[ro + j] += dq * s.h[j]
-          dh[j] += dq * uA[ro + j]
-        }
-      }
-    }
-    const A1 = this.p('mlp.A1')
-    const B1 = this.p('mlp.B1')
-    const A2 = this.p('mlp.A2')
-    const B2 = this.p('mlp.B2')
-    const aA = this.p('attn.A')
-    const aB = this.p('attn.B')
+    if (outer.used === OUTER_SLOTS) this.flushOuter()
     if (!A1 && !aA) return
     // h = h0 + W2 g + al·B2 A2 g
     const dg = s.dg
-    for (let i = 0; i < f; i++) {
-      let a = 0
-      for (let j = 0; j < d; j++) a += w2[j * f + i] * dh[j]
-      dg[i] = a
-    }
+    dg.fill(0)
+    addTransposed(dh, w2, 0, d, f, dg)
     if (A2 && B2) {
       const gA2 = G.get('mlp.A2') as Arr
       const gB2 = G.get('mlp.B2') as Arr
       const t2 = s.tr
+      t2.fill(0)
+      addTransposed(dh, B2, 0, d, r, t2)
+      for (let j = 0; j < d; j++) addScaled(gB2, j * r, al * dh[j], s.v2, r)
       for (let q = 0; q < r; q++) {
-        let a = 0
-        for (let j = 0; j < d; j++) a += B2[j * r + q] * dh[j]
-        t2[q] = a
+        t2[q] *= al
+        addScaled(gA2, q * f, t2[q], s.g, f)
       }
-      for (let j = 0; j < d; j++) {
-        const dj = al * dh[j]
-        const rb = j * r
-        for (let q = 0; q < r; q++) gB2[rb + q] += dj * s.v2[q]
-      }
-      for (let q = 0; q < r; q++) {
-        const tq = al * t2[q]
-        const ro = q * f
-        for (let i = 0; i < f; i++) {
-          gA2[ro + i] += tq * s.g[i]
-          dg[i] += tq * A2[ro + i]
-        }
-      }
+      addTransposed(t2, A2, 0, r, f, dg)
     }
     const dz = s.dz
     for (let i = 0; i < f; i++) dz[i] = dg[i] * (1 - s.g[i] * s.g[i])
     const dh0 = s.dh0
-    for (let j = 0; j < d; j++) dh0[j] = dh[j]
-    for (let i = 0; i < f; i++) {
-      const zi = dz[i]
-      const ro = i * d
-      for (let j = 0; j < d; j++) dh0[j] += zi * w1[ro + j]
-    }
+    dh0.set(dh)
+    addTransposed(dz, w1, 0, f, d, dh0)
     if (A1 && B1) {
       const gA1 = G.get('mlp.A1') as Arr
       const gB1 = G.get('mlp.B1') as Arr
       const t1 = s.tr
+      t1.fill(0)
+      addTransposed(dz, B1, 0, f, r, t1)
+      for (let i = 0; i < f; i++) addScaled(gB1, i * r, al * dz[i], s.v1, r)
       for (let q = 0; q < r; q++) {
-        let a = 0
-        for (let i = 0; i < f; i++) a += B1[i * r + q] * dz[i]
-        t1[q] = a
+        t1[q] *= al
+        addScaled(gA1, q * d, t1[q], s.h0, d)
       }
-      for (let i = 0; i < f; i++) {
-        const di = al * dz[i]
-        const rb = i * r
-        for (let q = 0; q < r; q++) gB1[rb + q] += di * s.v1[q]
-      }
-      for (let q = 0; q < r; q++) {
-        const tq = al * t1[q]
-        const ro = q * d
-        for (let j = 0; j < d; j++) {
-          gA1[ro + j] += tq * s.h0[j]
-          dh0[j] += tq * A1[ro + j]
-        }
-      }
+      addTransposed(t1, A1, 0, r, d, dh0)
     }
     if (aA && aB) {
       const gAa = G.get('attn.A') as Arr
       const gBa = G.get('attn.B') as Arr
-      for (let i = 0; i < d; i++) {
-        const di = al * dh0[i]
-        const rb = i * r
-        for (let q = 0; q < r; q++) gBa[rb + q] += di * s.va[q]
-      }
-      for (let q = 0; q < r; q++) {
-        let a = 0
-        for (let i = 0; i < d; i++) a += aB[i * r + q] * dh0[i]
-        const tq = al * a
-        const ro = q * d
-        for (let j = 0; j < d; j++) gAa[ro + j] += tq * s.m[j]
+      const ta = s.tr
+      ta.fill(0)
+      addTransposed(dh0, aB, 0, d, r, ta)
+      for (let i = 0; i < d; i++) addScaled(gBa, i * r, al * dh0[i], s.va, r)
+      for (let q = 0; q < r; q++) addScaled(gAa, q * d, al * ta[q], s.m, d)
+    }
+  }
+
+  private outer: OuterBuffers | null = null
+
+  private newOuter(): OuterBuffers {
+    const { d, r, C, base } = this
+    const K = base.dims.classSize
+    const unembed = !!(this.Bc && this.Bt)
+    this.outer = {
+      used: 0,
+      dlClass: unembed ? new Float64Array(C * OUTER_SLOTS) : null,
+      h: new Float64Array(OUTER_SLOTS * d),
+      gClass: unembed ? new Float64Array(C * d) : null,
+      dlTok: unembed ? new Float64Array(OUTER_SLOTS * K) : null,
+      u: new Float64Array(OUTER_SLOTS * r),
+      cls: new Int32Array(OUTER_SLOTS),
+      order: new Int32Array(OUTER_SLOTS),
+    }
+    return this.outer
+  }
+
+  /**
+   * Adds the buffered outer products of up to OUTER_SLOTS positions: Gc += Σ_t dlogits_t ⊗ h_t for the class
+   * head, and dBt[y] += Σ_t al·dlogit_{t,y}·u_t for positions grouped by target class. As small matrix products
+   * these read each accumulator once per block instead of once per position.
+   */
+  private flushOuter(): void {
+    const o = this.outer
+    if (!o || o.used === 0) return
+    const ns = o.used
+    const { d, r, C, base } = this
+    const S = OUTER_SLOTS
+    if (o.gClass && o.dlClass) {
+      const G = o.gClass
+      const D = o.dlClass
+      const H = o.h
+      for (let c = 0; c < C; c++) {
+        const dO = c * S
+        const gO = c * d
+        let j = 0
+        for (; j + 3 < d; j += 4) {
+          let a0 = 0
+          let a1 = 0
+          let a2 = 0
+          let a3 = 0
+          for (let t = 0; t < ns; t++) {
+            const dl = D[dO + t]
+            const ho = t * d + j
+            a0 += dl * H[ho]
+            a1 += dl * H[ho + 1]
+            a2 += dl * H[ho + 2]
+            a3 += dl * H[ho + 3]
+          }
+          G[gO + j] += a0
+          G[gO + j + 1] += a1
+          G[gO + j + 2] += a2
+          G[gO + j + 3] += a3
+        }
+        for (; j < d; j++) {
+          let a = 0
+          for (let t = 0; t < ns; t++) a += D[dO + t] * H[t * d + j]
+          G[gO + j] += a
+        }
       }
     }
+    const gBt = this.adapter?.grads.get('unembed.Bt')
+    if (gBt && o.dlTok) {
+      const { vocabSize: V, classSize: K } = base.dims
+      const D = o.dlTok
+      const U = o.u
+      // slots ordered by class (insertion sort keeps equal classes in slot order: a fixed summation order)
+      const ord = o.order
+      for (let t = 0; t < ns; t++) {
+        let i = t
+        while (i > 0 && o.cls[ord[i - 1]] > o.cls[t]) {
+          ord[i] = ord[i - 1]
+          i--
+        }
+        ord[i] = t
+      }
+      for (let g0 = 0; g0 < ns; ) {
+        const k = o.cls[ord[g0]]
+        let g1 = g0 + 1
+        while (g1 < ns && o.cls[ord[g1]] === k) g1++
+        const lo = k * K
+        const n = Math.min(V, lo + K) - lo
+        for (let j = 0; j < n; j++) {
+          const go = (lo + j) * r
+          let q = 0
+          for (; q + 3 < r; q += 4) {
+            let a0 = 0
+            let a1 = 0
+            let a2 = 0
+            let a3 = 0
+            for (let g = g0; g < g1; g++) {
+              const t = ord[g]
+              const a = D[t * K + j]
+              const uo = t * r + q
+              a0 += a * U[uo]
+              a1 += a * U[uo + 1]
+              a2 += a * U[uo + 2]
+              a3 += a * U[uo + 3]
+            }
+            gBt[go + q] += a0
+            gBt[go + q + 1] += a1
+            gBt[go + q + 2] += a2
+            gBt[go + q + 3] += a3
+          }
+          for (; q < r; q++) {
+            let a = 0
+            for (let g = g0; g < g1; g++) a += D[ord[g] * K + j] * U[ord[g] * r + q]
+            gBt[go + q] += a
+          }
+        }
+        g0 = g1
+      }
+    }
+    o.used = 0
+  }
+
+  /**
+   * Ends a sequence's backward pass: flushes the buffered outer products and turns the class-head gradient
+   * Gc = Σ_t dlogits_t ⊗ h_t into the LoRA gradients dBc = al·Gc·Aᵀ and dA += al·Bcᵀ·Gc.
+   */
+  finish(): void {
+    this.flushOuter()
+    const G = this.outer?.gClass
+    const { Bc, uA, adapter } = this
+    if (!G || !Bc || !uA || !adapter) return
+    const { d, r, C, scale: al } = this
+    const gBc = adapter.grads.get('unembed.Bc') as Arr
+    const gUA = adapter.grads.get('unembed.A') as Arr
+    for (let c = 0; c < C; c++) {
+      const go = c * d
+      for (let q = 0; q < r; q++) {
+        let a = 0
+        for (let j = 0; j < d; j++) a += G[go + j] * uA[q * d + j]
+        gBc[c * r + q] += al * a
+        const b = al * Bc[c * r + q]
+        if (b === 0) continue
+        for (let j = 0; j < d; j++) gUA[q * d + j] += b * G[go + j]
+      }
+    }
+    G.fill(0)
   }
 }
 
-function matVec(W: Arr, x: Float64Array, out: Float64Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    let a = 0
-    const ro = i * cols
-    for (let j = 0; j < cols; j++) a += W[ro + j] * x[j]
-    out[i] = a
-  }
+/** Positions whose outer products are buffered before being added to the gradients as small matrix products. */
+const OUTER_SLOTS = 64
+
+type OuterBuffers = {
+  used: number
+  /** Class-head dlogits, transposed: [c·OUTER_SLOTS + slot]. */
+  dlClass: Float64Array | null
+  h: Float64Array
+  gClass: Float64Array | null
+  /** al·dlogits of the target class's tokens: [slot·K + j]. */
+  dlTok: Float64Array | null
+  u: Float64Array
+  cls: Int32Array
+  order: Int32Array
 }
 
 /** Positions computed between two yields of the step generator (~10–40 ms of work on a laptop core). */
@@ -532,13 +705,15 @@ export function* crossEntropySteps(
     const y = targets[t] | 0
     const k = (y / K) | 0
     const zc = dec.classLogits(invT)
-    const [lo, n, zt] = dec.tokenLogits(k, invT)
-    const lp = dec.s.lc[k] - zc + dec.s.lt[y - lo] - zt
+    const zt = dec.tokenLogits(k, invT)
+    const yIdx = y - dec.tokenLo
+    const lp = dec.s.lc[k] - zc + dec.s.lt[yIdx] - zt
     logprobs[t] = lp
     const w = weights[t]
     loss -= w * lp
-    if (opts.backward && w !== 0) dec.backward(-w, invT, k, zc, lo, n, zt, y - lo)
+    if (opts.backward && w !== 0) dec.backward(-w, invT, k, yIdx)
   }
+  if (opts.backward) dec.finish()
   return { logprobs, loss }
 }
 
