@@ -149,6 +149,7 @@ describe('long operations', () => {
     expect(await app.dispatch('opCancel', { opId: 'imp-1' })).toEqual(ok({ cancelled: false }))
     // 1001 updates in one burst: the first and the final one get through, not a flood.
     expect(progress.length).toBeLessThan(5)
+    expect(progress[0]).toEqual({ opId: 'imp-1', phase: 'parsing', current: 0, total: 1000 })
     expect(progress.at(-1)).toEqual({ opId: 'imp-1', phase: 'parsing', current: 1000, total: 1000 })
   })
 })
@@ -176,5 +177,20 @@ describe('secrets never leave main', () => {
     app.events.emit('run', { runId: 'r', type: 'error', code: 'invalid-api-key', message: `rejected ${KEY}`, details: { sent: KEY } })
     expect(JSON.stringify(seen)).not.toContain(KEY)
     expect(JSON.stringify(seen)).toContain('[redacted]')
+  })
+})
+
+describe('progress with an unknown total', () => {
+  it('is throttled too (total 0 must not mean "finished")', async () => {
+    const { app } = setup({
+      loadTokenizer: async (_id, opts) => {
+        for (let i = 0; i < 500; i++) opts.onProgress?.({ phase: 'downloading', current: i * 1000, total: 0 })
+        return { id: 't', modelId: 'm', vocabSize: 1, eosToken: '', chatTemplate: '' }
+      },
+    })
+    const progress: ProgressEvent[] = []
+    app.events.attach((name, payload) => name === 'progress' && progress.push(payload as ProgressEvent))
+    expect((await app.dispatch('tokenizerLoad', { opId: 't1', modelId: 'm' })).ok).toBe(true)
+    expect(progress.length).toBeLessThan(5)
   })
 })

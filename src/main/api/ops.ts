@@ -23,7 +23,8 @@ export class Ops {
     let lastPhase = ''
     const onProgress = (p: Progress): void => {
       const now = Date.now()
-      if (p.phase === lastPhase && p.current < p.total && now - lastAt < PROGRESS_INTERVAL_MS) return
+      const finished = p.total > 0 && p.current >= p.total
+      if (p.phase === lastPhase && !finished && now - lastAt < PROGRESS_INTERVAL_MS) return
       lastAt = now
       lastPhase = p.phase
       this.events.emit('progress', { opId, phase: p.phase, current: p.current, total: p.total })
