@@ -165,4 +165,18 @@ describe('train, history, export, playground', () => {
     const after = await call('cacheClear', { what: 'downloads' })
     expect(after.parts.find((p) => p.name === 'downloads')?.bytes).toBe(0)
   })
+
+  it('clears everything but the settings, and keeps working afterwards', async () => {
+    await call('apiKeySet', { key: WRONG_KEY })
+    const cleared = await call('cacheClear', { what: 'all' })
+    expect(cleared.parts.find((p) => p.name === 'blobs')?.bytes).toBe(0)
+    expect(await call('datasetList')).toEqual([])
+    expect(await call('runList')).toEqual([])
+    expect((await call('sandboxStatus')).running).toBe(false)
+    expect((await call('settingsGet')).apiKey.set).toBe(true)
+    const info = await call('tokenizerLoad', { opId: 'tok-again', modelId: MODEL_TOKENIZER })
+    expect(info.vocabSize).toBeGreaterThan(150_000)
+    const report = await call('datasetImport', { opId: 'imp-again', source: { kind: 'file', path: FIXTURE, split: 'test' }, name: 'again' })
+    expect(report.splits[0].rows).toBe(500)
+  }, 60_000)
 })

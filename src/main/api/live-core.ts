@@ -26,10 +26,10 @@ function sandboxTestOptions(env: NodeJS.ProcessEnv): { apiKeys?: string[]; fault
   return { ...(key ? { apiKeys: [key] } : {}), ...(parsed ? { faults: parsed } : {}) }
 }
 
-/** Runs `load` once, on first use. */
-const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+/** Runs `load` once, on first use; `reset` makes the next use load afresh. */
+const once = <T>(load: () => Promise<T>): (() => Promise<T>) & { reset(): void } => {
   let p: Promise<T> | null = null
-  return () => (p ??= load())
+  return Object.assign(() => (p ??= load()), { reset: () => (p = null) })
 }
 
 export function createLiveCore(ctx: CoreContext): StudioCore {
@@ -85,6 +85,11 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
       await runsLoaded?.close()
       db?.close()
       db = null
+      // Cached tokenizers and run handles refer to the closed database (and, after "clear cache", to
+      // deleted files): the next call starts from scratch.
+      runsLoaded = null
+      data.reset()
+      runs.reset()
     },
   }
 }
