@@ -1,7 +1,6 @@
 export {
   loadTokenizer,
   rendererOf,
-  templateHashOf,
   BUILTIN_TOKENIZER_MODEL,
   type StudioTokenizer,
   type TokenizerSource,
@@ -12,7 +11,6 @@ export { buildExample, type Example } from './example'
 export {
   tokenizeSplit,
   tokenizeConversations,
-  tokenizedKey,
   defaultSplit,
   type TokenizedSplit,
   type TokenizeProgress,
@@ -21,7 +19,7 @@ export {
 } from './split'
 export { closeIdleWorkers } from './pool'
 export { computeStats } from './stats'
-export { makeDatum, datumSkipReason, type DatumResult } from './datums'
-export { computeMask, locateContents, weightedMessageIndexes, turnTerminators, type MaskMessage, type TokenOffsets } from './mask'
+export { makeDatum, type DatumResult } from './datums'
+export { computeMask, locateContents, turnTerminators, type MaskMessage, type TokenOffsets } from './mask'
 export { prefixTexts, assemblePrefixExample } from './prefix-rerender'
 export type { EncoderKind } from './worker-protocol'

@@ -12,7 +12,7 @@ export type TokenOffsets = { unit: 'utf8' | 'codepoint'; starts: Int32Array; end
 export type MaskResult = { weights: Uint8Array; skipReason?: undefined } | { weights?: undefined; skipReason: string }
 
 /** The messages whose content (and end-of-turn token) carries weight 1. */
-export function weightedMessageIndexes(messages: readonly MaskMessage[], trainOn: TrainOn): number[] {
+function weightedMessageIndexes(messages: readonly MaskMessage[], trainOn: TrainOn): number[] {
   if (trainOn === 'all') return messages.map((_, i) => i)
   const assistant = messages.flatMap((m, i) => (m.role === 'assistant' ? [i] : []))
   return trainOn === 'last-assistant' ? assistant.slice(-1) : assistant

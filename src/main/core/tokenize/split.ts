@@ -44,7 +44,7 @@ export type TokenizeConversationsOptions = {
   encoder?: EncoderKind
 }
 
-export function tokenizedKey(o: {
+function tokenizedKey(o: {
   datasetKey: string
   split: string
   tokenizerId: string

@@ -55,7 +55,7 @@ export type StudioTokenizer = {
 }
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
-export const templateHashOf = (template: string): string => sha256(template).slice(0, 16)
+const templateHashOf = (template: string): string => sha256(template).slice(0, 16)
 
 /** Walks up from this module to find the app's `resources/` folder (source tree or electron-vite `out/`). */
 function resourcesDir(): string {
