@@ -23,6 +23,8 @@ describe('contract input validation', () => {
     ['connectionTest', { url: 'file:///etc/passwd' }, 'url'],
     ['datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'bad repo id' } }, 'source.repo'],
     ['datasetImport', { opId: 'a', source: { kind: 'ftp', path: '/x' } }, 'source.kind'],
+    ['datasetImport', { opId: 'a', source: { kind: 'file', path: '/home/me/.ssh/id_rsa' } }, 'source.path'],
+    ['datasetImport', { opId: 'a', source: { kind: 'file', path: '/home/me/TuFT Studio/secret.key' } }, 'source.path'],
     ['runStart', { config: { baseModel: 'm', dataset: { name: 'd' }, rank: 8, learningRate: -1, steps: 5 } }, 'config.learningRate'],
     ['runStart', { config: { dataset: { name: 'd' }, steps: 5, server: { kind: 'remote', url: 'http://x:1', apiKey: 'k' } } }, 'config.server'],
     ['runStart', { config: { baseModel: 'm', dataset: { name: 'd' }, rank: 0, learningRate: 1e-4, batchSize: 8, maxLength: 512, evalEvery: 10, steps: 5 } }, 'config.rank'],

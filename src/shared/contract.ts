@@ -42,7 +42,12 @@ const hfRepo = z
   .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must look like owner/name')
   .max(200)
 const split = z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or "-"').max(100)
-const filePath = z.string().min(1).max(4096)
+/** Dataset files only: the renderer cannot make main read arbitrary files (e.g. keys) through an import. */
+const datasetPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => /\.(jsonl|json|parquet)$/i.test(p.trim()) && !p.includes('\0'), 'must be a .jsonl, .json or .parquet file')
 const runId = z.string().min(1).max(100)
 const trainOn = z.enum(['all-assistant', 'last-assistant', 'all'])
 export type TrainOnView = z.infer<typeof trainOn>
@@ -269,7 +274,7 @@ export const contract = {
         opId,
         source: z.discriminatedUnion('kind', [
           z.object({ kind: z.literal('hub'), repo: hfRepo, split: split.optional(), revision: z.string().max(200).optional() }).strict(),
-          z.object({ kind: z.literal('file'), path: filePath, split: split.optional() }).strict(),
+          z.object({ kind: z.literal('file'), path: datasetPath, split: split.optional() }).strict(),
         ]),
         name: name.optional(),
         format: z.enum(['auto', 'messages', 'sharegpt', 'alpaca']).optional(),
