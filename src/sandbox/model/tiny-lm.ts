@@ -168,6 +168,7 @@ class Scratch {
   dz: Float64Array
   dh0: Float64Array
   tr: Float64Array
+  tmp: Float64Array
   constructor(d: number, f: number, r: number, C: number, K: number) {
     const z = (n: number): Float64Array => new Float64Array(n)
     this.e = z(d)
@@ -192,6 +193,7 @@ class Scratch {
     this.dz = z(f)
     this.dh0 = z(d)
     this.tr = z(r)
+    this.tmp = z(Math.max(d, f))
   }
 }
 
@@ -220,11 +222,6 @@ function axpy(a: number, W: Arr, wo: number, y: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) y[j] += a * W[wo + j]
 }
 
-/** g[go+j] += a·x[j] (gradient accumulation). */
-function addScaled(g: Arr, go: number, a: number, x: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) g[go + j] += a * x[j]
-}
-
 /** y += Wᵀx for the `rows`×n block of W starting at wo; four rows per pass so y is read and written once per four. */
 function addTransposed(x: Float64Array, W: Arr, wo: number, rows: number, n: number, y: Float64Array): void {
   let i = 0
@@ -242,8 +239,90 @@ function addTransposed(x: Float64Array, W: Arr, wo: number, rows: number, n: num
   for (; i < rows; i++) axpy(x[i], W, wo + i * n, y, n)
 }
 
-function matVec(W: Arr, x: Float64Array, out: Float64Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) out[i] = dot(W, i * cols, x, cols)
+/** out[i] = W[wo + i·n ..]·x for `rows` rows; four rows per pass share each load of x. */
+function matVec(W: Arr, wo: number, rows: number, n: number, x: Float64Array, out: Float64Array): void {
+  let i = 0
+  for (; i + 3 < rows; i += 4) {
+    const o0 = wo + i * n
+    const o1 = o0 + n
+    const o2 = o1 + n
+    const o3 = o2 + n
+    let a0 = 0
+    let a1 = 0
+    let a2 = 0
+    let a3 = 0
+    for (let j = 0; j < n; j++) {
+      const xj = x[j]
+      a0 += W[o0 + j] * xj
+      a1 += W[o1 + j] * xj
+      a2 += W[o2 + j] * xj
+      a3 += W[o3 + j] * xj
+    }
+    out[i] = a0
+    out[i + 1] = a1
+    out[i + 2] = a2
+    out[i + 3] = a3
+  }
+  for (; i < rows; i++) out[i] = dot(W, wo + i * n, x, n)
+}
+
+/**
+ * Rank-one updates G += scale·Σ_t x_t ⊗ y_t over a block of positions, buffered so each entry of G is read and
+ * written once per block instead of once per position.
+ */
+class OuterSum {
+  /** x_t transposed, [i·OUTER_SLOTS + t], and y_t, [t·cols + j]. */
+  private readonly xT: Float64Array
+  private readonly y: Float64Array
+
+  constructor(
+    readonly g: Arr,
+    readonly rows: number,
+    readonly cols: number,
+    readonly scale: number,
+  ) {
+    this.xT = new Float64Array(rows * OUTER_SLOTS)
+    this.y = new Float64Array(OUTER_SLOTS * cols)
+  }
+
+  put(t: number, x: Float64Array, y: Float64Array): void {
+    const { xT, rows } = this
+    for (let i = 0; i < rows; i++) xT[i * OUTER_SLOTS + t] = x[i]
+    const { cols } = this
+    for (let j = 0; j < cols; j++) this.y[t * cols + j] = y[j]
+  }
+
+  flush(ns: number): void {
+    const { g, xT, y, rows, cols, scale } = this
+    for (let i = 0; i < rows; i++) {
+      const xo = i * OUTER_SLOTS
+      const go = i * cols
+      let j = 0
+      for (; j + 3 < cols; j += 4) {
+        let a0 = 0
+        let a1 = 0
+        let a2 = 0
+        let a3 = 0
+        for (let t = 0; t < ns; t++) {
+          const x = xT[xo + t]
+          const yo = t * cols + j
+          a0 += x * y[yo]
+          a1 += x * y[yo + 1]
+          a2 += x * y[yo + 2]
+          a3 += x * y[yo + 3]
+        }
+        g[go + j] += scale * a0
+        g[go + j + 1] += scale * a1
+        g[go + j + 2] += scale * a2
+        g[go + j + 3] += scale * a3
+      }
+      for (; j < cols; j++) {
+        let a = 0
+        for (let t = 0; t < ns; t++) a += xT[xo + t] * y[t * cols + j]
+        g[go + j] += scale * a
+      }
+    }
+  }
 }
 
 /**
@@ -322,6 +401,7 @@ export class Decoder {
     const { d, f, r, scale: al, s, base } = this
     const { emb, wctx, w1, w2 } = base
     const { aA, aB, A1, B1, A2, B2, uA } = this
+    const tmp = s.tmp
     this.t++
     const off = x * d
     for (let i = 0; i < d; i++) {
@@ -331,36 +411,40 @@ export class Decoder {
       s.m[i] = s.sum[i] / this.t
     }
     // attn block
-    if (aA && aB) matVec(aA, s.m, s.va, r, d)
-    for (let i = 0; i < d; i++) {
-      let a = s.e[i] + dot(wctx, i * d, s.m, d)
-      if (aA && aB) a += al * dot(aB, i * r, s.va, r)
-      s.h0[i] = a
+    matVec(wctx, 0, d, d, s.m, s.h0)
+    for (let i = 0; i < d; i++) s.h0[i] += s.e[i]
+    if (aA && aB) {
+      matVec(aA, 0, r, d, s.m, s.va)
+      matVec(aB, 0, d, r, s.va, tmp)
+      for (let i = 0; i < d; i++) s.h0[i] += al * tmp[i]
     }
     // mlp block
-    if (A1) matVec(A1, s.h0, s.v1, r, d)
-    for (let i = 0; i < f; i++) {
-      let z = dot(w1, i * d, s.h0, d)
-      if (B1) z += al * dot(B1, i * r, s.v1, r)
-      s.g[i] = Math.tanh(z)
+    matVec(w1, 0, f, d, s.h0, s.g)
+    if (A1 && B1) {
+      matVec(A1, 0, r, d, s.h0, s.v1)
+      matVec(B1, 0, f, r, s.v1, tmp)
+      for (let i = 0; i < f; i++) s.g[i] += al * tmp[i]
     }
-    if (A2) matVec(A2, s.g, s.v2, r, f)
-    for (let i = 0; i < d; i++) {
-      let hv = s.h0[i] + dot(w2, i * f, s.g, f)
-      if (B2) hv += al * dot(B2, i * r, s.v2, r)
-      s.h[i] = hv
+    for (let i = 0; i < f; i++) s.g[i] = Math.tanh(s.g[i])
+    matVec(w2, 0, d, f, s.g, s.h)
+    for (let i = 0; i < d; i++) s.h[i] += s.h0[i]
+    if (A2 && B2) {
+      matVec(A2, 0, r, f, s.g, s.v2)
+      matVec(B2, 0, d, r, s.v2, tmp)
+      for (let i = 0; i < d; i++) s.h[i] += al * tmp[i]
     }
-    if (uA) matVec(uA, s.h, s.u, r, d)
+    if (uA) matVec(uA, 0, r, d, s.h, s.u)
   }
 
   /** Fills s.lc with the (temperature-scaled) class logits, s.ec with their exps, and returns their log-normaliser. */
   classLogits(invT: number): number {
     const { d, C, s, wcEff } = this
     const { bc } = this.base
-    const { h, lc, ec } = s
+    const { lc, ec } = s
+    matVec(wcEff, 0, C, d, s.h, lc)
     let mx = -Infinity
     for (let c = 0; c < C; c++) {
-      const l = (bc[c] + dot(wcEff, c * d, h, d)) * invT
+      const l = (bc[c] + lc[c]) * invT
       lc[c] = l
       if (l > mx) mx = l
     }
@@ -379,15 +463,17 @@ export class Decoder {
     const { d, r, scale: al, s, Bt } = this
     const { emb, bt } = this.base
     const { vocabSize: V, classSize: K } = this.base.dims
-    const { h, u, lt, et } = s
+    const { lt, et } = s
     const lo = c * K
     const n = Math.min(V, lo + K) - lo
+    matVec(emb, lo * d, n, d, s.h, lt)
+    if (Bt) {
+      matVec(Bt, lo * r, n, r, s.u, et)
+      for (let j = 0; j < n; j++) lt[j] += al * et[j]
+    }
     let mx = -Infinity
     for (let j = 0; j < n; j++) {
-      const y = lo + j
-      let l = bt[y] + dot(emb, y * d, h, d)
-      if (Bt) l += al * dot(Bt, y * r, u, r)
-      l *= invT
+      const l = (bt[lo + j] + lt[j]) * invT
       lt[j] = l
       if (l > mx) mx = l
     }
@@ -421,7 +507,8 @@ export class Decoder {
 
   /**
    * Backward for one position: adds dL/dθ given dL/dlogp = `dlogp` for target class k and index yIdx within it,
-   * using the logits and exps left in scratch by classLogits/tokenLogits for this position.
+   * using the logits and exps left in scratch by classLogits/tokenLogits for this position. Weight gradients
+   * are buffered (see OuterSum) and complete after finish().
    */
   backward(dlogp: number, invT: number, k: number, yIdx: number): void {
     const ad = this.adapter
@@ -429,102 +516,95 @@ export class Decoder {
     const { d, f, r, C, scale: al, s, base, wcEff } = this
     const { emb, w1, w2 } = base
     const { aA, aB, A1, B1, A2, B2, uA, Bt } = this
-    const G = ad.grads
-    const { h, u, dh, du, dc, dt } = s
+    const { h, dh, du, dc, dt } = s
     const coef = dlogp * invT
-    const outer = this.outer ?? this.newOuter()
-    const slot = outer.used++
-    // class head (LoRA folded into wcEff; its parameter gradients come from the buffered outer products)
+    const o = this.outer ?? this.newOuter(ad)
+    const slot = o.used++
+    // class head (LoRA folded into wcEff; its parameter gradients come from Gc in finish())
     const ec = s.ec
     const izc = 1 / this.zc
     for (let c = 0; c < C; c++) dc[c] = coef * ((c === k ? 1 : 0) - ec[c] * izc)
     dh.fill(0)
     addTransposed(dc, wcEff, 0, C, d, dh)
-    if (outer.dlClass) {
-      const D = outer.dlClass
-      for (let c = 0; c < C; c++) D[c * OUTER_SLOTS + slot] = dc[c]
-      outer.h.set(h, slot * d)
-    }
+    o.gClass?.put(slot, dc, h)
     // token head within class k
     const et = s.et
     const izt = 1 / this.zt
     const { lo, n } = this
     for (let j = 0; j < n; j++) dt[j] = coef * ((j === yIdx ? 1 : 0) - et[j] * izt)
     addTransposed(dt, emb, lo * d, n, d, dh)
-    if (Bt && outer.dlTok) {
+    if (Bt && uA && o.dlTok) {
       du.fill(0)
       addTransposed(dt, Bt, lo * r, n, r, du)
       for (let q = 0; q < r; q++) du[q] *= al
       const K = base.dims.classSize
-      const D = outer.dlTok
+      const D = o.dlTok
       for (let j = 0; j < n; j++) D[slot * K + j] = al * dt[j]
-      outer.u.set(u, slot * r)
-      outer.cls[slot] = k
-      const gUA = G.get('unembed.A') as Arr
-      if (uA) {
-        for (let q = 0; q < r; q++) addScaled(gUA, q * d, du[q], h, d)
-        addTransposed(du, uA, 0, r, d, dh)
+      for (let q = 0; q < r; q++) o.u[slot * r + q] = s.u[q]
+      o.cls[slot] = k
+      o.gUA?.put(slot, du, h)
+      addTransposed(du, uA, 0, r, d, dh)
+    }
+    if (A1 || aA) {
+      // h = h0 + W2 g + al·B2 A2 g
+      const dg = s.dg
+      dg.fill(0)
+      addTransposed(dh, w2, 0, d, f, dg)
+      if (A2 && B2) {
+        const t2 = s.tr
+        t2.fill(0)
+        addTransposed(dh, B2, 0, d, r, t2)
+        for (let q = 0; q < r; q++) t2[q] *= al
+        o.gB2?.put(slot, dh, s.v2)
+        o.gA2?.put(slot, t2, s.g)
+        addTransposed(t2, A2, 0, r, f, dg)
+      }
+      const dz = s.dz
+      for (let i = 0; i < f; i++) dz[i] = dg[i] * (1 - s.g[i] * s.g[i])
+      const dh0 = s.dh0
+      dh0.set(dh)
+      addTransposed(dz, w1, 0, f, d, dh0)
+      if (A1 && B1) {
+        const t1 = s.tr
+        t1.fill(0)
+        addTransposed(dz, B1, 0, f, r, t1)
+        for (let q = 0; q < r; q++) t1[q] *= al
+        o.gB1?.put(slot, dz, s.v1)
+        o.gA1?.put(slot, t1, s.h0)
+        addTransposed(t1, A1, 0, r, d, dh0)
+      }
+      if (aA && aB) {
+        const ta = s.tr
+        ta.fill(0)
+        addTransposed(dh0, aB, 0, d, r, ta)
+        o.gBa?.put(slot, dh0, s.va)
+        o.gAa?.put(slot, ta, s.m)
       }
     }
-    if (outer.used === OUTER_SLOTS) this.flushOuter()
-    if (!A1 && !aA) return
-    // h = h0 + W2 g + al·B2 A2 g
-    const dg = s.dg
-    dg.fill(0)
-    addTransposed(dh, w2, 0, d, f, dg)
-    if (A2 && B2) {
-      const gA2 = G.get('mlp.A2') as Arr
-      const gB2 = G.get('mlp.B2') as Arr
-      const t2 = s.tr
-      t2.fill(0)
-      addTransposed(dh, B2, 0, d, r, t2)
-      for (let j = 0; j < d; j++) addScaled(gB2, j * r, al * dh[j], s.v2, r)
-      for (let q = 0; q < r; q++) {
-        t2[q] *= al
-        addScaled(gA2, q * f, t2[q], s.g, f)
-      }
-      addTransposed(t2, A2, 0, r, f, dg)
-    }
-    const dz = s.dz
-    for (let i = 0; i < f; i++) dz[i] = dg[i] * (1 - s.g[i] * s.g[i])
-    const dh0 = s.dh0
-    dh0.set(dh)
-    addTransposed(dz, w1, 0, f, d, dh0)
-    if (A1 && B1) {
-      const gA1 = G.get('mlp.A1') as Arr
-      const gB1 = G.get('mlp.B1') as Arr
-      const t1 = s.tr
-      t1.fill(0)
-      addTransposed(dz, B1, 0, f, r, t1)
-      for (let i = 0; i < f; i++) addScaled(gB1, i * r, al * dz[i], s.v1, r)
-      for (let q = 0; q < r; q++) {
-        t1[q] *= al
-        addScaled(gA1, q * d, t1[q], s.h0, d)
-      }
-      addTransposed(t1, A1, 0, r, d, dh0)
-    }
-    if (aA && aB) {
-      const gAa = G.get('attn.A') as Arr
-      const gBa = G.get('attn.B') as Arr
-      const ta = s.tr
-      ta.fill(0)
-      addTransposed(dh0, aB, 0, d, r, ta)
-      for (let i = 0; i < d; i++) addScaled(gBa, i * r, al * dh0[i], s.va, r)
-      for (let q = 0; q < r; q++) addScaled(gAa, q * d, al * ta[q], s.m, d)
-    }
+    if (o.used === OUTER_SLOTS) this.flushOuter()
   }
 
   private outer: OuterBuffers | null = null
 
-  private newOuter(): OuterBuffers {
-    const { d, r, C, base } = this
+  private newOuter(ad: Adapter): OuterBuffers {
+    const { d, f, r, C, base, scale: al } = this
     const K = base.dims.classSize
-    const unembed = !!(this.Bc && this.Bt)
+    const G = (name: string): Arr | undefined => ad.grads.get(name)
+    const sum = (name: string, rows: number, cols: number, scale: number): OuterSum | null => {
+      const g = G(name)
+      return g ? new OuterSum(g, rows, cols, scale) : null
+    }
+    const unembed = !!(this.Bc && this.Bt && this.uA)
     this.outer = {
       used: 0,
-      dlClass: unembed ? new Float64Array(C * OUTER_SLOTS) : null,
-      h: new Float64Array(OUTER_SLOTS * d),
-      gClass: unembed ? new Float64Array(C * d) : null,
+      gClass: unembed ? new OuterSum(alloc(base.dims.precision, C * d), C, d, 1) : null,
+      gUA: sum('unembed.A', r, d, 1),
+      gB2: sum('mlp.B2', d, r, al),
+      gA2: sum('mlp.A2', r, f, 1),
+      gB1: sum('mlp.B1', f, r, al),
+      gA1: sum('mlp.A1', r, d, 1),
+      gBa: sum('attn.B', d, r, al),
+      gAa: sum('attn.A', r, d, al),
       dlTok: unembed ? new Float64Array(OUTER_SLOTS * K) : null,
       u: new Float64Array(OUTER_SLOTS * r),
       cls: new Int32Array(OUTER_SLOTS),
@@ -534,51 +614,17 @@ export class Decoder {
   }
 
   /**
-   * Adds the buffered outer products of up to OUTER_SLOTS positions: Gc += Σ_t dlogits_t ⊗ h_t for the class
-   * head, and dBt[y] += Σ_t al·dlogit_{t,y}·u_t for positions grouped by target class. As small matrix products
-   * these read each accumulator once per block instead of once per position.
+   * Adds the buffered outer products of up to OUTER_SLOTS positions; dBt[y] += Σ_t al·dlogit_{t,y}·u_t runs
+   * over positions grouped by target class, so a frequent class's rows are updated once per block.
    */
   private flushOuter(): void {
     const o = this.outer
     if (!o || o.used === 0) return
     const ns = o.used
-    const { d, r, C, base } = this
-    const S = OUTER_SLOTS
-    if (o.gClass && o.dlClass) {
-      const G = o.gClass
-      const D = o.dlClass
-      const H = o.h
-      for (let c = 0; c < C; c++) {
-        const dO = c * S
-        const gO = c * d
-        let j = 0
-        for (; j + 3 < d; j += 4) {
-          let a0 = 0
-          let a1 = 0
-          let a2 = 0
-          let a3 = 0
-          for (let t = 0; t < ns; t++) {
-            const dl = D[dO + t]
-            const ho = t * d + j
-            a0 += dl * H[ho]
-            a1 += dl * H[ho + 1]
-            a2 += dl * H[ho + 2]
-            a3 += dl * H[ho + 3]
-          }
-          G[gO + j] += a0
-          G[gO + j + 1] += a1
-          G[gO + j + 2] += a2
-          G[gO + j + 3] += a3
-        }
-        for (; j < d; j++) {
-          let a = 0
-          for (let t = 0; t < ns; t++) a += D[dO + t] * H[t * d + j]
-          G[gO + j] += a
-        }
-      }
-    }
+    for (const acc of [o.gClass, o.gUA, o.gB2, o.gA2, o.gB1, o.gA1, o.gBa, o.gAa]) acc?.flush(ns)
     const gBt = this.adapter?.grads.get('unembed.Bt')
     if (gBt && o.dlTok) {
+      const { r, base } = this
       const { vocabSize: V, classSize: K } = base.dims
       const D = o.dlTok
       const U = o.u
@@ -638,7 +684,7 @@ export class Decoder {
    */
   finish(): void {
     this.flushOuter()
-    const G = this.outer?.gClass
+    const G = this.outer?.gClass?.g
     const { Bc, uA, adapter } = this
     if (!G || !Bc || !uA || !adapter) return
     const { d, r, C, scale: al } = this
@@ -664,11 +710,16 @@ const OUTER_SLOTS = 64
 
 type OuterBuffers = {
   used: number
-  /** Class-head dlogits, transposed: [c·OUTER_SLOTS + slot]. */
-  dlClass: Float64Array | null
-  h: Float64Array
-  gClass: Float64Array | null
-  /** al·dlogits of the target class's tokens: [slot·K + j]. */
+  /** Gc = Σ_t dlogits_t ⊗ h_t of the class head (C×d), folded into the Bc and A gradients by finish(). */
+  gClass: OuterSum | null
+  gUA: OuterSum | null
+  gB2: OuterSum | null
+  gA2: OuterSum | null
+  gB1: OuterSum | null
+  gA1: OuterSum | null
+  gBa: OuterSum | null
+  gAa: OuterSum | null
+  /** al·dlogits of the target class's tokens, [slot·K + j], with u and the class of each slot. */
   dlTok: Float64Array | null
   u: Float64Array
   cls: Int32Array
