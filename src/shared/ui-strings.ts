@@ -138,6 +138,7 @@ export const UI = {
     legendTrained: 'trained (weight 1)',
     legendContext: 'context (weight 0)',
     legendCut: 'cut by max length',
+    cutLabel: (n: number) => `max length ${n}`,
     cutMarker: (n: number) => `max length ${n} — tokens after this are dropped`,
     pieceStats: (total: number, weighted: number) => `${total.toLocaleString('en-US')} tokens · ${weighted.toLocaleString('en-US')} trained`,
     skip: (reason: string) => `This conversation would be skipped: ${reason}`,
@@ -251,7 +252,13 @@ export const UI = {
     why: 'Why',
     fix: 'How to fix it',
     keySent: (source: string) =>
-      source === 'settings' ? 'The key sent was the one stored in the app settings.' : source === 'TINKER_API_KEY' ? 'The key sent came from the TINKER_API_KEY environment variable.' : 'No key was sent.',
+      source === 'settings'
+        ? 'The key sent was the one stored in the app settings.'
+        : source === 'TINKER_API_KEY'
+          ? 'The key sent came from the TINKER_API_KEY environment variable (no key is stored in the app).'
+          : source === 'sandbox'
+            ? 'The key sent was the local sandbox’s own key.'
+            : 'No key was sent: none is stored in the app and TINKER_API_KEY is not set.',
     envState: (set: boolean, differs: boolean) =>
       !set ? 'TINKER_API_KEY is not set in the app’s environment.' : differs ? 'TINKER_API_KEY is set and differs from the key in the app settings.' : 'TINKER_API_KEY is set.',
     sdkNote: 'Exported Python scripts read TINKER_API_KEY; some Tinker SDK versions let it override a key passed in code.',

@@ -47,6 +47,18 @@ type RunServer = { kind: 'sandbox' } | { kind: 'remote'; url?: string }
 export function createHandlers(ctx: AppContext): Handlers {
   const { settings, core, ops, events, sandbox, env } = ctx
 
+  /**
+   * Hub failures name the mirror the hint's one-click fix applies: TUFT_STUDIO_HF_MIRROR when set (a site's own
+   * mirror, or a test's local one), else the renderer falls back to the catalogue's https://hf-mirror.com.
+   */
+  const withMirror = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((err: unknown) => {
+      const mirror = env.TUFT_STUDIO_HF_MIRROR
+      const f = toFailure(err)
+      if (mirror && (f.code === 'hf-unreachable' || f.code === 'hf-timeout')) throw new FailureError({ ...f, details: { ...f.details, suggestedEndpoint: mirror } })
+      throw err
+    })
+
   /** Which server a request goes to and with which key; the key is resolved here and never returned. */
   const resolveServer = async (explicit?: string): Promise<{ url: string; apiKey?: string; source: ServerSource; isSandbox: boolean }> => {
     const wanted = explicit ?? settings.view().activeServer ?? undefined
@@ -144,13 +156,13 @@ export function createHandlers(ctx: AppContext): Handlers {
     opCancel: ({ opId }) => ({ cancelled: ops.cancel(opId) }),
 
     datasetImport: ({ opId, source, name, format, mapping }) =>
-      ops.run(opId, (signal, onProgress) => core.importDataset(source, { name, format, mapping, signal, onProgress })),
+      withMirror(ops.run(opId, (signal, onProgress) => core.importDataset(source, { name, format, mapping, signal, onProgress }))),
     datasetList: () => core.listDatasets(),
     datasetPage: ({ name, split, offset, limit }) => core.pageConversations(name, split, offset, limit),
     datasetRejections: ({ name }) => core.rejections(name),
     datasetDelete: async ({ name }) => ({ deleted: await core.deleteDataset(name) }),
 
-    tokenizerLoad: ({ opId, modelId }) => ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { signal, onProgress })),
+    tokenizerLoad: ({ opId, modelId }) => withMirror(ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { signal, onProgress }))),
     examplePreview: (input) => core.examplePreview(input),
     tokenStats: ({ opId, ...rest }) => ops.run(opId, (signal, onProgress) => core.tokenStats({ ...rest, signal, onProgress })),
 

@@ -82,7 +82,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
             type: 'line',
             data: decimated(decimators.current, `${line.id}:raw`, line.points),
             showSymbol: false,
-            lineStyle: { width: 1, color, opacity: 0.25 },
+            lineStyle: { width: 1.2, color, opacity: 0.35 },
             itemStyle: { color },
             emphasis: { disabled: true },
             tooltip: { show: false },

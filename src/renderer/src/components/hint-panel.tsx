@@ -83,7 +83,7 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
         <dt>{UI.hint.whatHappened}</dt>
         <dd data-testid="hint-message">
           {failure.message}
-          {serverMessage && serverMessage !== failure.message && <div className="muted">{UI.hint.serverSaid(serverMessage)}</div>}
+          {serverMessage && !failure.message.includes(serverMessage) && <div className="muted">{UI.hint.serverSaid(serverMessage)}</div>}
         </dd>
         <dt>{UI.hint.why}</dt>
         <dd>{hint.why}</dd>

@@ -29,7 +29,16 @@ const lowerLr = (lr: number): number => (lr > 5e-5 ? lr / 2 : lr / 5)
 
 const cfgNum = (cfg: Record<string, unknown> | undefined, k: string, fallback: number): number => (typeof cfg?.[k] === 'number' ? (cfg[k] as number) : fallback)
 
-export function RunMonitor({ runId, onStatus, chartHandle, p95Tokens = null }: { runId: string; onStatus?: (status: string) => void; chartHandle?: React.Ref<ChartHandle>; p95Tokens?: number | null }): React.JSX.Element {
+type MonitorProps = {
+  runId: string
+  onStatus?: (status: string) => void
+  /** A resume started a new run in place of this one. */
+  onReplaced?: (runId: string) => void
+  chartHandle?: React.Ref<ChartHandle>
+  p95Tokens?: number | null
+}
+
+export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens = null }: MonitorProps): React.JSX.Element {
   const live = useRuns(useShallow((s) => s.runs[runId] ?? null))
   const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
   const [detail, setDetail] = useState<RunDetail | null>(null)
@@ -67,7 +76,9 @@ export function RunMonitor({ runId, onStatus, chartHandle, p95Tokens = null }: {
     const r = await call()
     setBusy(null)
     if (!r.ok) return setFailure(r)
-    useRuns.getState().setStatus(runId, r.value.status)
+    useRuns.getState().setStatus(r.value.id, r.value.status)
+    // Some resumes continue as a new run (e.g. a new rank cannot load the old LoRA weights): follow it.
+    if (r.value.id !== runId) onReplaced?.(r.value.id)
   }
   const resume = (overrides?: { maxLength?: number; batchSize?: number; rank?: number; learningRate?: number }): Promise<void> =>
     control('resume', () => api.runResume({ runId, ...(overrides ? { overrides } : {}) }))
@@ -112,7 +123,7 @@ export function RunMonitor({ runId, onStatus, chartHandle, p95Tokens = null }: {
 
   return (
     <div className="run-monitor" data-testid="run-monitor" data-status={status ?? ''}>
-      <PhaseIndicator phase={phase} />
+      <PhaseIndicator phase={phase} reached={live?.reached ?? null} />
       <div className="monitor-top">
         <div className="grow">
           <ProgressBar
@@ -166,6 +177,7 @@ export function RunMonitor({ runId, onStatus, chartHandle, p95Tokens = null }: {
       </div>
 
       <Card title={`${UI.train.trainNll} / ${UI.train.testNll}`} actions={<ChartToolbar />} testId="nll-card">
+        {(live?.train.length ?? 0) + (live?.test.length ?? 0) === 0 && <div className="chart-empty muted">{UI.train.waiting}</div>}
         <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${UI.train.trainNll} / ${UI.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} />
         <div className="chart-counts muted small">
           <span data-testid="point-counts" data-train={live?.train.length ?? 0} data-test={live?.test.length ?? 0}>{UI.train.points(live?.train.length ?? 0, live?.test.length ?? 0)}</span>

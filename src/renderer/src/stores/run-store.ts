@@ -9,6 +9,8 @@ import { isErrorCode } from '../../../shared/error-codes'
 
 export type LiveRun = {
   phase: string | null
+  /** The furthest working phase reached (connecting … saving), kept when the run then errors or stops. */
+  reached: string | null
   status: string | null
   step: number
   total: number | null
@@ -25,6 +27,7 @@ export type LiveRun = {
 
 const emptyRun = (): LiveRun => ({
   phase: null,
+  reached: null,
   status: null,
   step: 0,
   total: null,
@@ -70,6 +73,7 @@ export const useRuns = create<Runs>()((set) => ({
       switch (e.type) {
         case 'phase':
           next.phase = typeof e.phase === 'string' ? e.phase : cur.phase
+          if (next.phase && !['error', 'stopped', 'paused', 'done'].includes(next.phase)) next.reached = next.phase
           if (next.phase !== 'error') next.error = null
           break
         case 'progress':

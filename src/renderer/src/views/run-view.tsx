@@ -14,7 +14,7 @@ import { StatusBadge } from './history'
 
 export function RunView(): React.JSX.Element {
   const runId = useNav((s) => s.runId)
-  const { go, openPlayground } = useNav.getState()
+  const { go, openPlayground, openRun } = useNav.getState()
   const chart = useRef<ChartHandle>(null)
   const [detail, setDetail] = useState<RunDetail | null>(null)
   const [failure, setFailure] = useState<Failure | null>(null)
@@ -66,16 +66,18 @@ export function RunView(): React.JSX.Element {
             </form>
           )}
         </div>
+      </div>
+      <div className="toolbar">
         <div className="row wrap">
           <Button onClick={exportPng} data-testid="export-png">{UI.run.exportPng}</Button>
           <Button onClick={() => void exportKind('csv')} data-testid="export-csv">{UI.run.exportCsv}</Button>
           <Button onClick={() => void exportKind('config')} data-testid="export-config">{UI.run.exportConfig}</Button>
           <Button onClick={() => void exportKind('python')} data-testid="export-python">{UI.run.exportPython}</Button>
-          <Button variant="primary" onClick={() => openPlayground(runId)}>{UI.nav.playground}</Button>
         </div>
+        <Button variant="primary" onClick={() => openPlayground(runId)}>{UI.nav.playground}</Button>
       </div>
       {failure && <HintPanel failure={failure} />}
-      <RunMonitor runId={runId} chartHandle={chart} />
+      <RunMonitor key={runId} runId={runId} chartHandle={chart} onReplaced={openRun} />
       <div className="grid-2">
         <Card title={UI.run.config}>
           <table className="table kv small">

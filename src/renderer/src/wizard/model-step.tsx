@@ -38,8 +38,10 @@ export function ModelStep(): React.JSX.Element {
   const connection = useSettings((s) => s.connection)
   const models = useMemo(() => connection?.capabilities.supported_models ?? [], [connection])
   const [attempt, setAttempt] = useState(0)
-  const [tok, setTok] = useState<{ key: string; info: { vocabSize: number; id: string } | null } | null>(null)
+  const [tok, setTok] = useState<{ key: string; info: { vocabSize: number; modelId: string } | null } | null>(null)
   const [statsFor, setStatsFor] = useState<string | null>(null)
+  // The max length the shown statistics were computed for (the field may already say something newer).
+  const [statsLen, setStatsLen] = useState<number | null>(null)
   const [failure, setFailure] = useState<Failure | null>(null)
   const [preview, setPreview] = useState<ExamplePreview | null>(null)
   const [maxLengthText, setMaxLengthText] = useState(String(w.maxLength))
@@ -60,7 +62,7 @@ export function ModelStep(): React.JSX.Element {
     let live = true
     void api.tokenizerLoad({ opId: tokOpId, modelId: tokenizerId }).then((r) => {
       if (!live) return
-      setTok({ key: tokKey, info: r.ok ? { vocabSize: r.value.vocabSize, id: r.value.id } : null })
+      setTok({ key: tokKey, info: r.ok ? { vocabSize: r.value.vocabSize, modelId: r.value.modelId } : null })
       if (!r.ok) setFailure(r)
       patch({ tokenizerReady: r.ok })
     })
@@ -95,7 +97,10 @@ export function ModelStep(): React.JSX.Element {
     void api.tokenStats({ opId: statsOpId, modelId: tokenizerId, dataset: w.dataset.name, split: w.dataset.trainSplit, trainOn: w.trainOn, maxLength }).then((r) => {
       if (!live) return
       setStatsFor(statsOpId)
-      if (r.ok) patch({ stats: r.value })
+      if (r.ok) {
+        setStatsLen(maxLength)
+        patch({ stats: r.value })
+      }
       else setFailure(r)
     })
     return () => {
@@ -131,7 +136,7 @@ export function ModelStep(): React.JSX.Element {
               <ProgressBar testId="tokenizer-progress" label={tokProgress?.phase ?? UI.model.tokenizerLoading} current={tokProgress?.current ?? 0} total={tokProgress?.total ?? 0} />
             ) : tokInfo ? (
               <div data-testid="tokenizer-ready">
-                <Badge tone="ok">{UI.model.tokenizerReady(tokInfo.vocabSize)}</Badge> <span className="mono small muted">{tokInfo.id}</span>
+                <Badge tone="ok">{UI.model.tokenizerReady(tokInfo.vocabSize)}</Badge> <span className="mono small muted">{tokInfo.modelId}</span>
               </div>
             ) : null}
           </div>
@@ -187,11 +192,11 @@ export function ModelStep(): React.JSX.Element {
 
       <Card testId="length-stats" title={UI.model.lengths} actions={stats && <span className="muted small">{UI.model.lengthStats(stats.p50, stats.p95, stats.max)}</span>}>
         {statsBusy && <ProgressBar label={UI.model.lengthsComputing} current={statsProgress?.current ?? 0} total={statsProgress?.total ?? 0} />}
-        {stats && (
+        {stats && statsLen !== null && (
           <>
-            <HistogramChart edges={stats.histogram.edges} counts={stats.histogram.counts} maxLength={maxLength} cutLabel={`max ${maxLength}`} ariaLabel={UI.model.lengths} />
+            <HistogramChart edges={stats.histogram.edges} counts={stats.histogram.counts} maxLength={statsLen} cutLabel={UI.model.cutLabel(statsLen)} ariaLabel={UI.model.lengths} />
             <div className={stats.truncatedShare > 0 ? 'warn-text' : 'muted'} data-testid="truncated-share">
-              {UI.model.truncated(fmtPercent(stats.truncatedShare), maxLength)}
+              {UI.model.truncated(fmtPercent(stats.truncatedShare), statsLen)}
             </div>
           </>
         )}

@@ -19,7 +19,7 @@ import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
 
 export function TrainStep(): React.JSX.Element {
-  const { runId, sweepId, stats } = useWizard(useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats })))
+  const { runId, sweepId, stats, started } = useWizard(useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats, started: s.started })))
   const update = useSettings((s) => s.update)
   const { openPlayground, go } = useNav(useShallow((s) => ({ openPlayground: s.openPlayground, go: s.go })))
   const [done, setDone] = useState(false)
@@ -47,7 +47,7 @@ export function TrainStep(): React.JSX.Element {
           </div>
         </Notice>
       )}
-      {runId && <RunMonitor runId={runId} onStatus={onStatus} p95Tokens={stats?.p95 ?? null} />}
+      {runId && <RunMonitor key={runId} runId={runId} onStatus={onStatus} onReplaced={(id) => started({ runId: id, sweepId: null })} p95Tokens={stats?.p95 ?? null} />}
       {sweepId && <SweepMonitor sweepId={sweepId} onStatus={onStatus} />}
     </div>
   )

@@ -1,0 +1,111 @@
+/**
+ * Each troubleshooting hint in Chromium, with its one-click fix applied: a wrong API key (which key was sent
+ * and from where, never the key), Hugging Face unreachable (the mirror endpoint applied and the import
+ * retried), and out of memory on the server (the suggested lower max length applied and the run resumed).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { startSandbox, type SandboxHandle } from '../../src/sandbox'
+import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
+import { launchChromium, openApp, pageText, shot, startStudio, type Studio } from './harness'
+
+const GOOD_KEY = 'tml-e2e-good-key-6f1d2c'
+const WRONG_KEY = 'tml-e2e-wrong-key-93ab07'
+
+let studio: Studio
+let browser: Browser
+let mirror: HubMirror
+let sandbox: SandboxHandle
+let page: Page
+
+beforeAll(async () => {
+  mirror = await startHubMirror({})
+  sandbox = await startSandbox({ apiKeys: [GOOD_KEY] })
+  // The hint's mirror is overridable (a site's own mirror; here the local one).
+  studio = await startStudio({ TUFT_STUDIO_HF_MIRROR: mirror.url })
+  browser = await launchChromium()
+  ;({ page } = await openApp(browser, studio))
+})
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await page.screenshot({ path: `/tmp/e2e-fail-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`, fullPage: true })
+})
+afterAll(async () => {
+  await browser?.close()
+  await studio?.close()
+  await sandbox?.close()
+  await mirror?.close()
+})
+
+describe('troubleshooting hints', () => {
+  it('a wrong key: says which key was sent and from where, never shows it, and the right key then connects', async () => {
+    await page.getByTestId('server-url').fill(sandbox.url)
+    await page.getByTestId('api-key').fill(WRONG_KEY)
+    await page.getByTestId('test-connection').click()
+    const hint = page.getByTestId('hint')
+    await hint.waitFor({ timeout: 60_000 })
+    expect(await hint.getAttribute('data-code')).toBe('invalid-api-key')
+    const facts = await page.getByTestId('hint-key-facts').textContent()
+    expect(facts).toContain('stored in the app settings')
+    expect(facts).toContain('TINKER_API_KEY is not set')
+    await shot(page, '11-hint-bad-key')
+    expect(await pageText(page)).not.toContain(WRONG_KEY)
+
+    await page.getByTestId('api-key').fill(GOOD_KEY)
+    await page.getByTestId('test-connection').click()
+    await page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('hint').count()).toBe(0)
+    const text = await pageText(page)
+    expect(text).not.toContain(GOOD_KEY)
+    expect(text).not.toContain(WRONG_KEY)
+    for (const l of studio.logs) expect(l).not.toContain(GOOD_KEY)
+    await page.getByTestId('continue').click()
+    await page.getByTestId('step-dataset').waitFor()
+  })
+
+  it('Hugging Face unreachable: one click sets the mirror endpoint and retries the import', async () => {
+    // Nothing listens on port 9 of the loopback: the same failure as a blocked huggingface.co.
+    await page.getByTestId('hf-endpoint').fill('http://127.0.0.1:9')
+    await page.getByRole('button', { name: 'Use this endpoint' }).click()
+    await page.getByText('Downloads use http://127.0.0.1:9').waitFor()
+    await page.getByTestId('import').click()
+    const hint = page.getByTestId('hint')
+    await hint.waitFor({ timeout: 120_000 })
+    expect(await hint.getAttribute('data-code')).toBe('hf-unreachable')
+    const action = page.getByTestId('hint-action')
+    expect(await action.textContent()).toBe(`Use ${mirror.url} and retry`)
+    await shot(page, '12-hint-hub-unreachable')
+    const before = mirror.requests.length
+    await action.click()
+    await page.getByTestId('import-report').waitFor({ timeout: 120_000 })
+    expect(mirror.requests.length).toBeGreaterThan(before)
+    expect(await page.getByTestId('hf-endpoint').inputValue()).toBe(mirror.url)
+    expect(await page.getByTestId('hint').count()).toBe(0)
+    await page.getByTestId('continue').click()
+    await page.getByTestId('step-model').waitFor()
+  })
+
+  it('out of memory: the run stops, the hint offers lower limits in the guide’s order, and resuming with one finishes', async () => {
+    await page.getByTestId('tokenizer-ready').waitFor({ timeout: 120_000 })
+    await page.getByTestId('max-length').fill('512')
+    await page.getByText(/longer than 512 tokens/).waitFor({ timeout: 120_000 })
+    await page.getByTestId('continue').click()
+    await page.getByTestId('batch-size').fill('8')
+    await page.getByTestId('steps').fill('10')
+    await page.getByTestId('eval-every').fill('5')
+    await page.getByTestId('continue').click()
+    await page.getByTestId('step-review').waitFor()
+    // 8 conversations cut at 512 tokens rarely fit 2,048 tokens; cut at 256 they always do.
+    sandbox.setFaults({ oomTokenBudget: 2048 })
+    await page.getByTestId('continue').click()
+    const hint = page.getByTestId('hint')
+    await hint.waitFor({ timeout: 120_000 })
+    expect(await hint.getAttribute('data-code')).toBe('server-oom')
+    const suggestions = page.getByTestId('oom-suggestions')
+    expect(await suggestions.textContent()).toContain('max length 256, then batch size 4, then rank 8')
+    await shot(page, '13-hint-oom')
+    await page.getByTestId('oom-max-length').click()
+    await expect.poll(() => page.getByTestId('run-monitor').getAttribute('data-status'), { timeout: 240_000, interval: 500 }).toBe('completed')
+    const counts = page.getByTestId('point-counts')
+    expect(Number(await counts.getAttribute('data-train'))).toBe(10)
+  })
+})
