@@ -4,7 +4,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Conversation } from '../../../shared/chat'
-import { NO_ROBOTS_JSONL, QWEN_ID, readNoRobotsRows } from '../../../../tests/helpers/hub-mirror'
+import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, QWEN_ID, readNoRobotsRows, startHubMirror } from '../../../../tests/helpers/hub-mirror'
 import { importDataset } from '../datasets'
 import { openDb, type Db } from '../store'
 import { buildExample, closeIdleWorkers, loadTokenizer, tokenizeConversations, tokenizeSplit, type StudioTokenizer } from '.'
@@ -122,6 +122,22 @@ describe('tokenizeSplit', () => {
     expect(r.skipped).toEqual(system.map((row) => ({ row, reason: 'chat template error: System role not supported' })))
     expect(r.rowIndex).toEqual(convs.flatMap((_, i) => (system.includes(i) ? [] : [i])))
     expect(r.encoder).toBe('rust')
+  })
+
+  it('defaults to the train split of a hub dataset imported through the mirror', async () => {
+    const mirror = await startHubMirror({ qwen: false })
+    try {
+      await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { name: 'hubnr', endpoint: mirror.url })
+    } finally {
+      await mirror.close()
+    }
+    const implicit = await tokenizeSplit(db, { dataset: 'hubnr', tokenizer: tok, maxLength: 700, trainOn: 'all-assistant' })
+    const train = await tokenizeSplit(db, { dataset: 'hubnr', split: 'train', tokenizer: tok, maxLength: 700, trainOn: 'all-assistant' })
+    const test = await tokenizeSplit(db, { dataset: 'hubnr', split: 'test', tokenizer: tok, maxLength: 700, trainOn: 'all-assistant' })
+    expect(train.fromCache).toBe(true)
+    expect(train.key).toBe(implicit.key)
+    expect(test.key).not.toBe(train.key)
+    expect(test.datums).toEqual(train.datums) // the mirror serves the same 500 rows as both splits
   })
 
   it('reports unknown datasets and splits with coded errors', async () => {
