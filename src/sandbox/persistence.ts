@@ -125,12 +125,15 @@ export class RunStore {
   loadWeights(meta: CheckpointMeta, adapter: Adapter): void {
     const buf = fs.readFileSync(path.join(this.checkpointDir(meta.model_id, meta.checkpoint_type, meta.name), 'adapter.bin'))
     splitF32(buf, adapter.shapes.map(([n]) => adapter.params.get(n) as Arr))
+    const bt = adapter.params.get('unembed.Bt')
+    if (bt) adapter.markLive(bt)
   }
 
   loadOptimizer(meta: CheckpointMeta, adapter: Adapter, adam: AdamState): boolean {
     const file = path.join(this.checkpointDir(meta.model_id, meta.checkpoint_type, meta.name), 'optimizer.bin')
     if (!meta.has_optimizer || !fs.existsSync(file)) return false
     splitF32(fs.readFileSync(file), adapter.shapes.flatMap(([n]) => [adam.m.get(n) as Arr, adam.v.get(n) as Arr]))
+    for (const t of [adam.m.get('unembed.Bt'), adam.v.get('unembed.Bt')]) if (t) adapter.markLive(t)
     adam.step = meta.step
     return true
   }

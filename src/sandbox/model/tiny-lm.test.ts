@@ -115,6 +115,26 @@ describe('tiny LM', () => {
     expect(p[5]).toBeCloseTo(p5 * (1 - 0.005), 12)
   })
 
+  it('AdamW skipping never-trained unembed rows equals dense AdamW exactly', () => {
+    const base = new BaseModel(SMALL, 6)
+    const sparse = new Adapter(base, ALL, 3)
+    const dense = new Adapter(base, ALL, 3)
+    dense.liveClasses!.fill(1)
+    const [sa, da] = [new AdamState(sparse), new AdamState(dense)]
+    const hp = { learning_rate: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0.1, grad_clip_norm: 1 }
+    // weighted targets in classes 7, 0, then also 3, 1, 5 (class 7 ids: 49; the target 17 in class 2 has weight 0)
+    for (const n of [3, 7, 7]) {
+      for (const ad of [sparse, dense]) crossEntropy(base, ad, seq.x.slice(0, n), seq.y.slice(0, n), seq.w.slice(0, n), { backward: true })
+      const [ms, md] = [sa.apply(sparse, hp), da.apply(dense, hp)]
+      expect(ms).toEqual(md)
+    }
+    for (const [name, p] of sparse.params) expect(Array.from(p)).toEqual(Array.from(dense.params.get(name)!))
+    expect(Array.from(sparse.liveClasses!)).toEqual([1, 1, 0, 1, 0, 1, 0, 1])
+    const bt = sparse.params.get('unembed.Bt')!
+    expect(bt.some((v) => v !== 0)).toBe(true)
+    for (const c of [2, 4, 6]) expect(Array.from(bt.subarray(c * 7 * 3, (c + 1) * 7 * 3)).every((v) => v === 0)).toBe(true)
+  })
+
   it('is deterministic for a seed and differs across seeds', () => {
     const a = new BaseModel(SMALL, 7)
     const b = new BaseModel(SMALL, 7)

@@ -105,6 +105,12 @@ export class Adapter {
   readonly params = new Map<string, Arr>()
   readonly grads = new Map<string, Arr>()
   readonly shapes: Array<[string, number, number]>
+  /**
+   * Per class, 1 where the unembed.Bt rows of that class may hold non-zero values (params, grads or Adam moments).
+   * Bt starts at zero and only a target's class gets gradient, so the rest stays exactly zero under AdamW and the
+   * optimiser can skip it. Only ever set: by the backward pass and when a checkpoint is loaded.
+   */
+  readonly liveClasses: Uint8Array | null
 
   constructor(
     readonly base: BaseModel,
@@ -123,6 +129,7 @@ export class Adapter {
       this.params.set(name, p)
       this.grads.set(name, alloc(base.dims.precision, rows * cols))
     }
+    this.liveClasses = spec.trainUnembed ? new Uint8Array(base.numClasses) : null
   }
 
   get scale(): number {
@@ -135,8 +142,45 @@ export class Adapter {
     return n
   }
 
+  /** [lo, hi) ranges of a tensor outside which it is exactly zero, with its gradient and moments. */
+  liveRanges(name: string): Array<[number, number]> {
+    const n = (this.params.get(name) as Arr).length
+    const live = this.liveClasses
+    if (name !== 'unembed.Bt' || !live) return [[0, n]]
+    const w = this.base.dims.classSize * this.spec.rank
+    const out: Array<[number, number]> = []
+    for (let c = 0; c < live.length; ) {
+      if (!live[c]) {
+        c++
+        continue
+      }
+      let e = c
+      while (e < live.length && live[e]) e++
+      out.push([c * w, Math.min(n, e * w)])
+      c = e
+    }
+    return out
+  }
+
+  /** Marks the classes where a Bt-shaped tensor (loaded weights or moments) holds anything non-zero. */
+  markLive(bt: Arr): void {
+    const live = this.liveClasses
+    if (!live) return
+    const w = this.base.dims.classSize * this.spec.rank
+    for (let c = 0; c < live.length; c++) {
+      if (live[c]) continue
+      const hi = Math.min(bt.length, (c + 1) * w)
+      for (let i = c * w; i < hi; i++) {
+        if (bt[i] !== 0) {
+          live[c] = 1
+          break
+        }
+      }
+    }
+  }
+
   zeroGrad(): void {
-    for (const g of this.grads.values()) g.fill(0)
+    for (const [name, g] of this.grads) for (const [lo, hi] of this.liveRanges(name)) g.fill(0, lo, hi)
   }
 }
 
@@ -628,6 +672,7 @@ export class Decoder {
       const { vocabSize: V, classSize: K } = base.dims
       const D = o.dlTok
       const U = o.u
+      const live = this.adapter?.liveClasses
       // slots ordered by class (insertion sort keeps equal classes in slot order: a fixed summation order)
       const ord = o.order
       for (let t = 0; t < ns; t++) {
@@ -644,6 +689,7 @@ export class Decoder {
         while (g1 < ns && o.cls[ord[g1]] === k) g1++
         const lo = k * K
         const n = Math.min(V, lo + K) - lo
+        if (live) live[k] = 1
         for (let j = 0; j < n; j++) {
           const go = (lo + j) * r
           let q = 0
