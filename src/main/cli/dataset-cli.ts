@@ -30,7 +30,17 @@ export type CliCommand = {
 export class UsageError extends Error {}
 
 /** parseArgs with our usage errors; every command uses it so flags behave the same everywhere. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
+type ArgsOptions = NonNullable<ParseArgsConfig['options']>
+// Named so the exported signature can be emitted (node's ParsedResults type is not exported).
+type ParsedCommandArgs<T extends ArgsOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>
+
+export function parseCommandArgs<T extends ArgsOptions>(
+  args: string[],
+  options: T,
+  usage: string,
+): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true })
   } catch (err) {
