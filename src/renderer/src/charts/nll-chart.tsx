@@ -124,7 +124,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         textStyle: { fontFamily: 'inherit', color: TEXT_COLOR },
         grid: { left: 56, right: 20, top: 36, bottom: 36 },
         tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
-        legend: { top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
+        legend: { type: 'scroll', top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
         xAxis: { type: 'value', name: 'step', nameLocation: 'end', nameGap: 8, min: 0, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
         yAxis: { type: 'value' },
       })

@@ -2,7 +2,7 @@
  * Overlay the train NLL (smoothed, raw faint) and test NLL of several runs or a whole sweep — the guide's
  * Figures 1 and 2 — with the recommended cell drawn bold and marked. Each chart exports as PNG.
  */
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { RunCompare, SweepView } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
@@ -34,9 +34,11 @@ export function Compare(): React.JSX.Element {
   }, [target])
 
   const recommended = data?.recommendedRunId ?? sweep?.recommendation?.runId ?? null
-  const label = (r: RunCompare['runs'][number]['run']): string => `${r.name} (${UI.compare.cell(r.rank, fmtLr(r.learningRate))})`
-  const trainLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:train`, name: label(run), kind: 'train', points: metrics.trainNll, emphasis: run.id === recommended })), [data, recommended])
-  const testLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:test`, name: label(run), kind: 'plain', points: metrics.testNll, emphasis: run.id === recommended })), [data, recommended])
+  // Cells of one sweep differ only in rank and LR: say just that; separate runs keep their names.
+  const isSweep = target !== null && 'sweepId' in target
+  const label = useCallback((r: RunCompare['runs'][number]['run']): string => (isSweep ? UI.compare.cell(r.rank, fmtLr(r.learningRate)) : `${r.name} (${UI.compare.cell(r.rank, fmtLr(r.learningRate))})`), [isSweep])
+  const trainLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:train`, name: label(run), kind: 'train', points: metrics.trainNll, emphasis: run.id === recommended })), [data, recommended, label])
+  const testLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:test`, name: label(run), kind: 'test', points: metrics.testNll, emphasis: run.id === recommended })), [data, recommended, label])
 
   const png = (h: React.RefObject<ChartHandle | null>, name: string): void => {
     const c = h.current?.chart()

@@ -60,12 +60,21 @@ function SweepMonitor({ sweepId, onStatus }: { sweepId: string; onStatus: (s: st
   const openCompare = useNav((s) => s.openCompare)
   // Cell statuses come from run events; re-read the sweep (table, recommendation) whenever one changes.
   const statusKey = sweep?.cells.map((c) => runs[c.runId]?.status ?? c.status).join(',') ?? ''
+  const done = sweep?.status === 'done'
   useEffect(() => {
-    void api.sweepGet({ sweepId }).then((r) => r.ok && setSweep(r.value))
-  }, [sweepId, statusKey])
+    let alive = true
+    const load = (): void => void api.sweepGet({ sweepId }).then((r) => alive && r.ok && setSweep(r.value))
+    load()
+    // Cells start as the concurrency limit frees a slot; look for new ones until the sweep is done.
+    const timer = done ? null : setInterval(load, 2000)
+    return () => {
+      alive = false
+      if (timer) clearInterval(timer)
+    }
+  }, [sweepId, statusKey, done])
   useEffect(() => {
-    if (sweep?.recommendation) onStatus('completed')
-  }, [sweep?.recommendation, onStatus])
+    if (done) onStatus('completed')
+  }, [done, onStatus])
   const lines = useMemo<ChartLine[]>(
     () =>
       (sweep?.cells ?? []).map((c) => ({
@@ -103,7 +112,7 @@ function SweepMonitor({ sweepId, onStatus }: { sweepId: string; onStatus: (s: st
             ))}
           </tbody>
         </table>
-        {sweep?.recommendation && <Notice tone="ok">{UI.compare.recommended(sweep.recommendation.reason)}</Notice>}
+        {done && sweep?.recommendation && <Notice tone="ok" testId="sweep-recommendation">{UI.compare.recommended(sweep.recommendation.reason)}</Notice>}
       </Card>
     </>
   )
