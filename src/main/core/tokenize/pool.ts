@@ -94,6 +94,8 @@ export type PoolOptions = {
   batchSize?: number
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
+  /** Each batch as it arrives (any order), so the caller can work while the workers still run. */
+  onBatch?: (index: number, batch: PackedBatch) => void
 }
 
 /**
@@ -168,6 +170,7 @@ export function runPool(
           feed(w)
         } else if (msg.type === 'done') {
           results[msg.id] = msg.batch
+          opts.onBatch?.(msg.id, msg.batch)
           finished++
           doneRows += msg.batch.rows.length
           opts.onProgress?.(doneRows, total)

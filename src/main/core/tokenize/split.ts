@@ -75,7 +75,7 @@ type Packed = {
   weights: Uint8Array
 }
 
-function datumsOf(p: Packed): Datum[] {
+function datumsOf(p: Pick<Packed, 'lengths' | 'tokens' | 'weights'>): Datum[] {
   const datums: Datum[] = new Array(p.lengths.length)
   let at = 0
   for (let i = 0; i < p.lengths.length; i++) {
@@ -84,6 +84,9 @@ function datumsOf(p: Packed): Datum[] {
   }
   return datums
 }
+
+/** The datums of one worker batch (its kept conversations, in order). */
+const batchDatums = (b: PackedBatch): Datum[] => datumsOf({ lengths: b.keptLengths.filter((l) => l > 0), tokens: b.tokens, weights: b.weights })
 
 function readCache(db: Db, key: string): TokenizedSplit | null {
   const row = db
@@ -190,8 +193,13 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
     probe: null,
   }
   if (base.encoder === 'rust') base.probe = { texts: probeTexts, ids: probeTexts.map((t) => tok.encode(t)) }
+  // Datum objects are built on the main thread while the workers are still busy with later batches.
+  let datumsByBatch: Datum[][] = []
   const pool = (init: WorkerInit): Promise<PackedBatch[]> =>
     runPool(init, rows, conversations, {
+      onBatch: (index, batch) => {
+        datumsByBatch[index] = batchDatums(batch)
+      },
       trainOn: o.trainOn,
       maxLength: o.maxLength,
       workers: o.workers,
@@ -205,6 +213,7 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
   } catch (err) {
     if (!(err instanceof EncoderMismatch) || o.encoder) throw err
     encoder = 'transformers'
+    datumsByBatch = []
     batches = await pool({ ...base, encoder, probe: null })
   }
 
@@ -245,7 +254,7 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
   o.onProgress?.({ phase: 'saving', current: 1, total: 1 })
   return {
     key,
-    datums: datumsOf(packed),
+    datums: datumsByBatch.flat(),
     rowIndex: Array.from(packed.rowIndex),
     skipped: packed.skipped,
     stats,
