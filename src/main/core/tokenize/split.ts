@@ -149,6 +149,27 @@ function join(batches: PackedBatch[]): Packed & { fullLengths: Int32Array; weigh
   return { rowIndex, lengths, tokens, weights, fullLengths, weighted, skipped }
 }
 
+/** Probe texts per tokenizer: new Rust workers must reproduce transformers' ids on them. */
+const probes = new WeakMap<StudioTokenizer, NonNullable<WorkerInit['probe']>>()
+
+function probeFor(tok: StudioTokenizer, conversations: readonly Conversation[]): NonNullable<WorkerInit['probe']> {
+  const known = probes.get(tok)
+  if (known) return known
+  // Rows the template rejects are skipped later with their reason; they just don't serve as probes.
+  const texts: string[] = []
+  for (const c of conversations.slice(0, TOKENIZE_PROBE_CONVERSATIONS)) {
+    try {
+      const text = tok.renderChat(c.messages)
+      texts.push(tok.nfc ? text.normalize('NFC') : text)
+    } catch {
+      continue
+    }
+  }
+  const probe = { texts, ids: texts.map((t) => tok.encode(t)) }
+  if (texts.length) probes.set(tok, probe)
+  return probe
+}
+
 /**
  * Tokenizes conversations into datums with exact masks, in worker threads, cached in SQLite under
  * (dataset split, tokenizer, chat template, max length, train-on). A warm call reads four BLOBs.
@@ -172,16 +193,6 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
 
   const conversations = await o.conversations()
   const rows = conversations.map((_, i) => i)
-  // Rows the template rejects are skipped later with their reason; they just don't serve as probes.
-  const probeTexts: string[] = []
-  for (const c of conversations.slice(0, TOKENIZE_PROBE_CONVERSATIONS)) {
-    try {
-      const text = tok.renderChat(c.messages)
-      probeTexts.push(tok.nfc ? text.normalize('NFC') : text)
-    } catch {
-      continue
-    }
-  }
   const base: WorkerInit = {
     encoder: o.encoder ?? 'rust',
     tokenizerDir: tok.dir,
@@ -192,7 +203,7 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
     byteLength: tok.byteLength,
     probe: null,
   }
-  if (base.encoder === 'rust') base.probe = { texts: probeTexts, ids: probeTexts.map((t) => tok.encode(t)) }
+  if (base.encoder === 'rust') base.probe = probeFor(tok, conversations)
   // Datum objects are built on the main thread while the workers are still busy with later batches.
   let datumsByBatch: Datum[][] = []
   const pool = (init: WorkerInit): Promise<PackedBatch[]> =>
