@@ -308,6 +308,7 @@ export const UI = {
   playground: {
     title: 'Playground',
     intro: 'Sample the base model and the fine-tuned weights on the same prompt, side by side.',
+    sandboxNote: 'Runs trained on the local sandbox sample from its tiny CPU model: the text shows the mechanics, not meaningful answers.',
     run: 'Fine-tuned run',
     noRuns: 'Finish a run first: the playground samples its saved weights.',
     system: 'System prompt (optional)',
@@ -326,6 +327,8 @@ export const UI = {
     active: 'active',
     makeActive: 'Use',
     addServer: 'Add server',
+    noServers: (active: string | null) =>
+      `No saved servers. ${active === 'sandbox' ? 'Runs use the local sandbox.' : active ? `Runs use ${active}.` : 'Runs use the discovered server (TUFT_ADDRESS, TINKER_BASE_URL, ~/.tuft or 127.0.0.1:10610).'}`,
     remove: 'Remove',
     keys: 'API key',
     setKey: 'Store key',

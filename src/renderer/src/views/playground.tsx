@@ -47,6 +47,7 @@ export function Playground(): React.JSX.Element {
       <h1>{UI.playground.title}</h1>
       <p className="lead">{UI.playground.intro}</p>
       {runs && runs.length === 0 && <Notice tone="info">{UI.playground.noRuns}</Notice>}
+      {runs?.find((r) => r.id === runId)?.baseModel.startsWith('sandbox/') && <Notice tone="info">{UI.playground.sandboxNote}</Notice>}
       <form className="card" onSubmit={(e) => (e.preventDefault(), void sample())}>
         <div className="grid-3">
           <Field label={UI.playground.run}>

@@ -67,6 +67,7 @@ export function Settings(): React.JSX.Element {
       <h1>{UI.settings.title}</h1>
       {shown && <HintPanel failure={shown} />}
       <Card title={UI.settings.servers}>
+        {servers.length === 0 && <div className="muted small">{UI.settings.noServers(settings?.activeServer ?? null)}</div>}
         <ul className="plain-list">
           {servers.map((s) => (
             <li key={s.url} className="row spread">
@@ -95,12 +96,13 @@ export function Settings(): React.JSX.Element {
       </Card>
 
       <Card title={UI.settings.hub}>
-        <form className="row" onSubmit={(e) => (e.preventDefault(), void update({ hfEndpoint: endpoint.trim() || null }))}>
-          <Field label={UI.settings.endpoint} help={settings ? UI.dataset.endpointHelp(settings.hfEndpointEffective, settings.hfEndpointSource) : undefined}>
+        <form className="endpoint-row" onSubmit={(e) => (e.preventDefault(), void update({ hfEndpoint: endpoint.trim() || null }))}>
+          <Field label={UI.settings.endpoint}>
             {(id) => <input id={id} className="input mono" value={endpoint} placeholder={settings?.hfEndpointEffective} onChange={(e) => setEndpoint(e.target.value)} data-testid="settings-endpoint" />}
           </Field>
           <Button type="submit">{UI.common.save}</Button>
         </form>
+        {settings && <div className="field-help">{UI.dataset.endpointHelp(settings.hfEndpointEffective, settings.hfEndpointSource)}</div>}
         {settings && <div className="small muted">{UI.settings.hfToken(settings.hfTokenSet)}</div>}
       </Card>
 
