@@ -183,4 +183,10 @@ describe('first run', () => {
       for (const l of consoleLines) expect(l).not.toContain(secret)
     }
   })
+
+  it('opens into the run history, not the wizard, once a run has completed', async () => {
+    await page.reload()
+    await page.getByTestId('history').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('wizard').count()).toBe(0)
+  })
 })
