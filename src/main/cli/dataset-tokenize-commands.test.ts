@@ -74,9 +74,10 @@ describe('dataset datums', () => {
 
   it('fails with one clear line and a non-zero exit on bad input', async () => {
     expect(await run('datums', 'nr', '--tokenizer', QWEN_ID, '--out', path.join(home, 'x.jsonl'), '--train-on', 'users')).toBe(2)
-    expect(err[0]).toMatch(/^error: --train-on must be one of all-assistant, last-assistant, all/)
+    expect(err).toEqual(['error: --train-on must be one of all-assistant, last-assistant, all (got "users")'])
     expect(await run('datums', 'nr', '--tokenizer', QWEN_ID)).toBe(2)
-    expect(err[0]).toMatch(/--out file.jsonl is required/)
+    expect(err).toHaveLength(1)
+    expect(err[0]).toMatch(/^error: --out file.jsonl is required/)
     expect(await run('stats', 'nr', '--tokenizer', QWEN_ID, '--max-length', '1.5')).toBe(2)
     expect(await run('stats', 'nope', '--tokenizer', QWEN_ID)).toBe(1)
     expect(err).toHaveLength(1)

@@ -24,14 +24,14 @@ const common = {
 type CommonValues = { tokenizer?: string; 'max-length'?: string; 'train-on'?: string; split?: string; endpoint?: string }
 
 function parseCommon(values: CommonValues, positionals: string[], usage: string): { name: string; maxLength: number; trainOn: TrainOn } {
-  if (positionals.length !== 1) throw new UsageError(`expected one dataset name\nusage: ${usage}`)
-  if (!values.tokenizer?.trim()) throw new UsageError(`--tokenizer <model-or-dir> is required\nusage: ${usage}`)
+  if (positionals.length !== 1) throw new UsageError(`expected one dataset name (usage: ${usage})`)
+  if (!values.tokenizer?.trim()) throw new UsageError(`--tokenizer <model-or-dir> is required (a hub model id such as Qwen/Qwen3-4B-Instruct-2507, or a folder with tokenizer.json + tokenizer_config.json)`)
   const rawMax = values['max-length'] ?? String(MAX_LENGTH_DEFAULT)
   const maxLength = Number(rawMax)
   if (!/^\d+$/.test(rawMax.trim()) || !Number.isSafeInteger(maxLength) || maxLength < 2)
-    throw new UsageError(`--max-length must be an integer of at least 2 (got "${rawMax}")\nusage: ${usage}`)
+    throw new UsageError(`--max-length must be an integer of at least 2 (got "${rawMax}")`)
   const trainOn = values['train-on'] ?? 'all-assistant'
-  if (!isTrainOn(trainOn)) throw new UsageError(`--train-on must be one of ${TRAIN_ON_VALUES.join(', ')} (got "${trainOn}")\nusage: ${usage}`)
+  if (!isTrainOn(trainOn)) throw new UsageError(`--train-on must be one of ${TRAIN_ON_VALUES.join(', ')} (got "${trainOn}")`)
   return { name: positionals[0], maxLength, trainOn }
 }
 
@@ -128,7 +128,7 @@ export const datumsCommand: CliCommand = {
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs(args, { ...common, out: { type: 'string' } }, datumsUsage)
     const o = parseCommon(values, positionals, datumsUsage)
-    if (!values.out) throw new UsageError(`--out file.jsonl is required\nusage: ${datumsUsage}`)
+    if (!values.out) throw new UsageError(`--out file.jsonl is required (where the datums are written, one JSON object per line)`)
     const { result } = await tokenize(ctx, values, o)
     let fd: number
     try {
