@@ -234,6 +234,7 @@ export const UI = {
     done: 'Training finished. The fine-tuned weights are saved for sampling.',
     openPlayground: 'Try it in the playground',
     openHistory: 'Go to run history',
+    newRun: 'Start another run',
     lastNll: (train: string, test: string) => `train ${train} · test ${test}`,
   },
   hint: {

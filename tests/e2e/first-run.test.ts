@@ -189,4 +189,16 @@ describe('first run', () => {
     await page.getByTestId('history').waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('wizard').count()).toBe(0)
   })
+
+  it('serves the imported dataset from the cache, with the offline badge, when the hub is unreachable', async () => {
+    await page.getByRole('button', { name: 'New run', exact: true }).click()
+    await page.getByTestId('use-sandbox').click()
+    await page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
+    await page.getByTestId('continue').click()
+    mirror.setFaults({ refuse: true })
+    await page.getByTestId('import').click()
+    await page.getByTestId('offline-badge').waitFor({ timeout: 120_000 })
+    expect(await page.getByTestId('split-train').textContent()).toContain('500 conversations')
+    await shot(page, '02-dataset-offline')
+  })
 })

@@ -34,6 +34,8 @@ type Props = {
   ariaLabel: string
   testId?: string
   handle?: Ref<ChartHandle>
+  /** The last step of the run, so a live chart keeps its scale instead of stretching every step. */
+  xMax?: number
 }
 
 const axisLabel = (v: number): string => (Math.abs(v) >= 100 || v === 0 ? String(v) : Number(v.toPrecision(3)).toString())
@@ -60,7 +62,7 @@ function smoothedOf(cache: Map<string, EmaCache>, line: ChartLine, weight: numbe
   return c.acc.smoothed
 }
 
-export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName = 'NLL', ariaLabel, testId, handle }: Props): React.JSX.Element {
+export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName = 'NLL', ariaLabel, testId, handle, xMax }: Props): React.JSX.Element {
   const [ref, chart] = useECharts()
   const emaCache = useRef(new Map<string, EmaCache>())
   const decimators = useRef(new Map<string, Decimator>())
@@ -125,12 +127,13 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         grid: { left: 56, right: 20, top: 36, bottom: 36 },
         tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
         legend: { type: 'scroll', top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
-        xAxis: { type: 'value', name: 'step', nameLocation: 'end', nameGap: 8, min: 0, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
+        xAxis: { type: 'value', name: 'step', nameLocation: 'end', nameGap: 8, min: 0, minInterval: 1, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
         yAxis: { type: 'value' },
       })
     }
     chart.setOption(
       {
+        xAxis: { max: xMax ?? 'dataMax' },
         yAxis: {
           type: logAxis ? 'log' : 'value',
           name: yName,
@@ -144,7 +147,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
       },
       { replaceMerge: ['series'] },
     )
-  }, [chart, lines, logAxis, smoothing, showRaw, yName])
+  }, [chart, lines, logAxis, smoothing, showRaw, yName, xMax])
 
   return <div ref={ref} className="chart" style={{ height }} role="img" aria-label={ariaLabel} data-testid={testId} data-points={lines.reduce((n, l) => n + l.points.length, 0)} />
 }

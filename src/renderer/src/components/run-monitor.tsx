@@ -178,17 +178,17 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
 
       <Card title={`${UI.train.trainNll} / ${UI.train.testNll}`} actions={<ChartToolbar />} testId="nll-card">
         {(live?.train.length ?? 0) + (live?.test.length ?? 0) === 0 && <div className="chart-empty muted">{UI.train.waiting}</div>}
-        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${UI.train.trainNll} / ${UI.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} />
+        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${UI.train.trainNll} / ${UI.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} xMax={total ?? undefined} />
         <div className="chart-counts muted small">
           <span data-testid="point-counts" data-train={live?.train.length ?? 0} data-test={live?.test.length ?? 0}>{UI.train.points(live?.train.length ?? 0, live?.test.length ?? 0)}</span>
         </div>
       </Card>
       <div className="grid-2">
         <Card title={UI.train.gradNorm}>
-          {live?.gradNorm.length ? <NllChart lines={gradLines} smoothing={smoothing} ariaLabel={UI.train.gradNorm} height={160} yName="" /> : <div className="not-reported" data-testid="grad-norm-not-reported">{UI.common.notReported}</div>}
+          {live?.gradNorm.length ? <NllChart lines={gradLines} smoothing={smoothing} ariaLabel={UI.train.gradNorm} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported" data-testid="grad-norm-not-reported">{UI.common.notReported}</div>}
         </Card>
         <Card title={UI.train.learningRate}>
-          {live?.lr.length ? <NllChart lines={lrLines} smoothing={smoothing} ariaLabel={UI.train.learningRate} height={160} yName="" /> : <div className="not-reported">{UI.common.notReported}</div>}
+          {live?.lr.length ? <NllChart lines={lrLines} smoothing={smoothing} ariaLabel={UI.train.learningRate} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported">{UI.common.notReported}</div>}
         </Card>
       </div>
     </div>

@@ -19,7 +19,9 @@ import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
 
 export function TrainStep(): React.JSX.Element {
-  const { runId, sweepId, stats, started } = useWizard(useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats, started: s.started })))
+  const { runId, sweepId, stats, started, reset, setStep } = useWizard(
+    useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats, started: s.started, reset: s.reset, setStep: s.setStep })),
+  )
   const update = useSettings((s) => s.update)
   const { openPlayground, go } = useNav(useShallow((s) => ({ openPlayground: s.openPlayground, go: s.go })))
   const [done, setDone] = useState(false)
@@ -43,6 +45,17 @@ export function TrainStep(): React.JSX.Element {
             <span className="row">
               <Button variant="primary" onClick={() => openPlayground(runId)} data-testid="open-playground">{UI.train.openPlayground}</Button>
               <Button onClick={() => go('history')}>{UI.train.openHistory}</Button>
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  // Same server, fresh choices: start again at the dataset step.
+                  reset()
+                  setStep('dataset')
+                }}
+                data-testid="new-run"
+              >
+                {UI.train.newRun}
+              </Button>
             </span>
           </div>
         </Notice>
