@@ -9,7 +9,7 @@ export type MaskMessage = { role: string; content: string }
  */
 export type TokenOffsets = { unit: 'utf8' | 'codepoint'; starts: Int32Array; ends: Int32Array }
 
-export type MaskResult = { weights: Uint8Array; skipReason?: undefined } | { weights?: undefined; skipReason: string }
+type MaskResult = { weights: Uint8Array; skipReason?: undefined } | { weights?: undefined; skipReason: string }
 
 /** The messages whose content (and end-of-turn token) carries weight 1. */
 function weightedMessageIndexes(messages: readonly MaskMessage[], trainOn: TrainOn): number[] {
@@ -135,7 +135,7 @@ export function codepointOffsets(offsets: ReadonlyArray<ArrayLike<number>>): Tok
   return { unit: 'codepoint', starts, ends }
 }
 
-export const SKIP_TEMPLATE_REWRITES = 'the chat template rewrites'
+const SKIP_TEMPLATE_REWRITES = 'the chat template rewrites'
 
 /**
  * Exact loss weights from ONE rendering of the whole conversation: weight 1 on every token that

@@ -12,7 +12,7 @@ import type { ConversationLike, PackedBatch } from './pipeline'
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol'
 
 /** The built worker's file name (an extra entry of the electron-vite main build). */
-export const BUILT_WORKER_FILE = 'tokenize-worker.js'
+const BUILT_WORKER_FILE = 'tokenize-worker.js'
 
 /** Thrown when the Rust encoder's ids differ from transformers' on the probe texts. */
 export class EncoderMismatch extends Error {}
@@ -29,7 +29,7 @@ function tsxEsmApi(from: string): string {
  * ESM loader in its own thread and then imports worker.ts; from the electron-vite build it runs the
  * bundled `tokenize-worker.js` that sits next to the main bundle.
  */
-export function spawnTokenizeWorker(init: WorkerInit): Worker {
+function spawnTokenizeWorker(init: WorkerInit): Worker {
   const here = import.meta.url
   if (here.endsWith('.ts')) {
     const tsxApi = pathToFileURL(tsxEsmApi(here)).href
@@ -43,7 +43,7 @@ export function spawnTokenizeWorker(init: WorkerInit): Worker {
   return new Worker(file, { workerData: init })
 }
 
-export const defaultWorkerCount = (): number => Math.max(1, Math.min(4, os.availableParallelism()))
+const defaultWorkerCount = (): number => Math.max(1, Math.min(4, os.availableParallelism()))
 
 type Idle = { worker: Worker; timer: NodeJS.Timeout }
 const idleWorkers = new Map<string, Idle[]>()
