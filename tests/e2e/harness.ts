@@ -32,7 +32,8 @@ export type Studio = { app: StudioApp; bridge: Bridge; dataDir: string; logs: st
 
 export async function startStudio(env: Record<string, string> = {}): Promise<Studio> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'))
-  // Core modules that resolve the data folder themselves read it from the environment.
+  // Core modules that resolve the data folder themselves read it from the environment (restored on close).
+  const previousHome = process.env.TUFT_STUDIO_HOME
   process.env.TUFT_STUDIO_HOME = dataDir
   const fullEnv: Record<string, string | undefined> = { ...process.env, TUFT_STUDIO_HOME: dataDir, ...env }
   for (const k of ['TINKER_API_KEY', 'TUFT_ADDRESS', 'TINKER_BASE_URL', 'HF_ENDPOINT', 'HF_TOKEN']) if (!(k in env)) delete fullEnv[k]
@@ -55,6 +56,8 @@ export async function startStudio(env: Record<string, string> = {}): Promise<Stu
     close: async () => {
       await Promise.allSettled([bridge.close(), app.close()])
       fs.rmSync(dataDir, { recursive: true, force: true })
+      if (previousHome === undefined) delete process.env.TUFT_STUDIO_HOME
+      else process.env.TUFT_STUDIO_HOME = previousHome
     },
   }
 }

@@ -62,6 +62,29 @@ describe('troubleshooting hints', () => {
     await page.getByTestId('step-dataset').waitFor()
   })
 
+  it('a wrong TINKER_API_KEY: names the variable as the source, then says it differs from the stored key', async () => {
+    const envKey = 'tml-e2e-env-key-5521aa'
+    const other = await startStudio({ TINKER_API_KEY: envKey })
+    const { page: p } = await openApp(browser, other)
+    try {
+      await p.getByTestId('server-url').fill(sandbox.url)
+      await p.getByTestId('test-connection').click()
+      await p.getByTestId('hint').waitFor({ timeout: 60_000 })
+      expect(await p.getByTestId('hint').getAttribute('data-code')).toBe('invalid-api-key')
+      expect(await p.getByTestId('hint-key-facts').textContent()).toContain('came from the TINKER_API_KEY environment variable')
+      await p.getByTestId('api-key').fill(WRONG_KEY)
+      await p.getByTestId('test-connection').click()
+      await expect.poll(() => p.getByTestId('hint-key-facts').textContent(), { timeout: 60_000 }).toContain('TINKER_API_KEY is set and differs')
+      expect(await p.getByTestId('hint-key-facts').textContent()).toContain('stored in the app settings')
+      const text = await pageText(p)
+      expect(text).not.toContain(envKey)
+      expect(text).not.toContain(WRONG_KEY)
+    } finally {
+      await p.context().close()
+      await other.close()
+    }
+  })
+
   it('Hugging Face unreachable: one click sets the mirror endpoint and retries the import', async () => {
     // Nothing listens on port 9 of the loopback: the same failure as a blocked huggingface.co.
     await page.getByTestId('hf-endpoint').fill('http://127.0.0.1:9')
