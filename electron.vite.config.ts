@@ -10,6 +10,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // Worker-thread entry for tokenizeSplit; pool.ts loads it from next to the main bundle.
           'tokenize-worker': resolve(__dirname, 'src/main/core/tokenize/worker.ts'),
+          // Worker-thread entry for the sandbox trainer; compute-pool.ts loads it from next to the main bundle.
+          'sandbox-worker': resolve(__dirname, 'src/sandbox/model/compute-worker.ts'),
         },
         // Native and heavy Node packages stay external and are loaded from node_modules at run time.
         external: ['better-sqlite3', 'tokenizers', '@huggingface/transformers', 'onnxruntime-node', 'sharp'],

@@ -11,7 +11,8 @@ import { HttpError, ServerError, UnhandledError } from './errors'
 import type { FuturePayload } from './futures'
 import { AdamState, type AdamParams } from './model/adam'
 import { generate, scorePrompt } from './model/sample'
-import { Adapter, BaseModel, crossEntropySteps, type LmDims } from './model/tiny-lm'
+import { ComputePool } from './model/compute-pool'
+import { Adapter, BaseModel, type LmDims } from './model/tiny-lm'
 import {
   RunStore,
   dirKind,
@@ -47,7 +48,7 @@ export type Faults = { latencyMs: number; failureRate: number; dropRate: number;
 export type OpStats = { count: number; computeMs: number; tokens: number }
 export type SandboxStats = {
   ops: Record<string, OpStats>
-  /** Pure model compute of the most recent forward/forward_backward call (no queueing, no HTTP). */
+  /** Model compute of the most recent forward/forward_backward call on the compute workers (no queueing, no HTTP). */
   lastForwardBackward: { computeMs: number; tokens: number; datums: number } | null
   pendingFutures: number
 }
@@ -80,7 +81,6 @@ type SamplingSession = {
 }
 
 const now = (): string => new Date().toISOString()
-const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 export type ParsedPath = { modelId: string; type: CheckpointType; name: string }
 
@@ -93,6 +93,7 @@ export function parseTinkerPath(p: string): ParsedPath | null {
 export class Engine {
   readonly store: RunStore
   private base: BaseModel | null = null
+  private compute: ComputePool | null = null
   private readonly sessions = new Map<string, Session>()
   private readonly runs = new Map<string, RunRecord>()
   private readonly live = new Map<string, LiveModel>()
@@ -303,29 +304,20 @@ export class Engine {
         throw new ServerError(`The sandbox implements only the cross_entropy loss, not '${req.lossFn}'`)
       }
       const temperature = req.lossFnConfig.temperature
-      const base = this.baseModel()
-      const logprobs: Float32Array[] = []
-      let loss = 0
-      let ms = 0
-      for (const d of datums) {
-        const steps = crossEntropySteps(base, m.adapter, d.input, d.targets, d.weights, {
+      // On worker threads: the event loop (HTTP, long polls, the app's IPC when in-process) stays free meanwhile.
+      this.compute ??= new ComputePool(this.baseModel())
+      const t0 = performance.now()
+      let out
+      try {
+        out = await this.compute.run(m.adapter, datums, {
           backward: !req.forwardOnly,
           temperature: temperature && temperature > 0 ? temperature : undefined,
         })
-        // Keep the event loop (HTTP, long polls, the app's IPC when in-process) responsive: yield between slices.
-        for (;;) {
-          const t0 = performance.now()
-          const r = steps.next()
-          ms += performance.now() - t0
-          if (r.done) {
-            logprobs.push(r.value.logprobs)
-            loss += r.value.loss
-            break
-          }
-          await yieldToLoop()
-        }
-        await yieldToLoop()
+      } catch (err) {
+        throw new ServerError(`Sandbox compute failed: ${err instanceof Error ? err.message : String(err)}`)
       }
+      const ms = performance.now() - t0
+      const { logprobs, loss } = out
       this.count(req.forwardOnly ? 'forward' : 'forward_backward', ms, totalTokens)
       this.stats.lastForwardBackward = { computeMs: ms, tokens: totalTokens, datums: datums.length }
       return { kind: 'fwdbwd', out: { lossFn: req.lossFn, logprobs, metrics: { 'loss:sum': loss } } }
@@ -678,6 +670,7 @@ export class Engine {
   }
 
   close(): void {
+    this.compute?.close()
     for (const m of this.live.values()) this.store.saveRun(m.record)
   }
 }

@@ -39,10 +39,15 @@ export type AdapterSpec = {
   alpha: number
 }
 
-export const alloc = (p: Precision, n: number): Arr => (p === 'f64' ? new Float64Array(n) : new Float32Array(n))
+/** Zeroed tensors on shared memory, so compute workers read weights and write gradients without copies. */
+export const alloc = (p: Precision, n: number): Arr =>
+  p === 'f64' ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float32Array(new SharedArrayBuffer(n * 4))
 
 const ZIPF_EXPONENT = 1.0
 const ZIPF_OFFSET = 10
+
+/** The frozen tensors of a base model (on shared memory: a compute worker adopts them instead of rebuilding). */
+export type BaseTensors = { emb: Arr; wctx: Arr; w1: Arr; w2: Arr; wc: Arr; bc: Arr; bt: Arr }
 
 export class BaseModel {
   readonly numClasses: number
@@ -58,10 +63,15 @@ export class BaseModel {
   constructor(
     readonly dims: LmDims,
     readonly seed: number,
+    shared?: BaseTensors,
   ) {
     const { vocabSize: V, hidden: d, ffn: f, classSize: K, precision } = dims
     this.numClasses = Math.ceil(V / K)
     const C = this.numClasses
+    if (shared) {
+      ;({ emb: this.emb, wctx: this.wctx, w1: this.w1, w2: this.w2, wc: this.wc, bc: this.bc, bt: this.bt } = shared)
+      return
+    }
     const gauss = (name: string, n: number, std: number): Arr => {
       const rng = createRng(seed, `base.${name}`)
       const a = alloc(precision, n)
@@ -88,6 +98,11 @@ export class BaseModel {
       for (let y = lo; y < hi; y++) this.bt[y] = -ZIPF_EXPONENT * Math.log(y + ZIPF_OFFSET) - lse
     }
   }
+
+  tensors(): BaseTensors {
+    const { emb, wctx, w1, w2, wc, bc, bt } = this
+    return { emb, wctx, w1, w2, wc, bc, bt }
+  }
 }
 
 /** Names and shapes of the LoRA tensors an adapter spec creates. */
@@ -101,9 +116,12 @@ export function adapterShapes(dims: LmDims, numClasses: number, spec: AdapterSpe
   return out
 }
 
+/** An adapter's tensors by name, and its live Bt classes (see Adapter.liveClasses). */
+export type AdapterTensors = { params: Array<[string, Arr]>; grads: Array<[string, Arr]>; liveClasses: Uint8Array | null }
+
 export class Adapter {
-  readonly params = new Map<string, Arr>()
-  readonly grads = new Map<string, Arr>()
+  readonly params: Map<string, Arr>
+  readonly grads: Map<string, Arr>
   readonly shapes: Array<[string, number, number]>
   /**
    * Per class, 1 where the unembed.Bt rows of that class may hold non-zero values (params, grads or Adam moments).
@@ -112,12 +130,22 @@ export class Adapter {
    */
   readonly liveClasses: Uint8Array | null
 
+  /** With `shared`, a view of another adapter's tensors (in a compute worker) instead of fresh ones. */
   constructor(
     readonly base: BaseModel,
     readonly spec: AdapterSpec,
     seed: number,
+    shared?: AdapterTensors,
   ) {
     this.shapes = adapterShapes(base.dims, base.numClasses, spec)
+    if (shared) {
+      this.params = new Map(shared.params)
+      this.grads = new Map(shared.grads)
+      this.liveClasses = shared.liveClasses
+      return
+    }
+    this.params = new Map()
+    this.grads = new Map()
     for (const [name, rows, cols] of this.shapes) {
       const p = alloc(base.dims.precision, rows * cols)
       // LoRA init: A ~ N(0, 1/fan_in), B = 0, so a fresh adapter is exactly the base model.
@@ -129,7 +157,11 @@ export class Adapter {
       this.params.set(name, p)
       this.grads.set(name, alloc(base.dims.precision, rows * cols))
     }
-    this.liveClasses = spec.trainUnembed ? new Uint8Array(base.numClasses) : null
+    this.liveClasses = spec.trainUnembed ? new Uint8Array(new SharedArrayBuffer(base.numClasses)) : null
+  }
+
+  tensors(): AdapterTensors {
+    return { params: [...this.params], grads: [...this.grads], liveClasses: this.liveClasses }
   }
 
   get scale(): number {
@@ -772,23 +804,19 @@ type OuterBuffers = {
   order: Int32Array
 }
 
-/** Positions computed between two yields of the step generator (~10–40 ms of work on a laptop core). */
-export const POSITIONS_PER_SLICE = 128
-
 /**
  * cross_entropy exactly as TuFT defines it: logprobs[t] = log p(y_t | x_0..x_t) (one per target, not negated,
  * weights not applied) and loss = −Σ_t w_t·logprobs[t]. With `backward`, dL/dθ is added to the adapter's
- * gradients (they accumulate until the optimiser step). Yields every POSITIONS_PER_SLICE positions so a
- * server can let other work run in between.
+ * gradients (they accumulate until the optimiser step). Blocks its thread: the server runs it on compute workers.
  */
-export function* crossEntropySteps(
+export function crossEntropy(
   base: BaseModel,
   adapter: Adapter | null,
   input: ArrayLike<number>,
   targets: ArrayLike<number>,
   weights: ArrayLike<number>,
   opts: { backward: boolean; temperature?: number },
-): Generator<void, DatumResult, void> {
+): DatumResult {
   const dec = new Decoder(base, adapter)
   const invT = opts.temperature ? 1 / opts.temperature : 1
   const K = base.dims.classSize
@@ -796,7 +824,6 @@ export function* crossEntropySteps(
   const logprobs = new Float32Array(L)
   let loss = 0
   for (let t = 0; t < L; t++) {
-    if (t > 0 && t % POSITIONS_PER_SLICE === 0) yield
     // `| 0` keeps ids as small integers: index arithmetic on doubles (e.g. ids decoded from int64) is far slower.
     dec.step(input[t] | 0)
     const y = targets[t] | 0
@@ -812,12 +839,4 @@ export function* crossEntropySteps(
   }
   if (opts.backward) dec.finish()
   return { logprobs, loss }
-}
-
-export function crossEntropy(...args: Parameters<typeof crossEntropySteps>): DatumResult {
-  const g = crossEntropySteps(...args)
-  for (;;) {
-    const r = g.next()
-    if (r.done) return r.value
-  }
 }

@@ -1,0 +1,54 @@
+/**
+ * The compute worker under a bundler build, as electron-vite emits it: pool code in one bundle, the worker as a
+ * separate `sandbox-worker.js` entry next to it (no tsx).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { build } from 'vite'
+import type * as Pool from './compute-pool'
+import type * as Lm from './tiny-lm'
+
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..')
+fs.mkdirSync(path.join(repoRoot, 'node_modules', '.tmp'), { recursive: true })
+const outDir = fs.mkdtempSync(path.join(repoRoot, 'node_modules', '.tmp', 'sandbox-build-'))
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }))
+
+describe('sandbox compute worker in a bundled build', () => {
+  it('the bundled pool starts the built sandbox-worker.js and computes what the model computes in-thread', async () => {
+    const here = path.dirname(new URL(import.meta.url).pathname)
+    await build({
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        ssr: true,
+        outDir,
+        emptyOutDir: false,
+        rollupOptions: {
+          input: { pool: path.join(here, 'compute-pool.ts'), lm: path.join(here, 'tiny-lm.ts'), 'sandbox-worker': path.join(here, 'compute-worker.ts') },
+          output: { format: 'es', entryFileNames: '[name].js' },
+        },
+      },
+    })
+    expect(fs.existsSync(path.join(outDir, 'sandbox-worker.js'))).toBe(true)
+    const { ComputePool } = (await import(pathToFileURL(path.join(outDir, 'pool.js')).href)) as typeof Pool
+    const { Adapter, BaseModel, crossEntropy } = (await import(pathToFileURL(path.join(outDir, 'lm.js')).href)) as typeof Lm
+    const base = new BaseModel({ vocabSize: 50, hidden: 6, ffn: 8, classSize: 7, precision: 'f64', loraGain: 1.5 }, 3)
+    const spec = { rank: 2, trainAttn: true, trainMlp: true, trainUnembed: true, alpha: 4 }
+    const datums = [0, 1, 2].map((i) => ({
+      input: Int32Array.from([3 + i, 17, 49, 0]),
+      targets: Int32Array.from([17, 49, 0, 22 + i]),
+      weights: Float64Array.from([1, 0.5, 1, 2]),
+    }))
+    const pool = new ComputePool(base)
+    try {
+      const out = await pool.run(new Adapter(base, spec, 1), datums, { backward: true })
+      const ref = datums.reduce((n, d) => n + crossEntropy(base, new Adapter(base, spec, 1), d.input, d.targets, d.weights, { backward: false }).loss, 0)
+      expect(out.loss).toBeCloseTo(ref, 10)
+      expect(out.logprobs).toHaveLength(3)
+    } finally {
+      pool.close()
+    }
+  }, 120_000)
+})
