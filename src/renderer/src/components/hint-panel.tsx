@@ -89,7 +89,9 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
         <dd>{hint.why}</dd>
         <dt>{UI.hint.fix}</dt>
         <dd>
-          {failure.hint ?? hint.fix}
+          {/* The occurrence's own advice first (when main gave one), then the catalogue's general fix. */}
+          {failure.hint && <div>{failure.hint}</div>}
+          <div className={failure.hint ? 'muted' : undefined}>{hint.fix}</div>
           {isKey && <KeyFacts details={details} />}
         </dd>
       </dl>
