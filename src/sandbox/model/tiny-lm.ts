@@ -10,6 +10,10 @@
  *    while a position touches only C + K ≈ 2√V output rows. The token head is tied to E; "unembed" LoRA adds
  *    B·(A·h) to both heads. Frozen biases carry a Zipf-like prior over ids (low BPE ids are frequent pieces).
  * Trainable parameters are only the LoRA factors (A random, B zero, scale alpha/rank = 2 as in TuFT).
+ *
+ * Cost per position ≈ 3·d·(C + K) + 3·K·r + O((d + f)·r) multiply-adds: the unembed LoRA is folded into the class
+ * head once per sequence, weight-gradient outer products are buffered per block of positions and added as small
+ * matrix products, and the server splits each batch over two worker threads (compute-pool.ts).
  */
 import { createRng } from './rng'
 
