@@ -64,6 +64,7 @@ export const UI = {
     url: 'Server URL',
     apiKey: 'API key',
     apiKeyPlaceholder: 'Leave empty to keep the stored key',
+    urlPlaceholder: 'http://127.0.0.1:10610',
     apiKeyHelp: 'Stored encrypted on this machine and sent as X-API-Key. It is never shown again, logged or exported.',
     keyStatus: (set: boolean, source: string, storage: string) =>
       set ? `A key is stored (${storage === 'safe-storage' ? 'encrypted by the OS keychain' : 'encrypted key file'}); requests use the key from ${source}.` : source === 'TINKER_API_KEY' ? 'No key stored in the app; requests use TINKER_API_KEY.' : 'No key stored and TINKER_API_KEY is not set.',
@@ -157,6 +158,10 @@ export const UI = {
     } as Record<string, { name: string; text: string }>,
     rank: 'LoRA rank',
     lr: 'Learning rate',
+    lrInvalid: 'A positive number such as 1e-4',
+    atLeast: (min: number) => `At least ${min}`,
+    presetValues: (rank: number, lr: string) => `rank ${rank} · LR ${lr}`,
+    aboveMax: (max: number) => `above the server’s maximum (${max})`,
     batchSize: 'Batch size (conversations per step)',
     maxLength: 'Max length (tokens)',
     steps: 'Steps',
@@ -243,7 +248,7 @@ export const UI = {
     openSettings: 'Open settings',
     retry: 'Retry',
     resume: 'Resume the run',
-    lowerLr: (lr: string) => `Resume with LR ${lr}`,
+    lowerLr: (lr: string | null) => (lr ? `Resume with LR ${lr}` : 'Resume with a lower learning rate'),
     lowerRank: (r: number) => `Use rank ${r}`,
     oomTry: (v: { maxLength: number; batchSize: number; rank: number }) =>
       `Try, in this order: max length ${v.maxLength}, then batch size ${v.batchSize}, then rank ${v.rank}.`,
@@ -328,6 +333,7 @@ export const UI = {
     active: 'active',
     makeActive: 'Use',
     addServer: 'Add server',
+    serverPlaceholder: 'http://gpu-box:10610',
     noServers: (active: string | null) =>
       `No saved servers. ${active === 'sandbox' ? 'Runs use the local sandbox.' : active ? `Runs use ${active}.` : 'Runs use the discovered server (TUFT_ADDRESS, TINKER_BASE_URL, ~/.tuft or 127.0.0.1:10610).'}`,
     remove: 'Remove',

@@ -125,12 +125,20 @@ describe('first run', () => {
     await page.getByTestId('step-train').waitFor()
   })
 
-  it('trains 20 steps with live train and test NLL', async () => {
+  it('trains 20 steps with live train and test NLL, pausing and resuming on the way', async () => {
     const monitor = page.getByTestId('run-monitor')
     // The curves grow while the run trains.
     await expect.poll(async () => (await pointCounts(page)).train, { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(3)
     const early = await pointCounts(page)
     await shot(page, '06-train-live')
+    // Pause holds the run (no new points), Resume continues it.
+    await page.getByTestId('pause').click()
+    await expect.poll(() => monitor.getAttribute('data-status'), { timeout: 60_000 }).toBe('paused')
+    const held = (await pointCounts(page)).train
+    await page.waitForTimeout(1500)
+    expect((await pointCounts(page)).train).toBe(held)
+    expect(await page.getByTestId('phase').getAttribute('data-phase')).toBe('paused')
+    await page.getByTestId('resume').click()
     await expect.poll(() => monitor.getAttribute('data-status'), { timeout: 240_000, interval: 500 }).toBe('completed')
     const done = await pointCounts(page)
     expect(done.train).toBe(20)

@@ -17,6 +17,8 @@ export type HintHandlers = {
   setEndpoint?: (endpoint: string) => void | Promise<void>
   resume?: () => void | Promise<void>
   lowerLearningRate?: () => void | Promise<void>
+  /** The learning rate `lowerLearningRate` resumes with, shown on its button. */
+  lowerLearningRateTo?: string
   lowerRank?: () => void | Promise<void>
 }
 
@@ -47,7 +49,7 @@ function actionButton(failure: Failure, action: HintAction | undefined, h: HintH
     case 'resume-run':
       return h.resume ? <Button variant="primary" onClick={() => h.resume?.()} data-testid="hint-action">{UI.hint.resume}</Button> : null
     case 'lower-learning-rate':
-      return h.lowerLearningRate ? <Button variant="primary" onClick={() => h.lowerLearningRate?.()} data-testid="hint-action">{UI.hint.lowerLr('lower')}</Button> : null
+      return h.lowerLearningRate ? <Button variant="primary" onClick={() => h.lowerLearningRate?.()} data-testid="hint-action">{UI.hint.lowerLr(h.lowerLearningRateTo ?? null)}</Button> : null
     case 'lower-rank':
       return h.lowerRank ? <Button variant="primary" onClick={() => h.lowerRank?.()} data-testid="hint-action">{UI.hint.lowerRank(8)}</Button> : null
     default:

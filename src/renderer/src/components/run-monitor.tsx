@@ -159,6 +159,7 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
             resume: () => resume(),
             retry: () => resume(),
             lowerLearningRate: lr > 0 ? () => resume({ learningRate: lowerLr(lr) }) : undefined,
+            lowerLearningRateTo: lr > 0 ? fmtLr(lowerLr(lr)) : undefined,
             lowerRank: () => resume({ rank: 8 }),
           }}
           extra={

@@ -80,7 +80,7 @@ export function Settings(): React.JSX.Element {
           ))}
         </ul>
         <form className="row" onSubmit={(e) => (e.preventDefault(), newServer.trim() && void update({ servers: [...servers, { url: newServer.trim() }] }).then((ok) => ok && setNewServer('')))}>
-          <input className="input mono grow" aria-label={UI.settings.addServer} placeholder="http://gpu-box:10610" value={newServer} onChange={(e) => setNewServer(e.target.value)} />
+          <input className="input mono grow" aria-label={UI.settings.addServer} placeholder={UI.settings.serverPlaceholder} value={newServer} onChange={(e) => setNewServer(e.target.value)} />
           <Button type="submit" disabled={!newServer.trim()}>{UI.settings.addServer}</Button>
         </form>
       </Card>

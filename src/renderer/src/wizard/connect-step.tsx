@@ -129,7 +129,7 @@ export function ConnectStep(): React.JSX.Element {
         </Card>
         <Card>
           <Field label={UI.connect.url}>
-            {(id) => <input id={id} className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://127.0.0.1:10610" autoComplete="off" spellCheck={false} data-testid="server-url" />}
+            {(id) => <input id={id} className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder={UI.connect.urlPlaceholder} autoComplete="off" spellCheck={false} data-testid="server-url" />}
           </Field>
           <Field
             label={UI.connect.apiKey}

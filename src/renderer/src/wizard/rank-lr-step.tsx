@@ -18,7 +18,7 @@ function IntField({ label, value, onChange, testId, min = 1 }: { label: string; 
   const n = Number(text)
   const bad = !(Number.isInteger(n) && n >= min)
   return (
-    <Field label={label} error={bad ? `≥ ${min}` : null}>
+    <Field label={label} error={bad ? UI.rankLr.atLeast(min) : null}>
       {(id) => (
         <input
           id={id}
@@ -68,7 +68,7 @@ export function RankLrStep(): React.JSX.Element {
                 }}
               />
               <span className="preset-name">{t.name}</span>
-              <span className="preset-values mono">rank {p.rank} · LR {fmtLr(p.learningRate)}</span>
+              <span className="preset-values mono">{UI.rankLr.presetValues(p.rank, fmtLr(p.learningRate))}</span>
               <span className="preset-text">{t.text}</span>
             </label>
           )
@@ -86,7 +86,7 @@ export function RankLrStep(): React.JSX.Element {
               </select>
             )}
           </Field>
-          <Field label={UI.rankLr.lr} error={lrValid ? null : '> 0, e.g. 1e-4'}>
+          <Field label={UI.rankLr.lr} error={lrValid ? null : UI.rankLr.lrInvalid}>
             {(id) => (
               <input
                 id={id}
@@ -137,7 +137,7 @@ export function RankLrStep(): React.JSX.Element {
               {[8, 32, 128].map((r) => (
                 <label key={r} className="inline-check">
                   <input type="checkbox" checked={w.sweep.ranks.includes(r)} onChange={() => patch({ sweep: { ...w.sweep, ranks: toggle(w.sweep.ranks, r) } })} />
-                  {r} {maxRank !== undefined && r > maxRank && <span className="warn-text small">&gt; max {maxRank}</span>}
+                  {r} {maxRank !== undefined && r > maxRank && <span className="warn-text small">{UI.rankLr.aboveMax(maxRank)}</span>}
                 </label>
               ))}
             </fieldset>
