@@ -77,10 +77,22 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     await shot(page, '15-compare')
   })
 
-  it('lists every run in the history and shows the settings', async () => {
+  it('lists every run in the history, renames and deletes one, and shows the settings', async () => {
     await page.getByRole('button', { name: 'Runs', exact: true }).click()
     await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 30_000 }).toBe(4)
     await shot(page, '16-history-sweep')
+    // Rename one run, then delete it (after confirming).
+    await page.getByTestId('run-row').first().getByRole('button').first().click()
+    await page.getByTestId('run-view').waitFor()
+    await page.getByRole('button', { name: 'Rename' }).click()
+    await page.getByRole('textbox', { name: 'New name' }).fill('renamed run')
+    await page.getByRole('textbox', { name: 'New name' }).press('Enter')
+    await page.getByRole('heading', { name: /renamed run/ }).waitFor()
+    await page.getByRole('button', { name: 'Delete' }).click()
+    await page.getByTestId('confirm-delete').click()
+    await page.getByTestId('history').waitFor()
+    await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 30_000 }).toBe(3)
+    expect(await page.getByText('renamed run').count()).toBe(0)
     await page.getByRole('button', { name: 'Settings', exact: true }).click()
     await expect.poll(() => page.getByTestId('cache-size').textContent(), { timeout: 30_000 }).toMatch(/\d+(\.\d)? (KB|MB)/)
     await shot(page, '17-settings')
