@@ -67,6 +67,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
   const emaCache = useRef(new Map<string, EmaCache>())
   const decimators = useRef(new Map<string, Decimator>())
   const framed = useRef(new WeakSet<EChartsType>())
+  const axesKeyRef = useRef<string | null>(null)
   useImperativeHandle(handle, () => ({ chart: () => chart }), [chart])
 
   // Layout effect: the frame that shows a new point also contains its redraw (the bench measures this path).
@@ -131,22 +132,25 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         yAxis: { type: 'value' },
       })
     }
-    chart.setOption(
-      {
-        xAxis: { max: xMax ?? 'dataMax' },
-        yAxis: {
-          type: logAxis ? 'log' : 'value',
-          name: yName,
-          nameGap: 10,
-          scale: true,
-          axisLine: { show: false },
-          splitLine: { lineStyle: { color: GRID_COLOR } },
-          axisLabel: { formatter: axisLabel },
-        },
-        series,
-      },
-      { replaceMerge: ['series'] },
-    )
+    // Axes change rarely (log toggle, run length); most updates send the series only, which echarts processes faster.
+    const axesKey = `${logAxis}|${yName}|${xMax}`
+    const axes =
+      axesKeyRef.current === axesKey
+        ? {}
+        : {
+            xAxis: { max: xMax ?? 'dataMax' },
+            yAxis: {
+              type: logAxis ? 'log' : 'value',
+              name: yName,
+              nameGap: 10,
+              scale: true,
+              axisLine: { show: false },
+              splitLine: { lineStyle: { color: GRID_COLOR } },
+              axisLabel: { formatter: axisLabel },
+            },
+          }
+    axesKeyRef.current = axesKey
+    chart.setOption({ ...axes, series }, { replaceMerge: ['series'] })
   }, [chart, lines, logAxis, smoothing, showRaw, yName, xMax])
 
   return <div ref={ref} className="chart" style={{ height }} role="img" aria-label={ariaLabel} data-testid={testId} data-points={lines.reduce((n, l) => n + l.points.length, 0)} />
