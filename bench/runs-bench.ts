@@ -7,11 +7,13 @@
  *    from its stats), i.e. the rate if the client and the network cost nothing.
  * Figures: loop_vs_naive (target ≥ 1.8), loop_vs_server_bound (target ≥ 0.9).
  *
- * Workload: 8 conversations × ≤160 tokens per step, so the sandbox's compute per step is of the order of
- * two calls' latency: the regime pipelining is for (a remote server, modest batches). Every training call
- * must be accepted (202) before the next one is sent (TuFT's seq_id ordering), so the loop can never beat
- * 2 × (latency + accept time) per step; with much larger batches the loop is server-bound (ratio ≈ 1) and
- * the naive loop's fixed latency matters less (ratio → 1).
+ * Workload: the issue's demo step — 8 no_robots conversations × ≤1024 tokens at rank 32 — so the sandbox's
+ * compute per step (~100–200 ms on 2 cores) is of the order of two calls' latency, the regime pipelining is for.
+ * Every training call must be accepted (202) before the next one is sent (TuFT's seq_id ordering), so no loop
+ * can beat 2 × (latency + accept time) ≈ 100 ms per step here: with much smaller batches the ratio to the
+ * server-bound limit falls below 1 whatever the client does, and with much larger ones the naive loop's fixed
+ * latency matters less (loop_vs_naive → 1). Steps/s are taken between the first and last completed step, so a
+ * late first result can put loop_vs_server_bound slightly above 1.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -28,10 +30,10 @@ import { adamParamsOf, RunConfigSchema } from '../src/shared/runs'
 import type { RunEvent } from '../src/shared/runs'
 
 const LATENCY_MS = 50
-const STEPS = 30
+const STEPS = 40
 const BATCH = 8
-const MAX_LENGTH = 160
-const RANK = 8
+const MAX_LENGTH = 1024
+const RANK = 32
 const LR = 1e-4
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
