@@ -1,5 +1,7 @@
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const APP_DIR_NAME = 'TuFT Studio'
 
@@ -26,3 +28,23 @@ export const databasePath = (home = studioHome()): string => path.join(home, 'st
 export const blobDir = (home = studioHome()): string => path.join(home, 'blobs')
 export const downloadsDir = (home = studioHome()): string => path.join(home, 'downloads')
 export const sandboxDataDir = (home = studioHome()): string => path.join(home, 'sandbox')
+
+/**
+ * A file shipped in the app's `resources/` folder (built-in tokenizer, sample dataset), or null when this
+ * installation lacks it. `TUFT_STUDIO_RESOURCES` overrides; otherwise walk up from this module, which finds
+ * the folder both in the source tree and next to the electron-vite output in `out/`.
+ */
+export function resourcePath(rel: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const override = env.TUFT_STUDIO_RESOURCES?.trim()
+  if (override) {
+    const candidate = path.join(override, rel)
+    return fs.existsSync(candidate) ? candidate : null
+  }
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 8; i++) {
+    const candidate = path.join(dir, 'resources', rel)
+    if (fs.existsSync(candidate)) return candidate
+    dir = path.dirname(dir)
+  }
+  return null
+}

