@@ -16,6 +16,7 @@ import {
   TopkPromptLogprobsSchema,
   type Tensor,
 } from '../main/core/tuft/proto/gen/tinker_public_pb'
+import { readTensorBytes } from '../main/core/tuft/proto/tensor-bytes'
 import { HttpError } from './errors'
 
 export const LOSS_FNS = ['cross_entropy', 'importance_sampling', 'ppo', 'cispo', 'dro'] as const
@@ -33,30 +34,12 @@ export type FwdBwdRequest = {
 
 const invalid = (msg: string): HttpError => new HttpError(422, `Invalid protobuf request: ${msg}`)
 
-// `new Uint8Array(view)` copies; Buffer#slice would return a view into Node's shared pool.
-const copy = (b: Uint8Array): ArrayBuffer => new Uint8Array(b).buffer
-
 function numbersOf(bytes: Uint8Array, dtype: DType): { values: number[]; kind: 'float32' | 'int64' } {
-  switch (dtype) {
-    case DType.DTYPE_FLOAT32:
-      if (bytes.length % 4) throw invalid('float32 tensor byte length is not a multiple of 4')
-      return { values: Array.from(new Float32Array(copy(bytes))), kind: 'float32' }
-    case DType.DTYPE_INT64:
-      if (bytes.length % 8) throw invalid('int64 tensor byte length is not a multiple of 8')
-      return { values: Array.from(new BigInt64Array(copy(bytes)), Number), kind: 'int64' }
-    case DType.DTYPE_INT32:
-      if (bytes.length % 4) throw invalid('int32 tensor byte length is not a multiple of 4')
-      return { values: Array.from(new Int32Array(copy(bytes))), kind: 'int64' }
-    case DType.DTYPE_BFLOAT16: {
-      if (bytes.length % 2) throw invalid('bfloat16 tensor byte length is not a multiple of 2')
-      const u16 = new Uint16Array(copy(bytes))
-      const u32 = new Uint32Array(u16.length)
-      for (let i = 0; i < u16.length; i++) u32[i] = u16[i] << 16
-      return { values: Array.from(new Float32Array(u32.buffer)), kind: 'float32' }
-    }
-    default:
-      throw invalid(`Unsupported dtype: ${DType[dtype] ?? dtype}`)
-  }
+  const read = readTensorBytes(bytes, dtype)
+  if ('problem' in read) throw invalid(read.problem)
+  // TuFT widens int32 to int64 and bfloat16 to float32 (PROTO §6.3).
+  const kind = dtype === DType.DTYPE_INT64 || dtype === DType.DTYPE_INT32 ? 'int64' : 'float32'
+  return { values: read.values, kind }
 }
 
 function decodeTensor(name: string, t: Tensor): WireTensor {
@@ -93,9 +76,7 @@ export function decodeForwardBackwardRequest(body: Uint8Array): FwdBwdRequest {
     let nonText: string | null = null
     for (const chunk of d.modelInput) {
       if (chunk.chunk.case === 'encodedText') {
-        const b = chunk.chunk.value.tokens
-        if (b.length % 4) throw invalid('encoded_text tokens byte length is not a multiple of 4')
-        for (const t of new Int32Array(copy(b))) tokens.push(t)
+        for (const t of numbersOf(chunk.chunk.value.tokens, DType.DTYPE_INT32).values) tokens.push(t)
       } else nonText ??= chunk.chunk.case === 'image' ? 'ImageChunk' : chunk.chunk.case === 'dmel' ? 'DmelChunk' : 'unknown chunk'
     }
     const inputs = new Map<string, WireTensor>()

@@ -14,6 +14,7 @@ import {
 } from './proto/gen/tinker_public_pb'
 import type { Datum } from '../../../shared/datum'
 import { TuftError } from './errors'
+import { readTensorBytes } from './proto/tensor-bytes'
 
 /** One next-token SFT example (aligned: target[t] follows input[0..t]); the shared Datum shape. */
 export type TuftDatum = Datum
@@ -122,38 +123,10 @@ export const encodeForwardBackwardRequest = (input: ForwardBackwardRequestInput)
   return toBinary(ForwardBackwardRequestSchema, msg)
 }
 
-const itemSize = (dtype: DType): number =>
-  dtype === DType.DTYPE_INT64 ? 8 : dtype === DType.DTYPE_BFLOAT16 ? 2 : dtype === DType.DTYPE_FLOAT32 || dtype === DType.DTYPE_INT32 ? 4 : 0
-
-/** Reads little-endian numbers of a wire dtype; copies nothing (DataView handles unaligned views). */
 const readNumbers = (bytes: Uint8Array, dtype: DType): number[] => {
-  const size = itemSize(dtype)
-  if (size === 0 || bytes.length % size !== 0)
-    throw new TuftError('server-error', `Unexpected tensor encoding from server (dtype ${DType[dtype]}, ${bytes.length} bytes)`)
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const n = bytes.length / size
-  const out = new Array<number>(n)
-  for (let i = 0; i < n; i++) {
-    const o = i * size
-    switch (dtype) {
-      case DType.DTYPE_FLOAT32:
-        out[i] = v.getFloat32(o, true)
-        break
-      case DType.DTYPE_INT32:
-        out[i] = v.getInt32(o, true)
-        break
-      case DType.DTYPE_INT64:
-        out[i] = Number(v.getBigInt64(o, true))
-        break
-      default: {
-        // bfloat16 is the upper half of a float32
-        const tmp = new DataView(new ArrayBuffer(4))
-        tmp.setUint16(2, v.getUint16(o, true), true)
-        out[i] = tmp.getFloat32(0, true)
-      }
-    }
-  }
-  return out
+  const read = readTensorBytes(bytes, dtype)
+  if ('problem' in read) throw new TuftError('server-error', `Unexpected tensor encoding from server: ${read.problem}`)
+  return read.values
 }
 
 const splitBatched = (t: BatchedTensor, numDatums: number): number[][] => {
