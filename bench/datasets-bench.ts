@@ -10,7 +10,8 @@ import path from 'node:path'
 import type { BenchModule } from './index'
 import { openDb } from '../src/main/core/store'
 import { importDataset, loadConversations } from '../src/main/core/datasets'
-import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, startHubMirror } from '../tests/helpers/hub-mirror'
+import { NO_ROBOTS_ID, startHubMirror } from '../tests/helpers/hub-mirror'
+import { writeRepeatedNoRobots } from './repeated-fixture'
 
 const N = 10_000
 
@@ -21,9 +22,7 @@ export const bench: BenchModule = {
     const prevHome = process.env.TUFT_STUDIO_HOME
     process.env.TUFT_STUDIO_HOME = dir
     try {
-      const lines = fs.readFileSync(NO_ROBOTS_JSONL, 'utf8').split('\n').filter((l) => l.trim())
-      const file = path.join(dir, 'no_robots_x20.jsonl')
-      fs.writeFileSync(file, Array.from({ length: N }, (_, i) => lines[i % lines.length]).join('\n') + '\n')
+      const file = writeRepeatedNoRobots(dir, N)
       const dbFile = path.join(dir, 'studio.sqlite')
 
       let db = openDb(dbFile)

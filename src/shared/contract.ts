@@ -9,6 +9,7 @@
  */
 import { z } from 'zod'
 import { fail, ok, type Result } from './result'
+import type { TokenStats } from './datum'
 import {
   ResumeOverridesSchema,
   RunConfigSchema,
@@ -182,18 +183,8 @@ export type ExamplePreview = {
   skipReason: string | null
 }
 
-export type TokenStatsView = {
-  conversations: number
-  totalTokens: number
-  weightedTokens: number
-  p50: number
-  p95: number
-  max: number
-  histogram: { edges: number[]; counts: number[] }
-  truncatedShare: number
-  suggestedMaxLength: number
-  skipped: number
-}
+/** The tokenizer's statistics plus how many conversations the cut would skip. */
+export type TokenStatsView = TokenStats & { skipped: number }
 
 // ── Runs (types owned by src/shared/runs.ts, the run engine's shared module) ───────────────────────
 
