@@ -4,36 +4,26 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { build } from 'vite'
+import { bundleForNode } from '../../../tests/helpers/bundle-for-node'
 import type * as Pool from './compute-pool'
 import type * as Lm from './tiny-lm'
 
-const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..')
-fs.mkdirSync(path.join(repoRoot, 'node_modules', '.tmp'), { recursive: true })
-const outDir = fs.mkdtempSync(path.join(repoRoot, 'node_modules', '.tmp', 'sandbox-build-'))
-afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }))
+let outDir = ''
+afterAll(() => outDir && fs.rmSync(outDir, { recursive: true, force: true }))
 
 describe('sandbox compute worker in a bundled build', () => {
   it('the bundled pool starts the built sandbox-worker.js and computes what the model computes in-thread', async () => {
     const here = path.dirname(new URL(import.meta.url).pathname)
-    await build({
-      configFile: false,
-      logLevel: 'silent',
-      build: {
-        ssr: true,
-        outDir,
-        emptyOutDir: false,
-        rollupOptions: {
-          input: { pool: path.join(here, 'compute-pool.ts'), lm: path.join(here, 'tiny-lm.ts'), 'sandbox-worker': path.join(here, 'compute-worker.ts') },
-          output: { format: 'es', entryFileNames: '[name].js' },
-        },
-      },
+    const bundle = await bundleForNode('sandbox', {
+      pool: path.join(here, 'compute-pool.ts'),
+      lm: path.join(here, 'tiny-lm.ts'),
+      'sandbox-worker': path.join(here, 'compute-worker.ts'),
     })
+    outDir = bundle.outDir
     expect(fs.existsSync(path.join(outDir, 'sandbox-worker.js'))).toBe(true)
-    const { ComputePool } = (await import(pathToFileURL(path.join(outDir, 'pool.js')).href)) as typeof Pool
-    const { Adapter, BaseModel, crossEntropy } = (await import(pathToFileURL(path.join(outDir, 'lm.js')).href)) as typeof Lm
+    const { ComputePool } = await bundle.importEntry<typeof Pool>('pool')
+    const { Adapter, BaseModel, crossEntropy } = await bundle.importEntry<typeof Lm>('lm')
     const base = new BaseModel({ vocabSize: 50, hidden: 6, ffn: 8, classSize: 7, precision: 'f64', loraGain: 1.5 }, 3)
     const spec = { rank: 2, trainAttn: true, trainMlp: true, trainUnembed: true, alpha: 4 }
     const datums = [0, 1, 2].map((i) => ({

@@ -5,38 +5,25 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { build } from 'vite'
-import { QWEN_ID, readNoRobotsRows, repoRoot } from '../../../../tests/helpers/hub-mirror'
+import { QWEN_ID, readNoRobotsRows } from '../../../../tests/helpers/hub-mirror'
+import { bundleForNode } from '../../../../tests/helpers/bundle-for-node'
 import { openDb } from '../store'
 import { loadTokenizer, rendererOf } from '.'
 import { processBatch, rustBatchEncoder } from './pipeline'
 import type { runPool as RunPool, closeIdleWorkers as CloseIdle } from './pool'
 import type { WorkerInit } from './worker-protocol'
 
-fs.mkdirSync(path.join(repoRoot, 'node_modules', '.tmp'), { recursive: true })
-const outDir = fs.mkdtempSync(path.join(repoRoot, 'node_modules', '.tmp', 'tokenize-build-'))
-afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }))
+let outDir = ''
+afterAll(() => outDir && fs.rmSync(outDir, { recursive: true, force: true }))
 
 describe('tokenize worker in a bundled build', () => {
   it('runPool from the bundle starts the built tokenize-worker.js and gets the same batches as in-process', async () => {
     const here = path.dirname(new URL(import.meta.url).pathname)
-    await build({
-      configFile: false,
-      logLevel: 'silent',
-      build: {
-        ssr: true,
-        outDir,
-        emptyOutDir: false,
-        rollupOptions: {
-          input: { pool: path.join(here, 'pool.ts'), 'tokenize-worker': path.join(here, 'worker.ts') },
-          output: { format: 'es', entryFileNames: '[name].js' },
-        },
-      },
-    })
+    const bundle = await bundleForNode('tokenize', { pool: path.join(here, 'pool.ts'), 'tokenize-worker': path.join(here, 'worker.ts') })
+    outDir = bundle.outDir
     expect(fs.existsSync(path.join(outDir, 'tokenize-worker.js'))).toBe(true)
-    const built = (await import(pathToFileURL(path.join(outDir, 'pool.js')).href)) as { runPool: typeof RunPool; closeIdleWorkers: typeof CloseIdle }
+    const built = await bundle.importEntry<{ runPool: typeof RunPool; closeIdleWorkers: typeof CloseIdle }>('pool')
 
     const home = fs.mkdtempSync(path.join(path.dirname(outDir), 'home-'))
     const db = openDb(path.join(home, 'studio.sqlite'))
