@@ -8,10 +8,9 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { chromium } from 'playwright-core'
 import { buildRenderer } from '../tests/e2e/global-setup'
 import { RENDERER_OUT } from '../src/main/bridge/run'
-import { CHROMIUM_ARGS } from './ui-bench'
+import { launchChromium } from '../tests/helpers/chromium'
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' }
 const POINTS = 20_000
@@ -46,7 +45,7 @@ export async function measureChartFrames(log: (line: string) => void): Promise<{
     process.env.NODE_ENV = env
   }
   const site = await serveStatic(RENDERER_OUT)
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(`${site.url}/index.html?bench=chart&points=${POINTS}&appends=${APPENDS}&interval=${INTERVAL_MS}`)

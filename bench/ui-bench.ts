@@ -8,24 +8,12 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../tests/helpers/chromium'
 import { WIZARD_READY_TEST_ID } from '../src/shared/contract'
 import { ensureRendererBuilt, REPO_ROOT } from '../src/main/bridge/run'
 import { measureChartFrames } from './chart-frame'
 import type { BenchModule } from './index'
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-/** The e2e harness's flags (tests/e2e/harness.ts): headless, no sandbox (root in a container), no background traffic. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 const RUNS = 3
 
@@ -64,7 +52,7 @@ export const bench: BenchModule = {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bench-ui-'))
       const t0 = performance.now()
       const serve = await startServeProcess({ ...process.env, TUFT_STUDIO_HOME: home })
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+      const browser = await launchChromium()
       try {
         const page = await browser.newPage()
         await page.goto(serve.url)

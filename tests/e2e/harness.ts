@@ -6,27 +6,18 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { WIZARD_READY_TEST_ID } from '../../src/shared/contract'
 import { createStudioApp, type StudioApp } from '../../src/main/api/app'
 import { createLiveCore } from '../../src/main/api/live-core'
 import { createKeyFileSecretStore } from '../../src/main/api/secret-store'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
 import { repoRoot } from '../helpers/hub-mirror'
+export { launchChromium } from '../helpers/chromium'
 
 export const RENDERER_OUT = path.join(repoRoot, 'out/renderer')
 export const SCREENSHOTS = path.join(repoRoot, 'docs/screenshots')
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 export type Studio = { app: StudioApp; bridge: Bridge; dataDir: string; logs: string[]; close(): Promise<void> }
 
@@ -60,10 +51,6 @@ export async function startStudio(env: Record<string, string> = {}): Promise<Stu
       else process.env.TUFT_STUDIO_HOME = previousHome
     },
   }
-}
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
 }
 
 /** Opens the app with its token and waits until the wizard's first step can be used. */
