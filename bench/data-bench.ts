@@ -30,7 +30,8 @@ import {
   tokenizeSplit,
 } from '../src/main/core/tokenize'
 import { processBatch, rustBatchEncoder } from '../src/main/core/tokenize/pipeline'
-import { NO_ROBOTS_JSONL, QWEN_ID } from '../tests/helpers/hub-mirror'
+import { QWEN_ID } from '../tests/helpers/hub-mirror'
+import { writeRepeatedNoRobots } from './repeated-fixture'
 
 const N = 10_000
 const MAX_LENGTH = 2048
@@ -43,9 +44,7 @@ export const bench: BenchModule = {
     const prevHome = process.env.TUFT_STUDIO_HOME
     process.env.TUFT_STUDIO_HOME = dir
     try {
-      const lines = fs.readFileSync(NO_ROBOTS_JSONL, 'utf8').split('\n').filter((l) => l.trim())
-      const file = path.join(dir, 'no_robots_x20.jsonl')
-      fs.writeFileSync(file, Array.from({ length: N }, (_, i) => lines[i % lines.length]).join('\n') + '\n')
+      const file = writeRepeatedNoRobots(dir, N)
       const dbFile = path.join(dir, 'studio.sqlite')
 
       let db = openDb(dbFile)

@@ -32,4 +32,6 @@ export const VENDORED_JINJA_VERSION = ${JSON.stringify(pkg.version)};
 `
 const out = path.join(root, 'src', 'main', 'core', 'tokenize', 'vendor', 'jinja.js')
 fs.writeFileSync(out, header + code)
+// MIT asks for the copyright and permission notice to travel with every copy.
+fs.copyFileSync(path.join(dist, '..', 'LICENSE'), path.join(path.dirname(out), 'LICENSE-huggingface-jinja'))
 console.log(`wrote ${path.relative(root, out)} from @huggingface/jinja ${pkg.version}`)
