@@ -66,6 +66,14 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     expect(await page.getByTestId('sweep-table').locator('tbody tr').count()).toBe(4)
     expect(await page.getByTestId('sweep-table').locator('tr.recommended').count()).toBe(1)
     await shot(page, '14-sweep')
+    // The playground opens on the recommended cell, not on whichever run happens to be first.
+    const recommended = await page.getByTestId('sweep-table').locator('tr.recommended').getAttribute('data-run-id')
+    expect(recommended).toBeTruthy()
+    await page.getByTestId('open-playground').click()
+    await page.getByTestId('playground').waitFor()
+    await expect.poll(() => page.getByTestId('playground-run').inputValue(), { timeout: 30_000 }).toBe(recommended)
+    await page.getByRole('button', { name: 'New run' }).click()
+    await page.getByTestId('sweep-table').waitFor()
   })
 
   it('overlays the sweep’s train and test NLL with the recommended run highlighted', async () => {

@@ -25,6 +25,8 @@ export function TrainStep(): React.JSX.Element {
   const update = useSettings((s) => s.update)
   const { openPlayground, go } = useNav(useShallow((s) => ({ openPlayground: s.openPlayground, go: s.go })))
   const [done, setDone] = useState(false)
+  // After a sweep, the playground should open on the cell the sweep recommends, not on whichever run is first.
+  const [recommendedRunId, setRecommendedRunId] = useState<string | null>(null)
 
   const onStatus = useCallback(
     (status: string) => {
@@ -43,7 +45,7 @@ export function TrainStep(): React.JSX.Element {
           <div className="row spread">
             <span>{UI.train.done}</span>
             <span className="row">
-              <Button variant="primary" onClick={() => openPlayground(runId)} data-testid="open-playground">{UI.train.openPlayground}</Button>
+              <Button variant="primary" onClick={() => openPlayground(runId ?? recommendedRunId)} data-testid="open-playground">{UI.train.openPlayground}</Button>
               <Button onClick={() => go('history')}>{UI.train.openHistory}</Button>
               <Button
                 variant="ghost"
@@ -61,12 +63,20 @@ export function TrainStep(): React.JSX.Element {
         </Notice>
       )}
       {runId && <RunMonitor key={runId} runId={runId} onStatus={onStatus} onReplaced={(id) => started({ runId: id, sweepId: null })} p95Tokens={stats?.p95 ?? null} />}
-      {sweepId && <SweepMonitor sweepId={sweepId} onStatus={onStatus} />}
+      {sweepId && <SweepMonitor sweepId={sweepId} onStatus={onStatus} onRecommendation={setRecommendedRunId} />}
     </div>
   )
 }
 
-function SweepMonitor({ sweepId, onStatus }: { sweepId: string; onStatus: (s: string) => void }): React.JSX.Element {
+function SweepMonitor({
+  sweepId,
+  onStatus,
+  onRecommendation,
+}: {
+  sweepId: string
+  onStatus: (s: string) => void
+  onRecommendation: (runId: string | null) => void
+}): React.JSX.Element {
   const [sweep, setSweep] = useState<SweepView | null>(null)
   const runs = useRuns((s) => s.runs)
   const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
@@ -88,6 +98,8 @@ function SweepMonitor({ sweepId, onStatus }: { sweepId: string; onStatus: (s: st
   useEffect(() => {
     if (done) onStatus('completed')
   }, [done, onStatus])
+  const recommendedRunId = sweep?.recommendation?.runId ?? null
+  useEffect(() => onRecommendation(recommendedRunId), [recommendedRunId, onRecommendation])
   const lines = useMemo<ChartLine[]>(
     () =>
       (sweep?.cells ?? []).map((c) => ({
@@ -116,7 +128,7 @@ function SweepMonitor({ sweepId, onStatus }: { sweepId: string; onStatus: (s: st
           </thead>
           <tbody>
             {sweep?.cells.map((c) => (
-              <tr key={c.runId} className={sweep.recommendation?.runId === c.runId ? 'recommended' : ''}>
+              <tr key={c.runId} data-run-id={c.runId} className={sweep.recommendation?.runId === c.runId ? 'recommended' : ''}>
                 <td>{c.rank}</td>
                 <td className="mono">{fmtLr(c.learningRate)}</td>
                 <td>{UI.history.status[runs[c.runId]?.status ?? c.status] ?? c.status}</td>
