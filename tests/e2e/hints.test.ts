@@ -79,6 +79,19 @@ describe('troubleshooting hints', () => {
       const text = await pageText(p)
       expect(text).not.toContain(envKey)
       expect(text).not.toContain(WRONG_KEY)
+      // "Open settings" lands on the API-key section with the keyboard focus in it.
+      await p.getByTestId('hint-action').click()
+      await p.getByTestId('settings-keys').waitFor()
+      await expect
+        .poll(
+          () =>
+            p.evaluate(() => {
+              const g = globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }
+              return g.document.activeElement?.closest('[data-testid="settings-keys"]') != null
+            }),
+          { timeout: 10_000 },
+        )
+        .toBe(true)
     } finally {
       await p.context().close()
       await other.close()

@@ -7,13 +7,14 @@
 import type { ReactNode } from 'react'
 import { hintFor, type HintAction } from '../../../shared/catalogue'
 import type { Failure } from '../../../shared/result'
+import type { SettingsSection } from '../stores/nav-store'
 import { UI } from '../../../shared/ui-strings'
 import { Button } from './ui'
 
 export type HintHandlers = {
   retry?: () => void | Promise<void>
   useSandbox?: () => void | Promise<void>
-  openSettings?: (section: 'servers' | 'keys' | 'hub' | 'cache') => void
+  openSettings?: (section: SettingsSection) => void
   setEndpoint?: (endpoint: string) => void | Promise<void>
   resume?: () => void | Promise<void>
   lowerLearningRate?: () => void | Promise<void>

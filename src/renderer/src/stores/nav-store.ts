@@ -3,6 +3,7 @@ import { create } from 'zustand'
 
 export type View = 'loading' | 'wizard' | 'history' | 'run' | 'compare' | 'playground' | 'settings' | 'sft-or-rl'
 export type CompareTarget = { runIds: string[] } | { sweepId: string } | null
+export type SettingsSection = 'servers' | 'keys' | 'hub' | 'cache'
 
 type Nav = {
   view: View
@@ -11,10 +12,13 @@ type Nav = {
   runId: string | null
   compare: CompareTarget
   playgroundRunId: string | null
+  /** The settings section a hint sent the user to; the settings page brings it into view and focuses it. */
+  settingsSection: SettingsSection | null
   go: (view: View) => void
   openRun: (runId: string) => void
   openCompare: (target: CompareTarget) => void
   openPlayground: (runId: string | null) => void
+  openSettings: (section: SettingsSection) => void
 }
 
 export const useNav = create<Nav>()((set, get) => ({
@@ -23,8 +27,10 @@ export const useNav = create<Nav>()((set, get) => ({
   runId: null,
   compare: null,
   playgroundRunId: null,
-  go: (view) => set({ view, previous: get().view === 'sft-or-rl' ? get().previous : get().view }),
+  settingsSection: null,
+  go: (view) => set({ view, settingsSection: null, previous: get().view === 'sft-or-rl' ? get().previous : get().view }),
   openRun: (runId) => set({ view: 'run', runId, previous: get().view }),
   openCompare: (compare) => set({ view: 'compare', compare, previous: get().view }),
   openPlayground: (playgroundRunId) => set({ view: 'playground', playgroundRunId, previous: get().view }),
+  openSettings: (settingsSection) => set({ view: 'settings', settingsSection, previous: get().view }),
 }))

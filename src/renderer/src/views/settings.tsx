@@ -8,6 +8,7 @@ import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
 import { Badge, Button, Card, Field } from '../components/ui'
 import { fmtBytes } from '../lib/format'
+import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
 
 export function Settings(): React.JSX.Element {
@@ -19,6 +20,15 @@ export function Settings(): React.JSX.Element {
   const [confirmAll, setConfirmAll] = useState(false)
   const [failure, setFailure] = useState<Failure | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
+  const section = useNav((s) => s.settingsSection)
+  // A hint's "Open settings" names the section that fixes the problem: bring it into view and put the
+  // keyboard focus on its first field, so the fix is one keystroke away.
+  useEffect(() => {
+    if (!section) return
+    const el = document.querySelector<HTMLElement>(`[data-testid="settings-${section}"]`)
+    el?.scrollIntoView({ block: 'start' })
+    el?.querySelector<HTMLElement>('input, select, button:not([disabled])')?.focus()
+  }, [section])
 
   useEffect(() => {
     void load()
@@ -66,7 +76,7 @@ export function Settings(): React.JSX.Element {
     <div className="page narrow" data-testid="settings">
       <h1>{UI.settings.title}</h1>
       {shown && <HintPanel failure={shown} />}
-      <Card title={UI.settings.servers}>
+      <Card title={UI.settings.servers} testId="settings-servers">
         {servers.length === 0 && <div className="muted small">{UI.settings.noServers(settings?.activeServer ?? null)}</div>}
         <ul className="plain-list">
           {servers.map((s) => (
@@ -85,7 +95,7 @@ export function Settings(): React.JSX.Element {
         </form>
       </Card>
 
-      <Card title={UI.settings.keys}>
+      <Card title={UI.settings.keys} testId="settings-keys">
         {settings && <div className="small" data-testid="settings-key-status">{UI.connect.keyStatus(settings.apiKey.set, settings.apiKey.source, settings.apiKey.storage)} {settings.apiKey.envDiffers && <strong>{UI.connect.envDiffers}</strong>}</div>}
         <form className="row" onSubmit={(e) => (e.preventDefault(), key.trim() && void storeKey())}>
           <input className="input mono grow" type="password" aria-label={UI.connect.apiKey} autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
@@ -95,7 +105,7 @@ export function Settings(): React.JSX.Element {
         <div className="field-help">{UI.connect.apiKeyHelp}</div>
       </Card>
 
-      <Card title={UI.settings.hub}>
+      <Card title={UI.settings.hub} testId="settings-hub">
         <form className="endpoint-row" onSubmit={(e) => (e.preventDefault(), void update({ hfEndpoint: endpoint.trim() || null }))}>
           <Field label={UI.settings.endpoint}>
             {(id) => <input id={id} className="input mono" value={endpoint} placeholder={settings?.hfEndpointEffective} onChange={(e) => setEndpoint(e.target.value)} data-testid="settings-endpoint" />}
@@ -106,7 +116,7 @@ export function Settings(): React.JSX.Element {
         {settings && <div className="small muted">{UI.settings.hfToken(settings.hfTokenSet)}</div>}
       </Card>
 
-      <Card title={UI.settings.cache}>
+      <Card title={UI.settings.cache} testId="settings-cache">
         <table className="table kv small">
           <tbody>
             <tr>

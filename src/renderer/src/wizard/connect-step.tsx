@@ -21,7 +21,7 @@ export function ConnectStep(): React.JSX.Element {
     useShallow((s) => ({ settings: s.settings, connection: s.connection, setConnection: s.setConnection, update: s.update, load: s.load })),
   )
   const setStep = useWizard((s) => s.setStep)
-  const go = useNav((s) => s.go)
+  const openSettings = useNav((s) => s.openSettings)
   const [servers, setServers] = useState<DiscoveredServer[] | null>(null)
   const [sandbox, setSandbox] = useState<SandboxStatus | null>(null)
   const [url, setUrl] = useState('')
@@ -157,7 +157,7 @@ export function ConnectStep(): React.JSX.Element {
       {failure && (
         <HintPanel
           failure={failure}
-          handlers={{ retry: () => test(), useSandbox: () => startSandbox(), openSettings: () => go('settings') }}
+          handlers={{ retry: () => test(), useSandbox: () => startSandbox(), openSettings }}
         />
       )}
 

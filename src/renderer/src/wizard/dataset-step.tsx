@@ -31,7 +31,7 @@ function pickSplits(splits: SplitInfo[]): { trainSplit: string; evalSplit: strin
 export function DatasetStep(): React.JSX.Element {
   const { dataset, importReport, patch, setStep } = useWizard(useShallow((s) => ({ dataset: s.dataset, importReport: s.importReport, patch: s.patch, setStep: s.setStep })))
   const { settings, update } = useSettings(useShallow((s) => ({ settings: s.settings, update: s.update })))
-  const go = useNav((s) => s.go)
+  const openSettings = useNav((s) => s.openSettings)
   const [mode, setMode] = useState<Mode>('hub')
   const [repo, setRepo] = useState(DEFAULT_HUB_ID)
   const [split, setSplit] = useState('')
@@ -158,7 +158,7 @@ export function DatasetStep(): React.JSX.Element {
             setEndpoint: async (ep) => {
               if (await applyEndpoint(ep)) await runImport()
             },
-            openSettings: () => go('settings'),
+            openSettings,
           }}
         />
       )}

@@ -30,7 +30,7 @@ async function measuredThroughput(baseModel: string): Promise<number | null> {
 export function ReviewStep(): React.JSX.Element {
   const draft = useWizard(useShallow((s) => s))
   const connection = useSettings((s) => s.connection)
-  const go = useNav((s) => s.go)
+  const openSettings = useNav((s) => s.openSettings)
   const [tps, setTps] = useState<number | null>(null)
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<Failure | null>(null)
@@ -113,7 +113,7 @@ export function ReviewStep(): React.JSX.Element {
           </tbody>
         </table>
       </Card>
-      {failure && <HintPanel failure={failure} handlers={{ retry: () => start(), openSettings: () => go('settings'), lowerRank: () => draft.setStep('rank-lr') }} />}
+      {failure && <HintPanel failure={failure} handlers={{ retry: () => start(), openSettings, lowerRank: () => draft.setStep('rank-lr') }} />}
     </StepForm>
   )
 }
