@@ -5,31 +5,25 @@
  * Figures: dataset_import_10k_s, dataset_reopen_10k_s, dataset_hub_import_s.
  */
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import type { BenchModule } from './index'
 import { openDb } from '../src/main/core/store'
 import { importDataset, loadConversations } from '../src/main/core/datasets'
 import { NO_ROBOTS_ID, startHubMirror } from '../tests/helpers/hub-mirror'
-import { writeRepeatedNoRobots } from './repeated-fixture'
+import { importRepeatedNoRobots, withScratchHome } from './repeated-fixture'
 
 const N = 10_000
 
 export const bench: BenchModule = {
   name: 'datasets',
   async run(log) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'datasets-bench-'))
-    const prevHome = process.env.TUFT_STUDIO_HOME
-    process.env.TUFT_STUDIO_HOME = dir
-    try {
-      const file = writeRepeatedNoRobots(dir, N)
-      const dbFile = path.join(dir, 'studio.sqlite')
-
-      let db = openDb(dbFile)
-      let t = performance.now()
-      const r = await importDataset(db, { kind: 'file', path: file }, { name: 'x20' })
-      const importS = (performance.now() - t) / 1000
-      log(`imported ${r.splits[0].rows} conversations (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB JSONL)`)
+    return withScratchHome('datasets-bench-', async (dir) => {
+      const imported = await importRepeatedNoRobots(dir, N, 'x20')
+      const { dbFile, file, importS, report: r } = imported
+      let db = imported.db
+      let t: number
+      log(
+        `imported ${r.splits[0].rows} conversations (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB JSONL)`,
+      )
       db.close()
 
       // Best of 3 fresh connections: the figure is the reopen path, not a cold disk cache.
@@ -52,9 +46,6 @@ export const bench: BenchModule = {
       db.close()
       await mirror.close()
       return { dataset_import_10k_s: importS, dataset_reopen_10k_s: reopenS, dataset_hub_import_s: hubS }
-    } finally {
-      process.env.TUFT_STUDIO_HOME = prevHome
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    })
   },
 }

@@ -16,11 +16,10 @@
  * late first result can put loop_vs_server_bound slightly above 1.
  */
 import { spawn } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchModule } from './index'
+import { withScratchHome } from './repeated-fixture'
 import { openDb } from '../src/main/core/store'
 import { importDataset } from '../src/main/core/datasets'
 import { loadTokenizer, tokenizeSplit } from '../src/main/core/tokenize'
@@ -65,75 +64,77 @@ async function spawnSandbox(dataDir: string): Promise<{ url: string; apiKey: str
 export const bench: BenchModule = {
   name: 'runs',
   async run(log) {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-bench-'))
-    const db = openDb(path.join(home, 'studio.sqlite'))
-    await importDataset(db, { kind: 'file', path: path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl') }, { name: 'nr' })
-    const sb = await spawnSandbox(path.join(home, 'sandbox'))
-    try {
-      const deps: RunDeps = { db, sandbox: async () => ({ url: sb.url, apiKey: sb.apiKey }) }
-      const config = RunConfigSchema.parse({
-        dataset: { name: 'nr' },
-        rank: RANK,
-        learningRate: LR,
-        batchSize: BATCH,
-        maxLength: MAX_LENGTH,
-        steps: STEPS,
-        evalEvery: 0,
-        checkpointEvery: 0,
-        evalSetSize: 0,
-        seed: 0,
-      })
+    // The sandbox's checkpoints (tens of MB per run) go with the scratch home.
+    return withScratchHome('runs-bench-', async (home) => {
+      const db = openDb(path.join(home, 'studio.sqlite'))
+      await importDataset(db, { kind: 'file', path: path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl') }, { name: 'nr' })
+      const sb = await spawnSandbox(path.join(home, 'sandbox'))
+      try {
+        const deps: RunDeps = { db, sandbox: async () => ({ url: sb.url, apiKey: sb.apiKey }) }
+        const config = RunConfigSchema.parse({
+          dataset: { name: 'nr' },
+          rank: RANK,
+          learningRate: LR,
+          batchSize: BATCH,
+          maxLength: MAX_LENGTH,
+          steps: STEPS,
+          evalEvery: 0,
+          checkpointEvery: 0,
+          evalSetSize: 0,
+          seed: 0,
+        })
 
-      // Pipelined: the engine itself; steps/s between the first and last completed step.
-      const stamps: number[] = []
-      const statsBefore = await sb.stats()
-      const h = startRun(deps, config, {
-        onEvent: (e: RunEvent) => {
-          if (e.type === 'metric') stamps.push(performance.now())
-        },
-      })
-      const s = await h.done
-      if (s.status !== 'completed') throw new Error(`bench run ${s.status}: ${s.error?.message}`)
-      const statsAfter = await sb.stats()
-      const pipelined = (stamps.length - 1) / ((stamps.at(-1)! - stamps[0]) / 1000)
+        // Pipelined: the engine itself; steps/s between the first and last completed step.
+        const stamps: number[] = []
+        const statsBefore = await sb.stats()
+        const h = startRun(deps, config, {
+          onEvent: (e: RunEvent) => {
+            if (e.type === 'metric') stamps.push(performance.now())
+          },
+        })
+        const s = await h.done
+        if (s.status !== 'completed') throw new Error(`bench run ${s.status}: ${s.error?.message}`)
+        const statsAfter = await sb.stats()
+        const pipelined = (stamps.length - 1) / ((stamps.at(-1)! - stamps[0]) / 1000)
 
-      // Server-bound: the sandbox's own compute per step during the pipelined run (forward_backward + optim_step).
-      const computeMs = (op: string) => (statsAfter.ops[op]?.computeMs ?? 0) - (statsBefore.ops[op]?.computeMs ?? 0)
-      const fbMs = computeMs('forward_backward') / STEPS
-      const optMs = computeMs('optim_step') / STEPS
-      const perStepMs = fbMs + optMs
-      const serverBound = 1000 / perStepMs
+        // Server-bound: the sandbox's own compute per step during the pipelined run (forward_backward + optim_step).
+        const computeMs = (op: string) => (statsAfter.ops[op]?.computeMs ?? 0) - (statsBefore.ops[op]?.computeMs ?? 0)
+        const fbMs = computeMs('forward_backward') / STEPS
+        const optMs = computeMs('optim_step') / STEPS
+        const perStepMs = fbMs + optMs
+        const serverBound = 1000 / perStepMs
 
-      // Naive: the same batches, each result awaited before the next call is sent.
-      const tok = await loadTokenizer(db, { modelId: 'Qwen/Qwen3-4B-Instruct-2507' })
-      const split = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: MAX_LENGTH, trainOn: 'all-assistant' })
-      const stream = new BatchStream(split.datums.length, 0)
-      const client = createTuftClient({ url: sb.url, apiKey: sb.apiKey, env: {} })
-      const model = await client.createLoraModel({ base_model: 'sandbox/qwen3-tiny', rank: RANK })
-      const adam = adamParamsOf(config)
-      const naiveStamps: number[] = []
-      for (let k = 0; k < STEPS; k++) {
-        const batch = stream.indicesAt(k * BATCH, BATCH).map((i) => split.datums[i])
-        await (await model.forwardBackward(batch, 'cross_entropy')).result
-        await (await model.optimStep(adam)).result
-        naiveStamps.push(performance.now())
+        // Naive: the same batches, each result awaited before the next call is sent.
+        const tok = await loadTokenizer(db, { modelId: 'Qwen/Qwen3-4B-Instruct-2507' })
+        const split = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: MAX_LENGTH, trainOn: 'all-assistant' })
+        const stream = new BatchStream(split.datums.length, 0)
+        const client = createTuftClient({ url: sb.url, apiKey: sb.apiKey, env: {} })
+        const model = await client.createLoraModel({ base_model: 'sandbox/qwen3-tiny', rank: RANK })
+        const adam = adamParamsOf(config)
+        const naiveStamps: number[] = []
+        for (let k = 0; k < STEPS; k++) {
+          const batch = stream.indicesAt(k * BATCH, BATCH).map((i) => split.datums[i])
+          await (await model.forwardBackward(batch, 'cross_entropy')).result
+          await (await model.optimStep(adam)).result
+          naiveStamps.push(performance.now())
+        }
+        client.close()
+        const naive = (naiveStamps.length - 1) / ((naiveStamps.at(-1)! - naiveStamps[0]) / 1000)
+
+        log(`${STEPS} steps, batch ${BATCH} × ≤${MAX_LENGTH} tokens, rank ${RANK}, sandbox in its own process, +${LATENCY_MS} ms per call`)
+        log(`sandbox compute per step: forward_backward ${fbMs.toFixed(1)} ms + optim_step ${optMs.toFixed(1)} ms`)
+        log(`pipelined ${pipelined.toFixed(2)} steps/s, naive ${naive.toFixed(2)} steps/s, server-bound ${serverBound.toFixed(2)} steps/s`)
+        return {
+          runs_pipelined_steps_per_s: pipelined,
+          runs_naive_steps_per_s: naive,
+          runs_server_bound_steps_per_s: serverBound,
+          loop_vs_naive: pipelined / naive,
+          loop_vs_server_bound: pipelined / serverBound,
+        }
+      } finally {
+        sb.close()
+        db.close()
       }
-      client.close()
-      const naive = (naiveStamps.length - 1) / ((naiveStamps.at(-1)! - naiveStamps[0]) / 1000)
-
-      log(`${STEPS} steps, batch ${BATCH} × ≤${MAX_LENGTH} tokens, rank ${RANK}, sandbox in its own process, +${LATENCY_MS} ms per call`)
-      log(`sandbox compute per step: forward_backward ${fbMs.toFixed(1)} ms + optim_step ${optMs.toFixed(1)} ms`)
-      log(`pipelined ${pipelined.toFixed(2)} steps/s, naive ${naive.toFixed(2)} steps/s, server-bound ${serverBound.toFixed(2)} steps/s`)
-      return {
-        runs_pipelined_steps_per_s: pipelined,
-        runs_naive_steps_per_s: naive,
-        runs_server_bound_steps_per_s: serverBound,
-        loop_vs_naive: pipelined / naive,
-        loop_vs_server_bound: pipelined / serverBound,
-      }
-    } finally {
-      sb.close()
-      db.close()
-    }
+    })
   },
 }
