@@ -12,7 +12,7 @@ import { openDb } from '../store'
 import { loadTokenizer, rendererOf } from '.'
 import { processBatch, rustBatchEncoder } from './pipeline'
 import type { runPool as RunPool, closeIdleWorkers as CloseIdle } from './pool'
-import type { WorkerInit } from './worker-protocol'
+import { workerInitOf } from './worker-protocol'
 
 let outDir = ''
 afterAll(() => outDir && fs.rmSync(outDir, { recursive: true, force: true }))
@@ -29,16 +29,7 @@ describe('tokenize worker in a bundled build', () => {
     const db = openDb(path.join(home, 'studio.sqlite'))
     const tok = await loadTokenizer(db, { modelId: QWEN_ID })
     const convs = readNoRobotsRows().slice(0, 40)
-    const init: WorkerInit = {
-      encoder: 'rust',
-      tokenizerDir: tok.dir,
-      chatTemplate: tok.chatTemplate,
-      renderContext: tok.renderContext,
-      terminators: tok.terminators,
-      nfc: tok.nfc,
-      byteLength: tok.byteLength,
-      probe: null,
-    }
+    const init = workerInitOf(tok, 'rust')
     const rows = convs.map((_, i) => i)
     const batches = await built.runPool(init, rows, convs, { trainOn: 'all-assistant', maxLength: 512, batchSize: 16, workers: 2 })
     await built.closeIdleWorkers()

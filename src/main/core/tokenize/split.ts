@@ -10,7 +10,7 @@ import type { PackedBatch } from './pipeline'
 import { EncoderMismatch, runPool } from './pool'
 import { computeStats } from './stats'
 import type { StudioTokenizer } from './tokenizer'
-import type { EncoderKind, WorkerInit } from './worker-protocol'
+import { workerInitOf, type EncoderKind, type WorkerInit } from './worker-protocol'
 
 export type TokenizeProgress = { phase: 'tokenizing' | 'saving'; current: number; total: number }
 
@@ -193,16 +193,7 @@ export async function tokenizeConversations(db: Db, o: TokenizeConversationsOpti
 
   const conversations = await o.conversations()
   const rows = conversations.map((_, i) => i)
-  const base: WorkerInit = {
-    encoder: o.encoder ?? 'rust',
-    tokenizerDir: tok.dir,
-    chatTemplate: tok.chatTemplate,
-    renderContext: tok.renderContext,
-    terminators: tok.terminators,
-    nfc: tok.nfc,
-    byteLength: tok.byteLength,
-    probe: null,
-  }
+  const base = workerInitOf(tok, o.encoder ?? 'rust')
   if (base.encoder === 'rust') base.probe = probeFor(tok, conversations)
   // Datum objects are built on the main thread while the workers are still busy with later batches.
   let datumsByBatch: Datum[][] = []

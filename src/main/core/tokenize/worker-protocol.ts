@@ -1,6 +1,7 @@
 import type { TrainOn } from '../../../shared/datum'
 import type { ConversationLike, PackedBatch } from './pipeline'
 import type { RenderContext } from './render'
+import type { StudioTokenizer } from './tokenizer'
 
 /** Which library encodes in the workers: the Rust `tokenizers` package (bulk) or transformers.js. */
 export type EncoderKind = 'rust' | 'transformers'
@@ -16,6 +17,18 @@ export type WorkerInit = {
   /** Rendered texts with transformers' ids: a Rust worker refuses to run if it encodes any differently. */
   probe: { texts: string[]; ids: number[][] } | null
 }
+
+/** What a worker needs to render and encode like `tok` (the probe is added by the caller for the Rust encoder). */
+export const workerInitOf = (tok: StudioTokenizer, encoder: EncoderKind): WorkerInit => ({
+  encoder,
+  tokenizerDir: tok.dir,
+  chatTemplate: tok.chatTemplate,
+  renderContext: tok.renderContext,
+  terminators: tok.terminators,
+  nfc: tok.nfc,
+  byteLength: tok.byteLength,
+  probe: null,
+})
 
 export type ToWorker = {
   type: 'batch'
