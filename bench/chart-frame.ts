@@ -37,13 +37,7 @@ const percentile = (xs: number[], p: number): number => {
 }
 
 export async function measureChartFrames(log: (line: string) => void): Promise<{ chart_frame_p95_ms: number }> {
-  const env = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await buildRenderer()
-  } finally {
-    process.env.NODE_ENV = env
-  }
+  await buildRenderer()
   const site = await serveStatic(RENDERER_OUT)
   const browser = await launchChromium()
   try {

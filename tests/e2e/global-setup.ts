@@ -8,25 +8,26 @@ import { build } from 'vite'
 import { repoRoot } from '../helpers/hub-mirror'
 
 export default async function setup(): Promise<void> {
-  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await buildRenderer()
-  } finally {
-    process.env.NODE_ENV = nodeEnv
-  }
+  await buildRenderer()
 }
 
 /** Vite production build of src/renderer into out/renderer (also used by the chart benchmark). */
 export async function buildRenderer(): Promise<void> {
-  await build({
-    mode: 'production',
-    configFile: false,
-    root: path.join(repoRoot, 'src/renderer'),
-    base: './',
-    plugins: [react()],
-    logLevel: 'warn',
-    build: { outDir: path.join(repoRoot, 'out/renderer'), emptyOutDir: true },
-  })
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({
+      mode: 'production',
+      configFile: false,
+      root: path.join(repoRoot, 'src/renderer'),
+      base: './',
+      plugins: [react()],
+      logLevel: 'warn',
+      build: { outDir: path.join(repoRoot, 'out/renderer'), emptyOutDir: true },
+    })
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
+  }
 }
