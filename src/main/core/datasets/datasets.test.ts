@@ -34,7 +34,8 @@ beforeEach(() => {
 afterEach(() => {
   db.close()
   fs.rmSync(dir, { recursive: true, force: true })
-  process.env.TUFT_STUDIO_HOME = prevHome
+  if (prevHome === undefined) delete process.env.TUFT_STUDIO_HOME
+  else process.env.TUFT_STUDIO_HOME = prevHome
   if (prevEndpoint === undefined) delete process.env.HF_ENDPOINT
   else process.env.HF_ENDPOINT = prevEndpoint
 })

@@ -69,7 +69,8 @@ describe('hub downloads through a local mirror', () => {
   afterEach(async () => {
     await mirror.close()
     fs.rmSync(dir, { recursive: true, force: true })
-    process.env.TUFT_STUDIO_HOME = prevHome
+    if (prevHome === undefined) delete process.env.TUFT_STUDIO_HOME
+    else process.env.TUFT_STUDIO_HOME = prevHome
   })
 
   const get = (extra: Partial<Parameters<typeof downloadHubFile>[0]> = {}) =>
