@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
-import { launchChromium, openApp, pageText, shot, startStudio, type Studio } from './harness'
+import { launchChromium, openApp, pageText, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
 let studio: Studio
 let browser: Browser
@@ -27,10 +27,7 @@ beforeAll(async () => {
   browser = await launchChromium()
   ;({ page, console: consoleLines } = await openApp(browser, studio))
 })
-afterEach(async (ctx) => {
-  // A failed step leaves a picture of what the user would have seen (not part of docs).
-  if (ctx.task.result?.state === 'fail') await page.screenshot({ path: `/tmp/e2e-fail-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`, fullPage: true })
-})
+afterEach((ctx) => screenshotOnFailure(ctx, page))
 afterAll(async () => {
   await browser?.close()
   await studio?.close()

@@ -83,3 +83,9 @@ export async function pageText(page: Page): Promise<string> {
     return [g.document.documentElement.outerHTML, ...values, JSON.stringify(g.sessionStorage), JSON.stringify(g.localStorage)].join('\n')
   })
 }
+
+/** After a failed test, keeps a picture of what the user would have seen in /tmp (not part of docs). */
+export async function screenshotOnFailure(ctx: { task: { name: string; result?: { state?: string } } }, page: Page | undefined): Promise<void> {
+  if (ctx.task.result?.state !== 'fail' || !page) return
+  await page.screenshot({ path: `/tmp/e2e-fail-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`, fullPage: true })
+}

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startSandbox, type SandboxHandle } from '../../src/sandbox'
 import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
-import { launchChromium, openApp, pageText, shot, startStudio, type Studio } from './harness'
+import { launchChromium, openApp, pageText, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
 const GOOD_KEY = 'tml-e2e-good-key-6f1d2c'
 const WRONG_KEY = 'tml-e2e-wrong-key-93ab07'
@@ -26,9 +26,7 @@ beforeAll(async () => {
   browser = await launchChromium()
   ;({ page } = await openApp(browser, studio))
 })
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page.screenshot({ path: `/tmp/e2e-fail-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`, fullPage: true })
-})
+afterEach((ctx) => screenshotOnFailure(ctx, page))
 afterAll(async () => {
   await browser?.close()
   await studio?.close()

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { repoRoot } from '../helpers/hub-mirror'
-import { launchChromium, openApp, shot, startStudio, type Studio } from './harness'
+import { launchChromium, openApp, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
 const FIXTURE = path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl')
 
@@ -20,9 +20,7 @@ beforeAll(async () => {
   browser = await launchChromium()
   ;({ page } = await openApp(browser, studio))
 })
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await page.screenshot({ path: `/tmp/e2e-fail-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`, fullPage: true })
-})
+afterEach((ctx) => screenshotOnFailure(ctx, page))
 afterAll(async () => {
   await browser?.close()
   await studio?.close()

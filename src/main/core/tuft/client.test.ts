@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeTuft, type FakeTuft } from '../../../../tests/helpers/fake-tuft'
 import { POLL_MAX_408 } from '../../../shared/defaults'
 import { createTuftClient, keyInfoOf, TuftError, type TuftClient, type TuftClientOptions } from './index'
+import { rejectionOf } from '../../../../tests/helpers/rejection'
 
 const FAST = { retry: { baseDelayMs: 5, maxDelayMs: 20 }, heartbeatIntervalMs: 3_600_000 }
 const datum = (n = 3, weights?: number[]) => ({
@@ -22,16 +23,7 @@ const connect = (s: { url: string }, opts: TuftClientOptions = {}) => {
   clients.push(c)
   return c
 }
-const rejection = async (p: Promise<unknown>): Promise<TuftError> => {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(TuftError)
-  return e as TuftError
-}
+const rejection = (p: Promise<unknown>): Promise<TuftError> => rejectionOf(p, TuftError)
 const paths = (s: FakeTuft) => s.requests.map((r) => r.path)
 /** Waits for a condition without a fixed sleep, so a loaded CI machine only makes it slower, not red. */
 const waitFor = async (cond: () => boolean, timeoutMs = 10_000) => {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSandbox, type SandboxHandle } from '../../../sandbox/index'
 import { createTuftClient, TuftError, type TuftClient, type TuftClientOptions } from './index'
+import { rejectionOf } from '../../../../tests/helpers/rejection'
 
 // The real client against the real sandbox trainer over loopback HTTP (issue 3, "Tests").
 const FAST = { retry: { baseDelayMs: 20, maxDelayMs: 200 }, heartbeatIntervalMs: 3_600_000 }
@@ -26,16 +27,7 @@ const tmpDir = () => {
   dirs.push(d)
   return d
 }
-const rejection = async (p: Promise<unknown>) => {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(TuftError)
-  return e as TuftError
-}
+const rejection = (p: Promise<unknown>): Promise<TuftError> => rejectionOf(p, TuftError)
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close()
