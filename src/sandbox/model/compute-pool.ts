@@ -5,12 +5,9 @@
  * the batch alone), each worker adds its gradients into its own shared buffers, and those are added to the
  * adapter's gradients in a fixed order (worker 0, then worker 1). Weights are shared, never copied.
  */
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { Adapter, alloc, type AdapterSpec, type AdapterTensors, type BaseModel, type BaseTensors, type LmDims } from './tiny-lm'
+import { spawnModuleWorker } from '../../main/core/workers'
 
 /** Fixed, not the machine's core count: the split (and so every float) must not depend on the machine. */
 export const COMPUTE_WORKERS = 2
@@ -29,27 +26,8 @@ export type ComputeJob = {
 export type ComputeReply = { id: number; ok: true; logprobs: Float32Array[]; loss: number } | { id: number; ok: false; message: string }
 export type ComputeResult = { logprobs: Float32Array[]; loss: number }
 
-/** tsx's ESM register API (its `import` export; require.resolve would give the CJS build). */
-function tsxEsmApi(from: string): string {
-  const pkgFile = createRequire(from).resolve('tsx/package.json')
-  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
-  return path.join(path.dirname(pkgFile), pkg.exports['./esm/api'].import.default)
-}
-
-/** From .ts sources (vitest, tsx CLI, bench) the worker registers tsx first; from the build it runs sandbox-worker.js. */
-function spawnComputeWorker(init: ComputeInit): Worker {
-  const here = import.meta.url
-  if (here.endsWith('.ts')) {
-    const tsxApi = pathToFileURL(tsxEsmApi(here)).href
-    const entry = new URL('./compute-worker.ts', here).href
-    const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
-    return new Worker(code, { eval: true, workerData: init })
-  }
-  const dir = path.dirname(fileURLToPath(here))
-  const file = [path.join(dir, BUILT_WORKER_FILE), path.join(dir, '..', BUILT_WORKER_FILE)].find((f) => fs.existsSync(f))
-  if (!file) throw new Error(`${BUILT_WORKER_FILE} is missing next to ${dir}`)
-  return new Worker(file, { workerData: init })
-}
+/** From sources the worker runs compute-worker.ts under tsx; from the build, `sandbox-worker.js`. */
+const spawnComputeWorker = (init: ComputeInit): Worker => spawnModuleWorker(import.meta.url, './compute-worker.ts', BUILT_WORKER_FILE, init)
 
 type Pending = { resolve: (r: ComputeResult) => void; reject: (e: Error) => void }
 type Slot = { worker: Worker; pending: Map<number, Pending> }

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto'
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { TrainOn } from '../../../shared/datum'
 import { TOKENIZE_BATCH_SIZE, TOKENIZE_WORKER_IDLE_MS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import type { ConversationLike, PackedBatch } from './pipeline'
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol'
+import { spawnModuleWorker } from '../workers'
 
 /** The built worker's file name (an extra entry of the electron-vite main build). */
 const BUILT_WORKER_FILE = 'tokenize-worker.js'
@@ -17,31 +14,8 @@ const BUILT_WORKER_FILE = 'tokenize-worker.js'
 /** Thrown when the Rust encoder's ids differ from transformers' on the probe texts. */
 export class EncoderMismatch extends Error {}
 
-/** tsx's ESM register API (its `import` export; require.resolve would give the CJS build). */
-function tsxEsmApi(from: string): string {
-  const pkgFile = createRequire(from).resolve('tsx/package.json')
-  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> }
-  return path.join(path.dirname(pkgFile), pkg.exports['./esm/api'].import.default)
-}
-
-/**
- * Starts a tokenizer worker. From .ts sources (vitest, tsx CLI, bench) the worker first registers tsx's
- * ESM loader in its own thread and then imports worker.ts; from the electron-vite build it runs the
- * bundled `tokenize-worker.js` that sits next to the main bundle.
- */
-function spawnTokenizeWorker(init: WorkerInit): Worker {
-  const here = import.meta.url
-  if (here.endsWith('.ts')) {
-    const tsxApi = pathToFileURL(tsxEsmApi(here)).href
-    const entry = new URL('./worker.ts', here).href
-    const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
-    return new Worker(code, { eval: true, workerData: init })
-  }
-  const dir = path.dirname(fileURLToPath(here))
-  const file = [path.join(dir, BUILT_WORKER_FILE), path.join(dir, '..', BUILT_WORKER_FILE)].find((f) => fs.existsSync(f))
-  if (!file) throw new StudioError('internal', `${BUILT_WORKER_FILE} is missing next to ${dir}`)
-  return new Worker(file, { workerData: init })
-}
+/** From sources the worker runs worker.ts under tsx; from the electron-vite build, `tokenize-worker.js`. */
+const spawnTokenizeWorker = (init: WorkerInit): Worker => spawnModuleWorker(import.meta.url, './worker.ts', BUILT_WORKER_FILE, init)
 
 const defaultWorkerCount = (): number => Math.max(1, Math.min(4, os.availableParallelism()))
 

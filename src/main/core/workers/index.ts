@@ -1,0 +1,1 @@
+export { spawnModuleWorker } from './spawn-worker'
