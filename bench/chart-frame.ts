@@ -8,8 +8,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { buildRenderer } from '../tests/e2e/global-setup'
-import { RENDERER_OUT } from '../src/main/bridge/run'
+import { ensureRendererBuilt, RENDERER_OUT } from '../src/main/bridge/run'
 import { launchChromium } from '../tests/helpers/chromium'
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' }
@@ -37,7 +36,7 @@ const percentile = (xs: number[], p: number): number => {
 }
 
 export async function measureChartFrames(log: (line: string) => void): Promise<{ chart_frame_p95_ms: number }> {
-  await buildRenderer()
+  ensureRendererBuilt(log)
   const site = await serveStatic(RENDERER_OUT)
   const browser = await launchChromium()
   try {

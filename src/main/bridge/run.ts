@@ -63,7 +63,12 @@ export function ensureRendererBuilt(log: (line: string) => void = console.log): 
   return withBuildLock(() => {
     if (!rendererStale()) return RENDERER_OUT
     log('Building the app (electron-vite build)…')
-    const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' })
+    // A production build even when called from vitest (NODE_ENV=test would bundle React's development build).
+    const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    })
     if (r.status !== 0 || !fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) throw new Error('the renderer build failed (see the output above)')
     return RENDERER_OUT
   })
