@@ -13,7 +13,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { sandboxDataDir } from '../main/core/store'
+import { sandboxDataDir } from '../platform'
 import { SANDBOX_DEFAULT_PORT } from '../shared/defaults'
 import { startSandbox, type SandboxHandle } from './index'
 import { newApiKey } from './server'

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fromBinary } from '@bufbuild/protobuf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ForwardBackwardOutputSchema, SampleResponseSchema } from '../main/core/tuft/proto/gen/tinker_public_pb'
+import { ForwardBackwardOutputSchema, SampleResponseSchema } from '../protocol'
 import { startSandbox, type SandboxHandle } from './index'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

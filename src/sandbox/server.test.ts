@@ -10,7 +10,7 @@ import {
   ForwardBackwardRequestSchema,
   SampleResponseSchema,
   StopReason,
-} from '../main/core/tuft/proto/gen/tinker_public_pb'
+} from '../protocol'
 import { SANDBOX_MAX_LORA_RANK } from '../shared/defaults'
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './index'
 

@@ -15,8 +15,8 @@ import {
   StopReason,
   TopkPromptLogprobsSchema,
   type Tensor,
-} from '../main/core/tuft/proto/gen/tinker_public_pb'
-import { readTensorBytes } from '../main/core/tuft/proto/tensor-bytes'
+  readTensorBytes,
+} from '../protocol'
 import { HttpError } from './errors'
 
 export const LOSS_FNS = ['cross_entropy', 'importance_sampling', 'ppo', 'cispo', 'dro'] as const

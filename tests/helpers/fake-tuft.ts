@@ -9,7 +9,7 @@ import {
   SampleResponseSchema,
   SampledSequenceSchema,
   StopReason,
-} from '../../src/main/core/tuft/proto/gen/tinker_public_pb'
+} from '../../src/protocol'
 import { startScriptedServer, type RecordedRequest, type ScriptedReply, type TestServer } from './http-servers'
 
 /**

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { Adapter, alloc, type AdapterSpec, type AdapterTensors, type BaseModel, type BaseTensors, type LmDims } from './tiny-lm'
-import { spawnModuleWorker } from '../../main/core/workers'
+import { spawnModuleWorker } from '../../platform'
 
 /** Fixed, not the machine's core count: the split (and so every float) must not depend on the machine. */
 export const COMPUTE_WORKERS = 2

@@ -6,7 +6,7 @@ import { TOKENIZE_BATCH_SIZE, TOKENIZE_WORKER_IDLE_MS } from '../../../shared/de
 import { StudioError } from '../../../shared/result'
 import type { ConversationLike, PackedBatch } from './pipeline'
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol'
-import { spawnModuleWorker } from '../workers'
+import { spawnModuleWorker } from '../../../platform'
 
 /** The built worker's file name (an extra entry of the electron-vite main build). */
 const BUILT_WORKER_FILE = 'tokenize-worker.js'

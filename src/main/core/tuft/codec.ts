@@ -11,10 +11,10 @@ import {
   TensorSchema,
   type BatchedTensor,
   type Tensor,
-} from './proto/gen/tinker_public_pb'
+  readTensorBytes,
+} from '../../../protocol'
 import type { Datum } from '../../../shared/datum'
 import { TuftError } from './errors'
-import { readTensorBytes } from './proto/tensor-bytes'
 
 /** One next-token SFT example (aligned: target[t] follows input[0..t]); the shared Datum shape. */
 export type TuftDatum = Datum

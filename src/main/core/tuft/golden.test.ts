@@ -4,7 +4,7 @@ import { equals, fromBinary } from '@bufbuild/protobuf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bodyJson, capturesDir, readCapture } from '../../../../tests/helpers/captures'
 import { startReplayServer } from '../../../../tests/helpers/http-servers'
-import { ForwardBackwardRequestSchema } from './proto/gen/tinker_public_pb'
+import { ForwardBackwardRequestSchema } from '../../../protocol'
 import {
   createTuftClient,
   decodeForwardBackwardOutput,

@@ -6,11 +6,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadNoRobotsDatums } from '../../tests/helpers/no-robots-datums'
-import { createTuftClient, type TuftClient } from '../main/core/tuft'
-import type { Datum } from '../shared/datum'
-import { LEARNING_RATE_CHOICES, SANDBOX_MAX_LORA_RANK } from '../shared/defaults'
-import { SANDBOX_MODEL, startSandbox, type SandboxHandle } from './index'
+import { loadNoRobotsDatums } from '../../../../tests/helpers/no-robots-datums'
+import { createTuftClient, type TuftClient } from './index'
+import type { Datum } from '../../../shared/datum'
+import { LEARNING_RATE_CHOICES, SANDBOX_MAX_LORA_RANK } from '../../../shared/defaults'
+import { SANDBOX_MODEL, startSandbox, type SandboxHandle } from '../../../sandbox'
 
 let sb: SandboxHandle
 let client: TuftClient

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { StudioError } from '../../../shared/result'
+import { StudioError } from '../shared/result'
 
 /** tsx's ESM register API (its `import` export; require.resolve would give the CJS build). */
 function tsxEsmApi(from: string): string {

@@ -1,1 +1,0 @@
-export { spawnModuleWorker } from './spawn-worker'
