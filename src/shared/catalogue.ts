@@ -1,5 +1,7 @@
 import type { ErrorCode } from './error-codes'
 import type { Locale } from './i18n/locale'
+import { HF_MIRROR_ENDPOINT } from './hf-mirror'
+import { HINTS_ZH_CN, KEY_HINTS_ZH_CN } from './catalogue.zh-cn'
 
 /**
  * The one catalogue of user-facing explanations. Every error code maps to what happened, why, and a fix;
@@ -33,7 +35,7 @@ export type Hint = HintText & {
   action?: HintAction
 }
 
-export const HF_MIRROR_ENDPOINT = 'https://hf-mirror.com'
+export { HF_MIRROR_ENDPOINT }
 
 export const HINTS: Record<ErrorCode, Hint> = {
   'invalid-input': {
@@ -257,9 +259,8 @@ export const KEY_HINTS: Record<KeyHintCase, string> = {
   'invalid-env': 'The key came from the TINKER_API_KEY environment variable (no key is set in Settings). Set the right key in Settings, or fix TINKER_API_KEY.',
 }
 
-// zh-CN shows English until its catalogue lands.
-const HINT_TEXTS: Record<Locale, Record<ErrorCode, HintText>> = { en: HINTS, 'zh-CN': HINTS }
-const KEY_HINT_TEXTS: Record<Locale, Record<KeyHintCase, string>> = { en: KEY_HINTS, 'zh-CN': KEY_HINTS }
+const HINT_TEXTS: Record<Locale, Record<ErrorCode, HintText>> = { en: HINTS, 'zh-CN': HINTS_ZH_CN }
+const KEY_HINT_TEXTS: Record<Locale, Record<KeyHintCase, string>> = { en: KEY_HINTS, 'zh-CN': KEY_HINTS_ZH_CN }
 
 /** The hint for a code in a language: that language's words, the catalogue's one-click action. */
 export function hintFor(code: ErrorCode, locale: Locale = 'en'): Hint {

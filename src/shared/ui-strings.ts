@@ -7,7 +7,8 @@
  * Adding a string: add the key here AND in ui-strings.zh-cn.ts (same place in the tree); components read it
  * through `useT()` (src/renderer/src/i18n), never by importing this file.
  * Functions take the values they interpolate, as numbers where the wording depends on them (plurals), and
- * format them with this language's `fmt`; components never concatenate their own prose.
+ * format them with this language's `fmt`; components never concatenate their own prose. A function that only
+ * picks one of several fixed sentences needs `: string` on its result, or its type would be those sentences.
  * Model ids, code, flags, environment variables and file names stay as they are in every language.
  * No node or electron imports: the renderer bundles this file.
  */
@@ -305,7 +306,7 @@ export const en = {
     whatHappened: 'What happened',
     why: 'Why',
     fix: 'How to fix it',
-    keySent: (source: string) =>
+    keySent: (source: string): string =>
       source === 'settings'
         ? 'The key sent was the one stored in the app settings.'
         : source === 'TINKER_API_KEY'
@@ -313,7 +314,7 @@ export const en = {
           : source === 'sandbox'
             ? 'The key sent was the local sandbox’s own key.'
             : 'No key was sent: none is stored in the app and TINKER_API_KEY is not set.',
-    envState: (set: boolean, differs: boolean) =>
+    envState: (set: boolean, differs: boolean): string =>
       !set ? 'TINKER_API_KEY is not set in the app’s environment.' : differs ? 'TINKER_API_KEY is set and differs from the key in the app settings.' : 'TINKER_API_KEY is set.',
     sdkNote: 'Exported Python scripts read TINKER_API_KEY; some Tinker SDK versions let it override a key passed in code.',
     serverSaid: (m: string) => `Server said: ${m}`,
@@ -393,7 +394,7 @@ export const en = {
     clearKey: 'Clear stored key',
     hub: 'Hugging Face',
     endpoint: 'Endpoint',
-    hfToken: (set: boolean) => (set ? 'HF_TOKEN is set (used for gated datasets).' : 'HF_TOKEN is not set (only needed for gated datasets).'),
+    hfToken: (set: boolean): string => (set ? 'HF_TOKEN is set (used for gated datasets).' : 'HF_TOKEN is not set (only needed for gated datasets).'),
     cache: 'Cache',
     location: 'Location',
     size: 'Size',

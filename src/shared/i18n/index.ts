@@ -25,6 +25,7 @@
 import type { ErrorCode } from '../error-codes'
 import { hintFor, type Hint } from '../catalogue'
 import { en, type UiStrings } from '../ui-strings'
+import { zhCN } from '../ui-strings.zh-cn'
 import { createFormat, type Format } from './format'
 import type { Locale } from './locale'
 
@@ -32,8 +33,8 @@ export { DEFAULT_LOCALE, LOCALES, LOCALE_NAMES, isLocale, localeFromEnv, localeO
 export { MISSING, createFormat, formatLr, type Format, type PluralForms } from './format'
 export type { UiStrings } from '../ui-strings'
 
-/** Every language's UI catalogue. zh-CN shows English until its catalogue lands. */
-const UI_STRINGS: Record<Locale, UiStrings> = { en, 'zh-CN': en }
+/** Every language's UI catalogue. */
+const UI_STRINGS: Record<Locale, UiStrings> = { en, 'zh-CN': zhCN }
 
 /** Everything one language needs: its UI strings, its formatters and its hints. */
 export type I18n = {
