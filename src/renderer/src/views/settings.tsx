@@ -152,16 +152,13 @@ export function Settings(): React.JSX.Element {
       </Card>
 
       <Card title={t.settings.language} testId="settings-language">
-        <Field label={t.language.label} help={t.settings.languageHelp}>
-          {(id) => (
-            <select id={id} className="input" value={preference ?? ''} onChange={(e) => void chooseLocale(isLocale(e.target.value) ? e.target.value : null)} data-testid="settings-locale">
-              <option value="">{t.language.followSystem(LOCALE_NAMES[matchLocale(systemTags)])}</option>
-              {LOCALES.map((l) => (
-                <option key={l} value={l} lang={l}>{LOCALE_NAMES[l]}</option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <select className="input" aria-label={t.language.label} value={preference ?? ''} onChange={(e) => void chooseLocale(isLocale(e.target.value) ? e.target.value : null)} data-testid="settings-locale">
+          <option value="">{t.language.followSystem(LOCALE_NAMES[matchLocale(systemTags)])}</option>
+          {LOCALES.map((l) => (
+            <option key={l} value={l} lang={l}>{LOCALE_NAMES[l]}</option>
+          ))}
+        </select>
+        <div className="field-help">{t.settings.languageHelp}</div>
       </Card>
 
       <Card title={t.settings.wizard}>
