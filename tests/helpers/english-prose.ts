@@ -7,7 +7,7 @@
 export const KEPT_IN_ENGLISH = new Set([
   // products, formats and acronyms TuFT's Chinese docs keep as they are
   'TuFT', 'Studio', 'Tinker', 'SDK', 'LoRA', 'NLL', 'SFT', 'RL', 'API', 'Hugging', 'Face', 'Hub', 'OpenAI', 'ShareGPT', 'Alpaca', 'parquet',
-  'PNG', 'CSV', 'JSON', 'Python', 'CPU', 'GPU', 'OOM', 'LLM', 'NaN', 'DNS', 'ID', 'id', 'token', 'Instruct', 'Chat', 'Datum', 'epoch', 'gated', 'bug',
+  'PNG', 'CSV', 'JSON', 'kB', 'MB', 'GB', 'TB', 'Python', 'CPU', 'GPU', 'OOM', 'LLM', 'NaN', 'DNS', 'ID', 'id', 'token', 'Instruct', 'Chat', 'Datum', 'epoch', 'gated', 'bug',
   // field names of dataset formats, and split names, shown as data
   'messages', 'conversations', 'weights', 'train', 'test',
 ])
