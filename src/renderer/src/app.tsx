@@ -4,8 +4,8 @@
  */
 import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { api } from './api'
 import type { UiStrings } from '../../shared/i18n'
+import { api } from './api'
 import { useLocale, useT } from './i18n'
 import { useNav, type View } from './stores/nav-store'
 import { useOps } from './stores/ops-store'
