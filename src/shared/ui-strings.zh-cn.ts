@@ -92,7 +92,7 @@ export const zhCN: UiStrings = {
     apiKeyHelp: '密钥加密保存在本机，请求时以 X-API-Key 发送；之后不会再显示，也不会写入日志或导出文件。',
     keyStatus: (set: boolean, source: KeySource, storage: string) =>
       set
-        ? `已保存密钥（${storage === 'safe-storage' ? '由系统钥匙串加密' : '加密密钥文件'}）；请求使用${source === 'settings' ? '应用设置中的密钥' : ` ${source} 中的密钥`}。`
+        ? `已保存密钥（${storage === 'safe-storage' ? '由系统钥匙串加密' : '存于本机的加密密钥文件'}）；请求使用${source === 'settings' ? '应用设置中的密钥' : ` ${source} 中的密钥`}。`
         : source === 'TINKER_API_KEY'
           ? '应用中未保存密钥，请求使用 TINKER_API_KEY。'
           : '应用中未保存密钥，也没有设置 TINKER_API_KEY。',
@@ -207,7 +207,7 @@ export const zhCN: UiStrings = {
       'rank-harder-task': (_v: AdviceValues) => '提高秩的收益递减。任务更难时，先增加训练步数，之后再考虑提高秩（32 → 128）。',
     },
     sweep: '改为网格搜索',
-    sweepHelp: '对每一组 秩 × 学习率 各训练一次（就像指南中的图表），并给出推荐组合。',
+    sweepHelp: '对每个“秩 × 学习率”组合各训练一次（与指南中的图表做法相同），最后给出推荐组合。',
     sweepRanks: '秩',
     sweepLrs: '学习率',
     sweepCells: (count: number) => `共 ${n(count)} 次训练`,
@@ -354,7 +354,7 @@ export const zhCN: UiStrings = {
     title: '试验场',
     intro: '用同一个提示词分别对基础模型和微调后的权重采样，并排比较。',
     sandboxNote: '在本地沙箱上训练的结果来自一个很小的 CPU 模型：文本只用来演示流程，回答本身没有意义。',
-    run: '微调后的训练',
+    run: '训练运行',
     runOption: (name: string, rank: number, lr: string) => `${name} — 秩 ${rank}，学习率 ${lr}`,
     noRuns: '请先完成一次训练：试验场会从它保存的权重采样。',
     system: '系统提示词（可选）',
@@ -390,7 +390,7 @@ export const zhCN: UiStrings = {
     clearDownloads: '清除下载文件',
     clearAll: '清除全部缓存数据',
     confirmClearAll: '删除所有已导入的数据集、分词缓存和下载文件？服务器上的训练不受影响。',
-    parts: { database: '数据库', downloads: '下载文件', blobs: '文件块', sandbox: '沙箱数据' },
+    parts: { database: '数据库', downloads: '下载文件', blobs: '二进制数据', sandbox: '沙箱数据' },
     language: '语言',
     languageHelp: '切换后立即生效，并会记住你的选择。',
     wizard: '首次运行向导',
