@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import noLiteralUiText from './eslint-rules/no-literal-ui-text.js'
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'src/protocol/gen/**', 'docs/**', 'resources/**'] },
@@ -38,6 +39,17 @@ export default tseslint.config(
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // Components read strings through useT(), which follows the chosen language; an import would freeze one.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/shared/ui-strings', '**/shared/ui-strings.*'], message: 'read UI strings with useT() from src/renderer/src/i18n' }] }],
+    },
+  },
+  {
+    // Every user-visible string lives in the catalogues, in both languages (eslint-rules/no-literal-ui-text.js).
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/shared/ui-strings*.ts', 'src/shared/catalogue*.ts', '**/*.test.{ts,tsx}'],
+    plugins: { studio: { rules: { 'no-literal-ui-text': noLiteralUiText } } },
+    rules: { 'studio/no-literal-ui-text': 'error' },
   },
 )

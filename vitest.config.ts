@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'eslint-rules/**/*.test.js'],
     exclude: ['tests/e2e/**', 'node_modules/**', 'out/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -33,6 +33,8 @@ void app.whenReady().then(() => {
   studio = createStudioApp({
     mode: 'electron',
     version: app.getVersion(),
+    // The renderer picks its language from these until the user chooses one.
+    systemLocales: [app.getLocale()],
     dataDir,
     secrets,
     core: createLiveCore,

@@ -1,9 +1,17 @@
 import type { ErrorCode } from './error-codes'
+import type { Locale } from './i18n/locale'
+import { HF_MIRROR_ENDPOINT } from './hf-mirror'
+import { HINTS_ZH_CN, KEY_HINTS_ZH_CN } from './catalogue.zh-cn'
 
 /**
  * The one catalogue of user-facing explanations. Every error code maps to what happened, why, and a fix;
  * `action` names a fix the UI can apply in one click (the renderer maps it to a button).
  * Wording is reviewed here, in one place; components and CLIs never write their own error prose.
+ *
+ * This file holds the English text and the actions (which are the same in every language);
+ * catalogue.zh-cn.ts holds the Chinese text. Adding an error code: add it to error-codes.ts, then its hint
+ * here AND in catalogue.zh-cn.ts — the type check fails until both have it.
+ * Node code (main, the CLIs) asks `hintFor(code, locale)`, e.g. with `localeFromEnv(process.env)`.
  */
 export type HintAction =
   | { kind: 'set-hf-endpoint'; endpoint: string }
@@ -16,14 +24,18 @@ export type HintAction =
   | { kind: 'resume-run' }
   | { kind: 'retry' }
 
-export type Hint = {
+/** The words of a hint, in one language. */
+export type HintText = {
   title: string
   why: string
   fix: string
+}
+
+export type Hint = HintText & {
   action?: HintAction
 }
 
-export const HF_MIRROR_ENDPOINT = 'https://hf-mirror.com'
+export { HF_MIRROR_ENDPOINT }
 
 export const HINTS: Record<ErrorCode, Hint> = {
   'invalid-input': {
@@ -233,4 +245,28 @@ export const HINTS: Record<ErrorCode, Hint> = {
   },
 }
 
-export const hintFor = (code: ErrorCode): Hint => HINTS[code]
+/**
+ * The occurrence-specific advice for API-key failures, by which key was sent (main adds it to the failure as
+ * `hint`, next to the catalogue's general fix).
+ */
+export type KeyHintCase = 'missing-none' | 'invalid-settings' | 'invalid-settings-env-differs' | 'invalid-env'
+
+export const KEY_HINTS: Record<KeyHintCase, string> = {
+  'missing-none': 'No API key is set in TuFT Studio\u2019s settings and TINKER_API_KEY is not set.',
+  'invalid-settings-env-differs':
+    'The key from TuFT Studio\u2019s settings was sent; it takes precedence over TINKER_API_KEY, which holds a different key. Correct the key in Settings, or clear it to use TINKER_API_KEY.',
+  'invalid-settings': 'The key from TuFT Studio\u2019s settings was sent. Check it against the server\u2019s authorized keys.',
+  'invalid-env': 'The key came from the TINKER_API_KEY environment variable (no key is set in Settings). Set the right key in Settings, or fix TINKER_API_KEY.',
+}
+
+const HINT_TEXTS: Record<Locale, Record<ErrorCode, HintText>> = { en: HINTS, 'zh-CN': HINTS_ZH_CN }
+const KEY_HINT_TEXTS: Record<Locale, Record<KeyHintCase, string>> = { en: KEY_HINTS, 'zh-CN': KEY_HINTS_ZH_CN }
+
+/** The hint for a code in a language: that language's words, the catalogue's one-click action. */
+export function hintFor(code: ErrorCode, locale: Locale = 'en'): Hint {
+  const { title, why, fix } = HINT_TEXTS[locale][code]
+  const action = HINTS[code].action
+  return action ? { title, why, fix, action } : { title, why, fix }
+}
+
+export const keyHintText = (c: KeyHintCase, locale: Locale = 'en'): string => KEY_HINT_TEXTS[locale][c]

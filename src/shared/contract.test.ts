@@ -20,6 +20,7 @@ describe('contract input validation', () => {
     ['apiKeySet', { key: '' }, 'key'],
     ['apiKeySet', { key: 42 }, 'key'],
     ['settingsSet', { hfEndpoint: 'javascript:alert(1)' }, 'hfEndpoint'],
+    ['settingsSet', { locale: 'fr-FR' }, 'locale'],
     ['connectionTest', { url: 'file:///etc/passwd' }, 'url'],
     ['datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'bad repo id' } }, 'source.repo'],
     ['datasetImport', { opId: 'a', source: { kind: 'ftp', path: '/x' } }, 'source.kind'],

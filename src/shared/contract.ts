@@ -10,6 +10,7 @@
 import { z } from 'zod'
 import { fail, ok, type Result } from './result'
 import type { TokenStats } from './datum'
+import { LOCALES, type Locale } from './i18n/locale'
 import {
   ResumeOverridesSchema,
   RunConfigSchema,
@@ -99,6 +100,8 @@ export type SettingsView = {
   dataDir: string
   /** A run has completed once: the app no longer opens into the wizard. */
   wizardCompleted: boolean
+  /** The language the user picked; null follows the OS/browser language. */
+  locale: Locale | null
 }
 
 export type CacheInfo = {
@@ -210,7 +213,14 @@ export type SweepView = SweepSummaryDto
 export type PlaygroundResult = SampleComparison
 export type { RunStatus, Series, SweepCell, SampleView, RunEvent }
 
-export type AppInfo = { mode: 'electron' | 'browser'; version: string; platform: string }
+export type AppInfo = {
+  mode: 'electron' | 'browser'
+  version: string
+  platform: string
+  /** The OS's preferred languages as the desktop shell reports them (Electron's app.getLocale()); empty in
+   * browser mode, where the renderer asks navigator.languages. */
+  systemLocales: string[]
+}
 
 // ── The channel map ──────────────────────────────────────────────────────────────────────────────────
 
@@ -235,6 +245,7 @@ export const contract = {
         activeServer: z.union([httpUrl, z.literal('sandbox')]).nullable().optional(),
         hfEndpoint: httpUrl.nullable().optional(),
         wizardCompleted: z.boolean().optional(),
+        locale: z.enum(LOCALES).nullable().optional(),
       })
       .strict(),
   ),

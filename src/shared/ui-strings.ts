@@ -1,13 +1,28 @@
 /**
- * Every user-facing string of the renderer, in one place so wording is reviewed together (error prose lives
- * in catalogue.ts). Functions take the values they interpolate; components never concatenate their own prose.
+ * The English UI catalogue: every user-facing string of the renderer, in one place so wording is reviewed
+ * together (error explanations live in catalogue.ts). It is also the catalogue's type: `UiStrings` is
+ * `typeof en`, and every other language (ui-strings.zh-cn.ts) is declared with it, so a key missing or extra
+ * there fails the type check.
+ *
+ * Adding a string: add the key here AND in ui-strings.zh-cn.ts (same place in the tree); components read it
+ * through `useT()` (src/renderer/src/i18n), never by importing this file.
+ * Functions take the values they interpolate, as numbers where the wording depends on them (plurals), and
+ * format them with this language's `fmt`; components never concatenate their own prose. A function that only
+ * picks one of several fixed sentences needs `: string` on its result, or its type would be those sentences.
+ * Model ids, code, flags, environment variables and file names stay as they are in every language.
  * No node or electron imports: the renderer bundles this file.
  */
-import type { RunConfigInput } from './contract'
+import type { KeySource, ServerSource } from './contract'
+import type { RunStatus } from './runs'
+import { createFormat } from './i18n/format'
 
-type TrainOn = NonNullable<RunConfigInput['trainOn']>
+/** The numbers the guide's advice names (rank, max, lr), as the advice functions in lib/advice.ts give them. */
+export type AdviceValues = Record<string, number>
 
-export const UI = {
+const fmt = createFormat('en')
+const n = fmt.int
+
+export const en = {
   app: {
     name: 'TuFT Studio',
     tagline: 'LoRA chat fine-tuning on a TuFT server',
@@ -15,7 +30,13 @@ export const UI = {
     modeBrowser: 'Browser mode',
     modeElectron: 'Desktop',
   },
+  language: {
+    label: 'Language',
+    /** The Settings choice that follows the OS/browser language; `current` is that language's own name. */
+    followSystem: (current: string) => `Follow the system (${current})`,
+  },
   nav: {
+    label: 'Main',
     newRun: 'New run',
     history: 'Runs',
     compare: 'Compare',
@@ -34,16 +55,30 @@ export const UI = {
     rename: 'Rename',
     confirm: 'Confirm',
     notReported: 'not reported',
-    unknown: '—',
     working: 'Working…',
     previous: 'Previous',
     next: 'Next',
-    of: 'of',
+  },
+  /** Phases of long operations as main reports them (imports, tokenizer downloads, tokenizing). */
+  progressPhase: {
+    listing: 'Listing files',
+    downloading: 'Downloading',
+    parsing: 'Parsing',
+    validating: 'Validating',
+    loading: 'Loading',
+    tokenizing: 'Tokenizing',
+    saving: 'Saving',
+  },
+  /** Chat roles as shown on conversation previews. */
+  roles: { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' },
+  chart: {
+    step: 'step',
+    nll: 'NLL',
   },
   wizard: {
     title: 'New fine-tuning run',
-    steps: ['Connect', 'Dataset', 'Model & template', 'Rank & LR', 'Review', 'Train'] as const,
-    stepOf: (i: number, n: number) => `Step ${i} of ${n}`,
+    steps: { connect: 'Connect', dataset: 'Dataset', model: 'Model & template', 'rank-lr': 'Rank & LR', review: 'Review', train: 'Train' },
+    stepOf: (i: number, total: number) => `Step ${n(i)} of ${n(total)}`,
     sftOrRlLink: 'Not sure SFT is right for your task?',
   },
   connect: {
@@ -60,51 +95,58 @@ export const UI = {
       default: 'default address',
       saved: 'saved in settings',
       sandbox: 'local sandbox',
-    } as Record<string, string>,
+    } satisfies Record<ServerSource, string>,
     url: 'Server URL',
     apiKey: 'API key',
     apiKeyPlaceholder: 'Leave empty to keep the stored key',
     urlPlaceholder: 'http://127.0.0.1:10610',
     apiKeyHelp: 'Stored encrypted on this machine and sent as X-API-Key. It is never shown again, logged or exported.',
-    keyStatus: (set: boolean, source: string, storage: string) =>
-      set ? `A key is stored (${storage === 'safe-storage' ? 'encrypted by the OS keychain' : 'encrypted key file'}); requests use the key from ${source}.` : source === 'TINKER_API_KEY' ? 'No key stored in the app; requests use TINKER_API_KEY.' : 'No key stored and TINKER_API_KEY is not set.',
+    keyStatus: (set: boolean, source: KeySource, storage: string) =>
+      set
+        ? `A key is stored (${storage === 'safe-storage' ? 'encrypted by the OS keychain' : 'encrypted key file'}); requests use the key from ${source === 'settings' ? 'app settings' : source}.`
+        : source === 'TINKER_API_KEY'
+          ? 'No key stored in the app; requests use TINKER_API_KEY.'
+          : 'No key stored and TINKER_API_KEY is not set.',
     envDiffers: 'TINKER_API_KEY is also set and differs from the stored key.',
     test: 'Test connection',
     testing: 'Checking health, key and capabilities…',
     sandbox: 'Use the local sandbox',
     sandboxStarting: 'Starting the local sandbox…',
+    sandboxRunning: (url: string) => `Local sandbox running at ${url}`,
     sandboxNote: 'A small CPU model over the Qwen3 vocabulary; loss falls like a real run, answers are not meaningful.',
     ok: 'Connected',
-    health: (ms: number) => `Healthy · ${ms} ms`,
+    health: (ms: number) => `Healthy · ${fmt.milliseconds(Math.round(ms))}`,
     models: 'Models served',
-    maxRank: (r: number | undefined) => (r === undefined ? 'max rank not reported' : `max LoRA rank ${r}`),
-    maxContext: (n: number | undefined) => (n === undefined ? '' : `context ${n.toLocaleString('en-US')}`),
-    keyUsed: (source: string) => (source === 'none' ? 'no key sent' : `key from ${source === 'settings' ? 'app settings' : source}`),
+    maxRank: (r: number | undefined) => (r === undefined ? 'max rank not reported' : `max LoRA rank ${n(r)}`),
+    maxContext: (c: number | undefined) => (c === undefined ? '' : `context ${n(c)}`),
+    keyUsed: (source: KeySource) =>
+      source === 'none' ? 'no key sent' : source === 'sandbox' ? 'the sandbox’s own key' : `key from ${source === 'settings' ? 'app settings' : source}`,
   },
   dataset: {
     title: 'Choose a chat dataset',
     intro: 'Import a dataset once; it is cached on this machine and works offline afterwards.',
     fromHub: 'Hugging Face',
     fromFile: 'Local file',
-    cached: 'Already imported',
+    cached: (count: number) => `Already imported (${n(count)})`,
+    noneCached: 'Nothing imported yet.',
     hubId: 'Dataset id',
     split: 'Split',
     splitPlaceholder: 'all splits',
     filePath: 'File path (.jsonl, .json or .parquet)',
     format: 'Format',
-    formats: { auto: 'Detect automatically', messages: 'OpenAI messages', sharegpt: 'ShareGPT', alpaca: 'Alpaca' } as Record<string, string>,
+    formats: { auto: 'Detect automatically', messages: 'OpenAI messages', sharegpt: 'ShareGPT', alpaca: 'Alpaca' },
     endpoint: 'Hub endpoint',
-    endpointHelp: (effective: string, source: string) =>
+    endpointHelp: (effective: string, source: 'settings' | 'HF_ENDPOINT' | 'default') =>
       `Downloads use ${effective} (${source === 'settings' ? 'set here' : source === 'HF_ENDPOINT' ? 'from HF_ENDPOINT' : 'default'}). Behind a firewall, use a mirror such as https://hf-mirror.com.`,
     endpointSave: 'Use this endpoint',
     endpointReset: 'Reset',
     import: 'Import',
     importing: 'Importing…',
-    phase: { downloading: 'Downloading', parsing: 'Parsing', validating: 'Validating', saving: 'Saving' } as Record<string, string>,
     offline: 'Offline · served from the local cache',
     report: 'Import report',
-    rows: (n: number) => `${n.toLocaleString('en-US')} conversations`,
-    rejected: (n: number) => `${n.toLocaleString('en-US')} rejected`,
+    splitRows: (split: string, rows: number) => `${split}: ${n(rows)}`,
+    rows: (count: number) => `${n(count)} ${fmt.plural(count, { one: 'conversation', other: 'conversations' })}`,
+    rejected: (count: number) => `${n(count)} rejected`,
     rejections: 'Rejected rows',
     noRejections: 'Every row was usable.',
     reason: 'Reason',
@@ -112,7 +154,7 @@ export const UI = {
     examples: 'Examples',
     preview: 'Preview',
     previewSplit: 'Split',
-    page: (from: number, to: number, total: number) => `${from}–${to} of ${total.toLocaleString('en-US')}`,
+    page: (from: number, to: number, total: number) => `${n(from)}–${n(to)} of ${n(total)}`,
     trainSplit: 'Train on split',
     evalSplit: 'Test NLL on',
     evalHeldOut: 'a held-out slice of the train split',
@@ -125,28 +167,31 @@ export const UI = {
     noModels: 'Connect to a server first: its capabilities list the models you can train.',
     tokenizer: 'Tokenizer',
     tokenizerLoading: 'Loading the tokenizer…',
-    tokenizerReady: (vocab: number) => `Loaded · ${vocab.toLocaleString('en-US')} tokens`,
+    tokenizerReady: (vocab: number) => `Loaded · ${n(vocab)} tokens`,
     trainOn: 'Train on',
-    trainOnLabel: { 'all-assistant': 'All assistant messages', 'last-assistant': 'Last assistant message', all: 'All messages' } as Record<TrainOn, string>,
+    trainOnLabel: { 'all-assistant': 'All assistant messages', 'last-assistant': 'Last assistant message', all: 'All messages' },
     trainOnHelp: {
       'all-assistant': 'The guide’s default: learn every assistant reply, never the prompts.',
       'last-assistant': 'Only the final reply carries loss; earlier turns are context.',
       all: 'Every message carries loss, including the user’s (rarely what you want for chat).',
-    } as Record<TrainOn, string>,
+    },
     maxLength: 'Max length (tokens)',
-    useSuggested: (n: number) => `Use ${n} (p95)`,
+    useSuggested: (len: number) => `Use ${n(len)} (p95)`,
     conversation: 'Conversation',
     legendTrained: 'trained (weight 1)',
     legendContext: 'context (weight 0)',
     legendCut: 'cut by max length',
-    cutLabel: (n: number) => `max length ${n}`,
-    cutMarker: (n: number) => `max length ${n} — tokens after this are dropped`,
-    pieceStats: (total: number, weighted: number) => `${total.toLocaleString('en-US')} tokens · ${weighted.toLocaleString('en-US')} trained`,
+    tokenTitle: (index: number, id: number, weight: number) => `#${index} · id ${id} · weight ${weight}`,
+    cutLabel: (len: number) => `max length ${n(len)}`,
+    cutMarker: (len: number) => `max length ${n(len)} — tokens after this are dropped`,
+    pieceStats: (total: number, weighted: number) => `${n(total)} tokens · ${n(weighted)} trained`,
     skip: (reason: string) => `This conversation would be skipped: ${reason}`,
     lengths: 'Token lengths',
+    lengthsAxis: 'tokens',
+    lengthsTooltip: (from: number, to: number, count: number) => `${n(from)}–${n(to)} tokens: ${n(count)} ${fmt.plural(count, { one: 'conversation', other: 'conversations' })}`,
     lengthsComputing: 'Tokenizing the split…',
-    truncated: (share: string, n: number) => `${share} of conversations are longer than ${n.toLocaleString('en-US')} tokens and will be truncated.`,
-    lengthStats: (p50: number, p95: number, max: number) => `median ${p50} · p95 ${p95} · max ${max}`,
+    truncated: (share: number, len: number) => `${fmt.percent(share)} of conversations are longer than ${n(len)} tokens and will be truncated.`,
+    lengthStats: (p50: number, p95: number, max: number) => `median ${n(p50)} · p95 ${n(p95)} · max ${n(max)}`,
   },
   rankLr: {
     title: 'LoRA rank and learning rate',
@@ -155,28 +200,28 @@ export const UI = {
       'strong-default': { name: 'Strong default', text: 'Rank 32, LR 1e-4: the common LoRA SFT default — reliable progress without instability.' },
       faster: { name: 'Faster, riskier', text: 'Rank 32, LR 1e-3: quicker early progress, but the loss may become unstable or overfit.' },
       conservative: { name: 'Conservative', text: 'Rank 32, LR 5e-5: slower and steadier — what to try if a run was unstable.' },
-    } as Record<string, { name: string; text: string }>,
+    },
     rank: 'LoRA rank',
     lr: 'Learning rate',
     lrInvalid: 'A positive number such as 1e-4',
-    atLeast: (min: number) => `At least ${min}`,
+    atLeast: (min: number) => `At least ${n(min)}`,
     presetValues: (rank: number, lr: string) => `rank ${rank} · LR ${lr}`,
-    aboveMax: (max: number) => `above the server’s maximum (${max})`,
+    aboveMax: (max: number) => `above the server’s maximum (${n(max)})`,
     batchSize: 'Batch size (conversations per step)',
     maxLength: 'Max length (tokens)',
     steps: 'Steps',
     evalEvery: 'Test NLL every N steps',
     advice: {
-      'lr-slow': () => 'LR 1e-5 or lower converges much more slowly (guide, Figure 1). Expect to need many more steps.',
-      'lr-unstable': () => 'LR 1e-3 or higher learns fast early but may be unstable or overfit. Watch the test NLL; lower the LR if it rises.',
-      'rank-above-max': (v: Record<string, number>) => `Rank ${v.rank} is above this server’s maximum (${v.max}). Pick ${v.max} or lower.`,
-      'rank-harder-task': () => 'Higher rank has diminishing returns. For a harder task, train more steps first; raise the rank (32 → 128) only after that.',
-    } as Record<string, (v: Record<string, number>) => string>,
+      'lr-slow': (_v: AdviceValues) => 'LR 1e-5 or lower converges much more slowly (guide, Figure 1). Expect to need many more steps.',
+      'lr-unstable': (_v: AdviceValues) => 'LR 1e-3 or higher learns fast early but may be unstable or overfit. Watch the test NLL; lower the LR if it rises.',
+      'rank-above-max': (v: AdviceValues) => `Rank ${v.rank} is above this server’s maximum (${v.max}). Pick ${v.max} or lower.`,
+      'rank-harder-task': (_v: AdviceValues) => 'Higher rank has diminishing returns. For a harder task, train more steps first; raise the rank (32 → 128) only after that.',
+    },
     sweep: 'Run a sweep instead',
     sweepHelp: 'Train every rank × learning rate pair (like the guide’s figures) and get a recommendation.',
     sweepRanks: 'Ranks',
     sweepLrs: 'Learning rates',
-    sweepCells: (n: number) => `${n} runs`,
+    sweepCells: (count: number) => `${n(count)} ${fmt.plural(count, { one: 'run', other: 'runs' })}`,
   },
   review: {
     title: 'Review and start',
@@ -189,6 +234,10 @@ export const UI = {
     start: 'Start training',
     startSweep: 'Start sweep',
     starting: 'Starting…',
+    sandboxServer: (url: string) => `${url} (local sandbox)`,
+    splitRows: (split: string, rows: number) => `${split} (${n(rows)})`,
+    sweepSummary: (ranks: readonly number[], lrs: readonly string[]) =>
+      `ranks ${fmt.list(ranks.map(String))} × LR ${fmt.list(lrs)} (${ranks.length * lrs.length} ${fmt.plural(ranks.length * lrs.length, { one: 'run', other: 'runs' })})`,
     fields: {
       server: 'Server',
       model: 'Base model',
@@ -203,11 +252,10 @@ export const UI = {
       steps: 'Steps',
       evalEvery: 'Eval every',
       sweep: 'Sweep',
-    } as Record<string, string>,
+    },
   },
   train: {
     title: 'Training',
-    phases: ['connecting', 'tokenizing', 'creating-run', 'training', 'saving', 'done'] as const,
     phaseLabel: {
       connecting: 'Connecting',
       tokenizing: 'Tokenizing',
@@ -218,9 +266,10 @@ export const UI = {
       error: 'Error',
       stopped: 'Stopped',
       paused: 'Paused',
-    } as Record<string, string>,
-    stepOf: (s: number, n: number) => `Step ${s.toLocaleString('en-US')} of ${n.toLocaleString('en-US')}`,
-    eta: 'ETA',
+    },
+    stepOf: (s: number, total: number) => `Step ${n(s)} of ${n(total)}`,
+    eta: (duration: string) => `ETA ${duration}`,
+    throughput: (tokensPerS: string) => `${tokensPerS} tokens/s`,
     tokensPerS: 'tokens/s',
     pause: 'Pause',
     resume: 'Resume',
@@ -234,7 +283,7 @@ export const UI = {
     logAxis: 'Log scale',
     raw: 'Raw',
     smoothing: 'Smoothing',
-    points: (train: number, test: number) => `${train} train · ${test} test points`,
+    points: (train: number, test: number) => `${n(train)} train · ${n(test)} test points`,
     waiting: 'Waiting for the first step…',
     done: 'Training finished. The fine-tuned weights are saved for sampling.',
     openPlayground: 'Try it in the playground',
@@ -251,13 +300,13 @@ export const UI = {
     lowerLr: (lr: string | null) => (lr ? `Resume with LR ${lr}` : 'Resume with a lower learning rate'),
     lowerRank: (r: number) => `Use rank ${r}`,
     oomTry: (v: { maxLength: number; batchSize: number; rank: number }) =>
-      `Try, in this order: max length ${v.maxLength}, then batch size ${v.batchSize}, then rank ${v.rank}.`,
+      `Try, in this order: max length ${n(v.maxLength)}, then batch size ${n(v.batchSize)}, then rank ${v.rank}.`,
     oomApply: (what: 'maxLength' | 'batchSize' | 'rank', value: number) =>
-      `Resume with ${what === 'maxLength' ? 'max length' : what === 'batchSize' ? 'batch size' : 'rank'} ${value}`,
+      `Resume with ${what === 'maxLength' ? 'max length' : what === 'batchSize' ? 'batch size' : 'rank'} ${n(value)}`,
     whatHappened: 'What happened',
     why: 'Why',
     fix: 'How to fix it',
-    keySent: (source: string) =>
+    keySent: (source: string): string =>
       source === 'settings'
         ? 'The key sent was the one stored in the app settings.'
         : source === 'TINKER_API_KEY'
@@ -265,7 +314,7 @@ export const UI = {
           : source === 'sandbox'
             ? 'The key sent was the local sandbox’s own key.'
             : 'No key was sent: none is stored in the app and TINKER_API_KEY is not set.',
-    envState: (set: boolean, differs: boolean) =>
+    envState: (set: boolean, differs: boolean): string =>
       !set ? 'TINKER_API_KEY is not set in the app’s environment.' : differs ? 'TINKER_API_KEY is set and differs from the key in the app settings.' : 'TINKER_API_KEY is set.',
     sdkNote: 'Exported Python scripts read TINKER_API_KEY; some Tinker SDK versions let it override a key passed in code.',
     serverSaid: (m: string) => `Server said: ${m}`,
@@ -273,8 +322,9 @@ export const UI = {
   history: {
     title: 'Runs',
     empty: 'No runs yet. Start one from “New run”.',
-    cols: { name: 'Name', status: 'Status', model: 'Model', rank: 'Rank', lr: 'LR', steps: 'Steps', train: 'Train NLL', test: 'Test NLL', created: 'Created' } as Record<string, string>,
-    compareSelected: (n: number) => `Compare ${n} selected`,
+    cols: { select: 'Select', name: 'Name', status: 'Status', model: 'Model', rank: 'Rank', lr: 'LR', steps: 'Steps', train: 'Train NLL', test: 'Test NLL', created: 'Created' },
+    selectRun: (name: string) => `Select ${name} for comparison`,
+    compareSelected: (count: number) => `Compare ${n(count)} selected`,
     sweeps: 'Sweeps',
     compareSweep: 'Compare this sweep',
     recommended: 'Recommended',
@@ -282,7 +332,6 @@ export const UI = {
     confirmDelete: (name: string) => `Delete the run “${name}” and its curves? Checkpoints on the server are not touched.`,
     renamePrompt: 'New name',
     status: {
-      pending: 'pending',
       queued: 'queued',
       running: 'running',
       paused: 'paused',
@@ -291,7 +340,7 @@ export const UI = {
       cancelled: 'cancelled',
       failed: 'failed',
       interrupted: 'interrupted',
-    } as Record<string, string>,
+    } satisfies Record<RunStatus, string>,
   },
   run: {
     exportPng: 'Export PNG',
@@ -310,12 +359,14 @@ export const UI = {
     testTitle: 'Test NLL',
     recommended: (reason: string) => `Recommended: ${reason}`,
     cell: (rank: number, lr: string) => `rank ${rank} · LR ${lr}`,
+    namedCell: (name: string, rank: number, lr: string) => `${name} (rank ${rank} · LR ${lr})`,
   },
   playground: {
     title: 'Playground',
     intro: 'Sample the base model and the fine-tuned weights on the same prompt, side by side.',
     sandboxNote: 'Runs trained on the local sandbox sample from its tiny CPU model: the text shows the mechanics, not meaningful answers.',
     run: 'Fine-tuned run',
+    runOption: (name: string, rank: number, lr: string) => `${name} — rank ${rank}, LR ${lr}`,
     noRuns: 'Finish a run first: the playground samples its saved weights.',
     system: 'System prompt (optional)',
     prompt: 'Prompt',
@@ -325,7 +376,8 @@ export const UI = {
     sampling: 'Sampling…',
     base: 'Base model',
     tuned: 'Fine-tuned',
-    tokens: (n: number, stop: string) => `${n} tokens · ${stop}`,
+    stopReason: { stop: 'stopped at an end token', length: 'reached max tokens' },
+    tokens: (count: number, stop: string) => `${n(count)} tokens · ${stop}`,
   },
   settings: {
     title: 'Settings',
@@ -342,34 +394,39 @@ export const UI = {
     clearKey: 'Clear stored key',
     hub: 'Hugging Face',
     endpoint: 'Endpoint',
-    hfToken: (set: boolean) => (set ? 'HF_TOKEN is set (used for gated datasets).' : 'HF_TOKEN is not set (only needed for gated datasets).'),
+    hfToken: (set: boolean): string => (set ? 'HF_TOKEN is set (used for gated datasets).' : 'HF_TOKEN is not set (only needed for gated datasets).'),
     cache: 'Cache',
     location: 'Location',
     size: 'Size',
     clearDownloads: 'Clear downloads',
     clearAll: 'Clear all cached data',
     confirmClearAll: 'Delete every imported dataset, tokenized cache and download? Runs on the server are not touched.',
-    parts: { database: 'Database', downloads: 'Downloads', blobs: 'Blobs', sandbox: 'Sandbox data' } as Record<string, string>,
+    parts: { database: 'Database', downloads: 'Downloads', blobs: 'Blobs', sandbox: 'Sandbox data' },
+    language: 'Language',
+    languageHelp: 'Applies at once; the choice is remembered.',
     wizard: 'First-run wizard',
     showWizard: 'Open the wizard on next launch',
   },
+  /** The guide's SFT-vs-RL comparison. Each language writes its own rows; they need not match one for one. */
   sftOrRl: {
     title: 'SFT or RL?',
     intro: 'From the TuFT chat-SFT guide: supervised fine-tuning imitates demonstrations; reinforcement learning optimises a reward.',
-    head: ['Topic', 'SFT (supervised fine-tuning)', 'RL (reinforcement learning)'],
+    head: { topic: 'Topic', sft: 'SFT (supervised fine-tuning)', rl: 'RL (reinforcement learning)' },
     rows: [
-      ['Training signal', 'Demonstrations (target responses)', 'Rewards / preferences (scalar or ranking)'],
-      ['Good for', 'Style, format, instruction following, domain behaviour from curated answers', 'Aligning behaviour with preferences or constraints, safety policies, multi-objective trade-offs'],
-      ['Data needed', 'High-quality assistant responses', 'A reward model, preference pairs or an evaluator'],
-      ['Typical workflow', 'Usually the first stage', 'Usually after SFT (SFT → RL)'],
-      ['Example signal', 'Input/output pairs, e.g. “Rewrite as a polite email…” → “Dear …, Regards…”', 'An LLM judge ranks or scores A vs B'],
+      { topic: 'Training signal', sft: 'Demonstrations (target responses)', rl: 'Rewards / preferences (scalar or ranking)' },
+      { topic: 'Good for', sft: 'Style, format, instruction following, domain behaviour from curated answers', rl: 'Aligning behaviour with preferences or constraints, safety policies, multi-objective trade-offs' },
+      { topic: 'Data needed', sft: 'High-quality assistant responses', rl: 'A reward model, preference pairs or an evaluator' },
+      { topic: 'Typical workflow', sft: 'Usually the first stage', rl: 'Usually after SFT (SFT → RL)' },
+      { topic: 'Example signal', sft: 'Input/output pairs, e.g. “Rewrite as a polite email…” → “Dear …, Regards…”', rl: 'An LLM judge ranks or scores A vs B' },
     ],
-    rules: 'Rules of thumb',
-    ruleSft: 'Use SFT when you can provide good “gold” assistant responses and want the model to imitate clear target outputs.',
-    ruleRl: 'Use RL when there is no single right answer but you can define “better” with a reward or preference signal — helpfulness, safety, style, format or tool use.',
+    rulesTitle: 'Rules of thumb',
+    rules: [
+      { term: 'SFT', text: 'Use SFT when you can provide good “gold” assistant responses and want the model to imitate clear target outputs.' },
+      { term: 'RL', text: 'Use RL when there is no single right answer but you can define “better” with a reward or preference signal — helpfulness, safety, style, format or tool use.' },
+    ],
     back: 'Back to the wizard',
   },
   bench: { title: 'Chart frame benchmark' },
 }
 
-export type UiStrings = typeof UI
+export type UiStrings = typeof en

@@ -55,7 +55,8 @@ export async function startStudio(env: Record<string, string> = {}): Promise<Stu
 
 /** Opens the app with its token and waits until the wizard's first step can be used. */
 export async function openApp(browser: Browser, studio: Studio): Promise<{ page: Page; console: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1, acceptDownloads: true })
+  // en-US whatever the machine's LANG: the app starts in the browser's language, and the tests read English.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1, acceptDownloads: true, locale: 'en-US' })
   const page = await context.newPage()
   const consoleLines: string[] = []
   page.on('console', (m) => consoleLines.push(m.text()))
@@ -65,9 +66,11 @@ export async function openApp(browser: Browser, studio: Studio): Promise<{ page:
   return { page, console: consoleLines }
 }
 
+/** A full-page screenshot into docs/screenshots/; `name` may name a subfolder (`zh-CN/01-connect`). */
 export async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true })
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  const file = path.join(SCREENSHOTS, `${name}.png`)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  await page.screenshot({ path: file, fullPage: true })
 }
 
 /** Everything the user could see or save: the DOM, including form values, and the page's storage. */

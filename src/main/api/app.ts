@@ -15,6 +15,8 @@ import { redact } from './errors'
 export type StudioAppOptions = {
   mode: 'electron' | 'browser'
   version: string
+  /** The OS's preferred languages, when the shell knows them (Electron's app.getLocale()). */
+  systemLocales?: string[]
   dataDir: string
   secrets: SecretStore
   /** Builds the engine with live access to settings and the sandbox. */
@@ -56,7 +58,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   })
   const scrub = (text: string): string => redact(text, [...settings.secretValues(), ...sandbox.secretValues()])
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
-  const ctx = { mode: opts.mode, version: opts.version, settings, events, ops, core, sandbox, env, log }
+  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, env, log }
   const handlers = createHandlers(ctx)
   return {
     dispatch: createDispatch(handlers, ctx),

@@ -26,6 +26,7 @@ import { cacheInfo, clearCache } from './cache'
 export type AppContext = {
   mode: 'electron' | 'browser'
   version: string
+  systemLocales: string[]
   settings: Settings
   events: EventBus
   ops: Ops
@@ -92,7 +93,7 @@ export function createHandlers(ctx: AppContext): Handlers {
   const sandboxStatus = (): SandboxStatus => sandbox.status()
 
   return {
-    appInfo: () => ({ mode: ctx.mode, version: ctx.version, platform: process.platform }),
+    appInfo: () => ({ mode: ctx.mode, version: ctx.version, platform: process.platform, systemLocales: ctx.systemLocales }),
 
     settingsGet: () => settings.view(),
     settingsSet: (input) => settings.update(input),

@@ -100,3 +100,22 @@ describe('settings keep the key encrypted and report only facts', () => {
     expect(new Settings(dir, createKeyFileSecretStore(dir), {}).hfEndpoint()).toEqual({ url: 'https://huggingface.co', source: 'default' })
   })
 })
+
+describe('settings remember the UI language', () => {
+  it('follow the system until a language is chosen, and keep the choice across restarts', () => {
+    const dir = tmp()
+    const first = new Settings(dir, createKeyFileSecretStore(dir), {})
+    expect(first.view().locale).toBeNull()
+    expect(first.update({ locale: 'zh-CN' }).locale).toBe('zh-CN')
+    expect(new Settings(dir, createKeyFileSecretStore(dir), {}).view().locale).toBe('zh-CN')
+    expect(first.update({ locale: null }).locale).toBeNull()
+  })
+
+  it('fall back to following the system when the saved language is unknown', () => {
+    const dir = tmp()
+    fs.writeFileSync(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify({ locale: 'tlh', wizardCompleted: true }))
+    const view = new Settings(dir, createKeyFileSecretStore(dir), {}).view()
+    expect(view.locale).toBeNull()
+    expect(view.wizardCompleted).toBe(true)
+  })
+})

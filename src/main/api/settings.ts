@@ -8,6 +8,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { HfTokenSource, KeyStatus, SavedServer, SettingsView } from '../../shared/contract'
 import type { SecretStore } from './secret-store'
+import { LOCALES, type Locale } from '../../shared/i18n/locale'
 
 export const SETTINGS_FILE_NAME = 'settings.json'
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co'
@@ -17,6 +18,8 @@ const fileSchema = z.object({
   activeServer: z.string().nullable().default(null),
   hfEndpoint: z.string().nullable().default(null),
   wizardCompleted: z.boolean().default(false),
+  // An unknown language (e.g. from a newer version) falls back to following the system.
+  locale: z.enum(LOCALES).nullable().catch(null).default(null),
   apiKey: z.object({ storage: z.enum(['safe-storage', 'key-file']), ciphertext: z.string() }).nullable().default(null),
   hfToken: z.object({ storage: z.enum(['safe-storage', 'key-file']), ciphertext: z.string() }).nullable().default(null),
 })
@@ -28,6 +31,7 @@ export type SettingsPatch = {
   activeServer?: string | null
   hfEndpoint?: string | null
   wizardCompleted?: boolean
+  locale?: Locale | null
 }
 
 export class Settings {
@@ -72,6 +76,7 @@ export class Settings {
       hfTokenSource: this.hfTokenSource(),
       dataDir: this.dataDir,
       wizardCompleted: this.data.wizardCompleted,
+      locale: this.data.locale,
     }
   }
 
@@ -80,6 +85,7 @@ export class Settings {
     if (patch.activeServer !== undefined) this.data.activeServer = patch.activeServer?.replace(/\/+$/, '') ?? null
     if (patch.hfEndpoint !== undefined) this.data.hfEndpoint = patch.hfEndpoint?.replace(/\/+$/, '') ?? null
     if (patch.wizardCompleted !== undefined) this.data.wizardCompleted = patch.wizardCompleted
+    if (patch.locale !== undefined) this.data.locale = patch.locale
     this.write()
     return this.view()
   }

@@ -109,7 +109,7 @@ describe('the renderer client over the bridge', () => {
     const api = createWsApi({ baseUrl: bridge.url.replace('http', 'ws'), token: bridge.token, WebSocketImpl: WebSocket as unknown as WebSocketCtor })
     try {
       const info = await api.appInfo()
-      expect(info).toEqual(ok({ mode: 'browser', version: 'test', platform: process.platform }))
+      expect(info).toEqual(ok({ mode: 'browser', version: 'test', platform: process.platform, systemLocales: [] }))
 
       const bad = await api.datasetPage({ name: 'x', split: 'train', offset: -5, limit: 10 })
       expect(bad.ok).toBe(false)

@@ -4,8 +4,9 @@
  */
 import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { UI } from '../../shared/ui-strings'
+import type { UiStrings } from '../../shared/i18n'
 import { api } from './api'
+import { useLocale, useT } from './i18n'
 import { useNav, type View } from './stores/nav-store'
 import { useOps } from './stores/ops-store'
 import { useRuns } from './stores/run-store'
@@ -18,19 +19,26 @@ import { Compare } from './views/compare'
 import { Playground } from './views/playground'
 import { Settings } from './views/settings'
 
-const NAV: { view: View; label: string }[] = [
-  { view: 'wizard', label: UI.nav.newRun },
-  { view: 'history', label: UI.nav.history },
-  { view: 'compare', label: UI.nav.compare },
-  { view: 'playground', label: UI.nav.playground },
-  { view: 'settings', label: UI.nav.settings },
-]
+const NAV = [
+  { view: 'wizard', labelKey: 'newRun' },
+  { view: 'history', labelKey: 'history' },
+  { view: 'compare', labelKey: 'compare' },
+  { view: 'playground', labelKey: 'playground' },
+  { view: 'settings', labelKey: 'settings' },
+] as const satisfies readonly { view: View; labelKey: keyof UiStrings['nav'] }[]
 
 export function App(): React.JSX.Element {
   const { view, go } = useNav(useShallow((s) => ({ view: s.view, go: s.go })))
   const load = useSettings((s) => s.load)
+  const { t, locale } = useT()
+
+  // The document's language picks the right CJK glyph forms and tells screen readers how to speak.
+  useEffect(() => {
+    document.documentElement.lang = locale
+  }, [locale])
 
   useEffect(() => {
+    void api.appInfo().then((r) => r.ok && useLocale.getState().setShellLanguages(r.value.systemLocales))
     const offProgress = api.on('progress', (e) => useOps.getState().apply(e))
     const offRun = api.on('run', (e) => useRuns.getState().apply(e))
     void load().then(() => {
@@ -48,22 +56,22 @@ export function App(): React.JSX.Element {
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">T</span>
-          <span className="brand-name">{UI.app.name}</span>
-          <span className="brand-tag">{UI.app.tagline}</span>
+          <span className="brand-name">{t.app.name}</span>
+          <span className="brand-tag">{t.app.tagline}</span>
         </div>
-        <nav className="topnav" aria-label="Main">
+        <nav className="topnav" aria-label={t.nav.label}>
           {NAV.map((n) => (
             <button key={n.view} type="button" className={`navlink${view === n.view || (n.view === 'history' && view === 'run') ? ' active' : ''}`} aria-current={view === n.view ? 'page' : undefined} onClick={() => go(n.view)}>
-              {n.label}
+              {t.nav[n.labelKey]}
             </button>
           ))}
           <button type="button" className={`navlink subtle${view === 'sft-or-rl' ? ' active' : ''}`} onClick={() => go('sft-or-rl')}>
-            {UI.nav.sftOrRl}
+            {t.nav.sftOrRl}
           </button>
         </nav>
       </header>
       <main className="content">
-        {view === 'loading' && <div className="loading">{UI.app.loading}</div>}
+        {view === 'loading' && <div className="loading">{t.app.loading}</div>}
         {view === 'wizard' && <Wizard />}
         {view === 'history' && <History />}
         {view === 'run' && <RunView />}

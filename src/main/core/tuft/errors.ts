@@ -1,5 +1,6 @@
 import { StudioError, type Failure } from '../../../shared/result'
 import type { ErrorCode } from '../../../shared/error-codes'
+import { keyHintText } from '../../../shared/catalogue'
 
 export type KeySource = 'settings' | 'TINKER_API_KEY' | 'none'
 
@@ -48,15 +49,10 @@ export class TuftError extends StudioError {
 }
 
 const keyHint = (code: ErrorCode, d: TuftErrorDetails): string | undefined => {
-  if (code === 'missing-api-key' && d.keySource === 'none')
-    return 'No API key is set in TuFT Studio\u2019s settings and TINKER_API_KEY is not set.'
+  if (code === 'missing-api-key' && d.keySource === 'none') return keyHintText('missing-none')
   if (code !== 'invalid-api-key') return undefined
-  if (d.keySource === 'settings')
-    return d.envKeyDiffers
-      ? 'The key from TuFT Studio\u2019s settings was sent; it takes precedence over TINKER_API_KEY, which holds a different key. Correct the key in Settings, or clear it to use TINKER_API_KEY.'
-      : 'The key from TuFT Studio\u2019s settings was sent. Check it against the server\u2019s authorized keys.'
-  if (d.keySource === 'TINKER_API_KEY')
-    return 'The key came from the TINKER_API_KEY environment variable (no key is set in Settings). Set the right key in Settings, or fix TINKER_API_KEY.'
+  if (d.keySource === 'settings') return keyHintText(d.envKeyDiffers ? 'invalid-settings-env-differs' : 'invalid-settings')
+  if (d.keySource === 'TINKER_API_KEY') return keyHintText('invalid-env')
   return undefined
 }
 

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react'
 import { flushSync } from 'react-dom'
 import type { Series } from '../../../shared/contract'
 import { EMA_SMOOTHING } from '../../../shared/defaults'
-import { UI } from '../../../shared/ui-strings'
+import { useT } from '../i18n'
 import { NllChart, type ChartHandle, type ChartLine } from '../charts/nll-chart'
 
 declare global {
@@ -32,9 +32,10 @@ export function ChartBench(): React.JSX.Element {
   const [train, setTrain] = useState<Series>(() => Array.from({ length: BASE_POINTS }, (_, i) => [i, nllAt(i)] as [number, number]))
   const [test] = useState<Series>(() => Array.from({ length: Math.floor(BASE_POINTS / 100) }, (_, i) => [i * 100, nllAt(i * 100) + 0.05] as [number, number]))
   const handle = useRef<ChartHandle>(null)
+  const { t } = useT()
   const lines: ChartLine[] = [
-    { id: 'bench:train', name: UI.train.trainNll, kind: 'train', points: train },
-    { id: 'bench:test', name: UI.train.testNll, kind: 'test', points: test },
+    { id: 'bench:train', name: t.train.trainNll, kind: 'train', points: train },
+    { id: 'bench:test', name: t.train.testNll, kind: 'test', points: test },
   ]
 
   useEffect(() => {
@@ -58,8 +59,8 @@ export function ChartBench(): React.JSX.Element {
 
   return (
     <div className="page" data-testid="chart-bench">
-      <h1>{UI.bench.title}</h1>
-      <NllChart lines={lines} smoothing={EMA_SMOOTHING} ariaLabel={UI.bench.title} handle={handle} height={360} />
+      <h1>{t.bench.title}</h1>
+      <NllChart lines={lines} smoothing={EMA_SMOOTHING} ariaLabel={t.bench.title} handle={handle} height={360} />
     </div>
   )
 }

@@ -11,6 +11,7 @@ import { Decimator } from '../lib/decimate'
 import { EmaAccumulator } from '../lib/ema'
 import { AXIS_COLOR, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
 import { useECharts } from './use-echarts'
+import { useT } from '../i18n'
 
 export type ChartLine = {
   id: string
@@ -30,6 +31,7 @@ type Props = {
   smoothing: number
   showRaw?: boolean
   height?: number
+  /** The y axis title; the catalogue's "NLL" unless given ('' for none). */
   yName?: string
   ariaLabel: string
   testId?: string
@@ -38,7 +40,6 @@ type Props = {
   xMax?: number
 }
 
-const axisLabel = (v: number): string => (Math.abs(v) >= 100 || v === 0 ? String(v) : Number(v.toPrecision(3)).toString())
 
 type EmaCache = { weight: number; first: number | undefined; len: number; acc: EmaAccumulator }
 
@@ -62,13 +63,15 @@ function smoothedOf(cache: Map<string, EmaCache>, line: ChartLine, weight: numbe
   return c.acc.smoothed
 }
 
-export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName = 'NLL', ariaLabel, testId, handle, xMax }: Props): React.JSX.Element {
+export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName: yNameProp, ariaLabel, testId, handle, xMax }: Props): React.JSX.Element {
   const [ref, chart] = useECharts()
   const emaCache = useRef(new Map<string, EmaCache>())
   const decimators = useRef(new Map<string, Decimator>())
   const framed = useRef(new WeakSet<EChartsType>())
   const axesKeyRef = useRef<string | null>(null)
   useImperativeHandle(handle, () => ({ chart: () => chart }), [chart])
+  const { t, fmt } = useT()
+  const yName = yNameProp ?? t.chart.nll
 
   // Layout effect: the frame that shows a new point also contains its redraw (the bench measures this path).
   useLayoutEffect(() => {
@@ -126,19 +129,20 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         animation: false,
         textStyle: { fontFamily: 'inherit', color: TEXT_COLOR },
         grid: { left: 56, right: 20, top: 36, bottom: 36 },
-        tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
         legend: { type: 'scroll', top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
-        xAxis: { type: 'value', name: 'step', nameLocation: 'end', nameGap: 8, min: 0, minInterval: 1, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
+        xAxis: { type: 'value', nameLocation: 'end', nameGap: 8, min: 0, minInterval: 1, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
         yAxis: { type: 'value' },
       })
     }
     // Axes change rarely (log toggle, run length); most updates send the series only, which echarts processes faster.
-    const axesKey = `${logAxis}|${yName}|${xMax}`
+    const axesKey = `${logAxis}|${yName}|${xMax}|${fmt.locale}`
     const axes =
       axesKeyRef.current === axesKey
         ? {}
         : {
-            xAxis: { max: xMax ?? 'dataMax' },
+            // Names and number formats follow the language, which can change while the chart lives.
+            tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt.decimal(v, 4) : String(v)) },
+            xAxis: { max: xMax ?? 'dataMax', name: t.chart.step, axisLabel: { formatter: (v: number) => fmt.int(v) } },
             yAxis: {
               type: logAxis ? 'log' : 'value',
               name: yName,
@@ -146,12 +150,12 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
               scale: true,
               axisLine: { show: false },
               splitLine: { lineStyle: { color: GRID_COLOR } },
-              axisLabel: { formatter: axisLabel },
+              axisLabel: { formatter: (v: number) => (Math.abs(v) >= 100 || v === 0 ? fmt.int(v) : fmt.significant(v, 3)) },
             },
           }
     axesKeyRef.current = axesKey
     chart.setOption({ ...axes, series }, { replaceMerge: ['series'] })
-  }, [chart, lines, logAxis, smoothing, showRaw, yName, xMax])
+  }, [chart, lines, logAxis, smoothing, showRaw, yName, xMax, t, fmt])
 
   return <div ref={ref} className="chart" style={{ height }} role="img" aria-label={ariaLabel} data-testid={testId} data-points={lines.reduce((n, l) => n + l.points.length, 0)} />
 }

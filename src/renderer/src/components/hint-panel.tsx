@@ -5,10 +5,11 @@
  * the facts in `details`, never the key.
  */
 import type { ReactNode } from 'react'
-import { hintFor, type HintAction } from '../../../shared/catalogue'
+import type { HintAction } from '../../../shared/catalogue'
+import type { UiStrings } from '../../../shared/i18n'
 import type { Failure } from '../../../shared/result'
 import type { SettingsSection } from '../stores/nav-store'
-import { UI } from '../../../shared/ui-strings'
+import { useT } from '../i18n'
 import { Button } from './ui'
 
 export type HintHandlers = {
@@ -29,7 +30,7 @@ export function mirrorEndpointOf(failure: Failure, action: Extract<HintAction, {
   return typeof suggested === 'string' && /^https?:\/\//.test(suggested) ? suggested : action.endpoint
 }
 
-function actionButton(failure: Failure, action: HintAction | undefined, h: HintHandlers): ReactNode {
+function actionButton(t: UiStrings, failure: Failure, action: HintAction | undefined, h: HintHandlers): ReactNode {
   if (!action) return null
   switch (action.kind) {
     case 'set-hf-endpoint': {
@@ -37,22 +38,22 @@ function actionButton(failure: Failure, action: HintAction | undefined, h: HintH
       const ep = mirrorEndpointOf(failure, action)
       return (
         <Button variant="primary" onClick={() => h.setEndpoint?.(ep)} data-testid="hint-action">
-          {UI.hint.applyMirror(ep)}
+          {t.hint.applyMirror(ep)}
         </Button>
       )
     }
     case 'use-sandbox':
-      return h.useSandbox ? <Button variant="primary" onClick={() => h.useSandbox?.()} data-testid="hint-action">{UI.hint.useSandbox}</Button> : null
+      return h.useSandbox ? <Button variant="primary" onClick={() => h.useSandbox?.()} data-testid="hint-action">{t.hint.useSandbox}</Button> : null
     case 'open-settings':
-      return h.openSettings ? <Button onClick={() => h.openSettings?.(action.section)} data-testid="hint-action">{UI.hint.openSettings}</Button> : null
+      return h.openSettings ? <Button onClick={() => h.openSettings?.(action.section)} data-testid="hint-action">{t.hint.openSettings}</Button> : null
     case 'retry':
-      return h.retry ? <Button variant="primary" onClick={() => h.retry?.()} data-testid="hint-action">{UI.hint.retry}</Button> : null
+      return h.retry ? <Button variant="primary" onClick={() => h.retry?.()} data-testid="hint-action">{t.hint.retry}</Button> : null
     case 'resume-run':
-      return h.resume ? <Button variant="primary" onClick={() => h.resume?.()} data-testid="hint-action">{UI.hint.resume}</Button> : null
+      return h.resume ? <Button variant="primary" onClick={() => h.resume?.()} data-testid="hint-action">{t.hint.resume}</Button> : null
     case 'lower-learning-rate':
-      return h.lowerLearningRate ? <Button variant="primary" onClick={() => h.lowerLearningRate?.()} data-testid="hint-action">{UI.hint.lowerLr(h.lowerLearningRateTo ?? null)}</Button> : null
+      return h.lowerLearningRate ? <Button variant="primary" onClick={() => h.lowerLearningRate?.()} data-testid="hint-action">{t.hint.lowerLr(h.lowerLearningRateTo ?? null)}</Button> : null
     case 'lower-rank':
-      return h.lowerRank ? <Button variant="primary" onClick={() => h.lowerRank?.()} data-testid="hint-action">{UI.hint.lowerRank(8)}</Button> : null
+      return h.lowerRank ? <Button variant="primary" onClick={() => h.lowerRank?.()} data-testid="hint-action">{t.hint.lowerRank(8)}</Button> : null
     default:
       // lower-max-length / lower-batch-size: the run screen renders them with concrete values (extra).
       return null
@@ -60,37 +61,39 @@ function actionButton(failure: Failure, action: HintAction | undefined, h: HintH
 }
 
 function KeyFacts({ details }: { details: Record<string, unknown> }): React.JSX.Element | null {
+  const { t } = useT()
   const source = typeof details.keySource === 'string' ? details.keySource : null
   const envSet = typeof details.envSet === 'boolean' ? details.envSet : null
   const envDiffers = details.envDiffers === true
   if (source === null && envSet === null) return null
   return (
     <ul className="hint-facts" data-testid="hint-key-facts">
-      {source !== null && <li>{UI.hint.keySent(source)}</li>}
-      {envSet !== null && <li>{UI.hint.envState(envSet, envDiffers)}</li>}
-      <li>{UI.hint.sdkNote}</li>
+      {source !== null && <li>{t.hint.keySent(source)}</li>}
+      {envSet !== null && <li>{t.hint.envState(envSet, envDiffers)}</li>}
+      <li>{t.hint.sdkNote}</li>
     </ul>
   )
 }
 
 export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure; handlers?: HintHandlers; extra?: ReactNode }): React.JSX.Element {
-  const hint = hintFor(failure.code)
+  const { t, hint: hintOf } = useT()
+  const hint = hintOf(failure.code)
   const details = failure.details ?? {}
   const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
   const isKey = failure.code === 'invalid-api-key' || failure.code === 'missing-api-key'
-  const button = actionButton(failure, hint.action, handlers)
+  const button = actionButton(t, failure, hint.action, handlers)
   return (
     <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
       <div className="hint-title">{hint.title}</div>
       <dl className="hint-body">
-        <dt>{UI.hint.whatHappened}</dt>
+        <dt>{t.hint.whatHappened}</dt>
         <dd data-testid="hint-message">
           {failure.message}
-          {serverMessage && !failure.message.includes(serverMessage) && <div className="muted">{UI.hint.serverSaid(serverMessage)}</div>}
+          {serverMessage && !failure.message.includes(serverMessage) && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
         </dd>
-        <dt>{UI.hint.why}</dt>
+        <dt>{t.hint.why}</dt>
         <dd>{hint.why}</dd>
-        <dt>{UI.hint.fix}</dt>
+        <dt>{t.hint.fix}</dt>
         <dd>
           {/* The occurrence's own advice first (when main gave one), then the catalogue's general fix. */}
           {failure.hint && <div>{failure.hint}</div>}

@@ -7,11 +7,11 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { RunDetail, RunSummary } from '../../../shared/contract'
 import type { Failure, Result } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { MISSING } from '../../../shared/i18n'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { NllChart, type ChartHandle, type ChartLine } from '../charts/nll-chart'
 import { oomSuggestion } from '../lib/advice'
-import { fmtDuration, fmtInt, fmtLr, fmtNll } from '../lib/format'
 import { usePrefs } from '../stores/prefs-store'
 import { useRuns } from '../stores/run-store'
 import { HintPanel } from './hint-panel'
@@ -39,6 +39,7 @@ type MonitorProps = {
 }
 
 export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens = null }: MonitorProps): React.JSX.Element {
+  const { t, fmt } = useT()
   const live = useRuns(useShallow((s) => s.runs[runId] ?? null))
   const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
   const [detail, setDetail] = useState<RunDetail | null>(null)
@@ -94,13 +95,13 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
 
   const lines = useMemo<ChartLine[]>(
     () => [
-      { id: `${runId}:train`, name: UI.train.trainNll, kind: 'train', points: live?.train ?? [] },
-      { id: `${runId}:test`, name: UI.train.testNll, kind: 'test', points: live?.test ?? [] },
+      { id: `${runId}:train`, name: t.train.trainNll, kind: 'train', points: live?.train ?? [] },
+      { id: `${runId}:test`, name: t.train.testNll, kind: 'test', points: live?.test ?? [] },
     ],
-    [runId, live?.train, live?.test],
+    [runId, live?.train, live?.test, t],
   )
-  const gradLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:grad`, name: UI.train.gradNorm, kind: 'plain', points: live?.gradNorm ?? [] }], [runId, live?.gradNorm])
-  const lrLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:lr`, name: UI.train.learningRate, kind: 'plain', points: live?.lr ?? [] }], [runId, live?.lr])
+  const gradLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:grad`, name: t.train.gradNorm, kind: 'plain', points: live?.gradNorm ?? [] }], [runId, live?.gradNorm, t])
+  const lrLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:lr`, name: t.train.learningRate, kind: 'plain', points: live?.lr ?? [] }], [runId, live?.lr, t])
   const lastTrain = live?.train.length ? live.train[live.train.length - 1][1] : (detail?.finalTrainNll ?? null)
   const lastTest = live?.test.length ? live.test[live.test.length - 1][1] : (detail?.finalTestNll ?? null)
 
@@ -110,11 +111,11 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
           const s = oomSuggestion(cur, p95Tokens)
           return (
             <div className="oom" data-testid="oom-suggestions">
-              <div className="small">{UI.hint.oomTry(s)}</div>
+              <div className="small">{t.hint.oomTry(s)}</div>
               <div className="row">
-                <Button variant="primary" onClick={() => void resume({ maxLength: s.maxLength })} busy={busy === 'resume'} data-testid="oom-max-length">{UI.hint.oomApply('maxLength', s.maxLength)}</Button>
-                <Button onClick={() => void resume({ batchSize: s.batchSize })} disabled={busy !== null} data-testid="oom-batch-size">{UI.hint.oomApply('batchSize', s.batchSize)}</Button>
-                <Button onClick={() => void resume({ rank: s.rank })} disabled={busy !== null} data-testid="oom-rank">{UI.hint.oomApply('rank', s.rank)}</Button>
+                <Button variant="primary" onClick={() => void resume({ maxLength: s.maxLength })} busy={busy === 'resume'} data-testid="oom-max-length">{t.hint.oomApply('maxLength', s.maxLength)}</Button>
+                <Button onClick={() => void resume({ batchSize: s.batchSize })} disabled={busy !== null} data-testid="oom-batch-size">{t.hint.oomApply('batchSize', s.batchSize)}</Button>
+                <Button onClick={() => void resume({ rank: s.rank })} disabled={busy !== null} data-testid="oom-rank">{t.hint.oomApply('rank', s.rank)}</Button>
               </div>
             </div>
           )
@@ -128,12 +129,12 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
         <div className="grow">
           <ProgressBar
             testId="train-progress"
-            label={total ? UI.train.stepOf(step, total) : UI.train.waiting}
+            label={total ? t.train.stepOf(step, total) : t.train.waiting}
             current={step}
             total={total ?? 0}
             detail={
               <>
-                {UI.train.eta} {fmtDuration(status === 'running' ? live?.etaS : null)} · {live?.tokensPerS ? fmtInt(live.tokensPerS) : '—'} {UI.train.tokensPerS}
+                {t.train.eta(fmt.duration(status === 'running' ? live?.etaS : null))} · {t.train.throughput(live?.tokensPerS ? fmt.int(live.tokensPerS) : MISSING)}
               </>
             }
           />
@@ -141,14 +142,14 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
         <div className="controls">
           {status === 'running' && (
             <>
-              <Button onClick={() => void control('pause', () => api.runPause({ runId }))} busy={busy === 'pause'} disabled={busy !== null} data-testid="pause">{UI.train.pause}</Button>
-              <Button variant="danger" onClick={() => void control('stop', () => api.runStop({ runId }))} busy={busy === 'stop'} disabled={busy !== null} data-testid="stop">{UI.train.stop}</Button>
+              <Button onClick={() => void control('pause', () => api.runPause({ runId }))} busy={busy === 'pause'} disabled={busy !== null} data-testid="pause">{t.train.pause}</Button>
+              <Button variant="danger" onClick={() => void control('stop', () => api.runStop({ runId }))} busy={busy === 'stop'} disabled={busy !== null} data-testid="stop">{t.train.stop}</Button>
             </>
           )}
           {status !== null && RESUMABLE.has(status) && (detail?.resumable ?? true) && (
-            <Button variant="primary" onClick={() => void resume()} busy={busy === 'resume'} disabled={busy !== null} data-testid="resume">{UI.train.resume}</Button>
+            <Button variant="primary" onClick={() => void resume()} busy={busy === 'resume'} disabled={busy !== null} data-testid="resume">{t.train.resume}</Button>
           )}
-          {status === 'paused' && <Button variant="danger" onClick={() => void control('stop', () => api.runStop({ runId }))} busy={busy === 'stop'} disabled={busy !== null}>{UI.train.stop}</Button>}
+          {status === 'paused' && <Button variant="danger" onClick={() => void control('stop', () => api.runStop({ runId }))} busy={busy === 'stop'} disabled={busy !== null}>{t.train.stop}</Button>}
         </div>
       </div>
 
@@ -159,37 +160,37 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
             resume: () => resume(),
             retry: () => resume(),
             lowerLearningRate: lr > 0 ? () => resume({ learningRate: lowerLr(lr) }) : undefined,
-            lowerLearningRateTo: lr > 0 ? fmtLr(lowerLr(lr)) : undefined,
+            lowerLearningRateTo: lr > 0 ? fmt.lr(lowerLr(lr)) : undefined,
             lowerRank: () => resume({ rank: 8 }),
           }}
           extra={
             <>
               {oomExtra}
-              {shownFailure.code === 'loss-diverged' && lr > 0 && <span className="small muted">{fmtLr(lr)} → {fmtLr(lowerLr(lr))}</span>}
+              {shownFailure.code === 'loss-diverged' && lr > 0 && <span className="small muted">{fmt.lr(lr)} → {fmt.lr(lowerLr(lr))}</span>}
             </>
           }
         />
       )}
 
       <div className="stats-row">
-        <Stat label={UI.train.trainNll} value={fmtNll(lastTrain)} testId="last-train-nll" />
-        <Stat label={UI.train.testNll} value={fmtNll(lastTest)} testId="last-test-nll" />
-        <Stat label={UI.train.tokensPerS} value={live?.tokensPerS ? fmtInt(live.tokensPerS) : '—'} />
+        <Stat label={t.train.trainNll} value={fmt.nll(lastTrain)} testId="last-train-nll" />
+        <Stat label={t.train.testNll} value={fmt.nll(lastTest)} testId="last-test-nll" />
+        <Stat label={t.train.tokensPerS} value={live?.tokensPerS ? fmt.int(live.tokensPerS) : MISSING} />
       </div>
 
-      <Card title={`${UI.train.trainNll} / ${UI.train.testNll}`} actions={<ChartToolbar />} testId="nll-card">
-        {(live?.train.length ?? 0) + (live?.test.length ?? 0) === 0 && <div className="chart-empty muted">{UI.train.waiting}</div>}
-        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${UI.train.trainNll} / ${UI.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} xMax={total ?? undefined} />
+      <Card title={`${t.train.trainNll} / ${t.train.testNll}`} actions={<ChartToolbar />} testId="nll-card">
+        {(live?.train.length ?? 0) + (live?.test.length ?? 0) === 0 && <div className="chart-empty muted">{t.train.waiting}</div>}
+        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${t.train.trainNll} / ${t.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} xMax={total ?? undefined} />
         <div className="chart-counts muted small">
-          <span data-testid="point-counts" data-train={live?.train.length ?? 0} data-test={live?.test.length ?? 0}>{UI.train.points(live?.train.length ?? 0, live?.test.length ?? 0)}</span>
+          <span data-testid="point-counts" data-train={live?.train.length ?? 0} data-test={live?.test.length ?? 0}>{t.train.points(live?.train.length ?? 0, live?.test.length ?? 0)}</span>
         </div>
       </Card>
       <div className="grid-2">
-        <Card title={UI.train.gradNorm}>
-          {live?.gradNorm.length ? <NllChart lines={gradLines} smoothing={smoothing} ariaLabel={UI.train.gradNorm} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported" data-testid="grad-norm-not-reported">{UI.common.notReported}</div>}
+        <Card title={t.train.gradNorm}>
+          {live?.gradNorm.length ? <NllChart lines={gradLines} smoothing={smoothing} ariaLabel={t.train.gradNorm} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported" data-testid="grad-norm-not-reported">{t.common.notReported}</div>}
         </Card>
-        <Card title={UI.train.learningRate}>
-          {live?.lr.length ? <NllChart lines={lrLines} smoothing={smoothing} ariaLabel={UI.train.learningRate} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported">{UI.common.notReported}</div>}
+        <Card title={t.train.learningRate}>
+          {live?.lr.length ? <NllChart lines={lrLines} smoothing={smoothing} ariaLabel={t.train.learningRate} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported">{t.common.notReported}</div>}
         </Card>
       </div>
     </div>

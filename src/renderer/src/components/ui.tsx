@@ -1,5 +1,6 @@
 /** Small building blocks every screen uses, so spacing, labels and focus behave the same everywhere. */
 import { useId, type ReactNode } from 'react'
+import { useT } from '../i18n'
 
 type ButtonProps = React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'ghost' | 'danger'; busy?: boolean }
 
@@ -55,12 +56,13 @@ export function Notice({ tone, children, testId }: { tone: 'info' | 'warning' | 
 
 /** Determinate when total > 0, indeterminate otherwise; always labelled for screen readers. */
 export function ProgressBar({ label, current, total, detail, testId }: { label: string; current: number; total: number; detail?: ReactNode; testId?: string }): React.JSX.Element {
+  const { fmt } = useT()
   const pct = total > 0 ? Math.min(100, (current / total) * 100) : null
   return (
     <div className="progress" data-testid={testId}>
       <div className="progress-label">
         <span>{label}</span>
-        <span className="muted">{detail ?? (pct !== null ? `${Math.floor(pct)}%` : '')}</span>
+        <span className="muted">{detail ?? (pct !== null ? fmt.percent(Math.floor(pct) / 100) : '')}</span>
       </div>
       <div className="progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
         <div className={`progress-fill${pct === null ? ' indeterminate' : ''}`} style={pct !== null ? { width: `${pct}%` } : undefined} />

@@ -6,18 +6,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { RunCompare, SweepView } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { NllChart, type ChartHandle, type ChartLine } from '../charts/nll-chart'
 import { ChartToolbar } from '../components/chart-toolbar'
 import { HintPanel } from '../components/hint-panel'
 import { Badge, Button, Card, Notice } from '../components/ui'
 import { downloadUrl } from '../lib/download'
-import { fmtLr, fmtNll } from '../lib/format'
 import { useNav } from '../stores/nav-store'
 import { usePrefs } from '../stores/prefs-store'
 
 export function Compare(): React.JSX.Element {
+  const { t, fmt } = useT()
   const target = useNav((s) => s.compare)
   const openRun = useNav((s) => s.openRun)
   const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
@@ -36,7 +36,7 @@ export function Compare(): React.JSX.Element {
   const recommended = data?.recommendedRunId ?? sweep?.recommendation?.runId ?? null
   // Cells of one sweep differ only in rank and LR: say just that; separate runs keep their names.
   const isSweep = target !== null && 'sweepId' in target
-  const label = useCallback((r: RunCompare['runs'][number]['run']): string => (isSweep ? UI.compare.cell(r.rank, fmtLr(r.learningRate)) : `${r.name} (${UI.compare.cell(r.rank, fmtLr(r.learningRate))})`), [isSweep])
+  const label = useCallback((r: RunCompare['runs'][number]['run']): string => (isSweep ? t.compare.cell(r.rank, fmt.lr(r.learningRate)) : t.compare.namedCell(r.name, r.rank, fmt.lr(r.learningRate))), [isSweep, t, fmt])
   const trainLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:train`, name: label(run), kind: 'train', points: metrics.trainNll, emphasis: run.id === recommended })), [data, recommended, label])
   const testLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:test`, name: label(run), kind: 'test', points: metrics.testNll, emphasis: run.id === recommended })), [data, recommended, label])
 
@@ -45,47 +45,47 @@ export function Compare(): React.JSX.Element {
     if (c) downloadUrl(name, c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' }))
   }
 
-  if (!target) return <div className="page"><h1>{UI.compare.title}</h1><Notice tone="info">{UI.compare.none}</Notice></div>
+  if (!target) return <div className="page"><h1>{t.compare.title}</h1><Notice tone="info">{t.compare.none}</Notice></div>
   return (
     <div className="page" data-testid="compare">
       <div className="page-head">
         <div>
-          <h1>{UI.compare.title}</h1>
-          <p className="lead">{UI.compare.intro}</p>
+          <h1>{t.compare.title}</h1>
+          <p className="lead">{t.compare.intro}</p>
         </div>
         <ChartToolbar />
       </div>
       {failure && <HintPanel failure={failure} />}
-      {(sweep?.recommendation ?? null) && <Notice tone="ok" testId="recommendation">{UI.compare.recommended(sweep!.recommendation!.reason)}</Notice>}
+      {(sweep?.recommendation ?? null) && <Notice tone="ok" testId="recommendation">{t.compare.recommended(sweep!.recommendation!.reason)}</Notice>}
       <div className="grid-2">
-        <Card title={UI.compare.testTitle} actions={<Button variant="ghost" onClick={() => png(testChart, 'test-nll.png')}>{UI.run.exportPng}</Button>}>
-          <NllChart lines={testLines} logAxis={logAxis} smoothing={smoothing} ariaLabel={UI.compare.testTitle} handle={testChart} testId="compare-test" height={320} />
+        <Card title={t.compare.testTitle} actions={<Button variant="ghost" onClick={() => png(testChart, 'test-nll.png')}>{t.run.exportPng}</Button>}>
+          <NllChart lines={testLines} logAxis={logAxis} smoothing={smoothing} ariaLabel={t.compare.testTitle} handle={testChart} testId="compare-test" height={320} />
         </Card>
-        <Card title={UI.compare.trainTitle} actions={<Button variant="ghost" onClick={() => png(trainChart, 'train-nll.png')}>{UI.run.exportPng}</Button>}>
-          <NllChart lines={trainLines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={UI.compare.trainTitle} handle={trainChart} testId="compare-train" height={320} />
+        <Card title={t.compare.trainTitle} actions={<Button variant="ghost" onClick={() => png(trainChart, 'train-nll.png')}>{t.run.exportPng}</Button>}>
+          <NllChart lines={trainLines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={t.compare.trainTitle} handle={trainChart} testId="compare-train" height={320} />
         </Card>
       </div>
       <Card>
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">{UI.history.cols.name}</th>
-              <th scope="col" className="num">{UI.history.cols.rank}</th>
-              <th scope="col" className="num">{UI.history.cols.lr}</th>
-              <th scope="col" className="num">{UI.history.cols.train}</th>
-              <th scope="col" className="num">{UI.history.cols.test}</th>
+              <th scope="col">{t.history.cols.name}</th>
+              <th scope="col" className="num">{t.history.cols.rank}</th>
+              <th scope="col" className="num">{t.history.cols.lr}</th>
+              <th scope="col" className="num">{t.history.cols.train}</th>
+              <th scope="col" className="num">{t.history.cols.test}</th>
             </tr>
           </thead>
           <tbody>
             {data?.runs.map(({ run }) => (
               <tr key={run.id} className={run.id === recommended ? 'recommended' : ''}>
                 <td>
-                  <button type="button" className="linklike" onClick={() => openRun(run.id)}>{run.name}</button> {run.id === recommended && <Badge tone="ok">{UI.history.recommended}</Badge>}
+                  <button type="button" className="linklike" onClick={() => openRun(run.id)}>{run.name}</button> {run.id === recommended && <Badge tone="ok">{t.history.recommended}</Badge>}
                 </td>
                 <td className="num">{run.rank}</td>
-                <td className="num mono">{fmtLr(run.learningRate)}</td>
-                <td className="num">{fmtNll(run.finalTrainNll)}</td>
-                <td className="num">{fmtNll(run.finalTestNll)}</td>
+                <td className="num mono">{fmt.lr(run.learningRate)}</td>
+                <td className="num">{fmt.nll(run.finalTrainNll)}</td>
+                <td className="num">{fmt.nll(run.finalTestNll)}</td>
               </tr>
             ))}
           </tbody>

@@ -2,11 +2,11 @@
 import { useEffect, useState } from 'react'
 import type { RunSummary, SweepView } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { labelOf } from '../../../shared/i18n'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
 import { Badge, Button, Card } from '../components/ui'
-import { fmtInt, fmtLr, fmtNll } from '../lib/format'
 import { useNav } from '../stores/nav-store'
 import { useRuns } from '../stores/run-store'
 
@@ -14,10 +14,12 @@ const tone = (s: string): 'ok' | 'warn' | 'error' | 'info' | 'neutral' =>
   s === 'completed' ? 'ok' : s === 'failed' ? 'error' : s === 'running' ? 'info' : s === 'interrupted' || s === 'stopped' ? 'warn' : 'neutral'
 
 export function StatusBadge({ status }: { status: string }): React.JSX.Element {
-  return <Badge tone={tone(status)}>{UI.history.status[status] ?? status}</Badge>
+  const { t } = useT()
+  return <Badge tone={tone(status)}>{labelOf(t.history.status, status)}</Badge>
 }
 
 export function History(): React.JSX.Element {
+  const { t, fmt } = useT()
   const [runs, setRuns] = useState<RunSummary[] | null>(null)
   const [sweeps, setSweeps] = useState<SweepView[]>([])
   const [selected, setSelected] = useState<string[]>([])
@@ -31,24 +33,24 @@ export function History(): React.JSX.Element {
   }, [liveStatuses])
 
   const toggle = (id: string): void => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]))
-  const c = UI.history.cols
+  const c = t.history.cols
   return (
     <div className="page" data-testid="history">
       <div className="page-head">
-        <h1>{UI.history.title}</h1>
+        <h1>{t.history.title}</h1>
         <Button variant="primary" disabled={selected.length === 0} onClick={() => openCompare({ runIds: selected })} data-testid="compare-selected">
-          {UI.history.compareSelected(selected.length)}
+          {t.history.compareSelected(selected.length)}
         </Button>
       </div>
       {failure && <HintPanel failure={failure} />}
       <Card>
         {runs && runs.length === 0 ? (
-          <div className="muted">{UI.history.empty}</div>
+          <div className="muted">{t.history.empty}</div>
         ) : (
           <table className="table runs-table" data-testid="runs-table">
             <thead>
               <tr>
-                <th scope="col" aria-label="select" />
+                <th scope="col" aria-label={c.select} />
                 <th scope="col">{c.name}</th>
                 <th scope="col">{c.status}</th>
                 <th scope="col">{c.model}</th>
@@ -64,7 +66,7 @@ export function History(): React.JSX.Element {
               {runs?.map((r) => (
                 <tr key={r.id} data-testid="run-row" data-run-id={r.id}>
                   <td>
-                    <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`${UI.history.compareSelected(1)}: ${r.name}`} />
+                    <input type="checkbox" checked={selected.includes(r.id)} onChange={() => toggle(r.id)} aria-label={t.history.selectRun(r.name)} />
                   </td>
                   <td>
                     <button type="button" className="linklike strong" onClick={() => openRun(r.id)}>{r.name}</button>
@@ -72,11 +74,11 @@ export function History(): React.JSX.Element {
                   <td><StatusBadge status={r.status} /></td>
                   <td className="mono small">{r.baseModel}</td>
                   <td className="num">{r.rank}</td>
-                  <td className="num mono">{fmtLr(r.learningRate)}</td>
-                  <td className="num">{fmtInt(r.step)}{r.totalSteps ? ` / ${fmtInt(r.totalSteps)}` : ''}</td>
-                  <td className="num">{fmtNll(r.finalTrainNll)}</td>
-                  <td className="num">{fmtNll(r.finalTestNll)}</td>
-                  <td className="small muted">{new Date(r.createdAt).toLocaleString()}</td>
+                  <td className="num mono">{fmt.lr(r.learningRate)}</td>
+                  <td className="num">{fmt.int(r.step)}{r.totalSteps ? ` / ${fmt.int(r.totalSteps)}` : ''}</td>
+                  <td className="num">{fmt.nll(r.finalTrainNll)}</td>
+                  <td className="num">{fmt.nll(r.finalTestNll)}</td>
+                  <td className="small muted nowrap">{fmt.dateTime(r.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -84,22 +86,22 @@ export function History(): React.JSX.Element {
         )}
       </Card>
       {sweeps.length > 0 && (
-        <Card title={UI.history.sweeps}>
+        <Card title={t.history.sweeps}>
           {sweeps.map((s) => (
             <div key={s.id} className="sweep-row">
               <div className="row spread">
                 <span className="strong">{s.name}</span>
-                <Button onClick={() => openCompare({ sweepId: s.id })}>{UI.history.compareSweep}</Button>
+                <Button onClick={() => openCompare({ sweepId: s.id })}>{t.history.compareSweep}</Button>
               </div>
               <div className="cells">
                 {s.cells.map((cell) => (
                   <button type="button" key={cell.runId} className={`cell${s.recommendation?.runId === cell.runId ? ' recommended' : ''}`} onClick={() => openRun(cell.runId)}>
-                    <span>{UI.compare.cell(cell.rank, fmtLr(cell.learningRate))}</span>
-                    <span className="mono">{fmtNll(cell.finalTestNll)}</span>
+                    <span>{t.compare.cell(cell.rank, fmt.lr(cell.learningRate))}</span>
+                    <span className="mono">{fmt.nll(cell.finalTestNll)}</span>
                   </button>
                 ))}
               </div>
-              {s.recommendation && <div className="small muted">{UI.compare.recommended(s.recommendation.reason)}</div>}
+              {s.recommendation && <div className="small muted">{t.compare.recommended(s.recommendation.reason)}</div>}
             </div>
           ))}
         </Card>

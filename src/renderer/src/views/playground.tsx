@@ -3,14 +3,15 @@ import { useEffect, useState } from 'react'
 import type { PlaygroundResult, RunSummary } from '../../../shared/contract'
 import { SAMPLE_MAX_TOKENS_DEFAULT, SAMPLE_TEMPERATURE_DEFAULT } from '../../../shared/defaults'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { labelOf } from '../../../shared/i18n'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
 import { Button, Card, Field, Notice } from '../components/ui'
-import { fmtLr } from '../lib/format'
 import { useNav } from '../stores/nav-store'
 
 export function Playground(): React.JSX.Element {
+  const { t, fmt } = useT()
   const initial = useNav((s) => s.playgroundRunId)
   const [runs, setRuns] = useState<RunSummary[] | null>(null)
   const [runId, setRunId] = useState<string>(initial ?? '')
@@ -44,26 +45,26 @@ export function Playground(): React.JSX.Element {
 
   return (
     <div className="page" data-testid="playground">
-      <h1>{UI.playground.title}</h1>
-      <p className="lead">{UI.playground.intro}</p>
-      {runs && runs.length === 0 && <Notice tone="info">{UI.playground.noRuns}</Notice>}
-      {runs?.find((r) => r.id === runId)?.baseModel.startsWith('sandbox/') && <Notice tone="info">{UI.playground.sandboxNote}</Notice>}
+      <h1>{t.playground.title}</h1>
+      <p className="lead">{t.playground.intro}</p>
+      {runs && runs.length === 0 && <Notice tone="info">{t.playground.noRuns}</Notice>}
+      {runs?.find((r) => r.id === runId)?.baseModel.startsWith('sandbox/') && <Notice tone="info">{t.playground.sandboxNote}</Notice>}
       <form className="card" onSubmit={(e) => (e.preventDefault(), void sample())}>
         <div className="grid-3">
-          <Field label={UI.playground.run}>
+          <Field label={t.playground.run}>
             {(id) => (
               <select id={id} className="input" value={runId} onChange={(e) => setRunId(e.target.value)} data-testid="playground-run">
                 {runs?.map((r) => (
-                  <option key={r.id} value={r.id}>{`${r.name} — rank ${r.rank}, LR ${fmtLr(r.learningRate)}`}</option>
+                  <option key={r.id} value={r.id}>{t.playground.runOption(r.name, r.rank, fmt.lr(r.learningRate))}</option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label={UI.playground.maxTokens}>{(id) => <input id={id} className="input num-input" inputMode="numeric" value={maxTokens} onChange={(e) => setMaxTokens(Math.max(1, Number(e.target.value) || 1))} />}</Field>
-          <Field label={UI.playground.temperature}>{(id) => <input id={id} className="input num-input" type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(Number(e.target.value))} />}</Field>
+          <Field label={t.playground.maxTokens}>{(id) => <input id={id} className="input num-input" inputMode="numeric" value={maxTokens} onChange={(e) => setMaxTokens(Math.max(1, Number(e.target.value) || 1))} />}</Field>
+          <Field label={t.playground.temperature}>{(id) => <input id={id} className="input num-input" type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(Number(e.target.value))} />}</Field>
         </div>
-        <Field label={UI.playground.system}>{(id) => <input id={id} className="input" value={system} onChange={(e) => setSystem(e.target.value)} />}</Field>
-        <Field label={UI.playground.prompt}>
+        <Field label={t.playground.system}>{(id) => <input id={id} className="input" value={system} onChange={(e) => setSystem(e.target.value)} />}</Field>
+        <Field label={t.playground.prompt}>
           {(id) => (
             <textarea
               id={id}
@@ -79,19 +80,19 @@ export function Playground(): React.JSX.Element {
           )}
         </Field>
         <Button type="submit" variant="primary" busy={busy} disabled={!runId || !prompt.trim()} data-testid="sample">
-          {busy ? UI.playground.sampling : UI.playground.sample}
+          {busy ? t.playground.sampling : t.playground.sample}
         </Button>
       </form>
       {failure && <HintPanel failure={failure} handlers={{ retry: () => sample() }} />}
       {result && (
         <div className="grid-2" data-testid="samples">
-          <Card title={UI.playground.base}>
+          <Card title={t.playground.base}>
             <div className="sample-text" data-testid="sample-base">{result.base.text}</div>
-            <div className="muted small">{UI.playground.tokens(result.base.tokens, result.base.stopReason)}</div>
+            <div className="muted small">{t.playground.tokens(result.base.tokens, labelOf(t.playground.stopReason, result.base.stopReason) ?? '')}</div>
           </Card>
-          <Card title={UI.playground.tuned}>
-            <div className="sample-text" data-testid="sample-tuned">{result.tuned?.text ?? UI.common.notReported}</div>
-            {result.tuned && <div className="muted small">{UI.playground.tokens(result.tuned.tokens, result.tuned.stopReason)}</div>}
+          <Card title={t.playground.tuned}>
+            <div className="sample-text" data-testid="sample-tuned">{result.tuned?.text ?? t.common.notReported}</div>
+            {result.tuned && <div className="muted small">{t.playground.tokens(result.tuned.tokens, labelOf(t.playground.stopReason, result.tuned.stopReason) ?? '')}</div>}
           </Card>
         </div>
       )}

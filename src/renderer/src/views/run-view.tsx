@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { RunDetail } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { useT } from '../i18n'
 import { api } from '../api'
 import type { ChartHandle } from '../charts/nll-chart'
 import { HintPanel } from '../components/hint-panel'
@@ -13,6 +13,7 @@ import { useNav } from '../stores/nav-store'
 import { StatusBadge } from './history'
 
 export function RunView(): React.JSX.Element {
+  const { t } = useT()
   const runId = useNav((s) => s.runId)
   const { go, openPlayground, openRun } = useNav.getState()
   const chart = useRef<ChartHandle>(null)
@@ -24,7 +25,7 @@ export function RunView(): React.JSX.Element {
   useEffect(() => {
     if (runId) void api.runGet({ runId }).then((r) => (r.ok ? setDetail(r.value) : setFailure(r)))
   }, [runId])
-  if (!runId) return <div className="page muted">{UI.history.empty}</div>
+  if (!runId) return <div className="page muted">{t.history.empty}</div>
 
   const exportKind = async (kind: 'csv' | 'config' | 'python'): Promise<void> => {
     const r = await api.runExport({ runId, kind })
@@ -53,33 +54,33 @@ export function RunView(): React.JSX.Element {
     <div className="page" data-testid="run-view">
       <div className="page-head">
         <div>
-          <button type="button" className="linklike small" onClick={() => go('history')}>← {UI.history.title}</button>
+          <button type="button" className="linklike small" onClick={() => go('history')}>← {t.history.title}</button>
           {renaming === null ? (
             <h1>
               {detail?.name ?? runId} {detail && <StatusBadge status={detail.status} />}
             </h1>
           ) : (
             <form className="row" onSubmit={(e) => (e.preventDefault(), void rename())}>
-              <input className="input" aria-label={UI.history.renamePrompt} value={renaming} onChange={(e) => setRenaming(e.target.value)} autoFocus />
-              <Button type="submit" variant="primary">{UI.common.save}</Button>
-              <Button variant="ghost" onClick={() => setRenaming(null)}>{UI.common.cancel}</Button>
+              <input className="input" aria-label={t.history.renamePrompt} value={renaming} onChange={(e) => setRenaming(e.target.value)} autoFocus />
+              <Button type="submit" variant="primary">{t.common.save}</Button>
+              <Button variant="ghost" onClick={() => setRenaming(null)}>{t.common.cancel}</Button>
             </form>
           )}
         </div>
       </div>
       <div className="toolbar">
         <div className="row wrap">
-          <Button onClick={exportPng} data-testid="export-png">{UI.run.exportPng}</Button>
-          <Button onClick={() => void exportKind('csv')} data-testid="export-csv">{UI.run.exportCsv}</Button>
-          <Button onClick={() => void exportKind('config')} data-testid="export-config">{UI.run.exportConfig}</Button>
-          <Button onClick={() => void exportKind('python')} data-testid="export-python">{UI.run.exportPython}</Button>
+          <Button onClick={exportPng} data-testid="export-png">{t.run.exportPng}</Button>
+          <Button onClick={() => void exportKind('csv')} data-testid="export-csv">{t.run.exportCsv}</Button>
+          <Button onClick={() => void exportKind('config')} data-testid="export-config">{t.run.exportConfig}</Button>
+          <Button onClick={() => void exportKind('python')} data-testid="export-python">{t.run.exportPython}</Button>
         </div>
-        <Button variant="primary" onClick={() => openPlayground(runId)}>{UI.nav.playground}</Button>
+        <Button variant="primary" onClick={() => openPlayground(runId)}>{t.nav.playground}</Button>
       </div>
       {failure && <HintPanel failure={failure} />}
       <RunMonitor key={runId} runId={runId} chartHandle={chart} onReplaced={openRun} />
       <div className="grid-2">
-        <Card title={UI.run.config}>
+        <Card title={t.run.config}>
           <table className="table kv small">
             <tbody>
               {detail &&
@@ -92,7 +93,7 @@ export function RunView(): React.JSX.Element {
             </tbody>
           </table>
         </Card>
-        <Card title={UI.run.checkpoints}>
+        <Card title={t.run.checkpoints}>
           <table className="table small">
             <tbody>
               {detail?.checkpoints.map((c) => (
@@ -105,14 +106,14 @@ export function RunView(): React.JSX.Element {
             </tbody>
           </table>
           <div className="row danger-zone">
-            <Button variant="ghost" onClick={() => setRenaming(detail?.name ?? '')}>{UI.common.rename}</Button>
+            <Button variant="ghost" onClick={() => setRenaming(detail?.name ?? '')}>{t.common.rename}</Button>
             {!confirmDelete ? (
-              <Button variant="danger" onClick={() => setConfirmDelete(true)}>{UI.common.delete}</Button>
+              <Button variant="danger" onClick={() => setConfirmDelete(true)}>{t.common.delete}</Button>
             ) : (
-              <div className="confirm" role="alertdialog" aria-label={UI.common.delete}>
-                <span className="small">{UI.history.confirmDelete(detail?.name ?? runId)}</span>
-                <Button variant="danger" onClick={() => void remove()} data-testid="confirm-delete">{UI.common.delete}</Button>
-                <Button variant="ghost" onClick={() => setConfirmDelete(false)}>{UI.common.cancel}</Button>
+              <div className="confirm" role="alertdialog" aria-label={t.common.delete}>
+                <span className="small">{t.history.confirmDelete(detail?.name ?? runId)}</span>
+                <Button variant="danger" onClick={() => void remove()} data-testid="confirm-delete">{t.common.delete}</Button>
+                <Button variant="ghost" onClick={() => setConfirmDelete(false)}>{t.common.cancel}</Button>
               </div>
             )}
           </div>

@@ -3,16 +3,18 @@ import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { CacheInfo } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { LOCALES, LOCALE_NAMES, MISSING, isLocale, matchLocale } from '../../../shared/i18n'
+import { useLocale, useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
 import { Badge, Button, Card, Field } from '../components/ui'
-import { fmtBytes } from '../lib/format'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
 
 export function Settings(): React.JSX.Element {
-  const { settings, update, load, storeFailure } = useSettings(useShallow((s) => ({ settings: s.settings, update: s.update, load: s.load, storeFailure: s.failure })))
+  const { t, fmt } = useT()
+  const { preference, systemTags } = useLocale(useShallow((s) => ({ preference: s.preference, systemTags: s.systemTags })))
+  const { settings, update, load, storeFailure, chooseLocale } = useSettings(useShallow((s) => ({ settings: s.settings, update: s.update, load: s.load, storeFailure: s.failure, chooseLocale: s.chooseLocale })))
   const [newServer, setNewServer] = useState('')
   const [key, setKey] = useState('')
   const [endpoint, setEndpoint] = useState(settings?.hfEndpoint ?? '')
@@ -74,85 +76,95 @@ export function Settings(): React.JSX.Element {
   const shown = failure ?? storeFailure
   return (
     <div className="page narrow" data-testid="settings">
-      <h1>{UI.settings.title}</h1>
+      <h1>{t.settings.title}</h1>
       {shown && <HintPanel failure={shown} />}
-      <Card title={UI.settings.servers} testId="settings-servers">
-        {servers.length === 0 && <div className="muted small">{UI.settings.noServers(settings?.activeServer ?? null)}</div>}
+      <Card title={t.settings.servers} testId="settings-servers">
+        {servers.length === 0 && <div className="muted small">{t.settings.noServers(settings?.activeServer ?? null)}</div>}
         <ul className="plain-list">
           {servers.map((s) => (
             <li key={s.url} className="row spread">
               <span className="mono">{s.url}</span>
               <span className="row">
-                {settings?.activeServer === s.url ? <Badge tone="ok">{UI.settings.active}</Badge> : <Button variant="ghost" onClick={() => void update({ activeServer: s.url })}>{UI.settings.makeActive}</Button>}
-                <Button variant="ghost" onClick={() => void update({ servers: servers.filter((x) => x.url !== s.url), ...(settings?.activeServer === s.url ? { activeServer: null } : {}) })}>{UI.settings.remove}</Button>
+                {settings?.activeServer === s.url ? <Badge tone="ok">{t.settings.active}</Badge> : <Button variant="ghost" onClick={() => void update({ activeServer: s.url })}>{t.settings.makeActive}</Button>}
+                <Button variant="ghost" onClick={() => void update({ servers: servers.filter((x) => x.url !== s.url), ...(settings?.activeServer === s.url ? { activeServer: null } : {}) })}>{t.settings.remove}</Button>
               </span>
             </li>
           ))}
         </ul>
         <form className="row" onSubmit={(e) => (e.preventDefault(), newServer.trim() && void update({ servers: [...servers, { url: newServer.trim() }] }).then((ok) => ok && setNewServer('')))}>
-          <input className="input mono grow" aria-label={UI.settings.addServer} placeholder={UI.settings.serverPlaceholder} value={newServer} onChange={(e) => setNewServer(e.target.value)} />
-          <Button type="submit" disabled={!newServer.trim()}>{UI.settings.addServer}</Button>
+          <input className="input mono grow" aria-label={t.settings.addServer} placeholder={t.settings.serverPlaceholder} value={newServer} onChange={(e) => setNewServer(e.target.value)} />
+          <Button type="submit" disabled={!newServer.trim()}>{t.settings.addServer}</Button>
         </form>
       </Card>
 
-      <Card title={UI.settings.keys} testId="settings-keys">
-        {settings && <div className="small" data-testid="settings-key-status">{UI.connect.keyStatus(settings.apiKey.set, settings.apiKey.source, settings.apiKey.storage)} {settings.apiKey.envDiffers && <strong>{UI.connect.envDiffers}</strong>}</div>}
+      <Card title={t.settings.keys} testId="settings-keys">
+        {settings && <div className="small" data-testid="settings-key-status">{t.connect.keyStatus(settings.apiKey.set, settings.apiKey.source, settings.apiKey.storage)} {settings.apiKey.envDiffers && <strong>{t.connect.envDiffers}</strong>}</div>}
         <form className="row" onSubmit={(e) => (e.preventDefault(), key.trim() && void storeKey())}>
-          <input className="input mono grow" type="password" aria-label={UI.connect.apiKey} autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
-          <Button type="submit" variant="primary" disabled={!key.trim()} busy={busy === 'key'}>{UI.settings.setKey}</Button>
-          <Button variant="ghost" onClick={() => void clearKey()} disabled={!settings?.apiKey.set} busy={busy === 'clear-key'}>{UI.settings.clearKey}</Button>
+          <input className="input mono grow" type="password" aria-label={t.connect.apiKey} autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
+          <Button type="submit" variant="primary" disabled={!key.trim()} busy={busy === 'key'}>{t.settings.setKey}</Button>
+          <Button variant="ghost" onClick={() => void clearKey()} disabled={!settings?.apiKey.set} busy={busy === 'clear-key'}>{t.settings.clearKey}</Button>
         </form>
-        <div className="field-help">{UI.connect.apiKeyHelp}</div>
+        <div className="field-help">{t.connect.apiKeyHelp}</div>
       </Card>
 
-      <Card title={UI.settings.hub} testId="settings-hub">
+      <Card title={t.settings.hub} testId="settings-hub">
         <form className="endpoint-row" onSubmit={(e) => (e.preventDefault(), void update({ hfEndpoint: endpoint.trim() || null }))}>
-          <Field label={UI.settings.endpoint}>
+          <Field label={t.settings.endpoint}>
             {(id) => <input id={id} className="input mono" value={endpoint} placeholder={settings?.hfEndpointEffective} onChange={(e) => setEndpoint(e.target.value)} data-testid="settings-endpoint" />}
           </Field>
-          <Button type="submit">{UI.common.save}</Button>
+          <Button type="submit">{t.common.save}</Button>
         </form>
-        {settings && <div className="field-help">{UI.dataset.endpointHelp(settings.hfEndpointEffective, settings.hfEndpointSource)}</div>}
-        {settings && <div className="small muted">{UI.settings.hfToken(settings.hfTokenSet)}</div>}
+        {settings && <div className="field-help">{t.dataset.endpointHelp(settings.hfEndpointEffective, settings.hfEndpointSource)}</div>}
+        {settings && <div className="small muted">{t.settings.hfToken(settings.hfTokenSet)}</div>}
       </Card>
 
-      <Card title={UI.settings.cache} testId="settings-cache">
+      <Card title={t.settings.cache} testId="settings-cache">
         <table className="table kv small">
           <tbody>
             <tr>
-              <th scope="row">{UI.settings.location}</th>
-              <td className="mono">{cache?.location ?? settings?.dataDir ?? '—'}</td>
+              <th scope="row">{t.settings.location}</th>
+              <td className="mono">{cache?.location ?? settings?.dataDir ?? MISSING}</td>
             </tr>
             <tr>
-              <th scope="row">{UI.settings.size}</th>
-              <td data-testid="cache-size">{cache ? fmtBytes(cache.totalBytes) : '—'}</td>
+              <th scope="row">{t.settings.size}</th>
+              <td data-testid="cache-size">{cache ? fmt.bytes(cache.totalBytes) : MISSING}</td>
             </tr>
             {cache?.parts.map((p) => (
               <tr key={p.name}>
-                <th scope="row">{UI.settings.parts[p.name] ?? p.name}</th>
-                <td>{fmtBytes(p.bytes)}</td>
+                <th scope="row">{t.settings.parts[p.name]}</th>
+                <td>{fmt.bytes(p.bytes)}</td>
               </tr>
             ))}
           </tbody>
         </table>
         <div className="row">
-          <Button onClick={() => void clear('downloads')} busy={busy === 'downloads'}>{UI.settings.clearDownloads}</Button>
+          <Button onClick={() => void clear('downloads')} busy={busy === 'downloads'}>{t.settings.clearDownloads}</Button>
           {!confirmAll ? (
-            <Button variant="danger" onClick={() => setConfirmAll(true)}>{UI.settings.clearAll}</Button>
+            <Button variant="danger" onClick={() => setConfirmAll(true)}>{t.settings.clearAll}</Button>
           ) : (
-            <div className="confirm" role="alertdialog" aria-label={UI.settings.clearAll}>
-              <span className="small">{UI.settings.confirmClearAll}</span>
-              <Button variant="danger" onClick={() => void clear('all')} busy={busy === 'all'}>{UI.common.confirm}</Button>
-              <Button variant="ghost" onClick={() => setConfirmAll(false)}>{UI.common.cancel}</Button>
+            <div className="confirm" role="alertdialog" aria-label={t.settings.clearAll}>
+              <span className="small">{t.settings.confirmClearAll}</span>
+              <Button variant="danger" onClick={() => void clear('all')} busy={busy === 'all'}>{t.common.confirm}</Button>
+              <Button variant="ghost" onClick={() => setConfirmAll(false)}>{t.common.cancel}</Button>
             </div>
           )}
         </div>
       </Card>
 
-      <Card title={UI.settings.wizard}>
+      <Card title={t.settings.language} testId="settings-language">
+        <select className="input" aria-label={t.language.label} value={preference ?? ''} onChange={(e) => void chooseLocale(isLocale(e.target.value) ? e.target.value : null)} data-testid="settings-locale">
+          <option value="">{t.language.followSystem(LOCALE_NAMES[matchLocale(systemTags)])}</option>
+          {LOCALES.map((l) => (
+            <option key={l} value={l} lang={l}>{LOCALE_NAMES[l]}</option>
+          ))}
+        </select>
+        <div className="field-help">{t.settings.languageHelp}</div>
+      </Card>
+
+      <Card title={t.settings.wizard}>
         <label className="inline-check">
           <input type="checkbox" checked={settings ? !settings.wizardCompleted : false} onChange={(e) => void update({ wizardCompleted: !e.target.checked })} />
-          {UI.settings.showWizard}
+          {t.settings.showWizard}
         </label>
       </Card>
     </div>

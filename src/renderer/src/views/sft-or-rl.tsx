@@ -1,12 +1,13 @@
 /** The guide's SFT-vs-RL comparison, reachable from the wizard before the user commits to SFT. */
-import { UI } from '../../../shared/ui-strings'
 import { Button, Card } from '../components/ui'
+import { useT } from '../i18n'
 import { useNav } from '../stores/nav-store'
 
 export function SftOrRl(): React.JSX.Element {
+  const { t: all } = useT()
+  const t = all.sftOrRl
   const back = useNav((s) => s.previous)
   const go = useNav((s) => s.go)
-  const t = UI.sftOrRl
   return (
     <div className="page narrow" data-testid="sft-or-rl">
       <h1>{t.title}</h1>
@@ -15,26 +16,29 @@ export function SftOrRl(): React.JSX.Element {
         <table className="table compare-table">
           <thead>
             <tr>
-              {t.head.map((h) => (
-                <th key={h} scope="col">{h}</th>
-              ))}
+              <th scope="col">{t.head.topic}</th>
+              <th scope="col">{t.head.sft}</th>
+              <th scope="col">{t.head.rl}</th>
             </tr>
           </thead>
           <tbody>
-            {t.rows.map(([topic, sft, rl]) => (
-              <tr key={topic}>
-                <th scope="row">{topic}</th>
-                <td>{sft}</td>
-                <td>{rl}</td>
+            {t.rows.map((r) => (
+              <tr key={r.topic}>
+                <th scope="row">{r.topic}</th>
+                <td>{r.sft}</td>
+                <td>{r.rl}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </Card>
-      <Card title={t.rules}>
+      <Card title={t.rulesTitle}>
         <ul className="rules">
-          <li><strong>SFT</strong> — {t.ruleSft}</li>
-          <li><strong>RL</strong> — {t.ruleRl}</li>
+          {t.rules.map((r) => (
+            <li key={r.term}>
+              <strong>{r.term}</strong> — {r.text}
+            </li>
+          ))}
         </ul>
       </Card>
       <div className="actions">

@@ -7,9 +7,10 @@ import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { WIZARD_READY_TEST_ID, type DiscoveredServer, type SandboxStatus } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
+import { LanguageSwitch } from '../components/language-switch'
 import { Badge, Button, Card, Field, Notice } from '../components/ui'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
@@ -17,6 +18,7 @@ import { useWizard } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
 export function ConnectStep(): React.JSX.Element {
+  const { t } = useT()
   const { settings, connection, setConnection, update, load } = useSettings(
     useShallow((s) => ({ settings: s.settings, connection: s.connection, setConnection: s.setConnection, update: s.update, load: s.load })),
   )
@@ -92,29 +94,30 @@ export function ConnectStep(): React.JSX.Element {
 
   return (
     <StepForm
-      title={UI.connect.title}
-      intro={UI.connect.intro}
+      title={t.connect.title}
+      intro={t.connect.intro}
       testId="step-connect"
+      headerExtra={<LanguageSwitch />}
       canContinue={busy === null && url.trim() !== ''}
       busy={busy !== null}
-      continueLabel={connection ? UI.common.continue : UI.connect.test}
+      continueLabel={connection ? t.common.continue : t.connect.test}
       onContinue={() => (connection ? setStep('dataset') : void test())}
     >
       {servers !== null && <span data-testid={WIZARD_READY_TEST_ID} hidden />}
       <div className="grid-2">
-        <Card title={UI.connect.discovered}>
+        <Card title={t.connect.discovered}>
           {servers === null ? (
-            <div className="muted">{UI.common.working}</div>
+            <div className="muted">{t.common.working}</div>
           ) : servers.length === 0 ? (
-            <div className="muted">{UI.connect.noneDiscovered}</div>
+            <div className="muted">{t.connect.noneDiscovered}</div>
           ) : (
-            <ul className="choice-list" aria-label={UI.connect.discovered}>
+            <ul className="choice-list" aria-label={t.connect.discovered}>
               {servers.map((s) => (
                 <li key={`${s.source}:${s.url}`}>
                   <label className={`choice${url === s.url ? ' selected' : ''}`}>
                     <input type="radio" name="server" checked={url === s.url} onChange={() => setUrl(s.url)} />
                     <span className="mono">{s.url}</span>
-                    <Badge>{UI.connect.sourceLabel[s.source] ?? s.source}</Badge>
+                    <Badge>{t.connect.sourceLabel[s.source]}</Badge>
                   </label>
                 </li>
               ))}
@@ -122,35 +125,35 @@ export function ConnectStep(): React.JSX.Element {
           )}
           <div className="sandbox-box">
             <Button onClick={() => void startSandbox()} busy={busy === 'sandbox'} disabled={busy !== null} data-testid="use-sandbox">
-              {UI.connect.sandbox}
+              {t.connect.sandbox}
             </Button>
-            <div className="field-help">{sandbox?.running && sandbox.url ? `${UI.connect.sourceLabel.sandbox}: ${sandbox.url}` : UI.connect.sandboxNote}</div>
+            <div className="field-help">{sandbox?.running && sandbox.url ? t.connect.sandboxRunning(sandbox.url) : t.connect.sandboxNote}</div>
           </div>
         </Card>
         <Card>
-          <Field label={UI.connect.url}>
-            {(id) => <input id={id} className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder={UI.connect.urlPlaceholder} autoComplete="off" spellCheck={false} data-testid="server-url" />}
+          <Field label={t.connect.url}>
+            {(id) => <input id={id} className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder={t.connect.urlPlaceholder} autoComplete="off" spellCheck={false} data-testid="server-url" />}
           </Field>
           <Field
-            label={UI.connect.apiKey}
+            label={t.connect.apiKey}
             help={
               <>
-                {UI.connect.apiKeyHelp}
+                {t.connect.apiKeyHelp}
                 {keyStatus && (
                   <div data-testid="key-status">
-                    {UI.connect.keyStatus(keyStatus.set, keyStatus.source, keyStatus.storage)} {keyStatus.envDiffers && <strong>{UI.connect.envDiffers}</strong>}
+                    {t.connect.keyStatus(keyStatus.set, keyStatus.source, keyStatus.storage)} {keyStatus.envDiffers && <strong>{t.connect.envDiffers}</strong>}
                   </div>
                 )}
               </>
             }
           >
-            {(id) => <input id={id} className="input mono" type="password" value={key} onChange={(e) => setKey(e.target.value)} placeholder={UI.connect.apiKeyPlaceholder} autoComplete="off" data-testid="api-key" />}
+            {(id) => <input id={id} className="input mono" type="password" value={key} onChange={(e) => setKey(e.target.value)} placeholder={t.connect.apiKeyPlaceholder} autoComplete="off" data-testid="api-key" />}
           </Field>
           <Button onClick={() => void test()} busy={busy === 'test'} disabled={busy !== null || url.trim() === ''} data-testid="test-connection">
-            {UI.connect.test}
+            {t.connect.test}
           </Button>
-          {busy === 'test' && <div className="field-help">{UI.connect.testing}</div>}
-          {busy === 'sandbox' && <div className="field-help">{UI.connect.sandboxStarting}</div>}
+          {busy === 'test' && <div className="field-help">{t.connect.testing}</div>}
+          {busy === 'sandbox' && <div className="field-help">{t.connect.sandboxStarting}</div>}
         </Card>
       </div>
 
@@ -162,19 +165,19 @@ export function ConnectStep(): React.JSX.Element {
       )}
 
       {connection && (
-        <Card testId="connection-report" title={<>{UI.connect.ok} <Badge tone="ok">{UI.connect.health(Math.round(connection.health.latencyMs))}</Badge> {connection.isSandbox && <Badge tone="info">{UI.connect.sourceLabel.sandbox}</Badge>}</>}>
+        <Card testId="connection-report" title={<>{t.connect.ok} <Badge tone="ok">{t.connect.health(Math.round(connection.health.latencyMs))}</Badge> {connection.isSandbox && <Badge tone="info">{t.connect.sourceLabel.sandbox}</Badge>}</>}>
           <div className="muted small">
-            <span className="mono">{connection.url}</span> · {UI.connect.sourceLabel[connection.source] ?? connection.source} · {UI.connect.keyUsed(connection.key.source)}
+            <span className="mono">{connection.url}</span> · {t.connect.sourceLabel[connection.source]} · {t.connect.keyUsed(connection.key.source)}
           </div>
-          <h4>{UI.connect.models}</h4>
+          <h4>{t.connect.models}</h4>
           <ul className="plain-list">
             {connection.capabilities.supported_models.map((m) => (
               <li key={m.model_name}>
-                <span className="mono">{m.model_name}</span> <span className="muted small">{[UI.connect.maxRank(m.max_lora_rank), UI.connect.maxContext(m.max_context_length)].filter(Boolean).join(' · ')}</span>
+                <span className="mono">{m.model_name}</span> <span className="muted small">{[t.connect.maxRank(m.max_lora_rank), t.connect.maxContext(m.max_context_length)].filter(Boolean).join(' · ')}</span>
               </li>
             ))}
           </ul>
-          {connection.key.envDiffers && <Notice tone="warning">{UI.connect.envDiffers}</Notice>}
+          {connection.key.envDiffers && <Notice tone="warning">{t.connect.envDiffers}</Notice>}
         </Card>
       )}
     </StepForm>

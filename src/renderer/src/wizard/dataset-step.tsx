@@ -7,7 +7,8 @@ import { useShallow } from 'zustand/react/shallow'
 import type { ConversationPage, DatasetSummary, ImportReportView, RejectionGroup, SplitInfo } from '../../../shared/contract'
 import { PREVIEW_PAGE_SIZE } from '../../../shared/defaults'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { MISSING, labelOf } from '../../../shared/i18n'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { ConversationView } from '../components/conversation-view'
 import { HintPanel } from '../components/hint-panel'
@@ -29,6 +30,7 @@ function pickSplits(splits: SplitInfo[]): { trainSplit: string; evalSplit: strin
 }
 
 export function DatasetStep(): React.JSX.Element {
+  const { t } = useT()
   const { dataset, importReport, patch, setStep } = useWizard(useShallow((s) => ({ dataset: s.dataset, importReport: s.importReport, patch: s.patch, setStep: s.setStep })))
   const { settings, update } = useSettings(useShallow((s) => ({ settings: s.settings, update: s.update })))
   const openSettings = useNav((s) => s.openSettings)
@@ -81,11 +83,11 @@ export function DatasetStep(): React.JSX.Element {
   const splits: SplitInfo[] = importReport?.splits ?? cached.find((c) => c.name === dataset?.name)?.splits ?? []
 
   return (
-    <StepForm title={UI.dataset.title} intro={UI.dataset.intro} testId="step-dataset" onBack={() => setStep('connect')} onContinue={() => setStep('model')} canContinue={!!dataset && dataset.rows > 0 && !busy}>
-      <div className="segmented" role="tablist" aria-label={UI.dataset.title}>
+    <StepForm title={t.dataset.title} intro={t.dataset.intro} testId="step-dataset" onBack={() => setStep('connect')} onContinue={() => setStep('model')} canContinue={!!dataset && dataset.rows > 0 && !busy}>
+      <div className="segmented" role="tablist" aria-label={t.dataset.title}>
         {(['hub', 'file', 'cached'] as const).map((m) => (
           <button key={m} type="button" role="tab" aria-selected={mode === m} className={mode === m ? 'active' : ''} onClick={() => setMode(m)} data-testid={`source-${m}`}>
-            {m === 'hub' ? UI.dataset.fromHub : m === 'file' ? UI.dataset.fromFile : `${UI.dataset.cached} (${cached.length})`}
+            {m === 'hub' ? t.dataset.fromHub : m === 'file' ? t.dataset.fromFile : t.dataset.cached(cached.length)}
           </button>
         ))}
       </div>
@@ -94,15 +96,15 @@ export function DatasetStep(): React.JSX.Element {
         <Card>
           <div className="grid-3">
             {mode === 'hub' ? (
-              <Field label={UI.dataset.hubId}>{(id) => <input id={id} className="input mono" value={repo} onChange={(e) => setRepo(e.target.value)} spellCheck={false} data-testid="hub-id" />}</Field>
+              <Field label={t.dataset.hubId}>{(id) => <input id={id} className="input mono" value={repo} onChange={(e) => setRepo(e.target.value)} spellCheck={false} data-testid="hub-id" />}</Field>
             ) : (
-              <Field label={UI.dataset.filePath}>{(id) => <input id={id} className="input mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} data-testid="file-path" />}</Field>
+              <Field label={t.dataset.filePath}>{(id) => <input id={id} className="input mono" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} data-testid="file-path" />}</Field>
             )}
-            <Field label={UI.dataset.split}>{(id) => <input id={id} className="input mono" value={split} placeholder={UI.dataset.splitPlaceholder} onChange={(e) => setSplit(e.target.value)} data-testid="split" />}</Field>
-            <Field label={UI.dataset.format}>
+            <Field label={t.dataset.split}>{(id) => <input id={id} className="input mono" value={split} placeholder={t.dataset.splitPlaceholder} onChange={(e) => setSplit(e.target.value)} data-testid="split" />}</Field>
+            <Field label={t.dataset.format}>
               {(id) => (
                 <select id={id} className="input" value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
-                  {Object.entries(UI.dataset.formats).map(([v, l]) => (
+                  {Object.entries(t.dataset.formats).map(([v, l]) => (
                     <option key={v} value={v}>{l}</option>
                   ))}
                 </select>
@@ -111,19 +113,19 @@ export function DatasetStep(): React.JSX.Element {
           </div>
           {mode === 'hub' && settings && (
             <div className="endpoint-row">
-              <Field label={UI.dataset.endpoint} help={UI.dataset.endpointHelp(settings.hfEndpointEffective, settings.hfEndpointSource)}>
+              <Field label={t.dataset.endpoint} help={t.dataset.endpointHelp(settings.hfEndpointEffective, settings.hfEndpointSource)}>
                 {(id) => <input id={id} className="input mono" value={endpoint} placeholder={settings.hfEndpointEffective} onChange={(e) => setEndpoint(e.target.value)} spellCheck={false} data-testid="hf-endpoint" />}
               </Field>
-              <Button onClick={() => void applyEndpoint(endpoint.trim() || null)} disabled={busy || (endpoint.trim() || null) === settings.hfEndpoint}>{UI.dataset.endpointSave}</Button>
+              <Button onClick={() => void applyEndpoint(endpoint.trim() || null)} disabled={busy || (endpoint.trim() || null) === settings.hfEndpoint}>{t.dataset.endpointSave}</Button>
             </div>
           )}
           <div className="row">
             <Button variant="primary" onClick={() => void runImport()} busy={busy} disabled={busy || (mode === 'hub' ? !repo.trim() : !path.trim())} data-testid="import">
-              {busy ? UI.dataset.importing : UI.dataset.import}
+              {busy ? t.dataset.importing : t.dataset.import}
             </Button>
             {busy && (
               <div className="grow">
-                <ProgressBar testId="import-progress" label={UI.dataset.phase[op.progress?.phase ?? ''] ?? op.progress?.phase ?? UI.common.working} current={op.progress?.current ?? 0} total={op.progress?.total ?? 0} />
+                <ProgressBar testId="import-progress" label={labelOf(t.progressPhase, op.progress?.phase) ?? t.common.working} current={op.progress?.current ?? 0} total={op.progress?.total ?? 0} />
               </div>
             )}
           </div>
@@ -133,7 +135,7 @@ export function DatasetStep(): React.JSX.Element {
       {mode === 'cached' && (
         <Card>
           {cached.length === 0 ? (
-            <div className="muted">—</div>
+            <div className="muted">{t.dataset.noneCached}</div>
           ) : (
             <ul className="choice-list">
               {cached.map((d) => (
@@ -141,7 +143,7 @@ export function DatasetStep(): React.JSX.Element {
                   <label className={`choice${dataset?.name === d.name ? ' selected' : ''}`}>
                     <input type="radio" name="cached" checked={dataset?.name === d.name} onChange={() => void chooseCached(d)} />
                     <span className="mono">{d.name}</span>
-                    <span className="muted small">{d.splits.map((s) => `${s.split}: ${s.rows}`).join(' · ')}</span>
+                    <span className="muted small">{d.splits.map((s) => t.dataset.splitRows(s.split, s.rows)).join(' · ')}</span>
                   </label>
                 </li>
               ))}
@@ -168,7 +170,7 @@ export function DatasetStep(): React.JSX.Element {
           testId="import-report"
           title={
             <>
-              {UI.dataset.report}: <span className="mono">{dataset.name}</span> {importReport?.fromCache && <Badge tone="info" testId="offline-badge">{UI.dataset.offline}</Badge>}
+              {t.dataset.report}: <span className="mono">{dataset.name}</span> {importReport?.fromCache && <Badge tone="info" testId="offline-badge">{t.dataset.offline}</Badge>}
             </>
           }
         >
@@ -176,12 +178,12 @@ export function DatasetStep(): React.JSX.Element {
             {splits.map((s) => (
               <div key={s.split} className="split-stat" data-testid={`split-${s.split}`}>
                 <div className="mono strong">{s.split}</div>
-                <div>{UI.dataset.rows(s.rows)}</div>
-                <div className={s.rejected ? 'warn-text' : 'muted'}>{UI.dataset.rejected(s.rejected)}</div>
+                <div>{t.dataset.rows(s.rows)}</div>
+                <div className={s.rejected ? 'warn-text' : 'muted'}>{t.dataset.rejected(s.rejected)}</div>
               </div>
             ))}
             <div className="split-choose">
-              <Field label={UI.dataset.trainSplit}>
+              <Field label={t.dataset.trainSplit}>
                 {(id) => (
                   <select id={id} className="input" value={dataset.trainSplit} onChange={(e) => patch({ dataset: { ...dataset, trainSplit: e.target.value, rows: splits.find((s) => s.split === e.target.value)?.rows ?? 0 } })}>
                     {splits.map((s) => (
@@ -190,10 +192,10 @@ export function DatasetStep(): React.JSX.Element {
                   </select>
                 )}
               </Field>
-              <Field label={UI.dataset.evalSplit}>
+              <Field label={t.dataset.evalSplit}>
                 {(id) => (
                   <select id={id} className="input" value={dataset.evalSplit ?? ''} onChange={(e) => patch({ dataset: { ...dataset, evalSplit: e.target.value || null } })}>
-                    <option value="">{UI.dataset.evalHeldOut}</option>
+                    <option value="">{t.dataset.evalHeldOut}</option>
                     {splits.filter((s) => s.split !== dataset.trainSplit).map((s) => (
                       <option key={s.split} value={s.split}>{s.split}</option>
                     ))}
@@ -212,24 +214,25 @@ export function DatasetStep(): React.JSX.Element {
 }
 
 function Rejections({ groups }: { groups: RejectionGroup[] | null }): React.JSX.Element | null {
+  const { t, fmt } = useT()
   if (!groups) return null
-  if (groups.length === 0) return <div className="muted small" data-testid="rejections-none">{UI.dataset.noRejections}</div>
+  if (groups.length === 0) return <div className="muted small" data-testid="rejections-none">{t.dataset.noRejections}</div>
   return (
     <details className="rejections" open data-testid="rejections">
-      <summary>{UI.dataset.rejections}</summary>
+      <summary>{t.dataset.rejections}</summary>
       <table className="table">
         <thead>
           <tr>
-            <th scope="col">{UI.dataset.reason}</th>
-            <th scope="col" className="num">{UI.dataset.count}</th>
-            <th scope="col">{UI.dataset.examples}</th>
+            <th scope="col">{t.dataset.reason}</th>
+            <th scope="col" className="num">{t.dataset.count}</th>
+            <th scope="col">{t.dataset.examples}</th>
           </tr>
         </thead>
         <tbody>
           {groups.map((g) => (
             <tr key={g.reason}>
               <td>{g.reason}</td>
-              <td className="num">{g.count}</td>
+              <td className="num">{fmt.int(g.count)}</td>
               <td className="mono small clamp">{g.examples.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n')}</td>
             </tr>
           ))}
@@ -240,6 +243,7 @@ function Rejections({ groups }: { groups: RejectionGroup[] | null }): React.JSX.
 }
 
 function Preview({ name, splits, initial }: { name: string; splits: string[]; initial: string }): React.JSX.Element {
+  const { t } = useT()
   const [split, setSplit] = useState(initial)
   const [offset, setOffset] = useState(0)
   const [page, setPage] = useState<ConversationPage | null>(null)
@@ -261,17 +265,17 @@ function Preview({ name, splits, initial }: { name: string; splits: string[]; in
   return (
     <Card
       testId="preview"
-      title={UI.dataset.preview}
+      title={t.dataset.preview}
       actions={
         <>
-          <select className="input compact" aria-label={UI.dataset.previewSplit} value={split} onChange={(e) => (setSplit(e.target.value), setOffset(0))}>
+          <select className="input compact" aria-label={t.dataset.previewSplit} value={split} onChange={(e) => (setSplit(e.target.value), setOffset(0))}>
             {splits.map((s) => (
               <option key={s} value={s}>{s}</option>
             ))}
           </select>
-          <Button variant="ghost" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PREVIEW_PAGE_SIZE))} data-testid="preview-prev">{UI.common.previous}</Button>
-          <span className="muted small" data-testid="preview-range">{total ? UI.dataset.page(offset + 1, Math.min(offset + PREVIEW_PAGE_SIZE, total), total) : '—'}</span>
-          <Button variant="ghost" disabled={offset + PREVIEW_PAGE_SIZE >= total} onClick={() => setOffset(offset + PREVIEW_PAGE_SIZE)} data-testid="preview-next">{UI.common.next}</Button>
+          <Button variant="ghost" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PREVIEW_PAGE_SIZE))} data-testid="preview-prev">{t.common.previous}</Button>
+          <span className="muted small" data-testid="preview-range">{total ? t.dataset.page(offset + 1, Math.min(offset + PREVIEW_PAGE_SIZE, total), total) : MISSING}</span>
+          <Button variant="ghost" disabled={offset + PREVIEW_PAGE_SIZE >= total} onClick={() => setOffset(offset + PREVIEW_PAGE_SIZE)} data-testid="preview-next">{t.common.next}</Button>
         </>
       }
     >

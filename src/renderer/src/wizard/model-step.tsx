@@ -7,13 +7,13 @@ import { useEffect, useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ExamplePreview } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { labelOf } from '../../../shared/i18n'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { HistogramChart } from '../charts/histogram-chart'
 import { HintPanel } from '../components/hint-panel'
 import { TokenView } from '../components/token-view'
 import { Badge, Button, Card, Field, ProgressBar } from '../components/ui'
-import { fmtPercent } from '../lib/format'
 import { newOpId, useOps } from '../stores/ops-store'
 import { useSettings } from '../stores/settings-store'
 import { tokenizerFor, useWizard, type TrainOn } from '../stores/wizard-store'
@@ -32,6 +32,7 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 export function ModelStep(): React.JSX.Element {
+  const { t } = useT()
   const w = useWizard(
     useShallow((s) => ({ dataset: s.dataset, baseModel: s.baseModel, tokenizerReady: s.tokenizerReady, trainOn: s.trainOn, maxLength: s.maxLength, previewRow: s.previewRow, stats: s.stats, patch: s.patch, setStep: s.setStep })),
   )
@@ -118,10 +119,10 @@ export function ModelStep(): React.JSX.Element {
   const stats = w.stats
 
   return (
-    <StepForm title={UI.model.title} intro={UI.model.intro} testId="step-model" onBack={() => w.setStep('dataset')} onContinue={() => w.setStep('rank-lr')} canContinue={ready && stats !== null && !statsBusy}>
+    <StepForm title={t.model.title} intro={t.model.intro} testId="step-model" onBack={() => w.setStep('dataset')} onContinue={() => w.setStep('rank-lr')} canContinue={ready && stats !== null && !statsBusy}>
       <div className="grid-2">
         <Card>
-          <Field label={UI.model.baseModel} help={models.length === 0 ? UI.model.noModels : undefined}>
+          <Field label={t.model.baseModel} help={models.length === 0 ? t.model.noModels : undefined}>
             {(id) => (
               <select id={id} className="input mono" value={w.baseModel ?? ''} onChange={(e) => (setFailure(null), patch({ baseModel: e.target.value, tokenizerReady: false }))} data-testid="base-model">
                 {models.map((m) => (
@@ -131,21 +132,21 @@ export function ModelStep(): React.JSX.Element {
             )}
           </Field>
           <div className="field">
-            <span className="label-like">{UI.model.tokenizer}</span>
+            <span className="label-like">{t.model.tokenizer}</span>
             {tokBusy ? (
-              <ProgressBar testId="tokenizer-progress" label={tokProgress?.phase ?? UI.model.tokenizerLoading} current={tokProgress?.current ?? 0} total={tokProgress?.total ?? 0} />
+              <ProgressBar testId="tokenizer-progress" label={labelOf(t.progressPhase, tokProgress?.phase) ?? t.model.tokenizerLoading} current={tokProgress?.current ?? 0} total={tokProgress?.total ?? 0} />
             ) : tokInfo ? (
               <div data-testid="tokenizer-ready">
-                <Badge tone="ok">{UI.model.tokenizerReady(tokInfo.vocabSize)}</Badge> <span className="mono small muted">{tokInfo.modelId}</span>
+                <Badge tone="ok">{t.model.tokenizerReady(tokInfo.vocabSize)}</Badge> <span className="mono small muted">{tokInfo.modelId}</span>
               </div>
             ) : null}
           </div>
-          <Field label={UI.model.maxLength}>
+          <Field label={t.model.maxLength}>
             {(id) => (
               <div className="row">
                 <input id={id} className="input num-input" inputMode="numeric" value={maxLengthText} onChange={(e) => setMaxLength(e.target.value)} data-testid="max-length" />
                 {stats && stats.suggestedMaxLength !== w.maxLength && (
-                  <Button variant="ghost" onClick={() => setMaxLength(String(stats.suggestedMaxLength))}>{UI.model.useSuggested(stats.suggestedMaxLength)}</Button>
+                  <Button variant="ghost" onClick={() => setMaxLength(String(stats.suggestedMaxLength))}>{t.model.useSuggested(stats.suggestedMaxLength)}</Button>
                 )}
               </div>
             )}
@@ -153,13 +154,13 @@ export function ModelStep(): React.JSX.Element {
         </Card>
         <Card>
           <fieldset className="radio-group">
-            <legend>{UI.model.trainOn}</legend>
-            {TRAIN_ON.map((t) => (
-              <label key={t} className={`choice${w.trainOn === t ? ' selected' : ''}`}>
-                <input type="radio" name="train-on" checked={w.trainOn === t} onChange={() => patch({ trainOn: t })} data-testid={`train-on-${t}`} />
+            <legend>{t.model.trainOn}</legend>
+            {TRAIN_ON.map((on) => (
+              <label key={on} className={`choice${w.trainOn === on ? ' selected' : ''}`}>
+                <input type="radio" name="train-on" checked={w.trainOn === on} onChange={() => patch({ trainOn: on })} data-testid={`train-on-${on}`} />
                 <span>
-                  <span className="strong">{UI.model.trainOnLabel[t]}</span>
-                  <span className="field-help">{UI.model.trainOnHelp[t]}</span>
+                  <span className="strong">{t.model.trainOnLabel[on]}</span>
+                  <span className="field-help">{t.model.trainOnHelp[on]}</span>
                 </span>
               </label>
             ))}
@@ -171,32 +172,32 @@ export function ModelStep(): React.JSX.Element {
 
       <Card
         testId="mask-preview"
-        title={UI.model.conversation}
+        title={t.model.conversation}
         actions={
           <>
-            <Button variant="ghost" disabled={w.previewRow === 0} onClick={() => patch({ previewRow: w.previewRow - 1 })}>{UI.common.previous}</Button>
+            <Button variant="ghost" disabled={w.previewRow === 0} onClick={() => patch({ previewRow: w.previewRow - 1 })}>{t.common.previous}</Button>
             <span className="mono small" data-testid="preview-row">#{w.previewRow}</span>
-            <Button variant="ghost" disabled={rows > 0 && w.previewRow >= rows - 1} onClick={() => patch({ previewRow: w.previewRow + 1 })} data-testid="preview-row-next">{UI.common.next}</Button>
+            <Button variant="ghost" disabled={rows > 0 && w.previewRow >= rows - 1} onClick={() => patch({ previewRow: w.previewRow + 1 })} data-testid="preview-row-next">{t.common.next}</Button>
           </>
         }
       >
         <div className="legend">
-          <span className="tok tok-w1">{UI.model.legendTrained}</span>
-          <span className="tok tok-w0">{UI.model.legendContext}</span>
-          <span className="tok tok-cut">{UI.model.legendCut}</span>
-          {preview && <span className="muted small" data-testid="piece-stats">{UI.model.pieceStats(preview.totalTokens, preview.weightedTokens)}</span>}
+          <span className="tok tok-w1">{t.model.legendTrained}</span>
+          <span className="tok tok-w0">{t.model.legendContext}</span>
+          <span className="tok tok-cut">{t.model.legendCut}</span>
+          {preview && <span className="muted small" data-testid="piece-stats">{t.model.pieceStats(preview.totalTokens, preview.weightedTokens)}</span>}
         </div>
-        {preview ? <TokenView tokens={preview.tokens} cutAt={preview.cutAt} maxLength={maxLength} /> : <div className="muted">{UI.model.tokenizerLoading}</div>}
-        {preview?.skipReason && <div className="warn-text small">{UI.model.skip(preview.skipReason)}</div>}
+        {preview ? <TokenView tokens={preview.tokens} cutAt={preview.cutAt} maxLength={maxLength} /> : <div className="muted">{t.model.tokenizerLoading}</div>}
+        {preview?.skipReason && <div className="warn-text small">{t.model.skip(preview.skipReason)}</div>}
       </Card>
 
-      <Card testId="length-stats" title={UI.model.lengths} actions={stats && <span className="muted small">{UI.model.lengthStats(stats.p50, stats.p95, stats.max)}</span>}>
-        {statsBusy && <ProgressBar label={UI.model.lengthsComputing} current={statsProgress?.current ?? 0} total={statsProgress?.total ?? 0} />}
+      <Card testId="length-stats" title={t.model.lengths} actions={stats && <span className="muted small">{t.model.lengthStats(stats.p50, stats.p95, stats.max)}</span>}>
+        {statsBusy && <ProgressBar label={t.model.lengthsComputing} current={statsProgress?.current ?? 0} total={statsProgress?.total ?? 0} />}
         {stats && statsLen !== null && (
           <>
-            <HistogramChart edges={stats.histogram.edges} counts={stats.histogram.counts} maxLength={statsLen} cutLabel={UI.model.cutLabel(statsLen)} ariaLabel={UI.model.lengths} />
+            <HistogramChart edges={stats.histogram.edges} counts={stats.histogram.counts} maxLength={statsLen} cutLabel={t.model.cutLabel(statsLen)} ariaLabel={t.model.lengths} />
             <div className={stats.truncatedShare > 0 ? 'warn-text' : 'muted'} data-testid="truncated-share">
-              {UI.model.truncated(fmtPercent(stats.truncatedShare), statsLen)}
+              {t.model.truncated(stats.truncatedShare, statsLen)}
             </div>
           </>
         )}

@@ -5,20 +5,21 @@
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { LEARNING_RATE_CHOICES, LORA_RANK_CHOICES } from '../../../shared/defaults'
-import { UI } from '../../../shared/ui-strings'
+import { useT } from '../i18n'
 import { Card, Field, Notice } from '../components/ui'
 import { PRESETS, rankLrAdvice } from '../lib/advice'
-import { fmtLr, parsePositive } from '../lib/format'
+import { parsePositive } from '../lib/parse'
 import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
 function IntField({ label, value, onChange, testId, min = 1 }: { label: string; value: number; onChange: (n: number) => void; testId: string; min?: number }): React.JSX.Element {
+  const { t } = useT()
   const [text, setText] = useState(String(value))
   const n = Number(text)
   const bad = !(Number.isInteger(n) && n >= min)
   return (
-    <Field label={label} error={bad ? UI.rankLr.atLeast(min) : null}>
+    <Field label={label} error={bad ? t.rankLr.atLeast(min) : null}>
       {(id) => (
         <input
           id={id}
@@ -41,9 +42,10 @@ export function RankLrStep(): React.JSX.Element {
   const w = useWizard(
     useShallow((s) => ({ presetId: s.presetId, rank: s.rank, learningRate: s.learningRate, batchSize: s.batchSize, maxLength: s.maxLength, steps: s.steps, evalEvery: s.evalEvery, sweep: s.sweep, baseModel: s.baseModel, patch: s.patch, setStep: s.setStep })),
   )
+  const { t, fmt } = useT()
   const connection = useSettings((s) => s.connection)
   const maxRank = connection?.capabilities.supported_models.find((m) => m.model_name === w.baseModel)?.max_lora_rank
-  const [lrText, setLrText] = useState(fmtLr(w.learningRate))
+  const [lrText, setLrText] = useState(fmt.lr(w.learningRate))
   const lrValid = parsePositive(lrText) !== null
   const advice = rankLrAdvice(w.rank, w.learningRate, maxRank)
   const blocked = advice.some((a) => a.severity === 'error') || !lrValid || (w.sweep.enabled && (w.sweep.ranks.length === 0 || w.sweep.learningRates.length === 0 || w.sweep.ranks.some((r) => maxRank !== undefined && r > maxRank)))
@@ -52,10 +54,10 @@ export function RankLrStep(): React.JSX.Element {
   const toggle = <T,>(list: T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
 
   return (
-    <StepForm title={UI.rankLr.title} intro={UI.rankLr.intro} testId="step-rank-lr" onBack={() => w.setStep('model')} onContinue={() => w.setStep('review')} canContinue={!blocked}>
-      <div className="presets" role="radiogroup" aria-label={UI.rankLr.title}>
+    <StepForm title={t.rankLr.title} intro={t.rankLr.intro} testId="step-rank-lr" onBack={() => w.setStep('model')} onContinue={() => w.setStep('review')} canContinue={!blocked}>
+      <div className="presets" role="radiogroup" aria-label={t.rankLr.title}>
         {PRESETS.map((p) => {
-          const t = UI.rankLr.presets[p.id]
+          const preset = t.rankLr.presets[p.id]
           return (
             <label key={p.id} className={`preset${w.presetId === p.id ? ' selected' : ''}`} data-testid={`preset-${p.id}`}>
               <input
@@ -64,12 +66,12 @@ export function RankLrStep(): React.JSX.Element {
                 checked={w.presetId === p.id}
                 onChange={() => {
                   patch({ presetId: p.id, rank: p.rank, learningRate: p.learningRate })
-                  setLrText(fmtLr(p.learningRate))
+                  setLrText(fmt.lr(p.learningRate))
                 }}
               />
-              <span className="preset-name">{t.name}</span>
-              <span className="preset-values mono">{UI.rankLr.presetValues(p.rank, fmtLr(p.learningRate))}</span>
-              <span className="preset-text">{t.text}</span>
+              <span className="preset-name">{preset.name}</span>
+              <span className="preset-values mono">{t.rankLr.presetValues(p.rank, fmt.lr(p.learningRate))}</span>
+              <span className="preset-text">{preset.text}</span>
             </label>
           )
         })}
@@ -77,7 +79,7 @@ export function RankLrStep(): React.JSX.Element {
 
       <Card>
         <div className="grid-3">
-          <Field label={UI.rankLr.rank} help={UI.connect.maxRank(maxRank)}>
+          <Field label={t.rankLr.rank} help={t.connect.maxRank(maxRank)}>
             {(id) => (
               <select id={id} className="input" value={w.rank} onChange={(e) => patch({ rank: Number(e.target.value), presetId: null })} data-testid="rank">
                 {[...new Set([4, 8, 16, ...LORA_RANK_CHOICES, 64, 256, w.rank])].sort((a, b) => a - b).map((r) => (
@@ -86,7 +88,7 @@ export function RankLrStep(): React.JSX.Element {
               </select>
             )}
           </Field>
-          <Field label={UI.rankLr.lr} error={lrValid ? null : UI.rankLr.lrInvalid}>
+          <Field label={t.rankLr.lr} error={lrValid ? null : t.rankLr.lrInvalid}>
             {(id) => (
               <input
                 id={id}
@@ -104,18 +106,18 @@ export function RankLrStep(): React.JSX.Element {
           </Field>
           <datalist id="lr-choices">
             {[...LEARNING_RATE_CHOICES, 5e-5].map((lr) => (
-              <option key={lr} value={fmtLr(lr)} />
+              <option key={lr} value={fmt.lr(lr)} />
             ))}
           </datalist>
-          <IntField label={UI.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} testId="batch-size" />
-          <IntField label={UI.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} testId="max-length-2" min={8} />
-          <IntField label={UI.rankLr.steps} value={w.steps} onChange={(steps) => patch({ steps })} testId="steps" />
-          <IntField label={UI.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} testId="eval-every" min={0} />
+          <IntField label={t.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} testId="batch-size" />
+          <IntField label={t.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} testId="max-length-2" min={8} />
+          <IntField label={t.rankLr.steps} value={w.steps} onChange={(steps) => patch({ steps })} testId="steps" />
+          <IntField label={t.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} testId="eval-every" min={0} />
         </div>
         <div className="advice" data-testid="advice">
           {advice.map((a) => (
             <Notice key={a.id} tone={a.severity === 'error' ? 'error' : a.severity === 'warning' ? 'warning' : 'info'} testId={`advice-${a.id}`}>
-              {UI.rankLr.advice[a.id](a.values)}
+              {t.rankLr.advice[a.id](a.values)}
             </Notice>
           ))}
         </div>
@@ -125,32 +127,32 @@ export function RankLrStep(): React.JSX.Element {
         title={
           <label className="inline-check">
             <input type="checkbox" checked={w.sweep.enabled} onChange={(e) => patch({ sweep: { ...w.sweep, enabled: e.target.checked } })} data-testid="sweep-toggle" />
-            {UI.rankLr.sweep}
+            {t.rankLr.sweep}
           </label>
         }
       >
-        <p className="field-help">{UI.rankLr.sweepHelp}</p>
+        <p className="field-help">{t.rankLr.sweepHelp}</p>
         {w.sweep.enabled && (
           <div className="grid-2">
             <fieldset className="checks">
-              <legend>{UI.rankLr.sweepRanks}</legend>
+              <legend>{t.rankLr.sweepRanks}</legend>
               {[8, 32, 128].map((r) => (
                 <label key={r} className="inline-check">
                   <input type="checkbox" checked={w.sweep.ranks.includes(r)} onChange={() => patch({ sweep: { ...w.sweep, ranks: toggle(w.sweep.ranks, r) } })} />
-                  {r} {maxRank !== undefined && r > maxRank && <span className="warn-text small">{UI.rankLr.aboveMax(maxRank)}</span>}
+                  {r} {maxRank !== undefined && r > maxRank && <span className="warn-text small">{t.rankLr.aboveMax(maxRank)}</span>}
                 </label>
               ))}
             </fieldset>
             <fieldset className="checks">
-              <legend>{UI.rankLr.sweepLrs}</legend>
+              <legend>{t.rankLr.sweepLrs}</legend>
               {LEARNING_RATE_CHOICES.map((lr) => (
                 <label key={lr} className="inline-check">
                   <input type="checkbox" checked={w.sweep.learningRates.includes(lr)} onChange={() => patch({ sweep: { ...w.sweep, learningRates: toggle(w.sweep.learningRates, lr) } })} />
-                  {fmtLr(lr)}
+                  {fmt.lr(lr)}
                 </label>
               ))}
             </fieldset>
-            <div className="muted small">{UI.rankLr.sweepCells(w.sweep.ranks.length * w.sweep.learningRates.length)}</div>
+            <div className="muted small">{t.rankLr.sweepCells(w.sweep.ranks.length * w.sweep.learningRates.length)}</div>
           </div>
         )}
       </Card>

@@ -5,12 +5,12 @@
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { Failure } from '../../../shared/result'
-import { UI } from '../../../shared/ui-strings'
+import { MISSING } from '../../../shared/i18n'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
 import { Card, Stat } from '../components/ui'
 import { estimateRun } from '../lib/advice'
-import { fmtDuration, fmtInt, fmtLr } from '../lib/format'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
 import { draftToConfig, useWizard } from '../stores/wizard-store'
@@ -28,6 +28,7 @@ async function measuredThroughput(baseModel: string): Promise<number | null> {
 }
 
 export function ReviewStep(): React.JSX.Element {
+  const { t, fmt } = useT()
   const draft = useWizard(useShallow((s) => s))
   const connection = useSettings((s) => s.connection)
   const openSettings = useNav((s) => s.openSettings)
@@ -44,7 +45,7 @@ export function ReviewStep(): React.JSX.Element {
   const est = estimateRun({ batchSize: draft.batchSize, steps: draft.steps, trainRows: draft.dataset?.rows ?? null, meanTokens, tokensPerS: tps })
   const server = connection?.url
   const config = draftToConfig(draft, connection)
-  const t = UI.review.fields
+  const f = t.review.fields
   const sweepCells = draft.sweep.ranks.length * draft.sweep.learningRates.length
 
   const start = async (): Promise<void> => {
@@ -67,41 +68,41 @@ export function ReviewStep(): React.JSX.Element {
   }
 
   const rows: [string, string][] = [
-    [t.server, `${server ?? '—'}${connection?.isSandbox ? ` (${UI.connect.sourceLabel.sandbox})` : ''}`],
-    [t.model, draft.baseModel ?? '—'],
-    [t.dataset, draft.dataset?.name ?? '—'],
-    [t.split, draft.dataset ? `${draft.dataset.trainSplit} (${fmtInt(draft.dataset.rows)})` : '—'],
-    [t.evalSplit, draft.dataset?.evalSplit ?? UI.dataset.evalHeldOut],
-    [t.trainOn, UI.model.trainOnLabel[draft.trainOn]],
+    [f.server, server === undefined ? MISSING : connection?.isSandbox ? t.review.sandboxServer(server) : server],
+    [f.model, draft.baseModel ?? MISSING],
+    [f.dataset, draft.dataset?.name ?? MISSING],
+    [f.split, draft.dataset ? t.review.splitRows(draft.dataset.trainSplit, draft.dataset.rows) : MISSING],
+    [f.evalSplit, draft.dataset?.evalSplit ?? t.dataset.evalHeldOut],
+    [f.trainOn, t.model.trainOnLabel[draft.trainOn]],
     ...(draft.sweep.enabled
-      ? ([[t.sweep, `ranks ${draft.sweep.ranks.join(', ')} × LR ${draft.sweep.learningRates.map(fmtLr).join(', ')} (${UI.rankLr.sweepCells(sweepCells)})`]] as [string, string][])
+      ? ([[f.sweep, t.review.sweepSummary(draft.sweep.ranks, draft.sweep.learningRates.map(fmt.lr))]] as [string, string][])
       : ([
-          [t.rank, String(draft.rank)],
-          [t.lr, fmtLr(draft.learningRate)],
+          [f.rank, String(draft.rank)],
+          [f.lr, fmt.lr(draft.learningRate)],
         ] as [string, string][])),
-    [t.batchSize, String(draft.batchSize)],
-    [t.maxLength, fmtInt(draft.maxLength)],
-    [t.steps, fmtInt(draft.steps)],
-    [t.evalEvery, String(draft.evalEvery)],
+    [f.batchSize, fmt.int(draft.batchSize)],
+    [f.maxLength, fmt.int(draft.maxLength)],
+    [f.steps, fmt.int(draft.steps)],
+    [f.evalEvery, fmt.int(draft.evalEvery)],
   ]
 
   return (
     <StepForm
-      title={UI.review.title}
+      title={t.review.title}
       testId="step-review"
       onBack={() => draft.setStep('rank-lr')}
       onContinue={() => void start()}
       canContinue={config !== null}
       busy={busy}
-      continueLabel={draft.sweep.enabled ? UI.review.startSweep : UI.review.start}
+      continueLabel={draft.sweep.enabled ? t.review.startSweep : t.review.start}
     >
       <div className="stats-row">
-        <Stat label={UI.review.tokensPerStep} value={est.tokensPerStep === null ? '—' : fmtInt(est.tokensPerStep)} testId="tokens-per-step" />
-        <Stat label={UI.review.stepsPerEpoch} value={est.stepsPerEpoch === null ? '—' : fmtInt(est.stepsPerEpoch)} testId="steps-per-epoch" />
-        <Stat label={UI.review.epochs} value={est.epochs === null ? '—' : est.epochs.toFixed(2)} />
-        <Stat label={UI.review.estimatedTime} value={est.seconds === null ? <span className="muted small">{UI.review.estimatedUnknown}</span> : fmtDuration(est.seconds * (draft.sweep.enabled ? sweepCells : 1))} testId="estimated-time" />
+        <Stat label={t.review.tokensPerStep} value={est.tokensPerStep === null ? MISSING : fmt.int(est.tokensPerStep)} testId="tokens-per-step" />
+        <Stat label={t.review.stepsPerEpoch} value={est.stepsPerEpoch === null ? MISSING : fmt.int(est.stepsPerEpoch)} testId="steps-per-epoch" />
+        <Stat label={t.review.epochs} value={est.epochs === null ? MISSING : fmt.decimal(est.epochs, 2)} />
+        <Stat label={t.review.estimatedTime} value={est.seconds === null ? <span className="muted small">{t.review.estimatedUnknown}</span> : fmt.duration(est.seconds * (draft.sweep.enabled ? sweepCells : 1))} testId="estimated-time" />
       </div>
-      <Card title={UI.review.config}>
+      <Card title={t.review.config}>
         <table className="table kv" data-testid="review-config">
           <tbody>
             {rows.map(([k, v]) => (

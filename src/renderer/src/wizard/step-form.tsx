@@ -1,11 +1,13 @@
 /** The frame of one wizard step: a heading, a form (Enter submits = Continue) and the Back/Continue row. */
 import type { ReactNode } from 'react'
-import { UI } from '../../../shared/ui-strings'
+import { useT } from '../i18n'
 import { Button } from '../components/ui'
 
 type Props = {
   title: string
   intro?: ReactNode
+  /** Shown at the right of the heading (e.g. the language switch on the first step). */
+  headerExtra?: ReactNode
   onBack?: () => void
   onContinue?: () => void
   canContinue?: boolean
@@ -15,7 +17,8 @@ type Props = {
   testId: string
 }
 
-export function StepForm({ title, intro, onBack, onContinue, canContinue = true, continueLabel = UI.common.continue, busy, children, testId }: Props): React.JSX.Element {
+export function StepForm({ title, intro, headerExtra, onBack, onContinue, canContinue = true, continueLabel, busy, children, testId }: Props): React.JSX.Element {
+  const { t } = useT()
   return (
     <form
       className="step"
@@ -26,20 +29,23 @@ export function StepForm({ title, intro, onBack, onContinue, canContinue = true,
         if (onContinue && canContinue && !busy) onContinue()
       }}
     >
-      <h1>{title}</h1>
+      <div className="step-head">
+        <h1>{title}</h1>
+        {headerExtra}
+      </div>
       {intro && <p className="lead">{intro}</p>}
       {children}
       <div className="step-nav">
         {onBack ? (
           <Button variant="ghost" onClick={onBack}>
-            {UI.common.back}
+            {t.common.back}
           </Button>
         ) : (
           <span />
         )}
         {onContinue && (
           <Button type="submit" variant="primary" disabled={!canContinue} busy={busy} data-testid="continue">
-            {continueLabel}
+            {continueLabel ?? t.common.continue}
           </Button>
         )}
       </div>

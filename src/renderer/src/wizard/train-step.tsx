@@ -5,13 +5,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { SweepView } from '../../../shared/contract'
-import { UI } from '../../../shared/ui-strings'
+import { labelOf } from '../../../shared/i18n'
+import { useT } from '../i18n'
 import { api } from '../api'
 import { NllChart, type ChartLine } from '../charts/nll-chart'
 import { ChartToolbar } from '../components/chart-toolbar'
 import { RunMonitor } from '../components/run-monitor'
 import { Badge, Button, Card, Notice } from '../components/ui'
-import { fmtLr, fmtNll } from '../lib/format'
 import { useNav } from '../stores/nav-store'
 import { usePrefs } from '../stores/prefs-store'
 import { useRuns } from '../stores/run-store'
@@ -19,6 +19,7 @@ import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
 
 export function TrainStep(): React.JSX.Element {
+  const { t } = useT()
   const { runId, sweepId, stats, started, reset, setStep } = useWizard(
     useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats, started: s.started, reset: s.reset, setStep: s.setStep })),
   )
@@ -39,14 +40,14 @@ export function TrainStep(): React.JSX.Element {
 
   return (
     <div className="step" data-testid="step-train">
-      <h1>{UI.train.title}</h1>
+      <h1>{t.train.title}</h1>
       {done && (
         <Notice tone="ok" testId="train-done">
           <div className="row spread">
-            <span>{UI.train.done}</span>
+            <span>{t.train.done}</span>
             <span className="row">
-              <Button variant="primary" onClick={() => openPlayground(runId ?? recommendedRunId)} data-testid="open-playground">{UI.train.openPlayground}</Button>
-              <Button onClick={() => go('history')}>{UI.train.openHistory}</Button>
+              <Button variant="primary" onClick={() => openPlayground(runId ?? recommendedRunId)} data-testid="open-playground">{t.train.openPlayground}</Button>
+              <Button onClick={() => go('history')}>{t.train.openHistory}</Button>
               <Button
                 variant="ghost"
                 onClick={() => {
@@ -56,7 +57,7 @@ export function TrainStep(): React.JSX.Element {
                 }}
                 data-testid="new-run"
               >
-                {UI.train.newRun}
+                {t.train.newRun}
               </Button>
             </span>
           </div>
@@ -77,6 +78,7 @@ function SweepMonitor({
   onStatus: (s: string) => void
   onRecommendation: (runId: string | null) => void
 }): React.JSX.Element {
+  const { t, fmt } = useT()
   const [sweep, setSweep] = useState<SweepView | null>(null)
   const runs = useRuns((s) => s.runs)
   const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
@@ -104,40 +106,40 @@ function SweepMonitor({
     () =>
       (sweep?.cells ?? []).map((c) => ({
         id: c.runId,
-        name: UI.compare.cell(c.rank, fmtLr(c.learningRate)),
+        name: t.compare.cell(c.rank, fmt.lr(c.learningRate)),
         kind: 'train' as const,
         points: runs[c.runId]?.train ?? [],
         emphasis: sweep?.recommendation?.runId === c.runId,
       })),
-    [sweep, runs],
+    [sweep, runs, t, fmt],
   )
   return (
     <>
-      <Card title={UI.compare.trainTitle} actions={<ChartToolbar />}>
-        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={UI.compare.trainTitle} testId="sweep-chart" />
+      <Card title={t.compare.trainTitle} actions={<ChartToolbar />}>
+        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={t.compare.trainTitle} testId="sweep-chart" />
       </Card>
-      <Card title={UI.history.sweeps} actions={<Button onClick={() => openCompare({ sweepId })}>{UI.history.compareSweep}</Button>}>
+      <Card title={t.history.sweeps} actions={<Button onClick={() => openCompare({ sweepId })}>{t.history.compareSweep}</Button>}>
         <table className="table" data-testid="sweep-table">
           <thead>
             <tr>
-              <th scope="col">{UI.history.cols.rank}</th>
-              <th scope="col">{UI.history.cols.lr}</th>
-              <th scope="col">{UI.history.cols.status}</th>
-              <th scope="col" className="num">{UI.history.cols.test}</th>
+              <th scope="col">{t.history.cols.rank}</th>
+              <th scope="col">{t.history.cols.lr}</th>
+              <th scope="col">{t.history.cols.status}</th>
+              <th scope="col" className="num">{t.history.cols.test}</th>
             </tr>
           </thead>
           <tbody>
             {sweep?.cells.map((c) => (
               <tr key={c.runId} data-run-id={c.runId} className={sweep.recommendation?.runId === c.runId ? 'recommended' : ''}>
                 <td>{c.rank}</td>
-                <td className="mono">{fmtLr(c.learningRate)}</td>
-                <td>{UI.history.status[runs[c.runId]?.status ?? c.status] ?? c.status}</td>
-                <td className="num">{fmtNll(c.finalTestNll)} {sweep.recommendation?.runId === c.runId && <Badge tone="ok">{UI.history.recommended}</Badge>}</td>
+                <td className="mono">{fmt.lr(c.learningRate)}</td>
+                <td>{labelOf(t.history.status, runs[c.runId]?.status ?? c.status)}</td>
+                <td className="num">{fmt.nll(c.finalTestNll)} {sweep.recommendation?.runId === c.runId && <Badge tone="ok">{t.history.recommended}</Badge>}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        {done && sweep?.recommendation && <Notice tone="ok" testId="sweep-recommendation">{UI.compare.recommended(sweep.recommendation.reason)}</Notice>}
+        {done && sweep?.recommendation && <Notice tone="ok" testId="sweep-recommendation">{t.compare.recommended(sweep.recommendation.reason)}</Notice>}
       </Card>
     </>
   )

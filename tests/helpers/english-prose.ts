@@ -1,0 +1,20 @@
+/**
+ * Finds English prose in text that should be Chinese. Code-like tokens are not prose and are skipped: anything
+ * with a digit, `_`, `.`, `/`, `-`, `~`, `@` or `:` (model ids, file names, environment variables, URLs,
+ * p95, Qwen3), commands in backticks, and the names the Chinese UI keeps on purpose (product names, acronyms, field names of
+ * dataset formats). What remains and is made of Latin letters is reported, one entry per word.
+ */
+export const KEPT_IN_ENGLISH = new Set([
+  // products, formats and acronyms TuFT's Chinese docs keep as they are
+  'TuFT', 'Studio', 'Tinker', 'SDK', 'LoRA', 'NLL', 'SFT', 'RL', 'API', 'Hugging', 'Face', 'Hub', 'OpenAI', 'ShareGPT', 'Alpaca', 'parquet',
+  'PNG', 'CSV', 'JSON', 'kB', 'MB', 'GB', 'TB', 'Python', 'CPU', 'GPU', 'OOM', 'LLM', 'NaN', 'DNS', 'ID', 'id', 'token', 'Instruct', 'Chat', 'Datum', 'epoch', 'gated', 'bug',
+  // field names of dataset formats, and split names, shown as data
+  'messages', 'conversations', 'weights', 'train', 'test',
+])
+
+export function englishWords(text: string, extraAllowed: readonly string[] = []): string[] {
+  const allowed = new Set([...KEPT_IN_ENGLISH, ...extraAllowed])
+  // Commands in backticks are code, however many words they have.
+  const tokens = text.replace(/`[^`]*`/g, ' ').split(/[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。：；（）“”‘’、！？…—·×→←✓#()[\]{}<>"'`,;!?|=+*%&$]+/)
+  return tokens.filter((tok) => /^[A-Za-z]{2,}$/.test(tok) && !allowed.has(tok))
+}
