@@ -86,3 +86,11 @@ export const HUB_DOWNLOAD_RETRIES = 3 // ours: automatic Range resumes after a d
 export const SANDBOX_MAX_LORA_RANK = 64 // ours: keeps the CPU model small; TuFT HF backend default max_lora_rank is 16 (PROTO §9.3)
 export const SANDBOX_MAX_CONTEXT = 4096 // ours: CPU-sized context
 export const SANDBOX_DEFAULT_PORT = 10611 // ours: `npm run sandbox` default, next to TuFT's 10610 so it never shadows a real server
+
+// ── Browser bridge ───────────────────────────────────────────────────────────────────────────────────
+// Bounds only what the page sends (one request per message); replies and pushes (dataset pages of up to 200
+// conversations, whole-run metric series) are ours and not limited. The largest legitimate request is a
+// playground conversation, whose messages the contract caps at 1,000,000 characters each: one such message,
+// all in 3-byte UTF-8 or 6-byte JSON escapes, is ≤ 6 MB. 16 MiB leaves room for that, far below the `ws`
+// default of 100 MiB per message. A longer message closes its socket with 1009; the page reconnects.
+export const BRIDGE_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
