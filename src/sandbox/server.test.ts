@@ -309,7 +309,8 @@ describe('sandbox server: protocol', () => {
     expect(await sample({ num_samples: 0 })).toMatchObject({ status: 400 })
     expect(await sample({}, { max_tokens: -5 })).toMatchObject({ status: 400 })
     expect(await sample({ prompt_logprobs: true, topk_prompt_logprobs: 1_000_000 })).toMatchObject({ status: 400 })
-    expect(await sample({ num_samples: SANDBOX_MAX_NUM_SAMPLES }, { max_tokens: 1 })).toMatchObject({ status: 200 })
+    expect(await sample({ num_samples: SANDBOX_MAX_NUM_SAMPLES + 1 })).toMatchObject({ status: 400 })
+    expect(await sample({ num_samples: 2 }, { max_tokens: 1 })).toMatchObject({ status: 200 })
   })
 
   it('warns when it listens beyond loopback', () => {
