@@ -3,24 +3,26 @@
  * contract's implementation in ../api (shared with the browser bridge), the engine in ../core.
  */
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, safeStorage } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron'
 import { createStudioApp, type StudioApp } from './api/app'
 import { createLiveCore } from './api/live-core'
 import { createKeyFileSecretStore, createSafeStorageSecretStore } from './api/secret-store'
 import { studioHome } from './core/store'
-import { registerAppScheme, serveRenderer } from './electron/protocol'
+import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './electron/protocol'
 import { wireIpc } from './electron/ipc'
 import { createMainWindow } from './electron/window'
-import { APP_ORIGIN } from './security'
+import { APP_ORIGIN, resolveDevRenderer } from './security'
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url))
 const PRELOAD = here('../preload/index.cjs')
 const RENDERER_DIR = here('../renderer')
 
-// electron-vite dev serves the renderer over http; a packaged or built app uses app://studio.
-const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
-const appOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN
-const startUrl = devUrl ?? `${APP_ORIGIN}/index.html`
+// electron-vite dev serves the renderer over http on this machine; a packaged or built app uses app://studio.
+const dev = resolveDevRenderer(app.isPackaged, process.env.ELECTRON_RENDERER_URL)
+if (dev && 'rejected' in dev) console.error(`Ignoring ELECTRON_RENDERER_URL=${dev.rejected}: the dev server must be an http(s) address on this machine.`)
+const devServer = dev && 'url' in dev ? dev : null
+const appOrigin = devServer?.origin ?? APP_ORIGIN
+const startUrl = devServer?.url ?? `${APP_ORIGIN}/index.html`
 
 registerAppScheme()
 if (!app.requestSingleInstanceLock()) app.quit()
@@ -41,7 +43,8 @@ void app.whenReady().then(() => {
     log: (line) => console.error(line),
   })
   wireIpc(ipcMain, studio, appOrigin, () => BrowserWindow.getAllWindows())
-  if (!devUrl) serveRenderer(RENDERER_DIR)
+  if (devServer) applyDevServerPolicy(session.defaultSession, devServer.origin)
+  else serveRenderer(RENDERER_DIR)
   createMainWindow({ preload: PRELOAD, startUrl, appOrigin })
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
   app.on('activate', () => {

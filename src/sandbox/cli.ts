@@ -16,11 +16,11 @@ import { parseArgs } from 'node:util'
 import { sandboxDataDir } from '../platform'
 import { SANDBOX_DEFAULT_PORT } from '../shared/defaults'
 import { startSandbox, type SandboxHandle } from './index'
-import { newApiKey } from './server'
+import { exposureWarning, newApiKey } from './server'
 
 const USAGE = `Usage: npm run sandbox -- [options]
   --port P              port to listen on (default ${SANDBOX_DEFAULT_PORT}; a free port if that one is taken; 0 = any)
-  --host H              interface (default 127.0.0.1)
+  --host H              interface (default 127.0.0.1; anything else is reachable from other machines)
   --key K               accepted API key (repeatable; default: the key saved in the data dir, created on first run)
   --data-dir D          where runs and checkpoints persist (default: the app's sandbox folder)
   --seed N              seed of the frozen base model and of sampling (default 0)
@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     console.log(`  Python:   TINKER_BASE_URL=${sb.url} TINKER_API_KEY=${sb.apiKey}`)
     console.log('Press Ctrl-C to stop.')
   }
+  const warning = exposureWarning(opts.host)
+  if (warning) console.error(warning)
   console.log(`SANDBOX_READY ${JSON.stringify(ready)}`)
   process.send?.({ type: 'ready', ...ready })
 

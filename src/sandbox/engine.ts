@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import { SANDBOX_MAX_CONTEXT, SANDBOX_MAX_LORA_RANK } from '../shared/defaults'
+import { SANDBOX_MAX_CONTEXT, SANDBOX_MAX_LORA_RANK, SANDBOX_MAX_NUM_SAMPLES, SANDBOX_MAX_TOPK_PROMPT_LOGPROBS } from '../shared/defaults'
 import { HttpError, ServerError, UnhandledError } from './errors'
 import type { FuturePayload } from './futures'
 import { AdamState, type AdamParams } from './model/adam'
@@ -336,6 +336,10 @@ export class Engine {
     if (!w) throw new HttpError(400, "Missing 'weights' in loss_fn_inputs.")
     const Lin = d.tokens.length
     const Lt = tt.values.length
+    // Compute grows with the square of the length: a longer datum would hold the trainer for minutes.
+    if (Lin > SANDBOX_MAX_CONTEXT) {
+      throw new ServerError(`This model's maximum context length is ${SANDBOX_MAX_CONTEXT} tokens. However, a datum has ${Lin} input tokens.`)
+    }
     for (const t of d.tokens) if (!(t >= 0 && t < V)) throw new ServerError(`index ${t} is out of bounds for dimension 0 with size ${V}`)
     if (Lt > Lin) {
       throw new ServerError(
@@ -621,6 +625,15 @@ export class Engine {
     if (req.prompt.length === 0) throw new HttpError(400, 'The prompt must contain at least one token.')
     for (const t of req.prompt) if (!(t >= 0 && t < V)) throw new HttpError(400, `Token id ${t} is out of vocabulary (0…${V - 1}).`)
     const maxTokens = req.max_tokens ?? DEFAULT_MAX_TOKENS
+    // vLLM's own argument checks (SamplingParams), plus a CPU-sized bound on samples per call.
+    if (maxTokens < 1) throw new HttpError(400, `max_tokens must be at least 1, got ${maxTokens}.`)
+    if (req.num_samples < 1 || req.num_samples > SANDBOX_MAX_NUM_SAMPLES) {
+      throw new HttpError(400, `num_samples must be between 1 and ${SANDBOX_MAX_NUM_SAMPLES} on the sandbox, got ${req.num_samples}.`)
+    }
+    if (req.topk_prompt_logprobs < 0) throw new HttpError(400, `topk_prompt_logprobs must be non-negative, got ${req.topk_prompt_logprobs}.`)
+    if (req.topk_prompt_logprobs > SANDBOX_MAX_TOPK_PROMPT_LOGPROBS) {
+      throw new HttpError(400, `Requested prompt logprobs of ${req.topk_prompt_logprobs}, which is greater than max allowed: ${SANDBOX_MAX_TOPK_PROMPT_LOGPROBS}`)
+    }
     if (req.prompt.length + maxTokens > SANDBOX_MAX_CONTEXT) {
       throw new HttpError(
         400,

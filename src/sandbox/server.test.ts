@@ -9,10 +9,23 @@ import {
   ForwardBackwardOutputSchema,
   ForwardBackwardRequestSchema,
   SampleResponseSchema,
+  SparseCsrSchema,
   StopReason,
+  TensorSchema,
+  type Tensor,
 } from '../protocol'
-import { SANDBOX_MAX_LORA_RANK } from '../shared/defaults'
+import {
+  FWDBWD_MAX_CHUNK_BYTES,
+  SANDBOX_MAX_CONTEXT,
+  SANDBOX_MAX_FWDBWD_BODY_BYTES,
+  SANDBOX_MAX_JSON_BODY_BYTES,
+  SANDBOX_MAX_LORA_RANK,
+  SANDBOX_MAX_NUM_SAMPLES,
+  SANDBOX_MAX_TENSOR_ELEMENTS,
+} from '../shared/defaults'
+import { rawRequest } from '../../tests/helpers/raw-socket'
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './index'
+import { exposureWarning } from './server'
 
 type Reply = { status: number; type: string; body: unknown; bytes: Buffer }
 
@@ -216,6 +229,93 @@ describe('sandbox server: protocol', () => {
     msg.lossFn = 'mystery'
     const bad = await post(sb, '/api/v1/forward_backward', toBinary(ForwardBackwardRequestSchema, msg), { 'content-type': 'application/protobuf' })
     expect(bad).toMatchObject({ status: 422, body: { detail: "Invalid protobuf request: Unsupported loss_fn: 'mystery'" } })
+  })
+
+  it('checks the key before reading a body, and refuses bodies over the limit with 413 without reading them', async () => {
+    const sb = await sandbox()
+    const port = Number(new URL(sb.url).port)
+    // A body announced as 1.5 GB and never sent: the answer cannot wait for it.
+    const head = (key: string, length: number, p = '/api/v1/create_session'): string =>
+      `POST ${p} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n${key ? `X-API-Key: ${key}\r\n` : ''}Content-Length: ${length}\r\n\r\n`
+    const unauth = await rawRequest(port, head('', 1_610_612_736), { untilHead: true })
+    expect(unauth.status).toBe(401)
+    expect(unauth.head).toMatch(/connection: close/i)
+    expect((await rawRequest(port, head('tml-nope', 1_610_612_736), { untilHead: true })).status).toBe(403)
+    const big = await rawRequest(port, head(sb.apiKey, SANDBOX_MAX_JSON_BODY_BYTES + 1), { untilHead: true })
+    expect(big.status).toBe(413)
+    expect(JSON.parse(big.body.toString()).detail).toMatch(/^Request body too large/)
+    const fwd = await rawRequest(port, head(sb.apiKey, SANDBOX_MAX_FWDBWD_BODY_BYTES + 1, '/api/v1/forward_backward'), { untilHead: true })
+    expect(fwd.status).toBe(413)
+    // A request target that is not a URL is the client's error, as uvicorn says.
+    expect((await rawRequest(port, `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, { untilHead: true })).status).toBe(400)
+    expect((await call(sb, 'GET', '/api/v1/healthz')).status).toBe(200)
+  })
+
+  it('accepts the largest forward_backward chunk the SDK sends (1024 datums, 5,000,000 estimated bytes)', async () => {
+    const sb = await sandbox()
+    // The SDK estimates 16 bytes per token (int32 input, int64 target, float32 weight): 1024 × 305 tokens fill a chunk.
+    const long: D = { input: Array.from({ length: 305 }, (_, i) => i), targets: Array.from({ length: 305 }, (_, i) => i + 1), weights: Array.from({ length: 305 }, () => 1) }
+    const body = fwdbwdBody('00000000-0000-4000-8000-000000000000', 1, Array.from({ length: 1024 }, () => long))
+    expect(body.length).toBeGreaterThan(FWDBWD_MAX_CHUNK_BYTES)
+    const r = await post(sb, '/api/v1/forward_backward', body, { 'content-type': 'application/x-protobuf' })
+    expect(r.status).toBe(202)
+    // Decoded in full; the model id is only checked in the future (PROTO §4.5).
+    expect(await result(sb, (r.body as { request_id: string }).request_id)).toMatchObject({ status: 404 })
+  })
+
+  it('refuses tensors whose shape or indices point outside what was sent, before allocating anything', async () => {
+    const sb = await sandbox()
+    const { model } = await setup(sb)
+    const msg = fromBinary(ForwardBackwardRequestSchema, fwdbwdBody(model, 1, [datum]))
+    const send = async (weights: Pick<Tensor, 'shape' | 'encoding'>): Promise<Reply> => {
+      msg.data[0].lossFnInputs.weights = create(TensorSchema, { dtype: DType.DTYPE_FLOAT32, shape: weights.shape, encoding: weights.encoding })
+      return post(sb, '/api/v1/forward_backward', toBinary(ForwardBackwardRequestSchema, msg), { 'content-type': 'application/x-protobuf' })
+    }
+    const csr = (crow: bigint[], col: bigint[], values: number[]) =>
+      ({ case: 'sparseCsr', value: create(SparseCsrSchema, { values: bytes(Float32Array.from(values)), crowIndices: bytes(BigInt64Array.from(crow)), colIndices: bytes(BigInt64Array.from(col)) }) }) as const
+    const huge = await send({ shape: [1n, 300_000_000n], encoding: csr([0n, 1n], [0n], [1]) })
+    expect(huge.status).toBe(422)
+    expect((huge.body as { detail: string }).detail).toBe(
+      `Invalid protobuf request: tensor 'weights' of shape [1, 300000000] has 300000000 elements; the sandbox accepts at most ${SANDBOX_MAX_TENSOR_ELEMENTS}`,
+    )
+    expect((await send({ shape: [1n, 4n], encoding: csr([0n, 2_000_000_000n], [0n], [1]) })).body).toMatchObject({
+      detail: "Invalid protobuf request: sparse tensor 'weights': crow_indices ends at 2000000000 with 1 col_indices, but there are 1 values",
+    })
+    expect((await send({ shape: [1n, 4n], encoding: csr([0n, 1n], [7n], [1]) })).status).toBe(422)
+    expect((await send({ shape: [5n], encoding: { case: 'dense', value: bytes(Float32Array.from([0, 1, 1, 1])) } })).status).toBe(422)
+    // The same weights, sparse and well-formed, train as before.
+    const okSparse = await send({ shape: [1n, 4n], encoding: csr([0n, 3n], [1n, 2n, 3n], [1, 1, 1]) })
+    expect(okSparse.status).toBe(202)
+    expect((await result(sb, (okSparse.body as { request_id: string }).request_id)).status).toBe(200)
+  })
+
+  it('refuses a datum longer than the context and absurd sampling arguments instead of computing them', async () => {
+    const sb = await sandbox()
+    const { session, model } = await setup(sb)
+    const L = SANDBOX_MAX_CONTEXT + 1
+    const long: D = { input: Array.from({ length: L }, (_, i) => i), targets: Array.from({ length: L }, (_, i) => i + 1), weights: Array.from({ length: L }, () => 1) }
+    const r = await post(sb, '/api/v1/forward_backward', fwdbwdBody(model, 1, [long]), { 'content-type': 'application/x-protobuf' })
+    expect(await result(sb, (r.body as { request_id: string }).request_id)).toMatchObject({
+      status: 422,
+      body: { detail: `Future failed: Server error: This model's maximum context length is ${SANDBOX_MAX_CONTEXT} tokens. However, a datum has ${L} input tokens.` },
+    })
+    const ss = await post(sb, '/api/v1/create_sampling_session', { session_id: session, sampling_session_seq_id: 1, base_model: 'sandbox/qwen3-tiny' })
+    const sampler = (ss.body as { sampling_session_id: string }).sampling_session_id
+    const sample = async (extra: Record<string, unknown>, params: Record<string, unknown> = {}): Promise<Reply> => {
+      const a = await post(sb, '/api/v1/asample', { prompt: { chunks: [{ tokens: [1, 2] }] }, sampling_params: { max_tokens: 2, ...params }, sampling_session_id: sampler, seq_id: 1, ...extra })
+      return result(sb, (a.body as { request_id: string }).request_id)
+    }
+    expect(await sample({ num_samples: 1_000_000_000 })).toMatchObject({ status: 400 })
+    expect(await sample({ num_samples: 0 })).toMatchObject({ status: 400 })
+    expect(await sample({}, { max_tokens: -5 })).toMatchObject({ status: 400 })
+    expect(await sample({ prompt_logprobs: true, topk_prompt_logprobs: 1_000_000 })).toMatchObject({ status: 400 })
+    expect(await sample({ num_samples: SANDBOX_MAX_NUM_SAMPLES + 1 })).toMatchObject({ status: 400 })
+    expect(await sample({ num_samples: 2 }, { max_tokens: 1 })).toMatchObject({ status: 200 })
+  })
+
+  it('warns when it listens beyond loopback', () => {
+    for (const host of ['127.0.0.1', '127.5.0.1', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(exposureWarning(host)).toBeNull()
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'gpu-box.lan']) expect(exposureWarning(host)).toMatch(/reachable from other machines/)
   })
 
   it('forward returns per-target logprobs and loss:sum = −Σ w·logprob, in protobuf and in the JSON fallback', async () => {

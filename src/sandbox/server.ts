@@ -2,10 +2,14 @@
  * The sandbox's HTTP face: TuFT's `/api/v1` routes with their status codes, auth and error shapes (PROTO §3–§5),
  * plus the control routes `/_sandbox/faults` and `/_sandbox/stats`. Plain node:http; every handler either
  * answers directly or hands work to the Engine through a future.
+ *
+ * Every request goes through one pipeline, whatever its route: match the route (404/405), apply the injected
+ * faults, check the key (401/403), and only then read the body, up to the route's size limit (413). Nothing
+ * is buffered for a caller without a key, and no caller can make the sandbox buffer more than one limit.
  */
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
-import type { Socket } from 'node:net'
+import net, { type Socket } from 'node:net'
 import { Engine, type Faults } from './engine'
 import { HttpError, ServerError, UnhandledError } from './errors'
 import { FutureStore, type FuturePayload } from './futures'
@@ -37,7 +41,7 @@ import {
   forwardBackwardOutputJson,
   sampleResponseJson,
 } from './wire'
-import { FWDBWD_MAX_CHUNK_BYTES, FWDBWD_MAX_CHUNK_LEN } from '../shared/defaults'
+import { FWDBWD_MAX_CHUNK_BYTES, FWDBWD_MAX_CHUNK_LEN, SANDBOX_MAX_FWDBWD_BODY_BYTES, SANDBOX_MAX_JSON_BODY_BYTES } from '../shared/defaults'
 
 /** TuFT's client/config answer as captured (PROTO §4.1), chunk limits from defaults.ts. */
 const CLIENT_CONFIG = {
@@ -71,7 +75,7 @@ type Ctx = {
 }
 
 type Handler = (ctx: Ctx) => Promise<void> | void
-type Route = { method: string; pattern: RegExp; auth: boolean; faults: boolean; handler: Handler }
+type Route = { method: string; pattern: RegExp; auth: boolean; faults: boolean; maxBodyBytes: number; handler: Handler }
 
 export type ServerDeps = {
   engine: Engine
@@ -100,6 +104,55 @@ function sendUnhandled(res: http.ServerResponse): void {
   res.end('Internal Server Error')
 }
 
+/** Python's `unquote`, which Starlette applies to path parameters: a malformed escape stays as it is. */
+function decodePathParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
+
+/** The request's body, or null when the client went away first; over `limit` bytes it is a 413, read no further. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  const tooLarge = (): HttpError => new HttpError(413, `Request body too large: this server accepts at most ${limit} bytes here`)
+  const declared = req.headers['content-length']
+  if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge())
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = (): void => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('close', onClose)
+    }
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length
+      if (size > limit) {
+        stop()
+        // Keep the stream flowing into nothing; the connection closes once the 413 is out.
+        req.resume()
+        reject(tooLarge())
+      } else chunks.push(chunk)
+    }
+    const onEnd = (): void => {
+      stop()
+      resolve(Buffer.concat(chunks, size))
+    }
+    const onClose = (): void => {
+      stop()
+      resolve(null)
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('close', onClose)
+  })
+}
+
+/** True when the request announced a body (which, answered early, is left unread). */
+const announcesBody = (req: http.IncomingMessage): boolean =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0')
+
 function queryInt(url: URL, name: string, dflt: number, min: number, max: number): number {
   const raw = url.searchParams.get(name)
   if (raw === null) return dflt
@@ -116,9 +169,16 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
   const { engine, futures } = deps
   const rng: Rng = createRng(deps.seed, 'faults')
   const routes: Route[] = []
-  const on = (method: string, path: string, handler: Handler, opts: { auth?: boolean; faults?: boolean } = {}): void => {
+  const on = (method: string, path: string, handler: Handler, opts: { auth?: boolean; faults?: boolean; maxBodyBytes?: number } = {}): void => {
     const pattern = new RegExp(`^${path.replace(/\{path\}/g, '(.+)').replace(/\{\w+\}/g, '([^/]+)')}$`)
-    routes.push({ method, pattern, auth: opts.auth ?? true, faults: opts.faults ?? true, handler })
+    routes.push({
+      method,
+      pattern,
+      auth: opts.auth ?? true,
+      faults: opts.faults ?? true,
+      maxBodyBytes: opts.maxBodyBytes ?? SANDBOX_MAX_JSON_BODY_BYTES,
+      handler,
+    })
   }
   const json = (ctx: Ctx): unknown => parseJson(ctx.body)
   const future = (ctx: Ctx, modelId: string | null, work: () => Promise<FuturePayload>): void => {
@@ -192,7 +252,7 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
     }
     const r = decodeForwardBackwardRequest(ctx.body)
     future(ctx, r.modelId, () => engine.forwardBackward(ctx.user, r))
-  })
+  }, { maxBodyBytes: SANDBOX_MAX_FWDBWD_BODY_BYTES })
   on('POST', '/api/v1/optim_step', (ctx) => {
     const b = parseBody(OptimStepReq, json(ctx))
     future(ctx, b.model_id, () => engine.optimStep(ctx.user, b.model_id, b.seq_id, b.adam_params))
@@ -277,20 +337,20 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
   }
   // Declared before the catch-all DELETE below (TuFT declares them the other way round, which breaks unpublish).
   on('POST', '/api/v1/training_runs/{id}/checkpoints/{path}/publish', ({ res, user, params }) => {
-    engine.setPublic(user, params[0], decodeURIComponent(params[1]), true)
+    engine.setPublic(user, params[0], decodePathParam(params[1]), true)
     noContent(res)
   })
   on('DELETE', '/api/v1/training_runs/{id}/checkpoints/{path}/publish', ({ res, user, params }) => {
-    engine.setPublic(user, params[0], decodeURIComponent(params[1]), false)
+    engine.setPublic(user, params[0], decodePathParam(params[1]), false)
     noContent(res)
   })
   on('GET', '/api/v1/training_runs/{id}/checkpoints/{path}/archive', ({ res, user, params }) => {
-    const location = engine.archiveUrl(user, params[0], decodeURIComponent(params[1]))
+    const location = engine.archiveUrl(user, params[0], decodePathParam(params[1]))
     res.writeHead(302, { location, expires: new Date(Date.now() + 15 * 60_000).toUTCString(), 'content-length': 0 })
     res.end()
   })
   on('DELETE', '/api/v1/training_runs/{id}/checkpoints/{path}', ({ res, user, params }) => {
-    engine.deleteCheckpoint(user, params[0], decodeURIComponent(params[1]))
+    engine.deleteCheckpoint(user, params[0], decodePathParam(params[1]))
     noContent(res)
   })
   on('GET', '/api/v1/checkpoints', ({ res, url, user }) => {
@@ -317,15 +377,17 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
   )
   on('GET', '/_sandbox/stats', ({ res }) => send(res, 200, engine.getStats(futures.pendingCount())), { faults: false })
 
-  const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, signal: AbortSignal): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://sandbox')
+  const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, state: { bodyRead: boolean }, signal: AbortSignal): Promise<void> => {
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox')
+    } catch {
+      // uvicorn's answer to a request target that is not a URL (`GET http://[ HTTP/1.1`).
+      throw new HttpError(400, 'Invalid HTTP request received.')
+    }
     const matching = routes.filter((r) => r.pattern.test(url.pathname))
     const route = matching.find((r) => r.method === req.method)
-    if (!route) {
-      if (matching.length) send(res, 405, { detail: 'Method Not Allowed' })
-      else send(res, 404, { detail: 'Not Found' })
-      return
-    }
+    if (!route) throw matching.length ? new HttpError(405, 'Method Not Allowed') : new HttpError(404, 'Not Found')
     if (route.faults) {
       const f = deps.faults
       if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs))
@@ -333,11 +395,9 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
         req.socket.destroy()
         return
       }
-      if (f.failureRate > 0 && rng.next() < f.failureRate) {
-        send(res, 503, { detail: 'Service Unavailable (sandbox fault injection)' })
-        return
-      }
+      if (f.failureRate > 0 && rng.next() < f.failureRate) throw new HttpError(503, 'Service Unavailable (sandbox fault injection)')
     }
+    // As on TuFT, the key is checked before the body is even looked at (PROTO §3.1).
     let user = ''
     if (route.auth) {
       const key = req.headers['x-api-key']
@@ -347,24 +407,26 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
       if (!u) throw new HttpError(403, 'Invalid API key')
       user = u
     }
+    const body = await readBody(req, route.maxBodyBytes)
+    if (body === null) return
+    state.bodyRead = true
     const params = (route.pattern.exec(url.pathname) ?? []).slice(1)
     await route.handler({ req, res, url, body, user, params, signal })
   }
 
   return (req, res) => {
-    const chunks: Buffer[] = []
     const ac = new AbortController()
+    const state = { bodyRead: false }
     res.on('close', () => ac.abort())
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      dispatch(req, res, Buffer.concat(chunks), ac.signal).catch((err: unknown) => {
-        if (res.headersSent || res.destroyed) return
-        if (err instanceof HttpError) send(res, err.status, { detail: err.detail })
-        else {
-          if (!(err instanceof UnhandledError)) console.error('[sandbox] unexpected error:', err)
-          sendUnhandled(res)
-        }
-      })
+    dispatch(req, res, state, ac.signal).catch((err: unknown) => {
+      if (res.headersSent || res.destroyed) return
+      // Answered before its body was read (no key, too large, no such route): close rather than drain it.
+      if (!state.bodyRead && announcesBody(req)) res.shouldKeepAlive = false
+      if (err instanceof HttpError) send(res, err.status, { detail: err.detail })
+      else {
+        if (!(err instanceof UnhandledError)) console.error('[sandbox] unexpected error:', err)
+        sendUnhandled(res)
+      }
     })
   }
 }
@@ -394,6 +456,20 @@ export async function listen(handler: http.RequestListener, host: string, port: 
         for (const s of sockets) s.destroy()
       }),
   }
+}
+
+/**
+ * The sandbox's keys travel in clear HTTP and it trains on whatever it is sent: listening beyond this machine
+ * deserves a warning. Null for loopback interfaces.
+ */
+export function exposureWarning(host: string): string | null {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  const loopback = h === 'localhost' || h === '::1' || (net.isIPv4(h) && h.startsWith('127.')) || /^::ffff:127\./.test(h)
+  if (loopback) return null
+  return (
+    `Warning: --host ${host} makes the sandbox reachable from other machines. Its API key travels unencrypted over ` +
+    'plain HTTP, and anyone holding it can use this machine\u2019s CPU and disk. Prefer 127.0.0.1 (over SSH: ssh -L).'
+  )
 }
 
 export const newApiKey = (): string => `tml-sandbox-${randomUUID().replace(/-/g, '')}`

@@ -3,7 +3,8 @@
  * decoding ForwardBackwardRequest, encoding ForwardBackwardOutput (one ArrayRecord with byte offsets) and
  * SampleResponse, and their JSON fallbacks for clients that do not ask for protobuf.
  */
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf'
+import { create, fromBinary, ScalarType, toBinary, type DescMessage } from '@bufbuild/protobuf'
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire'
 import {
   ArrayRecordSchema,
   BatchedTensorSchema,
@@ -17,6 +18,7 @@ import {
   type Tensor,
   readTensorBytes,
 } from '../protocol'
+import { SANDBOX_MAX_FWDBWD_FIELDS, SANDBOX_MAX_TENSOR_ELEMENTS } from '../shared/defaults'
 import { HttpError } from './errors'
 
 export const LOSS_FNS = ['cross_entropy', 'importance_sampling', 'ppo', 'cispo', 'dro'] as const
@@ -42,32 +44,118 @@ function numbersOf(bytes: Uint8Array, dtype: DType): { values: number[]; kind: '
   return { values: read.values, kind }
 }
 
-function decodeTensor(name: string, t: Tensor): WireTensor {
+/**
+ * A tensor's shape, checked before anything is allocated from it: sizes are non-negative integers and the
+ * element count stays within SANDBOX_MAX_TENSOR_ELEMENTS (a 200-byte sparse tensor can claim any shape).
+ */
+function checkedShape(name: string, t: Tensor): { shape: number[]; elements: number } {
   const shape = t.shape.map(Number)
+  const shown = `[${shape.join(', ')}]`
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw invalid(`tensor '${name}' has an invalid shape ${shown}`)
+  const elements = shape.reduce((a, b) => a * b, 1)
+  if (elements > SANDBOX_MAX_TENSOR_ELEMENTS) {
+    throw invalid(`tensor '${name}' of shape ${shown} has ${elements} elements; the sandbox accepts at most ${SANDBOX_MAX_TENSOR_ELEMENTS}`)
+  }
+  return { shape, elements }
+}
+
+/** The CSR invariants torch's `check_invariants` enforces; indices that break them would index anywhere. */
+function checkCsr(name: string, rows: number, cols: number, crow: number[], col: number[], nnz: number): void {
+  const bad = (what: string): HttpError => invalid(`sparse tensor '${name}': ${what}`)
+  if (crow.length !== rows + 1) throw bad(`crow_indices has ${crow.length} entries, expected ${rows + 1}`)
+  if (crow[0] !== 0) throw bad(`crow_indices must start at 0, got ${crow[0]}`)
+  for (let r = 0; r < rows; r++) if (!(crow[r + 1] >= crow[r])) throw bad(`crow_indices must not decrease (row ${r}: ${crow[r]} → ${crow[r + 1]})`)
+  if (crow[rows] !== nnz || col.length !== nnz) {
+    throw bad(`crow_indices ends at ${crow[rows]} with ${col.length} col_indices, but there are ${nnz} values`)
+  }
+  for (const c of col) if (!(c >= 0 && c < cols)) throw bad(`column index ${c} is out of range for ${cols} columns`)
+}
+
+function decodeTensor(name: string, t: Tensor): WireTensor {
   if (t.encoding.case === 'dense') {
+    const { shape, elements } = checkedShape(name, t)
     const { values, kind } = numbersOf(t.encoding.value, t.dtype)
+    if (shape.length && elements !== values.length) {
+      throw invalid(`tensor '${name}' has ${values.length} values, but its shape [${shape.join(', ')}] needs ${elements}`)
+    }
     return { dtype: kind, values, shape: shape.length ? shape : [values.length] }
   }
   if (t.encoding.case === 'sparseCsr') {
-    if (shape.length === 0) throw invalid(`sparse tensor '${name}' has no shape`)
+    if (t.shape.length === 0) throw invalid(`sparse tensor '${name}' has no shape`)
+    if (t.shape.length > 2) throw invalid(`sparse tensor '${name}' must be 1-D or 2-D, got ${t.shape.length} dimensions`)
+    const { shape, elements } = checkedShape(name, t)
     const sp = t.encoding.value
     const { values, kind } = numbersOf(sp.values, t.dtype)
     const crow = numbersOf(sp.crowIndices, DType.DTYPE_INT64).values
     const col = numbersOf(sp.colIndices, DType.DTYPE_INT64).values
     const cols = shape.length === 2 ? shape[1] : shape[0]
     const rows = shape.length === 2 ? shape[0] : 1
-    const dense = new Array<number>(rows * cols).fill(0)
+    checkCsr(name, rows, cols, crow, col, values.length)
+    const dense = new Array<number>(elements).fill(0)
     for (let r = 0; r < rows; r++) for (let k = crow[r]; k < crow[r + 1]; k++) dense[r * cols + col[k]] = values[k]
     return { dtype: kind, values: dense, shape }
   }
   throw invalid(`tensor '${name}' has neither dense nor sparse_csr data`)
 }
 
+const FIXED_WIDTH: Partial<Record<ScalarType, 4 | 8>> = {
+  [ScalarType.FLOAT]: 4,
+  [ScalarType.FIXED32]: 4,
+  [ScalarType.SFIXED32]: 4,
+  [ScalarType.DOUBLE]: 8,
+  [ScalarType.FIXED64]: 8,
+  [ScalarType.SFIXED64]: 8,
+}
+
+/** Elements of a packed repeated scalar: one per varint, or per fixed-size slot. */
+function packedCount(bytes: Uint8Array, wire: 'varint' | 4 | 8): number {
+  if (wire !== 'varint') return Math.ceil(bytes.length / wire)
+  let n = 0
+  for (const b of bytes) if ((b & 0x80) === 0) n++
+  return n
+}
+
+/**
+ * Walks the wire format without materialising anything and counts the fields a decode would create (every
+ * element of a repeated field, unknown fields included). Decoding costs ~200 bytes of heap per field, so a
+ * 16 MiB body of empty messages would otherwise cost gigabytes; past `budget.left` this throws 413.
+ */
+function countFields(desc: DescMessage, bytes: Uint8Array, budget: { left: number }): void {
+  const reader = new BinaryReader(bytes)
+  while (reader.pos < reader.len) {
+    const [no, wireType] = reader.tag()
+    if (--budget.left < 0) {
+      throw new HttpError(413, `Request too large: a forward_backward body may hold at most ${SANDBOX_MAX_FWDBWD_FIELDS} protobuf fields`)
+    }
+    const field = desc.fields.find((f) => f.number === no)
+    if (wireType !== WireType.LengthDelimited || !field) {
+      reader.skip(wireType, no)
+      continue
+    }
+    const sub = reader.bytes()
+    if (field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message')) {
+      countFields(field.message, sub, budget)
+    } else if (field.fieldKind === 'list' && field.listKind === 'scalar') {
+      budget.left -= packedCount(sub, FIXED_WIDTH[field.scalar] ?? 'varint')
+    } else if (field.fieldKind === 'map' && field.mapKind === 'message') {
+      // A map entry is a message with the key as field 1 and the value as field 2.
+      const entry = new BinaryReader(sub)
+      while (entry.pos < entry.len) {
+        const [eno, ewt] = entry.tag()
+        if (eno === 2 && ewt === WireType.LengthDelimited) countFields(field.message, entry.bytes(), budget)
+        else entry.skip(ewt, eno)
+      }
+    }
+  }
+}
+
 export function decodeForwardBackwardRequest(body: Uint8Array): FwdBwdRequest {
   let msg
   try {
-    msg = fromBinary(ForwardBackwardRequestSchema, body)
+    countFields(ForwardBackwardRequestSchema, body, { left: SANDBOX_MAX_FWDBWD_FIELDS })
+    msg = fromBinary(ForwardBackwardRequestSchema, body, { readUnknownFields: false })
   } catch (err) {
+    if (err instanceof HttpError) throw err
     throw invalid(`Error parsing message: ${err instanceof Error ? err.message : String(err)}`)
   }
   if (!(LOSS_FNS as readonly string[]).includes(msg.lossFn)) throw invalid(`Unsupported loss_fn: '${msg.lossFn}'`)

@@ -86,3 +86,18 @@ export const HUB_DOWNLOAD_RETRIES = 3 // ours: automatic Range resumes after a d
 export const SANDBOX_MAX_LORA_RANK = 64 // ours: keeps the CPU model small; TuFT HF backend default max_lora_rank is 16 (PROTO §9.3)
 export const SANDBOX_MAX_CONTEXT = 4096 // ours: CPU-sized context
 export const SANDBOX_DEFAULT_PORT = 10611 // ours: `npm run sandbox` default, next to TuFT's 10610 so it never shadows a real server
+// Request limits: what a legitimate client sends, with headroom; beyond them a request is refused, never buffered.
+export const SANDBOX_MAX_JSON_BODY_BYTES = 1024 * 1024 // ours: the largest JSON request, an asample prompt of SANDBOX_MAX_CONTEXT ids, is ~30 KB; 1 MiB leaves room for telemetry batches and chat messages
+export const SANDBOX_MAX_FWDBWD_BODY_BYTES = 16 * 1024 * 1024 // PROTO §8.5: the SDK closes a forward_backward chunk at FWDBWD_MAX_CHUNK_BYTES estimated bytes (≈ the tensor bytes) plus ~100 B of framing per datum; 16 MiB is 3× that (TuFT: 413 over 64 MiB, for zstd bodies only, §4.5)
+export const SANDBOX_MAX_FWDBWD_FIELDS = FWDBWD_MAX_CHUNK_LEN * 64 // ours: protobuf fields in one forward_backward body: an SFT datum has ~12 (a text chunk, two tensors and their shapes), an RL one ~30; each costs ~200 B once decoded, so a body of empty messages is refused before it costs ~90× its size
+export const SANDBOX_MAX_TENSOR_ELEMENTS = SANDBOX_MAX_CONTEXT * 256 // ours: a loss input has one value per target position (≤ SANDBOX_MAX_CONTEXT), or a few hundred per position for top-k style inputs; bounds what a sparse tensor's shape can make the sandbox allocate
+export const SANDBOX_MAX_NUM_SAMPLES = 64 // ours: samples per asample call on the CPU model (an RL group is typically 4–16)
+export const SANDBOX_MAX_TOPK_PROMPT_LOGPROBS = 20 // vLLM's default max_logprobs (vLLM is TuFT's sampling engine)
+
+// ── Browser bridge ───────────────────────────────────────────────────────────────────────────────────
+// Bounds only what the page sends (one request per message); replies and pushes (dataset pages of up to 200
+// conversations, whole-run metric series) are ours and not limited. The largest legitimate request is a
+// playground conversation, whose messages the contract caps at 1,000,000 characters each: one such message,
+// all in 3-byte UTF-8 or 6-byte JSON escapes, is ≤ 6 MB. 16 MiB leaves room for that, far below the `ws`
+// default of 100 MiB per message. A longer message closes its socket with 1009; the page reconnects.
+export const BRIDGE_MAX_MESSAGE_BYTES = 16 * 1024 * 1024

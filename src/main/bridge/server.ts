@@ -16,9 +16,10 @@ import {
   type EventName,
   type StudioEvents,
 } from '../../shared/contract'
+import { BRIDGE_MAX_MESSAGE_BYTES } from '../../shared/defaults'
 import { fail, type Result } from '../../shared/result'
 import { contentTypeOf, resolveStaticPath, securityHeaders } from '../security'
-import { cookieValue, isLoopbackHost, isSameOriginSocket, newBridgeToken, tokenMatches } from './token'
+import { cookieValues, isLoopbackHost, isSameOriginSocket, newBridgeToken, parseRequestTarget, tokenMatches } from './token'
 
 export type BridgeOptions = {
   dispatch: (channel: string, input: unknown) => Promise<unknown>
@@ -29,12 +30,14 @@ export type BridgeOptions = {
   port?: number
   host?: string
   token?: string
-  /** Largest accepted request frame. */
+  /** Largest accepted request message (default BRIDGE_MAX_MESSAGE_BYTES). */
   maxPayloadBytes?: number
 }
 
 export type Bridge = { url: string; port: number; token: string; openUrl: string; close(): Promise<void> }
 
+const PLAIN = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }
+const BAD_REQUEST_TEXT = 'TuFT Studio: malformed request.\n'
 const UNAUTHORIZED_TEXT =
   'TuFT Studio: this address needs the access token. Open the full address printed by `npm run serve` / `npm start` (it ends with ?token=…).\n'
 
@@ -42,21 +45,35 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const token = opts.token ?? newBridgeToken()
   const host = opts.host ?? '127.0.0.1'
 
-  const authorized = (req: http.IncomingMessage, url: URL): 'query' | 'cookie' | null => {
+  /**
+   * Where the token came from, or why there is none. An undecodable `studio_token` cookie is a malformed
+   * request (400) unless valid credentials come with it: a stray cookie, which any other app on this host can
+   * set, must not lock the user out.
+   */
+  const credentials = (req: http.IncomingMessage, url: URL): 'query' | 'cookie' | 'malformed' | null => {
     if (tokenMatches(url.searchParams.get(BRIDGE_TOKEN_PARAM), token)) return 'query'
-    if (tokenMatches(cookieValue(req.headers.cookie, BRIDGE_TOKEN_COOKIE), token)) return 'cookie'
-    return null
+    const cookies = cookieValues(req.headers.cookie, BRIDGE_TOKEN_COOKIE)
+    if (cookies.values.some((v) => tokenMatches(v, token))) return 'cookie'
+    return cookies.malformed ? 'malformed' : null
   }
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://bridge.invalid')
-    if (!isLoopbackHost(req.headers.host)) {
-      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Misdirected request\n')
+  const serveHttp = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = parseRequestTarget(req.url)
+    if (!url) {
+      res.writeHead(400, PLAIN).end(BAD_REQUEST_TEXT)
       return
     }
-    const auth = authorized(req, url)
+    if (!isLoopbackHost(req.headers.host)) {
+      res.writeHead(421, PLAIN).end('Misdirected request\n')
+      return
+    }
+    const auth = credentials(req, url)
+    if (auth === 'malformed') {
+      res.writeHead(400, PLAIN).end(BAD_REQUEST_TEXT)
+      return
+    }
     if (!auth) {
-      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(UNAUTHORIZED_TEXT)
+      res.writeHead(401, PLAIN).end(UNAUTHORIZED_TEXT)
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -73,7 +90,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       }
     }
     if (!body || !file) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n')
+      res.writeHead(404, PLAIN).end('Not found\n')
       return
     }
     const headers: Record<string, string> = {
@@ -86,27 +103,69 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     }
     res.writeHead(200, headers)
     res.end(req.method === 'HEAD' ? undefined : body)
+  }
+
+  // The bridge is the app: nothing one request does may end the process (and any run in progress with it).
+  const server = http.createServer((req, res) => {
+    try {
+      serveHttp(req, res)
+    } catch {
+      if (res.headersSent) res.destroy()
+      else res.writeHead(500, PLAIN).end('Internal error\n')
+    }
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 16 * 1024 * 1024 })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? BRIDGE_MAX_MESSAGE_BYTES })
   const sockets = new Set<WebSocket>()
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://bridge.invalid')
+    // Node hands the socket over without its own error listener: a client that resets it mid-handshake
+    // would otherwise raise an uncaught 'error'.
+    socket.on('error', () => socket.destroy())
     const reject = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-    if (url.pathname !== BRIDGE_WS_PATH) return reject(404, 'Not Found')
-    if (!isLoopbackHost(req.headers.host)) return reject(421, 'Misdirected Request')
-    // Browsers always send Origin on WebSockets; non-browser clients (tests, scripts) may omit it.
-    if (req.headers.origin !== undefined && !isSameOriginSocket(req.headers.origin, req.headers.host)) return reject(403, 'Forbidden')
-    if (!authorized(req, url)) return reject(401, 'Unauthorized')
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+    try {
+      const url = parseRequestTarget(req.url)
+      if (!url) return reject(400, 'Bad Request')
+      if (url.pathname !== BRIDGE_WS_PATH) return reject(404, 'Not Found')
+      if (!isLoopbackHost(req.headers.host)) return reject(421, 'Misdirected Request')
+      // Browsers always send Origin on WebSockets; non-browser clients (tests, scripts) may omit it.
+      if (req.headers.origin !== undefined && !isSameOriginSocket(req.headers.origin, req.headers.host)) return reject(403, 'Forbidden')
+      const auth = credentials(req, url)
+      if (auth === 'malformed') return reject(400, 'Bad Request')
+      if (!auth) return reject(401, 'Unauthorized')
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+    } catch {
+      socket.destroy()
+    }
   })
+
+  /** A message as a text frame; a reply whose result cannot be encoded (a BigInt, a cycle) becomes a failure. */
+  const encode = (message: BridgeMessage): string | null => {
+    try {
+      return JSON.stringify(message)
+    } catch (err) {
+      if (message.kind !== 'reply') return null
+      return JSON.stringify({
+        ...message,
+        result: fail(
+          'internal',
+          `The reply could not be encoded: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      })
+    }
+  }
+  const send = (ws: WebSocket, frame: string | null): void => {
+    if (frame !== null && ws.readyState === ws.OPEN) ws.send(frame)
+  }
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws)
     ws.on('close', () => sockets.delete(ws))
+    // A protocol violation (oversize message, invalid UTF-8, unmasked frame, reserved opcode or bits) has
+    // already closed this socket with its RFC 6455 code (1009/1007/1002) when this fires; the others carry on.
+    ws.on('error', () => {})
     ws.on('message', async (data, isBinary) => {
       if (isBinary) return
       let req: BridgeRequest
@@ -115,21 +174,20 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       } catch {
         return
       }
-      if (typeof req !== 'object' || req === null || typeof req.id !== 'number' || typeof req.channel !== 'string') return
+      if (typeof req !== 'object' || req === null || !Number.isSafeInteger(req.id) || typeof req.channel !== 'string') return
       let result: unknown
       try {
         result = await opts.dispatch(req.channel, req.input)
       } catch (err) {
         result = fail('internal', err instanceof Error ? err.message : String(err))
       }
-      const reply: BridgeMessage = { kind: 'reply', id: req.id, result: result as Result<unknown> }
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply))
+      send(ws, encode({ kind: 'reply', id: req.id, result: result as Result<unknown> }))
     })
   })
 
   const unsubscribe = opts.subscribe((event, payload) => {
-    const frame = JSON.stringify({ kind: 'event', event, payload } satisfies BridgeMessage)
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame)
+    const frame = encode({ kind: 'event', event, payload })
+    for (const ws of sockets) send(ws, frame)
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -151,8 +209,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       unsubscribe()
       for (const ws of sockets) ws.terminate()
       wss.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeAllConnections?.()
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
     },
   }
 }

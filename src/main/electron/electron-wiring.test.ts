@@ -11,10 +11,11 @@ import { EventBus } from '../api/events'
 import { APP_ORIGIN } from '../security'
 
 const openExternal = vi.fn(async (_url: string) => {})
-vi.mock('electron', () => ({ shell: { openExternal: (url: string) => openExternal(url) }, BrowserWindow: class {} }))
+vi.mock('electron', () => ({ shell: { openExternal: (url: string) => openExternal(url) }, BrowserWindow: class {}, protocol: {} }))
 
 const { lockDown } = await import('./window')
 const { wireIpc } = await import('./ipc')
+const { applyDevServerPolicy } = await import('./protocol')
 
 function fakeContents() {
   const emitter = new EventEmitter()
@@ -90,5 +91,21 @@ describe('IPC wiring', () => {
 
     events.emit('progress', { opId: 'o', phase: 'p', current: 1, total: 2 })
     expect(sent).toEqual([['studio:event', { event: 'progress', payload: { opId: 'o', phase: 'p', current: 1, total: 2 } }]])
+  })
+})
+
+describe('development renderer', () => {
+  it('puts the app’s CSP on every response from the dev server, and only from it', () => {
+    type Listener = (details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void
+    let filter: { urls: string[] } | null = null
+    let listener: Listener | null = null
+    const ses = { webRequest: { onHeadersReceived: (f: { urls: string[] }, l: Listener) => ((filter = f), (listener = l)) } }
+    applyDevServerPolicy(ses as never, 'http://localhost:5173')
+    expect(filter).toEqual({ urls: ['http://localhost:5173/*'] })
+    let answered: Record<string, string[]> = {}
+    listener!({ responseHeaders: { 'content-type': ['text/html'] } }, (r) => (answered = r.responseHeaders))
+    expect(answered['Content-Security-Policy'][0]).toContain("script-src 'self'")
+    expect(answered['Content-Security-Policy'][0]).toContain('ws://localhost:5173')
+    expect(answered['content-type']).toEqual(['text/html'])
   })
 })

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises'
-import { protocol } from 'electron'
-import { APP_HOST, APP_SCHEME, contentTypeOf, resolveStaticPath, securityHeaders } from '../security'
+import { protocol, type Session } from 'electron'
+import { APP_HOST, APP_SCHEME, contentTypeOf, resolveStaticPath, securityHeaders, withDevServerHeaders } from '../security'
 
 /** Must run before the app is ready: app:// behaves like a secure web origin (fetch, storage, CSP). */
 export function registerAppScheme(): void {
@@ -21,5 +21,12 @@ export function serveRenderer(rendererDir: string): void {
     } catch {
       return new Response('Not found', { status: 404 })
     }
+  })
+}
+
+/** In development the dev server serves the renderer: its responses get the same CSP and headers. */
+export function applyDevServerPolicy(ses: Pick<Session, 'webRequest'>, devOrigin: string): void {
+  ses.webRequest.onHeadersReceived({ urls: [`${devOrigin}/*`] }, (details, callback) => {
+    callback({ responseHeaders: withDevServerHeaders(details.responseHeaders, devOrigin) })
   })
 }

@@ -40,6 +40,38 @@ const parse = (url: string): URL | null => {
   }
 }
 
+const DEV_SERVER_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+export type DevRenderer = { url: string; origin: string } | { rejected: string } | null
+
+/**
+ * Where the renderer comes from in development: `ELECTRON_RENDERER_URL`, set by electron-vite's dev server,
+ * and only for an unpackaged app. Its origin becomes the one the window may navigate within and IPC answers,
+ * so only a plain http(s) URL on this machine is accepted; anything else (another host, credentials, another
+ * scheme) is `rejected`, and the app serves its built renderer from app://studio as a packaged one does.
+ */
+export function resolveDevRenderer(isPackaged: boolean, value: string | undefined): DevRenderer {
+  if (isPackaged || !value) return null
+  const u = parse(value)
+  const ok = !!u && (u.protocol === 'http:' || u.protocol === 'https:') && DEV_SERVER_HOSTS.has(u.hostname) && !u.username && !u.password
+  return ok ? { url: value, origin: u.origin } : { rejected: value }
+}
+
+/**
+ * The policy for a dev server's pages: the same CSP and headers as app://studio, plus a WebSocket back to the
+ * dev server for hot reload. Replaces whatever security headers the dev server sent (names compared
+ * case-insensitively, as HTTP does), so the window never runs the renderer without its CSP.
+ */
+export function withDevServerHeaders(responseHeaders: Record<string, string | string[]> | undefined, devOrigin: string): Record<string, string[]> {
+  const hot = devOrigin.replace(/^http/, 'ws')
+  const ours = securityHeaders([hot])
+  const names = new Set(Object.keys(ours).map((k) => k.toLowerCase()))
+  const out: Record<string, string[]> = {}
+  for (const [k, v] of Object.entries(responseHeaders ?? {})) if (!names.has(k.toLowerCase())) out[k] = Array.isArray(v) ? v : [v]
+  for (const [k, v] of Object.entries(ours)) out[k] = [v]
+  return out
+}
+
 /** In-window navigation is allowed only within the app's own origin (e.g. a hash or same-page route). */
 export function isAllowedNavigation(url: string, appOrigin = APP_ORIGIN): boolean {
   const u = parse(url)

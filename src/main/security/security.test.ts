@@ -10,8 +10,10 @@ import {
   isPermissionAllowed,
   isSafeExternalUrl,
   isTrustedSender,
+  resolveDevRenderer,
   resolveStaticPath,
   secureWebPreferences,
+  withDevServerHeaders,
 } from '.'
 
 describe('navigation away from the app is blocked', () => {
@@ -73,6 +75,40 @@ describe('window options and CSP', () => {
 
   it('grants no permissions', () => {
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) expect(isPermissionAllowed(p)).toBe(false)
+  })
+})
+
+describe('the development renderer URL', () => {
+  it.each(['http://localhost:5173', 'http://127.0.0.1:5173/', 'https://localhost:5173/index.html', 'http://[::1]:5173'])('%s is trusted when unpackaged', (url) => {
+    expect(resolveDevRenderer(false, url)).toEqual({ url, origin: new URL(url).origin })
+  })
+  it.each([
+    'https://evil.example/',
+    'http://localhost.evil.example:5173',
+    'http://127.0.0.1.nip.io:5173',
+    'http://user:pw@localhost:5173',
+    'file:///tmp/index.html',
+    'javascript:alert(1)',
+    'app://studio/index.html',
+    'http://192.168.1.5:5173',
+    'not a url',
+  ])('%s is refused', (url) => {
+    expect(resolveDevRenderer(false, url)).toEqual({ rejected: url })
+  })
+  it('is ignored in a packaged app, and absent without the variable', () => {
+    expect(resolveDevRenderer(true, 'http://localhost:5173')).toBeNull()
+    expect(resolveDevRenderer(false, undefined)).toBeNull()
+    expect(resolveDevRenderer(false, '')).toBeNull()
+  })
+  it('gets the app’s CSP on every response, replacing the dev server’s own, with a WebSocket back for hot reload', () => {
+    const headers = withDevServerHeaders({ 'content-security-policy': ["script-src * 'unsafe-eval'"], 'Content-Type': 'text/html', 'x-frame-options': 'ALLOW' }, 'http://localhost:5173')
+    const csp = headers['Content-Security-Policy']
+    expect(csp).toEqual([contentSecurityPolicy(['ws://localhost:5173'])])
+    expect(Object.keys(headers).filter((k) => k.toLowerCase() === 'content-security-policy')).toHaveLength(1)
+    expect(headers['X-Frame-Options']).toEqual(['DENY'])
+    expect(headers['x-frame-options']).toBeUndefined()
+    expect(headers['Content-Type']).toEqual(['text/html'])
+    expect(withDevServerHeaders(undefined, 'https://127.0.0.1:5173')['Content-Security-Policy'][0]).toContain('connect-src \'self\' wss://127.0.0.1:5173')
   })
 })
 
