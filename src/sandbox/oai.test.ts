@@ -58,7 +58,7 @@ async function tinker(path: string, body: unknown, key = KEY): Promise<Record<st
     headers: { 'x-api-key': key, 'content-type': 'application/json' },
     body: JSON.stringify({ request_id: json.request_id }),
   })
-  return { ...(await done.json()), model_id: json.model_id }
+  return { ...((await done.json()) as Record<string, unknown>), model_id: json.model_id }
 }
 
 /** A training run of `key`'s user with one sampler checkpoint; returns its tinker:// path and run id. */
@@ -152,18 +152,16 @@ describe('OpenAI-compatible routes', () => {
     const s = await stream({ ...req, stream_options: { include_usage: true } })
     expect(s.type).toContain('text/event-stream')
     expect(s.events.at(-1)).toBe('[DONE]')
-    const chunks = s.events
-      .slice(0, -1)
-      .map(
-        (e) =>
-          JSON.parse(e) as {
-            id: string
-            object: string
-            model: string
-            choices: Array<{ delta: { role?: string; content?: string }; finish_reason: string | null }>
-            usage?: unknown
-          },
-      )
+    const chunks = s.events.slice(0, -1).map(
+      (e) =>
+        JSON.parse(e) as {
+          id: string
+          object: string
+          model: string
+          choices: Array<{ delta: { role?: string; content?: string }; finish_reason: string | null }>
+          usage?: unknown
+        },
+    )
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1)
     expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '' })
     expect(
