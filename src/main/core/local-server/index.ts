@@ -14,7 +14,7 @@ export {
 export { recogniseStartupFailure, diagnoseExit, type StartupDiagnosis } from './startup-errors'
 export { LogTail } from './log-tail'
 export { LocalKeys, generateApiKey, type KeySealer } from './keys'
-export { servedModelDir, readRecord, localServerDir, defaultConfigPath, type ServerRecord } from './files'
+export { servedModelDir, readRecord, writeRecord, localServerDir, defaultConfigPath, type ServerRecord } from './files'
 export {
   LocalServerManager,
   clientUrl,
