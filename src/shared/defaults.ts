@@ -104,4 +104,5 @@ export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000 // safetensors format: t
 // ── Server browser (PROTO §4.11) ─────────────────────────────────────────────────────────────────────
 export const SERVER_RUNS_PAGE_SIZE = 100 // PROTO §4.11: GET /api/v1/training_runs accepts limit 1..500
 export const SERVER_CHECKPOINTS_PAGE_SIZE = 1_000 // PROTO §4.11: …/checkpoints accepts limit 1..1000
+export const SNIPPET_MAX_TOKENS_DEFAULT = 256 // ours: a usage example's reply budget, long enough for a paragraph
 export const OAI_CHAT_TIMEOUT_MS = 300_000 // TuFT src/tuft/oai/proxy.py: the proxy gives vLLM 300 s per chat request
