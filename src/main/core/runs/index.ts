@@ -21,6 +21,9 @@ export {
   getMetricsDto as getRunMetrics,
   getCheckpoints,
   renameRun,
+  runsByServerModelIds,
+  checkpointsByPaths,
+  type ServerLink,
 } from './store'
 export { BatchStream, maskedNll, splitTrainEval, seededPermutation } from './data'
 export { bundledDatasetPath, BUNDLED_DATASET_NAME, DEFAULT_HUB_DATASET } from './bundled'
