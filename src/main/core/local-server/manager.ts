@@ -558,6 +558,11 @@ export class LocalServerManager {
     return { ...this.emitStatus(this.statusFrom(null, 'stopped', false)), wasRunning }
   }
 
+  /** Stops following the log and leaves the server as it is (a CLI that started it exits). */
+  release(): void {
+    this.tail?.stop()
+  }
+
   /** On quit: stops the server unless the user chose to leave it running; stops following its log. */
   async shutdown(): Promise<void> {
     this.tail?.stop()
