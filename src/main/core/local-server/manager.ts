@@ -145,6 +145,7 @@ export class LocalServerManager {
   private starting = false
   private stopping = false
   private lastError: LocalServerStatus['error'] = null
+  private keyMemo: { stamp: string; key: string | undefined } | null = null
 
   constructor(private readonly o: LocalServerOptions) {
     this.env = o.env ?? process.env
@@ -228,7 +229,16 @@ export class LocalServerManager {
   /** The key of the recorded server's first user (what the app and CLI send to it). */
   apiKey(): string | undefined {
     const r = readRecord(this.o.home)
-    return r ? this.keys.get(r.users[0] ?? DEFAULT_LOCAL_USER, r.configPath) : undefined
+    if (!r) return undefined
+    // Every reply and event is scrubbed of this key, so it is asked for often: unseal once per launch.
+    const stamp = `${r.configPath}\n${r.startedAt}`
+    if (this.keyMemo?.stamp !== stamp) this.keyMemo = { stamp, key: this.keys.get(r.users[0] ?? DEFAULT_LOCAL_USER, r.configPath) }
+    return this.keyMemo.key
+  }
+
+  /** The folder of the model the recorded server serves under `name`, or null. */
+  servedModelDir(name: string): string | null {
+    return readRecord(this.o.home)?.models.find((m) => m.name === name)?.path ?? null
   }
 
   /** The key to send to `url` when it is the recorded local server, else undefined. */

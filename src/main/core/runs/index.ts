@@ -22,6 +22,7 @@ export {
   getCheckpoints,
   renameRun,
   runsByServerModelIds,
+  runRowFacts,
   checkpointsByPaths,
   type ServerLink,
 } from './store'
