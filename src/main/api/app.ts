@@ -60,7 +60,15 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   core = opts.core({
     dataDir: opts.dataDir,
     env,
-    apiKey: (serverUrl) => localServer.apiKeyFor(serverUrl ?? discoverServer(settings.view().activeServer ?? undefined, env).url) ?? settings.apiKey(),
+    apiKey: (serverUrl) => {
+      let url = serverUrl
+      try {
+        url ??= discoverServer(settings.view().activeServer ?? undefined, env).url
+      } catch {
+        // An unusable TUFT_ADDRESS is reported where the connection is made; the app's key still applies.
+      }
+      return localServer.apiKeyFor(url) ?? settings.apiKey()
+    },
     sandbox: () => sandbox.ensure(),
     hub: () => {
       const hub = settings.hfEndpoint()

@@ -10,6 +10,7 @@ import type { ChannelName, OutputOf, StudioEvents } from '../../shared/contract'
 import type { Result } from '../../shared/result'
 import { FAKE_TUFT_BIN, freePort } from '../../../tests/helpers/local-tuft'
 import { makeModelFolder } from '../../../tests/helpers/model-folder'
+import { repoRoot } from '../../../tests/helpers/hub-mirror'
 import { createTuftClient } from '../core/tuft'
 import { createStudioApp, type StudioApp } from './app'
 import { createLiveCore } from './live-core'
@@ -213,6 +214,37 @@ describe('server browser and "Use this model" channels', () => {
     })
     expect((await call('serverRun', { trainingRunId: trained.runId })).checkpoints).toEqual([])
   })
+
+  it('trains on it from the app (its key, its model folder’s tokenizer), and the finished run answers a chat', async () => {
+    const sample = path.join(repoRoot, 'resources', 'datasets', 'sample-chat.jsonl')
+    await call('datasetImport', { opId: 'imp', source: { kind: 'file', path: sample }, name: 'chats' })
+    const run = await call('runStart', {
+      config: {
+        dataset: { name: 'chats' },
+        baseModel: 'qwen-local',
+        rank: 8,
+        batchSize: 2,
+        maxLength: 256,
+        steps: 2,
+        evalEvery: 0,
+        evalSetSize: 0,
+      },
+    })
+    await expect
+      .poll(async () => (await call('runGet', { runId: run.id })).status, { timeout: 120_000, interval: 250 })
+      .toMatch(/completed|failed/)
+    const detail = await call('runGet', { runId: run.id })
+    expect(detail.error).toBeNull()
+    expect(detail).toMatchObject({ status: 'completed', tokenizerId: 'qwen-local' })
+    // The finished run's sampler weights answer through the OpenAI-compatible route ("Use this model").
+    expect(detail.samplerPath).toMatch(/^tinker:\/\//)
+    const reply = await call('tryChat', {
+      model: detail.samplerPath,
+      messages: [{ role: 'user', content: 'Hi' }],
+      maxTokens: 3,
+    })
+    expect(reply.model).toBe(detail.samplerPath)
+  }, 150_000)
 
   it('stop ends the server; a failed start comes back coded with the log line that explains it', async () => {
     const before = await call('localServerStatus')
