@@ -1,7 +1,8 @@
 /**
  * The sandbox's HTTP face: TuFT's `/api/v1` routes with their status codes, auth and error shapes (PROTO §3–§5),
- * TuFT's OpenAI-compatible `/oai/api/v1` routes (oai.ts), plus the control routes `/_sandbox/faults` and `/_sandbox/stats`. Plain node:http; every handler either
- * answers directly or hands work to the Engine through a future.
+ * TuFT's OpenAI-compatible `/oai/api/v1` routes (oai.ts), plus the control routes `/_sandbox/faults` and
+ * `/_sandbox/stats`. Plain node:http; every handler either answers directly or hands work to the Engine through a
+ * future.
  */
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
