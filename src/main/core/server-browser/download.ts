@@ -44,9 +44,10 @@ function listFiles(dir: string, rel = ''): string[] {
 }
 
 /**
- * Saves a checkpoint's adapter under `destRoot/<run>/<weights|sampler_weights>/<name>/`. From a TuFT folder only the
- * PEFT adapter and metadata.json are copied, from the sandbox's folder its meta.json and adapter.bin: the optimizer state
- * is for resuming on the server, not for using the model. The copy appears all at once: it is written next to the destination and renamed into place.
+ * Saves a checkpoint's adapter under `destRoot/<run>/<weights|sampler_weights>/<name>/`: from a TuFT folder the PEFT
+ * adapter and metadata.json, from a sandbox folder meta.json and adapter.bin. Optimizer state stays behind (it is for
+ * resuming on the server, not for using the model). The copy is written next to its destination and renamed into
+ * place, so it appears whole or not at all.
  */
 export async function downloadAdapter(
   client: TuftClient,
