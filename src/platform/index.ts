@@ -4,3 +4,4 @@
  */
 export { spawnModuleWorker } from './spawn-worker'
 export { studioHome, sandboxDataDir } from './data-dir'
+export { resourcePath } from './resources'

@@ -10,7 +10,7 @@ import { SANDBOX_MAX_CONTEXT, SANDBOX_MAX_LORA_RANK, SANDBOX_MAX_NUM_SAMPLES, SA
 import { HttpError, ServerError, UnhandledError } from './errors'
 import type { FuturePayload } from './futures'
 import { AdamState, type AdamParams } from './model/adam'
-import { generate, scorePrompt } from './model/sample'
+import { generate, scorePrompt, type SampleParams, type Sampled } from './model/sample'
 import { ComputePool } from './model/compute-pool'
 import { Adapter, BaseModel, type LmDims } from './model/tiny-lm'
 import {
@@ -23,6 +23,7 @@ import {
   type LoraSettings,
   type RunRecord,
 } from './persistence'
+import { builtinTokenizerFiles, type ChatTokenizerFiles } from './chat-codec'
 import { loadStopStringDecoder, type StopStringDecoder } from './stop-strings'
 import type { FwdBwdRequest, SampleOutput, WireDatum } from './wire'
 
@@ -42,6 +43,28 @@ export const SANDBOX_DIMS: LmDims = {
   precision: 'f32',
   loraGain: 32, // measured on no_robots: lr 1e-5/1e-4/1e-3 then separate the way the guide's curves do
 }
+
+/**
+ * A base model the sandbox serves under a name, as one `supported_models` entry of a TuFT config: its name,
+ * context and LoRA limits, and the tokenizer files the OpenAI-compatible chat route renders with (null: that
+ * route answers that the model has no chat template). Every served model shares the same tiny CPU network.
+ */
+export type ServedModel = {
+  name: string
+  maxContext: number
+  maxLoraRank: number
+  tokenizer: ChatTokenizerFiles | null
+  /** The tokenizer get_info names: the sandbox's own model keeps the Qwen3 id, others their name (as TuFT does). */
+  tokenizerId?: string
+}
+
+export const defaultServedModel = (): ServedModel => ({
+  name: SANDBOX_MODEL,
+  maxContext: SANDBOX_MAX_CONTEXT,
+  maxLoraRank: SANDBOX_MAX_LORA_RANK,
+  tokenizer: builtinTokenizerFiles(),
+  tokenizerId: SANDBOX_TOKENIZER_ID,
+})
 
 export type Faults = { latencyMs: number; failureRate: number; dropRate: number; oomTokenBudget: number | null }
 
@@ -82,6 +105,10 @@ type SamplingSession = {
 
 const now = (): string => new Date().toISOString()
 
+/** vLLM's text when prompt + completion exceed the model's context. */
+export const contextTooLong = (maxContext: number, prompt: number, completion: number): string =>
+  `This model's maximum context length is ${maxContext} tokens. However, you requested ${prompt + completion} tokens (${prompt} in the messages, ${completion} in the completion).`
+
 export type ParsedPath = { modelId: string; type: CheckpointType; name: string }
 
 export function parseTinkerPath(p: string): ParsedPath | null {
@@ -105,6 +132,7 @@ export class Engine {
     dataDir: string,
     readonly seed: number,
     readonly faults: Faults,
+    readonly models: readonly ServedModel[] = [defaultServedModel()],
     readonly dims: LmDims = SANDBOX_DIMS,
   ) {
     this.store = new RunStore(dataDir)
@@ -117,16 +145,18 @@ export class Engine {
     return this.base
   }
 
+  servedModel(name: string | null | undefined): ServedModel | undefined {
+    return this.models.find((m) => m.name === name)
+  }
+
   capabilities(): unknown {
     return {
-      supported_models: [
-        {
-          model_name: SANDBOX_MODEL,
-          max_context_length: SANDBOX_MAX_CONTEXT,
-          max_lora_rank: SANDBOX_MAX_LORA_RANK,
-          capabilities: ['training', 'sampling'],
-        },
-      ],
+      supported_models: this.models.map((m) => ({
+        model_name: m.name,
+        max_context_length: m.maxContext,
+        max_lora_rank: m.maxLoraRank,
+        capabilities: ['training', 'sampling'],
+      })),
     }
   }
 
@@ -182,13 +212,14 @@ export class Engine {
       throw new HttpError(404, `Failed to create model: Session ${req.session_id} not found.`)
     }
     if (!req.lora_config) throw new HttpError(400, 'Missing LoRA config')
-    if (req.base_model !== SANDBOX_MODEL) throw new HttpError(404, `Failed to create model: Unknown model: ${req.base_model}`)
+    const served = this.servedModel(req.base_model)
+    if (!served) throw new HttpError(404, `Failed to create model: Unknown model: ${req.base_model}`)
     const lc = req.lora_config
     if (lc.rank < 1) throw new HttpError(400, `Failed to create model: LoRA rank must be a positive integer, got ${lc.rank}`)
-    if (lc.rank > SANDBOX_MAX_LORA_RANK) {
+    if (lc.rank > served.maxLoraRank) {
       throw new HttpError(
         400,
-        `Failed to create model: LoRA rank ${lc.rank} exceeds this server's maximum of ${SANDBOX_MAX_LORA_RANK} (max_lora_rank)`,
+        `Failed to create model: LoRA rank ${lc.rank} exceeds this server's maximum of ${served.maxLoraRank} (max_lora_rank)`,
       )
     }
     if (!lc.train_attn && !lc.train_mlp && !lc.train_unembed) {
@@ -244,7 +275,11 @@ export class Engine {
     const m = this.liveFor(owner, id)
     return {
       type: null,
-      model_data: { arch: 'toy-transformer', model_name: m.record.base_model, tokenizer_id: SANDBOX_TOKENIZER_ID },
+      model_data: {
+        arch: 'toy-transformer',
+        model_name: m.record.base_model,
+        tokenizer_id: this.servedModel(m.record.base_model)?.tokenizerId ?? m.record.base_model,
+      },
       model_id: id,
       is_lora: true,
       lora_rank: m.record.lora_rank,
@@ -583,11 +618,11 @@ export class Engine {
       adapter = this.newAdapter(meta.lora)
       this.store.loadWeights(meta, adapter)
       baseModel = meta.base_model
-    } else if (baseModel !== SANDBOX_MODEL) {
+    } else if (!this.servedModel(baseModel)) {
       throw new HttpError(404, `Failed to create sampling session: Unknown model: ${baseModel ?? 'None'}`)
     }
     const id = randomUUID()
-    this.samplers.set(id, { id, owner, sessionId: session.id, baseModel: baseModel ?? SANDBOX_MODEL, modelPath: req.model_path ?? null, adapter })
+    this.samplers.set(id, { id, owner, sessionId: session.id, baseModel: baseModel ?? this.models[0].name, modelPath: req.model_path ?? null, adapter })
     session.samplerIds.push(id)
     return id
   }
@@ -634,12 +669,8 @@ export class Engine {
     if (req.topk_prompt_logprobs > SANDBOX_MAX_TOPK_PROMPT_LOGPROBS) {
       throw new HttpError(400, `Requested prompt logprobs of ${req.topk_prompt_logprobs}, which is greater than max allowed: ${SANDBOX_MAX_TOPK_PROMPT_LOGPROBS}`)
     }
-    if (req.prompt.length + maxTokens > SANDBOX_MAX_CONTEXT) {
-      throw new HttpError(
-        400,
-        `This model's maximum context length is ${SANDBOX_MAX_CONTEXT} tokens. However, you requested ${req.prompt.length + maxTokens} tokens (${req.prompt.length} in the messages, ${maxTokens} in the completion).`,
-      )
-    }
+    const maxContext = this.servedModel(s.baseModel)?.maxContext ?? SANDBOX_MAX_CONTEXT
+    if (req.prompt.length + maxTokens > maxContext) throw new HttpError(400, contextTooLong(maxContext, req.prompt.length, maxTokens))
     // TuFT iterates `stop`: a bare string is a list of one-character stop strings; ints are token ids.
     const stopList: Array<string | number> = req.stop === null || req.stop === undefined ? [] : typeof req.stop === 'string' ? [...req.stop] : req.stop
     const stopTokens = [...EOS_TOKENS, ...stopList.filter((x): x is number => typeof x === 'number')]
@@ -680,6 +711,48 @@ export class Engine {
     }
     this.count('sample', performance.now() - t0, sequences.reduce((n, q) => n + q.tokens.length, 0))
     return { kind: 'sample', out }
+  }
+
+  // ── OpenAI-compatible route ─────────────────────────────────────────────────────────────────────────
+  private readonly chatAdapters = new Map<string, { time: string; adapter: Adapter }>()
+
+  /**
+   * TuFT's model resolver: a served model name, or a `tinker://` checkpoint path (weights or sampler_weights)
+   * whose base model is served. TuFT reads any checkpoint on its disk here; the sandbox also requires the caller
+   * to own it or the checkpoint to be public, as create_sampling_session does.
+   */
+  resolveChatModel(owner: string, field: string): { served: ServedModel; adapter: Adapter | null; loraId: string | null } {
+    const direct = this.servedModel(field)
+    if (direct) return { served: direct, adapter: null, loraId: null }
+    const p = field.startsWith('tinker://') ? parseTinkerPath(field) : null
+    const meta = p ? this.store.readMeta(p.modelId, p.type, p.name) : null
+    if (!p || !meta) throw new HttpError(404, `Unknown model: ${field}`)
+    const served = this.servedModel(meta.base_model)
+    if (!served) throw new HttpError(404, `Unknown model: ${field}`)
+    const rec = this.runs.get(p.modelId)?.checkpoints.find((c) => c.checkpoint_id === p.name && c.checkpoint_type === p.type)
+    if (meta.owner !== owner && !rec?.public) throw new HttpError(403, 'You do not have permission to access this resource.')
+    const cached = this.chatAdapters.get(field)
+    if (cached && cached.time === meta.time) return { served, adapter: cached.adapter, loraId: p.modelId }
+    const adapter = this.newAdapter(meta.lora)
+    this.store.loadWeights(meta, adapter)
+    // A few recent adapters stay loaded, as vLLM keeps LoRAs it has served.
+    if (this.chatAdapters.size >= 4) this.chatAdapters.delete(this.chatAdapters.keys().next().value as string)
+    this.chatAdapters.set(field, { time: meta.time, adapter })
+    return { served, adapter, loraId: p.modelId }
+  }
+
+  /** The caller's sampler checkpoints whose base model is served: what `GET /oai/api/v1/models` lists besides the bases. */
+  chatCheckpoints(owner: string): Array<{ path: string; baseModel: string; time: string }> {
+    return [...this.runs.values()]
+      .filter((r) => r.model_owner === owner && this.servedModel(r.base_model))
+      .flatMap((r) => r.checkpoints.filter((c) => c.checkpoint_type === 'sampler').map((c) => ({ path: c.tinker_path, baseModel: r.base_model, time: c.time })))
+  }
+
+  async generateChat(adapter: Adapter | null, prompt: number[], p: SampleParams): Promise<Sampled> {
+    const t0 = performance.now()
+    const out = await generate(this.baseModel(), adapter, prompt, p)
+    this.count('chat_completions', performance.now() - t0, out.tokens.length)
+    return out
   }
 
   close(): void {

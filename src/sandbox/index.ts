@@ -6,12 +6,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { SEED_DEFAULT, SERVER_LONG_POLL_MS } from '../shared/defaults'
-import { Engine, type Faults, type SandboxStats } from './engine'
+import { Engine, defaultServedModel, type Faults, type SandboxStats, type ServedModel } from './engine'
 import { FutureStore } from './futures'
 import { createHandler, listen, newApiKey } from './server'
 
 export { SANDBOX_MODEL, SANDBOX_TOKENIZER_ID, SANDBOX_DIMS, QWEN3_VOCAB } from './engine'
-export type { Faults, SandboxStats, OpStats } from './engine'
+export type { Faults, SandboxStats, OpStats, ServedModel } from './engine'
+export { folderTokenizerFiles, builtinTokenizerFiles, type ChatTokenizerFiles } from './chat-codec'
 
 export const NO_FAULTS: Faults = { latencyMs: 0, failureRate: 0, dropRate: 0, oomTokenBudget: null }
 
@@ -27,6 +28,8 @@ export type SandboxOptions = {
   seed?: number
   /** How long retrieve_future holds a pending future before answering try_again (TuFT: 120 s). */
   longPollMs?: number
+  /** The base models served, like a TuFT config's supported_models. Default: the tiny `sandbox/qwen3-tiny`. */
+  models?: ServedModel[]
 }
 
 export type SandboxHandle = {
@@ -51,7 +54,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tuft-sandbox-'))
   const faults: Faults = { ...NO_FAULTS, ...opts.faults }
   const seed = opts.seed ?? SEED_DEFAULT
-  const engine = new Engine(dataDir, seed, faults)
+  if (opts.models && opts.models.length === 0) throw new Error('sandbox: at least one model must be served')
+  const engine = new Engine(dataDir, seed, faults, opts.models ?? [defaultServedModel()])
   const futures = new FutureStore()
   const handler = createHandler({ engine, futures, users, longPollMs: opts.longPollMs ?? SERVER_LONG_POLL_MS, faults, seed })
   const srv = await listen(handler, opts.host ?? '127.0.0.1', opts.port ?? 0)

@@ -1,7 +1,8 @@
 /**
  * The sandbox's HTTP face: TuFT's `/api/v1` routes with their status codes, auth and error shapes (PROTO §3–§5),
- * plus the control routes `/_sandbox/faults` and `/_sandbox/stats`. Plain node:http; every handler either
- * answers directly or hands work to the Engine through a future.
+ * TuFT's OpenAI-compatible `/oai/api/v1` routes (oai.ts), plus the control routes `/_sandbox/faults` and
+ * `/_sandbox/stats`. Plain node:http; every handler either answers directly or hands work to the Engine through a
+ * future.
  *
  * Every request goes through one pipeline, whatever its route: match the route (404/405), apply the injected
  * faults, check the key (401/403), and only then read the body, up to the route's size limit (413). Nothing
@@ -13,6 +14,7 @@ import net, { type Socket } from 'node:net'
 import { Engine, type Faults } from './engine'
 import { HttpError, ServerError, UnhandledError } from './errors'
 import { FutureStore, type FuturePayload } from './futures'
+import { OAI_INVALID_KEY, OAI_MISSING_KEY, oaiApiKey, registerOaiRoutes } from './oai'
 import { createRng, type Rng } from './model/rng'
 import {
   ClientConfigReq,
@@ -75,7 +77,9 @@ type Ctx = {
 }
 
 type Handler = (ctx: Ctx) => Promise<void> | void
-type Route = { method: string; pattern: RegExp; auth: boolean; faults: boolean; maxBodyBytes: number; handler: Handler }
+/** true: TuFT's X-API-Key check; 'oai': the OpenAI-compatible routes' Bearer-or-X-API-Key check. */
+type Auth = boolean | 'oai'
+type Route = { method: string; pattern: RegExp; auth: Auth; faults: boolean; maxBodyBytes: number; handler: Handler }
 
 export type ServerDeps = {
   engine: Engine
@@ -169,7 +173,7 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
   const { engine, futures } = deps
   const rng: Rng = createRng(deps.seed, 'faults')
   const routes: Route[] = []
-  const on = (method: string, path: string, handler: Handler, opts: { auth?: boolean; faults?: boolean; maxBodyBytes?: number } = {}): void => {
+  const on = (method: string, path: string, handler: Handler, opts: { auth?: Auth; faults?: boolean; maxBodyBytes?: number } = {}): void => {
     const pattern = new RegExp(`^${path.replace(/\{path\}/g, '(.+)').replace(/\{\w+\}/g, '([^/]+)')}$`)
     routes.push({
       method,
@@ -364,6 +368,8 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
   on('GET', '/api/v1/sessions/{id}', ({ res, user, params }) => send(res, 200, engine.sessionInfo(user, params[0])))
   on('GET', '/api/v1/samplers/{id}', ({ res, user, params }) => send(res, 200, engine.samplerInfo(user, params[0])))
 
+  registerOaiRoutes(on, engine)
+
   // ── sandbox control (not part of TuFT) ──
   on('GET', '/_sandbox/faults', ({ res }) => send(res, 200, deps.faults), { faults: false })
   on(
@@ -399,7 +405,13 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
     }
     // As on TuFT, the key is checked before the body is even looked at (PROTO §3.1).
     let user = ''
-    if (route.auth) {
+    if (route.auth === 'oai') {
+      const k = oaiApiKey(req)
+      if (!k) throw new HttpError(401, OAI_MISSING_KEY)
+      const u = deps.users.get(k)
+      if (!u) throw new HttpError(403, OAI_INVALID_KEY)
+      user = u
+    } else if (route.auth) {
       const key = req.headers['x-api-key']
       const k = Array.isArray(key) ? key[0] : key
       if (!k) throw new HttpError(401, 'Missing API key')

@@ -215,6 +215,63 @@ export const HINTS: Record<ErrorCode, Hint> = {
     why: 'The server cannot find the saved state (for example it was deleted or the server data folder changed).',
     fix: 'Start a new run, or point the server at its previous data folder.',
   },
+  'server-unsupported': {
+    title: 'This server cannot do that',
+    why: 'The server does not implement this call, or answers it with an internal error (TuFT 0.2 cannot unpublish a checkpoint: its delete route catches the request).',
+    fix: 'Upgrade TuFT, or do it on the server itself; everything else keeps working.',
+  },
+  'tuft-not-installed': {
+    title: 'TuFT is not installed here',
+    why: 'No `tuft` command was found on PATH (or in TUFT_BIN), and no Python on PATH can import the tuft package.',
+    fix: 'Install TuFT on this machine (`pip install tuft` in a GPU environment), activate that environment before starting TuFT Studio, or set TUFT_BIN to the tuft executable. Or connect to a TuFT server that runs elsewhere.',
+    action: { kind: 'open-settings', section: 'servers' },
+  },
+  'model-folder-invalid': {
+    title: 'The model folder is not complete',
+    why: 'TuFT needs config.json, tokenizer.json, tokenizer_config.json and the *.safetensors weights in the folder, and every weight file must have a valid header.',
+    fix: 'Pick the folder that holds the downloaded model (e.g. from `huggingface-cli download Qwen/Qwen3-4B-Instruct-2507 --local-dir …`); re-download files reported as cut short.',
+  },
+  'local-server-port-taken': {
+    title: 'The port is already in use',
+    why: 'Another program (often another TuFT server) already listens on this port, so TuFT cannot bind to it.',
+    fix: 'Pick another port, or connect to the server that already runs there; stop it first if it is an old one of yours.',
+  },
+  'local-server-gpu-oom': {
+    title: 'Not enough GPU memory to load the model',
+    why: 'The model, its KV cache for max_model_len and the training copy did not fit in GPU memory while TuFT was starting.',
+    fix: 'Lower max_model_len (largest saving), use more GPUs (tensor_parallel_size), pick a smaller model, or free the GPU from other processes (`nvidia-smi`).',
+  },
+  'local-server-missing-weights': {
+    title: 'The model weights could not be loaded',
+    why: 'TuFT found no usable weight files at the model path (wrong folder, an incomplete download, or a hub id with no network).',
+    fix: 'Point the model at the local folder holding the *.safetensors files, and re-download any file reported as damaged.',
+  },
+  'local-server-bad-config': {
+    title: 'TuFT rejected its configuration',
+    why: 'tuft_config.yaml could not be parsed or has a value TuFT does not accept (or stored state was written with a different configuration).',
+    fix: 'Review the configuration shown before starting and correct the field named in the log line.',
+  },
+  'local-server-exited': {
+    title: 'TuFT stopped while starting',
+    why: 'The TuFT process exited before it answered its health check.',
+    fix: 'Read the last lines of the server log (shown with this message); they name the cause.',
+  },
+  'local-server-start-timeout': {
+    title: 'TuFT did not become ready in time',
+    why: 'The server process kept running but never answered /api/v1/healthz (large models can take many minutes to load).',
+    fix: 'Check the log for progress; start again and wait longer, or try a smaller model first.',
+    action: { kind: 'retry' },
+  },
+  'local-server-not-running': {
+    title: 'No local TuFT server is running',
+    why: 'TuFT Studio has no record of a local server it started, or that server has already stopped.',
+    fix: 'Start one from the connect step (or `npm run cli -- server launch --model-path DIR`).',
+  },
+  'local-server-already-running': {
+    title: 'A local TuFT server is already running',
+    why: 'TuFT Studio started a local server before and it is still running.',
+    fix: 'Use it, or stop it first to start one with different settings.',
+  },
   'run-not-found': {
     title: 'Run not found',
     why: 'No run with this id exists in the local store.',

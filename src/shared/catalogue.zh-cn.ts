@@ -195,6 +195,61 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     why: '无法读写本地数据库。',
     fix: '检查磁盘剩余空间以及数据目录（TUFT_STUDIO_HOME）的权限。',
   },
+  'server-unsupported': {
+    title: '这个服务器不支持该操作',
+    why: '服务器没有实现这个调用，或者处理时返回了内部错误（TuFT 0.2 无法取消发布检查点：请求会被它的删除路由截走）。',
+    fix: '升级 TuFT，或直接在服务器上操作；其他功能不受影响。',
+  },
+  'tuft-not-installed': {
+    title: '本机没有安装 TuFT',
+    why: 'PATH（以及 TUFT_BIN）中找不到 `tuft` 命令，PATH 上的 Python 也无法导入 tuft 包。',
+    fix: '在本机的 GPU 环境中安装 TuFT（`pip install tuft`），启动 TuFT Studio 前先激活该环境，或把 TUFT_BIN 设为 tuft 可执行文件的路径。也可以连接运行在其他机器上的 TuFT 服务器。',
+  },
+  'model-folder-invalid': {
+    title: '模型目录不完整',
+    why: 'TuFT 需要目录中有 config.json、tokenizer.json、tokenizer_config.json 和 *.safetensors 权重文件，并且每个权重文件的文件头都必须有效。',
+    fix: '选择存放已下载模型的目录（例如用 `huggingface-cli download Qwen/Qwen3-4B-Instruct-2507 --local-dir …` 下载的目录）；提示为不完整的文件请重新下载。',
+  },
+  'local-server-port-taken': {
+    title: '端口已被占用',
+    why: '另一个程序（常常是另一个 TuFT 服务器）已经在监听这个端口，TuFT 无法绑定。',
+    fix: '换一个端口，或者直接连接已经在该端口运行的服务器；如果那是你之前启动的旧服务器，先把它停掉。',
+  },
+  'local-server-gpu-oom': {
+    title: '显存不足，无法加载模型',
+    why: 'TuFT 启动时，模型本身、max_model_len 对应的 KV 缓存以及训练用的副本加起来放不进显存。',
+    fix: '调低 max_model_len（效果最明显），使用更多 GPU（tensor_parallel_size），换一个更小的模型，或者释放被其他进程占用的显存（`nvidia-smi`）。',
+  },
+  'local-server-missing-weights': {
+    title: '无法加载模型权重',
+    why: 'TuFT 在模型路径下没有找到可用的权重文件（目录不对、下载不完整，或者在没有网络时填了 Hub 上的模型 id）。',
+    fix: '把模型路径指向存放 *.safetensors 文件的本地目录，并重新下载提示为损坏的文件。',
+  },
+  'local-server-bad-config': {
+    title: 'TuFT 拒绝了它的配置',
+    why: 'tuft_config.yaml 无法解析，或者其中有 TuFT 不接受的值（也可能是已保存的状态是用另一份配置写入的）。',
+    fix: '检查启动前展示的配置，改正日志中那一行指出的字段。',
+  },
+  'local-server-exited': {
+    title: 'TuFT 在启动过程中退出了',
+    why: 'TuFT 进程在通过健康检查之前就退出了。',
+    fix: '查看随本提示显示的服务器日志最后几行，里面写明了原因。',
+  },
+  'local-server-start-timeout': {
+    title: 'TuFT 没有按时就绪',
+    why: '服务器进程一直在运行，但始终没有响应 /api/v1/healthz（大模型加载可能需要很多分钟）。',
+    fix: '查看日志了解进度；重新启动并多等一会儿，或者先用一个更小的模型试试。',
+  },
+  'local-server-not-running': {
+    title: '没有正在运行的本地 TuFT 服务器',
+    why: 'TuFT Studio 没有它启动过的本地服务器的记录，或者那个服务器已经停止了。',
+    fix: '在“连接服务器”一步启动一个（或运行 `npm run cli -- server launch --model-path DIR`）。',
+  },
+  'local-server-already-running': {
+    title: '本地 TuFT 服务器已经在运行',
+    why: 'TuFT Studio 之前启动过一个本地服务器，它仍在运行。',
+    fix: '直接使用它；如果要换一套设置启动，先把它停掉。',
+  },
 }
 
 export const KEY_HINTS_ZH_CN: Record<KeyHintCase, string> = {

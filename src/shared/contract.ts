@@ -11,6 +11,17 @@ import { z } from 'zod'
 import { fail, ok, type Result } from './result'
 import type { TokenStats } from './datum'
 import { LOCALES, type Locale } from './i18n/locale'
+import { LOCAL_SERVER_LOG_RING_LINES, SAMPLE_MAX_TOKENS_DEFAULT } from './defaults'
+import {
+  localServerConfigSchema,
+  type LocalServerLogLine,
+  type LocalServerLogPage,
+  type LocalServerPlan,
+  type LocalServerStatus,
+  type ModelFolderReport,
+  type TuftInstall,
+} from './local-server'
+import type { AdapterDownload, ServerRunDetail, ServerRunsView, TryChatResult, UseModelView } from './server-browser'
 import {
   ResumeOverridesSchema,
   RunConfigSchema,
@@ -54,15 +65,31 @@ const runId = z.string().min(1).max(100)
 const trainOn = z.enum(['all-assistant', 'last-assistant', 'all'])
 export type TrainOnView = z.infer<typeof trainOn>
 const positiveInt = (max: number) => z.number().int().min(1).max(max)
+/** A server to browse or call: a URL, or absent for the active server (the same choice connectionTest makes). */
+const serverUrl = z.union([httpUrl, z.literal('sandbox')]).optional()
+const tinkerCheckpointPath = z
+  .string()
+  .trim()
+  .max(2000)
+  .regex(/^tinker:\/\/[^/\s]+\/(weights|sampler_weights)\/[^/\s]+$/, 'must be tinker://<run>/weights/<name> or tinker://<run>/sampler_weights/<name>')
+const folderPath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'must be a folder path')
 const none = z.object({}).strict()
 
 export const chatRoleSchema = z.enum(['system', 'user', 'assistant', 'tool'])
 export const chatMessageSchema = z.object({ role: chatRoleSchema, content: z.string().max(1_000_000) })
 
 /** Where a TuFT server address came from (issue 3 discovery order), plus servers the user saved. */
-export type ServerSource = 'explicit' | 'TUFT_ADDRESS' | 'TINKER_BASE_URL' | 'address-file' | 'default' | 'saved' | 'sandbox'
-/** Where the key a request sends comes from; 'sandbox' = the built-in sandbox's own per-launch key. */
-export type KeySource = 'settings' | 'TINKER_API_KEY' | 'none' | 'sandbox'
+export type ServerSource = 'explicit' | 'TUFT_ADDRESS' | 'TINKER_BASE_URL' | 'address-file' | 'default' | 'saved' | 'sandbox' | 'local-server'
+/**
+ * Where the key a request sends comes from; 'sandbox' = the built-in sandbox's own per-launch key, 'local-server' =
+ * the key generated for the TuFT server started on this machine.
+ */
+export type KeySource = 'settings' | 'TINKER_API_KEY' | 'none' | 'sandbox' | 'local-server'
 
 /** Facts about the API key — never the key itself. */
 export type KeyStatus = {
@@ -266,6 +293,59 @@ export const contract = {
   sandboxStop: ch<SandboxStatus>()(none),
   sandboxStatus: ch<SandboxStatus>()(none),
 
+  // local TuFT server (a server on this workstation; progress of a start comes as `progress` events for its opId)
+  /** How TuFT can be started here (TUFT_BIN, `tuft` on PATH, `python -m tuft`), or what was tried. */
+  localServerDetect: ch<TuftInstall>()(none),
+  /** Reads a base-model folder (config.json, tokenizer files, safetensors headers; never the weights). */
+  localServerInspect: ch<ModelFolderReport>()(z.object({ path: folderPath }).strict()),
+  /** The tuft_config.yaml (keys hidden), command line and paths a start would use, with any problem found. */
+  localServerPlan: ch<LocalServerPlan>()(z.object({ config: localServerConfigSchema }).strict()),
+  /** Writes the config, starts TuFT and resolves once /api/v1/healthz answers; `makeActive` also connects to it. */
+  localServerStart: ch<LocalServerStatus>()(
+    z.object({ opId, config: localServerConfigSchema, keepRunningOnQuit: z.boolean().optional(), makeActive: z.boolean().optional() }).strict(),
+  ),
+  localServerStop: ch<LocalServerStatus>()(none),
+  localServerStatus: ch<LocalServerStatus>()(none),
+  /** The kept log lines after `sinceSeq` (all by default), or only those containing `search`; live lines arrive as `localServerLog`. */
+  localServerLogs: ch<LocalServerLogPage>()(
+    z
+      .object({
+        sinceSeq: z.number().int().min(-1).optional(),
+        search: z.string().max(200).optional(),
+        limit: positiveInt(LOCAL_SERVER_LOG_RING_LINES).optional(),
+      })
+      .strict(),
+  ),
+  localServerKeepRunning: ch<LocalServerStatus>()(z.object({ keepRunning: z.boolean() }).strict()),
+
+  // server browser and "Use this model" (server: a URL, 'sandbox', or absent for the active server)
+  serverRuns: ch<ServerRunsView>()(z.object({ server: serverUrl }).strict()),
+  serverRun: ch<ServerRunDetail>()(z.object({ server: serverUrl, trainingRunId: z.string().trim().min(1).max(200) }).strict()),
+  serverCheckpointDelete: ch<{ deleted: true; tinkerPath: string }>()(z.object({ server: serverUrl, tinkerPath: tinkerCheckpointPath }).strict()),
+  /** Publish or unpublish; a server that cannot unpublish (TuFT 0.2) answers `server-unsupported`. */
+  serverCheckpointPublish: ch<{ tinkerPath: string; public: boolean }>()(
+    z.object({ server: serverUrl, tinkerPath: tinkerCheckpointPath, public: z.boolean() }).strict(),
+  ),
+  /** Saves the adapter into the data folder when the server's archive address is reachable, else says where it lives. */
+  serverCheckpointDownload: ch<AdapterDownload>()(z.object({ opId, server: serverUrl, tinkerPath: tinkerCheckpointPath }).strict()),
+  /** Snippets for a sampler path (or a base model name) on that server. */
+  useModelSnippets: ch<UseModelView>()(
+    z.object({ server: serverUrl, model: z.string().trim().min(1).max(2000), tokenizer: z.string().trim().max(4096).optional() }).strict(),
+  ),
+  /** One chat request through the server's OpenAI-compatible route (`POST /oai/api/v1/chat/completions`). */
+  tryChat: ch<TryChatResult>()(
+    z
+      .object({
+        server: serverUrl,
+        model: z.string().trim().min(1).max(2000),
+        messages: z.array(chatMessageSchema.extend({ role: z.enum(['system', 'user', 'assistant']) })).min(1).max(200),
+        maxTokens: positiveInt(32_768).default(SAMPLE_MAX_TOKENS_DEFAULT),
+        temperature: z.number().min(0).max(2).optional(),
+        seed: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ),
+
   // long operations
   opCancel: ch<{ cancelled: boolean }>()(z.object({ opId }).strict()),
 
@@ -388,9 +468,13 @@ export type StudioEvents = {
   progress: ProgressEvent
   run: RunEventView
   sandbox: SandboxStatus
+  /** The local TuFT server's state changed (starting, running, stopping, stopped, a start failed). */
+  localServer: LocalServerStatus
+  /** New lines of the local TuFT server's log, in order (`seq` increases by one per line). */
+  localServerLog: { lines: LocalServerLogLine[] }
 }
 export type EventName = keyof StudioEvents
-export const EVENT_NAMES: EventName[] = ['progress', 'run', 'sandbox']
+export const EVENT_NAMES: EventName[] = ['progress', 'run', 'sandbox', 'localServer', 'localServerLog']
 
 // ── The API shape shared by the preload (Electron) and the WebSocket client (browser fallback) ──────
 

@@ -101,3 +101,23 @@ export const SANDBOX_MAX_TOPK_PROMPT_LOGPROBS = 20 // vLLM's default max_logprob
 // all in 3-byte UTF-8 or 6-byte JSON escapes, is ≤ 6 MB. 16 MiB leaves room for that, far below the `ws`
 // default of 100 MiB per message. A longer message closes its socket with 1009; the page reconnects.
 export const BRIDGE_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+// ── Local TuFT server (TuFT src/tuft/runtime/_constants.py, _launcher.py, _config_gen.py) ───────────────
+export const LOCAL_SERVER_STOP_GRACE_MS = 10_000 // TuFT _launcher.py: SIGTERM to the process group, then wait(timeout=10) before kill
+export const LOCAL_SERVER_STARTUP_TIMEOUT_MS = 600_000 // ours: TuFT's embedded STARTUP_TIMEOUT (120 s) is too short for vLLM loading a 7–8B model; the log streams meanwhile
+export const LOCAL_SERVER_HEALTH_POLL_MS = 500 // TuFT STARTUP_POLL_INTERVAL 0.5 s
+export const LOCAL_SERVER_HEALTH_TIMEOUT_MS = 2_000 // TuFT HEALTHZ_TIMEOUT 2.0 s
+export const LOCAL_SERVER_FATAL_EXIT_WAIT_MS = 10_000 // ours: after a fatal startup line, how long TuFT gets to exit by itself before it is stopped
+export const LOCAL_SERVER_DETECT_TIMEOUT_MS = 10_000 // ours: `python -c "find_spec('tuft')"` answers in well under a second; a hung interpreter must not hang the connect step
+export const LOCAL_SERVER_LOG_RING_LINES = 5_000 // ours: the log tail kept in memory for the UI (the whole log stays on disk)
+export const LOCAL_SERVER_LOG_POLL_MS = 200 // ours: how often the log file is read for new lines
+export const LOCAL_SERVER_MAX_MODEL_LEN_CAP = 32_768 // TuFT _config_gen._infer_max_model_len: min(max_position_embeddings, 32768)
+export const LOCAL_SERVER_MAX_MODEL_LEN_FALLBACK = 4_096 // TuFT _config_gen: conservative default when config.json has no context length
+export const LOCAL_SERVER_MAX_LORA_RANK_DEFAULT = 32 // ours: the wizard's default rank (32) must fit; TuFT's own default max_lora_rank is 16
+export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000 // safetensors format: the JSON header is limited to 100 MB
+
+// ── Server browser (PROTO §4.11) ─────────────────────────────────────────────────────────────────────
+export const SERVER_RUNS_PAGE_SIZE = 100 // PROTO §4.11: GET /api/v1/training_runs accepts limit 1..500
+export const SERVER_CHECKPOINTS_PAGE_SIZE = 1_000 // PROTO §4.11: …/checkpoints accepts limit 1..1000
+export const SNIPPET_MAX_TOKENS_DEFAULT = 256 // ours: a usage example's reply budget, long enough for a paragraph
+export const OAI_CHAT_TIMEOUT_MS = 300_000 // TuFT src/tuft/oai/proxy.py: the proxy gives vLLM 300 s per chat request

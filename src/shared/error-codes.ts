@@ -40,6 +40,18 @@ export const ERROR_CODES = [
   'future-expired',
   'rate-limited',
   'checkpoint-not-found',
+  'server-unsupported',
+  // local TuFT server (started by the app or `npm run cli -- server launch`)
+  'tuft-not-installed',
+  'model-folder-invalid',
+  'local-server-port-taken',
+  'local-server-gpu-oom',
+  'local-server-missing-weights',
+  'local-server-bad-config',
+  'local-server-exited',
+  'local-server-start-timeout',
+  'local-server-not-running',
+  'local-server-already-running',
   // runs
   'run-not-found',
   'run-not-resumable',

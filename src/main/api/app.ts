@@ -11,6 +11,8 @@ import { SandboxManager } from './sandbox-manager'
 import type { SecretStore } from './secret-store'
 import { Settings } from './settings'
 import { redact } from './errors'
+import { LocalServerManager, readRecord } from '../core/local-server'
+import { discoverServer } from '../core/tuft'
 
 export type StudioAppOptions = {
   mode: 'electron' | 'browser'
@@ -32,6 +34,7 @@ export type StudioApp = {
   events: EventBus
   settings: Settings
   sandbox: SandboxManager
+  localServer: LocalServerManager
   /** Scrubs secrets from any text before it is logged. */
   redact: (text: string) => string
   close(): Promise<void>
@@ -41,24 +44,42 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   const env = opts.env ?? process.env
   fs.mkdirSync(opts.dataDir, { recursive: true })
   // Push events carry server and library messages too: scrub them like replies.
-  const events: EventBus = new EventBus(<T>(payload: T): T => redact(payload, [...settings.secretValues(), ...sandbox.secretValues()]))
+  const secretValues = (): string[] => [...settings.secretValues(), ...sandbox.secretValues(), ...localServer.secretValues()]
+  const events: EventBus = new EventBus(<T>(payload: T): T => redact(payload, secretValues()))
   const settings = new Settings(opts.dataDir, opts.secrets, env)
   const ops = new Ops(events)
   let core: StudioCore | null = null
   const sandbox: SandboxManager = new SandboxManager(() => (core as StudioCore).startSandbox(opts.dataDir), events)
+  const localServer: LocalServerManager = new LocalServerManager({
+    home: opts.dataDir,
+    sealer: opts.secrets,
+    env,
+    onStatus: (s) => events.emit('localServer', s),
+    onLog: (lines) => events.emit('localServerLog', { lines }),
+  })
+  // A server left running by an earlier launch (or started by the CLI): follow its log again.
+  if (readRecord(opts.dataDir)) localServer.watch()
   core = opts.core({
     dataDir: opts.dataDir,
     env,
-    apiKey: () => settings.apiKey(),
+    apiKey: (serverUrl) => {
+      let url = serverUrl
+      try {
+        url ??= discoverServer(settings.view().activeServer ?? undefined, env).url
+      } catch {
+        // An unusable TUFT_ADDRESS is reported where the connection is made; the app's key still applies.
+      }
+      return localServer.apiKeyFor(url) ?? settings.apiKey()
+    },
     sandbox: () => sandbox.ensure(),
     hub: () => {
       const hub = settings.hfEndpoint()
       return { endpoint: hub.source === 'default' ? undefined : hub.url, token: settings.hfToken() }
     },
   })
-  const scrub = (text: string): string => redact(text, [...settings.secretValues(), ...sandbox.secretValues()])
+  const scrub = (text: string): string => redact(text, secretValues())
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
-  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, env, log }
+  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log }
   const handlers = createHandlers(ctx)
   return {
     dispatch: createDispatch(handlers, ctx),
@@ -66,11 +87,14 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
     events,
     settings,
     sandbox,
+    localServer,
     redact: scrub,
     close: async () => {
       ops.cancelAll()
       await core.close()
       await sandbox.stop()
+      // Stopped unless the user chose to leave it running for other clients.
+      await localServer.shutdown()
     },
   }
 }

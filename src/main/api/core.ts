@@ -28,6 +28,9 @@ import type {
   TrainOnView as TrainOn,
 } from '../../shared/contract'
 import type { Result } from '../../shared/result'
+import type { AdapterDownload, ServerRunDetail, ServerRunsView, TryChatResult } from '../../shared/server-browser'
+
+export type TryChatMessage = { role: 'system' | 'user' | 'assistant'; content: string }
 import type { ResumeOverrides, RunConfigInput } from '../../shared/runs'
 import type { Progress } from './ops'
 
@@ -55,14 +58,20 @@ export type SandboxHandle = {
 export type CoreContext = {
   dataDir: string
   env: NodeJS.ProcessEnv
-  /** The app's API key in clear, for X-API-Key only; undefined → the client falls back to TINKER_API_KEY. */
-  apiKey: () => string | undefined
+  /**
+   * The key to send to `serverUrl` (the active server when absent), in clear, for X-API-Key only: the local TuFT
+   * server's own key when it is that server, else the app's key; undefined → the client falls back to TINKER_API_KEY.
+   */
+  apiKey: (serverUrl?: string) => string | undefined
   /** The running built-in sandbox, started on demand. */
   sandbox: () => Promise<{ url: string; apiKey: string }>
   hub: () => HubAccess
 }
 
 export type RunStartConfig = RunConfigInput
+
+/** A server to browse or call, with the key resolved by the app (never part of a request from the renderer). */
+export type ServerTarget = { url: string; apiKey?: string }
 
 /** Engine calls may answer directly or asynchronously (modules load on first use). */
 export type Awaitable<T> = T | Promise<T>
@@ -103,6 +112,15 @@ export interface StudioCore {
   getSweep(sweepId: string): Awaitable<SweepView>
 
   sample(runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number }): Promise<PlaygroundResult>
+
+  browseServerRuns(server: ServerTarget, opts: Cancellable): Promise<ServerRunsView>
+  browseServerRun(server: ServerTarget, trainingRunId: string): Promise<ServerRunDetail>
+  /** The base model a training run on the server was created from. */
+  serverRunBaseModel(server: ServerTarget, trainingRunId: string): Promise<string>
+  deleteServerCheckpoint(server: ServerTarget, tinkerPath: string): Promise<void>
+  setServerCheckpointPublic(server: ServerTarget, tinkerPath: string, isPublic: boolean): Promise<void>
+  downloadServerCheckpoint(server: ServerTarget, tinkerPath: string, opts: Cancellable & { serverIsLocal: boolean }): Promise<AdapterDownload>
+  tryChat(server: ServerTarget, req: { model: string; messages: TryChatMessage[]; maxTokens: number; temperature?: number; seed?: number }): Promise<TryChatResult>
 
   /** Stops live runs (they stay resumable) and releases the database. */
   close(): Promise<void>

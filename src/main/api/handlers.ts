@@ -22,6 +22,8 @@ import type { Ops } from './ops'
 import type { Settings } from './settings'
 import type { SandboxManager } from './sandbox-manager'
 import { cacheInfo, clearCache } from './cache'
+import type { LocalServerManager } from '../core/local-server'
+import { useModelSnippets } from '../../shared/use-model-snippets'
 
 export type AppContext = {
   mode: 'electron' | 'browser'
@@ -32,6 +34,8 @@ export type AppContext = {
   ops: Ops
   core: StudioCore
   sandbox: SandboxManager
+  /** The TuFT server started on this workstation (recorded in the data folder). */
+  localServer: LocalServerManager
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
@@ -46,7 +50,7 @@ const SANDBOX = 'sandbox'
 type RunServer = { kind: 'sandbox' } | { kind: 'remote'; url?: string }
 
 export function createHandlers(ctx: AppContext): Handlers {
-  const { settings, core, ops, events, sandbox, env } = ctx
+  const { settings, core, ops, events, sandbox, localServer, env } = ctx
 
   /**
    * Hub failures name the mirror the hint's one-click fix applies: TUFT_STUDIO_HF_MIRROR when set (a site's own
@@ -70,9 +74,25 @@ export function createHandlers(ctx: AppContext): Handlers {
     }
     const running = sandbox.handle()
     if (wanted && running && sameUrl(wanted, running.url)) return { url: running.url, apiKey: running.apiKey, source: 'sandbox', isSandbox: true }
-    if (wanted) return { url: wanted, apiKey: settings.apiKey(), source, isSandbox: false }
-    const [discovered] = await core.discoverServers(env)
-    return { url: discovered.url, apiKey: settings.apiKey(), source: discovered.source, isSandbox: false }
+    const found = wanted ? { url: wanted, source } : (await core.discoverServers(env))[0]
+    // The TuFT server started on this machine has its own generated key.
+    const localKey = localServer.apiKeyFor(found.url)
+    if (localKey) return { url: found.url, apiKey: localKey, source: 'local-server', isSandbox: false }
+    return { url: found.url, apiKey: settings.apiKey(), source: found.source, isSandbox: false }
+  }
+
+  /** The tokenizer a usage snippet loads: the sandbox's, the local server's model folder, else the base model's id. */
+  const snippetTokenizer = async (target: { url: string; apiKey?: string; isSandbox: boolean }, model: string): Promise<string | undefined> => {
+    let base = model
+    if (model.startsWith('tinker://')) {
+      try {
+        base = await core.serverRunBaseModel(target, model.slice('tinker://'.length).split('/')[0])
+      } catch {
+        return undefined
+      }
+    }
+    if (target.isSandbox) return sandbox.handle()?.tokenizers[base] ?? base
+    return (localServer.apiKeyFor(target.url) ? localServer.servedModelDir(base) : null) ?? base
   }
 
   /** A run's server as the engine wants it: the sandbox by kind (its port changes per launch), else a URL. */
@@ -117,13 +137,15 @@ export function createHandlers(ctx: AppContext): Handlers {
       ]
       const sb = sandbox.handle()
       if (sb) servers.unshift({ url: sb.url, source: 'sandbox' })
+      const local = await localServer.status()
+      if (local.url && (local.state === 'running' || local.state === 'starting')) servers.unshift({ url: local.url, source: 'local-server' })
       const seen = new Set<string>()
       return { servers: servers.filter((s) => !seen.has(normUrl(s.url)) && seen.add(normUrl(s.url))), sandbox: sandboxStatus() }
     },
     connectionTest: async ({ url }) => {
       const target = await resolveServer(url)
       const key = settings.keyStatus()
-      const keyFacts = { keySource: target.isSandbox ? 'sandbox' : key.source, envSet: key.envSet, envDiffers: key.envDiffers, server: target.url, serverSource: target.source }
+      const keyFacts = { keySource: target.isSandbox ? 'sandbox' : target.source === 'local-server' ? 'local-server' : key.source, envSet: key.envSet, envDiffers: key.envDiffers, server: target.url, serverSource: target.source }
       const r = await core.checkConnection({ url: target.url, apiKey: target.apiKey }, env)
       if (!r.ok) throw new FailureError({ ...r, details: { ...r.details, ...keyFacts } })
       const report: ConnectionReport = {
@@ -139,7 +161,7 @@ export function createHandlers(ctx: AppContext): Handlers {
           }),
         },
         // The sandbox is reached with its own per-launch key; the app's key facts stay as they are.
-        key: target.isSandbox ? { ...key, source: 'sandbox' } : { ...key, source: r.value.keySource },
+        key: target.isSandbox ? { ...key, source: 'sandbox' } : target.source === 'local-server' ? { ...key, source: 'local-server' } : { ...key, source: r.value.keySource },
         isSandbox: target.isSandbox,
       }
       return report
@@ -153,6 +175,47 @@ export function createHandlers(ctx: AppContext): Handlers {
       return sandboxStatus()
     },
     sandboxStatus: () => sandboxStatus(),
+
+    localServerDetect: () => localServer.detect(),
+    localServerInspect: ({ path }) => localServer.inspect(path),
+    localServerPlan: async ({ config }) => {
+      const { resolved: _resolved, configText: _configText, ...plan } = await localServer.plan(config)
+      return plan
+    },
+    localServerStart: async ({ opId, config, keepRunningOnQuit, makeActive }) => {
+      const s = await ops.run(opId, (signal, onProgress) => localServer.start(config, { signal, onProgress, keepRunningOnQuit }))
+      if (makeActive && s.url) settings.update({ activeServer: s.url })
+      return s
+    },
+    localServerStop: async () => {
+      const { wasRunning: _was, ...s } = await localServer.stop()
+      return s
+    },
+    localServerStatus: () => localServer.status(),
+    localServerLogs: ({ sinceSeq, search, limit }) => localServer.logs({ sinceSeq, search, limit }),
+    localServerKeepRunning: ({ keepRunning }) => localServer.setKeepRunning(keepRunning),
+
+    serverRuns: async ({ server }) => core.browseServerRuns(await resolveServer(server), {}),
+    serverRun: async ({ server, trainingRunId }) => core.browseServerRun(await resolveServer(server), trainingRunId),
+    serverCheckpointDelete: async ({ server, tinkerPath }) => {
+      await core.deleteServerCheckpoint(await resolveServer(server), tinkerPath)
+      return { deleted: true as const, tinkerPath }
+    },
+    serverCheckpointPublish: async ({ server, tinkerPath, public: isPublic }) => {
+      await core.setServerCheckpointPublic(await resolveServer(server), tinkerPath, isPublic)
+      return { tinkerPath, public: isPublic }
+    },
+    serverCheckpointDownload: async ({ opId, server, tinkerPath }) => {
+      const target = await resolveServer(server)
+      const serverIsLocal = target.isSandbox || target.source === 'local-server' || isLoopback(target.url)
+      return ops.run(opId, (signal, onProgress) => core.downloadServerCheckpoint(target, tinkerPath, { signal, onProgress, serverIsLocal }))
+    },
+    useModelSnippets: async ({ server, model, tokenizer }) => {
+      const target = await resolveServer(server)
+      return { server: target.url, tinkerPath: model, snippets: useModelSnippets({ serverUrl: target.url, model, tokenizer: tokenizer ?? (await snippetTokenizer(target, model)) }) }
+    },
+    tryChat: async ({ server, model, messages, maxTokens, temperature, seed }) =>
+      core.tryChat(await resolveServer(server), { model, messages, maxTokens, temperature, seed }),
 
     opCancel: ({ opId }) => ({ cancelled: ops.cancel(opId) }),
 
@@ -193,13 +256,20 @@ export function createHandlers(ctx: AppContext): Handlers {
 }
 
 const normUrl = (u: string): string => u.trim().replace(/\/+$/, '').toLowerCase()
+const isLoopback = (u: string): boolean => {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname)
+  } catch {
+    return false
+  }
+}
 const sameUrl = (a: string, b: string): boolean => normUrl(a) === normUrl(b)
 
 export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
 
 /** Validate → run → convert; the single entry point every transport uses. */
-export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settings' | 'sandbox' | 'log'>): Dispatch {
-  const secrets = (): string[] => [...ctx.settings.secretValues(), ...ctx.sandbox.secretValues()]
+export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settings' | 'sandbox' | 'localServer' | 'log'>): Dispatch {
+  const secrets = (): string[] => [...ctx.settings.secretValues(), ...ctx.sandbox.secretValues(), ...ctx.localServer.secretValues()]
   return async (channel, rawInput) => {
     const parsed = parseInput(channel as ChannelName, rawInput)
     if (!parsed.ok) return parsed

@@ -40,6 +40,7 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
   // the parquet, hub, tokenizer and training code.
   const conn = once(() => import('./live/connection'))
   const data = once(async () => (await import('./live/data')).createDataAccess(getDb, ctx.hub))
+  const server = once(async () => (await import('./live/server')).createServerAccess(getDb, ctx))
   let runsLoaded: Awaited<ReturnType<typeof createRunAccess>> | null = null
   const runs = once(async () => (runsLoaded = (await import('./live/runs')).createRunAccess(getDb, ctx)))
 
@@ -81,6 +82,14 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
     getSweep: async (sweepId) => (await runs()).getSweep(sweepId),
     sample: async (runId, req) => (await runs()).sample(runId, req),
 
+    browseServerRuns: async (target, opts) => (await server()).browseServerRuns(target, opts),
+    browseServerRun: async (target, id) => (await server()).browseServerRun(target, id),
+    serverRunBaseModel: async (target, id) => (await server()).serverRunBaseModel(target, id),
+    deleteServerCheckpoint: async (target, p) => (await server()).deleteServerCheckpoint(target, p),
+    setServerCheckpointPublic: async (target, p, isPublic) => (await server()).setServerCheckpointPublic(target, p, isPublic),
+    downloadServerCheckpoint: async (target, p, opts) => (await server()).downloadServerCheckpoint(target, p, opts),
+    tryChat: async (target, req) => (await server()).tryChat(target, req),
+
     async close(): Promise<void> {
       await runsLoaded?.close()
       db?.close()
@@ -90,6 +99,7 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
       runsLoaded = null
       data.reset()
       runs.reset()
+      server.reset()
     },
   }
 }

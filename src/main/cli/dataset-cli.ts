@@ -11,6 +11,7 @@ import { StudioError } from '../../shared/result'
 import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport } from '../core/datasets'
 import { openDb, type Db } from '../core/store'
 import { datumsCommand, statsCommand } from './dataset-tokenize-commands'
+import { SERVER_COMMANDS } from './server-cli'
 
 export type CliContext = {
   /** Opens the studio database lazily (so `--help` never creates one). */
@@ -193,19 +194,25 @@ export const DATASET_COMMANDS: Record<string, CliCommand> = {
   datums: datumsCommand,
 }
 
+/** Command groups: `npm run cli -- dataset …` (the default) and `npm run cli -- server …`. */
+const GROUPS: Record<string, Record<string, CliCommand>> = { dataset: DATASET_COMMANDS, server: SERVER_COMMANDS }
+
 function usage(): string {
-  return ['usage: npm run cli -- dataset <command> [options]', '', ...Object.values(DATASET_COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n')
+  const lines = ['usage: npm run cli -- <dataset|server> <command> [options]', '']
+  for (const commands of Object.values(GROUPS)) for (const c of Object.values(commands)) lines.push(`  ${c.usage}\n      ${c.summary}`)
+  return lines.join('\n')
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
-  const args = argv[0] === 'dataset' ? argv.slice(1) : argv
+  const group = argv[0] === 'server' ? 'server' : 'dataset'
+  const args = argv[0] === group ? argv.slice(1) : argv
   const [name, ...rest] = args
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     ctx.out(usage())
     return name ? 0 : 2
   }
-  const cmd = DATASET_COMMANDS[name]
+  const cmd = GROUPS[group][name]
   if (!cmd) {
     ctx.err(`error: unknown command "${name}"\n${usage()}`)
     return 2
@@ -224,6 +231,9 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     }
     const e = err instanceof StudioError ? err : new StudioError('internal', err instanceof Error ? err.message : String(err))
     ctx.err(`error [${e.code}]: ${e.message.replace(/\s*\n\s*/g, ' ')} — ${hintFor(e.code).fix}`)
+    // A server that failed to start: the log lines that explain it, and where the whole log is.
+    const tail = e.details?.logTail
+    if (Array.isArray(tail) && tail.length) ctx.err(['last lines of the server log:', ...tail.map((l) => `  ${String(l)}`), `full log: ${String(e.details?.logPath)}`].join('\n'))
     return e.code === 'cancelled' ? 130 : 1
   }
 }

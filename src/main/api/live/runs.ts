@@ -22,6 +22,7 @@ import {
   startRun,
   startSweep,
   stopRun,
+  runRowFacts,
   type RunDeps,
 } from '../../core/runs'
 import type { Db } from '../../core/store'
@@ -35,7 +36,10 @@ import type { CoreContext } from '../core'
 const SHUTDOWN_GRACE_MS = 15_000
 
 export function createRunAccess(db: () => Db, ctx: CoreContext) {
-  const deps = (): RunDeps => ({ db: db(), sandbox: ctx.sandbox, apiKey: ctx.apiKey(), env: ctx.env })
+  // The key goes with the server the run talks to (the local TuFT server has its own).
+  const deps = (serverUrl?: string | null): RunDeps => ({ db: db(), sandbox: ctx.sandbox, apiKey: ctx.apiKey(serverUrl ?? undefined), env: ctx.env })
+  const urlOf = (config: RunConfigInput): string | undefined => (config.server?.kind === 'remote' ? config.server.url : undefined)
+  const runUrl = (runId: string): string | null => runRowFacts(db(), runId).serverUrl
   let recovered = false
   // Runs left "running" by a previous process that died are marked interrupted (and resumable) once.
   const fresh = (): Db => {
@@ -57,13 +61,13 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
 
   return {
     async startRun(config: RunConfigInput, onEvent: (e: RunEventView) => void): Promise<RunSummary> {
-      const h = startRun(deps(), config, { onEvent })
+      const h = startRun(deps(urlOf(config)), config, { onEvent })
       void h.done.catch(() => {})
       return getRunSummary(db(), h.runId)
     },
     async resumeRun(runId: string, overrides: ResumeOverrides | undefined, onEvent: (e: RunEventView) => void): Promise<RunSummary> {
       fresh()
-      const h = resumeRun(deps(), runId, { overrides, onEvent })
+      const h = resumeRun(deps(runUrl(runId)), runId, { overrides, onEvent })
       void h.done.catch(() => {})
       return getRunSummary(db(), h.runId)
     },
@@ -84,7 +88,7 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
       req: { config: RunConfigInput; ranks: number[]; learningRates: number[]; concurrency?: number },
       onEvent: (e: RunEventView) => void,
     ): Promise<SweepView> {
-      const h = startSweep(deps(), req, { onEvent })
+      const h = startSweep(deps(urlOf(req.config)), req, { onEvent })
       sweeps.set(h.sweepId, h)
       void h.done.catch(() => {}).finally(() => sweeps.delete(h.sweepId))
       return getSweep(db(), h.sweepId)
@@ -99,7 +103,7 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
     getSweep: (sweepId: string) => getSweep(fresh(), sweepId),
 
     sample: (runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number }): Promise<PlaygroundResult> =>
-      sampleCompare(deps(), runId, req),
+      sampleCompare(deps(runUrl(runId)), runId, req),
 
     /**
      * On quit, live runs stop and save (resumable as "stopped"); if saving outlasts the grace period the

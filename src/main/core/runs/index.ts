@@ -21,6 +21,10 @@ export {
   getMetricsDto as getRunMetrics,
   getCheckpoints,
   renameRun,
+  runsByServerModelIds,
+  runRowFacts,
+  checkpointsByPaths,
+  type ServerLink,
 } from './store'
 export { BatchStream, maskedNll, splitTrainEval, seededPermutation } from './data'
 export { bundledDatasetPath, BUNDLED_DATASET_NAME, DEFAULT_HUB_DATASET } from './bundled'

@@ -425,3 +425,32 @@ export function renameRun(db: Db, id: string, name: string): RunSummaryDto {
 export function deleteRunRow(db: Db, id: string): boolean {
   return db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0
 }
+
+export type ServerLink = { runId: string; name: string; status: RunStatus }
+
+/**
+ * The local runs that trained these server training runs: the run's own model id, or the model id a checkpoint was
+ * saved under (a resumed run can continue on a new server run). Newest local run wins.
+ */
+export function runsByServerModelIds(db: Db, ids: string[]): Map<string, ServerLink> {
+  const rows = db
+    .prepare(
+      `SELECT r.id, r.name, r.status, r.model_id AS mid, r.created_at FROM runs r WHERE r.model_id IN (SELECT value FROM json_each(?))
+       UNION SELECT r.id, r.name, r.status, c.model_id AS mid, r.created_at FROM run_checkpoints c JOIN runs r ON r.id = c.run_id
+       WHERE c.model_id IN (SELECT value FROM json_each(?))
+       ORDER BY created_at`,
+    )
+    .all(JSON.stringify(ids), JSON.stringify(ids)) as { id: string; name: string; status: RunStatus; mid: string }[]
+  return new Map(rows.map((r) => [r.mid, { runId: r.id, name: r.name, status: r.status }]))
+}
+
+/** The local run and step that saved each of these `tinker://` paths. */
+export function checkpointsByPaths(db: Db, paths: string[]): Map<string, ServerLink & { step: number }> {
+  const rows = db
+    .prepare(
+      `SELECT c.path, c.step, r.id, r.name, r.status FROM run_checkpoints c JOIN runs r ON r.id = c.run_id
+       WHERE c.path IN (SELECT value FROM json_each(?)) ORDER BY r.created_at`,
+    )
+    .all(JSON.stringify(paths)) as { path: string; step: number; id: string; name: string; status: RunStatus }[]
+  return new Map(rows.map((r) => [r.path, { runId: r.id, name: r.name, status: r.status, step: r.step }]))
+}

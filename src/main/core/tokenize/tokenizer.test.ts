@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -5,6 +6,8 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Template } from '@huggingface/jinja'
 import { QWEN_CONFIG_DIR, QWEN_ID, readNoRobotsRows, startHubMirror, unusedLocalUrl } from '../../../../tests/helpers/hub-mirror'
+import { makeModelFolder } from '../../../../tests/helpers/model-folder'
+import { writeRecord } from '../local-server'
 import { openDb, type Db } from '../store'
 import { loadTokenizer, rendererOf } from '.'
 
@@ -67,6 +70,43 @@ describe('tokenizer from a folder', () => {
     expect(tok.dir).toBe(dir)
     const builtin = await loadTokenizer(db, { modelId: QWEN_ID })
     expect(tok.id).toBe(builtin.id) // same bytes → same cache identity
+  })
+
+  it('takes the tokenizer of a model the local TuFT server serves from that model’s folder, without the hub', async () => {
+    const model = makeModelFolder()
+    const configPath = path.join(home, 'local-server', 'tuft_config.yaml')
+    // A live process whose command line names the config, as a running `tuft launch --config …` does.
+    const server = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', configPath], { stdio: 'ignore' })
+    try {
+      await new Promise((r) => server.once('spawn', r))
+      writeRecord(home, {
+        pid: server.pid as number,
+        host: '127.0.0.1',
+        port: 1,
+        url: 'http://127.0.0.1:1',
+        addressFileUrl: 'http://127.0.0.1:1',
+        configPath,
+        logPath: path.join(home, 'local-server', 'tuft.log'),
+        command: ['tuft'],
+        startedAt: new Date().toISOString(),
+        models: [{ name: 'acme/served-qwen', path: model }],
+        users: ['local-user'],
+        keepRunningOnQuit: false,
+        state: 'running',
+      })
+      const offline = await unusedLocalUrl()
+      const tok = await loadTokenizer(db, { modelId: 'acme/served-qwen', endpoint: offline })
+      expect(tok.origin).toBe('local-server')
+      expect(tok.dir).toBe(model)
+      expect(tok.encode('<|im_start|>user')).toEqual([151644, 872])
+      server.kill()
+      await new Promise((r) => server.once('exit', r))
+      // Once that server is gone, the name is a hub id again (and this hub is unreachable).
+      await expect(loadTokenizer(db, { modelId: 'acme/served-qwen', endpoint: offline })).rejects.toMatchObject({ code: 'hf-unreachable' })
+    } finally {
+      server.kill()
+      fs.rmSync(model, { recursive: true, force: true })
+    }
   })
 
   it('a folder missing a file fails with tokenizer-not-found naming the file', async () => {

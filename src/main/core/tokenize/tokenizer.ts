@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { StudioError } from '../../../shared/result'
 import { downloadHubFile, type HubProgress } from '../hub'
+import { servedModelDir } from '../local-server'
 import { resourcePath, studioHome, type Db } from '../store'
 import { turnTerminators, type MaskMessage } from './mask'
 import { createRenderer, type RenderContext } from './render'
@@ -23,8 +24,8 @@ export type TokenizerSource = {
 
 export type LoadProgress = HubProgress | { phase: 'loading'; current: number; total: number }
 
-/** How the tokenizer files were obtained. */
-export type TokenizerOrigin = 'builtin' | 'dir' | 'cache' | 'hub'
+/** How the tokenizer files were obtained ('local-server': the folder of the model a local TuFT server serves). */
+export type TokenizerOrigin = 'builtin' | 'dir' | 'local-server' | 'cache' | 'hub'
 
 export type StudioTokenizer = {
   /** Content hash of tokenizer.json + tokenizer_config.json: the cache key of everything tokenized with it. */
@@ -190,7 +191,8 @@ type HfTokenizer = {
 
 /**
  * Loads a tokenizer with transformers' `AutoTokenizer` from a folder of `tokenizer.json` +
- * `tokenizer_config.json`. The files come from, in order: the given folder; the SQLite cache (files
+ * `tokenizer_config.json`. The files come from, in order: the given folder; the folder of the model a running local
+ * TuFT server serves under this name; the SQLite cache (files
  * downloaded earlier); the built-in Qwen3-4B-Instruct-2507 (offline, unless an endpoint is given);
  * the hub (once, through the hub download code, then cached in SQLite).
  */
@@ -204,12 +206,14 @@ export async function loadTokenizer(
   let dir: string
   let id: string
   let origin: TokenizerOrigin
-  const asDir = src.dir ?? (fs.existsSync(modelId) && fs.statSync(modelId).isDirectory() ? modelId : undefined)
+  // A model served by the local TuFT server started from this data folder has its tokenizer in that model's folder.
+  const served = src.dir ? null : servedModelDir(homeOf(db), modelId)
+  const asDir = src.dir ?? served ?? (fs.existsSync(modelId) && fs.statSync(modelId).isDirectory() ? modelId : undefined)
   if (asDir) {
     const files = readDir(path.resolve(asDir))
     dir = path.resolve(asDir)
     id = tokenizerIdOf(files)
-    origin = 'dir'
+    origin = served ? 'local-server' : 'dir'
   } else {
     const cached = cachedFiles(db, modelId)
     if (cached) {

@@ -23,6 +23,7 @@ import {
 import { discoverServer, type DiscoveredServer, type Env } from './discovery'
 import { TuftError, type KeyInfo, type KeySource } from './errors'
 import { pollFuture, type RequestType } from './futures'
+import { restCalls, type RestCalls } from './rest'
 import { DEFAULT_RETRY, Transport, replyJson, type HttpReply, type RequestSpec, type RetryPolicy } from './http'
 
 /** What the client tells the server it speaks; TuFT pins tinker>=0.25,<0.26. */
@@ -80,9 +81,9 @@ const CheckpointSchema = z.object({
 })
 export type Checkpoint = z.infer<typeof CheckpointSchema>
 const CursorSchema = z.object({ offset: z.number(), limit: z.number(), total_count: z.number() })
-const CheckpointListSchema = z.object({ checkpoints: z.array(CheckpointSchema), cursor: CursorSchema.nullish() })
+export const CheckpointListSchema = z.object({ checkpoints: z.array(CheckpointSchema), cursor: CursorSchema.nullish() })
 export type CheckpointList = z.infer<typeof CheckpointListSchema>
-const TrainingRunSchema = z.object({
+export const TrainingRunSchema = z.object({
   training_run_id: z.string(),
   base_model: z.string(),
   model_owner: z.string().nullish(),
@@ -95,7 +96,7 @@ const TrainingRunSchema = z.object({
   user_metadata: z.record(z.string(), z.string()).nullish(),
 })
 export type TrainingRun = z.infer<typeof TrainingRunSchema>
-const TrainingRunListSchema = z.object({ training_runs: z.array(TrainingRunSchema), cursor: CursorSchema.nullish() })
+export const TrainingRunListSchema = z.object({ training_runs: z.array(TrainingRunSchema), cursor: CursorSchema.nullish() })
 export type TrainingRunList = z.infer<typeof TrainingRunListSchema>
 
 const PathResultSchema = z.object({ path: z.string() })
@@ -184,7 +185,7 @@ export type ConnectionCheck = {
   keyInfo: KeyInfo
 }
 
-export type TuftClient = {
+export type TuftClient = RestCalls & {
   readonly server: DiscoveredServer
   readonly keySource: KeySource
   readonly keyInfo: KeyInfo
@@ -864,6 +865,8 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
           throw e
         })
     },
+
+    ...restCalls(core),
 
     close: () => core.close(),
   }

@@ -16,7 +16,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 }
 
 export type RequestSpec = {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   path: string
   query?: Record<string, string | number>
   json?: unknown
@@ -33,6 +33,8 @@ export type RequestSpec = {
   signal?: AbortSignal
   /** For error messages. */
   op?: string
+  /** 'manual': a 3xx reply is returned as is (TuFT's checkpoint archive answers 302 to a file:// URL). */
+  redirect?: 'manual'
 }
 
 export type HttpReply = {
@@ -144,7 +146,7 @@ export class Transport {
     const timer = AbortSignal.timeout(timeoutMs)
     const signal = spec.signal ? AbortSignal.any([spec.signal, timer]) : timer
     try {
-      const res = await fetch(url, { method: spec.method, headers, body, signal })
+      const res = await fetch(url, { method: spec.method, headers, body, signal, redirect: spec.redirect ?? 'follow' })
       const bytes = new Uint8Array(await res.arrayBuffer())
       this.everConnected = true
       return {
@@ -196,7 +198,8 @@ export class Transport {
         await sleep(backoffMs(attempt, this.opts.retry), spec.signal)
         continue
       }
-      if (reply.status >= 200 && reply.status < 300) return { ...reply, maybeDuplicated }
+      const redirected = spec.redirect === 'manual' && reply.status >= 300 && reply.status < 400
+      if ((reply.status >= 200 && reply.status < 300) || redirected) return { ...reply, maybeDuplicated }
       const retryable = reply.status === 408 || reply.status === 429 || reply.status >= 500
       if (retryable && !last) {
         await sleep(backoffMs(attempt, this.opts.retry, reply.headers), spec.signal)

@@ -25,6 +25,16 @@ export {
   type TuftClient,
   type TuftClientOptions,
 } from './client'
+export {
+  parseCheckpointPath,
+  type ArchiveUrl,
+  type CheckpointRef,
+  type OaiChatMessage,
+  type OaiChatRequest,
+  type OaiChatResult,
+  type OaiModel,
+  type RestCalls,
+} from './rest'
 export { discoverServer, normalizeBaseUrl, endpointUrl, addressFilePath, type DiscoveredServer, type ServerSource } from './discovery'
 export { TuftError, errorFromResponse, type KeyInfo, type KeySource, type TuftErrorDetails } from './errors'
 export {

@@ -1,0 +1,57 @@
+/**
+ * What the "Server" view shows: the training runs and checkpoints an API key owns on a TuFT server (as the tinker
+ * SDK's RestClient lists them), each linked to the local run that created it when TuFT Studio did. Pure: the
+ * renderer bundles this file.
+ */
+import type { RunStatus } from './runs'
+import type { UseModelSnippets } from './use-model-snippets'
+
+/** The run in local history that trained this server run (or wrote this checkpoint), when there is one. */
+export type LocalRunLink = { runId: string; name: string; status: RunStatus }
+
+export type ServerCheckpointView = {
+  checkpointId: string
+  type: 'training' | 'sampler'
+  tinkerPath: string
+  time: string
+  /** As the server reports them (TuFT: bytes on disk; expiry always null). */
+  sizeBytes: number | null
+  public: boolean
+  expiresAt: string | null
+  /** The local run that saved it, and at which step. */
+  localRun: LocalRunLink | null
+  localStep: number | null
+}
+
+export type ServerRunView = {
+  trainingRunId: string
+  baseModel: string
+  loraRank: number | null
+  owner: string | null
+  corrupted: boolean
+  lastRequestTime: string | null
+  lastCheckpoint: string | null
+  lastSamplerCheckpoint: string | null
+  userMetadata: Record<string, string> | null
+  localRun: LocalRunLink | null
+}
+
+export type ServerRunsView = { server: string; runs: ServerRunView[] }
+export type ServerRunDetail = ServerRunView & { server: string; checkpoints: ServerCheckpointView[] }
+
+/** "Download adapter": copied when the server's archive address is reachable from here, else where it lives. */
+export type AdapterDownload =
+  | { kind: 'saved'; dir: string; files: string[]; bytes: number; from: string }
+  | { kind: 'on-server'; serverPath: string | null; url: string; expires: string | null }
+
+/** Everything the "Use this model" panel needs for one sampler path. */
+export type UseModelView = { server: string; tinkerPath: string; snippets: UseModelSnippets }
+
+export type TryChatResult = {
+  reply: string
+  model: string
+  id: string
+  finishReason: string | null
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null
+  latencyMs: number
+}

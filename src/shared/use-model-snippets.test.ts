@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { SNIPPET_KEY_ENV, useModelSnippets } from './use-model-snippets'
+
+describe('"Use this model" snippets', () => {
+  it('never embed the key and always read it from the environment', () => {
+    const s = useModelSnippets({
+      serverUrl: 'http://gpu-box:10610/',
+      model: 'tinker://r/sampler_weights/best',
+    })
+    expect(s.endpoint).toBe('http://gpu-box:10610/oai/api/v1/chat/completions')
+    for (const text of [s.curl, s.pythonOpenai, s.nodeOpenai, s.pythonTinker]) {
+      expect(text).toContain(SNIPPET_KEY_ENV)
+      expect(text).not.toMatch(/tml-[0-9a-z]/)
+    }
+    expect(s.pythonTinker).toContain('model_path="tinker://r/sampler_weights/best"')
+    expect(useModelSnippets({ serverUrl: 'http://h:1', model: 'Qwen/Qwen3-8B' }).pythonTinker).toContain(
+      'base_model="Qwen/Qwen3-8B"',
+    )
+  })
+})
