@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../store'
-import { createTuftClient, type ForwardBackwardResult, type TrainingModel, type TuftClient, type TuftClientOptions } from '../tuft'
+import {
+  createTuftClient,
+  type ForwardBackwardResult,
+  type Pending,
+  type TrainingModel,
+  type TuftClient,
+  type TuftClientOptions,
+} from '../tuft'
 import { loadTokenizer, tokenizeSplit } from '../tokenize'
 import { getDataset } from '../datasets'
 import type { Datum } from '../../../shared/datum'
@@ -251,6 +258,38 @@ type Item = StepItem | EvalItem | SaveItem
 
 const stepName = (step: number): string => `step-${String(step).padStart(6, '0')}`
 
+/** Where TuFT keeps a named checkpoint (its save replies carry exactly this path). */
+const checkpointPath = (modelId: string, kind: 'weights' | 'sampler_weights', name: string): string => `tinker://${modelId}/${kind}/${name}`
+
+/**
+ * Settles a training call whose POST was sent again after its reply was lost (`maybeDuplicated`). The server
+ * may then hold two copies, but its seq_id guard runs only one: when the first copy ran, the second fails
+ * with a sequence conflict and the first one's result never arrives. Such a call is settled before anything
+ * else is sent, so the server's seq_id still answers for this call alone: after a conflict the counter is
+ * resynced, and a server that expects a seq_id past this call's has run it exactly once — `recover` then
+ * rebuilds the missing result without applying anything again. Otherwise the failure stands.
+ */
+async function settleResent<T>(model: TrainingModel, sent: Pending<T>, recover: () => Promise<T>): Promise<{ result: Promise<T> }> {
+  if (!sent.maybeDuplicated) return { result: sent.result }
+  const result = sent.result.catch(async (err: unknown) => {
+    if (!(err instanceof StudioError) || err.code !== 'sequence-conflict') throw err
+    const expected = await model.resyncSeqId()
+    if (expected <= Math.max(...sent.seqIds)) throw err
+    return recover()
+  })
+  await result.catch(() => undefined)
+  return { result }
+}
+
+/**
+ * A forward pass (no gradients, no state change), sent again if its own reply is lost. After a
+ * forward_backward whose reply was lost it gives the same outputs: the weights have not changed yet.
+ */
+async function forwardOnce(model: TrainingModel, datums: Datum[]): Promise<ForwardBackwardResult> {
+  const sent = await model.forward(datums, 'cross_entropy')
+  return (await settleResent(model, sent, () => forwardOnce(model, datums))).result
+}
+
 async function execute(
   deps: RunDeps,
   runId: string,
@@ -325,7 +364,8 @@ async function execute(
     let cursor = 0
     if (start.kind === 'resume' && start.checkpoint) {
       phase('creating-run', `loading checkpoint ${start.checkpoint.name} (step ${start.checkpoint.step})`)
-      await (await model.loadState(start.checkpoint.path, { optimizer: true })).result
+      const path = start.checkpoint.path
+      await (await settleResent(model, await model.loadState(path, { optimizer: true }), async () => ({ path }))).result
       step = start.checkpoint.step
       cursor = start.checkpoint.cursor
     }
@@ -454,13 +494,16 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     const chunks: EvalItem['chunks'] = []
     for (let i = 0; i < a.evalSet.length; i += config.batchSize) {
       const datums = a.evalSet.slice(i, i + config.batchSize)
-      chunks.push({ datums, out: guard((await model.forward(datums)).result) })
+      const sent = await settleResent(model, await model.forward(datums), () => forwardOnce(model, datums))
+      chunks.push({ datums, out: guard(sent.result) })
     }
     queue.push({ kind: 'eval', step: s, chunks })
   }
   const submitSave = async (s: number, c: number): Promise<void> => {
     const name = stepName(s)
-    queue.push({ kind: 'save', step: s, cursor: c, name, out: guard((await model.saveState(name)).result) })
+    const path = checkpointPath(model.modelId, 'weights', name)
+    const sent = await settleResent(model, await model.saveState(name), async () => ({ path }))
+    queue.push({ kind: 'save', step: s, cursor: c, name, out: guard(sent.result) })
   }
 
   const finalize = async (item: Item): Promise<void> => {
@@ -555,7 +598,9 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     }
     if (sampler) {
       const name = `sampler-${String(s).padStart(6, '0')}`
-      const { path } = await (await model.saveWeightsForSampler(name)).result
+      const expectedPath = checkpointPath(model.modelId, 'sampler_weights', name)
+      const sent = await settleResent(model, await model.saveWeightsForSampler(name), async () => ({ path: expectedPath }))
+      const { path } = await sent.result
       if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.')
       const ck: RunCheckpoint = { step: s, kind: 'sampler', name, path, cursor: c, modelId: model.modelId, createdAt: new Date().toISOString() }
       recordCheckpoint(db, runId, ck)
@@ -583,12 +628,16 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       const s = step + 1
       const batch = stream.indicesAt(cursor, config.batchSize).map((i) => a.train[i])
       const submittedAt = performance.now()
-      const fb = guard((await model.forwardBackward(batch, 'cross_entropy')).result)
+      // A lost forward_backward reply is rebuilt by a forward pass on the same batch before optim_step is sent.
+      const fbSent = await settleResent(model, await model.forwardBackward(batch, 'cross_entropy'), () => forwardOnce(model, batch))
+      const fb = guard(fbSent.result)
       if (poisoned) {
         queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor + batch.length, fb, opt: fb, submittedAt, doneAt: settledAt([fb]) })
         break
       }
-      const opt = guard((await model.optimStep(adam)).result)
+      // A lost optim_step reply only carried the server's metrics, which are gone with it.
+      const optSent = await settleResent(model, await model.optimStep(adam), async () => ({ metrics: null }))
+      const opt = guard(optSent.result)
       cursor += batch.length
       step = s
       queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor, fb, opt, submittedAt, doneAt: settledAt([fb, opt]) })

@@ -245,6 +245,46 @@ describe('never lose a run', () => {
   })
 })
 
+describe('lost replies', () => {
+  it('training calls whose reply is lost after the server ran them count once: the curve equals an undisturbed run with the same seed', async () => {
+    const config = base({ steps: 10, evalEvery: 5, checkpointEvery: 4, seed: 7 })
+    const undisturbed = await startRun(deps, { ...config, name: 'undisturbed' }).done
+    expect(undisturbed.status).toBe('completed')
+
+    // forward_backward calls: 3 eval chunks at step 0, then one per step, 3 eval chunks after step 5.
+    const fb = '/api/v1/forward_backward'
+    sb.setFaults({
+      lostReplies: [
+        { path: fb, skip: 3 + 2 }, // step 3's forward_backward
+        { path: fb, skip: 3 + 5 + 1 }, // the second eval chunk at step 5
+        { path: '/api/v1/optim_step', skip: 6 }, // step 7's optim_step
+        { path: '/api/v1/save_weights', skip: 0 }, // the checkpoint at step 4
+        { path: '/api/v1/save_weights_for_sampler', skip: 0 }, // the sampler weights at the end
+      ],
+    })
+    const h = startRun(deps, { ...config, name: 'lost replies' })
+    const s = await h.done
+    expect(sb.faults.lostReplies).toEqual([])
+    expect(s.status).toBe('completed')
+    const a = getRunMetrics(db, undisturbed.id)
+    const b = getRunMetrics(db, h.runId)
+    expect(b.trainNll.map(([step]) => step)).toEqual(range(1, 10))
+    expect(b.trainNll).toEqual(a.trainNll)
+    expect(b.testNll).toEqual(a.testNll)
+    const d = getRun(db, h.runId)
+    expect(d.checkpoints.map((c) => [c.step, c.path]).sort()).toEqual([
+      [10, `tinker://${d.modelId}/sampler_weights/sampler-000010`],
+      [10, `tinker://${d.modelId}/weights/step-000010`],
+      [4, `tinker://${d.modelId}/weights/step-000004`],
+      [8, `tinker://${d.modelId}/weights/step-000008`],
+    ])
+    // The recovered paths name what the server saved: sampling from them works.
+    const sampled = await sampleCompare(deps, h.runId, { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 4, seed: 1 })
+    expect(sampled.modelPath).toBe(d.samplerPath)
+    expect(sampled.tuned?.tokens).toBeGreaterThan(0)
+  })
+})
+
 describe('divergence', () => {
   it('a too-high learning rate stops with loss-diverged, keeps only checkpoints saved before the bad update, and resumes with a lower one', async () => {
     const h = startRun(deps, base({ name: 'diverge', learningRate: 1, steps: 12, checkpointEvery: 1, evalEvery: 0 }))
