@@ -1,4 +1,4 @@
-import { fail, isFailure, StudioError, type Failure } from '../../shared/result'
+import { asStudioError, fail, isFailure, StudioError, type Failure } from '../../shared/result'
 import { isErrorCode } from '../../shared/error-codes'
 
 /** Carries a Failure (with its hint) through code that prefers exceptions, back to the boundary. */
@@ -14,16 +14,15 @@ export const unwrap = <T>(r: { ok: true; value: T } | Failure): T => {
   throw new FailureError(r)
 }
 
-/** Every exception becomes a Failure with a stable code; unknown errors become `internal`. */
+/** Every exception becomes a Failure with a stable code; a full disk or an unwritable folder get their own, unknown errors `internal`. */
 export function toFailure(err: unknown): Failure {
   if (err instanceof FailureError) return err.failure
   if (err instanceof StudioError) return err.toFailure()
   if (isFailure(err)) return err
   if (err instanceof Error && err.name === 'AbortError') return fail('cancelled', 'Cancelled.')
   const code = (err as { code?: unknown } | null)?.code
-  const message = err instanceof Error ? err.message : String(err)
-  if (isErrorCode(code)) return fail(code, message)
-  return fail('internal', message || 'Unexpected error')
+  if (isErrorCode(code)) return fail(code, err instanceof Error ? err.message : String(err))
+  return asStudioError(err).toFailure()
 }
 
 const REDACTED = '[redacted]'

@@ -23,7 +23,7 @@ import {
   type RunHandle,
 } from '../core/runs'
 import { startSandbox } from '../../sandbox'
-import { StudioError } from '../../shared/result'
+import { asStudioError, StudioError } from '../../shared/result'
 import { hintFor } from '../../shared/catalogue'
 import { isErrorCode } from '../../shared/error-codes'
 import type { RunConfigInput, RunEvent, ServerConfig, SweepSummaryDto } from '../../shared/runs'
@@ -243,7 +243,7 @@ async function resolveDataset(db: Db, spec: string | undefined, split: string | 
     say(`Dataset ${r.name}: ${r.splits.map((s) => `${s.split} ${s.rows}`).join(', ')} rows${r.fromCache ? ' (local copy)' : ' (downloaded)'}.`)
     return { name: r.name, ...(split ? { split } : {}) }
   } catch (err) {
-    const code = err instanceof StudioError ? err.code : 'internal'
+    const code = asStudioError(err).code
     if (spec || !HUB_OFFLINE.has(code)) throw err
     const file = bundledDatasetPath()
     say(`Cannot download ${repo} (${code}: ${(err as Error).message}) and no copy is cached.`)
@@ -442,9 +442,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const code = err instanceof StudioError ? err.code : 'internal'
-    process.stderr.write(`\nerror ${code}: ${err instanceof Error ? err.message : String(err)}\n`)
-    if (isErrorCode(code)) process.stderr.write(`fix: ${hintFor(code).fix}\n`)
+    const e = asStudioError(err)
+    process.stderr.write(`\nerror ${e.code}: ${e.message}\n`)
+    process.stderr.write(`fix: ${hintFor(e.code).fix}\n`)
     process.exit(1)
   },
 )

@@ -7,7 +7,7 @@ import {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_TIMEOUT_MS,
 } from '../../../shared/defaults'
-import { StudioError, fail, ok, type Result } from '../../../shared/result'
+import { asStudioError, ok, type Result } from '../../../shared/result'
 import { chunkDatums, combineForwardBackward } from './chunking'
 import {
   decodeForwardBackwardOutput,
@@ -206,8 +206,7 @@ export type TuftClient = {
 }
 
 /** Converts anything thrown inside this module into the shared Failure shape. */
-export const toFailure = (e: unknown) =>
-  e instanceof StudioError ? e.toFailure() : fail('internal', e instanceof Error ? e.message : String(e))
+export const toFailure = (e: unknown) => asStudioError(e).toFailure()
 
 const parseWith = <S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> => {
   const r = schema.safeParse(body)
