@@ -13,7 +13,7 @@ import { getDataset } from '../datasets'
 import type { Datum } from '../../../shared/datum'
 import { DIVERGENCE_FACTOR, RUN_HEARTBEAT_MS, STEPS_DEFAULT } from '../../../shared/defaults'
 import type { ErrorCode } from '../../../shared/error-codes'
-import { StudioError } from '../../../shared/result'
+import { asStudioError, StudioError } from '../../../shared/result'
 import {
   adamParamsOf,
   ResumeOverridesSchema,
@@ -43,6 +43,7 @@ import {
   runConfig,
   runRowFacts,
   updateRun,
+  type RunPatch,
 } from './store'
 
 export type RunDeps = {
@@ -79,7 +80,10 @@ const active = new Map<string, RunHandle>()
 export const activeRun = (id: string): RunHandle | undefined => active.get(id)
 export const isActiveHere = (id: string): boolean => active.has(id)
 
-const INTERRUPTING: readonly ErrorCode[] = ['server-unreachable', 'timeout', 'future-expired']
+/** The server went away: the run is interrupted (not failed) and the model is left alone. */
+const SERVER_GONE: readonly ErrorCode[] = ['server-unreachable', 'timeout', 'future-expired']
+/** Failures that are nobody's bug and end a run as interrupted, to be resumed once they are fixed. */
+const INTERRUPTING: readonly ErrorCode[] = [...SERVER_GONE, 'disk-full', 'data-folder-not-writable']
 
 /** Validates a config (zod, defaults from src/shared/defaults.ts); throws StudioError('invalid-input'). */
 export function parseRunConfig(input: unknown): RunConfig {
@@ -119,6 +123,10 @@ export function resumeRun(
   opts: RunOptions & { overrides?: ResumeOverrides; apiKey?: string } = {},
 ): RunHandle {
   if (active.has(runId)) throw new StudioError('invalid-input', 'This run is already running in this window.')
+  flushUnrecordedStatuses()
+  const pending = unrecorded.get(runId)
+  // Its last status could not be stored yet: the store still cannot be written, so the run cannot go on.
+  if (pending) throw asStudioError(pending.error)
   const facts = runRowFacts(deps.db, runId)
   if (facts.status === 'completed' || facts.status === 'running' || facts.status === 'queued')
     throw new StudioError('run-not-resumable', `Run ${runId} is ${facts.status}; only interrupted, failed, stopped or paused runs can be resumed.`)
@@ -184,18 +192,24 @@ function launch(deps: RunDeps, runId: string, config: RunConfig, start: Start, o
   const done = execute(deps, runId, config, start, control, emit)
     .catch((err: unknown) => {
       // Anything execute() did not classify is still recorded with the run.
-      const e = toStudioError(err)
-      setStatus(deps.db, runId, emit, 'failed', { code: e.code, message: e.message, details: e.details })
+      const e = asStudioError(err)
+      const status: RunStatus = INTERRUPTING.includes(e.code) ? 'interrupted' : 'failed'
+      try {
+        setStatus(deps.db, runId, emit, status, { code: e.code, message: e.message, details: e.details })
+      } catch {
+        // The store cannot be written either (see storeFailure below).
+      }
     })
     .then(() => {
       clearInterval(beat)
       active.delete(runId)
       try {
         updateRun(deps.db, runId, { owned: false })
-      } catch {
-        // Store closed during shutdown: the run's status was already written.
+      } catch (err) {
+        // Store closed during shutdown (the run's status was already written), or full: then it goes with the status.
+        if (unrecorded.has(runId)) recordLater(deps.db, runId, { owned: false }, err)
       }
-      return getRunSummary(deps.db, runId)
+      return summaryNow(deps.db, runId)
     })
 
   const handle: RunHandle = {
@@ -215,11 +229,51 @@ function launch(deps: RunDeps, runId: string, config: RunConfig, start: Start, o
   return handle
 }
 
-const toStudioError = (err: unknown): StudioError =>
-  err instanceof StudioError
-    ? err
-    : new StudioError('internal', err instanceof Error ? err.message : String(err))
+/**
+ * Statuses the store could not take (a full disk, a data folder turned read-only), by run: retried every
+ * heartbeat until they are written, so a run does not stay "running" once there is room again.
+ */
+const unrecorded = new Map<string, { db: Db; patch: RunPatch; error: unknown }>()
+let unrecordedRetry: NodeJS.Timeout | null = null
 
+function recordLater(db: Db, runId: string, patch: RunPatch, error: unknown): void {
+  const prev = unrecorded.get(runId)
+  unrecorded.set(runId, { db, patch: { ...prev?.patch, ...patch }, error })
+  unrecordedRetry ??= setInterval(flushUnrecordedStatuses, RUN_HEARTBEAT_MS)
+  unrecordedRetry.unref()
+}
+
+/** Writes the statuses that could not be stored before, where the store takes them now. */
+export function flushUnrecordedStatuses(): void {
+  for (const [runId, u] of unrecorded) {
+    if (!u.db.open) {
+      unrecorded.delete(runId)
+      continue
+    }
+    try {
+      updateRun(u.db, runId, u.patch)
+      unrecorded.delete(runId)
+    } catch (err) {
+      u.error = err
+    }
+  }
+  if (unrecorded.size === 0 && unrecordedRetry) {
+    clearInterval(unrecordedRetry)
+    unrecordedRetry = null
+  }
+}
+
+/** A run's summary, with a status the store could not take yet in place of the stored one. */
+function summaryNow(db: Db, runId: string): RunSummaryDto {
+  const summary = getRunSummary(db, runId)
+  const later = unrecorded.get(runId)?.patch
+  return later ? { ...summary, status: later.status ?? summary.status, error: later.error ?? summary.error } : summary
+}
+
+/**
+ * Records a status (and its error) and tells the listeners. They hear it even when the store cannot take it;
+ * the status is then kept for a later write (recordLater) and the store's error is thrown.
+ */
 function setStatus(
   db: Db,
   runId: string,
@@ -227,9 +281,17 @@ function setStatus(
   status: RunStatus,
   error?: { code: ErrorCode; message: string; details?: Record<string, unknown> },
 ): void {
-  updateRun(db, runId, { status, ...(error ? { error } : {}) })
+  const patch: RunPatch = { status, ...(error ? { error } : {}) }
+  let storeFailure: unknown = null
+  try {
+    updateRun(db, runId, patch)
+  } catch (err) {
+    storeFailure = err
+    recordLater(db, runId, patch, err)
+  }
   if (error) emit({ runId, type: 'error', code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) })
   emit({ runId, type: 'status', status })
+  if (storeFailure) throw storeFailure
 }
 
 export async function connectFor(deps: RunDeps, server: ServerConfig): Promise<TuftClient> {
@@ -302,10 +364,17 @@ async function execute(
   const phase = (p: RunPhase, message?: string): void => emit({ runId, type: 'phase', phase: p, ...(message ? { message } : {}) })
   const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>): void => {
     const status: RunStatus = INTERRUPTING.includes(code) ? 'interrupted' : 'failed'
-    setStatus(db, runId, emit, status, { code, message, ...(details ? { details } : {}) })
+    endedBy = code
+    try {
+      setStatus(db, runId, emit, status, { code, message, ...(details ? { details } : {}) })
+    } catch {
+      // The store cannot take even this (a disk still full): the row stays "running" with its heartbeat
+      // stopped, and the next look at the run history marks it interrupted.
+    }
     phase('error', message)
   }
 
+  let endedBy: ErrorCode | null = null
   setStatus(db, runId, emit, 'running')
   let client: TuftClient | null = null
   let model: TrainingModel | null = null
@@ -388,13 +457,12 @@ async function execute(
       fail,
     })
   } catch (err) {
-    const e = toStudioError(err)
+    const e = asStudioError(err)
     fail(e.code, e.message, e.details)
   } finally {
     // Free the server's memory (a GPU on TuFT): everything worth keeping was saved. Skipped when the
     // server is gone, where it would only wait out the retries.
-    const s = runRowFacts(db, runId).status
-    if (model && s !== 'interrupted') await model.unload().catch(() => undefined)
+    if (model && !(endedBy && SERVER_GONE.includes(endedBy))) await model.unload().catch(() => undefined)
     client?.close()
   }
 }
@@ -647,7 +715,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     }
     await drain()
   } catch (err) {
-    const e = toStudioError(err)
+    const e = asStudioError(err)
     // Let the calls already accepted settle (they fail in order behind the failed one) before saving.
     await Promise.allSettled(queue.splice(0).flatMap(itemPromises))
     if (e.code === 'loss-diverged') {

@@ -21,6 +21,7 @@ import {
   getRun,
   getRunMetrics,
   listRuns,
+  recoverInterruptedRuns,
   renameRun,
   resumeRun,
   sampleCompare,
@@ -241,6 +242,74 @@ describe('never lose a run', () => {
     expect(r.runId).toBe(h.runId)
     expect((await r.done).status).toBe('completed')
     expect(getRun(db, h.runId).config).toMatchObject({ maxLength: 128, batchSize: 2 })
+    expect(steps(h.runId)).toEqual(range(1, 16))
+  })
+})
+
+describe('a full disk', () => {
+  /**
+   * Leaves SQLite no room, as a full disk does: the free pages are taken by a filler and the file may not
+   * grow, so the next write that needs a page fails with SQLITE_FULL. Returns the undo (space freed).
+   */
+  const fillDisk = (): (() => void) => {
+    const max = db.pragma('max_page_count', { simple: true }) as number
+    const pageSize = db.pragma('page_size', { simple: true }) as number
+    db.exec('CREATE TABLE disk_filler (b BLOB)')
+    const free = db.pragma('freelist_count', { simple: true }) as number
+    if (free > 0) db.prepare('INSERT INTO disk_filler VALUES (zeroblob(?))').run(free * pageSize)
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`)
+    return () => {
+      db.pragma(`max_page_count = ${max}`)
+      db.exec('DROP TABLE disk_filler')
+    }
+  }
+
+  it('mid-run leaves the run interrupted with disk-full, not running; once there is room it resumes with every step exactly once', async () => {
+    let freeSpace: (() => void) | null = null
+    const errors: string[] = []
+    const h = startRun(deps, base({ name: 'disk full', steps: 30, checkpointEvery: 5, evalEvery: 0 }), {
+      onEvent: (e) => {
+        if (e.type === 'metric' && e.step === 6 && !freeSpace) freeSpace = fillDisk()
+        if (e.type === 'error') errors.push(e.code)
+      },
+    })
+    const s = await h.done
+    expect(errors).toEqual(['disk-full'])
+    expect(s.status).toBe('interrupted')
+    expect(s.error?.code).toBe('disk-full')
+    const d = getRun(db, h.runId)
+    expect([d.status, d.resumable]).toEqual(['interrupted', true])
+
+    freeSpace!()
+    const r = resumeRun(deps, h.runId)
+    expect((await r.done).status).toBe('completed')
+    expect(steps(h.runId)).toEqual(range(1, 30))
+  })
+
+  it('a data folder turned read-only mid-run: the run ends interrupted although nothing can be stored, and is recorded so once it can', async () => {
+    let readOnly = false
+    const h = startRun(deps, base({ name: 'read-only', steps: 16, checkpointEvery: 5, evalEvery: 0 }), {
+      onEvent: (e) => {
+        if (e.type === 'metric' && e.step === 7 && !readOnly) {
+          readOnly = true
+          // Every write now fails with SQLITE_READONLY, as on a folder remounted read-only.
+          db.pragma('query_only = ON')
+        }
+      },
+    })
+    const s = await h.done
+    try {
+      expect(s.status).toBe('interrupted')
+      expect(s.error?.code).toBe('data-folder-not-writable')
+      expect(getRun(db, h.runId).status).toBe('running') // what the store still says
+      expect(() => resumeRun(deps, h.runId)).toThrow(expect.objectContaining({ code: 'data-folder-not-writable' }))
+    } finally {
+      db.pragma('query_only = OFF')
+    }
+    recoverInterruptedRuns(db)
+    const d = getRun(db, h.runId)
+    expect([d.status, d.error?.code, d.resumable]).toEqual(['interrupted', 'data-folder-not-writable', true])
+    expect((await resumeRun(deps, h.runId).done).status).toBe('completed')
     expect(steps(h.runId)).toEqual(range(1, 16))
   })
 })
