@@ -1,4 +1,5 @@
 import type { ErrorCode } from './error-codes'
+import { scrubDeep, scrubSecrets } from './redact'
 
 /**
  * Every fallible operation that crosses a module or process boundary returns a value, never a thrown
@@ -21,21 +22,28 @@ export type Result<T> = Success<T> | Failure
 
 export const ok = <T>(value: T): Success<T> => ({ ok: true, value })
 
+/** A Failure, its texts scrubbed of secrets (a server may echo the key it was sent). */
 export const fail = (
   code: ErrorCode,
   message: string,
   extra: { hint?: string; details?: Record<string, unknown> } = {},
-): Failure => ({ ok: false, code, message, ...extra })
+): Failure => ({ ok: false, code, message: scrubSecrets(message), ...scrubDeep(extra) })
 
-/** Thrown inside modules that prefer exceptions internally; converted to a Failure at their boundary. */
+/**
+ * Thrown inside modules that prefer exceptions internally; converted to a Failure at their boundary. Its
+ * message and details are scrubbed of secrets as it is made, before anything can store or print them.
+ */
 export class StudioError extends Error {
+  readonly details?: Record<string, unknown>
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
   ) {
-    super(message)
+    super(scrubSecrets(message))
     this.name = 'StudioError'
+    if (details) this.details = scrubDeep(details)
   }
 
   toFailure(): Failure {

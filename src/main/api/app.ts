@@ -54,7 +54,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
       return { endpoint: hub.source === 'default' ? undefined : hub.url, token: settings.hfToken() }
     },
   })
-  const scrub = (text: string): string => redact(text, [...settings.secretValues(), ...sandbox.secretValues()])
+  const scrub = (text: string): string => redact(text, [...settings.secretValues(), ...sandbox.secretValues()], { patterns: true })
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
   const ctx = { mode: opts.mode, version: opts.version, settings, events, ops, core, sandbox, env, log }
   const handlers = createHandlers(ctx)

@@ -7,6 +7,7 @@ import {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_TIMEOUT_MS,
 } from '../../../shared/defaults'
+import { registerSecret } from '../../../shared/redact'
 import { asStudioError, ok, type Result } from '../../../shared/result'
 import { chunkDatums, combineForwardBackward } from './chunking'
 import {
@@ -726,6 +727,9 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
   const env = opts.env ?? process.env
   const server = discoverServer(opts.url, env, opts.homeDir ?? os.homedir())
   const { key, info } = resolveKey(opts.apiKey, env)
+  // Whatever the server echoes back, neither this key nor TINKER_API_KEY is stored or printed.
+  registerSecret(key)
+  registerSecret(env.TINKER_API_KEY)
   const core = new ClientCore(server, key, info, opts)
 
   const health = async (o: CallOptions = {}): Promise<HealthReport> => {
