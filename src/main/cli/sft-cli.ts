@@ -27,7 +27,7 @@ import { registerSecret, scrubSecrets } from '../../shared/redact'
 import { asStudioError, StudioError } from '../../shared/result'
 import { hintFor } from '../../shared/catalogue'
 import { isErrorCode } from '../../shared/error-codes'
-import type { RunConfigInput, RunEvent, ServerConfig, SweepSummaryDto } from '../../shared/runs'
+import type { RunConfigInput, RunDetailDto, RunEvent, RunSummaryDto, ServerConfig, SweepSummaryDto } from '../../shared/runs'
 import { cliApiKey } from './api-key'
 
 const HELP = `Usage: npm run sft -- [options]
@@ -268,8 +268,18 @@ type RunSummaryJson = {
   checkpoints: { step: number; kind: string; name: string; path: string }[]
 }
 
-function runSummaryJson(db: Db, runId: string): RunSummaryJson {
+/**
+ * The run as stored, with the runner's final word on its status: when the store could not take that (a full
+ * disk), the row still says "running" while the run is over.
+ */
+function finalRun(db: Db, runId: string, final?: RunSummaryDto): RunDetailDto {
   const d = getRun(db, runId)
+  if (!final || final.status === d.status) return d
+  return { ...d, status: final.status, error: final.error, resumable: final.status === 'interrupted' && d.step < d.totalSteps }
+}
+
+function runSummaryJson(db: Db, runId: string, final?: RunSummaryDto): RunSummaryJson {
+  const d = finalRun(db, runId, final)
   const m = getRunMetrics(db, runId)
   return {
     run_id: runId,
@@ -281,8 +291,8 @@ function runSummaryJson(db: Db, runId: string): RunSummaryJson {
   }
 }
 
-function printRunSummary(db: Db, runId: string): void {
-  const d = getRun(db, runId)
+function printRunSummary(db: Db, runId: string, final?: RunSummaryDto): void {
+  const d = finalRun(db, runId, final)
   const out = [
     `run ${d.id} "${d.name}": ${d.status} at step ${d.step}/${d.totalSteps}`,
     `  model ${d.baseModel}, rank ${d.rank}, lr ${d.learningRate}, dataset ${d.dataset}` +
@@ -361,10 +371,10 @@ async function main(argv: string[]): Promise<number> {
       handle = resumeRun(deps, args.resume, { overrides, onEvent: progressPrinter('') })
       if (handle.runId !== args.resume)
         say(`The saved LoRA weights have rank ${prev.rank}, so rank ${overrides.rank} starts a new run ${handle.runId} (run ${prev.id} is kept).`)
-      await handle.done
-      printRunSummary(db, handle.runId)
-      if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId), null, 2) + '\n')
-      return getRun(db, handle.runId).status === 'completed' ? 0 : 1
+      const final = await handle.done
+      printRunSummary(db, handle.runId, final)
+      if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
+      return final.status === 'completed' ? 0 : 1
     }
 
     const resolved = await resolveServer(args, fileConfig.server as ServerConfig | undefined, db, cleanups)
@@ -453,11 +463,11 @@ async function main(argv: string[]): Promise<number> {
 
     handle = startRun(deps, config, { onEvent: progressPrinter('') })
     say(`Run ${handle.runId} started (Ctrl-C stops and saves).`)
-    await handle.done
+    const final = await handle.done
     if (isTty) process.stderr.write('\n')
-    printRunSummary(db, handle.runId)
-    if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId), null, 2) + '\n')
-    return getRun(db, handle.runId).status === 'completed' ? 0 : 1
+    printRunSummary(db, handle.runId, final)
+    if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
+    return final.status === 'completed' ? 0 : 1
   } finally {
     process.off('SIGINT', onSigint)
     for (const c of cleanups.reverse()) await c()
