@@ -267,9 +267,9 @@ describe('a full disk', () => {
   it('mid-run leaves the run interrupted with disk-full, not running; once there is room it resumes with every step exactly once', async () => {
     let freeSpace: (() => void) | null = null
     const errors: string[] = []
-    const h = startRun(deps, base({ name: 'disk full', steps: 30, checkpointEvery: 5, evalEvery: 0 }), {
+    const h = startRun(deps, base({ name: 'disk full', steps: 20, checkpointEvery: 5, evalEvery: 0 }), {
       onEvent: (e) => {
-        if (e.type === 'metric' && e.step === 6 && !freeSpace) freeSpace = fillDisk()
+        if (e.type === 'metric' && e.step === 4 && !freeSpace) freeSpace = fillDisk()
         if (e.type === 'error') errors.push(e.code)
       },
     })
@@ -283,14 +283,14 @@ describe('a full disk', () => {
     freeSpace!()
     const r = resumeRun(deps, h.runId)
     expect((await r.done).status).toBe('completed')
-    expect(steps(h.runId)).toEqual(range(1, 30))
+    expect(steps(h.runId)).toEqual(range(1, 20))
   })
 
   it('a data folder turned read-only mid-run: the run ends interrupted although nothing can be stored, and is recorded so once it can', async () => {
     let readOnly = false
-    const h = startRun(deps, base({ name: 'read-only', steps: 16, checkpointEvery: 5, evalEvery: 0 }), {
+    const h = startRun(deps, base({ name: 'read-only', steps: 10, checkpointEvery: 4, evalEvery: 0 }), {
       onEvent: (e) => {
-        if (e.type === 'metric' && e.step === 7 && !readOnly) {
+        if (e.type === 'metric' && e.step === 5 && !readOnly) {
           readOnly = true
           // Every write now fails with SQLITE_READONLY, as on a folder remounted read-only.
           db.pragma('query_only = ON')
@@ -310,7 +310,7 @@ describe('a full disk', () => {
     const d = getRun(db, h.runId)
     expect([d.status, d.error?.code, d.resumable]).toEqual(['interrupted', 'data-folder-not-writable', true])
     expect((await resumeRun(deps, h.runId).done).status).toBe('completed')
-    expect(steps(h.runId)).toEqual(range(1, 16))
+    expect(steps(h.runId)).toEqual(range(1, 10))
   })
 })
 
