@@ -197,7 +197,7 @@ function launch(deps: RunDeps, runId: string, config: RunConfig, start: Start, o
       try {
         setStatus(deps.db, runId, emit, status, { code: e.code, message: e.message, details: e.details })
       } catch {
-        // The store cannot be written either (see storeFailure below).
+        // The store cannot take it: setStatus kept it for a later write and told the listeners.
       }
     })
     .then(() => {
@@ -368,8 +368,8 @@ async function execute(
     try {
       setStatus(db, runId, emit, status, { code, message, ...(details ? { details } : {}) })
     } catch {
-      // The store cannot take even this (a disk still full): the row stays "running" with its heartbeat
-      // stopped, and the next look at the run history marks it interrupted.
+      // The store cannot take even this (a disk still full): setStatus kept it for a later write and told
+      // the listeners, and the run's summary reports it meanwhile.
     }
     phase('error', message)
   }
