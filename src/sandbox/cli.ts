@@ -1,6 +1,7 @@
 /**
  * `npm run sandbox -- [--port P] [--host H] [--key K]… [--data-dir D] [--seed N] [--long-poll-ms N]
- *                     [--latency-ms N] [--failure-rate F] [--drop-rate F] [--oom-token-budget N] [--json]`
+ *                     [--latency-ms N] [--failure-rate F] [--drop-rate F] [--lost-reply-rate F] [--oom-token-budget N]
+ *                     [--json]`
  *
  * Starts the TuFT-compatible sandbox and prints its URL and API key; runs until Ctrl-C. Default port 10611 (next to
  * TuFT's 10610, so it never shadows a real server); if that port is taken, a free one is used and printed.
@@ -27,7 +28,8 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --long-poll-ms N      how long retrieve_future waits before answering try_again (default 120000, as TuFT)
   --latency-ms N        fault: added latency per call
   --failure-rate F      fault: share of calls answered 503 (0..1)
-  --drop-rate F         fault: share of calls whose connection is dropped (0..1)
+  --drop-rate F         fault: share of calls whose connection is dropped before they are handled (0..1)
+  --lost-reply-rate F   fault: share of calls handled in full whose reply is then lost (0..1)
   --oom-token-budget N  fault: forward_backward batches above N tokens fail with CUDA out of memory
   --json                print only the SANDBOX_READY line (for programs)`
 
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       'latency-ms': { type: 'string' },
       'failure-rate': { type: 'string' },
       'drop-rate': { type: 'string' },
+      'lost-reply-rate': { type: 'string' },
       'oom-token-budget': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     latencyMs: num(values['latency-ms'], 'latency-ms', 0) ?? 0,
     failureRate: num(values['failure-rate'], 'failure-rate', 0, 1) ?? 0,
     dropRate: num(values['drop-rate'], 'drop-rate', 0, 1) ?? 0,
+    lostReplyRate: num(values['lost-reply-rate'], 'lost-reply-rate', 0, 1) ?? 0,
     oomTokenBudget: num(values['oom-token-budget'], 'oom-token-budget', 0) ?? null,
   }
   const explicitPort = num(values.port, 'port', 0, 65535)

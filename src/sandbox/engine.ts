@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { SANDBOX_MAX_CONTEXT, SANDBOX_MAX_LORA_RANK, SANDBOX_MAX_NUM_SAMPLES, SANDBOX_MAX_TOPK_PROMPT_LOGPROBS } from '../shared/defaults'
+import type { Faults } from './faults'
 import { HttpError, ServerError, UnhandledError } from './errors'
 import type { FuturePayload } from './futures'
 import { AdamState, type AdamParams } from './model/adam'
@@ -65,8 +66,6 @@ export const defaultServedModel = (): ServedModel => ({
   tokenizer: builtinTokenizerFiles(),
   tokenizerId: SANDBOX_TOKENIZER_ID,
 })
-
-export type Faults = { latencyMs: number; failureRate: number; dropRate: number; oomTokenBudget: number | null }
 
 export type OpStats = { count: number; computeMs: number; tokens: number }
 export type SandboxStats = {
@@ -486,8 +485,14 @@ export class Engine {
   }
 
   loadWeights(owner: string, modelId: string, seqId: number | null | undefined, tinkerPath: string, optimizer: boolean): Promise<FuturePayload> {
+    // TuFT looks the checkpoint up before its seq_id guard: a missing one fails without a sequence conflict.
+    let meta: CheckpointMeta
+    try {
+      meta = this.checkpointMeta(owner, tinkerPath)
+    } catch (err) {
+      return Promise.reject(err)
+    }
     return this.guarded(owner, modelId, seqId, async (m) => {
-      const meta = this.checkpointMeta(owner, tinkerPath)
       const mine = m.record.lora
       const diffs: string[] = []
       if (meta.base_model !== m.record.base_model) diffs.push(`base model ${meta.base_model} ≠ ${m.record.base_model}`)

@@ -6,15 +6,15 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { SEED_DEFAULT, SERVER_LONG_POLL_MS } from '../shared/defaults'
-import { Engine, defaultServedModel, type Faults, type SandboxStats, type ServedModel } from './engine'
+import { Engine, defaultServedModel, type SandboxStats, type ServedModel } from './engine'
+import { applyFaults, initialFaults, type Faults } from './faults'
 import { FutureStore } from './futures'
 import { createHandler, listen, newApiKey } from './server'
 
 export { SANDBOX_MODEL, SANDBOX_TOKENIZER_ID, SANDBOX_DIMS, QWEN3_VOCAB } from './engine'
-export type { Faults, SandboxStats, OpStats, ServedModel } from './engine'
+export type { SandboxStats, OpStats, ServedModel } from './engine'
 export { folderTokenizerFiles, builtinTokenizerFiles, type ChatTokenizerFiles } from './chat-codec'
-
-export const NO_FAULTS: Faults = { latencyMs: 0, failureRate: 0, dropRate: 0, oomTokenBudget: null }
+export { NO_FAULTS, type Faults, type LostReply } from './faults'
 
 export type SandboxOptions = {
   /** 0 (default) lets the OS pick a free port. */
@@ -52,7 +52,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   if (users.size === 0) users.set(newApiKey(), 'default')
   const ownDir = !opts.dataDir
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tuft-sandbox-'))
-  const faults: Faults = { ...NO_FAULTS, ...opts.faults }
+  const faults = initialFaults(opts.faults)
   const seed = opts.seed ?? SEED_DEFAULT
   if (opts.models && opts.models.length === 0) throw new Error('sandbox: at least one model must be served')
   const engine = new Engine(dataDir, seed, faults, opts.models ?? [defaultServedModel()])
@@ -66,7 +66,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     apiKeys,
     dataDir,
     faults,
-    setFaults: (partial) => Object.assign(faults, Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))),
+    setFaults: (partial) => applyFaults(faults, partial),
     stats: () => engine.getStats(futures.pendingCount()),
     close: async () => {
       await srv.close()

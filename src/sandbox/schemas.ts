@@ -141,6 +141,8 @@ export const FaultsReq = z.strictObject({
   failureRate: z.number().min(0).max(1).optional(),
   dropRate: z.number().min(0).max(1).optional(),
   oomTokenBudget: z.int().min(0).nullable().optional(),
+  lostReplyRate: z.number().min(0).max(1).optional(),
+  lostReplies: z.array(z.strictObject({ path: z.string().startsWith('/').max(200), skip: z.int().min(0).default(0) })).max(100).optional(),
 })
 
 type Issue = z.core.$ZodIssue

@@ -660,6 +660,31 @@ describe('sandbox server: faults and stats', () => {
     expect((await call(sb, 'GET', '/api/v1/healthz')).status).toBe(200)
   })
 
+  it('a lost reply: the call is handled in full, then the connection closes instead of answering', async () => {
+    const sb = await sandbox()
+    const { model } = await setup(sb)
+    const optim = (seq: number) =>
+      post(sb, '/api/v1/optim_step', { adam_params: {}, model_id: model, seq_id: seq, type: 'optim_step' })
+    // The second optim_step from now loses its reply; the first is answered.
+    expect((await post(sb, '/_sandbox/faults', { lostReplies: [{ path: '/api/v1/optim_step', skip: 1 }] })).body).toMatchObject({
+      lostReplies: [{ path: '/api/v1/optim_step', skip: 1 }],
+    })
+    expect((await result(sb, ((await optim(1)).body as { request_id: string }).request_id)).status).toBe(200)
+    await expect(optim(2)).rejects.toThrow(/socket hang up|ECONNRESET/)
+    expect(sb.faults.lostReplies).toEqual([])
+    // It ran: the server now expects seq 3, and a resent copy of seq 2 is refused as a duplicate.
+    const again = await optim(2)
+    expect(await result(sb, (again.body as { request_id: string }).request_id)).toMatchObject({
+      status: 409,
+      body: { detail: 'Failed to retrieve future: Sequence conflict: expected 3, got 2.' },
+    })
+    expect(sb.stats().ops.optim_step.count).toBe(2)
+    sb.setFaults({ lostReplyRate: 1 })
+    await expect(call(sb, 'GET', '/api/v1/healthz')).rejects.toThrow(/socket hang up|ECONNRESET/)
+    sb.setFaults({ lostReplyRate: 0 })
+    expect((await call(sb, 'GET', '/api/v1/healthz')).status).toBe(200)
+  })
+
   it('stats report pure compute time per op', async () => {
     const sb = await sandbox()
     const { model } = await setup(sb)

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import net, { type Socket } from 'node:net'
-import { Engine, type Faults } from './engine'
+import type { Engine } from './engine'
+import { applyFaults, takeLostReply, type Faults } from './faults'
 import { HttpError, ServerError, UnhandledError } from './errors'
 import { FutureStore, type FuturePayload } from './futures'
 import { OAI_INVALID_KEY, OAI_MISSING_KEY, oaiApiKey, registerOaiRoutes } from './oai'
@@ -167,6 +168,19 @@ function queryInt(url: URL, name: string, dflt: number, min: number, max: number
   if (n < min) throw new HttpError(422, [{ type: 'greater_than_equal', loc: ['query', name], msg: `Input should be greater than or equal to ${min}`, input: raw, ctx: { ge: min } }])
   if (n > max) throw new HttpError(422, [{ type: 'less_than_equal', loc: ['query', name], msg: `Input should be less than or equal to ${max}`, input: raw, ctx: { le: max } }])
   return n
+}
+
+/**
+ * Lets the call be handled in full (a future queued by it still runs) but loses its answer on the way back:
+ * the connection is closed where the reply would have been written.
+ */
+function loseReply(req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead = (() => res) as typeof res.writeHead
+  res.write = (() => true) as typeof res.write
+  res.end = (() => {
+    req.socket.destroy()
+    return res
+  }) as typeof res.end
 }
 
 export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res: http.ServerResponse) => void {
@@ -376,7 +390,7 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
     'POST',
     '/_sandbox/faults',
     (ctx) => {
-      Object.assign(deps.faults, parseBody(FaultsReq, json(ctx)))
+      applyFaults(deps.faults, parseBody(FaultsReq, json(ctx)))
       send(ctx.res, 200, deps.faults)
     },
     { faults: false },
@@ -402,6 +416,7 @@ export function createHandler(deps: ServerDeps): (req: http.IncomingMessage, res
         return
       }
       if (f.failureRate > 0 && rng.next() < f.failureRate) throw new HttpError(503, 'Service Unavailable (sandbox fault injection)')
+      if (takeLostReply(f, url.pathname, rng)) loseReply(req, res)
     }
     // As on TuFT, the key is checked before the body is even looked at (PROTO §3.1).
     let user = ''

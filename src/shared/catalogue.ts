@@ -172,8 +172,8 @@ export const HINTS: Record<ErrorCode, Hint> = {
   },
   'sequence-conflict': {
     title: 'Training calls out of order',
-    why: 'The server expected a different sequence number, usually after an earlier call failed.',
-    fix: 'TuFT Studio resynchronises automatically; resume the run.',
+    why: 'The server expected a different sequence number: an earlier call failed, or another client is training the same model. (A reply lost on the way back is handled: TuFT Studio resynchronises and counts that step once.)',
+    fix: 'Resume the run: it continues from its last checkpoint.',
     action: { kind: 'resume-run' },
   },
   'server-oom': {
@@ -298,6 +298,18 @@ export const HINTS: Record<ErrorCode, Hint> = {
     title: 'Local storage error',
     why: 'The local database could not be read or written.',
     fix: 'Check free disk space and permissions of the data folder (TUFT_STUDIO_HOME).',
+    action: { kind: 'open-settings', section: 'cache' },
+  },
+  'disk-full': {
+    title: 'The disk is full',
+    why: 'TuFT Studio could not write to its data folder because the disk (or your disk quota) is full. What was saved before is intact; a run that was training is marked interrupted.',
+    fix: 'Free space on the disk that holds the data folder (Settings → Cache can clear downloads and cached datasets), or move the data folder to a bigger disk by starting TuFT Studio with TUFT_STUDIO_HOME set to a folder there. Then retry, or resume the run from its last checkpoint.',
+    action: { kind: 'open-settings', section: 'cache' },
+  },
+  'data-folder-not-writable': {
+    title: 'The data folder cannot be written',
+    why: 'The data folder is read-only or TuFT Studio has no permission to write to it (for example a read-only mount, or a folder created by another user).',
+    fix: 'Choose another data folder: start TuFT Studio with TUFT_STUDIO_HOME set to a folder you can write to (or fix the permissions of this one), then retry or resume the run.',
     action: { kind: 'open-settings', section: 'cache' },
   },
 }

@@ -132,8 +132,8 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
   },
   'sequence-conflict': {
     title: '训练请求顺序错乱',
-    why: '服务器期望的序号与收到的不同，通常是之前某次调用失败所致。',
-    fix: 'TuFT Studio 会自动重新同步；请继续这次训练。',
+    why: '服务器期望的序号与收到的不同：之前某次调用失败了，或者另一个客户端正在训练同一个模型。（回复在返回途中丢失的情况会自动处理：TuFT Studio 会重新同步，并且这一步只计一次。）',
+    fix: '继续这次训练：它会从最近的检查点接着训练。',
   },
   'server-oom': {
     title: '服务器显存不足（OOM）',
@@ -249,6 +249,16 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     title: '本地 TuFT 服务器已经在运行',
     why: 'TuFT Studio 之前启动过一个本地服务器，它仍在运行。',
     fix: '直接使用它；如果要换一套设置启动，先把它停掉。',
+  },
+  'disk-full': {
+    title: '磁盘已满',
+    why: '磁盘（或磁盘配额）已满，TuFT Studio 无法写入数据目录。之前保存的内容完好无损；正在训练的任务会被标记为已中断。',
+    fix: '清理数据目录所在磁盘的空间（“设置 → 缓存”可以清除下载文件和缓存的数据集），或者设置 TUFT_STUDIO_HOME 指向更大磁盘上的目录后再启动 TuFT Studio，把数据目录换过去。然后重试，或从最近的检查点继续训练。',
+  },
+  'data-folder-not-writable': {
+    title: '数据目录无法写入',
+    why: '数据目录是只读的，或者 TuFT Studio 没有写入权限（例如只读挂载，或目录是另一个用户创建的）。',
+    fix: '换一个数据目录：设置 TUFT_STUDIO_HOME 指向一个你有写权限的目录后再启动 TuFT Studio（或者修正当前目录的权限），然后重试或继续训练。',
   },
 }
 

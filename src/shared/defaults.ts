@@ -60,6 +60,7 @@ export const SWEEP_UNSTABLE_RISE = 0.05 // ours: final test NLL 5% above its bes
 export const SWEEP_MODERATE_RANK = 32 // GUIDE: strong default rank 8 or 32; higher ranks only when clearly better
 export const RUN_HEARTBEAT_MS = 5_000 // ours: a live runner touches its run this often
 export const RUN_STALE_MS = 30_000 // ours: a "running" run whose runner is gone or silent this long is interrupted
+export const DISK_NEARLY_FULL_BYTES = 64 * 1024 * 1024 // ours: SQLite reports some writes on a full disk only as SQLITE_IOERR_*; with less free space than this left it counts as a full disk, not a bug
 export const SAMPLE_MAX_TOKENS_DEFAULT = 128 // ours: enough for a short side-by-side answer
 export const SAMPLE_TEMPERATURE_DEFAULT = 0.7 // ours: common chat sampling temperature
 export const EMA_SMOOTHING = 0.9 // ours: TensorBoard-style debiased EMA weight for the train-NLL curve

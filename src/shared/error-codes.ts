@@ -59,6 +59,8 @@ export const ERROR_CODES = [
   'run-interrupted',
   // storage
   'store-error',
+  'disk-full',
+  'data-folder-not-writable',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -218,15 +218,22 @@ export const startFakeTuft = async (opts: FakeTuftOptions = {}): Promise<FakeTuf
           guarded(String(body.model_id), body.seq_id as number | undefined, 'save_weights_for_sampler', () => ({ kind: 'json', value: { path: `tinker://${String(body.model_id)}/sampler_weights/${String(body.path)}`, sampling_session_id: null, type: null } })),
           body.model_id,
         )
-      case '/api/v1/load_weights':
+      case '/api/v1/load_weights': {
+        // TuFT looks the checkpoint up before the seq_id guard.
+        const missing: Failure = { status: 404, detail: `Failed to retrieve future: Failed to read metadata for checkpoint ${String(body.path)}.` }
+        const known = String(body.path).endsWith('/weights/known')
         return futureReply(
-          guarded(String(body.model_id), body.seq_id as number | undefined, 'load_weights', () => {
-            if (!String(body.path).endsWith('/weights/known'))
-              throw { status: 404, detail: `Failed to retrieve future: Failed to read metadata for checkpoint ${String(body.path)}.` }
-            return { kind: 'json', value: { path: body.path, model_id: null, type: null } }
-          }),
+          known
+            ? guarded(String(body.model_id), body.seq_id as number | undefined, 'load_weights', () => ({
+                kind: 'json',
+                value: { path: body.path, model_id: null, type: null },
+              }))
+            : future(async () => {
+                throw missing
+              }),
           body.model_id,
         )
+      }
       case '/api/v1/unload_model': {
         if (!state.models.delete(String(body.model_id))) return { status: 404, json: { detail: `Failed to unload model: Unknown model: ${String(body.model_id)}` } }
         return futureReply(future(async () => ({ kind: 'json', value: { model_id: body.model_id, type: null } })), body.model_id)

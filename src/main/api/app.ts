@@ -77,7 +77,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
       return { endpoint: hub.source === 'default' ? undefined : hub.url, token: settings.hfToken() }
     },
   })
-  const scrub = (text: string): string => redact(text, secretValues())
+  const scrub = (text: string): string => redact(text, secretValues(), { patterns: true })
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
   const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log }
   const handlers = createHandlers(ctx)

@@ -1,5 +1,6 @@
-import { fail, isFailure, StudioError, type Failure } from '../../shared/result'
+import { asStudioError, fail, isFailure, StudioError, type Failure } from '../../shared/result'
 import { isErrorCode } from '../../shared/error-codes'
+import { scrubDeep } from '../../shared/redact'
 
 /** Carries a Failure (with its hint) through code that prefers exceptions, back to the boundary. */
 export class FailureError extends Error {
@@ -14,32 +15,22 @@ export const unwrap = <T>(r: { ok: true; value: T } | Failure): T => {
   throw new FailureError(r)
 }
 
-/** Every exception becomes a Failure with a stable code; unknown errors become `internal`. */
+/** Every exception becomes a Failure with a stable code; a full disk or an unwritable folder get their own, unknown errors `internal`. */
 export function toFailure(err: unknown): Failure {
   if (err instanceof FailureError) return err.failure
   if (err instanceof StudioError) return err.toFailure()
   if (isFailure(err)) return err
   if (err instanceof Error && err.name === 'AbortError') return fail('cancelled', 'Cancelled.')
   const code = (err as { code?: unknown } | null)?.code
-  const message = err instanceof Error ? err.message : String(err)
-  if (isErrorCode(code)) return fail(code, message)
-  return fail('internal', message || 'Unexpected error')
+  if (isErrorCode(code)) return fail(code, err instanceof Error ? err.message : String(err))
+  return asStudioError(err).toFailure()
 }
 
-const REDACTED = '[redacted]'
-
 /**
- * Replaces every known secret inside a value (strings anywhere in nested objects/arrays). Applied to every
- * reply and log line, so a key echoed by a server or a library error never reaches the renderer or a log.
+ * Replaces every secret inside a value (strings anywhere in nested objects/arrays): those registered in this
+ * process and `secrets`; with `patterns`, key-looking strings too. Applied to every reply, event and log line,
+ * so a key echoed by a server or a library error never reaches the renderer or a log.
  */
-export function redact<T>(value: T, secrets: readonly string[]): T {
-  const active = secrets.filter((s) => s.length >= 4)
-  if (active.length === 0) return value
-  const scrub = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return active.reduce((s, secret) => s.split(secret).join(REDACTED), v)
-    if (depth > 20 || v === null || typeof v !== 'object') return v
-    if (Array.isArray(v)) return v.map((x) => scrub(x, depth + 1))
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x, depth + 1)]))
-  }
-  return scrub(value, 0) as T
+export function redact<T>(value: T, secrets: readonly string[], opts: { patterns?: boolean } = {}): T {
+  return scrubDeep(value, { extra: secrets, patterns: opts.patterns ?? false })
 }

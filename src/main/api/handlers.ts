@@ -278,7 +278,7 @@ export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settin
       const value = await handler(parsed.value)
       return redact(ok(value), secrets())
     } catch (err) {
-      const failure = redact(toFailure(err), secrets())
+      const failure = redact(toFailure(err), secrets(), { patterns: true })
       ctx.log?.(`${channel} failed: ${failure.code}: ${failure.message}`)
       return failure
     }

@@ -1,4 +1,5 @@
 import type { SandboxStatus } from '../../shared/contract'
+import { registerSecret } from '../../shared/redact'
 import type { SandboxHandle } from './core'
 import type { EventBus } from './events'
 
@@ -16,6 +17,7 @@ export class SandboxManager {
     if (this.current) return this.current
     this.starting ??= this.start()
       .then((h) => {
+        registerSecret(h.apiKey)
         this.current = h
         this.events.emit('sandbox', this.status())
         return h

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import type { HfTokenSource, KeyStatus, SavedServer, SettingsView } from '../../shared/contract'
+import { registerSecret } from '../../shared/redact'
 import type { SecretStore } from './secret-store'
 import { LOCALES, type Locale } from '../../shared/i18n/locale'
 
@@ -45,6 +46,7 @@ export class Settings {
   ) {
     this.file = path.join(dataDir, SETTINGS_FILE_NAME)
     this.data = this.read()
+    for (const s of [...this.secretValues(), env.HF_TOKEN]) registerSecret(s)
   }
 
   private read(): SettingsFile {
@@ -108,6 +110,7 @@ export class Settings {
   }
 
   setHfToken(token: string): HfTokenSource {
+    registerSecret(token)
     this.data.hfToken = this.seal(token)
     this.write()
     return this.hfTokenSource()
@@ -134,6 +137,7 @@ export class Settings {
   }
 
   setApiKey(key: string): KeyStatus {
+    registerSecret(key)
     this.data.apiKey = this.seal(key)
     this.write()
     return this.keyStatus()

@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { hintFor } from '../../shared/catalogue'
-import { StudioError } from '../../shared/result'
+import { asStudioError, StudioError } from '../../shared/result'
 import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport } from '../core/datasets'
 import { openDb, type Db } from '../core/store'
 import { datumsCommand, statsCommand } from './dataset-tokenize-commands'
@@ -229,7 +229,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       ctx.err(`error: ${err.message}`)
       return 2
     }
-    const e = err instanceof StudioError ? err : new StudioError('internal', err instanceof Error ? err.message : String(err))
+    const e = asStudioError(err)
     ctx.err(`error [${e.code}]: ${e.message.replace(/\s*\n\s*/g, ' ')} — ${hintFor(e.code).fix}`)
     // A server that failed to start: the log lines that explain it, and where the whole log is.
     const tail = e.details?.logTail

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { openDb } from '../core/store'
 import { getRun, recoverInterruptedRuns } from '../core/runs'
 import { startHubMirror, unusedLocalUrl } from '../../../tests/helpers/hub-mirror'
+import { startFakeTuft } from '../../../tests/helpers/fake-tuft'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const fixture = path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl')
@@ -113,5 +114,47 @@ describe('npm run sft', () => {
     }
     expect(s.recommendation.reason).toMatch(/rank/)
     expect(r.stdout).toMatch(/recommended: rank/)
+  })
+
+  it('--api-key-file keeps the key out of argv; a key the server echoes in an error is printed and stored only as [redacted]', async () => {
+    const key = 'echoed-server-key-5531'
+    const tuft = await startFakeTuft({ keys: [key] })
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sft-cli-key-'))
+    try {
+      tuft.faults.push({
+        match: (q) => q.path === '/api/v1/create_model',
+        reply: { status: 400, json: { detail: `Failed to create model: no quota left for ${key}` } },
+      })
+      const keyFile = path.join(home, 'key')
+      fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600 })
+      const sample = path.join(repoRoot, 'resources/datasets/sample-chat.jsonl')
+      const r = await cli(['--server', tuft.url, '--api-key-file', keyFile, '--dataset', sample, '--steps', '1'], {
+        TUFT_STUDIO_HOME: home,
+        TINKER_API_KEY: '',
+      })
+      expect(r.code).toBe(1)
+      const printed = r.stdout + r.stderr
+      expect(printed).toMatch(/no quota left for \[redacted\]/)
+      expect(printed).not.toContain(key)
+      expect(tuft.requests.some((q) => q.headers['x-api-key'] === key)).toBe(true)
+      const db = openDb(path.join(home, 'studio.sqlite'))
+      try {
+        const rows = db.prepare('SELECT error_message, error_details_json FROM runs').all()
+        expect(JSON.stringify(rows)).toContain('[redacted]')
+        expect(JSON.stringify(rows)).not.toContain(key)
+      } finally {
+        db.close()
+      }
+    } finally {
+      await tuft.close()
+      fs.rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('--help says TINKER_API_KEY or --api-key-file is preferred over --api-key', async () => {
+    const r = await cli(['--help'], {})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/--api-key-file FILE\s+read the API key[\s\S]*Preferred, like\s+TINKER_API_KEY[\s\S]*visible in ps/)
+    expect(r.stdout).toMatch(/--api-key KEY\s+the API key on the command line: works, with a warning/)
   })
 })

@@ -23,17 +23,22 @@ import {
   type RunHandle,
 } from '../core/runs'
 import { startSandbox } from '../../sandbox'
-import { StudioError } from '../../shared/result'
+import { registerSecret, scrubSecrets } from '../../shared/redact'
+import { asStudioError, StudioError } from '../../shared/result'
 import { hintFor } from '../../shared/catalogue'
 import { isErrorCode } from '../../shared/error-codes'
-import type { RunConfigInput, RunEvent, ServerConfig, SweepSummaryDto } from '../../shared/runs'
+import type { RunConfigInput, RunDetailDto, RunEvent, RunSummaryDto, ServerConfig, SweepSummaryDto } from '../../shared/runs'
+import { cliApiKey } from './api-key'
 
 const HELP = `Usage: npm run sft -- [options]
 
   --config FILE            run config JSON (RunConfig keys; snake_case accepted); flags override it
   --server URL             TuFT server (else discovered: TUFT_ADDRESS, TINKER_BASE_URL, ~/.tuft/tuft_current_server,
                            http://127.0.0.1:10610; with none answering, the built-in sandbox starts in-process)
-  --api-key KEY            API key for --server (else TINKER_API_KEY)
+  --api-key-file FILE      read the API key for a remote server from FILE (its first line). Preferred, like
+                           TINKER_API_KEY: a key given on the command line is echoed by npm and visible in ps.
+                           With neither, a terminal asks for the key (input hidden)
+  --api-key KEY            the API key on the command line: works, with a warning (prefer the two above)
   --sandbox                use the built-in sandbox (in-process, data in TUFT_STUDIO_HOME/sandbox)
   --dataset NAME|PATH      a dataset in the local store, a hub id, or a .jsonl/.json/.parquet file
                            (default HuggingFaceH4/no_robots, cached after the first download; HF_ENDPOINT for a
@@ -59,7 +64,7 @@ Exit status: 0 when the run (every sweep cell) completed, 1 otherwise. Ctrl-C st
 type Args = Record<string, string | boolean>
 
 const VALUE_FLAGS = new Set([
-  'config', 'server', 'api-key', 'dataset', 'split', 'model', 'tokenizer', 'rank', 'lr', 'batch-size', 'max-length',
+  'config', 'server', 'api-key', 'api-key-file', 'dataset', 'split', 'model', 'tokenizer', 'rank', 'lr', 'batch-size', 'max-length',
   'steps', 'epochs', 'eval-every', 'eval-set-size', 'checkpoint-every', 'seed', 'train-on', 'name', 'concurrency',
   'resume', 'summary-json',
 ])
@@ -138,10 +143,12 @@ function readConfigFile(file: string): Record<string, unknown> {
 // ── Output ────────────────────────────────────────────────────────────────────────────────────────────
 
 const isTty = process.stderr.isTTY === true
+/** Every line this CLI prints goes through here or `print`: no key reaches the terminal or a log file. */
 const say = (line: string): void => {
   if (isTty) process.stderr.write('\r\x1b[2K')
-  process.stderr.write(line + '\n')
+  process.stderr.write(scrubSecrets(line) + '\n')
 }
+const print = (text: string): void => void process.stdout.write(scrubSecrets(text))
 const fmt = (x: number | null | undefined, d = 4): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d))
 
 function progressPrinter(label: string) {
@@ -163,7 +170,7 @@ function progressPrinter(label: string) {
         st.total = e.total
         st.eta = e.etaS
         st.tps = e.tokensPerS
-        if (isTty) process.stderr.write('\r\x1b[2K' + line())
+        if (isTty) process.stderr.write('\r\x1b[2K' + scrubSecrets(line()))
         else say(line())
         return
       case 'metric':
@@ -200,10 +207,7 @@ async function resolveServer(args: Args, fromFile: ServerConfig | undefined, db:
     return { kind: 'sandbox' }
   }
   if (args.sandbox) return { server: await useSandbox('--sandbox'), deps }
-  if (typeof args.server === 'string') {
-    const apiKey = typeof args['api-key'] === 'string' ? args['api-key'] : undefined
-    return { server: { kind: 'remote', url: args.server, ...(apiKey ? { apiKey } : {}) }, deps }
-  }
+  if (typeof args.server === 'string') return { server: { kind: 'remote', url: args.server }, deps }
   if (fromFile?.kind === 'remote' && fromFile.url) return { server: fromFile, deps }
   if (fromFile?.kind === 'sandbox') return { server: await useSandbox('config asks for the sandbox'), deps }
   const found = discoverServer()
@@ -243,7 +247,7 @@ async function resolveDataset(db: Db, spec: string | undefined, split: string | 
     say(`Dataset ${r.name}: ${r.splits.map((s) => `${s.split} ${s.rows}`).join(', ')} rows${r.fromCache ? ' (local copy)' : ' (downloaded)'}.`)
     return { name: r.name, ...(split ? { split } : {}) }
   } catch (err) {
-    const code = err instanceof StudioError ? err.code : 'internal'
+    const code = asStudioError(err).code
     if (spec || !HUB_OFFLINE.has(code)) throw err
     const file = bundledDatasetPath()
     say(`Cannot download ${repo} (${code}: ${(err as Error).message}) and no copy is cached.`)
@@ -264,8 +268,18 @@ type RunSummaryJson = {
   checkpoints: { step: number; kind: string; name: string; path: string }[]
 }
 
-function runSummaryJson(db: Db, runId: string): RunSummaryJson {
+/**
+ * The run as stored, with the runner's final word on its status: when the store could not take that (a full
+ * disk), the row still says "running" while the run is over.
+ */
+function finalRun(db: Db, runId: string, final?: RunSummaryDto): RunDetailDto {
   const d = getRun(db, runId)
+  if (!final || final.status === d.status) return d
+  return { ...d, status: final.status, error: final.error, resumable: final.status === 'interrupted' && d.step < d.totalSteps }
+}
+
+function runSummaryJson(db: Db, runId: string, final?: RunSummaryDto): RunSummaryJson {
+  const d = finalRun(db, runId, final)
   const m = getRunMetrics(db, runId)
   return {
     run_id: runId,
@@ -277,8 +291,8 @@ function runSummaryJson(db: Db, runId: string): RunSummaryJson {
   }
 }
 
-function printRunSummary(db: Db, runId: string): void {
-  const d = getRun(db, runId)
+function printRunSummary(db: Db, runId: string, final?: RunSummaryDto): void {
+  const d = finalRun(db, runId, final)
   const out = [
     `run ${d.id} "${d.name}": ${d.status} at step ${d.step}/${d.totalSteps}`,
     `  model ${d.baseModel}, rank ${d.rank}, lr ${d.learningRate}, dataset ${d.dataset}` +
@@ -289,7 +303,19 @@ function printRunSummary(db: Db, runId: string): void {
   if (last) out.push(`  checkpoint: ${last.path}`)
   if (d.error) out.push(`  error ${d.error.code}: ${d.error.message}`, `  fix: ${hintFor(d.error.code).fix}`)
   if (d.resumable) out.push(`  resume: npm run sft -- --resume ${d.id}`)
-  process.stdout.write(out.join('\n') + '\n')
+  print(out.join('\n') + '\n')
+}
+
+/** The key for a remote server from --api-key-file, --api-key, TINKER_API_KEY or a hidden prompt (see api-key.ts). */
+function keyFor(args: Args, url: string | undefined): Promise<string | undefined> {
+  const tty = process.stdin.isTTY === true && isTty
+  return cliApiKey(url ?? discoverServer().url, {
+    flag: typeof args['api-key'] === 'string' ? args['api-key'] : undefined,
+    file: typeof args['api-key-file'] === 'string' ? args['api-key-file'] : undefined,
+    env: process.env,
+    tty: tty ? { input: process.stdin, output: process.stderr } : null,
+    warn: say,
+  })
 }
 
 function printSweepTable(s: SweepSummaryDto): void {
@@ -299,7 +325,7 @@ function printSweepTable(s: SweepSummaryDto): void {
       `  ${String(c.rank).padEnd(5)} ${String(c.learningRate).padEnd(9)} ${c.status.padEnd(10)} ${fmt(c.finalTestNll).padEnd(11)} ${fmt(c.bestTestNll).padEnd(10)} ${fmt(c.trainMeanNll).padEnd(11)} ${c.note ?? ''}`,
     )
   rows.push(s.recommendation ? `recommended: ${s.recommendation.reason}` : 'recommended: none (no stable completed cell)')
-  process.stdout.write(rows.join('\n') + '\n')
+  print(rows.join('\n') + '\n')
 }
 
 // ── Main ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -307,9 +333,11 @@ function printSweepTable(s: SweepSummaryDto): void {
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv)
   if (args.help) {
-    process.stdout.write(HELP)
+    print(HELP)
     return 0
   }
+  registerSecret(process.env.TINKER_API_KEY)
+  registerSecret(process.env.HF_TOKEN)
   const db = openDb()
   const cleanups: Cleanup[] = [() => void db.close()]
   let handle: RunHandle | null = null
@@ -331,8 +359,8 @@ async function main(argv: string[]): Promise<number> {
 
     if (typeof args.resume === 'string') {
       const prev = getRun(db, args.resume)
-      const { deps } = await resolveServer(args, prev.config.server, db, cleanups)
-      if (typeof args['api-key'] === 'string') deps.apiKey = args['api-key']
+      const { server, deps } = await resolveServer(args, prev.config.server, db, cleanups)
+      if (server.kind === 'remote') deps.apiKey = await keyFor(args, server.url)
       const overrides = {
         ...(num(args, 'max-length') !== undefined ? { maxLength: num(args, 'max-length') } : {}),
         ...(num(args, 'batch-size') !== undefined ? { batchSize: num(args, 'batch-size') } : {}),
@@ -343,13 +371,20 @@ async function main(argv: string[]): Promise<number> {
       handle = resumeRun(deps, args.resume, { overrides, onEvent: progressPrinter('') })
       if (handle.runId !== args.resume)
         say(`The saved LoRA weights have rank ${prev.rank}, so rank ${overrides.rank} starts a new run ${handle.runId} (run ${prev.id} is kept).`)
-      await handle.done
-      printRunSummary(db, handle.runId)
-      if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId), null, 2) + '\n')
-      return getRun(db, handle.runId).status === 'completed' ? 0 : 1
+      const final = await handle.done
+      printRunSummary(db, handle.runId, final)
+      if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
+      return final.status === 'completed' ? 0 : 1
     }
 
-    const { server, deps } = await resolveServer(args, fileConfig.server as ServerConfig | undefined, db, cleanups)
+    const resolved = await resolveServer(args, fileConfig.server as ServerConfig | undefined, db, cleanups)
+    let server = resolved.server
+    const deps = resolved.deps
+    // A key from the command line wins over one in --config; with neither, TINKER_API_KEY or a prompt.
+    if (server.kind === 'remote' && (!server.apiKey || args['api-key'] !== undefined || args['api-key-file'] !== undefined)) {
+      const apiKey = await keyFor(args, server.url)
+      if (apiKey) server = { ...server, apiKey }
+    }
     const fileDataset = fileConfig.dataset as { name?: string; split?: string } | undefined
     const dataset = await resolveDataset(
       db,
@@ -428,11 +463,11 @@ async function main(argv: string[]): Promise<number> {
 
     handle = startRun(deps, config, { onEvent: progressPrinter('') })
     say(`Run ${handle.runId} started (Ctrl-C stops and saves).`)
-    await handle.done
+    const final = await handle.done
     if (isTty) process.stderr.write('\n')
-    printRunSummary(db, handle.runId)
-    if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId), null, 2) + '\n')
-    return getRun(db, handle.runId).status === 'completed' ? 0 : 1
+    printRunSummary(db, handle.runId, final)
+    if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
+    return final.status === 'completed' ? 0 : 1
   } finally {
     process.off('SIGINT', onSigint)
     for (const c of cleanups.reverse()) await c()
@@ -442,9 +477,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const code = err instanceof StudioError ? err.code : 'internal'
-    process.stderr.write(`\nerror ${code}: ${err instanceof Error ? err.message : String(err)}\n`)
-    if (isErrorCode(code)) process.stderr.write(`fix: ${hintFor(code).fix}\n`)
+    const e = asStudioError(err)
+    process.stderr.write(scrubSecrets(`\nerror ${e.code}: ${e.message}\n`))
+    process.stderr.write(`fix: ${hintFor(e.code).fix}\n`)
     process.exit(1)
   },
 )

@@ -1,4 +1,5 @@
 import { HF_DEFAULT_ENDPOINT } from '../../../shared/defaults'
+import { registerSecret } from '../../../shared/redact'
 import { StudioError } from '../../../shared/result'
 
 /**
@@ -21,5 +22,8 @@ export function resolveHubEndpoint(explicit?: string, env: NodeJS.ProcessEnv = p
 
 /** Token for gated or private repos: explicit, else `HF_TOKEN` (or the older `HUGGING_FACE_HUB_TOKEN`). */
 export function resolveHubToken(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return explicit?.trim() || env.HF_TOKEN?.trim() || env.HUGGING_FACE_HUB_TOKEN?.trim() || undefined
+  const token = explicit?.trim() || env.HF_TOKEN?.trim() || env.HUGGING_FACE_HUB_TOKEN?.trim() || undefined
+  // A token sent to a hub or mirror is never stored or printed, whatever the reply echoes.
+  registerSecret(token)
+  return token
 }

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../shared/error-codes'
-import { StudioError } from '../../../shared/result'
+import { StudioError, storageErrorOf } from '../../../shared/result'
 
 /** Thrown by our idle timer so a stalled transfer is told apart from a user cancel. */
 export class HubIdleTimeout extends Error {
@@ -69,6 +69,9 @@ export function toHubError(
 ): StudioError {
   if (err instanceof StudioError) return err
   if (ctx.signal?.aborted) return new StudioError('cancelled', `Download cancelled: ${ctx.url}`, { url: ctx.url })
+  // Writing the download failed, not the network: a full disk or an unwritable data folder.
+  const storage = storageErrorOf(err)
+  if (storage) return storage
   const chain = causeChain(err)
   const original = chain.map((c) => c.message).filter((m, i, a) => a.indexOf(m) === i).join(': ')
   const details: Record<string, unknown> = { url: ctx.url }

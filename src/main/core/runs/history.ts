@@ -1,7 +1,7 @@
 import type { Db } from '../store'
 import { StudioError } from '../../../shared/result'
 import type { RunCompareDto } from '../../../shared/runs'
-import { activeRun, isActiveHere } from './runner'
+import { activeRun, flushUnrecordedStatuses, isActiveHere } from './runner'
 import { deleteRunRow, getMetricsDto, getRunSummary, listRuns, markInterruptedRuns } from './store'
 import { getSweep } from './sweep'
 
@@ -9,7 +9,11 @@ import { getSweep } from './sweep'
  * Called once when the app or a CLI starts: runs left "running"/"paused" by a process that is gone are
  * marked interrupted (their curves stay; they can be resumed from their last checkpoint).
  */
-export const recoverInterruptedRuns = (db: Db): string[] => markInterruptedRuns(db, isActiveHere)
+export const recoverInterruptedRuns = (db: Db): string[] => {
+  // A status this process could not store yet (a full disk) says more than "interrupted" does.
+  flushUnrecordedStatuses()
+  return markInterruptedRuns(db, isActiveHere)
+}
 
 /** Deletes a run and its metrics/evals/checkpoint records (server-side checkpoints are left alone). */
 export function deleteRun(db: Db, runId: string): boolean {

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../store'
-import { createTuftClient, type ForwardBackwardResult, type TrainingModel, type TuftClient, type TuftClientOptions } from '../tuft'
+import {
+  createTuftClient,
+  type ForwardBackwardResult,
+  type Pending,
+  type TrainingModel,
+  type TuftClient,
+  type TuftClientOptions,
+} from '../tuft'
 import { loadTokenizer, tokenizeSplit } from '../tokenize'
 import { getDataset } from '../datasets'
 import type { Datum } from '../../../shared/datum'
 import { DIVERGENCE_FACTOR, RUN_HEARTBEAT_MS, STEPS_DEFAULT } from '../../../shared/defaults'
 import type { ErrorCode } from '../../../shared/error-codes'
-import { StudioError } from '../../../shared/result'
+import { asStudioError, StudioError } from '../../../shared/result'
 import {
   adamParamsOf,
   ResumeOverridesSchema,
@@ -36,6 +43,7 @@ import {
   runConfig,
   runRowFacts,
   updateRun,
+  type RunPatch,
 } from './store'
 
 export type RunDeps = {
@@ -72,7 +80,10 @@ const active = new Map<string, RunHandle>()
 export const activeRun = (id: string): RunHandle | undefined => active.get(id)
 export const isActiveHere = (id: string): boolean => active.has(id)
 
-const INTERRUPTING: readonly ErrorCode[] = ['server-unreachable', 'timeout', 'future-expired']
+/** The server went away: the run is interrupted (not failed) and the model is left alone. */
+const SERVER_GONE: readonly ErrorCode[] = ['server-unreachable', 'timeout', 'future-expired']
+/** Failures that are nobody's bug and end a run as interrupted, to be resumed once they are fixed. */
+const INTERRUPTING: readonly ErrorCode[] = [...SERVER_GONE, 'disk-full', 'data-folder-not-writable']
 
 /** Validates a config (zod, defaults from src/shared/defaults.ts); throws StudioError('invalid-input'). */
 export function parseRunConfig(input: unknown): RunConfig {
@@ -112,6 +123,10 @@ export function resumeRun(
   opts: RunOptions & { overrides?: ResumeOverrides; apiKey?: string } = {},
 ): RunHandle {
   if (active.has(runId)) throw new StudioError('invalid-input', 'This run is already running in this window.')
+  flushUnrecordedStatuses()
+  const pending = unrecorded.get(runId)
+  // Its last status could not be stored yet: the store still cannot be written, so the run cannot go on.
+  if (pending) throw asStudioError(pending.error)
   const facts = runRowFacts(deps.db, runId)
   if (facts.status === 'completed' || facts.status === 'running' || facts.status === 'queued')
     throw new StudioError('run-not-resumable', `Run ${runId} is ${facts.status}; only interrupted, failed, stopped or paused runs can be resumed.`)
@@ -177,18 +192,24 @@ function launch(deps: RunDeps, runId: string, config: RunConfig, start: Start, o
   const done = execute(deps, runId, config, start, control, emit)
     .catch((err: unknown) => {
       // Anything execute() did not classify is still recorded with the run.
-      const e = toStudioError(err)
-      setStatus(deps.db, runId, emit, 'failed', { code: e.code, message: e.message, details: e.details })
+      const e = asStudioError(err)
+      const status: RunStatus = INTERRUPTING.includes(e.code) ? 'interrupted' : 'failed'
+      try {
+        setStatus(deps.db, runId, emit, status, { code: e.code, message: e.message, details: e.details })
+      } catch {
+        // The store cannot take it: setStatus kept it for a later write and told the listeners.
+      }
     })
     .then(() => {
       clearInterval(beat)
       active.delete(runId)
       try {
         updateRun(deps.db, runId, { owned: false })
-      } catch {
-        // Store closed during shutdown: the run's status was already written.
+      } catch (err) {
+        // Store closed during shutdown (the run's status was already written), or full: then it goes with the status.
+        if (unrecorded.has(runId)) recordLater(deps.db, runId, { owned: false }, err)
       }
-      return getRunSummary(deps.db, runId)
+      return summaryNow(deps.db, runId)
     })
 
   const handle: RunHandle = {
@@ -208,11 +229,51 @@ function launch(deps: RunDeps, runId: string, config: RunConfig, start: Start, o
   return handle
 }
 
-const toStudioError = (err: unknown): StudioError =>
-  err instanceof StudioError
-    ? err
-    : new StudioError('internal', err instanceof Error ? err.message : String(err))
+/**
+ * Statuses the store could not take (a full disk, a data folder turned read-only), by run: retried every
+ * heartbeat until they are written, so a run does not stay "running" once there is room again.
+ */
+const unrecorded = new Map<string, { db: Db; patch: RunPatch; error: unknown }>()
+let unrecordedRetry: NodeJS.Timeout | null = null
 
+function recordLater(db: Db, runId: string, patch: RunPatch, error: unknown): void {
+  const prev = unrecorded.get(runId)
+  unrecorded.set(runId, { db, patch: { ...prev?.patch, ...patch }, error })
+  unrecordedRetry ??= setInterval(flushUnrecordedStatuses, RUN_HEARTBEAT_MS)
+  unrecordedRetry.unref()
+}
+
+/** Writes the statuses that could not be stored before, where the store takes them now. */
+export function flushUnrecordedStatuses(): void {
+  for (const [runId, u] of unrecorded) {
+    if (!u.db.open) {
+      unrecorded.delete(runId)
+      continue
+    }
+    try {
+      updateRun(u.db, runId, u.patch)
+      unrecorded.delete(runId)
+    } catch (err) {
+      u.error = err
+    }
+  }
+  if (unrecorded.size === 0 && unrecordedRetry) {
+    clearInterval(unrecordedRetry)
+    unrecordedRetry = null
+  }
+}
+
+/** A run's summary, with a status the store could not take yet in place of the stored one. */
+function summaryNow(db: Db, runId: string): RunSummaryDto {
+  const summary = getRunSummary(db, runId)
+  const later = unrecorded.get(runId)?.patch
+  return later ? { ...summary, status: later.status ?? summary.status, error: later.error ?? summary.error } : summary
+}
+
+/**
+ * Records a status (and its error) and tells the listeners. They hear it even when the store cannot take it;
+ * the status is then kept for a later write (recordLater) and the store's error is thrown.
+ */
 function setStatus(
   db: Db,
   runId: string,
@@ -220,9 +281,17 @@ function setStatus(
   status: RunStatus,
   error?: { code: ErrorCode; message: string; details?: Record<string, unknown> },
 ): void {
-  updateRun(db, runId, { status, ...(error ? { error } : {}) })
+  const patch: RunPatch = { status, ...(error ? { error } : {}) }
+  let storeFailure: unknown = null
+  try {
+    updateRun(db, runId, patch)
+  } catch (err) {
+    storeFailure = err
+    recordLater(db, runId, patch, err)
+  }
   if (error) emit({ runId, type: 'error', code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) })
   emit({ runId, type: 'status', status })
+  if (storeFailure) throw storeFailure
 }
 
 export async function connectFor(deps: RunDeps, server: ServerConfig): Promise<TuftClient> {
@@ -251,6 +320,38 @@ type Item = StepItem | EvalItem | SaveItem
 
 const stepName = (step: number): string => `step-${String(step).padStart(6, '0')}`
 
+/** Where TuFT keeps a named checkpoint (its save replies carry exactly this path). */
+const checkpointPath = (modelId: string, kind: 'weights' | 'sampler_weights', name: string): string => `tinker://${modelId}/${kind}/${name}`
+
+/**
+ * Settles a training call whose POST was sent again after its reply was lost (`maybeDuplicated`). The server
+ * may then hold two copies, but its seq_id guard runs only one: when the first copy ran, the second fails
+ * with a sequence conflict and the first one's result never arrives. Such a call is settled before anything
+ * else is sent, so the server's seq_id still answers for this call alone: after a conflict the counter is
+ * resynced, and a server that expects a seq_id past this call's has run it exactly once — `recover` then
+ * rebuilds the missing result without applying anything again. Otherwise the failure stands.
+ */
+async function settleResent<T>(model: TrainingModel, sent: Pending<T>, recover: () => Promise<T>): Promise<{ result: Promise<T> }> {
+  if (!sent.maybeDuplicated) return { result: sent.result }
+  const result = sent.result.catch(async (err: unknown) => {
+    if (!(err instanceof StudioError) || err.code !== 'sequence-conflict') throw err
+    const expected = await model.resyncSeqId()
+    if (expected <= Math.max(...sent.seqIds)) throw err
+    return recover()
+  })
+  await result.catch(() => undefined)
+  return { result }
+}
+
+/**
+ * A forward pass (no gradients, no state change), sent again if its own reply is lost. After a
+ * forward_backward whose reply was lost it gives the same outputs: the weights have not changed yet.
+ */
+async function forwardOnce(model: TrainingModel, datums: Datum[]): Promise<ForwardBackwardResult> {
+  const sent = await model.forward(datums, 'cross_entropy')
+  return (await settleResent(model, sent, () => forwardOnce(model, datums))).result
+}
+
 async function execute(
   deps: RunDeps,
   runId: string,
@@ -263,10 +364,17 @@ async function execute(
   const phase = (p: RunPhase, message?: string): void => emit({ runId, type: 'phase', phase: p, ...(message ? { message } : {}) })
   const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>): void => {
     const status: RunStatus = INTERRUPTING.includes(code) ? 'interrupted' : 'failed'
-    setStatus(db, runId, emit, status, { code, message, ...(details ? { details } : {}) })
+    endedBy = code
+    try {
+      setStatus(db, runId, emit, status, { code, message, ...(details ? { details } : {}) })
+    } catch {
+      // The store cannot take even this (a disk still full): setStatus kept it for a later write and told
+      // the listeners, and the run's summary reports it meanwhile.
+    }
     phase('error', message)
   }
 
+  let endedBy: ErrorCode | null = null
   setStatus(db, runId, emit, 'running')
   let client: TuftClient | null = null
   let model: TrainingModel | null = null
@@ -325,7 +433,8 @@ async function execute(
     let cursor = 0
     if (start.kind === 'resume' && start.checkpoint) {
       phase('creating-run', `loading checkpoint ${start.checkpoint.name} (step ${start.checkpoint.step})`)
-      await (await model.loadState(start.checkpoint.path, { optimizer: true })).result
+      const path = start.checkpoint.path
+      await (await settleResent(model, await model.loadState(path, { optimizer: true }), async () => ({ path }))).result
       step = start.checkpoint.step
       cursor = start.checkpoint.cursor
     }
@@ -348,13 +457,12 @@ async function execute(
       fail,
     })
   } catch (err) {
-    const e = toStudioError(err)
+    const e = asStudioError(err)
     fail(e.code, e.message, e.details)
   } finally {
     // Free the server's memory (a GPU on TuFT): everything worth keeping was saved. Skipped when the
     // server is gone, where it would only wait out the retries.
-    const s = runRowFacts(db, runId).status
-    if (model && s !== 'interrupted') await model.unload().catch(() => undefined)
+    if (model && !(endedBy && SERVER_GONE.includes(endedBy))) await model.unload().catch(() => undefined)
     client?.close()
   }
 }
@@ -454,13 +562,16 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     const chunks: EvalItem['chunks'] = []
     for (let i = 0; i < a.evalSet.length; i += config.batchSize) {
       const datums = a.evalSet.slice(i, i + config.batchSize)
-      chunks.push({ datums, out: guard((await model.forward(datums)).result) })
+      const sent = await settleResent(model, await model.forward(datums), () => forwardOnce(model, datums))
+      chunks.push({ datums, out: guard(sent.result) })
     }
     queue.push({ kind: 'eval', step: s, chunks })
   }
   const submitSave = async (s: number, c: number): Promise<void> => {
     const name = stepName(s)
-    queue.push({ kind: 'save', step: s, cursor: c, name, out: guard((await model.saveState(name)).result) })
+    const path = checkpointPath(model.modelId, 'weights', name)
+    const sent = await settleResent(model, await model.saveState(name), async () => ({ path }))
+    queue.push({ kind: 'save', step: s, cursor: c, name, out: guard(sent.result) })
   }
 
   const finalize = async (item: Item): Promise<void> => {
@@ -555,7 +666,9 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     }
     if (sampler) {
       const name = `sampler-${String(s).padStart(6, '0')}`
-      const { path } = await (await model.saveWeightsForSampler(name)).result
+      const expectedPath = checkpointPath(model.modelId, 'sampler_weights', name)
+      const sent = await settleResent(model, await model.saveWeightsForSampler(name), async () => ({ path: expectedPath }))
+      const { path } = await sent.result
       if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.')
       const ck: RunCheckpoint = { step: s, kind: 'sampler', name, path, cursor: c, modelId: model.modelId, createdAt: new Date().toISOString() }
       recordCheckpoint(db, runId, ck)
@@ -583,12 +696,16 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       const s = step + 1
       const batch = stream.indicesAt(cursor, config.batchSize).map((i) => a.train[i])
       const submittedAt = performance.now()
-      const fb = guard((await model.forwardBackward(batch, 'cross_entropy')).result)
+      // A lost forward_backward reply is rebuilt by a forward pass on the same batch before optim_step is sent.
+      const fbSent = await settleResent(model, await model.forwardBackward(batch, 'cross_entropy'), () => forwardOnce(model, batch))
+      const fb = guard(fbSent.result)
       if (poisoned) {
         queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor + batch.length, fb, opt: fb, submittedAt, doneAt: settledAt([fb]) })
         break
       }
-      const opt = guard((await model.optimStep(adam)).result)
+      // A lost optim_step reply only carried the server's metrics, which are gone with it.
+      const optSent = await settleResent(model, await model.optimStep(adam), async () => ({ metrics: null }))
+      const opt = guard(optSent.result)
       cursor += batch.length
       step = s
       queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor, fb, opt, submittedAt, doneAt: settledAt([fb, opt]) })
@@ -598,7 +715,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     }
     await drain()
   } catch (err) {
-    const e = toStudioError(err)
+    const e = asStudioError(err)
     // Let the calls already accepted settle (they fail in order behind the failed one) before saving.
     await Promise.allSettled(queue.splice(0).flatMap(itemPromises))
     if (e.code === 'loss-diverged') {

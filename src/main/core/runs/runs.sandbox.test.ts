@@ -21,6 +21,7 @@ import {
   getRun,
   getRunMetrics,
   listRuns,
+  recoverInterruptedRuns,
   renameRun,
   resumeRun,
   sampleCompare,
@@ -242,6 +243,114 @@ describe('never lose a run', () => {
     expect((await r.done).status).toBe('completed')
     expect(getRun(db, h.runId).config).toMatchObject({ maxLength: 128, batchSize: 2 })
     expect(steps(h.runId)).toEqual(range(1, 16))
+  })
+})
+
+describe('a full disk', () => {
+  /**
+   * Leaves SQLite no room, as a full disk does: the free pages are taken by a filler and the file may not
+   * grow, so the next write that needs a page fails with SQLITE_FULL. Returns the undo (space freed).
+   */
+  const fillDisk = (): (() => void) => {
+    const max = db.pragma('max_page_count', { simple: true }) as number
+    const pageSize = db.pragma('page_size', { simple: true }) as number
+    db.exec('CREATE TABLE disk_filler (b BLOB)')
+    const free = db.pragma('freelist_count', { simple: true }) as number
+    if (free > 0) db.prepare('INSERT INTO disk_filler VALUES (zeroblob(?))').run(free * pageSize)
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`)
+    return () => {
+      db.pragma(`max_page_count = ${max}`)
+      db.exec('DROP TABLE disk_filler')
+    }
+  }
+
+  it('mid-run leaves the run interrupted with disk-full, not running; once there is room it resumes with every step exactly once', async () => {
+    let freeSpace: (() => void) | null = null
+    const errors: string[] = []
+    const h = startRun(deps, base({ name: 'disk full', steps: 20, checkpointEvery: 5, evalEvery: 0 }), {
+      onEvent: (e) => {
+        if (e.type === 'metric' && e.step === 4 && !freeSpace) freeSpace = fillDisk()
+        if (e.type === 'error') errors.push(e.code)
+      },
+    })
+    const s = await h.done
+    expect(errors).toEqual(['disk-full'])
+    expect(s.status).toBe('interrupted')
+    expect(s.error?.code).toBe('disk-full')
+    const d = getRun(db, h.runId)
+    expect([d.status, d.resumable]).toEqual(['interrupted', true])
+
+    freeSpace!()
+    const r = resumeRun(deps, h.runId)
+    expect((await r.done).status).toBe('completed')
+    expect(steps(h.runId)).toEqual(range(1, 20))
+  })
+
+  it('a data folder turned read-only mid-run: the run ends interrupted although nothing can be stored, and is recorded so once it can', async () => {
+    let readOnly = false
+    const h = startRun(deps, base({ name: 'read-only', steps: 10, checkpointEvery: 4, evalEvery: 0 }), {
+      onEvent: (e) => {
+        if (e.type === 'metric' && e.step === 5 && !readOnly) {
+          readOnly = true
+          // Every write now fails with SQLITE_READONLY, as on a folder remounted read-only.
+          db.pragma('query_only = ON')
+        }
+      },
+    })
+    const s = await h.done
+    try {
+      expect(s.status).toBe('interrupted')
+      expect(s.error?.code).toBe('data-folder-not-writable')
+      expect(getRun(db, h.runId).status).toBe('running') // what the store still says
+      expect(() => resumeRun(deps, h.runId)).toThrow(expect.objectContaining({ code: 'data-folder-not-writable' }))
+    } finally {
+      db.pragma('query_only = OFF')
+    }
+    recoverInterruptedRuns(db)
+    const d = getRun(db, h.runId)
+    expect([d.status, d.error?.code, d.resumable]).toEqual(['interrupted', 'data-folder-not-writable', true])
+    expect((await resumeRun(deps, h.runId).done).status).toBe('completed')
+    expect(steps(h.runId)).toEqual(range(1, 10))
+  })
+})
+
+describe('lost replies', () => {
+  it('training calls whose reply is lost after the server ran them count once: the curve equals an undisturbed run with the same seed', async () => {
+    const config = base({ steps: 10, evalEvery: 5, checkpointEvery: 4, seed: 7 })
+    const undisturbed = await startRun(deps, { ...config, name: 'undisturbed' }).done
+    expect(undisturbed.status).toBe('completed')
+
+    // forward_backward calls: 3 eval chunks at step 0, then one per step, 3 eval chunks after step 5.
+    const fb = '/api/v1/forward_backward'
+    sb.setFaults({
+      lostReplies: [
+        { path: fb, skip: 3 + 2 }, // step 3's forward_backward
+        { path: fb, skip: 3 + 5 + 1 }, // the second eval chunk at step 5
+        { path: '/api/v1/optim_step', skip: 6 }, // step 7's optim_step
+        { path: '/api/v1/save_weights', skip: 0 }, // the checkpoint at step 4
+        { path: '/api/v1/save_weights_for_sampler', skip: 0 }, // the sampler weights at the end
+      ],
+    })
+    const h = startRun(deps, { ...config, name: 'lost replies' })
+    const s = await h.done
+    expect(sb.faults.lostReplies).toEqual([])
+    expect(s.status).toBe('completed')
+    const a = getRunMetrics(db, undisturbed.id)
+    const b = getRunMetrics(db, h.runId)
+    expect(b.trainNll.map(([step]) => step)).toEqual(range(1, 10))
+    expect(b.trainNll).toEqual(a.trainNll)
+    expect(b.testNll).toEqual(a.testNll)
+    const d = getRun(db, h.runId)
+    expect(d.checkpoints.map((c) => [c.step, c.path]).sort()).toEqual([
+      [10, `tinker://${d.modelId}/sampler_weights/sampler-000010`],
+      [10, `tinker://${d.modelId}/weights/step-000010`],
+      [4, `tinker://${d.modelId}/weights/step-000004`],
+      [8, `tinker://${d.modelId}/weights/step-000008`],
+    ])
+    // The recovered paths name what the server saved: sampling from them works.
+    const sampled = await sampleCompare(deps, h.runId, { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 4, seed: 1 })
+    expect(sampled.modelPath).toBe(d.samplerPath)
+    expect(sampled.tuned?.tokens).toBeGreaterThan(0)
   })
 })
 

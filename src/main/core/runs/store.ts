@@ -16,6 +16,7 @@ import {
 } from '../../../shared/runs'
 import { RUN_STALE_MS } from '../../../shared/defaults'
 import { isErrorCode } from '../../../shared/error-codes'
+import { scrubDeep } from '../../../shared/redact'
 import { StudioError } from '../../../shared/result'
 
 /**
@@ -120,9 +121,11 @@ export function updateRun(db: Db, id: string, p: RunPatch): void {
   if (p.data !== undefined) set('data_json', JSON.stringify(p.data))
   if (p.samplerPath !== undefined) set('sampler_path', p.samplerPath)
   if (p.error !== undefined) {
-    set('error_code', p.error?.code ?? null)
-    set('error_message', p.error?.message ?? null)
-    set('error_details_json', p.error?.details ? JSON.stringify(p.error.details) : null)
+    // Whatever made the error, it is stored without secrets.
+    const error = p.error && scrubDeep(p.error)
+    set('error_code', error?.code ?? null)
+    set('error_message', error?.message ?? null)
+    set('error_details_json', error?.details ? JSON.stringify(error.details) : null)
   }
   if (p.owned !== undefined) {
     set('owner_pid', p.owned ? process.pid : null)

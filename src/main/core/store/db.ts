@@ -2,10 +2,26 @@ import Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { DISK_NEARLY_FULL_BYTES } from '../../../shared/defaults'
+import { setDiskFullProbe } from '../../../shared/result'
 import { MIGRATIONS, type Migration } from './migrations'
 import { databasePath } from './paths'
 
 export type Db = Database.Database
+
+/** Folders of the databases this process opened: where a full disk shows up as SQLite errors. */
+const dataFolders = new Set<string>()
+
+const nearlyFull = (dir: string): boolean => {
+  try {
+    const s = fs.statfsSync(dir)
+    return s.bavail * s.bsize < DISK_NEARLY_FULL_BYTES
+  } catch {
+    return false
+  }
+}
+
+setDiskFullProbe(() => [...dataFolders].some(nearlyFull))
 
 /**
  * Opens (creating if needed) the studio database with WAL and foreign keys, and applies pending
@@ -13,7 +29,10 @@ export type Db = Database.Database
  * ran is detected instead of silently diverging between machines.
  */
 export function openDb(file: string = databasePath(), migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    dataFolders.add(path.dirname(path.resolve(file)))
+  }
   const db = new Database(file, sqliteBindingOptions())
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')

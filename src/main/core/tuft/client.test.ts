@@ -283,13 +283,30 @@ describe('training calls: ordering, pipelining and seq_id recovery', () => {
     const m = await connect(s).createLoraModel({ base_model: 'fake/base', rank: 8 })
     s.faults.push({ match: (q) => q.path === '/api/v1/optim_step', reply: 'drop', afterHandling: true })
     const opt = await m.optimStep()
+    expect(opt.maybeDuplicated).toBe(true)
     const e = await rejection(opt.result)
     expect(e.code).toBe('sequence-conflict')
     expect(e.details).toMatchObject({ expected: 2, got: 1, probablyApplied: true })
     expect(m.nextSeqId).toBe(2)
     expect(s.state.executed).toEqual(['optim_step:1'])
-    await (await m.optimStep()).result
+    const next = await m.optimStep()
+    expect(next.maybeDuplicated).toBe(false)
+    await next.result
     expect(s.state.executed).toEqual(['optim_step:1', 'optim_step:2'])
+  })
+
+  it('a gateway error after the request went through (502, 504) marks the resent call as possibly duplicated; a 503 does not', async () => {
+    const s = await fake()
+    const m = await connect(s).createLoraModel({ base_model: 'fake/base', rank: 8 })
+    s.faults.push({ match: (q) => q.path === '/api/v1/forward_backward', reply: { status: 502, json: { detail: 'Bad Gateway' } }, afterHandling: true })
+    const fb = await m.forwardBackward([datum()])
+    expect(fb.maybeDuplicated).toBe(true)
+    expect(await rejection(fb.result)).toMatchObject({ code: 'sequence-conflict', details: { probablyApplied: true } })
+    s.faults.push({ match: (q) => q.path === '/api/v1/optim_step', reply: { status: 503, json: { detail: 'busy' } } })
+    const opt = await m.optimStep()
+    expect(opt.maybeDuplicated).toBe(false)
+    await opt.result
+    expect(s.state.executed).toEqual(['forward_backward:1', 'optim_step:2'])
   })
 
   it('save, load with and without optimizer, sampler weights, missing checkpoint, unload', async () => {

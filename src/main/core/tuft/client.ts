@@ -7,7 +7,8 @@ import {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_TIMEOUT_MS,
 } from '../../../shared/defaults'
-import { StudioError, fail, ok, type Result } from '../../../shared/result'
+import { registerSecret } from '../../../shared/redact'
+import { asStudioError, ok, type Result } from '../../../shared/result'
 import { chunkDatums, combineForwardBackward } from './chunking'
 import {
   decodeForwardBackwardOutput,
@@ -33,8 +34,13 @@ export type AdamParams = { -readonly [K in keyof typeof ADAM_DEFAULTS]: number }
 
 export type CallOptions = { signal?: AbortSignal }
 
-/** A training call the server has accepted (202). `result` settles when the server has run it. */
-export type Pending<T> = { result: Promise<T>; seqIds: number[]; requestIds: string[] }
+/**
+ * A training call the server has accepted (202). `result` settles when the server has run it.
+ * `maybeDuplicated`: a POST of it was sent again after its reply was lost (reset, timeout, gateway error), so
+ * the server may hold two copies; the seq_id guard runs only one of them, and when the first one ran, `result`
+ * is the second copy's sequence conflict (details.probablyApplied) and the first copy's reply is gone.
+ */
+export type Pending<T> = { result: Promise<T>; seqIds: number[]; requestIds: string[]; maybeDuplicated: boolean }
 
 export type HealthReport = { ok: true; status: string; latencyMs: number }
 
@@ -202,8 +208,7 @@ export type TuftClient = RestCalls & {
 }
 
 /** Converts anything thrown inside this module into the shared Failure shape. */
-export const toFailure = (e: unknown) =>
-  e instanceof StudioError ? e.toFailure() : fail('internal', e instanceof Error ? e.message : String(e))
+export const toFailure = (e: unknown) => asStudioError(e).toFailure()
 
 const parseWith = <S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> => {
   const r = schema.safeParse(body)
@@ -374,6 +379,9 @@ class ClientCore {
 const isSessionLost = (e: unknown) =>
   e instanceof TuftError && /Session \S+ not found/i.test(String(e.details.serverMessage ?? ''))
 
+/** The seq_id probe's datum: one token, nothing weighted. */
+const SEQ_PROBE_DATUM: TuftDatum = { model_input: [0], target_tokens: [0], weights: [0] }
+
 const checkName = (name: string, what: string) => {
   if (!name || name.includes('/'))
     throw new TuftError('invalid-input', `${what} must be a non-empty name without "/" (got "${name}")`)
@@ -470,30 +478,32 @@ class TrainingModelImpl implements TrainingModel {
       this.post((seq) => ({ method: 'POST', path, json: body(seq), signal, op: path.replace('/api/v1/', '') })),
     )
     const result = this.track(sent, this.core.poll(sent.requestId, requestType, { json: parse }, signal))
-    return { result, seqIds: [sent.seq], requestIds: [sent.requestId] }
+    return { result, seqIds: [sent.seq], requestIds: [sent.requestId], maybeDuplicated: sent.maybeDuplicated }
   }
 
   async resyncSeqId(opts: CallOptions = {}): Promise<number> {
-    // seq_id 0 never matches TuFT's guard (it starts at 1), so this fails with "expected N" before doing
-    // anything; the path names no checkpoint, so even a server without the guard only reports not-found.
+    // A forward pass of one unweighted token at seq_id 0: TuFT's guard (which starts at 1) refuses it with
+    // "expected N" before anything runs, and a server without the guard only computes a forward, which
+    // changes nothing. (A load_weights probe would be refused earlier: TuFT looks the checkpoint up first.)
     const sent = await this.serial(async () => {
       const reply = await this.core.request({
         method: 'POST',
-        path: '/api/v1/load_weights',
-        json: {
-          model_id: this.modelId,
-          seq_id: 0,
-          path: `tinker://${this.modelId}/weights/__tuft_studio_seq_probe__`,
-          optimizer: false,
-          type: 'load_weights',
-        },
+        path: '/api/v1/forward_backward',
+        body: encodeForwardBackwardRequest({
+          modelId: this.modelId,
+          seqId: 0,
+          datums: [SEQ_PROBE_DATUM],
+          lossFn: 'cross_entropy',
+          forwardOnly: true,
+        }),
+        contentType: 'application/x-protobuf',
         signal: opts.signal,
-        op: 'load_weights (seq probe)',
+        op: 'forward (seq probe)',
       })
       return parseWith(FutureHandleSchema, replyJson(reply), 'future')
     })
     try {
-      await this.core.poll(sent.request_id, 'LoadWeights', { json: (b) => b }, opts.signal)
+      await this.core.poll(sent.request_id, 'Forward', { protobuf: decodeForwardBackwardOutput, json: parseForwardBackwardJson }, opts.signal)
     } catch (e) {
       if (e instanceof TuftError && e.code === 'sequence-conflict' && typeof e.details.expected === 'number') {
         this.setNextSeqId(e.details.expected)
@@ -568,7 +578,12 @@ class TrainingModelImpl implements TrainingModel {
       }
     })
     const result = settleQuietly(Promise.all(results).then(combineForwardBackward))
-    return { result, seqIds: sent.map((s) => s.seq), requestIds: sent.map((s) => s.requestId) }
+    return {
+      result,
+      seqIds: sent.map((s) => s.seq),
+      requestIds: sent.map((s) => s.requestId),
+      maybeDuplicated: sent.some((s) => s.maybeDuplicated),
+    }
   }
 
   forwardBackward(datums: readonly TuftDatum[], lossFn = 'cross_entropy', opts: CallOptions & { lossFnConfig?: Record<string, number> } = {}) {
@@ -713,6 +728,9 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
   const env = opts.env ?? process.env
   const server = discoverServer(opts.url, env, opts.homeDir ?? os.homedir())
   const { key, info } = resolveKey(opts.apiKey, env)
+  // Whatever the server echoes back, neither this key nor TINKER_API_KEY is stored or printed.
+  registerSecret(key)
+  registerSecret(env.TINKER_API_KEY)
   const core = new ClientCore(server, key, info, opts)
 
   const health = async (o: CallOptions = {}): Promise<HealthReport> => {

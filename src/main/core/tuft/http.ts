@@ -202,6 +202,8 @@ export class Transport {
       if ((reply.status >= 200 && reply.status < 300) || redirected) return { ...reply, maybeDuplicated }
       const retryable = reply.status === 408 || reply.status === 429 || reply.status >= 500
       if (retryable && !last) {
+        // A gateway that gave up on the server (502, 504) may have forwarded the request: it may have run.
+        if (reply.status === 502 || reply.status === 504) maybeDuplicated = true
         await sleep(backoffMs(attempt, this.opts.retry, reply.headers), spec.signal)
         continue
       }
