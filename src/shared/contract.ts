@@ -10,6 +10,7 @@
 import { z } from 'zod'
 import { fail, ok, type Result } from './result'
 import type { TokenStats } from './datum'
+import { splitNameSchema, storeNameSchema } from './names'
 import {
   ResumeOverridesSchema,
   RunConfigSchema,
@@ -31,7 +32,7 @@ import {
 
 /** A client-chosen id for a long operation, used for its progress events and to cancel it. */
 const opId = z.string().min(1).max(100)
-const name = z.string().trim().min(1).max(200)
+const name = storeNameSchema
 const httpUrl = z
   .string()
   .trim()
@@ -42,7 +43,7 @@ const hfRepo = z
   .trim()
   .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must look like owner/name')
   .max(200)
-const split = z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or "-"').max(100)
+const split = splitNameSchema
 /** Dataset files only: the renderer cannot make main read arbitrary files (e.g. keys) through an import. */
 const datasetPath = z
   .string()

@@ -4,7 +4,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, repoRoot, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../tests/helpers/hub-mirror'
-import { looksLikePath } from './dataset-cli'
+import { parseInput } from '../../shared/contract'
+import { listDatasets } from '../core/datasets'
+import { openDb, type Db } from '../core/store'
+import { looksLikePath, main, type CliContext } from './dataset-cli'
 
 type Run = { code: number; stdout: string; stderr: string }
 
@@ -88,5 +91,43 @@ describe('looksLikePath', () => {
     expect(looksLikePath('data/train.jsonl')).toBe(true)
     expect(looksLikePath('./mydata')).toBe(true)
     expect(looksLikePath(NO_ROBOTS_JSONL)).toBe(true)
+  })
+})
+
+describe('dataset names', () => {
+  let home: string
+  let db: Db
+  let out: string[]
+  let err: string[]
+  beforeAll(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'dataset-cli-names-'))
+    db = openDb(path.join(home, 'studio.sqlite'))
+  })
+  afterAll(() => {
+    db.close()
+    fs.rmSync(home, { recursive: true, force: true })
+  })
+  const run = (...argv: string[]): Promise<number> => {
+    out = []
+    err = []
+    const ctx: CliContext = { db: () => db, out: (l) => out.push(l), err: (l) => err.push(l), signal: new AbortController().signal, isTty: false }
+    return main(['dataset', ...argv], ctx)
+  }
+
+  it.each([
+    ['whitespace only', '   '],
+    ['over 200 characters', 'n'.repeat(201)],
+    ['a NUL character', 'a\0b'],
+  ])('refuses a name the app cannot address (%s), as the contract does', async (_what, name) => {
+    expect(parseInput('datasetDelete', { name }).ok).toBe(false)
+    expect(await run('import', NO_ROBOTS_JSONL, '--name', name)).toBe(1)
+    expect(err.join('\n')).toMatch(/^error \[invalid-input\]: Dataset name/)
+    expect(listDatasets(db)).toEqual([])
+  })
+
+  it('stores a padded name trimmed, as the app addresses it', async () => {
+    expect(await run('import', NO_ROBOTS_JSONL, '--name', '  padded  ')).toBe(0)
+    expect(listDatasets(db).map((d) => d.name)).toEqual(['padded'])
+    expect(parseInput('datasetDelete', { name: '  padded  ' })).toEqual({ ok: true, value: { name: 'padded' } })
   })
 })

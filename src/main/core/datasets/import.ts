@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
+import { storeNameSchema } from '../../../shared/names'
 import { StudioError } from '../../../shared/result'
 import {
   downloadHubFile,
@@ -166,7 +167,7 @@ type Resolved = Omit<ImportOptions, 'mapping' | 'format'> & { mapping: DatasetMa
 async function importFile(db: Db, source: Extract<DatasetSource, { kind: 'file' }>, opts: Resolved): Promise<ImportReport> {
   const file = path.resolve(source.path)
   if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such file: ${file}`, { file })
-  const name = opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, '')
+  const name = storeName(opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, ''))
   refuseNameClash(getDataset(db, name), 'file', file)
   const splitFiles = fs.statSync(file).isDirectory()
     ? folderSplits(file, source.split)
@@ -208,7 +209,7 @@ function folderSplits(dir: string, split: string | undefined): { split: string; 
 async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>, opts: Resolved): Promise<ImportReport> {
   const endpoint = resolveHubEndpoint(opts.endpoint)
   const token = resolveHubToken(opts.token)
-  const name = opts.name ?? source.repo
+  const name = storeName(opts.name ?? source.repo)
   const cached = getDataset(db, name)
   refuseNameClash(cached, 'hub', source.repo)
   const cachedMatches = cached?.source.kind === 'hub' && cached.source.repo === source.repo
@@ -283,6 +284,14 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
     // The rows live in SQLite now (or the import failed): the staged files are not needed either way.
     fs.rmSync(workDir, { recursive: true, force: true })
   }
+}
+
+/** The name the dataset is stored under, by the rule the app addresses datasets with (so it can be found again). */
+function storeName(raw: string): string {
+  const parsed = storeNameSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const shown = JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)
+  throw new StudioError('invalid-input', `Dataset name ${shown} ${parsed.error.issues[0]?.message ?? 'is not valid'}; choose another name (--name)`)
 }
 
 /** Checked before any download or parse, so a clash fails at once (saveImport checks again, atomically). */
