@@ -77,6 +77,12 @@ export const HINTS: Record<ErrorCode, Hint> = {
     fix: 'Retry: the download resumes from where it stopped.',
     action: { kind: 'retry' },
   },
+  'hf-bad-reply': {
+    title: 'The hub or mirror sent a reply TuFT Studio refuses',
+    why: 'A split, config or file name in its reply is not a plain name (for example one containing "../"), so using it could write files outside the data folder. Nothing was written.',
+    fix: 'Use the official endpoint or another mirror you trust (Settings → Hugging Face), and tell the mirror operator.',
+    action: { kind: 'open-settings', section: 'hub' },
+  },
   'dataset-file-unreadable': {
     title: 'The file cannot be read',
     why: 'The file is missing, empty, or not readable.',

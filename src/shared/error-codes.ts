@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'hf-auth-required',
   'hf-not-found',
   'download-interrupted',
+  'hf-bad-reply',
   // dataset import
   'dataset-file-unreadable',
   'dataset-format-unknown',

@@ -195,6 +195,57 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     expect(mirror.requests.some((q) => q.url === `/api/datasets/${NO_ROBOTS_ID}/parquet`)).toBe(true)
   })
 
+  it('refuses split, config and file names from a hostile mirror and writes nothing outside its folder', async () => {
+    await mirror.close()
+    const hostile = (reply: (honest: Record<string, Record<string, string[]>>) => unknown) =>
+      startHubMirror({ noRobots: false, qwen: false, repos: [{ ...noRobotsRepo(), parquetApiOnly: true, parquetApiReply: reply }] })
+    // Deep enough below the test folder that a path climbing out of the staging folder still lands in it.
+    const home = path.join(dir, 'a', 'b', 'c')
+    process.env.TUFT_STUDIO_HOME = home
+    mirror = await hostile((h) => ({ default: { '../../../../x/owned': h.default.test } }))
+    const e = await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))
+    expect(e.code).toBe('hf-bad-reply')
+    expect(e.message).toContain('../../../../x/owned')
+    expect(fs.readdirSync(dir, { recursive: true }).filter((f) => /owned|\.parquet$/.test(String(f)))).toEqual([])
+    expect(listDatasets(db)).toEqual([])
+    await mirror.close()
+
+    mirror = await hostile((h) => ({ '../cfg': h.default }))
+    expect((await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    await mirror.close()
+    mirror = await hostile(() => ({ default: { test: ['file:///etc/passwd'] } }))
+    expect((await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    await mirror.close()
+    mirror = await hostile((h) => JSON.parse(`{"default": {"__proto__": ${JSON.stringify(h.default.test)}}}`))
+    expect((await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    await mirror.close()
+
+    // A tree listing whose paths climb out of the repository is refused too.
+    mirror = await startHubMirror({ noRobots: false, qwen: false, repos: [{ type: 'dataset', id: 'me/evil', files: { 'data/../../../escape.jsonl': Buffer.from('{}\n') } }] })
+    expect((await failure(importDataset(db, { kind: 'hub', repo: 'me/evil' }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    expect(fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.jsonl'))).toEqual([])
+  })
+
+  it('sends the hub token only to the endpoint, not to another host the parquet API points at', async () => {
+    await mirror.close()
+    const other = await startHubMirror({ noRobots: true, qwen: false })
+    mirror = await startHubMirror({
+      noRobots: false,
+      qwen: false,
+      token: 'tok',
+      repos: [{ ...noRobotsRepo(), parquetApiOnly: true, parquetApiReply: (h) => ({ default: { test: h.default.test.map((u) => u.replace(mirror.url, other.url)) } }) }],
+    })
+    try {
+      const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url, token: 'tok' })
+      expect(r.splits[0].rows).toBe(500)
+      expect(mirror.requests.some((q) => q.auth === 'Bearer tok')).toBe(true)
+      expect(other.requests.length).toBeGreaterThan(0)
+      expect(other.requests.filter((q) => q.auth !== undefined)).toEqual([])
+    } finally {
+      await other.close()
+    }
+  })
+
   it('reads a hub dataset in ShareGPT JSON Lines', async () => {
     await mirror.close()
     const rows = [

@@ -14,7 +14,7 @@ import {
   splitsFromTree,
   type SplitFile,
 } from '../hub'
-import { downloadsDir, type Db } from '../store'
+import { childPath, downloadsDir, type Db } from '../store'
 import { detectFormat, normalizeRow, parseMapping } from './normalize'
 import { excerptOfValue, fileKindOf, readRecords, type RawRecord } from './read-rows'
 import { getDataset, mergeRejections, saveImport, type SplitToSave } from './store'
@@ -257,12 +257,21 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
       const files: SplitToSave['files'] = []
       for (const [i, f] of s.files.entries()) {
         const base = f.path ? path.basename(f.path) : `${s.split}-${i}.parquet`
-        const dest = path.join(workDir, s.split, base)
+        // Local names are ours (index + data extension); the split name was validated by the listing.
+        const dest = childPath(workDir, s.split, `${i}${f.path ? (/\.(parquet|jsonl|json)$/i.exec(f.path)?.[0] ?? '.parquet') : '.parquet'}`)
         const onProgress = (p: { current: number; total: number }) =>
           opts.onProgress?.({ phase: 'downloading', current: done + p.current, total: Math.max(total, done + p.total), split: s.split, file: base })
         const got = f.path
           ? await downloadHubFile({ repoType: 'dataset', repo: source.repo, path: f.path, revision: listing.revision, endpoint, token, dest, signal: opts.signal, onProgress })
-          : await downloadUrlToFile({ url: f.url as string, key: `${endpoint}|${f.url}`, token, dest, signal: opts.signal, onProgress })
+          : await downloadUrlToFile({
+              url: f.url as string,
+              key: `${endpoint}|${f.url}`,
+              // The token is for the endpoint the user chose, never for another host a reply points to.
+              token: new URL(f.url as string).origin === new URL(endpoint).origin ? token : undefined,
+              dest,
+              signal: opts.signal,
+              onProgress,
+            })
         done += got.size
         local.push(got.file)
         files.push({ ...(f.path ? { path: f.path } : { url: f.url }), size: got.size, etag: got.etag, ...(f.oid ? { oid: f.oid } : {}) })

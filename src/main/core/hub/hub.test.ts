@@ -39,6 +39,13 @@ describe('split discovery from file names', () => {
     expect(splitOfPath('data/train_0.jsonl')).toBe('train')
   })
 
+  it('reduces names derived from file names to valid split names', () => {
+    expect(splitOfPath('data/My Data.jsonl')).toBe('My_Data')
+    expect(splitOfPath('data/..-00000-of-00001.parquet')).toBe('train')
+    expect(splitOfPath('.../x.jsonl')).toBe('x')
+    expect(splitOfPath('data/\x1b[31mred.jsonl')).toBe('_31mred')
+  })
+
   it('prefers data/ and parquet, orders train before test', () => {
     const s = splitsFromTree([
       { path: 'README.md', size: 1 },
