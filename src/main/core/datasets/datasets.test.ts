@@ -399,6 +399,39 @@ describe('formats and mapping', () => {
   })
 })
 
+describe('prototype names in data', () => {
+  it('rejects roles named like built-in object properties as unknown roles', async () => {
+    const good = { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }
+    const withRole = (role: string) => `{"messages": [{"role": ${JSON.stringify(role)}, "content": "x"}, {"role": "assistant", "content": "a"}]}`
+    const lines = [JSON.stringify(good), ...['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'].map(withRole)]
+    const r = await importDataset(db, { kind: 'file', path: write('proto.jsonl', lines.join('\n')) }, {})
+    expect(r.splits[0]).toEqual({ split: 'train', rows: 1, rejected: 6 })
+    expect(reasons(r)).toEqual({ 'unknown-role': 6 })
+    expect(loadConversations(db, 'proto', 'train')).toEqual([good])
+    // ShareGPT's "from" goes through the same look-up.
+    const sg = write('proto-sg.jsonl', `{"conversations": [{"from": "constructor", "value": "x"}, {"from": "gpt", "value": "a"}]}\n{"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}]}\n`)
+    expect(reasons(await importDataset(db, { kind: 'file', path: sg }, {}))).toEqual({ 'unknown-role': 1 })
+  })
+
+  it('never takes an inherited property for a field, and ignores prototype names in a role mapping', async () => {
+    const p = write('fields.jsonl', jsonl([{ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }]))
+    // No row has its own "constructor" or "toString" field, whatever every object inherits.
+    const byMapping = await failure(importDataset(db, { kind: 'file', path: p }, { name: 'm1', format: 'messages', mapping: { messagesField: 'constructor' } }))
+    expect(byMapping.code).toBe('dataset-no-usable-rows')
+    expect(reasons({ rejections: byMapping.details?.rejections } as ImportReport)).toEqual({ 'missing-messages': 1 })
+    const byRoleField = await failure(importDataset(db, { kind: 'file', path: p }, { name: 'm2', mapping: { roleField: 'toString' } }))
+    expect(reasons({ rejections: byRoleField.details?.rejections } as ImportReport)).toEqual({ 'missing-role': 1 })
+    const alpaca = write('alp.jsonl', jsonl([{ question: 'q', answer: 'a' }]))
+    const byAlpaca = await failure(importDataset(db, { kind: 'file', path: alpaca }, { format: 'alpaca', mapping: { instructionField: 'constructor', outputField: 'valueOf' } }))
+    expect(reasons({ rejections: byAlpaca.details?.rejections } as ImportReport)).toEqual({ 'missing-fields': 1 })
+
+    const bot = write('bot.jsonl', '{"messages": [{"role": "user", "content": "q"}, {"role": "__proto__", "content": "a"}]}\n')
+    const mapped = await failure(importDataset(db, { kind: 'file', path: bot }, { mapping: JSON.parse('{"roles": {"__proto__": "assistant"}}') as Record<string, string> }))
+    expect(reasons({ rejections: mapped.details?.rejections } as ImportReport)).toEqual({ 'unknown-role': 1 })
+    expect(listDatasets(db)).toEqual([])
+  })
+})
+
 describe('bad input never crashes the import', () => {
   it('rejects each bad row with its reason and keeps the good ones', async () => {
     const good = { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }
