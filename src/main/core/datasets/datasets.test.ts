@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
+import { MAX_CONVERSATION_CHARS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import { openDb, type Db } from '../store'
 import {
@@ -497,7 +498,7 @@ describe('bad input never crashes the import', () => {
 
   it('rejects a huge row without reading it into memory and keeps its neighbours', async () => {
     const good = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })
-    const bigButFine = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(2_000_000) }, { role: 'assistant', content: 'ok' }] })
+    const bigButFine = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(1_000_000) }, { role: 'assistant', content: 'ok' }] })
     const p = path.join(dir, 'huge.jsonl')
     const fd = fs.openSync(p, 'w')
     fs.writeSync(fd, good + '\n' + bigButFine + '\n{"messages":[{"role":"user","content":"')
@@ -510,6 +511,18 @@ describe('bad input never crashes the import', () => {
     expect(r.rejections[0]).toMatchObject({ reason: 'row-too-large', count: 1 })
     expect(r.rejections[0].examples[0].row).toBe(3)
     expect(r.rejections[0].examples[0].excerpt.length).toBeLessThan(200)
+  })
+
+  it('rejects a conversation longer than the character budget, which no context could hold, and keeps the rest', async () => {
+    const good = { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }
+    const half = 'w'.repeat(MAX_CONVERSATION_CHARS / 2)
+    const atBudget = { messages: [{ role: 'user', content: half }, { role: 'assistant', content: half }] }
+    const over = { messages: [{ role: 'user', content: half }, { role: 'assistant', content: `${half}!` }] }
+    const r = await importDataset(db, { kind: 'file', path: write('long.jsonl', jsonl([good, over, atBudget])) }, {})
+    expect(r.splits[0]).toEqual({ split: 'train', rows: 2, rejected: 1 })
+    expect(r.rejections[0]).toMatchObject({ reason: 'conversation-too-long', count: 1 })
+    expect(r.rejections[0].examples[0]).toMatchObject({ row: 2, detail: expect.stringContaining(`${(MAX_CONVERSATION_CHARS + 1).toLocaleString('en-US')} characters`) })
+    expect(loadConversations(db, 'long', 'train').map((c) => c.messages[1].content.length)).toEqual([1, MAX_CONVERSATION_CHARS / 2])
   })
 
   it('reports a truncated parquet file as parquet-corrupt', async () => {

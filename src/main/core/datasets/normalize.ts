@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isChatRole, type ChatMessage, type ChatRole, type Conversation } from '../../../shared/chat'
+import { MAX_CONVERSATION_CHARS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import type { DatasetFormat, DatasetMapping, RejectionReason } from './types'
 
@@ -165,6 +166,16 @@ function systemPrompt(row: Record<string, unknown>, key: string): Normalized | C
 
 /** One row → a conversation, or the first reason it cannot be one. */
 export function normalizeRow(value: unknown, format: DatasetFormat, mapping: DatasetMapping = {}): Normalized {
+  const res = convert(value, format, mapping)
+  if (!res.ok) return res
+  let chars = 0
+  for (const m of res.conversation.messages) chars += m.content.length
+  if (chars > MAX_CONVERSATION_CHARS)
+    return { ok: false, reason: 'conversation-too-long', detail: `${chars.toLocaleString('en-US')} characters; at most ${MAX_CONVERSATION_CHARS.toLocaleString('en-US')} are imported` }
+  return res
+}
+
+function convert(value: unknown, format: DatasetFormat, mapping: DatasetMapping): Normalized {
   if (!isObject(value)) return { ok: false, reason: 'not-an-object', detail: `row is ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value}` }
   const f = fieldsOf(format, mapping)
   if (format === 'alpaca') return alpaca(value, f)

@@ -61,6 +61,7 @@ export const REJECTION_REASONS = [
   'empty-content',
   'missing-fields',
   'no-assistant-turn',
+  'conversation-too-long',
   'unreadable-row-group',
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]
