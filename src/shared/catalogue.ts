@@ -88,6 +88,16 @@ export const HINTS: Record<ErrorCode, Hint> = {
     why: 'The file is missing, empty, or not readable.',
     fix: 'Choose a .jsonl, .json or .parquet file you can open.',
   },
+  'dataset-not-a-file': {
+    title: 'Not a data file',
+    why: 'The path is a folder, a pipe, a device or another special file; a dataset is imported from one regular file.',
+    fix: 'Choose the .jsonl, .json or .parquet file itself.',
+  },
+  'dataset-not-utf8': {
+    title: 'The file is not UTF-8 text',
+    why: 'The file is encoded as UTF-16 or UTF-32 (the message names which), and JSON datasets are read as UTF-8.',
+    fix: 'Save it again as UTF-8 (for example `iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl`, or "Save as… UTF-8" in an editor) and import that file.',
+  },
   'dataset-format-unknown': {
     title: 'Unknown dataset format',
     why: 'No rows had a messages list, ShareGPT conversations or Alpaca instruction/output fields.',

@@ -75,7 +75,9 @@ export const PREVIEW_PAGE_SIZE = 20 // ours: conversations per preview page
 export const REJECTION_EXAMPLES_PER_REASON = 3 // ours: examples kept per rejection reason
 export const REJECTION_EXCERPT_CHARS = 120 // ours: enough of a bad row to recognise it in the report
 export const MAX_ROW_BYTES = 16 * 1024 * 1024 // ours: a 16 MB row is ~4M tokens, far past any max length; larger rows are rejected, not parsed
-export const MAX_JSON_ARRAY_FILE_BYTES = 256 * 1024 * 1024 // ours: a .json array is parsed whole; bigger files must be JSON Lines or parquet
+export const MAX_JSON_DEPTH = 64 // ours: chat rows nest about 5 levels (row → messages → turn → content parts → part); deeper rows are rejected before anything walks them
+export const IMPORT_BATCH_ROWS = 2_000 // ours: rows per SQLite transaction while importing; ~3 MB of no_robots rows, a fraction of a second per commit
+export const IMPORT_BATCH_CHARS = 8 * 1024 * 1024 // ours: …or fewer when the rows are long, so one batch never holds more than ~16 MB of text
 /**
  * ours: the longest conversation import accepts, in characters of message text (UTF-16 code units).
  * 262,144 tokens is the longest context a server offers today (Qwen3-2507's native context) and English

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'hf-bad-reply',
   // dataset import
   'dataset-file-unreadable',
+  'dataset-not-a-file',
+  'dataset-not-utf8',
   'dataset-format-unknown',
   'dataset-no-usable-rows',
   'parquet-corrupt',

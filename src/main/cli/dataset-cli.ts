@@ -54,6 +54,14 @@ const DATA_EXT = /\.(jsonl|ndjson|json|parquet)$/i
 export const looksLikePath = (arg: string): boolean =>
   fs.existsSync(arg) || DATA_EXT.test(arg) || /^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(arg)
 
+const isFolder = (p: string): boolean => {
+  try {
+    return fs.statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`
 
 /** Progress on stderr: rewritten in place on a terminal, a line per second otherwise (logs, CI). */
@@ -138,7 +146,7 @@ const importCommand: CliCommand = {
     }
     const target = positionals[0]
     const source: DatasetSource = looksLikePath(target)
-      ? { kind: 'file', path: target, ...(values.split ? { split: values.split } : {}) }
+      ? { kind: isFolder(target) ? 'folder' : 'file', path: target, ...(values.split ? { split: values.split } : {}) }
       : { kind: 'hub', repo: target, ...(values.split ? { split: values.split } : {}), ...(values.revision ? { revision: values.revision } : {}) }
     const progress = progressPrinter(ctx)
     try {

@@ -281,14 +281,14 @@ describe('local files', () => {
     fs.writeFileSync(path.join(snap, 'data', 'train-00001-of-00002.parquet'), chatParquet(rows.slice(100, 150)))
     fs.writeFileSync(path.join(snap, 'data', 'test-00000-of-00001.parquet'), chatParquet(rows.slice(150, 160)))
     fs.writeFileSync(path.join(snap, 'README.md'), '# card')
-    const r = await importDataset(db, { kind: 'file', path: snap }, {})
+    const r = await importDataset(db, { kind: 'folder', path: snap }, {})
     expect(r.splits).toEqual([
       { split: 'train', rows: 150, rejected: 0 },
       { split: 'test', rows: 10, rejected: 0 },
     ])
     expect(loadConversations(db, 'snapshot', 'train')).toEqual(rows.slice(0, 150))
     expect(pageConversations(db, 'snapshot', 'train', 100, 1).rows[0].sourceRow).toBe(101)
-    expect((await failure(importDataset(db, { kind: 'file', path: snap, split: 'dev' }, {}))).code).toBe('not-found')
+    expect((await failure(importDataset(db, { kind: 'folder', path: snap, split: 'dev' }, {}))).code).toBe('not-found')
   })
 
   it('reads a JSON array and a {"data": [...]} wrapper', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -180,6 +180,25 @@ describe('hub downloads through a local mirror', () => {
     const [a, b] = await Promise.all([get(), get({ dest: path.join(dir, 'out', 'again.parquet') })])
     expect(fs.readFileSync(a.file).equals(expected)).toBe(true)
     expect(fs.readFileSync(b.file).equals(expected)).toBe(true)
+  })
+
+  it('lets a local disk error (disk full) through with its own code instead of calling it a network error', async () => {
+    const realOpen = fs.promises.open.bind(fs.promises)
+    const spy = vi.spyOn(fs.promises, 'open').mockImplementation(async (...args: Parameters<typeof fs.promises.open>) => {
+      const fh = await realOpen(...args)
+      fh.write = (() => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))) as typeof fh.write
+      return fh
+    })
+    try {
+      const err = await get().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(err).toMatchObject({ code: 'ENOSPC' })
+      expect(err).not.toBeInstanceOf(StudioError)
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('cancels with an AbortSignal', async () => {

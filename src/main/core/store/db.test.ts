@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDb } from './db'
+import { openDb, reclaimSpace } from './db'
+import { MIGRATIONS } from './migrations'
 
 describe('openDb', () => {
   it('applies migrations once, in order, and uses WAL', () => {
@@ -26,5 +27,40 @@ describe('openDb', () => {
     const file = path.join(dir, 'x.sqlite')
     openDb(file, [{ id: 1, name: 'a', sql: 'CREATE TABLE t (a INTEGER)' }]).close()
     expect(() => openDb(file, [{ id: 1, name: 'a', sql: 'CREATE TABLE t (a TEXT)' }])).toThrow(/edited/)
+  })
+})
+
+describe('the studio store', () => {
+  it('gives the space of deleted rows back to the file system', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-db-'))
+    const file = path.join(dir, 'studio.sqlite')
+    const db = openDb(file)
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2)
+    db.exec('CREATE TABLE filler (x TEXT)')
+    const add = db.prepare('INSERT INTO filler (x) VALUES (?)')
+    db.transaction(() => {
+      for (let i = 0; i < 5000; i++) add.run('x'.repeat(2000))
+    })()
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    const full = fs.statSync(file).size
+    db.exec('DELETE FROM filler')
+    reclaimSpace(db)
+    expect(fs.statSync(file).size).toBeLessThan(full / 4)
+    db.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('switches a store created before incremental vacuum over, keeping its data', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-db-'))
+    const file = path.join(dir, 'studio.sqlite')
+    const old = openDb(file, MIGRATIONS.filter((m) => m.id < 5))
+    expect(old.pragma('auto_vacuum', { simple: true })).toBe(0)
+    old.prepare("INSERT INTO datasets (name, source_kind, source_ref, format, imported_at) VALUES ('d', 'file', '/x', 'messages', 'now')").run()
+    old.close()
+    const db = openDb(file)
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2)
+    expect(db.prepare('SELECT name, staging_owner FROM datasets').all()).toEqual([{ name: 'd', staging_owner: null }])
+    db.close()
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })

@@ -62,9 +62,24 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
         throw new Error(`Migration ${m.id} (${m.name}) was edited after it was applied; add a new migration instead`)
       continue
     }
+    if (m.transaction === false) {
+      db.exec(m.sql)
+      record.run(m.id, m.name, hash, new Date().toISOString())
+      continue
+    }
     db.transaction(() => {
       db.exec(m.sql)
       record.run(m.id, m.name, hash, new Date().toISOString())
     })()
   }
+}
+
+/**
+ * Returns the free pages of deleted rows to the file system (the store runs with auto_vacuum INCREMENTAL)
+ * and truncates the write-ahead log, so the data folder's size drops as soon as data is deleted.
+ */
+export function reclaimSpace(db: Db): void {
+  db.pragma('incremental_vacuum')
+  // Another connection reading at this moment keeps the log; it is truncated at a later checkpoint.
+  db.pragma('wal_checkpoint(TRUNCATE)')
 }
