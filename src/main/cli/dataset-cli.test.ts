@@ -125,9 +125,25 @@ describe('dataset names', () => {
     expect(listDatasets(db)).toEqual([])
   })
 
+  it('prints names, excerpts and messages from data with control characters escaped', async () => {
+    const evil = path.join(home, 'evil\x1b[2J.jsonl')
+    fs.writeFileSync(evil, `${JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })}\nnot json \x1b]0;owned\x07 \u202e\n`)
+    const printed: string[] = []
+    expect(await run('import', evil)).toBe(0)
+    printed.push(...out, ...err)
+    expect(await run('list')).toBe(0)
+    printed.push(...out, ...err)
+    expect(await run('import', path.join(home, 'missing\x1b[31m.jsonl'))).toBe(1)
+    printed.push(...out, ...err)
+    expect(printed.join('\n')).toMatch(/not json \\u001b\]0;owned\\u0007 \\u202e/)
+    expect(printed.join('\n')).toContain('missing\\u001b[31m.jsonl')
+    expect(printed.join('\n')).toContain('"evil\\u001b[2J"')
+    expect(printed.join('\n')).not.toMatch(/\x1b|\x07|\u202e/)
+  })
+
   it('stores a padded name trimmed, as the app addresses it', async () => {
     expect(await run('import', NO_ROBOTS_JSONL, '--name', '  padded  ')).toBe(0)
-    expect(listDatasets(db).map((d) => d.name)).toEqual(['padded'])
+    expect(listDatasets(db).map((d) => d.name)).toContain('padded')
     expect(parseInput('datasetDelete', { name: '  padded  ' })).toEqual({ ok: true, value: { name: 'padded' } })
   })
 })

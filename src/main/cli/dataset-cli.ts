@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { hintFor } from '../../shared/catalogue'
 import { StudioError } from '../../shared/result'
+import { escapeControlChars } from '../../shared/text'
 import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport } from '../core/datasets'
 import { openDb, type Db } from '../core/store'
 import { datumsCommand, statsCommand } from './dataset-tokenize-commands'
@@ -82,7 +83,7 @@ function progressPrinter(ctx: CliContext): { onProgress: (p: ImportProgress) => 
       if (now - last < (ctx.isTty ? 100 : 1000) && !final) return
       last = now
       if (ctx.isTty) {
-        process.stderr.write(`\r\x1b[2K${line(p)}`)
+        process.stderr.write(`\r\x1b[2K${escapeControlChars(line(p))}`)
         shown = true
       } else ctx.err(line(p))
     },
@@ -205,8 +206,13 @@ function usage(): string {
   return ['usage: npm run cli -- dataset <command> [options]', '', ...Object.values(DATASET_COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n')
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. */
-export async function main(argv: string[], ctx: CliContext): Promise<number> {
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Every line
+ * goes out with control characters escaped: names, excerpts and messages come from data files and
+ * servers, and a terminal would act on an escape sequence in them.
+ */
+export async function main(argv: string[], raw: CliContext): Promise<number> {
+  const ctx: CliContext = { ...raw, out: (l) => raw.out(escapeControlChars(l)), err: (l) => raw.err(escapeControlChars(l)) }
   const args = argv[0] === 'dataset' ? argv.slice(1) : argv
   const [name, ...rest] = args
   if (!name || name === '--help' || name === '-h' || name === 'help') {
