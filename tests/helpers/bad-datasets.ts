@@ -208,7 +208,8 @@ const FAMILIES: Record<string, (rng: Rng) => Omit<BadCase, 'name' | 'family'>> =
       `{"${key}": 1, "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}`,
       `{"instruction": "i", "output": "o", "__proto__": {"instruction": 5}}`,
     ])
-    const mapping = rng() < 0.3 ? pick(rng, [{ messagesField: key }, { roleField: key }, { contentField: key }, { [`roles.${key}`]: 'assistant' }]) : undefined
+    const mapping: Record<string, string> | undefined =
+      rng() < 0.3 ? pick<Record<string, string>>(rng, [{ messagesField: key }, { roleField: key }, { contentField: key }, { [`roles.${key}`]: 'assistant' }]) : undefined
     return { file: 'proto.jsonl', build: () => Buffer.from(sprinkle(rng, rowsFor(rng, 4), [bad]).join('\n')), options: mapping ? { mapping } : undefined }
   },
   'control-characters': (rng) => {
