@@ -78,6 +78,8 @@ export const MAX_ROW_BYTES = 16 * 1024 * 1024 // ours: a 16 MB row is ~4M tokens
 export const MAX_JSON_DEPTH = 64 // ours: chat rows nest about 5 levels (row → messages → turn → content parts → part); deeper rows are rejected before anything walks them
 export const IMPORT_BATCH_ROWS = 2_000 // ours: rows per SQLite transaction while importing; ~3 MB of no_robots rows, a fraction of a second per commit
 export const IMPORT_BATCH_CHARS = 8 * 1024 * 1024 // ours: …or fewer when the rows are long, so one batch never holds more than ~16 MB of text
+export const PURGE_BATCH_ROWS = 5_000 // ours: rows deleted per transaction when a dataset goes; tens of milliseconds, so the app stays responsive
+export const RECLAIM_PAGES_PER_STEP = 2_048 // ours: free pages returned to the file system per step (8 MB of 4 KB pages), again tens of milliseconds
 /**
  * ours: the longest conversation import accepts, in characters of message text (UTF-16 code units).
  * 262,144 tokens is the longest context a server offers today (Qwen3-2507's native context) and English

@@ -551,8 +551,8 @@ describe('the SQLite cache', () => {
     expect(page.rows[1].messages).toEqual(rows[9_999].messages)
     expect(page.rows[1].sourceRow).toBe(10_000)
     expect(getDataset(db, 'big')?.splits[0].contentHash).toMatch(/^[0-9a-f]{64}$/)
-    expect(deleteDataset(db, 'big')).toBe(true)
-    expect(deleteDataset(db, 'big')).toBe(false)
+    expect(await deleteDataset(db, 'big')).toBe(true)
+    expect(await deleteDataset(db, 'big')).toBe(false)
     expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_rows').get()).toEqual({ n: 0 })
   })
 

@@ -200,7 +200,7 @@ async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' 
   }
   const name = storeName(opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, ''))
   refuseNameClash(getDataset(db, name), 'file', file)
-  const staging = new ImportStaging(db)
+  const staging = await ImportStaging.begin(db)
   try {
     const parser = new SplitParser(opts.mapping, opts.format)
     const splits: DatasetToSave['splits'] = []
@@ -216,7 +216,7 @@ async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' 
       splits.push({ split: s.split, rows, ...parsed, revision: null, etag: files.map((f) => f.etag).join(','), files })
     }
     const etag = splits.length === 1 && splits[0].files.length === 1 ? (splits[0].etag as string) : createHash('sha256').update(splits.map((s) => s.etag).join('|')).digest('hex')
-    return finish(staging, {
+    return await finish(staging, {
       name,
       source: { kind: 'file', path: file },
       revision: null,
@@ -227,7 +227,7 @@ async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' 
       onProgress: opts.onProgress,
     })
   } finally {
-    staging.discard()
+    await staging.discard()
   }
 }
 
@@ -287,7 +287,7 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   // from their partial files in downloadsDir(), which are keyed by file, not by call.
   fs.mkdirSync(path.join(downloadsDir(), 'datasets'), { recursive: true })
   const workDir = fs.mkdtempSync(path.join(downloadsDir(), 'datasets', 'import-'))
-  const staging = new ImportStaging(db)
+  const staging = await ImportStaging.begin(db)
   try {
     const parser = new SplitParser(opts.mapping, opts.format)
     const splits: DatasetToSave['splits'] = []
@@ -320,7 +320,7 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
       const parsed = await parser.parse(local, s.split, rows, opts)
       splits.push({ split: s.split, rows, ...parsed, revision: listing.revision, etag: files.map((f) => f.etag).join(','), files })
     }
-    return finish(staging, {
+    return await finish(staging, {
       name,
       source: { kind: 'hub', repo: source.repo, endpoint, revision: listing.revision },
       revision: listing.revision,
@@ -333,7 +333,7 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   } finally {
     // The rows live in SQLite now (or the import failed and its rows are dropped): the downloaded
     // files are not needed either way.
-    staging.discard()
+    await staging.discard()
     fs.rmSync(workDir, { recursive: true, force: true })
   }
 }
@@ -365,7 +365,7 @@ function defaultSplitOf(file: string): string {
 /** Identity of a split file for freshness checks: what the listing reports (path/url, size, oid). */
 const fileKey = (f: SplitFile & { etag?: string }) => [f.path ?? f.url ?? '', f.size ?? null, f.oid ?? null]
 
-function finish(staging: ImportStaging, d: Omit<DatasetToSave, 'importedAt'> & { onProgress?: (p: ImportProgress) => void }): ImportReport {
+async function finish(staging: ImportStaging, d: Omit<DatasetToSave, 'importedAt'> & { onProgress?: (p: ImportProgress) => void }): Promise<ImportReport> {
   const rejections = mergeRejections(d.splits.map((s) => s.rejections))
   const splitReports = d.splits.map((s) => ({ split: s.split, rows: s.rows.count, rejected: s.rejected }))
   if (d.splits.every((s) => s.rows.count === 0)) {
@@ -380,7 +380,7 @@ function finish(staging: ImportStaging, d: Omit<DatasetToSave, 'importedAt'> & {
   const rows = d.splits.reduce((a, s) => a + s.rows.count, 0)
   d.onProgress?.({ phase: 'saving', current: 0, total: rows })
   const importedAt = new Date().toISOString()
-  const datasetId = staging.commit({ ...d, importedAt })
+  const datasetId = await staging.commit({ ...d, importedAt })
   d.onProgress?.({ phase: 'saving', current: rows, total: rows })
   return {
     datasetId,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { createHash, randomUUID } from 'node:crypto'
 import type { Conversation } from '../../../shared/chat'
-import { IMPORT_BATCH_CHARS, IMPORT_BATCH_ROWS, REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
+import { IMPORT_BATCH_CHARS, IMPORT_BATCH_ROWS, PURGE_BATCH_ROWS, REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import { reclaimSpace, type Db } from '../store'
 import type { ConversationPage, DatasetFormat, DatasetInfo, DatasetMapping, DatasetSourceInfo, RejectionGroup, SplitInfo } from './types'
@@ -53,8 +53,8 @@ export type DatasetToSave = {
 
 const sourceRef = (s: DatasetSourceInfo): string => (s.kind === 'hub' ? s.repo : s.path)
 
-/** Staging rows owned by this process that an import here is still writing. */
-const activeStaging = new Set<number>()
+/** Hidden datasets (imports being written, data being deleted) that this process is working on. */
+const activeHidden = new Set<number>()
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -65,40 +65,73 @@ const isAlive = (pid: number): boolean => {
   }
 }
 
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/** A hidden dataset row owned by this process; NUL cannot occur in a dataset name, so it never clashes. */
+function hiddenDataset(db: Db, purpose: 'import' | 'deleted'): number {
+  const id = Number(
+    db
+      .prepare("INSERT INTO datasets (name, source_kind, source_ref, format, imported_at, staging_owner) VALUES (?, 'file', '', 'messages', ?, ?)")
+      .run(`\0${purpose} ${randomUUID()}`, new Date().toISOString(), process.pid).lastInsertRowid,
+  )
+  activeHidden.add(id)
+  return id
+}
+
 /**
- * Deletes what imports killed mid-way left behind: staging datasets whose process is gone (or, for this
- * process, that no running import owns).
+ * Deletes a hidden dataset with all its rows, a bounded batch per transaction with the event loop free
+ * in between (a million rows must not freeze the app), then gives the space back to the file system.
+ * A process that dies half-way leaves a hidden dataset the next import finishes off.
  */
-function sweepStaleStaging(db: Db): void {
-  const staged = db.prepare('SELECT id, staging_owner AS owner FROM datasets WHERE staging_owner IS NOT NULL').all() as { id: number; owner: number }[]
-  const stale = staged.filter((s) => (s.owner === process.pid ? !activeStaging.has(s.id) : !isAlive(s.owner)))
-  if (stale.length === 0) return
-  const drop = db.prepare('DELETE FROM datasets WHERE id = ?')
-  db.transaction(() => stale.forEach((s) => drop.run(s.id)))()
-  reclaimSpace(db)
+async function purgeHidden(db: Db, id: number): Promise<void> {
+  try {
+    const splits = db.prepare('SELECT id FROM dataset_splits WHERE dataset_id = ?').pluck().all(id) as number[]
+    // A split's rows are numbered 0…n-1, so each batch is the next index range (a primary-key range scan).
+    const batch = db.prepare('DELETE FROM dataset_rows WHERE split_id = @split AND idx < (SELECT MIN(idx) FROM dataset_rows WHERE split_id = @split) + @n')
+    for (const split of splits) {
+      while (db.open && batch.run({ split, n: PURGE_BATCH_ROWS }).changes > 0) await yieldToEvents()
+    }
+    if (!db.open) return
+    db.prepare('DELETE FROM datasets WHERE id = ?').run(id)
+  } finally {
+    activeHidden.delete(id)
+  }
+  await reclaimSpace(db)
+}
+
+/**
+ * Finishes off what imports or deletions cut short by a killed process left behind: hidden datasets whose
+ * process is gone (or, for this process, that nothing here is working on).
+ */
+async function sweepHidden(db: Db): Promise<void> {
+  const hidden = db.prepare('SELECT id, staging_owner AS owner FROM datasets WHERE staging_owner IS NOT NULL').all() as { id: number; owner: number }[]
+  for (const h of hidden)
+    if (h.owner === process.pid ? !activeHidden.has(h.id) : !isAlive(h.owner)) {
+      // Claimed first, so two sweeps (two imports starting at once) never purge the same rows.
+      if (db.prepare('UPDATE datasets SET staging_owner = ? WHERE id = ? AND staging_owner = ?').run(process.pid, h.id, h.owner).changes === 0) continue
+      activeHidden.add(h.id)
+      await purgeHidden(db, h.id)
+    }
 }
 
 /**
  * One import's rows on their way into the store. Rows are written in bounded batches, one transaction
  * each, under a hidden staging dataset; `commit` moves the finished splits to the named dataset in one
- * transaction (replacing those splits' old rows), `discard` deletes everything written. Nothing of an
- * import is visible before its commit, whatever happens to it (cancel, failure, a killed process).
+ * transaction (the splits they replace become hidden and are purged after), `discard` purges everything
+ * written. Nothing of an import is visible before its commit, whatever happens to it (cancel, failure,
+ * a killed process).
  */
 export class ImportStaging {
-  private readonly id: number
   private done = false
 
-  constructor(private readonly db: Db) {
-    sweepStaleStaging(db)
-    // NUL cannot occur in a dataset name (see storeNameSchema), so the staging name never clashes.
-    this.id = Number(
-      db
-        .prepare(
-          "INSERT INTO datasets (name, source_kind, source_ref, format, imported_at, staging_owner) VALUES (?, 'file', '', 'messages', ?, ?)",
-        )
-        .run(`\0import ${randomUUID()}`, new Date().toISOString(), process.pid).lastInsertRowid,
-    )
-    activeStaging.add(this.id)
+  private constructor(
+    private readonly db: Db,
+    private readonly id: number,
+  ) {}
+
+  static async begin(db: Db): Promise<ImportStaging> {
+    await sweepHidden(db)
+    return new ImportStaging(db, hiddenDataset(db, 'import'))
   }
 
   /** A writer for one split's rows, in dataset order. */
@@ -119,80 +152,86 @@ export class ImportStaging {
    * the same source is imported again) and each imported split, replacing that split's old rows. Other
    * splits of the dataset stay. Importing a different source under an existing name is refused.
    */
-  commit(d: DatasetToSave): number {
+  async commit(d: DatasetToSave): Promise<number> {
     for (const s of d.splits) s.rows.flush()
     const db = this.db
-    const id = db.transaction(() => {
-      const existing = db.prepare('SELECT * FROM datasets WHERE name = ? AND staging_owner IS NULL').get(d.name) as DatasetRow | undefined
-      if (existing && (existing.source_kind !== d.source.kind || existing.source_ref !== sourceRef(d.source)))
-        throw new StudioError(
-          'invalid-input',
-          `A dataset named "${d.name}" already exists from ${existing.source_kind} ${existing.source_ref}; choose another name or delete it first`,
+    // The splits being replaced move here in the same transaction and are purged afterwards.
+    const replaced = hiddenDataset(db, 'deleted')
+    let id: number
+    try {
+      id = db.transaction(() => {
+        const existing = db.prepare('SELECT * FROM datasets WHERE name = ? AND staging_owner IS NULL').get(d.name) as DatasetRow | undefined
+        if (existing && (existing.source_kind !== d.source.kind || existing.source_ref !== sourceRef(d.source)))
+          throw new StudioError(
+            'invalid-input',
+            `A dataset named "${d.name}" already exists from ${existing.source_kind} ${existing.source_ref}; choose another name or delete it first`,
+          )
+        const endpoint = d.source.kind === 'hub' ? d.source.endpoint : null
+        const mapping = d.mapping ? JSON.stringify(d.mapping) : null
+        let datasetId: number
+        if (existing) {
+          datasetId = existing.id
+          db.prepare('UPDATE datasets SET endpoint = ?, revision = ?, etag = ?, format = ?, mapping_json = ?, imported_at = ? WHERE id = ?').run(
+            endpoint,
+            d.revision,
+            d.etag,
+            d.format,
+            mapping,
+            d.importedAt,
+            datasetId,
+          )
+        } else {
+          datasetId = Number(
+            db
+              .prepare(
+                'INSERT INTO datasets (name, source_kind, source_ref, endpoint, revision, etag, format, mapping_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+              )
+              .run(d.name, d.source.kind, sourceRef(d.source), endpoint, d.revision, d.etag, d.format, mapping, d.importedAt).lastInsertRowid,
+          )
+        }
+        const retire = db.prepare('UPDATE dataset_splits SET dataset_id = ? WHERE dataset_id = ? AND name = ?')
+        // The staged split moves as a whole: its rows keep their split id, so none is copied.
+        const moveSplit = db.prepare(
+          `UPDATE dataset_splits SET dataset_id = ?, row_count = ?, rejected_count = ?, content_hash = ?, revision = ?, etag = ?,
+           files_json = ?, rejections_json = ?, imported_at = ? WHERE id = ?`,
         )
-      const endpoint = d.source.kind === 'hub' ? d.source.endpoint : null
-      const mapping = d.mapping ? JSON.stringify(d.mapping) : null
-      let datasetId: number
-      if (existing) {
-        datasetId = existing.id
-        db.prepare('UPDATE datasets SET endpoint = ?, revision = ?, etag = ?, format = ?, mapping_json = ?, imported_at = ? WHERE id = ?').run(
-          endpoint,
-          d.revision,
-          d.etag,
-          d.format,
-          mapping,
-          d.importedAt,
-          datasetId,
-        )
-      } else {
-        datasetId = Number(
-          db
-            .prepare(
-              'INSERT INTO datasets (name, source_kind, source_ref, endpoint, revision, etag, format, mapping_json, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            )
-            .run(d.name, d.source.kind, sourceRef(d.source), endpoint, d.revision, d.etag, d.format, mapping, d.importedAt).lastInsertRowid,
-        )
-      }
-      const dropSplit = db.prepare('DELETE FROM dataset_splits WHERE dataset_id = ? AND name = ?')
-      // The staged split moves as a whole: its rows keep their split id, so none is copied.
-      const moveSplit = db.prepare(
-        `UPDATE dataset_splits SET dataset_id = ?, row_count = ?, rejected_count = ?, content_hash = ?, revision = ?, etag = ?,
-         files_json = ?, rejections_json = ?, imported_at = ? WHERE id = ?`,
-      )
-      for (const s of d.splits) {
-        dropSplit.run(datasetId, s.split)
-        moveSplit.run(
-          datasetId,
-          s.rows.count,
-          s.rejected,
-          s.rows.contentHash(),
-          s.revision,
-          s.etag,
-          JSON.stringify(s.files),
-          JSON.stringify(s.rejections),
-          d.importedAt,
-          s.rows.splitId,
-        )
-      }
-      db.prepare('DELETE FROM datasets WHERE id = ?').run(this.id)
-      return datasetId
-    })()
+        for (const s of d.splits) {
+          retire.run(replaced, datasetId, s.split)
+          moveSplit.run(
+            datasetId,
+            s.rows.count,
+            s.rejected,
+            s.rows.contentHash(),
+            s.revision,
+            s.etag,
+            JSON.stringify(s.files),
+            JSON.stringify(s.rejections),
+            d.importedAt,
+            s.rows.splitId,
+          )
+        }
+        db.prepare('DELETE FROM datasets WHERE id = ?').run(this.id)
+        return datasetId
+      })()
+    } finally {
+      // Failing to purge now (a full disk) must not hide the commit's own outcome: the rows stay hidden
+      // and the next import purges them.
+      await purgeHidden(db, replaced).catch(() => undefined)
+    }
     this.done = true
-    activeStaging.delete(this.id)
-    reclaimSpace(db)
+    activeHidden.delete(this.id)
     return id
   }
 
-  /** Deletes everything this import wrote. Safe to call after commit (then it does nothing). */
-  discard(): void {
+  /** Purges everything this import wrote. Safe to call after commit (then it does nothing). */
+  async discard(): Promise<void> {
     if (this.done) return
     this.done = true
     try {
-      this.db.prepare('DELETE FROM datasets WHERE id = ?').run(this.id)
-      activeStaging.delete(this.id)
-      reclaimSpace(this.db)
+      await purgeHidden(this.db, this.id)
     } catch {
       // A store that cannot be written now (disk full, read-only) keeps the staging rows: they are
-      // invisible, and the next import deletes them once this process is gone.
+      // invisible, and the next import purges them once this process is gone.
     }
   }
 }
@@ -338,9 +377,18 @@ export function pageConversations(db: Db, name: string, split: string, offset: n
   }
 }
 
-/** Removes a dataset and all its rows and gives their space back to the file system; false when there was none. */
-export function deleteDataset(db: Db, name: string): boolean {
-  const deleted = db.prepare('DELETE FROM datasets WHERE name = ? AND staging_owner IS NULL').run(name).changes > 0
-  if (deleted) reclaimSpace(db)
-  return deleted
+/**
+ * Removes a dataset: it disappears at once (its splits move to a hidden dataset in one transaction), then
+ * its rows are purged in batches and their space given back to the file system. False when there was none.
+ */
+export async function deleteDataset(db: Db, name: string): Promise<boolean> {
+  const d = db.prepare('SELECT id FROM datasets WHERE name = ? AND staging_owner IS NULL').get(name) as { id: number } | undefined
+  if (!d) return false
+  const hidden = hiddenDataset(db, 'deleted')
+  db.transaction(() => {
+    db.prepare('UPDATE dataset_splits SET dataset_id = ? WHERE dataset_id = ?').run(hidden, d.id)
+    db.prepare('DELETE FROM datasets WHERE id = ?').run(d.id)
+  })()
+  await purgeHidden(db, hidden)
+  return true
 }

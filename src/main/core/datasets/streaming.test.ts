@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parquetWriteBuffer } from 'hyparquet-writer'
-import { IMPORT_BATCH_ROWS } from '../../../shared/defaults'
+import { IMPORT_BATCH_ROWS, PURGE_BATCH_ROWS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import { CHAT_PARQUET_SCHEMA } from '../../../../tests/helpers/hub-mirror'
 import { openDb, type Db } from '../store'
@@ -161,8 +161,27 @@ describe('deleting a dataset', () => {
     await importDataset(db, { kind: 'file', path: path.join(dir, 'big.jsonl') }, {})
     const big = sizeOf()
     expect(big).toBeGreaterThan(small + 5_000_000)
-    expect(deleteDataset(db, 'big')).toBe(true)
+    expect(await deleteDataset(db, 'big')).toBe(true)
     expect(sizeOf()).toBeLessThan(small + 1_000_000)
     expect(loadConversations(db, 'small', 'train')).toHaveLength(50)
+  })
+
+  it('disappears at once and purges its rows in batches, leaving the event loop free in between', async () => {
+    await importDataset(db, { kind: 'file', path: writeRows('many.jsonl', 3 * PURGE_BATCH_ROWS + 5) }, {})
+    let turns = 0
+    let spinning = true
+    const spin = (): void => {
+      if (!spinning) return
+      turns++
+      setImmediate(spin)
+    }
+    setImmediate(spin)
+    const deleting = deleteDataset(db, 'many')
+    expect(getDataset(db, 'many')).toBeNull()
+    expect(await deleting).toBe(true)
+    spinning = false
+    expect(turns).toBeGreaterThanOrEqual(3)
+    expect(rowsInStore()).toBe(0)
+    expect(stagingRows()).toBe(0)
   })
 })

@@ -31,7 +31,7 @@ describe('openDb', () => {
 })
 
 describe('the studio store', () => {
-  it('gives the space of deleted rows back to the file system', () => {
+  it('gives the space of deleted rows back to the file system', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-db-'))
     const file = path.join(dir, 'studio.sqlite')
     const db = openDb(file)
@@ -44,7 +44,7 @@ describe('the studio store', () => {
     db.pragma('wal_checkpoint(TRUNCATE)')
     const full = fs.statSync(file).size
     db.exec('DELETE FROM filler')
-    reclaimSpace(db)
+    await reclaimSpace(db)
     expect(fs.statSync(file).size).toBeLessThan(full / 4)
     db.close()
     fs.rmSync(dir, { recursive: true, force: true })
