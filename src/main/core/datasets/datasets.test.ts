@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -289,6 +290,18 @@ describe('local files', () => {
     expect(loadConversations(db, 'snapshot', 'train')).toEqual(rows.slice(0, 150))
     expect(pageConversations(db, 'snapshot', 'train', 100, 1).rows[0].sourceRow).toBe(101)
     expect((await failure(importDataset(db, { kind: 'folder', path: snap, split: 'dev' }, {}))).code).toBe('not-found')
+  })
+
+  it('refuses a folder, a pipe or a device given as a file, with dataset-not-a-file', async () => {
+    const snap = path.join(dir, 'folder.jsonl')
+    fs.mkdirSync(snap)
+    fs.writeFileSync(path.join(snap, 'train.jsonl'), jsonl([{ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }]))
+    expect((await failure(importDataset(db, { kind: 'file', path: snap }, {}))).code).toBe('dataset-not-a-file')
+    const fifo = path.join(dir, 'pipe.jsonl')
+    execFileSync('mkfifo', [fifo])
+    expect((await failure(importDataset(db, { kind: 'file', path: fifo }, {}))).code).toBe('dataset-not-a-file')
+    expect((await failure(importDataset(db, { kind: 'file', path: '/dev/zero' }, {}))).code).toBe('dataset-not-a-file')
+    expect(listDatasets(db)).toEqual([])
   })
 
   it('reads a JSON array and a {"data": [...]} wrapper', async () => {
