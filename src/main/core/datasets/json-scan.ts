@@ -173,10 +173,6 @@ export class JsonScanner {
     return this.depth === 0 && !this.inString
   }
 
-  get insideString(): boolean {
-    return this.inString
-  }
-
   private expectValue(want: Want, offset: number): void {
     if (want === Want.Value) return
     // A second top-level value (JSON Lines, concatenated JSON) is a value where a separator was due.
