@@ -89,10 +89,26 @@ export const HINTS: Record<ErrorCode, Hint> = {
     fix: 'Retry: the download resumes from where it stopped.',
     action: { kind: 'retry' },
   },
+  'hf-bad-reply': {
+    title: 'The hub or mirror sent a reply TuFT Studio refuses',
+    why: 'A split, config or file name in its reply is not a plain name (for example one containing "../"), so using it could write files outside the data folder. Nothing was written.',
+    fix: 'Use the official endpoint or another mirror you trust (Settings → Hugging Face), and tell the mirror operator.',
+    action: { kind: 'open-settings', section: 'hub' },
+  },
   'dataset-file-unreadable': {
     title: 'The file cannot be read',
     why: 'The file is missing, empty, or not readable.',
     fix: 'Choose a .jsonl, .json or .parquet file you can open.',
+  },
+  'dataset-not-a-file': {
+    title: 'Not a data file',
+    why: 'The path is a folder, a pipe, a device or another special file; a dataset is imported from one regular file.',
+    fix: 'Choose the .jsonl, .json or .parquet file itself.',
+  },
+  'dataset-not-utf8': {
+    title: 'The file is not UTF-8 text',
+    why: 'The file is encoded as UTF-16 or UTF-32 (the message names which), and JSON datasets are read as UTF-8.',
+    fix: 'Save it again as UTF-8 (for example `iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl`, or "Save as… UTF-8" in an editor) and import that file.',
   },
   'dataset-format-unknown': {
     title: 'Unknown dataset format',

@@ -260,6 +260,21 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     why: '数据目录是只读的，或者 TuFT Studio 没有写入权限（例如只读挂载，或目录是另一个用户创建的）。',
     fix: '换一个数据目录：设置 TUFT_STUDIO_HOME 指向一个你有写权限的目录后再启动 TuFT Studio（或者修正当前目录的权限），然后重试或继续训练。',
   },
+  'hf-bad-reply': {
+    title: 'Hub 或镜像返回了 TuFT Studio 拒绝使用的内容',
+    why: '返回内容中的 split、config 或文件名不是普通的名称（例如含有“../”），使用它可能会把文件写到数据目录之外。没有写入任何文件。',
+    fix: '改用官方端点或其他你信任的镜像（设置 → Hugging Face），并告知该镜像的维护者。',
+  },
+  'dataset-not-a-file': {
+    title: '不是数据文件',
+    why: '这个路径是文件夹、管道、设备或其他特殊文件；数据集只能从单个普通文件导入。',
+    fix: '直接选择 .jsonl、.json 或 .parquet 文件本身。',
+  },
+  'dataset-not-utf8': {
+    title: '文件不是 UTF-8 文本',
+    why: '文件是 UTF-16 或 UTF-32 编码（错误信息中写明了是哪一种），而 JSON 数据集按 UTF-8 读取。',
+    fix: '把文件另存为 UTF-8（例如 `iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl`，或在编辑器中“另存为… UTF-8”），再导入新文件。',
+  },
 }
 
 export const KEY_HINTS_ZH_CN: Record<KeyHintCase, string> = {

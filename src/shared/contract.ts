@@ -22,6 +22,7 @@ import {
   type TuftInstall,
 } from './local-server'
 import type { AdapterDownload, ServerRunDetail, ServerRunsView, TryChatResult, UseModelView } from './server-browser'
+import { splitNameSchema, storeNameSchema } from './names'
 import {
   ResumeOverridesSchema,
   RunConfigSchema,
@@ -43,7 +44,7 @@ import {
 
 /** A client-chosen id for a long operation, used for its progress events and to cancel it. */
 const opId = z.string().min(1).max(100)
-const name = z.string().trim().min(1).max(200)
+const name = storeNameSchema
 const httpUrl = z
   .string()
   .trim()
@@ -54,7 +55,7 @@ const hfRepo = z
   .trim()
   .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must look like owner/name')
   .max(200)
-const split = z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" or "-"').max(100)
+const split = splitNameSchema
 /** Dataset files only: the renderer cannot make main read arbitrary files (e.g. keys) through an import. */
 const datasetPath = z
   .string()

@@ -76,7 +76,21 @@ export const PREVIEW_PAGE_SIZE = 20 // ours: conversations per preview page
 export const REJECTION_EXAMPLES_PER_REASON = 3 // ours: examples kept per rejection reason
 export const REJECTION_EXCERPT_CHARS = 120 // ours: enough of a bad row to recognise it in the report
 export const MAX_ROW_BYTES = 16 * 1024 * 1024 // ours: a 16 MB row is ~4M tokens, far past any max length; larger rows are rejected, not parsed
-export const MAX_JSON_ARRAY_FILE_BYTES = 256 * 1024 * 1024 // ours: a .json array is parsed whole; bigger files must be JSON Lines or parquet
+export const MAX_JSON_DEPTH = 64 // ours: chat rows nest about 5 levels (row → messages → turn → content parts → part); deeper rows are rejected before anything walks them
+export const IMPORT_BATCH_ROWS = 2_000 // ours: rows per SQLite transaction while importing; ~3 MB of no_robots rows, a fraction of a second per commit
+export const IMPORT_BATCH_CHARS = 8 * 1024 * 1024 // ours: …or fewer when the rows are long, so one batch never holds more than ~16 MB of text
+export const PURGE_BATCH_ROWS = 5_000 // ours: rows deleted per transaction when a dataset goes; tens of milliseconds, so the app stays responsive
+export const RECLAIM_PAGES_PER_STEP = 2_048 // ours: free pages returned to the file system per step (8 MB of 4 KB pages), again tens of milliseconds
+/**
+ * ours: the longest conversation import accepts, in characters of message text (UTF-16 code units).
+ * 262,144 tokens is the longest context a server offers today (Qwen3-2507's native context) and English
+ * averages ~4.4 characters per Qwen3 token (FIXTURE text: 1,000,000 characters → 227,606 tokens), so a
+ * longer conversation could never be trained uncut; scripts with fewer characters per token reach that
+ * token count sooner. Tokenizing one such row costs a worker ~4 s and ~400 MB on top of its ~540 MB
+ * (measured on the 2-core dev machine; 4M characters: 16 s and +1.1 GB, and a 10 MB row ran out of memory),
+ * so the budget also bounds what one row can cost the tokenizer.
+ */
+export const MAX_CONVERSATION_CHARS = 262_144 * 4
 
 // ── Hugging Face hub downloads ───────────────────────────────────────────────────────────────────────
 export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co' // huggingface_hub's default when HF_ENDPOINT is unset

@@ -14,8 +14,11 @@ export const ERROR_CODES = [
   'hf-auth-required',
   'hf-not-found',
   'download-interrupted',
+  'hf-bad-reply',
   // dataset import
   'dataset-file-unreadable',
+  'dataset-not-a-file',
+  'dataset-not-utf8',
   'dataset-format-unknown',
   'dataset-no-usable-rows',
   'parquet-corrupt',

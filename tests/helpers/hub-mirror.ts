@@ -33,6 +33,8 @@ export type MirrorRepo = {
   gated?: boolean
   /** Hide the data files from the tree listing and serve them only through `/api/datasets/{id}/parquet`. */
   parquetApiOnly?: boolean
+  /** Rewrites the parquet API's `{config: {split: [url…]}}` reply, e.g. to play a hostile mirror. */
+  parquetApiReply?: (honest: Record<string, Record<string, string[]>>) => unknown
 }
 
 export type HubMirrorFaults = {
@@ -291,7 +293,8 @@ export async function startHubMirror(opts: HubMirrorOptions = {}): Promise<HubMi
           const s = splitOf(p)
           out[s] = [...(out[s] ?? []), `${baseUrl}/api/datasets/${e.repo.id}/parquet/default/${s}/${(out[s] ?? []).length}.parquet`]
         }
-        return reply(200, { default: out })
+        const honest = { default: out }
+        return reply(200, e.repo.parquetApiReply ? e.repo.parquetApiReply(honest) : honest)
       }
       const [, split, n] = rest
       const match = files.filter((p) => splitOf(p) === split)[Number(n.replace('.parquet', ''))]

@@ -4,7 +4,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, repoRoot, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../tests/helpers/hub-mirror'
-import { looksLikePath } from './dataset-cli'
+import { parseInput } from '../../shared/contract'
+import { hasControlChars } from '../../shared/text'
+import { listDatasets } from '../core/datasets'
+import { openDb, type Db } from '../core/store'
+import { looksLikePath, main, type CliContext } from './dataset-cli'
 
 type Run = { code: number; stdout: string; stderr: string }
 
@@ -88,5 +92,59 @@ describe('looksLikePath', () => {
     expect(looksLikePath('data/train.jsonl')).toBe(true)
     expect(looksLikePath('./mydata')).toBe(true)
     expect(looksLikePath(NO_ROBOTS_JSONL)).toBe(true)
+  })
+})
+
+describe('dataset names', () => {
+  let home: string
+  let db: Db
+  let out: string[]
+  let err: string[]
+  beforeAll(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'dataset-cli-names-'))
+    db = openDb(path.join(home, 'studio.sqlite'))
+  })
+  afterAll(() => {
+    db.close()
+    fs.rmSync(home, { recursive: true, force: true })
+  })
+  const run = (...argv: string[]): Promise<number> => {
+    out = []
+    err = []
+    const ctx: CliContext = { db: () => db, out: (l) => out.push(l), err: (l) => err.push(l), signal: new AbortController().signal, isTty: false }
+    return main(['dataset', ...argv], ctx)
+  }
+
+  it.each([
+    ['whitespace only', '   '],
+    ['over 200 characters', 'n'.repeat(201)],
+    ['a NUL character', 'a\0b'],
+  ])('refuses a name the app cannot address (%s), as the contract does', async (_what, name) => {
+    expect(parseInput('datasetDelete', { name }).ok).toBe(false)
+    expect(await run('import', NO_ROBOTS_JSONL, '--name', name)).toBe(1)
+    expect(err.join('\n')).toMatch(/^error \[invalid-input\]: Dataset name/)
+    expect(listDatasets(db)).toEqual([])
+  })
+
+  it('prints names, excerpts and messages from data with control characters escaped', async () => {
+    const evil = path.join(home, 'evil\x1b[2J.jsonl')
+    fs.writeFileSync(evil, `${JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })}\nnot json \x1b]0;owned\x07 \u202e\n`)
+    const printed: string[] = []
+    expect(await run('import', evil)).toBe(0)
+    printed.push(...out, ...err)
+    expect(await run('list')).toBe(0)
+    printed.push(...out, ...err)
+    expect(await run('import', path.join(home, 'missing\x1b[31m.jsonl'))).toBe(1)
+    printed.push(...out, ...err)
+    expect(printed.join('\n')).toMatch(/not json \\u001b\]0;owned\\u0007 \\u202e/)
+    expect(printed.join('\n')).toContain('missing\\u001b[31m.jsonl')
+    expect(printed.join('\n')).toContain('"evil\\u001b[2J"')
+    expect(hasControlChars(printed.join(' ').replaceAll('\t', ' '))).toBe(false)
+  })
+
+  it('stores a padded name trimmed, as the app addresses it', async () => {
+    expect(await run('import', NO_ROBOTS_JSONL, '--name', '  padded  ')).toBe(0)
+    expect(listDatasets(db).map((d) => d.name)).toContain('padded')
+    expect(parseInput('datasetDelete', { name: '  padded  ' })).toEqual({ ok: true, value: { name: 'padded' } })
   })
 })

@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { hintFor } from '../../shared/catalogue'
 import { asStudioError, StudioError } from '../../shared/result'
+import { escapeControlChars } from '../../shared/text'
 import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport } from '../core/datasets'
 import { openDb, type Db } from '../core/store'
 import { datumsCommand, statsCommand } from './dataset-tokenize-commands'
@@ -55,6 +56,14 @@ const DATA_EXT = /\.(jsonl|ndjson|json|parquet)$/i
 export const looksLikePath = (arg: string): boolean =>
   fs.existsSync(arg) || DATA_EXT.test(arg) || /^(\.{1,2}[\\/]|[\\/]|~|[A-Za-z]:[\\/])/.test(arg)
 
+const isFolder = (p: string): boolean => {
+  try {
+    return fs.statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`
 
 /** Progress on stderr: rewritten in place on a terminal, a line per second otherwise (logs, CI). */
@@ -75,7 +84,7 @@ function progressPrinter(ctx: CliContext): { onProgress: (p: ImportProgress) => 
       if (now - last < (ctx.isTty ? 100 : 1000) && !final) return
       last = now
       if (ctx.isTty) {
-        process.stderr.write(`\r\x1b[2K${line(p)}`)
+        process.stderr.write(`\r\x1b[2K${escapeControlChars(line(p))}`)
         shown = true
       } else ctx.err(line(p))
     },
@@ -139,7 +148,7 @@ const importCommand: CliCommand = {
     }
     const target = positionals[0]
     const source: DatasetSource = looksLikePath(target)
-      ? { kind: 'file', path: target, ...(values.split ? { split: values.split } : {}) }
+      ? { kind: isFolder(target) ? 'folder' : 'file', path: target, ...(values.split ? { split: values.split } : {}) }
       : { kind: 'hub', repo: target, ...(values.split ? { split: values.split } : {}), ...(values.revision ? { revision: values.revision } : {}) }
     const progress = progressPrinter(ctx)
     try {
@@ -203,8 +212,13 @@ function usage(): string {
   return lines.join('\n')
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. */
-export async function main(argv: string[], ctx: CliContext): Promise<number> {
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Every line
+ * goes out with control characters escaped: names, excerpts and messages come from data files and
+ * servers, and a terminal would act on an escape sequence in them.
+ */
+export async function main(argv: string[], raw: CliContext): Promise<number> {
+  const ctx: CliContext = { ...raw, out: (l) => raw.out(escapeControlChars(l)), err: (l) => raw.err(escapeControlChars(l)) }
   const group = argv[0] === 'server' ? 'server' : 'dataset'
   const args = argv[0] === group ? argv.slice(1) : argv
   const [name, ...rest] = args

@@ -83,7 +83,7 @@ export function createDataAccess(db: () => Db, hub: () => HubAccess) {
       return { name: d.name, splits: d.splits.map((s) => ({ split: s.split, rows: s.rows, rejected: s.rejected })), rejections: d.rejections }
     },
 
-    deleteDataset: (name: string): boolean => deleteDataset(db(), name),
+    deleteDataset: (name: string): Promise<boolean> => deleteDataset(db(), name),
 
     async loadTokenizer(modelId: string, opts: Cancellable): Promise<TokenizerInfo> {
       const t = await tokenizer(modelId, opts)

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
+import { MAX_CONVERSATION_CHARS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import { openDb, type Db } from '../store'
 import {
@@ -195,6 +197,57 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     expect(mirror.requests.some((q) => q.url === `/api/datasets/${NO_ROBOTS_ID}/parquet`)).toBe(true)
   })
 
+  it('refuses split, config and file names from a hostile mirror and writes nothing outside its folder', async () => {
+    await mirror.close()
+    const hostile = (reply: (honest: Record<string, Record<string, string[]>>) => unknown) =>
+      startHubMirror({ noRobots: false, qwen: false, repos: [{ ...noRobotsRepo(), parquetApiOnly: true, parquetApiReply: reply }] })
+    // Deep enough below the test folder that a path climbing out of the staging folder still lands in it.
+    const home = path.join(dir, 'a', 'b', 'c')
+    process.env.TUFT_STUDIO_HOME = home
+    mirror = await hostile((h) => ({ default: { '../../../../x/owned': h.default.test } }))
+    const e = await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))
+    expect(e.code).toBe('hf-bad-reply')
+    expect(e.message).toContain('../../../../x/owned')
+    expect(fs.readdirSync(dir, { recursive: true }).filter((f) => /owned|\.parquet$/.test(String(f)))).toEqual([])
+    expect(listDatasets(db)).toEqual([])
+    await mirror.close()
+
+    mirror = await hostile((h) => ({ '../cfg': h.default }))
+    expect((await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    await mirror.close()
+    mirror = await hostile(() => ({ default: { test: ['file:///etc/passwd'] } }))
+    expect((await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    await mirror.close()
+    mirror = await hostile((h) => JSON.parse(`{"default": {"__proto__": ${JSON.stringify(h.default.test)}}}`))
+    expect((await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    await mirror.close()
+
+    // A tree listing whose paths climb out of the repository is refused too.
+    mirror = await startHubMirror({ noRobots: false, qwen: false, repos: [{ type: 'dataset', id: 'me/evil', files: { 'data/../../../escape.jsonl': Buffer.from('{}\n') } }] })
+    expect((await failure(importDataset(db, { kind: 'hub', repo: 'me/evil' }, { endpoint: mirror.url }))).code).toBe('hf-bad-reply')
+    expect(fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.jsonl'))).toEqual([])
+  })
+
+  it('sends the hub token only to the endpoint, not to another host the parquet API points at', async () => {
+    await mirror.close()
+    const other = await startHubMirror({ noRobots: true, qwen: false })
+    mirror = await startHubMirror({
+      noRobots: false,
+      qwen: false,
+      token: 'tok',
+      repos: [{ ...noRobotsRepo(), parquetApiOnly: true, parquetApiReply: (h) => ({ default: { test: h.default.test.map((u) => u.replace(mirror.url, other.url)) } }) }],
+    })
+    try {
+      const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url, token: 'tok' })
+      expect(r.splits[0].rows).toBe(500)
+      expect(mirror.requests.some((q) => q.auth === 'Bearer tok')).toBe(true)
+      expect(other.requests.length).toBeGreaterThan(0)
+      expect(other.requests.filter((q) => q.auth !== undefined)).toEqual([])
+    } finally {
+      await other.close()
+    }
+  })
+
   it('reads a hub dataset in ShareGPT JSON Lines', async () => {
     await mirror.close()
     const rows = [
@@ -229,14 +282,26 @@ describe('local files', () => {
     fs.writeFileSync(path.join(snap, 'data', 'train-00001-of-00002.parquet'), chatParquet(rows.slice(100, 150)))
     fs.writeFileSync(path.join(snap, 'data', 'test-00000-of-00001.parquet'), chatParquet(rows.slice(150, 160)))
     fs.writeFileSync(path.join(snap, 'README.md'), '# card')
-    const r = await importDataset(db, { kind: 'file', path: snap }, {})
+    const r = await importDataset(db, { kind: 'folder', path: snap }, {})
     expect(r.splits).toEqual([
       { split: 'train', rows: 150, rejected: 0 },
       { split: 'test', rows: 10, rejected: 0 },
     ])
     expect(loadConversations(db, 'snapshot', 'train')).toEqual(rows.slice(0, 150))
     expect(pageConversations(db, 'snapshot', 'train', 100, 1).rows[0].sourceRow).toBe(101)
-    expect((await failure(importDataset(db, { kind: 'file', path: snap, split: 'dev' }, {}))).code).toBe('not-found')
+    expect((await failure(importDataset(db, { kind: 'folder', path: snap, split: 'dev' }, {}))).code).toBe('not-found')
+  })
+
+  it('refuses a folder, a pipe or a device given as a file, with dataset-not-a-file', async () => {
+    const snap = path.join(dir, 'folder.jsonl')
+    fs.mkdirSync(snap)
+    fs.writeFileSync(path.join(snap, 'train.jsonl'), jsonl([{ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }]))
+    expect((await failure(importDataset(db, { kind: 'file', path: snap }, {}))).code).toBe('dataset-not-a-file')
+    const fifo = path.join(dir, 'pipe.jsonl')
+    execFileSync('mkfifo', [fifo])
+    expect((await failure(importDataset(db, { kind: 'file', path: fifo }, {}))).code).toBe('dataset-not-a-file')
+    expect((await failure(importDataset(db, { kind: 'file', path: '/dev/zero' }, {}))).code).toBe('dataset-not-a-file')
+    expect(listDatasets(db)).toEqual([])
   })
 
   it('reads a JSON array and a {"data": [...]} wrapper', async () => {
@@ -348,6 +413,39 @@ describe('formats and mapping', () => {
   })
 })
 
+describe('prototype names in data', () => {
+  it('rejects roles named like built-in object properties as unknown roles', async () => {
+    const good = { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }
+    const withRole = (role: string) => `{"messages": [{"role": ${JSON.stringify(role)}, "content": "x"}, {"role": "assistant", "content": "a"}]}`
+    const lines = [JSON.stringify(good), ...['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'].map(withRole)]
+    const r = await importDataset(db, { kind: 'file', path: write('proto.jsonl', lines.join('\n')) }, {})
+    expect(r.splits[0]).toEqual({ split: 'train', rows: 1, rejected: 6 })
+    expect(reasons(r)).toEqual({ 'unknown-role': 6 })
+    expect(loadConversations(db, 'proto', 'train')).toEqual([good])
+    // ShareGPT's "from" goes through the same look-up.
+    const sg = write('proto-sg.jsonl', `{"conversations": [{"from": "constructor", "value": "x"}, {"from": "gpt", "value": "a"}]}\n{"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}]}\n`)
+    expect(reasons(await importDataset(db, { kind: 'file', path: sg }, {}))).toEqual({ 'unknown-role': 1 })
+  })
+
+  it('never takes an inherited property for a field, and ignores prototype names in a role mapping', async () => {
+    const p = write('fields.jsonl', jsonl([{ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }]))
+    // No row has its own "constructor" or "toString" field, whatever every object inherits.
+    const byMapping = await failure(importDataset(db, { kind: 'file', path: p }, { name: 'm1', format: 'messages', mapping: { messagesField: 'constructor' } }))
+    expect(byMapping.code).toBe('dataset-no-usable-rows')
+    expect(reasons({ rejections: byMapping.details?.rejections } as ImportReport)).toEqual({ 'missing-messages': 1 })
+    const byRoleField = await failure(importDataset(db, { kind: 'file', path: p }, { name: 'm2', mapping: { roleField: 'toString' } }))
+    expect(reasons({ rejections: byRoleField.details?.rejections } as ImportReport)).toEqual({ 'missing-role': 1 })
+    const alpaca = write('alp.jsonl', jsonl([{ question: 'q', answer: 'a' }]))
+    const byAlpaca = await failure(importDataset(db, { kind: 'file', path: alpaca }, { format: 'alpaca', mapping: { instructionField: 'constructor', outputField: 'valueOf' } }))
+    expect(reasons({ rejections: byAlpaca.details?.rejections } as ImportReport)).toEqual({ 'missing-fields': 1 })
+
+    const bot = write('bot.jsonl', '{"messages": [{"role": "user", "content": "q"}, {"role": "__proto__", "content": "a"}]}\n')
+    const mapped = await failure(importDataset(db, { kind: 'file', path: bot }, { mapping: JSON.parse('{"roles": {"__proto__": "assistant"}}') as Record<string, string> }))
+    expect(reasons({ rejections: mapped.details?.rejections } as ImportReport)).toEqual({ 'unknown-role': 1 })
+    expect(listDatasets(db)).toEqual([])
+  })
+})
+
 describe('bad input never crashes the import', () => {
   it('rejects each bad row with its reason and keeps the good ones', async () => {
     const good = { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }
@@ -413,7 +511,7 @@ describe('bad input never crashes the import', () => {
 
   it('rejects a huge row without reading it into memory and keeps its neighbours', async () => {
     const good = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })
-    const bigButFine = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(2_000_000) }, { role: 'assistant', content: 'ok' }] })
+    const bigButFine = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(1_000_000) }, { role: 'assistant', content: 'ok' }] })
     const p = path.join(dir, 'huge.jsonl')
     const fd = fs.openSync(p, 'w')
     fs.writeSync(fd, good + '\n' + bigButFine + '\n{"messages":[{"role":"user","content":"')
@@ -426,6 +524,18 @@ describe('bad input never crashes the import', () => {
     expect(r.rejections[0]).toMatchObject({ reason: 'row-too-large', count: 1 })
     expect(r.rejections[0].examples[0].row).toBe(3)
     expect(r.rejections[0].examples[0].excerpt.length).toBeLessThan(200)
+  })
+
+  it('rejects a conversation longer than the character budget, which no context could hold, and keeps the rest', async () => {
+    const good = { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }
+    const half = 'w'.repeat(MAX_CONVERSATION_CHARS / 2)
+    const atBudget = { messages: [{ role: 'user', content: half }, { role: 'assistant', content: half }] }
+    const over = { messages: [{ role: 'user', content: half }, { role: 'assistant', content: `${half}!` }] }
+    const r = await importDataset(db, { kind: 'file', path: write('long.jsonl', jsonl([good, over, atBudget])) }, {})
+    expect(r.splits[0]).toEqual({ split: 'train', rows: 2, rejected: 1 })
+    expect(r.rejections[0]).toMatchObject({ reason: 'conversation-too-long', count: 1 })
+    expect(r.rejections[0].examples[0]).toMatchObject({ row: 2, detail: expect.stringContaining(`${(MAX_CONVERSATION_CHARS + 1).toLocaleString('en-US')} characters`) })
+    expect(loadConversations(db, 'long', 'train').map((c) => c.messages[1].content.length)).toEqual([1, MAX_CONVERSATION_CHARS / 2])
   })
 
   it('reports a truncated parquet file as parquet-corrupt', async () => {
@@ -454,8 +564,8 @@ describe('the SQLite cache', () => {
     expect(page.rows[1].messages).toEqual(rows[9_999].messages)
     expect(page.rows[1].sourceRow).toBe(10_000)
     expect(getDataset(db, 'big')?.splits[0].contentHash).toMatch(/^[0-9a-f]{64}$/)
-    expect(deleteDataset(db, 'big')).toBe(true)
-    expect(deleteDataset(db, 'big')).toBe(false)
+    expect(await deleteDataset(db, 'big')).toBe(true)
+    expect(await deleteDataset(db, 'big')).toBe(false)
     expect(db.prepare('SELECT COUNT(*) AS n FROM dataset_rows').get()).toEqual({ n: 0 })
   })
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
+import { storeNameSchema } from '../../../shared/names'
+import { escapeControlChars } from '../../../shared/text'
 import { StudioError } from '../../../shared/result'
 import {
   downloadHubFile,
@@ -13,10 +15,10 @@ import {
   splitsFromTree,
   type SplitFile,
 } from '../hub'
-import { downloadsDir, type Db } from '../store'
+import { childPath, downloadsDir, type Db } from '../store'
 import { detectFormat, normalizeRow, parseMapping } from './normalize'
-import { excerptOfValue, fileKindOf, readRecords, type RawRecord } from './read-rows'
-import { getDataset, mergeRejections, saveImport, type SplitToSave } from './store'
+import { checkDataFile, excerptOfValue, fileKindOf, readRecords, type RawRecord } from './read-rows'
+import { ImportStaging, getDataset, mergeRejections, type DatasetToSave, type SplitToSave, type StagedSplit } from './store'
 import type {
   DatasetFormat,
   DatasetInfo,
@@ -29,8 +31,9 @@ import type {
   RejectionReason,
 } from './types'
 
-/** Rows looked at to pick a format when none is given. */
+/** Rows looked at to pick a format when none is given (fewer when they are long: they wait in memory). */
 const DETECT_SAMPLE = 200
+const DETECT_SAMPLE_BYTES = 32 * 1024 * 1024
 
 /** Collects rejections per reason with the first few examples. */
 class Rejections {
@@ -41,22 +44,32 @@ class Rejections {
     let g = this.by.get(reason)
     if (!g) this.by.set(reason, (g = { reason, count: 0, examples: [] }))
     g.count++
-    if (g.examples.length < REJECTION_EXAMPLES_PER_REASON) g.examples.push({ split, row, excerpt, ...(detail ? { detail } : {}) })
+    // Details quote the data too (a parser message, a role): made as safe to print as the excerpt.
+    const shown = detail === undefined ? undefined : escapeControlChars(detail.length > DETAIL_CHARS ? `${detail.slice(0, DETAIL_CHARS)}…` : detail)
+    if (g.examples.length < REJECTION_EXAMPLES_PER_REASON) g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(shown ? { detail: shown } : {}) })
   }
   groups(): RejectionGroup[] {
     return [...this.by.values()].sort((a, b) => b.count - a.count)
   }
 }
 
-type ParsedSplit = SplitToSave & { rejectionsAcc: Rejections }
+/** Room for a rejection's detail, which may quote a parser message or a value. */
+const DETAIL_CHARS = 300
+
+type ParsedSplit = { rejected: number; rejections: RejectionGroup[] }
+
+/** A file to read, and the name progress and reports show for it. */
+type SourceFile = { path: string; label: string }
 
 /**
- * Turns the records of one split's files into conversations + rejections. The format is fixed on the
- * first rows seen (unless given) and then applied to every row of every split.
+ * Turns the records of one split's files into conversations, streamed into the split's staging writer,
+ * and rejections. The format is fixed on the first rows seen (unless given) and then applied to every
+ * row of every split.
  */
 class SplitParser {
   format: DatasetFormat | undefined
   private buffered: RawRecord[] = []
+  private bufferedBytes = 0
   private keysSeen = new Set<string>()
   constructor(
     readonly mapping: DatasetMapping | undefined,
@@ -66,26 +79,28 @@ class SplitParser {
   }
 
   async parse(
-    files: string[],
+    files: SourceFile[],
     split: string,
+    sink: StagedSplit,
     opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void },
   ): Promise<ParsedSplit> {
-    const out: ParsedSplit = { split, rows: [], rejected: 0, rejections: [], revision: null, etag: null, files: [], rejectionsAcc: new Rejections() }
+    const rejections = new Rejections()
+    const out = { split, sink, rejections }
     let rowOffset = 0
     for (const file of files) {
       let lastRow = 0
       const report = (rows: number, total?: number) =>
-        opts.onProgress?.({ phase: 'parsing', current: rowOffset + rows, total: total !== undefined ? rowOffset + total : 0, split, file: path.basename(file) })
+        opts.onProgress?.({ phase: 'parsing', current: rowOffset + rows, total: total !== undefined ? rowOffset + total : 0, split, file: file.label })
       let n = 0
-      for await (const rec of readRecords(file, fileKindOf(file), { signal: opts.signal, onRows: report })) {
+      for await (const rec of readRecords(file.path, fileKindOf(file.path), { signal: opts.signal, onRows: report })) {
         if (++n % 2000 === 0 && opts.signal?.aborted) throw new StudioError('cancelled', 'Import cancelled')
         const shifted = { ...rec, row: rec.row + rowOffset }
         lastRow = rec.row
         if (!this.format) {
           this.buffered.push(shifted)
-          if ('value' in rec && rec.value && typeof rec.value === 'object' && !Array.isArray(rec.value))
-            for (const k of Object.keys(rec.value)) this.keysSeen.add(k)
-          if (this.buffered.length >= DETECT_SAMPLE) this.decide(out)
+          if ('value' in rec && isPlainObject(rec.value)) for (const k of Object.keys(rec.value)) if (this.keysSeen.size < 200) this.keysSeen.add(k)
+          if ('bytes' in rec) this.bufferedBytes += rec.bytes ?? 0
+          if (this.buffered.length >= DETECT_SAMPLE || this.bufferedBytes >= DETECT_SAMPLE_BYTES) this.decide(out)
           continue
         }
         this.take(shifted, out)
@@ -93,37 +108,42 @@ class SplitParser {
       rowOffset += lastRow
     }
     if (!this.format && this.buffered.length > 0) this.decide(out)
-    out.rejections = out.rejectionsAcc.groups()
-    out.rejected = out.rejectionsAcc.total
-    return out
+    return { rejections: rejections.groups(), rejected: rejections.total }
   }
 
-  private decide(out: ParsedSplit): void {
+  private decide(out: SplitSink): void {
     const values = this.buffered.flatMap((r) => ('value' in r ? [r.value] : []))
     const found = detectFormat(values, this.mapping)
-    const objects = values.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v)).length
-    if (!found && objects > 0)
+    const objects = values.filter(isPlainObject).length
+    if (!found && objects > 0) {
+      const seen = [...this.keysSeen].map((k) => escapeControlChars(k.slice(0, 60)))
       throw new StudioError(
         'dataset-format-unknown',
-        `No row has a "messages" list, ShareGPT "conversations" or Alpaca "instruction"/"output" fields (fields seen: ${[...this.keysSeen].slice(0, 12).join(', ')}); pass --format or a column mapping`,
-        { fieldsSeen: [...this.keysSeen].slice(0, 50) },
+        `No row has a "messages" list, ShareGPT "conversations" or Alpaca "instruction"/"output" fields (fields seen: ${seen.slice(0, 12).join(', ')}); pass --format or a column mapping`,
+        { fieldsSeen: seen.slice(0, 50) },
       )
+    }
     this.format = found ?? 'messages'
     const pending = this.buffered
     this.buffered = []
+    this.bufferedBytes = 0
     for (const r of pending) this.take(r, out)
   }
 
-  private take(rec: RawRecord, out: ParsedSplit): void {
+  private take(rec: RawRecord, out: SplitSink): void {
     if ('reason' in rec) {
-      out.rejectionsAcc.add(rec.reason, out.split, rec.row, rec.excerpt, rec.detail)
+      out.rejections.add(rec.reason, out.split, rec.row, rec.excerpt, rec.detail)
       return
     }
     const res = normalizeRow(rec.value, this.format as DatasetFormat, this.mapping)
-    if (res.ok) out.rows.push({ sourceRow: rec.row, messagesJson: JSON.stringify(res.conversation.messages) })
-    else out.rejectionsAcc.add(res.reason, out.split, rec.row, excerptOfValue(rec.value), res.detail)
+    if (res.ok) out.sink.add(rec.row, JSON.stringify(res.conversation.messages))
+    else out.rejections.add(res.reason, out.split, rec.row, excerptOfValue(rec.value), res.detail)
   }
 }
+
+type SplitSink = { split: string; sink: StagedSplit; rejections: Rejections }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const isOffline = (e: unknown): boolean =>
   e instanceof StudioError && (e.code === 'hf-unreachable' || e.code === 'hf-timeout')
@@ -157,38 +177,58 @@ const sameOptions = (info: DatasetInfo, format: DatasetFormat | undefined, mappi
 export async function importDataset(db: Db, source: DatasetSource, opts: ImportOptions = {}): Promise<ImportReport> {
   const mapping = parseMapping(opts.mapping)
   const format = opts.format && opts.format !== 'auto' ? opts.format : undefined
-  if (source.kind === 'file') return importFile(db, source, { ...opts, mapping, format })
-  return importHub(db, source, { ...opts, mapping, format })
+  if (source.kind === 'hub') return importHub(db, source, { ...opts, mapping, format })
+  return importLocal(db, source, { ...opts, mapping, format })
 }
 
 type Resolved = Omit<ImportOptions, 'mapping' | 'format'> & { mapping: DatasetMapping | undefined; format: DatasetFormat | undefined }
 
-async function importFile(db: Db, source: Extract<DatasetSource, { kind: 'file' }>, opts: Resolved): Promise<ImportReport> {
+/**
+ * A local source: one data file (`file`), or a folder laid out like a hub snapshot (`folder`, which only
+ * the command line offers). A file source must be a regular file: a folder, pipe or device is refused.
+ */
+async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' }>, opts: Resolved): Promise<ImportReport> {
   const file = path.resolve(source.path)
-  if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such file: ${file}`, { file })
-  const name = opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, '')
-  refuseNameClash(getDataset(db, name), 'file', file)
-  const splitFiles = fs.statSync(file).isDirectory()
-    ? folderSplits(file, source.split)
-    : [{ split: source.split ?? defaultSplitOf(file), files: [file] }]
-  const parser = new SplitParser(opts.mapping, opts.format)
-  const splits: SplitToSave[] = []
-  for (const s of splitFiles) {
-    const parsed = await parser.parse(s.files, s.split, opts)
-    const files = await Promise.all(s.files.map(async (f) => ({ path: f, size: fs.statSync(f).size, etag: await sha256File(f) })))
-    splits.push({ ...parsed, etag: files.map((f) => f.etag).join(','), files })
+  let splitFiles: { split: string; files: string[] }[]
+  if (source.kind === 'file') {
+    checkDataFile(file)
+    splitFiles = [{ split: source.split ?? defaultSplitOf(file), files: [file] }]
+  } else {
+    if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such folder: ${file}`, { file })
+    if (!fs.statSync(file).isDirectory()) throw new StudioError('dataset-not-a-file', `${file} is not a folder`, { file })
+    splitFiles = folderSplits(file, source.split)
   }
-  const etag = splits.length === 1 && splits[0].files.length === 1 ? (splits[0].etag as string) : createHash('sha256').update(splits.map((s) => s.etag).join('|')).digest('hex')
-  return finish(db, {
-    name,
-    source: { kind: 'file', path: file },
-    revision: null,
-    etag,
-    format: parser.format ?? 'messages',
-    mapping: opts.mapping,
-    splits,
-    onProgress: opts.onProgress,
-  })
+  const name = storeName(opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, ''))
+  refuseNameClash(getDataset(db, name), 'file', file)
+  const staging = await ImportStaging.begin(db)
+  try {
+    const parser = new SplitParser(opts.mapping, opts.format)
+    const splits: DatasetToSave['splits'] = []
+    for (const s of splitFiles) {
+      const rows = staging.split(s.split)
+      const parsed = await parser.parse(
+        s.files.map((f) => ({ path: f, label: path.basename(f) })),
+        s.split,
+        rows,
+        opts,
+      )
+      const files = await Promise.all(s.files.map(async (f) => ({ path: f, size: fs.statSync(f).size, etag: await sha256File(f) })))
+      splits.push({ split: s.split, rows, ...parsed, revision: null, etag: files.map((f) => f.etag).join(','), files })
+    }
+    const etag = splits.length === 1 && splits[0].files.length === 1 ? (splits[0].etag as string) : createHash('sha256').update(splits.map((s) => s.etag).join('|')).digest('hex')
+    return await finish(staging, {
+      name,
+      source: { kind: 'file', path: file },
+      revision: null,
+      etag,
+      format: parser.format ?? 'messages',
+      mapping: opts.mapping,
+      splits,
+      onProgress: opts.onProgress,
+    })
+  } finally {
+    await staging.discard()
+  }
 }
 
 /** A local folder laid out like a hub dataset (e.g. a downloaded snapshot): its data files per split. */
@@ -208,7 +248,7 @@ function folderSplits(dir: string, split: string | undefined): { split: string; 
 async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>, opts: Resolved): Promise<ImportReport> {
   const endpoint = resolveHubEndpoint(opts.endpoint)
   const token = resolveHubToken(opts.token)
-  const name = opts.name ?? source.repo
+  const name = storeName(opts.name ?? source.repo)
   const cached = getDataset(db, name)
   refuseNameClash(cached, 'hub', source.repo)
   const cachedMatches = cached?.source.kind === 'hub' && cached.source.repo === source.repo
@@ -247,29 +287,40 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   // from their partial files in downloadsDir(), which are keyed by file, not by call.
   fs.mkdirSync(path.join(downloadsDir(), 'datasets'), { recursive: true })
   const workDir = fs.mkdtempSync(path.join(downloadsDir(), 'datasets', 'import-'))
+  const staging = await ImportStaging.begin(db)
   try {
     const parser = new SplitParser(opts.mapping, opts.format)
-    const splits: SplitToSave[] = []
+    const splits: DatasetToSave['splits'] = []
     let done = 0
     for (const s of chosen) {
-      const local: string[] = []
+      const local: SourceFile[] = []
       const files: SplitToSave['files'] = []
       for (const [i, f] of s.files.entries()) {
         const base = f.path ? path.basename(f.path) : `${s.split}-${i}.parquet`
-        const dest = path.join(workDir, s.split, base)
+        // Local names are ours (index + data extension); the split name was validated by the listing.
+        const dest = childPath(workDir, s.split, `${i}${f.path ? (/\.(parquet|jsonl|json)$/i.exec(f.path)?.[0] ?? '.parquet') : '.parquet'}`)
         const onProgress = (p: { current: number; total: number }) =>
           opts.onProgress?.({ phase: 'downloading', current: done + p.current, total: Math.max(total, done + p.total), split: s.split, file: base })
         const got = f.path
           ? await downloadHubFile({ repoType: 'dataset', repo: source.repo, path: f.path, revision: listing.revision, endpoint, token, dest, signal: opts.signal, onProgress })
-          : await downloadUrlToFile({ url: f.url as string, key: `${endpoint}|${f.url}`, token, dest, signal: opts.signal, onProgress })
+          : await downloadUrlToFile({
+              url: f.url as string,
+              key: `${endpoint}|${f.url}`,
+              // The token is for the endpoint the user chose, never for another host a reply points to.
+              token: new URL(f.url as string).origin === new URL(endpoint).origin ? token : undefined,
+              dest,
+              signal: opts.signal,
+              onProgress,
+            })
         done += got.size
-        local.push(got.file)
+        local.push({ path: got.file, label: base })
         files.push({ ...(f.path ? { path: f.path } : { url: f.url }), size: got.size, etag: got.etag, ...(f.oid ? { oid: f.oid } : {}) })
       }
-      const parsed = await parser.parse(local, s.split, opts)
-      splits.push({ ...parsed, revision: listing.revision, etag: files.map((f) => f.etag).join(','), files })
+      const rows = staging.split(s.split)
+      const parsed = await parser.parse(local, s.split, rows, opts)
+      splits.push({ split: s.split, rows, ...parsed, revision: listing.revision, etag: files.map((f) => f.etag).join(','), files })
     }
-    return finish(db, {
+    return await finish(staging, {
       name,
       source: { kind: 'hub', repo: source.repo, endpoint, revision: listing.revision },
       revision: listing.revision,
@@ -280,12 +331,22 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
       onProgress: opts.onProgress,
     })
   } finally {
-    // The rows live in SQLite now (or the import failed): the staged files are not needed either way.
+    // The rows live in SQLite now (or the import failed and its rows are dropped): the downloaded
+    // files are not needed either way.
+    await staging.discard()
     fs.rmSync(workDir, { recursive: true, force: true })
   }
 }
 
-/** Checked before any download or parse, so a clash fails at once (saveImport checks again, atomically). */
+/** The name the dataset is stored under, by the rule the app addresses datasets with (so it can be found again). */
+function storeName(raw: string): string {
+  const parsed = storeNameSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const shown = JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)
+  throw new StudioError('invalid-input', `Dataset name ${shown} ${parsed.error.issues[0]?.message ?? 'is not valid'}; choose another name (--name)`)
+}
+
+/** Checked before any download or parse, so a clash fails at once (the commit checks again, atomically). */
 function refuseNameClash(existing: DatasetInfo | null, kind: 'hub' | 'file', ref: string): void {
   if (!existing) return
   const had = existing.source.kind === 'hub' ? existing.source.repo : existing.source.path
@@ -304,13 +365,10 @@ function defaultSplitOf(file: string): string {
 /** Identity of a split file for freshness checks: what the listing reports (path/url, size, oid). */
 const fileKey = (f: SplitFile & { etag?: string }) => [f.path ?? f.url ?? '', f.size ?? null, f.oid ?? null]
 
-function finish(
-  db: Db,
-  d: Omit<Parameters<typeof saveImport>[1], 'importedAt'> & { onProgress?: (p: ImportProgress) => void },
-): ImportReport {
+async function finish(staging: ImportStaging, d: Omit<DatasetToSave, 'importedAt'> & { onProgress?: (p: ImportProgress) => void }): Promise<ImportReport> {
   const rejections = mergeRejections(d.splits.map((s) => s.rejections))
-  const splitReports = d.splits.map((s) => ({ split: s.split, rows: s.rows.length, rejected: s.rejected }))
-  if (d.splits.every((s) => s.rows.length === 0)) {
+  const splitReports = d.splits.map((s) => ({ split: s.split, rows: s.rows.count, rejected: s.rejected }))
+  if (d.splits.every((s) => s.rows.count === 0)) {
     const summary = rejections.map((g) => `${g.reason} ×${g.count}`).join(', ')
     const ex = rejections[0]?.examples[0]
     const example = ex ? ` (e.g. row ${ex.row}${ex.detail ? `, ${ex.detail}` : ''}: ${ex.excerpt.slice(0, 60)})` : ''
@@ -319,10 +377,10 @@ function finish(
       rejections,
     })
   }
-  const rows = d.splits.reduce((a, s) => a + s.rows.length, 0)
+  const rows = d.splits.reduce((a, s) => a + s.rows.count, 0)
   d.onProgress?.({ phase: 'saving', current: 0, total: rows })
   const importedAt = new Date().toISOString()
-  const datasetId = saveImport(db, { ...d, importedAt })
+  const datasetId = await staging.commit({ ...d, importedAt })
   d.onProgress?.({ phase: 'saving', current: rows, total: rows })
   return {
     datasetId,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isChatRole, type ChatMessage, type ChatRole, type Conversation } from '../../../shared/chat'
+import { MAX_CONVERSATION_CHARS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import type { DatasetFormat, DatasetMapping, RejectionReason } from './types'
 
@@ -9,22 +10,22 @@ export type Normalized = { ok: true; conversation: Conversation } | { ok: false;
  * Role names seen in the wild → chat roles. ShareGPT uses human/gpt, OpenAssistant prompter,
  * Gemma model, LLaMA-Factory observation/function_call, OpenAI developer.
  */
-const ROLE_ALIASES: Record<string, ChatRole> = {
-  system: 'system',
-  developer: 'system',
-  user: 'user',
-  human: 'user',
-  prompter: 'user',
-  assistant: 'assistant',
-  gpt: 'assistant',
-  chatgpt: 'assistant',
-  model: 'assistant',
-  function_call: 'assistant',
-  tool: 'tool',
-  function: 'tool',
-  observation: 'tool',
-  ipython: 'tool',
-}
+const ROLE_ALIASES: ReadonlyMap<string, ChatRole> = new Map([
+  ['system', 'system'],
+  ['developer', 'system'],
+  ['user', 'user'],
+  ['human', 'user'],
+  ['prompter', 'user'],
+  ['assistant', 'assistant'],
+  ['gpt', 'assistant'],
+  ['chatgpt', 'assistant'],
+  ['model', 'assistant'],
+  ['function_call', 'assistant'],
+  ['tool', 'tool'],
+  ['function', 'tool'],
+  ['observation', 'tool'],
+  ['ipython', 'tool'],
+])
 
 const roleSchema = z.enum(['system', 'user', 'assistant', 'tool'])
 const mappingSchema = z
@@ -46,21 +47,29 @@ const mappingSchema = z
  */
 export function parseMapping(input: DatasetMapping | Record<string, unknown> | undefined): DatasetMapping | undefined {
   if (!input || Object.keys(input).length === 0) return undefined
-  const roles: Record<string, unknown> = {}
-  const rest: Record<string, unknown> = {}
+  // Null-prototype objects: a key such as __proto__ stays a plain key instead of replacing a prototype.
+  const roles: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  const rest: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   for (const [k, v] of Object.entries(input)) {
     const m = /^roles?[.:](.+)$/.exec(k)
     if (m) roles[m[1]] = v
-    else if (k === 'roles' && typeof v === 'object' && v !== null) Object.assign(roles, v)
+    else if (k === 'roles' && typeof v === 'object' && v !== null) for (const [rk, rv] of Object.entries(v)) roles[rk] = rv
     else rest[k] = v
   }
-  const parsed = mappingSchema.safeParse({ ...rest, ...(Object.keys(roles).length ? { roles } : {}) })
+  const parsed = mappingSchema.safeParse({ ...rest, ...(Object.keys(roles).length ? { roles: { ...roles } } : {}) })
   if (!parsed.success)
     throw new StudioError('invalid-input', `Invalid column/role mapping: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'mapping'}: ${i.message}`).join('; ')}`)
   return parsed.data
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * A row's own field: rows and field names both come from data, and `row[name]` or `name in row` would
+ * also find what every object inherits (`constructor`, `toString`, `__proto__`).
+ */
+const has = (o: Record<string, unknown>, key: string): boolean => Object.hasOwn(o, key)
+const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined)
 
 /** A list column may arrive as a JSON string (e.g. a writer that stored nested data as JSON text). */
 function asList(v: unknown): unknown[] | undefined {
@@ -93,12 +102,12 @@ export function detectFormat(rows: unknown[], mapping?: DatasetMapping): Dataset
   for (const r of rows) {
     if (!isObject(r)) continue
     if (mapping?.messagesField) {
-      if (mapping.messagesField in r) score.messages++
+      if (has(r, mapping.messagesField)) score.messages++
       continue
     }
-    if ('messages' in r) score.messages++
-    else if ('conversations' in r) score.sharegpt++
-    else if (fieldsOf('alpaca', mapping).instruction in r && fieldsOf('alpaca', mapping).output in r) score.alpaca++
+    if (has(r, 'messages')) score.messages++
+    else if (has(r, 'conversations')) score.sharegpt++
+    else if (has(r, fieldsOf('alpaca', mapping).instruction) && has(r, fieldsOf('alpaca', mapping).output)) score.alpaca++
   }
   const best = (Object.entries(score) as [DatasetFormat, number][]).sort((a, b) => b[1] - a[1])[0]
   return best[1] > 0 ? best[0] : undefined
@@ -113,27 +122,28 @@ function textOf(v: unknown): { text: string } | { reason: RejectionReason; detai
   return { reason: 'non-string-content', detail: `content is ${Array.isArray(v) ? 'a list' : typeof v}` }
 }
 
-function toRole(raw: unknown, m: DatasetMapping): ChatRole | undefined {
+function toRole(raw: unknown, roles: ReadonlyMap<string, ChatRole>): ChatRole | undefined {
   if (typeof raw !== 'string') return undefined
-  const mapped = m.roles?.[raw] ?? m.roles?.[raw.toLowerCase()]
+  const mapped = roles.get(raw) ?? roles.get(raw.toLowerCase())
   if (mapped) return mapped
-  const alias = ROLE_ALIASES[raw.trim().toLowerCase()]
+  const alias = ROLE_ALIASES.get(raw.trim().toLowerCase())
   return alias ?? (isChatRole(raw) ? raw : undefined)
 }
 
 function turns(list: unknown[], m: DatasetMapping): Normalized {
+  const roles = new Map(Object.entries(m.roles ?? {}))
   const messages: ChatMessage[] = []
   for (let i = 0; i < list.length; i++) {
     const t = list[i]
     if (!isObject(t)) return { ok: false, reason: 'message-not-an-object', detail: `turn ${i + 1} is ${Array.isArray(t) ? 'a list' : typeof t}` }
-    const roleKey = m.roleField ?? ('role' in t ? 'role' : 'from' in t ? 'from' : 'role')
-    const contentKey = m.contentField ?? ('content' in t ? 'content' : 'value' in t ? 'value' : 'content')
-    const rawRole = t[roleKey]
+    const roleKey = m.roleField ?? (has(t, 'role') ? 'role' : has(t, 'from') ? 'from' : 'role')
+    const contentKey = m.contentField ?? (has(t, 'content') ? 'content' : has(t, 'value') ? 'value' : 'content')
+    const rawRole = own(t, roleKey)
     if (rawRole === undefined || rawRole === null || rawRole === '')
       return { ok: false, reason: 'missing-role', detail: `turn ${i + 1} has no "${roleKey}"` }
-    const role = toRole(rawRole, m)
+    const role = toRole(rawRole, roles)
     if (!role) return { ok: false, reason: 'unknown-role', detail: `turn ${i + 1} role ${JSON.stringify(rawRole).slice(0, 40)}` }
-    const c = textOf(t[contentKey])
+    const c = textOf(own(t, contentKey))
     if ('reason' in c) return { ok: false, reason: c.reason, detail: `turn ${i + 1} (${role}): ${c.detail}` }
     if (c.text.trim() === '') {
       // An empty system prompt carries nothing; dropping it keeps the row (common in ShareGPT exports).
@@ -148,7 +158,7 @@ function turns(list: unknown[], m: DatasetMapping): Normalized {
 }
 
 function systemPrompt(row: Record<string, unknown>, key: string): Normalized | ChatMessage | undefined {
-  const v = row[key]
+  const v = own(row, key)
   if (v === undefined || v === null || v === '') return undefined
   if (typeof v !== 'string') return { ok: false, reason: 'non-string-content', detail: `"${key}" is ${typeof v}` }
   return v.trim() ? { role: 'system', content: v } : undefined
@@ -156,10 +166,20 @@ function systemPrompt(row: Record<string, unknown>, key: string): Normalized | C
 
 /** One row → a conversation, or the first reason it cannot be one. */
 export function normalizeRow(value: unknown, format: DatasetFormat, mapping: DatasetMapping = {}): Normalized {
+  const res = convert(value, format, mapping)
+  if (!res.ok) return res
+  let chars = 0
+  for (const m of res.conversation.messages) chars += m.content.length
+  if (chars > MAX_CONVERSATION_CHARS)
+    return { ok: false, reason: 'conversation-too-long', detail: `${chars.toLocaleString('en-US')} characters; at most ${MAX_CONVERSATION_CHARS.toLocaleString('en-US')} are imported` }
+  return res
+}
+
+function convert(value: unknown, format: DatasetFormat, mapping: DatasetMapping): Normalized {
   if (!isObject(value)) return { ok: false, reason: 'not-an-object', detail: `row is ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value}` }
   const f = fieldsOf(format, mapping)
   if (format === 'alpaca') return alpaca(value, f)
-  if (!(f.list in value)) return { ok: false, reason: 'missing-messages', detail: `no "${f.list}" field` }
+  if (!has(value, f.list)) return { ok: false, reason: 'missing-messages', detail: `no "${f.list}" field` }
   const list = asList(value[f.list])
   if (!list) return { ok: false, reason: 'messages-not-a-list', detail: `"${f.list}" is ${typeof value[f.list]}` }
   const res = turns(list, mapping)
@@ -171,14 +191,14 @@ export function normalizeRow(value: unknown, format: DatasetFormat, mapping: Dat
 }
 
 function alpaca(row: Record<string, unknown>, f: ReturnType<typeof fieldsOf>): Normalized {
-  const missing = [f.instruction, f.output].filter((k) => row[k] === undefined || row[k] === null)
+  const missing = [f.instruction, f.output].filter((k) => own(row, k) === undefined || own(row, k) === null)
   if (missing.length) return { ok: false, reason: 'missing-fields', detail: `no ${missing.map((k) => `"${k}"`).join(' or ')}` }
   for (const k of [f.instruction, f.input, f.output])
-    if (row[k] !== undefined && row[k] !== null && typeof row[k] !== 'string')
-      return { ok: false, reason: 'non-string-content', detail: `"${k}" is ${typeof row[k]}` }
-  const instruction = (row[f.instruction] as string).trim()
-  const input = typeof row[f.input] === 'string' ? (row[f.input] as string).trim() : ''
-  const output = row[f.output] as string
+    if (own(row, k) !== undefined && own(row, k) !== null && typeof own(row, k) !== 'string')
+      return { ok: false, reason: 'non-string-content', detail: `"${k}" is ${typeof own(row, k)}` }
+  const instruction = (own(row, f.instruction) as string).trim()
+  const input = typeof own(row, f.input) === 'string' ? (own(row, f.input) as string).trim() : ''
+  const output = own(row, f.output) as string
   const user = [instruction, input].filter(Boolean).join('\n\n')
   if (!user) return { ok: false, reason: 'empty-content', detail: 'instruction and input are empty' }
   if (!output.trim()) return { ok: false, reason: 'empty-content', detail: 'output is empty' }
@@ -187,7 +207,7 @@ function alpaca(row: Record<string, unknown>, f: ReturnType<typeof fieldsOf>): N
   if (sys && 'ok' in sys) return sys
   if (sys) messages.push(sys)
   // LLaMA-Factory's alpaca variant: earlier turns as [[query, response], …].
-  const history = row.history
+  const history = own(row, 'history')
   if (Array.isArray(history)) {
     for (const pair of history) {
       if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')

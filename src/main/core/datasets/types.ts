@@ -23,9 +23,11 @@ export type DatasetMapping = {
   roles?: Record<string, ChatRole>
 }
 
+/** `folder`: a local folder laid out like a hub snapshot (command line only; the app imports picked files). */
 export type DatasetSource =
   | { kind: 'hub'; repo: string; split?: string; revision?: string }
   | { kind: 'file'; path: string; split?: string }
+  | { kind: 'folder'; path: string; split?: string }
 
 export type ImportPhase = 'listing' | 'downloading' | 'parsing' | 'saving'
 export type ImportProgress = { phase: ImportPhase; current: number; total: number; split?: string; file?: string }
@@ -48,6 +50,8 @@ export type RejectionGroup = { reason: RejectionReason; count: number; examples:
 
 export const REJECTION_REASONS = [
   'not-json',
+  'not-utf8',
+  'too-deeply-nested',
   'not-an-object',
   'row-too-large',
   'missing-messages',
@@ -61,6 +65,7 @@ export const REJECTION_REASONS = [
   'empty-content',
   'missing-fields',
   'no-assistant-turn',
+  'conversation-too-long',
   'unreadable-row-group',
 ] as const
 export type RejectionReason = (typeof REJECTION_REASONS)[number]

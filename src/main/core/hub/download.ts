@@ -166,7 +166,9 @@ async function downloadOnce(d: UrlDownload): Promise<Omit<DownloadedFile, 'revis
       offset = r.offset
       if (!r.appended) spliced = false
     } catch (err) {
-      const e = err instanceof StudioError ? err : toHubError(err, { url: d.url, stage: 'body', signal: d.signal })
+      // transfer() codes every network failure; anything else is a local file error and is not retried.
+      if (!(err instanceof StudioError)) throw err
+      const e = err
       const transient = e.code === 'download-interrupted' || e.code === 'hf-timeout'
       if (!transient || attempt >= retries) {
         if (e.code === 'download-interrupted' || e.code === 'cancelled' || e.code === 'hf-timeout') {
@@ -227,17 +229,23 @@ async function transfer(
     if (start !== offset) offset = 0
     fh = await fs.promises.open(s.partial, offset === 0 ? 'w' : 'a')
     if (!res.body) throw new StudioError('download-interrupted', `Empty response body from ${d.url}`, { url: d.url })
+    let writing = false
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         bump()
         const room = s.size - offset
         const part = chunk.byteLength > room ? chunk.subarray(0, room) : chunk
+        writing = true
         await fh.write(part)
+        writing = false
         offset += part.byteLength
         d.onProgress?.({ phase: 'downloading', current: offset, total: s.size, file: s.label })
         if (offset >= s.size) break
       }
     } catch (err) {
+      // A failed write is the local disk's (full, read-only …), not the network's: it goes up as it is,
+      // so the caller's storage error mapping sees its code.
+      if (writing) throw err
       throw toHubError(idle.signal.aborted ? idle.signal.reason : err, { url: d.url, stage: 'body', signal: d.signal })
     }
     if (offset < s.size)

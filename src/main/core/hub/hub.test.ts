@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -37,6 +37,13 @@ describe('split discovery from file names', () => {
     expect(splitOfPath('validation.jsonl')).toBe('validation')
     expect(splitOfPath('train/part_a.jsonl')).toBe('train')
     expect(splitOfPath('data/train_0.jsonl')).toBe('train')
+  })
+
+  it('reduces names derived from file names to valid split names', () => {
+    expect(splitOfPath('data/My Data.jsonl')).toBe('My_Data')
+    expect(splitOfPath('data/..-00000-of-00001.parquet')).toBe('train')
+    expect(splitOfPath('.../x.jsonl')).toBe('x')
+    expect(splitOfPath('data/\x1b[31mred.jsonl')).toBe('_31mred')
   })
 
   it('prefers data/ and parquet, orders train before test', () => {
@@ -173,6 +180,25 @@ describe('hub downloads through a local mirror', () => {
     const [a, b] = await Promise.all([get(), get({ dest: path.join(dir, 'out', 'again.parquet') })])
     expect(fs.readFileSync(a.file).equals(expected)).toBe(true)
     expect(fs.readFileSync(b.file).equals(expected)).toBe(true)
+  })
+
+  it('lets a local disk error (disk full) through with its own code instead of calling it a network error', async () => {
+    const realOpen = fs.promises.open.bind(fs.promises)
+    const spy = vi.spyOn(fs.promises, 'open').mockImplementation(async (...args: Parameters<typeof fs.promises.open>) => {
+      const fh = await realOpen(...args)
+      fh.write = (() => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))) as typeof fh.write
+      return fh
+    })
+    try {
+      const err = await get().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(err).toMatchObject({ code: 'ENOSPC' })
+      expect(err).not.toBeInstanceOf(StudioError)
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('cancels with an AbortSignal', async () => {

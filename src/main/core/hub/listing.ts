@@ -4,6 +4,7 @@ import { StudioError } from '../../../shared/result'
 import { resolveHubEndpoint, resolveHubToken } from './endpoint'
 import { answeredButUnusable, toHubError } from './errors'
 import { makeHubFetch, type HubCallOptions, type RepoType } from './hub-fetch'
+import { declaredName, derivedSplitName, repoPath, replyUrl } from './names'
 
 export type HubFileEntry = { path: string; size: number; oid?: string; directory?: true }
 
@@ -24,8 +25,8 @@ export async function listHubFiles(
       hubUrl: endpoint,
       fetch: hubFetch,
     })) {
-      if (e.type === 'file') out.push({ path: e.path, size: e.lfs?.size ?? e.size, oid: e.lfs?.oid ?? e.oid })
-      else if (e.type === 'directory' && opts.withDirectories) out.push({ path: e.path, size: 0, directory: true })
+      if (e.type === 'file') out.push({ path: repoPath(e.path, url), size: e.lfs?.size ?? e.size, oid: e.lfs?.oid ?? e.oid })
+      else if (e.type === 'directory' && opts.withDirectories) out.push({ path: repoPath(e.path, url), size: 0, directory: true })
     }
   } catch (err) {
     throw toHubError(err, { url, stage: 'request', signal: opts.signal })
@@ -46,7 +47,8 @@ export async function resolveHubRevision(
       opts.repoType === 'dataset'
         ? await datasetInfo({ ...params, additionalFields: ['sha'] })
         : await modelInfo({ ...params, additionalFields: ['sha'] })
-    return typeof info.sha === 'string' && info.sha ? info.sha : (opts.revision ?? 'main')
+    // Only a commit id is taken from the reply: the revision ends up in download URLs and provenance.
+    return typeof info.sha === 'string' && /^[0-9a-f]{40}$/i.test(info.sha) ? info.sha : (opts.revision ?? 'main')
   } catch (err) {
     throw toHubError(err, { url, stage: 'request', signal: opts.signal })
   }
@@ -74,6 +76,10 @@ const SHARD = /^(.+?)-\d{5}-of-\d{5}/
  * `default/partial-train/0000.parquet` → train, `validation.jsonl` → validation.
  */
 export function splitOfPath(p: string): string {
+  return derivedSplitName(rawSplitOfPath(p))
+}
+
+function rawSplitOfPath(p: string): string {
   const parts = p.split('/')
   const base = parts[parts.length - 1].replace(DATA_EXT, '')
   const shard = SHARD.exec(base)
@@ -139,13 +145,19 @@ export async function parquetApiSplits(
   } catch (err) {
     throw toHubError(err, { url, stage: 'request', signal: opts.signal })
   }
+  // Names are checked on the reply as sent: a schema parse would silently drop keys such as __proto__.
+  if (typeof body === 'object' && body !== null)
+    for (const [config, splits] of Object.entries(body)) {
+      declaredName('config', config, url)
+      if (typeof splits === 'object' && splits !== null) for (const split of Object.keys(splits)) declaredName('split', split, url)
+    }
   const parsed = ParquetApi.safeParse(body)
   if (!parsed.success) throw new StudioError('hf-unreachable', `${url} did not return a config → split → urls map`, { url, badResponse: true })
-  const configs = Object.keys(parsed.data)
-  const config = configs.includes('default') ? 'default' : configs[0]
-  if (!config) return []
-  return Object.entries(parsed.data[config])
-    .map(([split, urls]) => ({ split, files: urls.map((u) => ({ url: u })) }))
+  const configs = new Map(Object.entries(parsed.data))
+  const config = configs.has('default') ? 'default' : [...configs.keys()][0]
+  if (config === undefined) return []
+  return Object.entries(configs.get(config) ?? {})
+    .map(([split, urls]) => ({ split, files: urls.map((u) => ({ url: replyUrl(u, url).href })) }))
     .sort((a, b) => splitOrder(a.split) - splitOrder(b.split) || a.split.localeCompare(b.split))
 }
 

@@ -4,7 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { asStudioError } from '../../../shared/result'
-import { openDb } from './db'
+import { openDb, reclaimSpace } from './db'
+import { MIGRATIONS } from './migrations'
 
 describe('openDb', () => {
   it('applies migrations once, in order, and uses WAL', () => {
@@ -60,5 +61,40 @@ describe('storage failures from SQLite', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the studio store', () => {
+  it('gives the space of deleted rows back to the file system', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-db-'))
+    const file = path.join(dir, 'studio.sqlite')
+    const db = openDb(file)
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2)
+    db.exec('CREATE TABLE filler (x TEXT)')
+    const add = db.prepare('INSERT INTO filler (x) VALUES (?)')
+    db.transaction(() => {
+      for (let i = 0; i < 5000; i++) add.run('x'.repeat(2000))
+    })()
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    const full = fs.statSync(file).size
+    db.exec('DELETE FROM filler')
+    await reclaimSpace(db)
+    expect(fs.statSync(file).size).toBeLessThan(full / 4)
+    db.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('switches a store created before incremental vacuum over, keeping its data', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-db-'))
+    const file = path.join(dir, 'studio.sqlite')
+    const old = openDb(file, MIGRATIONS.filter((m) => m.id < 5))
+    expect(old.pragma('auto_vacuum', { simple: true })).toBe(0)
+    old.prepare("INSERT INTO datasets (name, source_kind, source_ref, format, imported_at) VALUES ('d', 'file', '/x', 'messages', 'now')").run()
+    old.close()
+    const db = openDb(file)
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2)
+    expect(db.prepare('SELECT name, staging_owner FROM datasets').all()).toEqual([{ name: 'd', staging_owner: null }])
+    db.close()
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { DISK_NEARLY_FULL_BYTES } from '../../../shared/defaults'
+import { DISK_NEARLY_FULL_BYTES, RECLAIM_PAGES_PER_STEP } from '../../../shared/defaults'
 import { setDiskFullProbe } from '../../../shared/result'
 import { MIGRATIONS, type Migration } from './migrations'
 import { databasePath } from './paths'
@@ -81,9 +81,28 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
         throw new Error(`Migration ${m.id} (${m.name}) was edited after it was applied; add a new migration instead`)
       continue
     }
+    if (m.transaction === false) {
+      db.exec(m.sql)
+      record.run(m.id, m.name, hash, new Date().toISOString())
+      continue
+    }
     db.transaction(() => {
       db.exec(m.sql)
       record.run(m.id, m.name, hash, new Date().toISOString())
     })()
   }
+}
+
+/**
+ * Returns the free pages of deleted rows to the file system (the store runs with auto_vacuum INCREMENTAL),
+ * a few megabytes per step with the event loop free in between, and truncates the write-ahead log, so the
+ * data folder's size drops as soon as data is deleted. Stops quietly if the store is closed meanwhile.
+ */
+export async function reclaimSpace(db: Db): Promise<void> {
+  while (db.open && (db.pragma('freelist_count', { simple: true }) as number) > 0) {
+    db.pragma(`incremental_vacuum(${RECLAIM_PAGES_PER_STEP})`)
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  // Another connection reading at this moment keeps the log; it is truncated at a later checkpoint.
+  if (db.open) db.pragma('wal_checkpoint(TRUNCATE)')
 }

@@ -1,3 +1,3 @@
-export { openDb, migrate, type Db } from './db'
-export { studioHome, databasePath, blobDir, downloadsDir, sandboxDataDir, resourcePath } from './paths'
+export { openDb, migrate, reclaimSpace, type Db } from './db'
+export { studioHome, databasePath, blobDir, downloadsDir, sandboxDataDir, resourcePath, childPath } from './paths'
 export type { Migration } from './migrations'

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { resourcePath, studioHome } from './paths'
+import { childPath, resourcePath, studioHome } from './paths'
 
 describe('paths', () => {
   it('TUFT_STUDIO_HOME overrides the OS app-data folder', () => {
@@ -23,5 +23,16 @@ describe('paths', () => {
       path.join(other, 'datasets', 'sample-chat.jsonl'),
     )
     expect(resourcePath(path.join('tokenizers', 'x.json'), { TUFT_STUDIO_RESOURCES: other })).toBeNull()
+  })
+})
+
+describe('childPath', () => {
+  const parent = path.join(os.tmpdir(), 'child-path-parent')
+  it('joins plain names under the parent', () => {
+    expect(childPath(parent, 'train', '0.parquet')).toBe(path.join(parent, 'train', '0.parquet'))
+    expect(childPath(parent, '..x', 'a..b')).toBe(path.join(parent, '..x', 'a..b'))
+  })
+  it.each([['..'], ['.'], [''], ['../../x/owned'], ['a/b'], ['a\\b'], ['/etc'], ['a\0b'], ['\x1b[2J']])('refuses %j', (seg) => {
+    expect(() => childPath(parent, 'ok', seg)).toThrow(expect.objectContaining({ code: 'invalid-input' }))
   })
 })

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ConversationPage, DatasetSummary, ImportReportView, RejectionGroup, SplitInfo } from '../../../shared/contract'
+import { escapeControlChars } from '../../../shared/text'
 import { PREVIEW_PAGE_SIZE } from '../../../shared/defaults'
 import type { Failure } from '../../../shared/result'
 import { MISSING, labelOf } from '../../../shared/i18n'
@@ -233,7 +234,7 @@ function Rejections({ groups }: { groups: RejectionGroup[] | null }): React.JSX.
             <tr key={g.reason}>
               <td>{g.reason}</td>
               <td className="num">{fmt.int(g.count)}</td>
-              <td className="mono small clamp">{g.examples.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n')}</td>
+              <td className="mono small clamp">{escapeControlChars(g.examples.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n'))}</td>
             </tr>
           ))}
         </tbody>

@@ -6,7 +6,20 @@ import { migration001Datasets } from './001-datasets'
 import { migration002Tokenizers } from './002-tokenizers'
 import { migration003Runs } from './003-runs'
 import { migration004RunBitsPerByte } from './004-run-bits-per-byte'
+import { migration005IncrementalVacuum } from './005-incremental-vacuum'
+import { migration006DatasetStaging } from './006-dataset-staging'
 
-export type Migration = { id: number; name: string; sql: string }
+/**
+ * `transaction: false` is only for statements SQLite refuses inside a transaction (VACUUM); such a
+ * migration must be idempotent, since a run cut short before it is recorded is repeated.
+ */
+export type Migration = { id: number; name: string; sql: string; transaction?: false }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002Tokenizers, migration003Runs, migration004RunBitsPerByte]
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Datasets,
+  migration002Tokenizers,
+  migration003Runs,
+  migration004RunBitsPerByte,
+  migration005IncrementalVacuum,
+  migration006DatasetStaging,
+]
