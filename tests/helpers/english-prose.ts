@@ -10,6 +10,8 @@ export const KEPT_IN_ENGLISH = new Set([
   'PNG', 'CSV', 'JSON', 'kB', 'MB', 'GB', 'TB', 'Python', 'CPU', 'GPU', 'OOM', 'LLM', 'NaN', 'DNS', 'ID', 'id', 'token', 'Instruct', 'Chat', 'Datum', 'epoch', 'gated', 'bug',
   // field names of dataset formats, and split names, shown as data
   'messages', 'conversations', 'weights', 'train', 'test',
+  // hub reply fields and TuFT config keys, named as the files and replies spell them
+  'split', 'config', 'colocate',
 ])
 
 export function englishWords(text: string, extraAllowed: readonly string[] = []): string[] {
