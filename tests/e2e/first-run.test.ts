@@ -1,12 +1,14 @@
 /**
- * The whole first run in Chromium against the built-in sandbox and a local hub mirror: connect, import the
- * no_robots fixture through the endpoint setting, preview the mask, pick rank and LR, train 20 steps while
- * the train and test NLL charts update, sample base and fine-tuned side by side, export. Screenshots of each
- * step go to docs/screenshots/. Afterwards: no API key anywhere in the DOM, logs or exported files.
+ * The whole first run in Chromium against the built-in sandbox and a local hub mirror: connect, import
+ * no_robots through the endpoint setting (the mirror serves the no_robots fixture, or the sample conversations
+ * on a lone clone), preview the mask, pick rank and LR, train 20 steps while the train and test NLL charts
+ * update, sample base and fine-tuned side by side, export. Screenshots of each step go to docs/screenshots/.
+ * Afterwards: no API key anywhere in the DOM, logs or exported files.
  */
 import fs from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { readChatRows } from '../helpers/fixtures'
 import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
 import { launchChromium, openApp, pageText, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
@@ -15,6 +17,8 @@ let browser: Browser
 let mirror: HubMirror
 let page: Page
 let consoleLines: string[]
+/** How many conversations the mirror serves per split. */
+const ROWS = readChatRows().length
 
 const pointCounts = async (p: Page): Promise<{ train: number; test: number }> => {
   const el = p.getByTestId('point-counts')
@@ -54,14 +58,14 @@ describe('first run', () => {
     await page.getByTestId('import').click()
     const report = page.getByTestId('import-report')
     await report.waitFor({ timeout: 120_000 })
-    expect(await page.getByTestId('split-train').textContent()).toContain('500 conversations')
-    expect(await page.getByTestId('split-test').textContent()).toContain('500 conversations')
+    expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
+    expect(await page.getByTestId('split-test').textContent()).toContain(`${ROWS} conversations`)
     expect(mirror.requests.some((r) => r.url.includes('no_robots'))).toBe(true)
     await page.getByTestId('conversation').first().waitFor()
     expect(await page.getByTestId('conversation').count()).toBe(20)
-    expect(await page.getByTestId('preview-range').textContent()).toBe('1–20 of 500')
+    expect(await page.getByTestId('preview-range').textContent()).toBe(`1–20 of ${ROWS}`)
     await page.getByTestId('preview-next').click()
-    await page.getByText('21–40 of 500').waitFor()
+    await page.getByText(`21–40 of ${ROWS}`).waitFor()
     await shot(page, '02-dataset')
     await page.getByTestId('continue').click()
     await page.getByTestId('step-model').waitFor()
@@ -203,7 +207,7 @@ describe('first run', () => {
     mirror.setFaults({ refuse: true })
     await page.getByTestId('import').click()
     await page.getByTestId('offline-badge').waitFor({ timeout: 120_000 })
-    expect(await page.getByTestId('split-train').textContent()).toContain('500 conversations')
+    expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
     await shot(page, '02-dataset-offline')
   })
 })

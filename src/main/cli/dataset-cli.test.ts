@@ -3,10 +3,14 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, repoRoot, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../tests/helpers/hub-mirror'
+import { CHAT_JSONL, readChatRows, repoRoot } from '../../../tests/helpers/fixtures'
+import { NO_ROBOTS_ID, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../tests/helpers/hub-mirror'
 import { looksLikePath } from './dataset-cli'
 
 type Run = { code: number; stdout: string; stderr: string }
+
+/** How many conversations the hub mirror serves per split. */
+const MIRROR_ROWS = readChatRows().length
 
 const cleanEnv = (extra: Record<string, string | undefined>): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
@@ -45,12 +49,12 @@ describe('dataset CLI', () => {
     const r = await cli(['dataset', 'import', NO_ROBOTS_ID, '--split', 'test', '--name', 'nr'], { TUFT_STUDIO_HOME: home, HF_ENDPOINT: mirror.url })
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Imported dataset "nr" (messages format)')
-    expect(r.stdout).toContain('split test: 500 conversations, 0 rejected')
+    expect(r.stdout).toContain(`split test: ${MIRROR_ROWS} conversations, 0 rejected`)
     expect(r.stderr).toMatch(/downloading test-00000-of-00001\.parquet/)
     expect(fs.existsSync(path.join(home, 'studio.sqlite'))).toBe(true)
 
     const bad = path.join(home, 'mixed.jsonl')
-    fs.writeFileSync(bad, fs.readFileSync(NO_ROBOTS_JSONL, 'utf8').split('\n').slice(0, 3).join('\n') + '\nnot json\n{"messages":[{"role":"user","content":"q"}]}\n')
+    fs.writeFileSync(bad, fs.readFileSync(CHAT_JSONL, 'utf8').split('\n').slice(0, 3).join('\n') + '\nnot json\n{"messages":[{"role":"user","content":"q"}]}\n')
     const f = await cli(['dataset', 'import', bad, '--format', 'messages'], { TUFT_STUDIO_HOME: home })
     expect(f.code).toBe(0)
     expect(f.stdout).toContain('split train: 3 conversations, 2 rejected')
@@ -59,7 +63,7 @@ describe('dataset CLI', () => {
 
     const list = await cli(['dataset', 'list'], { TUFT_STUDIO_HOME: home })
     expect(list.code).toBe(0)
-    expect(list.stdout).toMatch(/^nr\tmessages\ttest 500\thub HuggingFaceH4\/no_robots via http:\/\/127\.0\.0\.1/m)
+    expect(list.stdout).toMatch(new RegExp(`^nr\tmessages\ttest ${MIRROR_ROWS}\thub HuggingFaceH4/no_robots via http://127\\.0\\.0\\.1`, 'm'))
     expect(list.stdout).toMatch(/^mixed\tmessages\ttrain 3 \(\+2 rejected\)\tfile /m)
   })
 
@@ -87,6 +91,6 @@ describe('looksLikePath', () => {
     expect(looksLikePath('HuggingFaceH4/no_robots')).toBe(false)
     expect(looksLikePath('data/train.jsonl')).toBe(true)
     expect(looksLikePath('./mydata')).toBe(true)
-    expect(looksLikePath(NO_ROBOTS_JSONL)).toBe(true)
+    expect(looksLikePath(CHAT_JSONL)).toBe(true)
   })
 })
