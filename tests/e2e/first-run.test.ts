@@ -84,9 +84,9 @@ describe('first run', () => {
     await page.getByTestId('truncated-share').waitFor({ timeout: 120_000 })
     await page.getByTestId('length-histogram').waitFor()
     // A max length below this conversation's length cuts it: the marker appears and the share grows.
-    await page.getByTestId('max-length').fill('64')
+    await page.getByTestId('max-length').fill('32')
     await page.getByTestId('cut-marker').waitFor({ timeout: 60_000 })
-    await page.getByText(/of conversations are longer than 64 tokens/).waitFor({ timeout: 60_000 })
+    await page.getByText(/of conversations are longer than 32 tokens/).waitFor({ timeout: 60_000 })
     expect(await tokens.locator('.tok-cut').count()).toBeGreaterThan(0)
     await page.getByTestId('max-length').fill('1024')
     await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
@@ -119,7 +119,7 @@ describe('first run', () => {
     const cfg = await page.getByTestId('review-config').textContent()
     expect(cfg).toContain('sandbox/qwen3-tiny')
     expect(cfg).toContain('1e-4')
-    expect(await page.getByTestId('steps-per-epoch').textContent()).toBe('125')
+    expect(await page.getByTestId('steps-per-epoch').textContent()).toBe(String(Math.ceil(ROWS / 4))) // batch size 4
     expect(Number((await page.getByTestId('tokens-per-step').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100)
     await shot(page, '05-review')
     await page.getByTestId('continue').click()
