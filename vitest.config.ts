@@ -7,6 +7,7 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'eslint-rules/**/*.test.js'],
     exclude: ['tests/e2e/**', 'node_modules/**', 'out/**'],
+    globalSetup: ['tests/helpers/fixtures-notice.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

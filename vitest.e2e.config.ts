@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['tests/e2e/**/*.test.ts'],
-    globalSetup: ['tests/e2e/global-setup.ts'],
+    globalSetup: ['tests/helpers/fixtures-notice.ts', 'tests/e2e/global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Db } from '../src/main/core/store'
 import { openDb } from '../src/main/core/store'
 import { importDataset, type ImportReport } from '../src/main/core/datasets'
-import { NO_ROBOTS_JSONL } from '../tests/helpers/hub-mirror'
+import { NO_ROBOTS_JSONL } from '../tests/helpers/fixtures'
 
 /**
  * Runs `fn` with TUFT_STUDIO_HOME pointing at a fresh folder (modules that resolve the data folder themselves

@@ -17,9 +17,9 @@
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { BenchModule } from './index'
 import { withScratchHome } from './repeated-fixture'
+import { NO_ROBOTS_JSONL, repoRoot } from '../tests/helpers/fixtures'
 import { openDb } from '../src/main/core/store'
 import { importDataset } from '../src/main/core/datasets'
 import { loadTokenizer, tokenizeSplit } from '../src/main/core/tokenize'
@@ -35,7 +35,6 @@ const MAX_LENGTH = 1024
 const RANK = 32
 const LR = 1e-4
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 type SandboxStats = { ops: Record<string, { count: number; computeMs: number; tokens: number }> }
 
@@ -67,7 +66,7 @@ export const bench: BenchModule = {
     // The sandbox's checkpoints (tens of MB per run) go with the scratch home.
     return withScratchHome('runs-bench-', async (home) => {
       const db = openDb(path.join(home, 'studio.sqlite'))
-      await importDataset(db, { kind: 'file', path: path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl') }, { name: 'nr' })
+      await importDataset(db, { kind: 'file', path: NO_ROBOTS_JSONL }, { name: 'nr' })
       const sb = await spawnSandbox(path.join(home, 'sandbox'))
       try {
         const deps: RunDeps = { db, sandbox: async () => ({ url: sb.url, apiKey: sb.apiKey }) }

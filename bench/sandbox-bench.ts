@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks'
 import { createTuftClient } from '../src/main/core/tuft'
 import { SANDBOX_MODEL, startSandbox } from '../src/sandbox'
 import type { Datum } from '../src/shared/datum'
-import { loadNoRobotsDatums } from '../tests/helpers/no-robots-datums'
+import { loadChatDatums } from '../tests/helpers/chat-datums'
+import { NO_ROBOTS_JSONL } from '../tests/helpers/fixtures'
 import type { BenchModule } from './index'
 
 const SEQ = 512
@@ -41,7 +42,7 @@ export const bench: BenchModule = {
     const client = createTuftClient({ url: sb.url, apiKey: sb.apiKey, env: {} })
     const figures: Record<string, number> = {}
     try {
-      const datums = await loadNoRobotsDatums({ maxLength: 1024 })
+      const datums = await loadChatDatums({ file: NO_ROBOTS_JSONL, maxLength: 1024 })
       const batches = packed(datums, BATCH * (TIMED_STEPS + 1))
       for (const rank of [8, 32]) {
         const model = await client.createLoraModel({ base_model: SANDBOX_MODEL, rank })

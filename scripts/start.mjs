@@ -30,7 +30,21 @@ function buildEnv() {
   return env
 }
 
-/** Returns the Electron executable, downloading it if needed; throws with the reason otherwise. */
+/** Electron could not run here; `runtimeMissing` means a download (through ELECTRON_MIRROR) would fix it. */
+class NoElectron extends Error {
+  constructor(reason, { runtimeMissing = false } = {}) {
+    super(reason)
+    this.runtimeMissing = runtimeMissing
+  }
+}
+
+/** Where the Electron download goes, with @electron/get's precedence (.npmrc, then the environment). */
+function electronDownloadSource() {
+  const env = process.env
+  return env.npm_config_electron_mirror || env.NPM_CONFIG_ELECTRON_MIRROR || env.ELECTRON_MIRROR || 'https://github.com/electron/electron/releases/download/'
+}
+
+/** Returns the Electron executable, downloading it if needed; throws NoElectron with the reason otherwise. */
 function electronBinary() {
   // require('electron') downloads the runtime on first use (Electron ≥ 42 has no postinstall).
   say('Looking for the Electron runtime (downloaded once on first start)…')
@@ -40,15 +54,19 @@ function electronBinary() {
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 10 * 60_000,
   })
-  const exe = r.stdout?.trim()
-  if (!(r.status === 0 && exe && fs.existsSync(exe))) {
-    // Keep the error lines (e.g. "TypeError: fetch failed"), drop stack frames and source excerpts.
+  // The download's own progress lines come first on stdout; the path is the last thing written.
+  const exe = (r.stdout ?? '').trim().split('\n').at(-1)
+  if (r.status !== 0) {
+    // Keep the download's error (e.g. "TypeError: fetch failed"). Drop stack frames, source excerpts and the
+    // electron package's "delete node_modules/electron and reinstall" advice: the package is fine, only the
+    // download failed, and deleting it would not help.
     const lines = (r.stderr || r.error?.message || '').split('\n').map((l) => l.trim())
-    const why = lines.filter((l) => /error|fail|ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN/i.test(l) && !l.startsWith('at ') && !l.startsWith('throw ')).slice(0, 2).join(' | ') || 'unknown error'
-    throw new Error(`the Electron runtime could not be downloaded or found (${why})`)
+    const why = lines.find((l) => /error|fail|ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN/i.test(l) && !/^(at|throw) /.test(l) && !/failed to install correctly/i.test(l))
+    throw new NoElectron(`its runtime could not be downloaded from ${electronDownloadSource()} (${why ?? `exit code ${r.status}`})`, { runtimeMissing: true })
   }
+  if (!exe || !fs.existsSync(exe)) throw new NoElectron(`its runtime is missing (${exe || 'no path'})`, { runtimeMissing: true })
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    throw new Error('no graphical display (DISPLAY / WAYLAND_DISPLAY unset), e.g. a server reached over SSH')
+    throw new NoElectron('no graphical display (DISPLAY / WAYLAND_DISPLAY unset), e.g. a server reached over SSH')
   }
   return exe
 }
@@ -120,11 +138,12 @@ async function main() {
     if (r.ok) process.exit(r.code)
     throw new Error(r.reason)
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err)
-    say(`Electron could not be started: ${reason}`)
-    say('If the Electron download is blocked, point it at a mirror and run `npm start` again, e.g.')
-    say('  ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start')
-    say('Starting TuFT Studio in your web browser instead (same app, served on 127.0.0.1)…')
+    say(`Electron could not be started: ${err instanceof Error ? err.message : String(err)}.`)
+    say('Starting TuFT Studio in your web browser instead: the same app, served on 127.0.0.1 only.')
+    if (err instanceof NoElectron && err.runtimeMissing) {
+      say('For the desktop window, download Electron through a mirror and run `npm start` again, e.g.')
+      say('  ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start')
+    }
     startBrowser()
   }
 }

@@ -6,14 +6,13 @@
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { fromBinary } from '@bufbuild/protobuf'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { capturesDir } from '../../tests/helpers/fixtures'
 import { ForwardBackwardOutputSchema, SampleResponseSchema } from '../protocol'
 import { startSandbox, type SandboxHandle } from './index'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const CAPTURE = path.resolve(repoRoot, '../shared/protocol/captures/tuft_roundtrip.jsonl')
+const CAPTURE = path.join(capturesDir, 'tuft_roundtrip.jsonl')
 const CAPTURE_MODEL = 'Qwen/Qwen3-0.6B'
 const CAPTURE_KEY = 'tml-test-key-1'
 const ID_KEYS = new Set(['session_id', 'model_id', 'request_id', 'sampling_session_id', 'training_run_id'])

@@ -1,12 +1,14 @@
 /**
- * The whole first run in Chromium against the built-in sandbox and a local hub mirror: connect, import the
- * no_robots fixture through the endpoint setting, preview the mask, pick rank and LR, train 20 steps while
- * the train and test NLL charts update, sample base and fine-tuned side by side, export. Screenshots of each
- * step go to docs/screenshots/. Afterwards: no API key anywhere in the DOM, logs or exported files.
+ * The whole first run in Chromium against the built-in sandbox and a local hub mirror: connect, import
+ * no_robots through the endpoint setting (the mirror serves the no_robots fixture, or the sample conversations
+ * on a lone clone), preview the mask, pick rank and LR, train 20 steps while the train and test NLL charts
+ * update, sample base and fine-tuned side by side, export. Screenshots of each step go to docs/screenshots/.
+ * Afterwards: no API key anywhere in the DOM, logs or exported files.
  */
 import fs from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { readChatRows } from '../helpers/fixtures'
 import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
 import { launchChromium, openApp, pageText, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
@@ -15,6 +17,8 @@ let browser: Browser
 let mirror: HubMirror
 let page: Page
 let consoleLines: string[]
+/** How many conversations the mirror serves per split. */
+const ROWS = readChatRows().length
 
 const pointCounts = async (p: Page): Promise<{ train: number; test: number }> => {
   const el = p.getByTestId('point-counts')
@@ -54,14 +58,14 @@ describe('first run', () => {
     await page.getByTestId('import').click()
     const report = page.getByTestId('import-report')
     await report.waitFor({ timeout: 120_000 })
-    expect(await page.getByTestId('split-train').textContent()).toContain('500 conversations')
-    expect(await page.getByTestId('split-test').textContent()).toContain('500 conversations')
+    expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
+    expect(await page.getByTestId('split-test').textContent()).toContain(`${ROWS} conversations`)
     expect(mirror.requests.some((r) => r.url.includes('no_robots'))).toBe(true)
     await page.getByTestId('conversation').first().waitFor()
     expect(await page.getByTestId('conversation').count()).toBe(20)
-    expect(await page.getByTestId('preview-range').textContent()).toBe('1–20 of 500')
+    expect(await page.getByTestId('preview-range').textContent()).toBe(`1–20 of ${ROWS}`)
     await page.getByTestId('preview-next').click()
-    await page.getByText('21–40 of 500').waitFor()
+    await page.getByText(`21–40 of ${ROWS}`).waitFor()
     await shot(page, '02-dataset')
     await page.getByTestId('continue').click()
     await page.getByTestId('step-model').waitFor()
@@ -80,9 +84,9 @@ describe('first run', () => {
     await page.getByTestId('truncated-share').waitFor({ timeout: 120_000 })
     await page.getByTestId('length-histogram').waitFor()
     // A max length below this conversation's length cuts it: the marker appears and the share grows.
-    await page.getByTestId('max-length').fill('64')
+    await page.getByTestId('max-length').fill('32')
     await page.getByTestId('cut-marker').waitFor({ timeout: 60_000 })
-    await page.getByText(/of conversations are longer than 64 tokens/).waitFor({ timeout: 60_000 })
+    await page.getByText(/of conversations are longer than 32 tokens/).waitFor({ timeout: 60_000 })
     expect(await tokens.locator('.tok-cut').count()).toBeGreaterThan(0)
     await page.getByTestId('max-length').fill('1024')
     await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
@@ -115,7 +119,7 @@ describe('first run', () => {
     const cfg = await page.getByTestId('review-config').textContent()
     expect(cfg).toContain('sandbox/qwen3-tiny')
     expect(cfg).toContain('1e-4')
-    expect(await page.getByTestId('steps-per-epoch').textContent()).toBe('125')
+    expect(await page.getByTestId('steps-per-epoch').textContent()).toBe(String(Math.ceil(ROWS / 4))) // batch size 4
     expect(Number((await page.getByTestId('tokens-per-step').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100)
     await shot(page, '05-review')
     await page.getByTestId('continue').click()
@@ -203,7 +207,7 @@ describe('first run', () => {
     mirror.setFaults({ refuse: true })
     await page.getByTestId('import').click()
     await page.getByTestId('offline-badge').waitFor({ timeout: 120_000 })
-    expect(await page.getByTestId('split-train').textContent()).toContain('500 conversations')
+    expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
     await shot(page, '02-dataset-offline')
   })
 })

@@ -12,7 +12,7 @@ import { createStudioApp, type StudioApp } from '../../src/main/api/app'
 import { createLiveCore } from '../../src/main/api/live-core'
 import { createKeyFileSecretStore } from '../../src/main/api/secret-store'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
-import { repoRoot } from '../helpers/hub-mirror'
+import { repoRoot } from '../helpers/fixtures'
 export { launchChromium } from '../helpers/chromium'
 
 export const RENDERER_OUT = path.join(repoRoot, 'out/renderer')

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startSandbox, type SandboxHandle } from '../../src/sandbox'
+import { hasNoRobots } from '../helpers/fixtures'
 import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
 import { launchChromium, openApp, pageText, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
@@ -118,7 +119,8 @@ describe('troubleshooting hints', () => {
     await page.getByTestId('step-model').waitFor()
   })
 
-  it('out of memory: the run stops, the hint offers lower limits in the guide’s order, and resuming with one finishes', async () => {
+  // Needs conversations long enough that 8 of them overflow the injected token budget: no_robots, not the sample.
+  it.skipIf(!hasNoRobots)('out of memory: the run stops, the hint offers lower limits in the guide’s order, and resuming with one finishes', async () => {
     await page.getByTestId('tokenizer-ready').waitFor({ timeout: 120_000 })
     await page.getByTestId('max-length').fill('512')
     await page.getByText(/longer than 512 tokens/).waitFor({ timeout: 120_000 })

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { englishWords } from '../helpers/english-prose'
-import { repoRoot } from '../helpers/hub-mirror'
+import { repoRoot } from '../helpers/fixtures'
 import { launchChromium, openApp, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
 let studio: Studio

@@ -3,13 +3,10 @@
  * recommendation, the comparison of its curves with the recommended cell highlighted, the run history, the
  * settings page and the "SFT or RL?" page — with screenshots for docs/screenshots/.
  */
-import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { repoRoot } from '../helpers/hub-mirror'
+import { CHAT_JSONL, readChatRows } from '../helpers/fixtures'
 import { launchChromium, openApp, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
-
-const FIXTURE = path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl')
 
 let studio: Studio
 let browser: Browser
@@ -41,10 +38,10 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     await page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
     await page.getByTestId('continue').click()
     await page.getByTestId('source-file').click()
-    await page.getByTestId('file-path').fill(FIXTURE)
+    await page.getByTestId('file-path').fill(CHAT_JSONL)
     await page.getByTestId('import').click()
     await page.getByTestId('import-report').waitFor({ timeout: 120_000 })
-    expect(await page.getByTestId('import-report').textContent()).toContain('500 conversations')
+    expect(await page.getByTestId('import-report').textContent()).toContain(`${readChatRows().length} conversations`)
     await page.getByTestId('continue').click()
     await page.getByTestId('truncated-share').waitFor({ timeout: 120_000 })
     await page.getByTestId('continue').click()

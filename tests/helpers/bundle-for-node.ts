@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'vite'
-import { repoRoot } from './hub-mirror'
+import { repoRoot } from './fixtures'
 
 /**
  * Bundles the given entries the way electron-vite emits main-process code (ES modules, one file per entry,

@@ -1,10 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-/** ../shared beside the repository (CI layout and this machine). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const capturesDir = path.resolve(repoRoot, '../shared/protocol/captures')
+import { capturesDir } from './fixtures'
 
 export type HttpMessage = {
   /** Request: "POST /api/v1/x HTTP/1.1"; response: "HTTP/1.1 200 OK". */

@@ -1,9 +1,10 @@
 /**
  * A Hugging Face hub stand-in on 127.0.0.1 for tests: the URL layout @huggingface/hub and plain HTTP
  * clients call (tree listing, revision info, paths-info, resolve/raw with Range + Content-Range + ETag,
- * HEAD, the dataset parquet API), serving `HuggingFaceH4/no_robots` (parquet built from the test fixture)
- * and the `Qwen/Qwen3-4B-Instruct-2507` tokenizer files, with switchable faults. Reached through the
- * endpoint setting, exactly as a user behind a firewall reaches a mirror.
+ * HEAD, the dataset parquet API), serving `HuggingFaceH4/no_robots` (parquet built from `CHAT_JSONL`: the
+ * no_robots test split where ../shared has it, the project's sample conversations on a lone clone) and the
+ * `Qwen/Qwen3-4B-Instruct-2507` tokenizer files, with switchable faults. Reached through the endpoint
+ * setting, exactly as a user behind a firewall reaches a mirror.
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
@@ -11,13 +12,9 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parquetWriteBuffer } from 'hyparquet-writer'
+import { QWEN_FILES, readChatRows, type ChatRow } from './fixtures'
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const fixturesDir = path.resolve(repoRoot, '../shared/fixtures')
-export const NO_ROBOTS_JSONL = path.join(fixturesDir, 'no_robots/test.jsonl')
-export const QWEN_CONFIG_DIR = path.join(fixturesDir, 'qwen3-4b-instruct-2507')
 export const NO_ROBOTS_ID = 'HuggingFaceH4/no_robots'
 export const QWEN_ID = 'Qwen/Qwen3-4B-Instruct-2507'
 
@@ -53,7 +50,7 @@ export type HubMirrorFaults = {
 }
 
 export type HubMirrorOptions = {
-  /** Serve HuggingFaceH4/no_robots (default true): split `test` = the 500 fixture rows, `train` = the same rows. */
+  /** Serve HuggingFaceH4/no_robots (default true): splits `test` and `train` both hold the `CHAT_JSONL` rows. */
   noRobots?: boolean
   /** Serve Qwen/Qwen3-4B-Instruct-2507 tokenizer files (default true). */
   qwen?: boolean
@@ -88,15 +85,6 @@ export const CHAT_PARQUET_SCHEMA: SchemaElement[] = [
   { name: 'role', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
 ]
 
-type ChatRow = { messages: { role: string; content: string }[] }
-
-export const readNoRobotsRows = (): ChatRow[] =>
-  fs
-    .readFileSync(NO_ROBOTS_JSONL, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as ChatRow)
-
 /**
  * A parquet file in the hub's layout for chat rows. `prompt` / `prompt_id` mirror the upstream columns
  * (derived from the first user turn, since the fixture lost them). Pass `codec` + `compressors` for
@@ -123,7 +111,7 @@ export function chatParquet(
 }
 
 let noRobotsParquet: Buffer | undefined
-const noRobots = (): Buffer => (noRobotsParquet ??= chatParquet(readNoRobotsRows()))
+const noRobots = (): Buffer => (noRobotsParquet ??= chatParquet(readChatRows()))
 
 const require = createRequire(import.meta.url)
 
@@ -141,7 +129,7 @@ export function noRobotsRepo(): MirrorRepo {
 }
 
 export function qwenRepo(): MirrorRepo {
-  const fixture = (f: string) => () => fs.readFileSync(path.join(QWEN_CONFIG_DIR, f))
+  const fixture = (f: keyof typeof QWEN_FILES) => () => fs.readFileSync(QWEN_FILES[f])
   return {
     type: 'model',
     id: QWEN_ID,

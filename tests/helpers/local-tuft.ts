@@ -1,7 +1,7 @@
 /** Helpers for tests that start a "local TuFT": the fake `tuft` executable, a free port, a key sealer. */
 import net from 'node:net'
 import path from 'node:path'
-import { repoRoot } from './hub-mirror'
+import { repoRoot } from './fixtures'
 
 /** The fake `tuft` executable's folder (to put first on PATH) and the file itself (for TUFT_BIN). */
 export const FAKE_TUFT_BIN_DIR = path.join(repoRoot, 'tests', 'helpers', 'fake-tuft-bin')

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { repoRoot } from './hub-mirror'
+import { repoRoot } from './fixtures'
 
 const BYTES: Record<string, number> = { F32: 4, BF16: 2, F16: 2, I64: 8 }
 

@@ -1,11 +1,13 @@
 /**
  * The contract's handlers over the real engine: a temp data folder, the built-in sandbox over loopback,
- * the no_robots fixture and the built-in Qwen3 tokenizer — the wizard's whole path without a browser.
+ * real chat data (the no_robots fixture, or the sample conversations on a lone clone) and the built-in
+ * Qwen3 tokenizer — the wizard's whole path without a browser.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHAT_JSONL, readChatRows } from '../../../tests/helpers/fixtures'
 import { startSandbox, type SandboxHandle } from '../../sandbox'
 import type { ChannelName, OutputOf, ProgressEvent, RunEventView } from '../../shared/contract'
 import type { Result } from '../../shared/result'
@@ -13,7 +15,7 @@ import { createStudioApp, type StudioApp } from './app'
 import { createLiveCore } from './live-core'
 import { createKeyFileSecretStore } from './secret-store'
 
-const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/no_robots/test.jsonl')
+const ROWS = readChatRows().length
 const MODEL_TOKENIZER = 'Qwen/Qwen3-4B-Instruct-2507'
 const WRONG_KEY = 'tml-wrong-key-for-the-other-server'
 
@@ -71,16 +73,16 @@ describe('connection step', () => {
 
 describe('dataset and template steps', () => {
   it('imports a local file with progress, then pages and previews it', async () => {
-    const report = await call('datasetImport', { opId: 'imp', source: { kind: 'file', path: FIXTURE, split: 'test' }, name: 'no_robots' })
-    expect(report.splits).toEqual([expect.objectContaining({ split: 'test', rows: 500 })])
+    const report = await call('datasetImport', { opId: 'imp', source: { kind: 'file', path: CHAT_JSONL, split: 'test' }, name: 'no_robots' })
+    expect(report.splits).toEqual([expect.objectContaining({ split: 'test', rows: ROWS })])
     expect(progress.some((p) => p.opId === 'imp')).toBe(true)
     const list = await call('datasetList')
     expect(list.map((d) => d.name)).toContain('no_robots')
     const page = await call('datasetPage', { name: 'no_robots', split: 'test', offset: 10, limit: 5 })
-    expect(page.total).toBe(500)
+    expect(page.total).toBe(ROWS)
     expect(page.rows.map((r) => r.index)).toEqual([10, 11, 12, 13, 14])
     const rej = await call('datasetRejections', { name: 'no_robots' })
-    expect(rej.splits[0].rows).toBe(500)
+    expect(rej.splits[0].rows).toBe(ROWS)
   })
 
   it('renders the mask preview with the cut and weights on assistant tokens only', async () => {
@@ -98,9 +100,9 @@ describe('dataset and template steps', () => {
   })
 
   it('computes token statistics for the split', async () => {
-    const stats = await call('tokenStats', { opId: 'stats', modelId: MODEL_TOKENIZER, dataset: 'no_robots', split: 'test', trainOn: 'all-assistant', maxLength: 512 })
-    expect(stats.conversations).toBe(500)
-    expect(stats.histogram.counts.reduce((s, c) => s + c, 0)).toBe(500)
+    const stats = await call('tokenStats', { opId: 'stats', modelId: MODEL_TOKENIZER, dataset: 'no_robots', split: 'test', trainOn: 'all-assistant', maxLength: 128 })
+    expect(stats.conversations).toBe(ROWS)
+    expect(stats.histogram.counts.reduce((s, c) => s + c, 0)).toBe(ROWS)
     expect(stats.truncatedShare).toBeGreaterThan(0)
     expect(stats.truncatedShare).toBeLessThan(1)
   })
@@ -176,7 +178,7 @@ describe('train, history, export, playground', () => {
     expect((await call('settingsGet')).apiKey.set).toBe(true)
     const info = await call('tokenizerLoad', { opId: 'tok-again', modelId: MODEL_TOKENIZER })
     expect(info.vocabSize).toBeGreaterThan(150_000)
-    const report = await call('datasetImport', { opId: 'imp-again', source: { kind: 'file', path: FIXTURE, split: 'test' }, name: 'again' })
-    expect(report.splits[0].rows).toBe(500)
+    const report = await call('datasetImport', { opId: 'imp-again', source: { kind: 'file', path: CHAT_JSONL, split: 'test' }, name: 'again' })
+    expect(report.splits[0].rows).toBe(ROWS)
   }, 60_000)
 })

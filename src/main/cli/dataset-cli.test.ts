@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, repoRoot, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../tests/helpers/hub-mirror'
+import { CHAT_JSONL, readChatRows, repoRoot } from '../../../tests/helpers/fixtures'
+import { NO_ROBOTS_ID, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../tests/helpers/hub-mirror'
 import { parseInput } from '../../shared/contract'
 import { hasControlChars } from '../../shared/text'
 import { listDatasets } from '../core/datasets'
@@ -11,6 +12,9 @@ import { openDb, type Db } from '../core/store'
 import { looksLikePath, main, type CliContext } from './dataset-cli'
 
 type Run = { code: number; stdout: string; stderr: string }
+
+/** How many conversations the hub mirror serves per split. */
+const MIRROR_ROWS = readChatRows().length
 
 const cleanEnv = (extra: Record<string, string | undefined>): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
@@ -49,12 +53,12 @@ describe('dataset CLI', () => {
     const r = await cli(['dataset', 'import', NO_ROBOTS_ID, '--split', 'test', '--name', 'nr'], { TUFT_STUDIO_HOME: home, HF_ENDPOINT: mirror.url })
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Imported dataset "nr" (messages format)')
-    expect(r.stdout).toContain('split test: 500 conversations, 0 rejected')
+    expect(r.stdout).toContain(`split test: ${MIRROR_ROWS} conversations, 0 rejected`)
     expect(r.stderr).toMatch(/downloading test-00000-of-00001\.parquet/)
     expect(fs.existsSync(path.join(home, 'studio.sqlite'))).toBe(true)
 
     const bad = path.join(home, 'mixed.jsonl')
-    fs.writeFileSync(bad, fs.readFileSync(NO_ROBOTS_JSONL, 'utf8').split('\n').slice(0, 3).join('\n') + '\nnot json\n{"messages":[{"role":"user","content":"q"}]}\n')
+    fs.writeFileSync(bad, fs.readFileSync(CHAT_JSONL, 'utf8').split('\n').slice(0, 3).join('\n') + '\nnot json\n{"messages":[{"role":"user","content":"q"}]}\n')
     const f = await cli(['dataset', 'import', bad, '--format', 'messages'], { TUFT_STUDIO_HOME: home })
     expect(f.code).toBe(0)
     expect(f.stdout).toContain('split train: 3 conversations, 2 rejected')
@@ -63,7 +67,7 @@ describe('dataset CLI', () => {
 
     const list = await cli(['dataset', 'list'], { TUFT_STUDIO_HOME: home })
     expect(list.code).toBe(0)
-    expect(list.stdout).toMatch(/^nr\tmessages\ttest 500\thub HuggingFaceH4\/no_robots via http:\/\/127\.0\.0\.1/m)
+    expect(list.stdout).toMatch(new RegExp(`^nr\tmessages\ttest ${MIRROR_ROWS}\thub HuggingFaceH4/no_robots via http://127\\.0\\.0\\.1`, 'm'))
     expect(list.stdout).toMatch(/^mixed\tmessages\ttrain 3 \(\+2 rejected\)\tfile /m)
   })
 
@@ -91,7 +95,7 @@ describe('looksLikePath', () => {
     expect(looksLikePath('HuggingFaceH4/no_robots')).toBe(false)
     expect(looksLikePath('data/train.jsonl')).toBe(true)
     expect(looksLikePath('./mydata')).toBe(true)
-    expect(looksLikePath(NO_ROBOTS_JSONL)).toBe(true)
+    expect(looksLikePath(CHAT_JSONL)).toBe(true)
   })
 })
 
@@ -121,7 +125,7 @@ describe('dataset names', () => {
     ['a NUL character', 'a\0b'],
   ])('refuses a name the app cannot address (%s), as the contract does', async (_what, name) => {
     expect(parseInput('datasetDelete', { name }).ok).toBe(false)
-    expect(await run('import', NO_ROBOTS_JSONL, '--name', name)).toBe(1)
+    expect(await run('import', CHAT_JSONL, '--name', name)).toBe(1)
     expect(err.join('\n')).toMatch(/^error \[invalid-input\]: Dataset name/)
     expect(listDatasets(db)).toEqual([])
   })
@@ -143,7 +147,7 @@ describe('dataset names', () => {
   })
 
   it('stores a padded name trimmed, as the app addresses it', async () => {
-    expect(await run('import', NO_ROBOTS_JSONL, '--name', '  padded  ')).toBe(0)
+    expect(await run('import', CHAT_JSONL, '--name', '  padded  ')).toBe(0)
     expect(listDatasets(db).map((d) => d.name)).toContain('padded')
     expect(parseInput('datasetDelete', { name: '  padded  ' })).toEqual({ ok: true, value: { name: 'padded' } })
   })

@@ -4,7 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NO_ROBOTS_JSONL, QWEN_ID, readNoRobotsRows, repoRoot } from '../../../tests/helpers/hub-mirror'
+import { CHAT_JSONL, hasNoRobots, readChatRows, repoRoot } from '../../../tests/helpers/fixtures'
+import { QWEN_ID } from '../../../tests/helpers/hub-mirror'
 import type { Conversation } from '../../shared/chat'
 import { buildExample, closeIdleWorkers, loadTokenizer } from '../core/tokenize'
 import { openDb, type Db } from '../core/store'
@@ -25,15 +26,15 @@ beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-cli-tok-'))
   process.env.TUFT_STUDIO_HOME = home
   db = openDb(path.join(home, 'studio.sqlite'))
-  expect(await run('import', NO_ROBOTS_JSONL, '--name', 'nr')).toBe(0)
+  expect(await run('import', CHAT_JSONL, '--name', 'nr')).toBe(0)
 })
 afterAll(async () => {
   await closeIdleWorkers()
   db.close()
 })
 
-describe('dataset stats', () => {
-  it('prints counts, percentiles, truncated share, suggested max length and a histogram', async () => {
+describe.skipIf(!hasNoRobots)('dataset stats', () => {
+  it('prints the no_robots counts, percentiles, truncated share, suggested max length and a histogram', async () => {
     expect(await run('stats', 'nr', '--tokenizer', QWEN_ID, '--max-length', '512')).toBe(0)
     const text = out.join('\n')
     expect(text).toContain('conversations: 500')
@@ -52,14 +53,14 @@ describe('dataset stats', () => {
 describe('dataset datums', () => {
   it('writes one {model_input,target_tokens,weights} object per line in dataset order; skipped rows go to stderr', async () => {
     const file = path.join(home, 'd.jsonl')
-    expect(await run('datums', 'nr', '--tokenizer', QWEN_ID, '--train-on', 'last-assistant', '--max-length', '300', '--out', file)).toBe(0)
+    expect(await run('datums', 'nr', '--tokenizer', QWEN_ID, '--train-on', 'last-assistant', '--max-length', '64', '--out', file)).toBe(0)
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
-    const rows = readNoRobotsRows() as Conversation[]
+    const rows = readChatRows() as Conversation[]
     const tok = await loadTokenizer(db, { modelId: QWEN_ID })
     const expected = []
     const skippedRows: number[] = []
     for (let i = 0; i < rows.length; i++) {
-      const ex = await buildExample(tok, rows[i], { trainOn: 'last-assistant', maxLength: 300 })
+      const ex = await buildExample(tok, rows[i], { trainOn: 'last-assistant', maxLength: 64 })
       if (ex.datum) expected.push(ex.datum)
       else skippedRows.push(i)
     }
@@ -68,7 +69,7 @@ describe('dataset datums', () => {
     expect(lines).toEqual(expected)
     expect(skippedRows.length).toBeGreaterThan(0)
     expect(err[0]).toBe(`skipped ${skippedRows.length} conversations (no datum):`)
-    expect(err.join('\n')).toContain(`row ${skippedRows[0]}: no weighted target token within max length 300`)
+    expect(err.join('\n')).toContain(`row ${skippedRows[0]}: no weighted target token within max length 64`)
     expect(out.at(-1)).toBe(`wrote ${expected.length} datums to ${file} (${skippedRows.length} skipped)`)
   })
 
@@ -95,7 +96,8 @@ describe('dataset datums', () => {
       ['tsx', 'src/main/cli/dataset-cli.ts', 'dataset', 'datums', 'nr', '--tokenizer', QWEN_ID, '--max-length', '4096', '--train-on', 'all', '--out', file],
       { cwd: repoRoot, env: { ...process.env, TUFT_STUDIO_HOME: home }, timeout: 120_000 },
     )
-    expect(stdout).toContain(`wrote 500 datums to ${file}`)
-    expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(500)
+    const rows = readChatRows().length
+    expect(stdout).toContain(`wrote ${rows} datums to ${file}`)
+    expect(fs.readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(rows)
   })
 })

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { repoRoot } from '../../../tests/helpers/hub-mirror'
+import { repoRoot } from '../../../tests/helpers/fixtures'
 
 const canMount = (() => {
   if (process.platform !== 'linux') return false

@@ -8,14 +8,11 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { openDb } from '../core/store'
 import { getRun, recoverInterruptedRuns } from '../core/runs'
+import { CHAT_JSONL, repoRoot } from '../../../tests/helpers/fixtures'
 import { startHubMirror, unusedLocalUrl } from '../../../tests/helpers/hub-mirror'
 import { startFakeTuft } from '../../../tests/helpers/fake-tuft'
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const fixture = path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl')
 
 function cli(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string, kill: () => void) => void) {
   // node itself runs the CLI (tsx as a loader, not the tsx wrapper process), so SIGKILL hits the runner.
@@ -42,7 +39,7 @@ describe('npm run sft', () => {
     const env = { TUFT_STUDIO_HOME: home, TUFT_ADDRESS: 'http://127.0.0.1:9' }
     const common = ['--batch-size', '2', '--max-length', '128', '--eval-every', '10', '--eval-set-size', '4', '--rank', '8', '--lr', '1e-3']
     let killedAt = 0
-    const first = await cli(['--dataset', fixture, '--steps', '40', '--checkpoint-every', '5', ...common], env, (line, kill) => {
+    const first = await cli(['--dataset', CHAT_JSONL, '--steps', '40', '--checkpoint-every', '5', ...common], env, (line, kill) => {
       const m = / (\d+)\/40 /.exec(line)
       if (m && Number(m[1]) >= 12 && !killedAt) {
         killedAt = Number(m[1])

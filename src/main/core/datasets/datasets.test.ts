@@ -8,17 +8,8 @@ import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
 import { MAX_CONVERSATION_CHARS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import { openDb, type Db } from '../store'
-import {
-  NO_ROBOTS_ID,
-  NO_ROBOTS_JSONL,
-  chatParquet,
-  fixturesDir,
-  noRobotsRepo,
-  readNoRobotsRows,
-  startHubMirror,
-  unusedLocalUrl,
-  type HubMirror,
-} from '../../../../tests/helpers/hub-mirror'
+import { NO_ROBOTS_JSON_COPY, NO_ROBOTS_JSONL, hasNoRobots, readChatRows } from '../../../../tests/helpers/fixtures'
+import { NO_ROBOTS_ID, chatParquet, noRobotsRepo, startHubMirror, unusedLocalUrl, type HubMirror } from '../../../../tests/helpers/hub-mirror'
 import { ZSTD_FIXTURE, syntheticRows, syntheticZstdParquet, zstdAvailable } from '../../../../tests/helpers/synthetic-chat'
 import { deleteDataset, getDataset, importDataset, listDatasets, loadConversations, pageConversations, type ImportReport } from '.'
 
@@ -59,6 +50,9 @@ async function failure(p: Promise<unknown>): Promise<StudioError> {
   throw new Error('expected a failure')
 }
 
+/** The rows the hub mirror serves as both splits of no_robots. */
+const CHAT_ROWS = readChatRows()
+
 const reasons = (r: ImportReport) => Object.fromEntries(r.rejections.map((g) => [g.reason, g.count]))
 
 describe('hub import through a local mirror (the endpoint setting)', () => {
@@ -76,14 +70,14 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     expect(r.fromCache).toBe(false)
     expect(r.format).toBe('messages')
     expect(r.splits).toEqual([
-      { split: 'train', rows: 500, rejected: 0 },
-      { split: 'test', rows: 500, rejected: 0 },
+      { split: 'train', rows: CHAT_ROWS.length, rejected: 0 },
+      { split: 'test', rows: CHAT_ROWS.length, rejected: 0 },
     ])
     expect(r.source).toMatchObject({ kind: 'hub', repo: NO_ROBOTS_ID, endpoint: mirror.url })
     expect(r.revision).toMatch(/^[0-9a-f]{40}$/)
     expect(r.etag).toMatch(/[0-9a-f]{64}/)
     expect([...phases]).toEqual(expect.arrayContaining(['listing', 'downloading', 'parsing', 'saving']))
-    const expected = readNoRobotsRows()
+    const expected = CHAT_ROWS
     expect(loadConversations(db, NO_ROBOTS_ID, 'test')).toEqual(expected)
     const info = getDataset(db, NO_ROBOTS_ID)
     expect(info?.splits.map((s) => s.split)).toEqual(['train', 'test'])
@@ -95,12 +89,12 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
   it('uses HF_ENDPOINT when no endpoint is set, and imports one split on request', async () => {
     process.env.HF_ENDPOINT = mirror.url
     const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { name: 'nr' })
-    expect(r.splits).toEqual([{ split: 'test', rows: 500, rejected: 0 }])
+    expect(r.splits).toEqual([{ split: 'test', rows: CHAT_ROWS.length, rejected: 0 }])
     expect(mirror.requests.some((q) => q.url.includes('/resolve/') && q.url.includes('test-00000'))).toBe(true)
     expect(mirror.requests.some((q) => q.url.includes('train-00000'))).toBe(false)
     // A later import of the other split adds it next to the first.
     await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'train' }, { name: 'nr' })
-    expect(getDataset(db, 'nr')?.splits.map((s) => `${s.split}:${s.rows}`)).toEqual(['test:500', 'train:500'])
+    expect(getDataset(db, 'nr')?.splits.map((s) => `${s.split}:${s.rows}`)).toEqual([`test:${CHAT_ROWS.length}`, `train:${CHAT_ROWS.length}`])
     const missing = await failure(importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'validation' }, {}))
     expect(missing.code).toBe('hf-not-found')
     expect(missing.message).toContain('train, test')
@@ -109,9 +103,9 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
   it('resumes a download whose connection dropped mid-file', async () => {
     mirror.setFaults({ dropMidFile: { times: 2, afterBytes: 4096 } })
     const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
-    expect(r.splits[0].rows).toBe(500)
+    expect(r.splits[0].rows).toBe(CHAT_ROWS.length)
     expect(mirror.requests.filter((q) => /^bytes=[1-9]\d*-$/.test(q.range ?? '') && q.status === 206).length).toBeGreaterThanOrEqual(1)
-    expect(loadConversations(db, NO_ROBOTS_ID, 'test')).toEqual(readNoRobotsRows())
+    expect(loadConversations(db, NO_ROBOTS_ID, 'test')).toEqual(CHAT_ROWS)
   })
 
   it('survives two imports of the same dataset at once', async () => {
@@ -119,8 +113,8 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
       importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url }),
       importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url }),
     ])
-    expect([a.splits[0].rows, b.splits[0].rows]).toEqual([500, 500])
-    expect(loadConversations(db, NO_ROBOTS_ID, 'test')).toEqual(readNoRobotsRows())
+    expect([a.splits[0].rows, b.splits[0].rows]).toEqual([CHAT_ROWS.length, CHAT_ROWS.length])
+    expect(loadConversations(db, NO_ROBOTS_ID, 'test')).toEqual(CHAT_ROWS)
     expect(fs.readdirSync(path.join(dir, 'downloads', 'datasets'))).toEqual([])
   })
 
@@ -146,15 +140,15 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     db = openDb(path.join(dir, 'studio.sqlite'))
     const cached = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: offline })
     expect(cached.fromCache).toBe(true)
-    expect(cached.splits).toEqual([{ split: 'test', rows: 500, rejected: 0 }])
+    expect(cached.splits).toEqual([{ split: 'test', rows: CHAT_ROWS.length, rejected: 0 }])
     expect(cached.revision).toBe(first.revision)
-    expect(loadConversations(db, NO_ROBOTS_ID, 'train')).toHaveLength(500)
+    expect(loadConversations(db, NO_ROBOTS_ID, 'train')).toHaveLength(CHAT_ROWS.length)
     mirror = await startHubMirror({ qwen: false })
   })
 
   it('re-downloads when the upstream file changed', async () => {
     await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
-    mirror.setFile(NO_ROBOTS_ID, 'data/test-00000-of-00001.parquet', chatParquet(readNoRobotsRows().slice(0, 10)))
+    mirror.setFile(NO_ROBOTS_ID, 'data/test-00000-of-00001.parquet', chatParquet(CHAT_ROWS.slice(0, 10)))
     const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
     expect(r.fromCache).toBe(false)
     expect(r.splits[0].rows).toBe(10)
@@ -171,7 +165,7 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     mirror.setFaults({ failRequests: { count: 1, status: 404, match: '/revision/' }, ignoreRecursive: true })
     const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
     expect(r.revision).toBe('main')
-    expect(r.splits[0].rows).toBe(500)
+    expect(r.splits[0].rows).toBe(CHAT_ROWS.length)
     expect(mirror.requests.some((q) => q.url.startsWith(`/api/datasets/${NO_ROBOTS_ID}/tree/main/data?`))).toBe(true)
     expect((await failure(importDataset(db, { kind: 'hub', repo: 'nobody/nothing' }, { endpoint: mirror.url }))).code).toBe('hf-not-found')
   })
@@ -183,7 +177,7 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     process.env.HF_TOKEN = 'tok'
     try {
       const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
-      expect(r.splits[0].rows).toBe(500)
+      expect(r.splits[0].rows).toBe(CHAT_ROWS.length)
     } finally {
       delete process.env.HF_TOKEN
     }
@@ -193,7 +187,7 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     await mirror.close()
     mirror = await startHubMirror({ noRobots: false, qwen: false, repos: [{ ...noRobotsRepo(), parquetApiOnly: true }] })
     const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url })
-    expect(r.splits).toEqual([{ split: 'test', rows: 500, rejected: 0 }])
+    expect(r.splits).toEqual([{ split: 'test', rows: CHAT_ROWS.length, rejected: 0 }])
     expect(mirror.requests.some((q) => q.url === `/api/datasets/${NO_ROBOTS_ID}/parquet`)).toBe(true)
   })
 
@@ -263,21 +257,21 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
 })
 
 describe('local files', () => {
-  it('reads the fixture JSON Lines and the .json copy that is really JSON Lines', async () => {
+  it.skipIf(!hasNoRobots)('reads the no_robots JSON Lines and its upstream .json copy that is really JSON Lines', async () => {
     const a = await importDataset(db, { kind: 'file', path: NO_ROBOTS_JSONL }, {})
     expect(a).toMatchObject({ name: 'test', format: 'messages', fromCache: false, splits: [{ split: 'test', rows: 500, rejected: 0 }] })
     expect(a.etag).toMatch(/^[0-9a-f]{64}$/)
-    const b = await importDataset(db, { kind: 'file', path: path.join(fixturesDir, 'no_robots/test_dataset.json'), split: 'test' }, {})
+    const b = await importDataset(db, { kind: 'file', path: NO_ROBOTS_JSON_COPY, split: 'test' }, {})
     expect(b.splits).toEqual([{ split: 'test', rows: 500, rejected: 0 }])
     const convs = loadConversations(db, 'test_dataset', 'test')
     expect(convs.filter((c) => c.messages[0].role === 'system')).toHaveLength(500)
-    expect(convs[1].messages.slice(1)).toEqual(readNoRobotsRows()[1].messages)
+    expect(convs[1].messages.slice(1)).toEqual(readChatRows(NO_ROBOTS_JSONL)[1].messages)
   })
 
   it('reads a folder laid out like a hub snapshot, split by file name', async () => {
     const snap = path.join(dir, 'snapshot')
     fs.mkdirSync(path.join(snap, 'data'), { recursive: true })
-    const rows = readNoRobotsRows()
+    const rows = Array.from({ length: 160 }, (_, i) => CHAT_ROWS[i % CHAT_ROWS.length])
     fs.writeFileSync(path.join(snap, 'data', 'train-00000-of-00002.parquet'), chatParquet(rows.slice(0, 100)))
     fs.writeFileSync(path.join(snap, 'data', 'train-00001-of-00002.parquet'), chatParquet(rows.slice(100, 150)))
     fs.writeFileSync(path.join(snap, 'data', 'test-00000-of-00001.parquet'), chatParquet(rows.slice(150, 160)))
@@ -305,7 +299,7 @@ describe('local files', () => {
   })
 
   it('reads a JSON array and a {"data": [...]} wrapper', async () => {
-    const rows = readNoRobotsRows().slice(0, 20)
+    const rows = CHAT_ROWS.slice(0, 20)
     const a = await importDataset(db, { kind: 'file', path: write('arr.json', JSON.stringify(rows, null, 2)) }, {})
     expect(a.splits[0].rows).toBe(20)
     const misnamed = await importDataset(db, { kind: 'file', path: write('misnamed.jsonl', JSON.stringify(rows, null, 2)) }, {})
@@ -539,7 +533,7 @@ describe('bad input never crashes the import', () => {
   })
 
   it('reports a truncated parquet file as parquet-corrupt', async () => {
-    const whole = chatParquet(readNoRobotsRows().slice(0, 50))
+    const whole = chatParquet(CHAT_ROWS.slice(0, 50))
     const e = await failure(importDataset(db, { kind: 'file', path: write('cut.parquet', whole.subarray(0, Math.floor(whole.length / 2))) }, {}))
     expect(e.code).toBe('parquet-corrupt')
     const notParquet = await failure(importDataset(db, { kind: 'file', path: write('fake.parquet', 'this is not parquet at all') }, {}))
@@ -549,7 +543,7 @@ describe('bad input never crashes the import', () => {
 
 describe('the SQLite cache', () => {
   it('reopens 10,000 conversations in dataset order, pages them and deletes them', async () => {
-    const base = readNoRobotsRows()
+    const base = CHAT_ROWS
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ messages: [...base[i % base.length].messages, { role: 'user', content: `n${i}` }, { role: 'assistant', content: `a${i}` }] }))
     const p = write('big.jsonl', jsonl(rows))
     await importDataset(db, { kind: 'file', path: p }, { name: 'big' })

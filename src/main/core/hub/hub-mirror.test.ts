@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { downloadFile, fileExists, listFiles, modelInfo, pathsInfo, snapshotDownload } from '@huggingface/hub'
-import { NO_ROBOTS_ID, QWEN_ID, QWEN_CONFIG_DIR, startHubMirror, type HubMirror } from '../../../../tests/helpers/hub-mirror'
+import { QWEN_FILES } from '../../../../tests/helpers/fixtures'
+import { NO_ROBOTS_ID, QWEN_ID, startHubMirror, type HubMirror } from '../../../../tests/helpers/hub-mirror'
 import { resolveHubRevision } from '.'
 
 // The mirror stands in for the hub in every hub test, so check it speaks what @huggingface/hub calls.
@@ -28,7 +29,7 @@ describe('hub mirror test helper against @huggingface/hub', () => {
     expect(mirror.requests.some((r) => r.method === 'HEAD' && r.url === `/${QWEN_ID}/raw/main/tokenizer.json`)).toBe(true)
 
     const blob = await downloadFile({ repo: QWEN_ID, path: 'tokenizer_config.json', hubUrl })
-    expect(await blob?.text()).toBe(fs.readFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), 'utf8'))
+    expect(await blob?.text()).toBe(fs.readFileSync(QWEN_FILES['tokenizer_config.json'], 'utf8'))
 
     const info = await pathsInfo({ repo: { type: 'dataset', name: NO_ROBOTS_ID }, paths: ['data/test-00000-of-00001.parquet'], expand: true, hubUrl })
     expect(info[0].lfs?.oid).toMatch(/^[0-9a-f]{64}$/)

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { CHAT_JSONL, readChatRows } from '../../../../tests/helpers/fixtures'
 import { openDb, type Db } from '../store'
 import { importDataset } from '../datasets'
 import { startSandbox } from '../../../sandbox'
@@ -30,8 +30,6 @@ import {
   type RunDeps,
 } from './index'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
-const fixture = path.resolve(repoRoot, '../shared/fixtures/no_robots/test.jsonl')
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>
 
@@ -69,7 +67,7 @@ beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-e2e-'))
   process.env.TUFT_STUDIO_HOME = home
   db = openDb(path.join(home, 'studio.sqlite'))
-  await importDataset(db, { kind: 'file', path: fixture }, { name: 'nr' })
+  await importDataset(db, { kind: 'file', path: CHAT_JSONL }, { name: 'nr' })
   sandboxDir = path.join(home, 'sandbox')
   sb = await startSandbox({ dataDir: sandboxDir })
   deps = {
@@ -100,7 +98,7 @@ describe('a run on the sandbox', () => {
     expect(d.data?.evalSource).toBe('held-out') // the file has only a train split
     // 5% of the usable conversations (some have no assistant token within 256 tokens and are skipped).
     expect(d.data!.heldOut).toBe(Math.round(0.05 * (d.data!.trainExamples + d.data!.heldOut)))
-    expect(d.data!.trainExamples + d.data!.heldOut + d.data!.skipped).toBe(500)
+    expect(d.data!.trainExamples + d.data!.heldOut + d.data!.skipped).toBe(readChatRows().length)
     const train = d.metrics.map((m) => m.trainNll)
     expect(mean(train.slice(-6))).toBeLessThan(mean(train.slice(0, 6)))
     expect(d.evals.at(-1)!.testNll).toBeLessThan(d.evals[0].testNll)
@@ -145,7 +143,7 @@ describe('a run on the sandbox', () => {
   it('exports a standalone Python script that compiles and holds no API key', async () => {
     const h = startRun(deps, { ...base({ steps: 2, evalEvery: 0, checkpointEvery: 0 }), server: { kind: 'remote', url: sb.url, apiKey: sb.apiKey } })
     expect((await h.done).status).toBe('completed')
-    const script = exportRun(db, h.runId, 'python', { dataset: fixture, datasetIsLocal: true }).content
+    const script = exportRun(db, h.runId, 'python', { dataset: CHAT_JSONL, datasetIsLocal: true }).content
     expect(script).not.toContain(sb.apiKey)
     expect(JSON.stringify(getRun(db, h.runId))).not.toContain(sb.apiKey)
     expect(exportRun(db, h.runId, 'config').content).not.toContain(sb.apiKey)

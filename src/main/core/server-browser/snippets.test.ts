@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTuftClient } from '../tuft'
 import { startSandbox, type SandboxHandle } from '../../../sandbox'
-import { repoRoot } from '../../../../tests/helpers/hub-mirror'
+import { repoRoot } from '../../../../tests/helpers/fixtures'
 import { SNIPPET_KEY_ENV, useModelSnippets } from '../../../shared/use-model-snippets'
 
 let sb: SandboxHandle

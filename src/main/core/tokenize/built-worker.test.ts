@@ -6,7 +6,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { QWEN_ID, readNoRobotsRows } from '../../../../tests/helpers/hub-mirror'
+import { readChatRows } from '../../../../tests/helpers/fixtures'
+import { QWEN_ID } from '../../../../tests/helpers/hub-mirror'
 import { bundleForNode } from '../../../../tests/helpers/bundle-for-node'
 import { openDb } from '../store'
 import { loadTokenizer, rendererOf } from '.'
@@ -28,7 +29,7 @@ describe('tokenize worker in a bundled build', () => {
     const home = fs.mkdtempSync(path.join(path.dirname(outDir), 'home-'))
     const db = openDb(path.join(home, 'studio.sqlite'))
     const tok = await loadTokenizer(db, { modelId: QWEN_ID })
-    const convs = readNoRobotsRows().slice(0, 40)
+    const convs = readChatRows().slice(0, 40)
     const init = workerInitOf(tok, 'rust')
     const rows = convs.map((_, i) => i)
     const batches = await built.runPool(init, rows, convs, { trainOn: 'all-assistant', maxLength: 512, batchSize: 16, workers: 2 })

@@ -5,7 +5,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Tokenizer } from 'tokenizers'
 import type { Conversation } from '../../../shared/chat'
-import { QWEN_ID, readNoRobotsRows } from '../../../../tests/helpers/hub-mirror'
+import { readChatRows } from '../../../../tests/helpers/fixtures'
+import { QWEN_ID } from '../../../../tests/helpers/hub-mirror'
 import { openDb, type Db } from '../store'
 import { computeStats, loadTokenizer, locateContents, rendererOf, turnTerminators, type StudioTokenizer } from '.'
 import { toUnits } from './mask'
@@ -84,14 +85,16 @@ function runs(b: PackedBatch, decode: (ids: number[]) => string): string[][] {
   return out
 }
 
-describe('other tokenizers and offset sources on the 500 fixture rows', () => {
+describe('other tokenizers and offset sources on every chat fixture row', () => {
   let db: Db
   let rows: Conversation[]
   beforeAll(() => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-mask-'))
     process.env.TUFT_STUDIO_HOME = home
     db = openDb(path.join(home, 'studio.sqlite'))
-    rows = readNoRobotsRows() as Conversation[]
+    // A reply that starts with "\n\n" (no_robots row 465 is one), which also ends Llama 3's header: that
+    // token must stay 0.
+    rows = [...(readChatRows() as Conversation[]), { messages: [{ role: 'user', content: 'Greet me.' }, { role: 'assistant', content: '\n\nHello!' }] }]
   })
   afterAll(() => db.close())
 
@@ -132,8 +135,6 @@ describe('other tokenizers and offset sources on the 500 fixture rows', () => {
       const want = r.messages.filter((m) => m.role === 'assistant').map((m) => `${m.content.trim()}<|eot_id|>`)
       expect(got[i], `row ${i}`).toEqual(want)
     })
-    // Row 465's reply starts with "\n\n", which also ends the header: that token stays 0.
-    expect(rows[465].messages[1].content.startsWith('\n\n')).toBe(true)
     // The Rust offsets path agrees here too.
     const viaOffsets = await batch(tok, null)
     expect(viaOffsets.weights).toEqual(b.weights)

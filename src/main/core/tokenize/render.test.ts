@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Template } from '@huggingface/jinja'
-import { QWEN_CONFIG_DIR, readNoRobotsRows } from '../../../../tests/helpers/hub-mirror'
+import { QWEN_FILES, readChatRows } from '../../../../tests/helpers/fixtures'
 import { createRenderer } from './render'
 import { Template as VendoredTemplate, VENDORED_JINJA_VERSION } from './vendor/jinja'
 
@@ -19,13 +19,13 @@ describe('vendored @huggingface/jinja (class fields compiled to assignments)', (
   })
 
   it('renders exactly like the installed package: fixture rows and every branch of the Qwen3-2507 template', () => {
-    const template = (JSON.parse(fs.readFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), 'utf8')) as { chat_template: string })
+    const template = (JSON.parse(fs.readFileSync(QWEN_FILES['tokenizer_config.json'], 'utf8')) as { chat_template: string })
       .chat_template
     const context = { bos_token: '', eos_token: '<|im_end|>', pad_token: '<|endoftext|>' }
     const original = new Template(template)
     const vendored = createRenderer(template, context)
     const conversations = [
-      ...readNoRobotsRows().map((r) => r.messages),
+      ...readChatRows().map((r) => r.messages),
       [
         { role: 'system', content: '  Be brief.\n' },
         { role: 'user', content: 'Hi' },

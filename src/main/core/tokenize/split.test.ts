@@ -4,7 +4,8 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Conversation } from '../../../shared/chat'
-import { NO_ROBOTS_ID, NO_ROBOTS_JSONL, QWEN_ID, readNoRobotsRows, startHubMirror } from '../../../../tests/helpers/hub-mirror'
+import { CHAT_JSONL, hasNoRobots, readChatRows } from '../../../../tests/helpers/fixtures'
+import { NO_ROBOTS_ID, QWEN_ID, startHubMirror } from '../../../../tests/helpers/hub-mirror'
 import { importDataset } from '../datasets'
 import { openDb, type Db } from '../store'
 import { buildExample, closeIdleWorkers, loadTokenizer, tokenizeConversations, tokenizeSplit, type StudioTokenizer } from '.'
@@ -18,8 +19,8 @@ beforeAll(async () => {
   process.env.TUFT_STUDIO_HOME = home
   db = openDb(path.join(home, 'studio.sqlite'))
   tok = await loadTokenizer(db, { modelId: QWEN_ID })
-  rows = readNoRobotsRows() as Conversation[]
-  await importDataset(db, { kind: 'file', path: NO_ROBOTS_JSONL }, { name: 'nr' })
+  rows = readChatRows() as Conversation[]
+  await importDataset(db, { kind: 'file', path: CHAT_JSONL, split: 'test' }, { name: 'nr' })
 })
 afterAll(async () => {
   await closeIdleWorkers()
@@ -32,19 +33,16 @@ describe('tokenizeSplit', () => {
     const cold = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 1024, trainOn: 'all-assistant', workers: 2, onProgress: (p) => progress.push(p) })
     expect(cold.fromCache).toBe(false)
     expect(cold.encoder).toBe('rust')
-    expect(progress.filter((p) => p.phase === 'tokenizing').at(-1)).toEqual({ phase: 'tokenizing', current: 500, total: 500 })
+    expect(progress.filter((p) => p.phase === 'tokenizing').at(-1)).toEqual({ phase: 'tokenizing', current: rows.length, total: rows.length })
     expect(progress.at(-1)?.phase).toBe('saving')
-    expect(cold.datums.length + cold.skipped.length).toBe(500)
+    expect(cold.datums.length + cold.skipped.length).toBe(rows.length)
     expect(cold.rowIndex).toEqual([...cold.rowIndex].sort((a, b) => a - b))
-    expect(cold.stats.conversations).toBe(500)
-    expect(cold.stats.totalTokens).toBe(149_757)
-    expect(cold.stats.p95).toBe(730)
-    expect(cold.stats.p50).toBe(241)
-    expect(cold.stats.max).toBe(1965)
+    expect(cold.stats.conversations).toBe(rows.length)
     const weighted = cold.datums.reduce((a, d) => a + d.weights.reduce((x, y) => x + y, 0), 0)
     expect(cold.stats.weightedTokens).toBe(weighted)
 
-    for (const k of [0, 1, 77, 250, cold.datums.length - 1]) {
+    const n = cold.datums.length
+    for (const k of [0, 1, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1]) {
       const ex = await buildExample(tok, rows[cold.rowIndex[k]], { trainOn: 'all-assistant', maxLength: 1024 })
       expect(cold.datums[k]).toEqual(ex.datum)
     }
@@ -62,14 +60,19 @@ describe('tokenizeSplit', () => {
     expect(row.bytes).toBe(4 * warm.datums.reduce((a, d) => a + d.model_input.length + 1, 0))
   })
 
+  it.skipIf(!hasNoRobots)('gives the no_robots test split the token statistics in the fixture README', async () => {
+    const { stats } = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 1024, trainOn: 'all-assistant' })
+    expect(stats).toMatchObject({ conversations: 500, totalTokens: 149_757, p95: 730, p50: 241, max: 1965 })
+  })
+
   it('keys the cache by max length and train-on', async () => {
-    const a = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 256, trainOn: 'last-assistant' })
-    const b = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 256, trainOn: 'all' })
+    const a = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 128, trainOn: 'last-assistant' })
+    const b = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 128, trainOn: 'all' })
     expect(a.fromCache).toBe(false)
     expect(b.fromCache).toBe(false)
     expect(a.key).not.toBe(b.key)
     expect(a.stats.weightedTokens).toBeLessThan(b.stats.weightedTokens)
-    expect(Math.max(...a.datums.map((d) => d.model_input.length))).toBe(255)
+    expect(Math.max(...a.datums.map((d) => d.model_input.length))).toBe(127)
     expect(a.stats.truncatedShare).toBeCloseTo(b.stats.truncatedShare)
   })
 
@@ -137,7 +140,7 @@ describe('tokenizeSplit', () => {
     expect(train.fromCache).toBe(true)
     expect(train.key).toBe(implicit.key)
     expect(test.key).not.toBe(train.key)
-    expect(test.datums).toEqual(train.datums) // the mirror serves the same 500 rows as both splits
+    expect(test.datums).toEqual(train.datums) // the mirror serves the same rows as both splits
   })
 
   it('reports unknown datasets and splits with coded errors', async () => {

