@@ -44,6 +44,8 @@ export type FakeTuftOptions = {
   maxRank?: number
   holdMs?: number
   opDelayMs?: number
+  /** Training ops wait for this before running: a test can hold them while it checks what was only accepted. */
+  opGate?: Promise<unknown>
   clientConfig?: Record<string, unknown>
   state?: FakeTuftState
   port?: number
@@ -107,6 +109,7 @@ export const startFakeTuft = async (opts: FakeTuftOptions = {}): Promise<FakeTuf
       const m = state.models.get(modelId)
       if (!m) throw { status: 404, detail: `Failed to retrieve future: Unknown model: ${modelId}` }
       const turn = m.queue.then(async () => {
+        if (opts.opGate) await opts.opGate
         if (opts.opDelayMs) await sleep(opts.opDelayMs)
         if (seq !== undefined && seq !== m.nextSeq)
           throw { status: 409, detail: `Failed to retrieve future: Sequence conflict: expected ${m.nextSeq}, got ${seq}.` }

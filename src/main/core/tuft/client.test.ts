@@ -189,13 +189,15 @@ describe('create model and typed server errors', () => {
 
 describe('training calls: ordering, pipelining and seq_id recovery', () => {
   it('sends seq_id 1,2,3… and resolves each call on 202 so calls pipeline', async () => {
-    const s = await fake({ opDelayMs: 30 })
+    let release = (): void => undefined
+    const s = await fake({ opGate: new Promise<void>((r) => (release = r)) })
     const m = await connect(s).createLoraModel({ base_model: 'fake/base', rank: 8 })
     const fb = await m.forwardBackward([datum(3), datum(2, [0, 1])])
     const opt = await m.optimStep({ learning_rate: 2e-4 })
     const save = await m.saveState('ckpt-1')
-    // all three POSTs were accepted before the first result existed
+    // all three POSTs were accepted while the server had not run any of them
     expect(s.state.executed).toEqual([])
+    release()
     expect([fb.seqIds, opt.seqIds, save.seqIds]).toEqual([[1], [2], [3]])
     const r = await fb.result
     expect(r.loss_fn_outputs.map((o) => o.logprobs)).toEqual([[-1, -1, -1], [-1, -1]])
