@@ -105,13 +105,15 @@ type SweepRow = {
   concurrency: number
   max_concurrent_observed: number
   recommendation_json: string | null
+  base_config_json: string
+  created_at: string
 }
 
 export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
   const row = db.prepare('SELECT * FROM sweeps WHERE id = ?').get(sweepId) as SweepRow | undefined
   if (!row) throw new StudioError('not-found', `No sweep with id ${sweepId}`)
   const runs = listRuns(db, { sweepId })
-  const cells = runs.map((r): SweepCell => cellOf(db, r.id, r.rank, r.learningRate, r.status, r.error?.code ?? null))
+  const cells = runs.map((r): SweepCell => ({ ...cellOf(db, r.id, r.rank, r.learningRate, r.status, r.error?.code ?? null), step: r.step, totalSteps: r.totalSteps }))
   const finished = runs.every((r) => !['queued', 'running', 'paused'].includes(r.status))
   const ranks = JSON.parse(row.ranks_json) as number[]
   const lrs = JSON.parse(row.lrs_json) as number[]
@@ -126,6 +128,10 @@ export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
     maxConcurrentObserved: row.max_concurrent_observed,
     cells,
     recommendation: recommend(cells),
+    cellsTotal: ranks.length * lrs.length,
+    // Every cell trains the same data with the same steps (or epochs, known once a cell has tokenized).
+    stepsPerCell: (JSON.parse(row.base_config_json) as { steps?: number }).steps ?? (Math.max(0, ...runs.map((r) => r.totalSteps)) || null),
+    createdAt: row.created_at,
   }
 }
 
@@ -134,7 +140,7 @@ export function listSweeps(db: Db): SweepSummaryDto[] {
   return ids.map((r) => getSweep(db, r.id))
 }
 
-function cellOf(db: Db, runId: string, rank: number, learningRate: number, status: SweepCell['status'], errorCode: string | null): SweepCell {
+function cellOf(db: Db, runId: string, rank: number, learningRate: number, status: SweepCell['status'], errorCode: string | null): Omit<SweepCell, 'step' | 'totalSteps'> {
   const evals = getEvals(db, runId).filter((e) => Number.isFinite(e.testNll))
   const metrics = getMetrics(db, runId)
   const finalTestNll = evals.at(-1)?.testNll ?? null
