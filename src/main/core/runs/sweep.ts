@@ -7,6 +7,7 @@ import {
   SWEEP_UNSTABLE_RISE,
 } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
+import { formatLr } from '../../../shared/i18n/format'
 import type {
   RunConfigInput,
   RunEvent,
@@ -50,7 +51,7 @@ export function startSweep(deps: RunDeps, spec: SweepSpec, opts: { onEvent?: (e:
   for (const c of cells) parseRunConfig({ ...spec.config, rank: c.rank, learningRate: c.learningRate })
 
   const sweepId = randomUUID()
-  const name = spec.name ?? `${base.dataset.name} sweep ${ranks.join('/')} × ${lrs.join('/')}`
+  const name = spec.name ?? `${base.dataset.name} sweep ${ranks.join('/')} × ${lrs.map(formatLr).join('/')}`
   deps.db
     .prepare(
       `INSERT INTO sweeps (id, name, ranks_json, lrs_json, concurrency, base_config_json, created_at)
@@ -71,7 +72,7 @@ export function startSweep(deps: RunDeps, spec: SweepSpec, opts: { onEvent?: (e:
       deps.db.prepare('UPDATE sweeps SET max_concurrent_observed = ? WHERE id = ?').run(maxObserved, sweepId)
       const h = startRun(
         deps,
-        { ...spec.config, rank: c.rank, learningRate: c.learningRate, name: `${name}: r${c.rank} lr${c.learningRate}` },
+        { ...spec.config, rank: c.rank, learningRate: c.learningRate, name: `${name}: r${c.rank} lr${formatLr(c.learningRate)}` },
         { sweepId, onEvent: opts.onEvent },
       )
       running.add(h)
