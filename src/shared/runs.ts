@@ -257,7 +257,8 @@ export type RunResumeRecord = {
 /** A stretch of steps trained with one set of parameters; `changed` names those that differ from the stretch before. */
 export type RunSegment = { fromStep: number; toStep: number; params: ResumableParams; changed: ResumableParam[] }
 
-export type RunResumeHistoryDto = { runId: string; resumes: RunResumeRecord[]; segments: RunSegment[] }
+/** `initial`: the parameters the run started with (the first stretch's `changed` is relative to them). */
+export type RunResumeHistoryDto = { runId: string; initial: ResumableParams; resumes: RunResumeRecord[]; segments: RunSegment[] }
 
 export type SweepCell = {
   runId: string

@@ -17,7 +17,7 @@ describe('resume history', () => {
   it('says which steps trained with which parameters, across resumes that changed them and one that did not', () => {
     const db = tmpDb()
     insertRun(db, { id: 'r', name: 'r', config, baseModel: 'm', totalSteps: 30 })
-    expect(getResumeHistory(db, 'r')).toEqual({ runId: 'r', resumes: [], segments: [{ fromStep: 1, toStep: 0, params, changed: [] }] })
+    expect(getResumeHistory(db, 'r')).toEqual({ runId: 'r', initial: params, resumes: [], segments: [{ fromStep: 1, toStep: 0, params, changed: [] }] })
     for (let s = 1; s <= 14; s++) recordMetric(db, 'r', metric(s))
     recordResume(db, 'r', { fromStep: 14, before: params, after: { ...params, batchSize: 2 } })
     for (let s = 15; s <= 20; s++) recordMetric(db, 'r', metric(s))
@@ -45,6 +45,14 @@ describe('resume history', () => {
       { fromStep: 1, toStep: 10, params, changed: [] },
       { fromStep: 11, toStep: 25, params: { ...params, maxLength: 512 }, changed: ['maxLength'] },
     ])
+  })
+
+  it('a resume from step 0 (no checkpoint yet) replaces the first stretch, which then says what changed from the start', () => {
+    const db = tmpDb()
+    insertRun(db, { id: 'r', name: 'r', config, baseModel: 'm', totalSteps: 30 })
+    recordResume(db, 'r', { fromStep: 0, before: params, after: { ...params, maxLength: 256 } })
+    for (let s = 1; s <= 10; s++) recordMetric(db, 'r', metric(s))
+    expect(getResumeHistory(db, 'r')).toMatchObject({ initial: params, segments: [{ fromStep: 1, toStep: 10, params: { ...params, maxLength: 256 }, changed: ['maxLength'] }] })
   })
 })
 

@@ -70,7 +70,8 @@ export function getResumeHistory(db: Db, runId: string): RunResumeHistoryDto {
     fromStep: s.fromStep,
     toStep: i + 1 < merged.length ? merged[i + 1].fromStep - 1 : Math.max(lastStep, s.fromStep - 1),
     params: s.params,
-    changed: i === 0 ? [] : RESUMABLE_PARAMS.filter((p) => s.params[p] !== merged[i - 1].params[p]),
+    // The first stretch is compared with how the run started: a resume from step 0 replaced it entirely.
+    changed: RESUMABLE_PARAMS.filter((p) => s.params[p] !== (i === 0 ? first : merged[i - 1].params)[p]),
   }))
-  return { runId, resumes, segments }
+  return { runId, initial: first, resumes, segments }
 }

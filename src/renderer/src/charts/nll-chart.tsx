@@ -11,6 +11,7 @@ import { Decimator } from '../lib/decimate'
 import { EmaAccumulator } from '../lib/ema'
 import { AXIS_COLOR, echarts, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
 import { useECharts } from './use-echarts'
+import { legendLabels } from './legend-labels'
 import { useT } from '../i18n'
 
 export type ChartLine = {
@@ -79,14 +80,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
   // Layout effect: the frame that shows a new point also contains its redraw (the bench measures this path).
   useLayoutEffect(() => {
     if (!chart) return
-    const seen = new Map<string, number>()
-    labels.current = new Map(
-      lines.map((l) => {
-        const n = (seen.get(l.name) ?? 0) + 1
-        seen.set(l.name, n)
-        return [l.id, n > 1 ? `${l.name} (${n})` : l.name]
-      }),
-    )
+    labels.current = legendLabels(lines)
     const series: object[] = []
     lines.forEach((line, i) => {
       const color = line.color ?? (line.kind === 'test' && lines.length <= 2 ? TEST_COLOR : PALETTE[i % PALETTE.length])

@@ -29,10 +29,10 @@ export function ResumeHistory({ runId }: { runId: string }): React.JSX.Element |
 
   if (!history || history.resumes.length === 0) return null
   const show = (p: ResumableParam, v: number): string => (p === 'learningRate' ? fmt.lr(v) : fmt.int(v))
-  const cell = (params: ResumableParams, changed: readonly ResumableParam[], before: ResumableParams | null, p: ResumableParam): React.JSX.Element => (
+  const cell = (params: ResumableParams, changed: readonly ResumableParam[], before: ResumableParams, p: ResumableParam): React.JSX.Element => (
     <td key={p} className={`num${changed.includes(p) ? ' changed' : ''}`}>
       {show(p, params[p])}
-      {changed.includes(p) && before && <span className="muted small"> ({t.resumeHistory.was(show(p, before[p]))})</span>}
+      {changed.includes(p) && <span className="muted small"> ({t.resumeHistory.was(show(p, before[p]))})</span>}
     </td>
   )
   const source = history.resumes.find((r) => r.sourceRunId)?.sourceRunId ?? null
@@ -62,7 +62,7 @@ export function ResumeHistory({ runId }: { runId: string }): React.JSX.Element |
           {history.segments.map((g, i) => (
             <tr key={g.fromStep} data-from={g.fromStep} data-to={g.toStep}>
               <th scope="row" className="nowrap">{t.resumeHistory.range(g.fromStep, g.toStep)}</th>
-              {RESUMABLE_PARAMS.map((p) => cell(g.params, g.changed, i > 0 ? history.segments[i - 1].params : null, p))}
+              {RESUMABLE_PARAMS.map((p) => cell(g.params, g.changed, i > 0 ? history.segments[i - 1].params : history.initial, p))}
             </tr>
           ))}
         </tbody>
