@@ -16,7 +16,7 @@ import { HINTS_ZH_CN, KEY_HINTS_ZH_CN } from './catalogue.zh-cn'
 export type HintAction =
   | { kind: 'set-hf-endpoint'; endpoint: string }
   | { kind: 'use-sandbox' }
-  | { kind: 'open-settings'; section: 'servers' | 'keys' | 'hub' | 'cache' }
+  | { kind: 'open-settings'; section: 'servers' | 'keys' | 'hub' | 'cache' | 'sandbox' }
   | { kind: 'lower-max-length' }
   | { kind: 'lower-batch-size' }
   | { kind: 'lower-rank' }
@@ -236,6 +236,12 @@ export const HINTS: Record<ErrorCode, Hint> = {
     why: 'The server does not implement this call, or answers it with an internal error (TuFT 0.2 cannot unpublish a checkpoint: its delete route catches the request).',
     fix: 'Upgrade TuFT, or do it on the server itself; everything else keeps working.',
   },
+  'sandbox-port-taken': {
+    title: 'The sandbox\u2019s port is taken',
+    why: 'The local sandbox was told to listen on a fixed port (Settings, or `npm run serve -- --sandbox-port P`), and another program already listens there \u2014 perhaps another TuFT Studio or `npm run sandbox`.',
+    fix: 'Stop the program that holds the port, choose another port in Settings \u2192 Local sandbox, or clear the field to let the system pick a free port.',
+    action: { kind: 'open-settings', section: 'sandbox' },
+  },
   'tuft-not-installed': {
     title: 'TuFT is not installed here',
     why: 'No `tuft` command was found on PATH (or in TUFT_BIN), and no Python on PATH can import the tuft package.',
@@ -309,6 +315,11 @@ export const HINTS: Record<ErrorCode, Hint> = {
     why: 'The app or the server stopped while the run was training. Its curves are kept.',
     fix: 'Resume it from its last checkpoint.',
     action: { kind: 'resume-run' },
+  },
+  'run-name-taken': {
+    title: 'Another run has this name',
+    why: 'Run names are unique, so that charts, legends and exports can always be told apart.',
+    fix: 'Pick a different name (for example add the date or what changed).',
   },
   'store-error': {
     title: 'Local storage error',

@@ -190,6 +190,11 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     why: '训练进行中，应用或服务器停止了。已有的曲线都保留着。',
     fix: '从最近的检查点继续训练。',
   },
+  'run-name-taken': {
+    title: '已有同名的训练运行',
+    why: '训练运行的名称必须唯一，这样图表、图例和导出文件才总能区分开。',
+    fix: '换一个名称（例如加上日期，或写明改了什么）。',
+  },
   'store-error': {
     title: '本地存储出错',
     why: '无法读写本地数据库。',
@@ -199,6 +204,11 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     title: '这个服务器不支持该操作',
     why: '服务器没有实现这个调用，或者处理时返回了内部错误（TuFT 0.2 无法取消发布检查点：请求会被它的删除路由截走）。',
     fix: '升级 TuFT，或直接在服务器上操作；其他功能不受影响。',
+  },
+  'sandbox-port-taken': {
+    title: '沙箱的端口已被占用',
+    why: '本地沙箱被设为监听固定端口（在设置中，或通过 `npm run serve -- --sandbox-port P`），但已有别的程序在监听这个端口，可能是另一个 TuFT Studio 或 `npm run sandbox`。',
+    fix: '停掉占用该端口的程序，或在“设置 → 本地沙箱”中换一个端口；把端口留空则由系统自动选择空闲端口。',
   },
   'tuft-not-installed': {
     title: '本机没有安装 TuFT',

@@ -11,7 +11,13 @@ import { z } from 'zod'
 import { fail, ok, type Result } from './result'
 import type { TokenStats } from './datum'
 import { LOCALES, type Locale } from './i18n/locale'
-import { LOCAL_SERVER_LOG_RING_LINES, SAMPLE_MAX_TOKENS_DEFAULT } from './defaults'
+import {
+  LEARNING_RATE_MAX,
+  LOCAL_SERVER_LOG_RING_LINES,
+  SAMPLE_MAX_TOKENS_DEFAULT,
+  SANDBOX_FIXED_PORT_MIN,
+  SWEEP_MAX_VALUES,
+} from './defaults'
 import {
   localServerConfigSchema,
   type LocalServerLogLine,
@@ -31,6 +37,7 @@ import {
   type RunEvent,
   type RunExportDto,
   type RunMetricsDto,
+  type RunResumeHistoryDto,
   type RunStatus,
   type RunSummaryDto,
   type SampleComparison,
@@ -104,6 +111,10 @@ export type KeyStatus = {
   envSet: boolean
   /** Both an app key and TINKER_API_KEY are set and they differ (a common cause of "Invalid API key"). */
   envDiffers: boolean
+  /** The stored key's last characters (`…a1b2`, see maskKey in redact.ts), to compare with the key meant; null when none is stored. */
+  masked: string | null
+  /** The same for TINKER_API_KEY; null when it is not set. */
+  envMasked: string | null
 }
 
 export type HfTokenSource = 'settings' | 'HF_TOKEN' | 'none'
@@ -130,6 +141,8 @@ export type SettingsView = {
   wizardCompleted: boolean
   /** The language the user picked; null follows the OS/browser language. */
   locale: Locale | null
+  /** The port the built-in sandbox listens on from its next start; null lets the system pick a free one. */
+  sandboxPort: number | null
 }
 
 export type CacheInfo = {
@@ -154,10 +167,22 @@ export type ConnectionReport = {
   health: { ok: boolean; latencyMs: number }
   capabilities: { supported_models: ModelCapability[] }
   key: KeyStatus
+  /** The last characters of the key this test sent (the app's, TINKER_API_KEY, the sandbox's or the local server's); null when none was sent. */
+  keySentMasked: string | null
   isSandbox: boolean
 }
 
-export type SandboxStatus = { running: boolean; url: string | null }
+export type SandboxStatus = {
+  running: boolean
+  url: string | null
+  /** The port it listens on while running. */
+  port: number | null
+  /** The last characters of its per-launch key while running (`sandboxKeyCopy` gives the whole key, for the clipboard). */
+  keyMasked: string | null
+  /** The fixed port it starts on, and who fixed it (`npm run serve -- --sandbox-port P` wins over Settings); null: any free port. */
+  fixedPort: number | null
+  fixedPortSource: 'serve-flag' | 'settings' | null
+}
 
 export type SplitInfo = { split: string; rows: number; rejected: number }
 export type RejectionGroup = { reason: string; count: number; examples: unknown[] }
@@ -237,6 +262,7 @@ export type RunDetail = RunDetailDto
 export type RunMetrics = RunMetricsDto
 export type RunCompare = RunCompareDto
 export type RunExport = RunExportDto
+export type RunResumeHistory = RunResumeHistoryDto
 export type SweepView = SweepSummaryDto
 export type PlaygroundResult = SampleComparison
 export type { RunStatus, Series, SweepCell, SampleView, RunEvent }
@@ -274,6 +300,7 @@ export const contract = {
         hfEndpoint: httpUrl.nullable().optional(),
         wizardCompleted: z.boolean().optional(),
         locale: z.enum(LOCALES).nullable().optional(),
+        sandboxPort: z.number().int().min(SANDBOX_FIXED_PORT_MIN).max(65535).nullable().optional(),
       })
       .strict(),
   ),
@@ -293,6 +320,11 @@ export const contract = {
   sandboxStart: ch<SandboxStatus>()(none),
   sandboxStop: ch<SandboxStatus>()(none),
   sandboxStatus: ch<SandboxStatus>()(none),
+  /**
+   * The running sandbox's whole key, for the Copy button next to its masked form: the one reply that carries a
+   * secret, at the user's request. It unlocks only that loopback sandbox, which the page can drive anyway.
+   */
+  sandboxKeyCopy: ch<{ key: string }>()(none),
 
   // local TuFT server (a server on this workstation; progress of a start comes as `progress` events for its opId)
   /** How TuFT can be started here (TUFT_BIN, `tuft` on PATH, `python -m tuft`), or what was tried. */
@@ -412,6 +444,8 @@ export const contract = {
   runGet: ch<RunDetail>()(z.object({ runId }).strict()),
   runMetrics: ch<RunMetrics>()(z.object({ runId, sinceStep: z.number().int().min(0).optional() }).strict()),
   runRename: ch<RunSummary>()(z.object({ runId, name }).strict()),
+  /** Every resume of a run with what it changed, and the step ranges each set of parameters trained. */
+  runResumeHistory: ch<RunResumeHistory>()(z.object({ runId }).strict()),
   runDelete: ch<{ deleted: boolean }>()(z.object({ runId }).strict()),
   runCompare: ch<RunCompare>()(
     z.union([z.object({ runIds: z.array(runId).min(1).max(64) }).strict(), z.object({ sweepId: z.string().min(1).max(100) }).strict()]),
@@ -424,8 +458,8 @@ export const contract = {
     z
       .object({
         config: runConfigSchema,
-        ranks: z.array(positiveInt(4096)).min(1).max(16),
-        learningRates: z.array(z.number().positive().max(1)).min(1).max(16),
+        ranks: z.array(positiveInt(4096)).min(1).max(SWEEP_MAX_VALUES),
+        learningRates: z.array(z.number().positive().max(LEARNING_RATE_MAX)).min(1).max(SWEEP_MAX_VALUES),
         concurrency: positiveInt(16).optional(),
       })
       .strict(),

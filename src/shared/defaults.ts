@@ -43,6 +43,12 @@ export const LEARNING_RATE_FAST = 1e-3 // GUIDE: faster early progress, riskier
 export const LEARNING_RATE_CONSERVATIVE = 5e-5 // GUIDE: if unstable lower LR 1e-4 → 5e-5 → 1e-5
 export const LEARNING_RATE_SLOW = 1e-5 // GUIDE: 1e-5 converges much more slowly
 export const LEARNING_RATE_CHOICES = [1e-5, 1e-4, 1e-3] as const // GUIDE figures: LRs compared
+// GUIDE "参数选择": the experiments span 1e-5 ("稳定但慢") to 1e-3 ("可能不稳定"); ours: one decade beyond either end
+// is outside anything the guide observed, so the wizard warns strongly there (still allowed: some setups need it).
+export const LEARNING_RATE_SANE_MIN = 1e-6
+export const LEARNING_RATE_SANE_MAX = 1e-2
+export const LEARNING_RATE_MAX = 1 // ours: Adam steps above 1 destroy any LoRA; the sweep contract refuses them too
+export const SWEEP_MAX_VALUES = 16 // ours: the sweep contract's limit per axis (ranks, LRs): 16 × 16 cells is already a day of training
 export const MAX_LENGTH_DEFAULT = 2048 // GUIDE: build_sft_example(max_length=2048)
 export const BATCH_SIZE_DEFAULT = 8 // ours: 8 × ≤2048 tokens fits a 4B model with LoRA on one 80 GB GPU (GUIDE setup: A100 80GB)
 export const STEPS_DEFAULT = 100 // ours: enough to see the GUIDE's early-phase curve shape on no_robots
@@ -101,6 +107,7 @@ export const HUB_DOWNLOAD_RETRIES = 3 // ours: automatic Range resumes after a d
 export const SANDBOX_MAX_LORA_RANK = 64 // ours: keeps the CPU model small; TuFT HF backend default max_lora_rank is 16 (PROTO §9.3)
 export const SANDBOX_MAX_CONTEXT = 4096 // ours: CPU-sized context
 export const SANDBOX_DEFAULT_PORT = 10611 // ours: `npm run sandbox` default, next to TuFT's 10610 so it never shadows a real server
+export const SANDBOX_FIXED_PORT_MIN = 1024 // POSIX: ports below 1024 need root; a fixed sandbox port is an ordinary user's
 // Request limits: what a legitimate client sends, with headroom; beyond them a request is refused, never buffered.
 export const SANDBOX_MAX_JSON_BODY_BYTES = 1024 * 1024 // ours: the largest JSON request, an asample prompt of SANDBOX_MAX_CONTEXT ids, is ~30 KB; 1 MiB leaves room for telemetry batches and chat messages
 export const SANDBOX_MAX_FWDBWD_BODY_BYTES = 16 * 1024 * 1024 // PROTO §8.5: the SDK closes a forward_backward chunk at FWDBWD_MAX_CHUNK_BYTES estimated bytes (≈ the tensor bytes) plus ~100 B of framing per datum; 16 MiB is 3× that (TuFT: 413 over 64 MiB, for zstd bodies only, §4.5)
@@ -108,6 +115,10 @@ export const SANDBOX_MAX_FWDBWD_FIELDS = FWDBWD_MAX_CHUNK_LEN * 64 // ours: prot
 export const SANDBOX_MAX_TENSOR_ELEMENTS = SANDBOX_MAX_CONTEXT * 256 // ours: a loss input has one value per target position (≤ SANDBOX_MAX_CONTEXT), or a few hundred per position for top-k style inputs; bounds what a sparse tensor's shape can make the sandbox allocate
 export const SANDBOX_MAX_NUM_SAMPLES = 64 // ours: samples per asample call on the CPU model (an RL group is typically 4–16)
 export const SANDBOX_MAX_TOPK_PROMPT_LOGPROBS = 20 // vLLM's default max_logprobs (vLLM is TuFT's sampling engine)
+
+// ── API keys on screen ───────────────────────────────────────────────────────────────────────────────
+export const KEY_MASK_VISIBLE_CHARS = 4 // ours: the last 4 characters, as key dashboards show them (`…a1b2`), enough to tell two keys apart
+export const KEY_MASK_MIN_LENGTH = 12 // ours: a shorter key shows no characters at all: 4 of 8 would give half of it away
 
 // ── Browser bridge ───────────────────────────────────────────────────────────────────────────────────
 // Bounds only what the page sends (one request per message); replies and pushes (dataset pages of up to 200

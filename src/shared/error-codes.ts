@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   'rate-limited',
   'checkpoint-not-found',
   'server-unsupported',
+  // built-in sandbox
+  'sandbox-port-taken',
   // local TuFT server (started by the app or `npm run cli -- server launch`)
   'tuft-not-installed',
   'model-folder-invalid',
@@ -60,6 +62,7 @@ export const ERROR_CODES = [
   'run-not-resumable',
   'loss-diverged',
   'run-interrupted',
+  'run-name-taken',
   // storage
   'store-error',
   'disk-full',

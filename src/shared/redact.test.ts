@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { registerSecret, registerSecretSource, scrubDeep, scrubSecrets } from './redact'
+import { maskKey, registerSecret, registerSecretSource, scrubDeep, scrubSecrets } from './redact'
 import { fail, StudioError } from './result'
 
 describe('scrubSecrets', () => {
@@ -61,5 +61,22 @@ describe('scrubSecrets', () => {
       hint: '[redacted]',
       details: { k: '[redacted]' },
     })
+  })
+})
+
+describe('maskKey', () => {
+  it('shows the last four characters of a key, none of a short one, and null for no key', () => {
+    expect(maskKey('tml-0123456789abcdef')).toBe('…cdef')
+    expect(maskKey('  tml-0123456789abcdef\n')).toBe('…cdef')
+    expect(maskKey('short-key')).toBe('…')
+    expect(maskKey('')).toBeNull()
+    expect(maskKey(undefined)).toBeNull()
+  })
+
+  it('is never scrubbed as a secret, while the key it masks is', () => {
+    registerSecret('tml-mask-me-0123456789')
+    const text = `sent ${maskKey('tml-mask-me-0123456789')} (tml-mask-me-0123456789)`
+    expect(scrubSecrets(text)).toBe('sent …6789 ([redacted])')
+    expect(scrubSecrets(text, { allow: ['tml-mask-me-0123456789'], patterns: false })).toBe(text)
   })
 })

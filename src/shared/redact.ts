@@ -5,6 +5,8 @@
  * looks like a key, whoever's it is.
  */
 
+import { KEY_MASK_MIN_LENGTH, KEY_MASK_VISIBLE_CHARS } from './defaults'
+
 export const REDACTED = '[redacted]'
 
 /** Shorter values are not treated as secrets: removing them would mangle ordinary words. */
@@ -38,7 +40,7 @@ export function registerSecretSource(source: () => Iterable<string | null | unde
   return () => sources.delete(source)
 }
 
-function knownSecrets(extra: readonly string[]): string[] {
+function knownSecrets(extra: readonly string[], allow: readonly string[] = []): string[] {
   const all = new Set(known)
   for (const source of sources) {
     try {
@@ -48,6 +50,7 @@ function knownSecrets(extra: readonly string[]): string[] {
     }
   }
   for (const s of extra) if (s.length >= MIN_SECRET_LENGTH) all.add(s)
+  for (const s of allow) all.delete(s.trim())
   // Longest first, so a key that contains another one is removed whole.
   return [...all].sort((a, b) => b.length - a.length)
 }
@@ -70,16 +73,18 @@ export type ScrubOptions = {
   extra?: readonly string[]
   /** Also remove key-looking strings (default true); data shown to the user keeps them, error texts do not. */
   patterns?: boolean
+  /** Secrets to leave in place: only for a reply that is that secret, asked for by the user (e.g. to copy it). */
+  allow?: readonly string[]
 }
 
 /** A text with every known secret and every key-looking string replaced by `[redacted]`. */
 export function scrubSecrets(text: string, opts: ScrubOptions = {}): string {
-  return scrubWith(text, knownSecrets(opts.extra ?? []), opts.patterns ?? true)
+  return scrubWith(text, knownSecrets(opts.extra ?? [], opts.allow), opts.patterns ?? true)
 }
 
 /** The same for every string inside a value (objects, arrays); the value itself is returned when nothing changed. */
 export function scrubDeep<T>(value: T, opts: ScrubOptions = {}): T {
-  const secrets = knownSecrets(opts.extra ?? [])
+  const secrets = knownSecrets(opts.extra ?? [], opts.allow)
   const patterns = opts.patterns ?? true
   if (secrets.length === 0 && !patterns) return value
   const walk = (v: unknown, depth: number): unknown => {
@@ -95,4 +100,14 @@ export function scrubDeep<T>(value: T, opts: ScrubOptions = {}): T {
     return out.some(([, x], i) => x !== entries[i][1]) ? Object.fromEntries(out) : v
   }
   return walk(value, 0) as T
+}
+
+/**
+ * What the user may see of a key: its last characters (`…a1b2`), enough to compare it with the key they meant
+ * to use, never enough to use it. Keys too short to spare any characters show as `…`; no key gives null.
+ */
+export function maskKey(key: string | null | undefined): string | null {
+  const k = key?.trim()
+  if (!k) return null
+  return k.length >= KEY_MASK_MIN_LENGTH ? `\u2026${k.slice(-KEY_MASK_VISIBLE_CHARS)}` : '\u2026'
 }

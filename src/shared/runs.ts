@@ -239,6 +239,27 @@ export type RunCompareDto = { runs: { run: RunSummaryDto; metrics: RunMetricsDto
 
 export type RunExportDto = { filename: string; mime: string; content: string }
 
+/** The parameters a resume may change (ResumeOverrides), as a run trained with them. */
+export type ResumableParams = { maxLength: number; batchSize: number; rank: number; learningRate: number }
+export type ResumableParam = keyof ResumableParams
+export const RESUMABLE_PARAMS: readonly ResumableParam[] = ['batchSize', 'maxLength', 'learningRate', 'rank']
+
+/** One resume of a run, as recorded when it was asked for. */
+export type RunResumeRecord = {
+  at: string
+  /** The checkpoint step it continued from: later steps were (re)trained with the new parameters. */
+  fromStep: number
+  changes: { param: ResumableParam; from: number; to: number }[]
+  /** A rank change on a run with a checkpoint starts a new run: this run began as that run with another rank. */
+  sourceRunId: string | null
+}
+
+/** A stretch of steps trained with one set of parameters; `changed` names those that differ from the stretch before. */
+export type RunSegment = { fromStep: number; toStep: number; params: ResumableParams; changed: ResumableParam[] }
+
+/** `initial`: the parameters the run started with (the first stretch's `changed` is relative to them). */
+export type RunResumeHistoryDto = { runId: string; initial: ResumableParams; resumes: RunResumeRecord[]; segments: RunSegment[] }
+
 export type SweepCell = {
   runId: string
   rank: number
@@ -249,6 +270,9 @@ export type SweepCell = {
   trainMeanNll: number | null
   unstable: boolean
   note: string | null
+  /** Steps recorded so far, of `totalSteps` (0 until the run has tokenized its data when it trains by epochs). */
+  step: number
+  totalSteps: number
 }
 
 export type SweepRecommendation = { runId: string; rank: number; learningRate: number; reason: string } | null
@@ -263,6 +287,11 @@ export type SweepSummaryDto = {
   maxConcurrentObserved: number
   cells: SweepCell[]
   recommendation: SweepRecommendation
+  /** ranks × learning rates; `cells` lists only those started so far. */
+  cellsTotal: number
+  /** Steps of each cell (the base config's steps, or a started cell's count when it trains by epochs); null until known. */
+  stepsPerCell: number | null
+  createdAt: string
 }
 
 export type SampleView = { text: string; tokens: number; stopReason: string }

@@ -36,7 +36,7 @@ describe('UI catalogues', () => {
     expect(en.review.sweepSummary([8, 32], ['1e-4', '1e-3'])).toBe('ranks 8, 32 × LR 1e-4, 1e-3 (4 runs)')
     expect(zhCN.model.truncated(0.034, 1024)).toBe('3.4% 的对话超过 1,024 个 token，训练时会被截断。')
     expect(zhCN.train.eta('1分钟15秒')).toBe('预计剩余 1分钟15秒')
-    for (const s of [zhCN.wizard.stepOf(1, 6), zhCN.hint.oomTry({ maxLength: 256, batchSize: 4, rank: 8 }), zhCN.connect.keyStatus(true, 'settings', 'key-file'), zhCN.settings.noServers(null)])
+    for (const s of [zhCN.wizard.stepOf(1, 6), zhCN.hint.oomTry({ maxLength: 256, batchSize: 4, rank: 8 }), zhCN.connect.keyStatus({ set: true, storage: 'key-file', masked: '…a1b2', envMasked: null }), zhCN.hint.keySentFact('TINKER_API_KEY', '…a1b2'), zhCN.rankLr.advice['lr-far-high']({ lr: 0.1 }), zhCN.settings.noServers(null)])
       expect(englishWords(s)).toEqual([])
   })
 })

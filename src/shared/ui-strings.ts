@@ -12,8 +12,8 @@
  * Model ids, code, flags, environment variables and file names stay as they are in every language.
  * No node or electron imports: the renderer bundles this file.
  */
-import type { KeySource, ServerSource } from './contract'
-import type { RunStatus } from './runs'
+import type { KeySource, KeyStatus, SandboxStatus, ServerSource } from './contract'
+import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 
 /** The numbers the guide's advice names (rank, max, lr), as the advice functions in lib/advice.ts give them. */
@@ -29,6 +29,7 @@ export const en = {
     loading: 'Starting TuFT Studio…',
     modeBrowser: 'Browser mode',
     modeElectron: 'Desktop',
+    skipLink: 'Skip to the main content',
   },
   language: {
     label: 'Language',
@@ -74,6 +75,7 @@ export const en = {
   chart: {
     step: 'step',
     nll: 'NLL',
+    stepAt: (s: number) => `step ${n(s)}`,
   },
   wizard: {
     title: 'New fine-tuning run',
@@ -99,29 +101,57 @@ export const en = {
     } satisfies Record<ServerSource, string>,
     url: 'Server URL',
     apiKey: 'API key',
-    apiKeyPlaceholder: 'Leave empty to keep the stored key',
+    apiKeyPlaceholder: (stored: string | null, env: string | null): string =>
+      stored ? `Leave empty to keep the stored key (${stored})` : env ? `Leave empty to use TINKER_API_KEY (${env})` : 'The server’s API key, if it needs one',
+    apiKeyWillSave: (replaces: string | null): string =>
+      replaces
+        ? `Testing the connection saves this key in TuFT Studio’s settings, encrypted on this machine, in place of the stored key (${replaces}).`
+        : 'Testing the connection saves this key in TuFT Studio’s settings, encrypted on this machine.',
+    keySaved: (masked: string | null) => `Saved the key ${masked ?? ''} in TuFT Studio’s settings, encrypted on this machine. Change or clear it in Settings → API key.`,
+    editKey: 'Enter another key',
     urlPlaceholder: 'http://127.0.0.1:10610',
     apiKeyHelp: 'Stored encrypted on this machine and sent as X-API-Key. It is never shown again, logged or exported.',
-    keyStatus: (set: boolean, source: KeySource, storage: string) =>
-      set
-        ? `A key is stored (${storage === 'safe-storage' ? 'encrypted by the OS keychain' : 'encrypted key file'}); requests use the key from ${source === 'settings' ? 'app settings' : source}.`
-        : source === 'TINKER_API_KEY'
-          ? 'No key stored in the app; requests use TINKER_API_KEY.'
-          : 'No key stored and TINKER_API_KEY is not set.',
-    envDiffers: 'TINKER_API_KEY is also set and differs from the stored key.',
+    keyStatus: (k: Pick<KeyStatus, 'set' | 'storage' | 'masked' | 'envMasked'>): string =>
+      k.set
+        ? `Stored key: ${k.masked ?? ''} (${k.storage === 'safe-storage' ? 'encrypted by the OS keychain' : 'in an encrypted key file'}); requests send it.`
+        : k.envMasked
+          ? `No key stored in the app; requests send TINKER_API_KEY (${k.envMasked}).`
+          : 'No key stored and TINKER_API_KEY is not set: requests send no key.',
+    envDiffers: (envMasked: string | null) => `TINKER_API_KEY (${envMasked ?? ''}) is also set and differs; the stored key wins over it.`,
     test: 'Test connection',
+    testFirst: 'Test the connection to continue.',
+    urlChanged: 'The address changed since the last test: test it again to continue.',
     testing: 'Checking health, key and capabilities…',
     sandbox: 'Use the local sandbox',
     sandboxStarting: 'Starting the local sandbox…',
     sandboxRunning: (url: string) => `Local sandbox running at ${url}`,
     sandboxNote: 'A small CPU model over the Qwen3 vocabulary; loss falls like a real run, answers are not meaningful.',
+    sandboxOwnKey: (masked: string | null): string =>
+      masked ? `The sandbox uses its own key (${masked}): there is nothing to type.` : 'The sandbox makes its own key when it starts: there is nothing to type.',
+    sandboxKey: (masked: string) => `Key ${masked}`,
+    copyKey: 'Copy key',
+    keyCopied: 'Copied to the clipboard',
+    copyFailed: 'The clipboard refused the key: allow clipboard access for this page and try again.',
+    sandboxPort: (s: Pick<SandboxStatus, 'fixedPort' | 'fixedPortSource'>): string =>
+      s.fixedPort === null
+        ? 'Its port is picked at each start.'
+        : s.fixedPortSource === 'serve-flag'
+          ? `Fixed port ${s.fixedPort} (npm run serve -- --sandbox-port).`
+          : `Fixed port ${s.fixedPort} (Settings).`,
+    fixPort: 'Choose a fixed port in Settings',
     ok: 'Connected',
     health: (ms: number) => `Healthy · ${fmt.milliseconds(Math.round(ms))}`,
     models: 'Models served',
     maxRank: (r: number | undefined) => (r === undefined ? 'max rank not reported' : `max LoRA rank ${n(r)}`),
     maxContext: (c: number | undefined) => (c === undefined ? '' : `context ${n(c)}`),
-    keyUsed: (source: KeySource) =>
-      source === 'none' ? 'no key sent' : source === 'sandbox' ? 'the sandbox’s own key' : `key from ${source === 'settings' ? 'app settings' : source}`,
+    keyUsed: (source: KeySource, masked: string | null): string =>
+      source === 'none'
+        ? 'no key sent'
+        : source === 'sandbox'
+          ? `the sandbox’s own key ${masked ?? ''}`
+          : source === 'local-server'
+            ? `the key made for the TuFT server started here ${masked ?? ''}`
+            : `key ${masked ?? ''} from ${source === 'settings' ? 'app settings' : source}`,
   },
   dataset: {
     title: 'Choose a chat dataset',
@@ -204,7 +234,9 @@ export const en = {
     },
     rank: 'LoRA rank',
     lr: 'Learning rate',
-    lrInvalid: 'A positive number such as 1e-4',
+    lrInvalid: 'Type a positive number such as 1e-4, 5e-5 or 0.0001.',
+    lrTooHigh: (max: number) => `At most ${max}: larger steps destroy the adapter.`,
+    rankInvalid: 'A whole number of 1 or more, such as 16.',
     atLeast: (min: number) => `At least ${n(min)}`,
     presetValues: (rank: number, lr: string) => `rank ${rank} · LR ${lr}`,
     aboveMax: (max: number) => `above the server’s maximum (${n(max)})`,
@@ -215,9 +247,27 @@ export const en = {
     advice: {
       'lr-slow': (_v: AdviceValues) => 'LR 1e-5 or lower converges much more slowly (guide, Figure 1). Expect to need many more steps.',
       'lr-unstable': (_v: AdviceValues) => 'LR 1e-3 or higher learns fast early but may be unstable or overfit. Watch the test NLL; lower the LR if it rises.',
+      'lr-far-low': (v: AdviceValues) =>
+        `LR ${fmt.lr(v.lr)} is far below anything the guide tried (1e-5 was already slow): the adapter will barely change. Use 1e-4 unless you know why.`,
+      'lr-far-high': (v: AdviceValues) =>
+        `LR ${fmt.lr(v.lr)} is far above anything the guide tried (1e-3 was already risky): expect the loss to diverge. Use 1e-4, or 1e-3 at most.`,
       'rank-above-max': (v: AdviceValues) => `Rank ${v.rank} is above this server’s maximum (${v.max}). Pick ${v.max} or lower.`,
-      'rank-harder-task': (_v: AdviceValues) => 'Higher rank has diminishing returns. For a harder task, train more steps first; raise the rank (32 → 128) only after that.',
+      'rank-harder-task': (v: AdviceValues) =>
+        `Rank ${v.rank} is above the guide’s default of ${v.moderate}, and higher ranks have diminishing returns: for a harder task, train more steps before raising the rank.`,
     },
+    blocked: {
+      fields: 'Correct the highlighted fields to continue.',
+      rank: (max: number) => `Pick a rank of ${n(max)} or lower to continue.`,
+      sweepEmpty: 'Pick at least one rank and one learning rate for the sweep.',
+      sweepRank: (max: number) => `Remove the sweep ranks above the server’s maximum (${n(max)}) to continue.`,
+    },
+    sweepActive: 'The sweep below trains every rank × learning rate you tick, so the single rank and learning rate here are not used.',
+    sweepAddRank: 'Add a rank',
+    sweepAddLr: 'Add a learning rate',
+    sweepAdd: 'Add',
+    sweepDuplicate: 'Already in the grid.',
+    sweepFull: (max: number) => `At most ${n(max)} values.`,
+    sweepFar: 'far outside the guide’s range',
     sweep: 'Run a sweep instead',
     sweepHelp: 'Train every rank × learning rate pair (like the guide’s figures) and get a recommendation.',
     sweepRanks: 'Ranks',
@@ -237,6 +287,7 @@ export const en = {
     starting: 'Starting…',
     sandboxServer: (url: string) => `${url} (local sandbox)`,
     splitRows: (split: string, rows: number) => `${split} (${n(rows)})`,
+    lrFar: (lr: string) => `The learning rate ${lr} is far outside the range the guide tested (1e-5 to 1e-3).`,
     sweepSummary: (ranks: readonly number[], lrs: readonly string[]) =>
       `ranks ${fmt.list(ranks.map(String))} × LR ${fmt.list(lrs)} (${ranks.length * lrs.length} ${fmt.plural(ranks.length * lrs.length, { one: 'run', other: 'runs' })})`,
     fields: {
@@ -291,6 +342,9 @@ export const en = {
     openHistory: 'Go to run history',
     newRun: 'Start another run',
     lastNll: (train: string, test: string) => `train ${train} · test ${test}`,
+    sweepProgress: 'Sweep progress',
+    sweepCellsDone: (done: number, total: number) => `${n(done)} of ${n(total)} ${fmt.plural(total, { one: 'run', other: 'runs' })} finished`,
+    sweepSteps: (done: number, total: number | null) => (total === null ? `${n(done)} steps` : `${n(done)} of ${n(total)} steps`),
   },
   hint: {
     applyMirror: (endpoint: string) => `Use ${endpoint} and retry`,
@@ -307,17 +361,30 @@ export const en = {
     whatHappened: 'What happened',
     why: 'Why',
     fix: 'How to fix it',
-    keySent: (source: string): string =>
-      source === 'settings'
-        ? 'The key sent was the one stored in the app settings.'
-        : source === 'TINKER_API_KEY'
-          ? 'The key sent came from the TINKER_API_KEY environment variable (no key is stored in the app).'
-          : source === 'sandbox'
-            ? 'The key sent was the local sandbox’s own key.'
-            : 'No key was sent: none is stored in the app and TINKER_API_KEY is not set.',
-    envState: (set: boolean, differs: boolean): string =>
-      !set ? 'TINKER_API_KEY is not set in the app’s environment.' : differs ? 'TINKER_API_KEY is set and differs from the key in the app settings.' : 'TINKER_API_KEY is set.',
     sdkNote: 'Exported Python scripts read TINKER_API_KEY; some Tinker SDK versions let it override a key passed in code.',
+    keyRejected: (server: string | null, masked: string | null): string =>
+      `The server${server ? ` at ${server}` : ''} rejected ${masked ? `the key ending in ${masked}` : 'the key that was sent'}.`,
+    keyMissing: (server: string | null) => `The server${server ? ` at ${server}` : ''} needs an API key, and none was sent.`,
+    keySentFact: (source: string, masked: string | null): string =>
+      source === 'settings'
+        ? `Sent: ${masked ?? ''}, the key stored in TuFT Studio’s settings.`
+        : source === 'TINKER_API_KEY'
+          ? `Sent: ${masked ?? ''}, from the TINKER_API_KEY environment variable (no key is stored in the app).`
+          : source === 'sandbox'
+            ? `Sent: ${masked ?? ''}, the local sandbox’s own key.`
+            : source === 'local-server'
+              ? `Sent: ${masked ?? ''}, the key made for the TuFT server started here.`
+              : 'Sent: no key — none is stored in the app and TINKER_API_KEY is not set.',
+    envFact: (set: boolean, differs: boolean, masked: string | null): string =>
+      !set ? 'TINKER_API_KEY is not set.' : differs ? `TINKER_API_KEY is ${masked ?? ''}, a different key; the stored key wins over it.` : `TINKER_API_KEY is ${masked ?? ''}, the same key.`,
+    keyFix: (source: string, envDiffers: boolean): string =>
+      source === 'settings'
+        ? envDiffers
+          ? 'Enter the right key and test again, or clear the stored key (Settings → API key) to send TINKER_API_KEY instead.'
+          : 'Compare its last characters with the keys the server accepts, then enter the right key and test again.'
+        : source === 'TINKER_API_KEY'
+          ? 'Enter the right key (it is stored and sent instead of TINKER_API_KEY), or correct TINKER_API_KEY and restart TuFT Studio.'
+          : 'Enter the server’s API key and test again, or set TINKER_API_KEY before starting TuFT Studio.',
     serverSaid: (m: string) => `Server said: ${m}`,
   },
   history: {
@@ -351,6 +418,19 @@ export const en = {
     resume: 'Resume',
     checkpoints: 'Checkpoints',
     config: 'Configuration',
+    pngSubtitle: (when: string) => `TuFT Studio · exported ${when}`,
+  },
+  resumeHistory: {
+    title: 'Changes made on resume',
+    steps: 'Steps',
+    range: (from: number, to: number): string => (to < from ? `from ${n(from)}` : `${n(from)}–${n(to)}`),
+    params: { batchSize: 'Batch size', maxLength: 'Max length', learningRate: 'Learning rate', rank: 'LoRA rank' } satisfies Record<ResumableParam, string>,
+    was: (value: string) => `was ${value}`,
+    resumed: (step: number, when: string, what: string) => `Resumed from step ${n(step)} · ${when}: ${what}`,
+    noChange: 'nothing changed',
+    change: (param: string, from: string, to: string) => `${param} ${from} → ${to}`,
+    forked: 'This run began as another run resumed with a different rank (saved LoRA weights cannot change rank).',
+    openSource: 'Open that run',
   },
   compare: {
     title: 'Compare runs',
@@ -405,6 +485,13 @@ export const en = {
     parts: { database: 'Database', downloads: 'Downloads', blobs: 'Blobs', sandbox: 'Sandbox data' },
     language: 'Language',
     languageHelp: 'Applies at once; the choice is remembered.',
+    sandbox: 'Local sandbox',
+    sandboxPort: 'Fixed port',
+    sandboxPortPlaceholder: 'any free port',
+    sandboxPortHelp:
+      'Leave empty to let the system pick a free port at each start. A fixed port lets scripts and the tinker SDK reach the sandbox at a known address; it applies from the sandbox’s next start.',
+    sandboxPortInvalid: (min: number) => `A whole number from ${min} to 65535, or empty.`,
+    sandboxPortFlag: (port: number) => `This launch was started with npm run serve -- --sandbox-port ${port}, which wins over this setting.`,
     wizard: 'First-run wizard',
     showWizard: 'Open the wizard on next launch',
   },

@@ -6,8 +6,8 @@
  *
  * The Simplified Chinese UI catalogue, declared with the English catalogue's type (see ui-strings.ts).
  */
-import type { KeySource, ServerSource } from './contract'
-import type { RunStatus } from './runs'
+import type { KeySource, KeyStatus, SandboxStatus, ServerSource } from './contract'
+import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 import type { AdviceValues, UiStrings } from './ui-strings'
 
@@ -21,6 +21,7 @@ export const zhCN: UiStrings = {
     loading: 'TuFT Studio 启动中…',
     modeBrowser: '浏览器模式',
     modeElectron: '桌面版',
+    skipLink: '跳到主要内容',
   },
   language: {
     label: '语言',
@@ -63,6 +64,7 @@ export const zhCN: UiStrings = {
   chart: {
     step: '步数',
     nll: 'NLL',
+    stepAt: (s: number) => `第 ${n(s)} 步`,
   },
   wizard: {
     title: '新建微调训练',
@@ -88,29 +90,59 @@ export const zhCN: UiStrings = {
     } satisfies Record<ServerSource, string>,
     url: '服务器地址',
     apiKey: 'API 密钥',
-    apiKeyPlaceholder: '留空则沿用已保存的密钥',
+    apiKeyPlaceholder: (stored: string | null, env: string | null): string =>
+      stored ? `留空则沿用已保存的密钥（${stored}）` : env ? `留空则使用 TINKER_API_KEY（${env}）` : '服务器的 API 密钥（如果需要）',
+    apiKeyWillSave: (replaces: string | null): string =>
+      replaces
+        ? `测试连接时，这个密钥会加密保存到本机的 TuFT Studio 设置中，替换已保存的密钥（${replaces}）。`
+        : '测试连接时，这个密钥会加密保存到本机的 TuFT Studio 设置中。',
+    keySaved: (masked: string | null) => `已把密钥 ${masked ?? ''} 加密保存到本机的 TuFT Studio 设置中。可在“设置 → API 密钥”中修改或清除。`,
+    editKey: '换一个密钥',
     urlPlaceholder: 'http://127.0.0.1:10610',
     apiKeyHelp: '密钥加密保存在本机，请求时以 X-API-Key 发送；之后不会再显示，也不会写入日志或导出文件。',
-    keyStatus: (set: boolean, source: KeySource, storage: string) =>
-      set
-        ? `已保存密钥（${storage === 'safe-storage' ? '由系统钥匙串加密' : '存于本机的加密密钥文件'}）；请求使用${source === 'settings' ? '应用设置中的密钥' : ` ${source} 中的密钥`}。`
-        : source === 'TINKER_API_KEY'
-          ? '应用中未保存密钥，请求使用 TINKER_API_KEY。'
-          : '应用中未保存密钥，也没有设置 TINKER_API_KEY。',
-    envDiffers: '同时设置了 TINKER_API_KEY，且与已保存的密钥不同。',
+    keyStatus: (k: Pick<KeyStatus, 'set' | 'storage' | 'masked' | 'envMasked'>): string =>
+      k.set
+        ? `已保存密钥 ${k.masked ?? ''}（${k.storage === 'safe-storage' ? '由系统钥匙串加密' : '存于本机的加密密钥文件'}），请求会发送它。`
+        : k.envMasked
+          ? `应用中未保存密钥，请求会发送 TINKER_API_KEY（${k.envMasked}）。`
+          : '应用中未保存密钥，也没有设置 TINKER_API_KEY：请求不会发送密钥。',
+    envDiffers: (envMasked: string | null) => `同时设置了 TINKER_API_KEY（${envMasked ?? ''}），且与已保存的密钥不同；以已保存的密钥为准。`,
     test: '测试连接',
+    testFirst: '测试连接成功后才能继续。',
+    urlChanged: '地址在上次测试后改过了，请重新测试后再继续。',
     testing: '正在检查服务状态、密钥和服务器能力…',
     sandbox: '使用本地沙箱',
     sandboxStarting: '正在启动本地沙箱…',
     sandboxRunning: (url: string) => `本地沙箱运行于 ${url}`,
     sandboxNote: '一个基于 Qwen3 词表的 CPU 小模型：损失会像真实训练一样下降，但生成的回答没有实际意义。',
+    sandboxOwnKey: (masked: string | null): string =>
+      masked ? `沙箱使用自带的密钥（${masked}），不需要填写。` : '沙箱启动时会生成自己的密钥，不需要填写。',
+    sandboxKey: (masked: string) => `密钥 ${masked}`,
+    copyKey: '复制密钥',
+    keyCopied: '已复制到剪贴板',
+    copyFailed: '剪贴板拒绝了写入：请允许此页面访问剪贴板后再试。',
+    sandboxPort: (s: Pick<SandboxStatus, 'fixedPort' | 'fixedPortSource'>): string =>
+      s.fixedPort === null
+        ? '每次启动时自动选择端口。'
+        : s.fixedPortSource === 'serve-flag'
+          ? `固定端口 ${s.fixedPort}（来自 npm run serve -- --sandbox-port）。`
+          : `固定端口 ${s.fixedPort}（来自设置）。`,
+    fixPort: '在设置中指定固定端口',
     ok: '已连接',
     health: (ms: number) => `服务正常 · ${fmt.milliseconds(Math.round(ms))}`,
     models: '可训练的模型',
     maxRank: (r: number | undefined) => (r === undefined ? '未上报最大秩' : `LoRA 秩上限 ${n(r)}`),
     maxContext: (c: number | undefined) => (c === undefined ? '' : `上下文 ${n(c)}`),
-    keyUsed: (source: KeySource) =>
-      source === 'none' ? '未发送密钥' : source === 'sandbox' ? '使用沙箱自带的密钥' : source === 'settings' ? '密钥来自应用设置' : `密钥来自 ${source}`,
+    keyUsed: (source: KeySource, masked: string | null): string =>
+      source === 'none'
+        ? '未发送密钥'
+        : source === 'sandbox'
+          ? `使用沙箱自带的密钥 ${masked ?? ''}`
+          : source === 'local-server'
+            ? `使用为本机 TuFT 服务器生成的密钥 ${masked ?? ''}`
+            : source === 'settings'
+              ? `密钥 ${masked ?? ''}，来自应用设置`
+              : `密钥 ${masked ?? ''}，来自 ${source}`,
   },
   dataset: {
     title: '选择对话数据集',
@@ -193,7 +225,9 @@ export const zhCN: UiStrings = {
     },
     rank: 'LoRA 秩',
     lr: '学习率',
-    lrInvalid: '请输入正数，例如 1e-4',
+    lrInvalid: '请输入正数，例如 1e-4、5e-5 或 0.0001。',
+    lrTooHigh: (max: number) => `不能大于 ${max}：步长再大会毁掉适配器。`,
+    rankInvalid: '请输入不小于 1 的整数，例如 16。',
     atLeast: (min: number) => `不能小于 ${n(min)}`,
     presetValues: (rank: number, lr: string) => `秩 ${rank} · 学习率 ${lr}`,
     aboveMax: (max: number) => `超过服务器上限（${n(max)}）`,
@@ -204,9 +238,27 @@ export const zhCN: UiStrings = {
     advice: {
       'lr-slow': (_v: AdviceValues) => '学习率不高于 1e-5 时收敛会慢得多（见指南图 1），需要多得多的步数。',
       'lr-unstable': (_v: AdviceValues) => '学习率不低于 1e-3 时前期学得快，但可能不稳定或过拟合。请留意测试 NLL，一旦回升就调低学习率。',
+      'lr-far-low': (v: AdviceValues) =>
+        `学习率 ${fmt.lr(v.lr)} 远低于指南试过的范围（1e-5 就已经很慢）：适配器几乎学不到东西。除非有明确理由，请用 1e-4。`,
+      'lr-far-high': (v: AdviceValues) =>
+        `学习率 ${fmt.lr(v.lr)} 远高于指南试过的范围（1e-3 就已有风险）：损失很可能发散。请用 1e-4，最多 1e-3。`,
       'rank-above-max': (v: AdviceValues) => `秩 ${v.rank} 超过了该服务器的上限（${v.max}），请选择 ${v.max} 或更小的值。`,
-      'rank-harder-task': (_v: AdviceValues) => '提高秩的收益递减。任务更难时，先增加训练步数，之后再考虑提高秩（32 → 128）。',
+      'rank-harder-task': (v: AdviceValues) =>
+        `秩 ${v.rank} 高于指南的默认值 ${v.moderate}，而提高秩的收益递减：任务更难时，先增加训练步数，再考虑提高秩。`,
     },
+    blocked: {
+      fields: '请先改正标出的字段，再继续。',
+      rank: (max: number) => `请选择不大于 ${n(max)} 的秩，再继续。`,
+      sweepEmpty: '网格搜索至少要选一个秩和一个学习率。',
+      sweepRank: (max: number) => `请去掉网格搜索中超过服务器上限（${n(max)}）的秩，再继续。`,
+    },
+    sweepActive: '已选择网格搜索：下面勾选的每个“秩 × 学习率”组合都会训练一次，这里的单个秩和学习率不会使用。',
+    sweepAddRank: '添加秩',
+    sweepAddLr: '添加学习率',
+    sweepAdd: '添加',
+    sweepDuplicate: '网格中已有这个值。',
+    sweepFull: (max: number) => `最多 ${n(max)} 个值。`,
+    sweepFar: '远超指南试过的范围',
     sweep: '改为网格搜索',
     sweepHelp: '对每个“秩 × 学习率”组合各训练一次（与指南中的图表做法相同），最后给出推荐组合。',
     sweepRanks: '秩',
@@ -226,6 +278,7 @@ export const zhCN: UiStrings = {
     starting: '启动中…',
     sandboxServer: (url: string) => `${url}（本地沙箱）`,
     splitRows: (split: string, rows: number) => `${split}（${n(rows)} 条）`,
+    lrFar: (lr: string) => `学习率 ${lr} 远超指南试过的范围（1e-5 到 1e-3）。`,
     sweepSummary: (ranks: readonly number[], lrs: readonly string[]) =>
       `秩 ${fmt.list(ranks.map(String))} × 学习率 ${fmt.list(lrs)}（共 ${n(ranks.length * lrs.length)} 次训练）`,
     fields: {
@@ -280,6 +333,9 @@ export const zhCN: UiStrings = {
     openHistory: '查看运行记录',
     newRun: '再训练一次',
     lastNll: (train: string, test: string) => `训练 ${train} · 测试 ${test}`,
+    sweepProgress: '网格搜索进度',
+    sweepCellsDone: (done: number, total: number) => `已完成 ${n(done)} / ${n(total)} 次训练`,
+    sweepSteps: (done: number, total: number | null) => (total === null ? `${n(done)} 步` : `${n(done)} / ${n(total)} 步`),
   },
   hint: {
     applyMirror: (endpoint: string) => `改用 ${endpoint} 并重试`,
@@ -296,18 +352,31 @@ export const zhCN: UiStrings = {
     whatHappened: '发生了什么',
     why: '原因',
     fix: '解决办法',
-    keySent: (source: string) =>
-      source === 'settings'
-        ? '发送的是应用设置中保存的密钥。'
-        : source === 'TINKER_API_KEY'
-          ? '发送的密钥来自环境变量 TINKER_API_KEY（应用中未保存密钥）。'
-          : source === 'sandbox'
-            ? '发送的是本地沙箱自带的密钥。'
-            : '没有发送密钥：应用中未保存密钥，也没有设置 TINKER_API_KEY。',
-    envState: (set: boolean, differs: boolean) =>
-      !set ? '应用的运行环境中没有设置 TINKER_API_KEY。' : differs ? '设置了 TINKER_API_KEY，且与应用设置中的密钥不同。' : '已设置 TINKER_API_KEY。',
     sdkNote: '导出的 Python 脚本会读取 TINKER_API_KEY；在部分 Tinker SDK 版本中，它会覆盖代码里传入的密钥。',
     serverSaid: (m: string) => `服务器返回：${m}`,
+    keyRejected: (server: string | null, masked: string | null): string =>
+      `${server ? `服务器 ${server}` : '服务器'}拒绝了${masked ? `末尾为 ${masked} 的密钥` : '发送的密钥'}。`,
+    keyMissing: (server: string | null) => `${server ? `服务器 ${server}` : '服务器'}需要 API 密钥，但请求没有发送密钥。`,
+    keySentFact: (source: string, masked: string | null): string =>
+      source === 'settings'
+        ? `发送的是 ${masked ?? ''}：TuFT Studio 设置中保存的密钥。`
+        : source === 'TINKER_API_KEY'
+          ? `发送的是 ${masked ?? ''}：来自环境变量 TINKER_API_KEY（应用中未保存密钥）。`
+          : source === 'sandbox'
+            ? `发送的是 ${masked ?? ''}：本地沙箱自带的密钥。`
+            : source === 'local-server'
+              ? `发送的是 ${masked ?? ''}：为本机启动的 TuFT 服务器生成的密钥。`
+              : '没有发送密钥：应用中未保存密钥，也没有设置 TINKER_API_KEY。',
+    envFact: (set: boolean, differs: boolean, masked: string | null): string =>
+      !set ? '没有设置 TINKER_API_KEY。' : differs ? `TINKER_API_KEY 是 ${masked ?? ''}，与之不同；以已保存的密钥为准。` : `TINKER_API_KEY 是 ${masked ?? ''}，与之相同。`,
+    keyFix: (source: string, envDiffers: boolean): string =>
+      source === 'settings'
+        ? envDiffers
+          ? '填入正确的密钥后重新测试；或者在“设置 → API 密钥”中清除已保存的密钥，改为发送 TINKER_API_KEY。'
+          : '对照服务器接受的密钥核对末尾几位，然后填入正确的密钥重新测试。'
+        : source === 'TINKER_API_KEY'
+          ? '填入正确的密钥（它会被保存，并代替 TINKER_API_KEY 发送）；或者改正 TINKER_API_KEY 后重启 TuFT Studio。'
+          : '填入服务器的 API 密钥后重新测试；或者在启动 TuFT Studio 之前设置 TINKER_API_KEY。',
   },
   history: {
     title: '运行记录',
@@ -340,6 +409,19 @@ export const zhCN: UiStrings = {
     resume: '继续训练',
     checkpoints: '检查点',
     config: '配置',
+    pngSubtitle: (when: string) => `TuFT Studio · 导出于 ${when}`,
+  },
+  resumeHistory: {
+    title: '继续训练时改过的参数',
+    steps: '步数',
+    range: (from: number, to: number): string => (to < from ? `从第 ${n(from)} 步起` : `${n(from)}–${n(to)}`),
+    params: { batchSize: '批大小', maxLength: '最大长度', learningRate: '学习率', rank: 'LoRA 秩' } satisfies Record<ResumableParam, string>,
+    was: (value: string) => `原为 ${value}`,
+    resumed: (step: number, when: string, what: string) => `从第 ${n(step)} 步继续 · ${when}：${what}`,
+    noChange: '参数未改动',
+    change: (param: string, from: string, to: string) => `${param} ${from} → ${to}`,
+    forked: '这次训练运行来自另一次训练：它以不同的秩继续训练（已保存的 LoRA 权重无法更改秩）。',
+    openSource: '打开原来的训练运行',
   },
   compare: {
     title: '对比训练',
@@ -394,6 +476,12 @@ export const zhCN: UiStrings = {
     parts: { database: '数据库', downloads: '下载文件', blobs: '二进制数据', sandbox: '沙箱数据' },
     language: '语言',
     languageHelp: '切换后立即生效，并会记住你的选择。',
+    sandbox: '本地沙箱',
+    sandboxPort: '固定端口',
+    sandboxPortPlaceholder: '任意空闲端口',
+    sandboxPortHelp: '留空则每次启动时由系统选择空闲端口。固定端口后，脚本和 tinker SDK 可以用固定地址访问沙箱；从沙箱下次启动时生效。',
+    sandboxPortInvalid: (min: number) => `请输入 ${min} 到 65535 之间的整数，或者留空。`,
+    sandboxPortFlag: (port: number) => `本次启动使用了 npm run serve -- --sandbox-port ${port}，它优先于这里的设置。`,
     wizard: '首次运行向导',
     showWizard: '下次启动时打开向导',
   },

@@ -3,7 +3,9 @@
  * no_robots through the endpoint setting (the mirror serves the no_robots fixture, or the sample conversations
  * on a lone clone), preview the mask, pick rank and LR, train 20 steps while the train and test NLL charts
  * update, sample base and fine-tuned side by side, export. Screenshots of each step go to docs/screenshots/.
- * Afterwards: no API key anywhere in the DOM, logs or exported files.
+ * Afterwards: no API key anywhere in the DOM, logs or exported files. On the way:
+ * the keyboard path (skip link, focus on each step's heading), the sandbox's masked key and its Copy button,
+ * validation on the Rank & LR step, export file names and the PNG's heading, and "New run" starting afresh.
  */
 import fs from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +21,20 @@ let page: Page
 let consoleLines: string[]
 /** How many conversations the mirror serves per split. */
 const ROWS = readChatRows().length
+
+/** What has the keyboard focus: its tag and text. */
+const focused = (p: Page): Promise<string> =>
+  p.evaluate(() => {
+    const g = globalThis as unknown as { document: { activeElement: { tagName: string; textContent: string | null } | null } }
+    const a = g.document.activeElement
+    return a ? `${a.tagName} ${a.textContent ?? ''}` : ''
+  })
+
+/** A PNG's pixel size, from its IHDR chunk. */
+const pngSize = (file: string): { width: number; height: number } => {
+  const b = fs.readFileSync(file)
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) }
+}
 
 const pointCounts = async (p: Page): Promise<{ train: number; test: number }> => {
   const el = p.getByTestId('point-counts')
@@ -39,15 +55,34 @@ afterAll(async () => {
 })
 
 describe('first run', () => {
-  it('connects to the local sandbox', async () => {
+  it('connects to the local sandbox, shows its key masked with Copy, and moves the focus to each step’s heading', async () => {
     await shot(page, '01-connect')
+    // The first Tab reaches the skip link, which takes the keyboard to the step itself.
+    await page.keyboard.press('Tab')
+    expect(await focused(page)).toBe('A Skip to the main content')
+    await page.keyboard.press('Enter')
+    expect(await focused(page)).toBe('H1 Connect to a TuFT server')
+    // One way to test a connection; Continue says why it waits.
+    expect(await page.getByRole('button', { name: 'Test connection' }).count()).toBe(1)
+    expect(await page.getByTestId('blocked-reason').textContent()).toBe('Test the connection to continue.')
+
     await page.getByTestId('use-sandbox').click()
     const report = page.getByTestId('connection-report')
     await report.waitFor({ timeout: 60_000 })
     expect(await report.textContent()).toContain('sandbox/qwen3-tiny')
+    const [sandboxKey] = studio.app.sandbox.secretValues()
+    const masked = `…${sandboxKey.slice(-4)}`
+    expect(await page.getByTestId('key-used').textContent()).toBe(`the sandbox’s own key ${masked}`)
+    expect(await page.getByTestId('key-status').textContent()).toBe(`The sandbox uses its own key (${masked}): there is nothing to type.`)
+    expect(await page.getByTestId('sandbox-key').textContent()).toBe(`Key ${masked}`)
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await page.getByTestId('copy-sandbox-key').click()
+    await page.getByTestId('copy-status').waitFor()
+    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(sandboxKey)
     await shot(page, '01-connect-sandbox')
     await page.getByTestId('continue').click()
     await page.getByTestId('step-dataset').waitFor()
+    expect(await focused(page)).toBe('H1 Choose a chat dataset')
   })
 
   it('imports no_robots through the mirror endpoint and previews conversations', async () => {
@@ -96,14 +131,31 @@ describe('first run', () => {
     await page.getByTestId('step-rank-lr').waitFor()
   })
 
-  it('picks rank and learning rate with the guide’s warnings', async () => {
+  it('picks rank and learning rate with the guide’s warnings, and says what is wrong with a value', async () => {
+    const advice = page.getByTestId('advice')
     await page.getByTestId('preset-faster').click()
     await page.getByTestId('advice-lr-unstable').waitFor()
     await page.getByTestId('learning-rate').fill('1e-5')
     await page.getByTestId('advice-lr-slow').waitFor()
+    // Not a number: the field says so, no advice about a rate nobody typed, and Continue says why it waits.
+    await page.getByTestId('learning-rate').fill('abc')
+    await page.getByText('Type a positive number such as 1e-4, 5e-5 or 0.0001.').waitFor()
+    expect(await advice.locator('.notice').count()).toBe(0)
+    expect(await page.getByTestId('continue').isDisabled()).toBe(true)
+    expect(await page.getByTestId('blocked-reason').textContent()).toBe('Correct the highlighted fields to continue.')
+    await page.getByTestId('learning-rate').fill('0')
+    expect(await advice.locator('.notice').count()).toBe(0)
+    // Far outside the guide's range: allowed, said strongly.
+    await page.getByTestId('learning-rate').fill('0.1')
+    expect(await page.getByTestId('advice-lr-far-high').textContent()).toContain('far above anything the guide tried')
+    expect(await page.getByTestId('continue').isDisabled()).toBe(false)
+    await page.getByTestId('learning-rate').fill('1e-4')
+    // Above the server's maximum: only that is said about the rank, never advice to raise it.
     await page.getByTestId('rank').selectOption('128')
     await page.getByTestId('advice-rank-above-max').waitFor()
+    expect(await advice.textContent()).not.toMatch(/raise/i)
     expect(await page.getByTestId('continue').isDisabled()).toBe(true)
+    expect(await page.getByTestId('blocked-reason').textContent()).toBe('Pick a rank of 64 or lower to continue.')
     await page.getByTestId('preset-strong-default').click()
     expect(await page.getByTestId('advice').locator('.notice').count()).toBe(0)
     await page.getByTestId('batch-size').fill('4')
@@ -124,6 +176,7 @@ describe('first run', () => {
     await shot(page, '05-review')
     await page.getByTestId('continue').click()
     await page.getByTestId('step-train').waitFor()
+    expect(await focused(page)).toBe('H1 Training')
   })
 
   it('trains 20 steps with live train and test NLL, pausing and resuming on the way', async () => {
@@ -172,13 +225,24 @@ describe('first run', () => {
     await page.getByTestId('run-view').waitFor()
     await expect.poll(async () => (await pointCounts(page)).train, { timeout: 30_000 }).toBe(20)
     const exported: string[] = []
+    const names: string[] = []
     for (const id of ['export-csv', 'export-config', 'export-python', 'export-png']) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()])
       const file = await download.path()
+      names.push(download.suggestedFilename())
       exported.push(fs.readFileSync(file, id === 'export-png' ? 'latin1' : 'utf8'))
-      if (id === 'export-png') expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG')
+      if (id === 'export-png') {
+        expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG')
+        // The chart (drawn at twice its size) with a heading above it.
+        const chart = await page.getByTestId('nll-chart').boundingBox()
+        const png = pngSize(file)
+        expect(Math.abs(png.width - chart!.width * 2)).toBeLessThanOrEqual(2)
+        expect(png.height).toBeGreaterThan(Math.round(chart!.height * 2) + 100)
+      }
       if (id === 'export-python') expect(exported[exported.length - 1]).toContain('import tinker')
     }
+    // One naming rule: the run's name, what the file holds, its extension.
+    expect(names).toEqual(['metrics.csv', 'config.json', 'train.py', 'nll.png'].map((kind) => `HuggingFaceH4-no_robots-r32-lr1e-4-${kind}`))
     expect(exported[0].split('\n').length).toBeGreaterThan(20)
     await shot(page, '10-run-detail')
 
@@ -200,7 +264,10 @@ describe('first run', () => {
   })
 
   it('serves the imported dataset from the cache, with the offline badge, when the hub is unreachable', async () => {
+    // "New run" after a finished run opens a fresh wizard, not that run's training screen.
     await page.getByRole('button', { name: 'New run', exact: true }).click()
+    await page.getByTestId('step-connect').waitFor()
+    expect(await page.getByTestId('step-train').count()).toBe(0)
     await page.getByTestId('use-sandbox').click()
     await page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
     await page.getByTestId('continue').click()

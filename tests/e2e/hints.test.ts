@@ -1,7 +1,8 @@
 /**
  * Each troubleshooting hint in Chromium, with its one-click fix applied: a wrong API key (which key was sent
- * and from where, never the key), Hugging Face unreachable (the mirror endpoint applied and the import
- * retried), and out of memory on the server (the suggested lower max length applied and the run resumed).
+ * and from where, by its last four characters only, each fact said once; "Open settings" keeps the wizard's
+ * address), Hugging Face unreachable (the mirror endpoint applied and the import retried), and out of memory on
+ * the server (the suggested lower max length applied, the run resumed, and its page telling the two apart).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -37,17 +38,31 @@ afterAll(async () => {
 
 describe('troubleshooting hints', () => {
   it('a wrong key: says which key was sent and from where, never shows it, and the right key then connects', async () => {
+    const keyField = page.getByTestId('api-key')
+    expect(await keyField.getAttribute('placeholder')).toBe('The server’s API key, if it needs one')
     await page.getByTestId('server-url').fill(sandbox.url)
-    await page.getByTestId('api-key').fill(WRONG_KEY)
+    await keyField.fill(WRONG_KEY)
+    // Saving a typed key is said before it happens…
+    expect(await page.getByTestId('key-will-save').textContent()).toContain('saves this key in TuFT Studio’s settings')
     await page.getByTestId('test-connection').click()
     const hint = page.getByTestId('hint')
     await hint.waitFor({ timeout: 60_000 })
     expect(await hint.getAttribute('data-code')).toBe('invalid-api-key')
+    // …and after, with the key's last characters to compare.
+    expect(await page.getByTestId('key-saved').textContent()).toContain('Saved the key …ab07')
+    expect(await page.getByTestId('hint-message').textContent()).toBe(`The server at ${sandbox.url} rejected the key ending in …ab07.Server said: Invalid API key`)
     const facts = await page.getByTestId('hint-key-facts').textContent()
-    expect(facts).toContain('stored in the app settings')
-    expect(facts).toContain('TINKER_API_KEY is not set')
+    expect(facts).toContain('Sent: …ab07, the key stored in TuFT Studio’s settings.')
+    expect(facts).toContain('TINKER_API_KEY is not set.')
+    // Each fact once, and no internal call names.
+    const hintText = (await hint.textContent()) ?? ''
+    expect(hintText).not.toContain('client/config')
+    expect(hintText.match(/…ab07/g)).toHaveLength(2)
+    expect(await keyField.getAttribute('placeholder')).toBe('Leave empty to keep the stored key (…ab07)')
     await shot(page, '11-hint-bad-key')
     expect(await pageText(page)).not.toContain(WRONG_KEY)
+    await page.getByTestId('edit-key').click()
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('api-key')
 
     await page.getByTestId('api-key').fill(GOOD_KEY)
     await page.getByTestId('test-connection').click()
@@ -70,11 +85,12 @@ describe('troubleshooting hints', () => {
       await p.getByTestId('test-connection').click()
       await p.getByTestId('hint').waitFor({ timeout: 60_000 })
       expect(await p.getByTestId('hint').getAttribute('data-code')).toBe('invalid-api-key')
-      expect(await p.getByTestId('hint-key-facts').textContent()).toContain('came from the TINKER_API_KEY environment variable')
+      expect(await p.getByTestId('hint-key-facts').textContent()).toContain('Sent: …21aa, from the TINKER_API_KEY environment variable')
+      expect(await p.getByTestId('api-key').getAttribute('placeholder')).toBe('Leave empty to use TINKER_API_KEY (…21aa)')
       await p.getByTestId('api-key').fill(WRONG_KEY)
       await p.getByTestId('test-connection').click()
-      await expect.poll(() => p.getByTestId('hint-key-facts').textContent(), { timeout: 60_000 }).toContain('TINKER_API_KEY is set and differs')
-      expect(await p.getByTestId('hint-key-facts').textContent()).toContain('stored in the app settings')
+      await expect.poll(() => p.getByTestId('hint-key-facts').textContent(), { timeout: 60_000 }).toContain('TINKER_API_KEY is …21aa, a different key; the stored key wins over it.')
+      expect(await p.getByTestId('hint-key-facts').textContent()).toContain('Sent: …ab07, the key stored in TuFT Studio’s settings.')
       const text = await pageText(p)
       expect(text).not.toContain(envKey)
       expect(text).not.toContain(WRONG_KEY)
@@ -91,6 +107,10 @@ describe('troubleshooting hints', () => {
           { timeout: 10_000 },
         )
         .toBe(true)
+      // …and the way back finds the wizard as it was left, the typed address included.
+      await p.getByTestId('back-to-wizard').click()
+      await p.getByTestId('step-connect').waitFor()
+      expect(await p.getByTestId('server-url').inputValue()).toBe(sandbox.url)
     } finally {
       await p.context().close()
       await other.close()
@@ -143,5 +163,15 @@ describe('troubleshooting hints', () => {
     await expect.poll(() => page.getByTestId('run-monitor').getAttribute('data-status'), { timeout: 240_000, interval: 500 }).toBe('completed')
     const counts = page.getByTestId('point-counts')
     expect(Number(await counts.getAttribute('data-train'))).toBe(10)
+
+    // The run's page says what the resume changed and which steps trained at which max length.
+    await page.getByRole('button', { name: 'Runs', exact: true }).click()
+    await page.getByTestId('run-row').first().getByRole('button').first().click()
+    await page.getByTestId('resume-history').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('resume-list').textContent()).toContain('Max length 512 → 256')
+    const segments = page.getByTestId('resume-segments').locator('tbody tr')
+    expect(await segments.last().getAttribute('data-to')).toBe('10')
+    expect(await segments.last().locator('td').nth(1).textContent()).toBe('256 (was 512)')
+    await shot(page, '18-resume-history')
   })
 })

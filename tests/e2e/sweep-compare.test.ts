@@ -1,7 +1,8 @@
 /**
- * After the wizard: a rank × LR sweep started from the wizard (on a local-file dataset), its live table and
- * recommendation, the comparison of its curves with the recommended cell highlighted, the run history, the
- * settings page and the "SFT or RL?" page — with screenshots for docs/screenshots/.
+ * After the wizard: a rank × LR sweep started from the wizard (on a local-file dataset, with the guide's 5e-5
+ * typed in), its live table, overall progress and recommendation, the comparison of its curves with the
+ * recommended cell highlighted, the run history (readable at a laptop's width), the settings page and the
+ * "SFT or RL?" page — with screenshots for docs/screenshots/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -50,14 +51,38 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     await page.getByTestId('eval-every').fill('4')
     await page.getByTestId('sweep-toggle').check()
     expect(await page.getByText('4 runs').count()).toBe(1)
+    // The sweep decides rank and LR: the single fields say so and cannot be edited.
+    await page.getByTestId('sweep-active').waitFor()
+    expect(await page.getByTestId('learning-rate').isDisabled()).toBe(true)
+    expect(await page.getByTestId('rank').isDisabled()).toBe(true)
+    // Values the grid does not offer are typed in, checked like the single fields.
+    await page.getByTestId('sweep-lrs').getByLabel('1e-3').uncheck()
+    await page.getByTestId('sweep-add-lr').fill('abc')
+    await page.getByTestId('sweep-add-lr').press('Enter')
+    await page.getByText('Type a positive number such as 1e-4, 5e-5 or 0.0001.').waitFor()
+    await page.getByTestId('sweep-add-lr').fill('5e-5')
+    await page.getByTestId('sweep-add-lr').press('Enter')
+    await page.getByTestId('sweep-add-rank').fill('128')
+    await page.getByTestId('sweep-add-rank-button').click()
+    expect(await page.getByTestId('sweep-ranks').getByRole('alert').textContent()).toBe('above the server’s maximum (64)')
+    expect(await page.getByTestId('sweep-cells').textContent()).toBe('4 runs')
     await page.getByTestId('continue').click()
-    expect(await page.getByTestId('review-config').textContent()).toContain('ranks 8, 32 × LR 1e-4, 1e-3')
+    expect(await page.getByTestId('review-config').textContent()).toContain('ranks 8, 32 × LR 5e-5, 1e-4')
     await page.getByTestId('continue').click()
     await page.getByTestId('sweep-table').waitFor()
+    const progress = page.getByTestId('sweep-progress-detail')
+    expect(await progress.getAttribute('data-cells-total')).toBe('4')
+    await expect.poll(() => progress.getAttribute('data-steps-total'), { timeout: 60_000 }).toBe('32')
   })
 
-  it('follows the sweep live and recommends a cell', async () => {
+  it('follows the sweep live, with runs and steps done of the whole grid, and recommends a cell', async () => {
+    const progress = page.getByTestId('sweep-progress-detail')
+    await expect.poll(async () => Number(await progress.getAttribute('data-steps-done')), { timeout: 300_000, interval: 250 }).toBeGreaterThan(0)
+    expect(await progress.textContent()).toMatch(/^\d+ of 32 steps · ETA /)
     await page.getByTestId('sweep-recommendation').waitFor({ timeout: 400_000 })
+    expect(await progress.getAttribute('data-cells-finished')).toBe('4')
+    expect(await progress.getAttribute('data-steps-done')).toBe('32')
+    expect(await page.getByTestId('sweep-progress').textContent()).toContain('4 of 4 runs finished')
     expect(await page.getByTestId('sweep-table').locator('tbody tr').count()).toBe(4)
     expect(await page.getByTestId('sweep-table').locator('tr.recommended').count()).toBe(1)
     await shot(page, '14-sweep')
@@ -67,8 +92,12 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     await page.getByTestId('open-playground').click()
     await page.getByTestId('playground').waitFor()
     await expect.poll(() => page.getByTestId('playground-run').inputValue(), { timeout: 30_000 }).toBe(recommended)
+    // "New run" is a new run: a fresh wizard; the sweep lives on in the run history.
     await page.getByRole('button', { name: 'New run' }).click()
-    await page.getByTestId('sweep-table').waitFor()
+    await page.getByTestId('step-connect').waitFor()
+    expect(await page.getByTestId('sweep-table').count()).toBe(0)
+    await page.getByRole('button', { name: 'Runs', exact: true }).click()
+    await page.getByTestId('history').waitFor()
   })
 
   it('overlays the sweep’s train and test NLL with the recommended run highlighted', async () => {
@@ -84,6 +113,20 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     await page.getByRole('button', { name: 'Runs', exact: true }).click()
     await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 30_000 }).toBe(4)
     await shot(page, '16-history-sweep')
+    // At a laptop's width the LR and "8 / 8" stay on one line each.
+    await page.setViewportSize({ width: 1024, height: 800 })
+    const lines = (testId: string): Promise<number[]> =>
+      page.getByTestId(testId).evaluateAll((cells) =>
+        cells.map((c) => {
+          const g = globalThis as unknown as { document: { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { top: number }[] } } }
+          const r = g.document.createRange()
+          r.selectNodeContents(c)
+          return new Set(Array.from(r.getClientRects(), (x) => Math.round(x.top))).size
+        }),
+      )
+    expect(await lines('run-lr')).toEqual([1, 1, 1, 1])
+    expect(await lines('run-steps')).toEqual([1, 1, 1, 1])
+    await page.setViewportSize({ width: 1440, height: 960 })
     // Rename one run, then delete it (after confirming).
     await page.getByTestId('run-row').first().getByRole('button').first().click()
     await page.getByTestId('run-view').waitFor()

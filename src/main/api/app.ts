@@ -26,6 +26,8 @@ export type StudioAppOptions = {
   env?: NodeJS.ProcessEnv
   /** Receives already-redacted log lines. */
   log?: (line: string) => void
+  /** A fixed port for the built-in sandbox (`npm run serve -- --sandbox-port P`); wins over the one in Settings. */
+  sandboxPort?: number
 }
 
 export type StudioApp = {
@@ -49,7 +51,15 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   const settings = new Settings(opts.dataDir, opts.secrets, env)
   const ops = new Ops(events)
   let core: StudioCore | null = null
-  const sandbox: SandboxManager = new SandboxManager(() => (core as StudioCore).startSandbox(opts.dataDir), events)
+  const sandbox: SandboxManager = new SandboxManager(
+    (port) => (core as StudioCore).startSandbox(opts.dataDir, port),
+    events,
+    () => {
+      if (opts.sandboxPort) return { port: opts.sandboxPort, source: 'serve-flag' }
+      const port = settings.view().sandboxPort
+      return port ? { port, source: 'settings' } : null
+    },
+  )
   const localServer: LocalServerManager = new LocalServerManager({
     home: opts.dataDir,
     sealer: opts.secrets,

@@ -18,6 +18,7 @@ import type {
   RunDetail,
   RunExport,
   RunMetrics,
+  RunResumeHistory,
   RunSummary,
   RunEventView,
   ServerSource,
@@ -79,7 +80,8 @@ export type Awaitable<T> = T | Promise<T>
 export interface StudioCore {
   discoverServers(env: NodeJS.ProcessEnv): Awaitable<DiscoveredServer[]>
   checkConnection(server: { url?: string; apiKey?: string }, env: NodeJS.ProcessEnv): Promise<Result<ConnectionFacts>>
-  startSandbox(dataDir: string): Promise<SandboxHandle>
+  /** Starts the built-in sandbox on 127.0.0.1:`port` (0 or absent: any free port). */
+  startSandbox(dataDir: string, port?: number): Promise<SandboxHandle>
 
   importDataset(source: DatasetSource, opts: { name?: string; format?: 'auto' | 'messages' | 'sharegpt' | 'alpaca'; mapping?: Record<string, string> } & Cancellable): Promise<ImportReportView>
   listDatasets(): Awaitable<DatasetSummary[]>
@@ -102,6 +104,7 @@ export interface StudioCore {
   getRun(runId: string): Awaitable<RunDetail>
   runMetrics(runId: string, sinceStep?: number): Awaitable<RunMetrics>
   renameRun(runId: string, name: string): Awaitable<RunSummary>
+  runResumeHistory(runId: string): Awaitable<RunResumeHistory>
   deleteRun(runId: string): Awaitable<boolean>
   compareRuns(req: { runIds: string[] } | { sweepId: string }): Awaitable<RunCompare>
   exportRun(runId: string, kind: 'csv' | 'config' | 'python'): Awaitable<RunExport>

@@ -31,6 +31,6 @@ export function toFailure(err: unknown): Failure {
  * process and `secrets`; with `patterns`, key-looking strings too. Applied to every reply, event and log line,
  * so a key echoed by a server or a library error never reaches the renderer or a log.
  */
-export function redact<T>(value: T, secrets: readonly string[], opts: { patterns?: boolean } = {}): T {
-  return scrubDeep(value, { extra: secrets, patterns: opts.patterns ?? false })
+export function redact<T>(value: T, secrets: readonly string[], opts: { patterns?: boolean; allow?: readonly string[] } = {}): T {
+  return scrubDeep(value, { extra: secrets, patterns: opts.patterns ?? false, allow: opts.allow })
 }

@@ -11,7 +11,7 @@ import { scriptedCore, type ScriptedCore } from './test-core'
 
 const KEY = 'tml-handler-secret-0000111122223333'
 
-function setup(script: Partial<StudioCore>, env: NodeJS.ProcessEnv = {}) {
+function setup(script: Partial<StudioCore>, env: NodeJS.ProcessEnv = {}, extra: { sandboxPort?: number } = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-handlers-'))
   let core!: ScriptedCore
   const logs: string[] = []
@@ -22,6 +22,7 @@ function setup(script: Partial<StudioCore>, env: NodeJS.ProcessEnv = {}) {
     secrets: createKeyFileSecretStore(home),
     env,
     log: (l) => logs.push(l),
+    ...extra,
     core: () => {
       core = scriptedCore({
         startSandbox: async () => ({ url: 'http://127.0.0.1:45678', apiKey: 'sandbox-key-abcdef', tokenizers: { 'sandbox/tiny': 'Org/Tok' }, close: async () => {} }),
@@ -80,6 +81,20 @@ describe('connection test', () => {
     expect(JSON.stringify(r)).not.toContain(KEY)
   })
 
+  it('names the key it sent and TINKER_API_KEY by their last four characters only, on success and on failure', async () => {
+    const { app } = setup(
+      { checkConnection: async () => ({ ok: false, code: 'invalid-api-key', message: 'The server rejected the API key' }) },
+      { TINKER_API_KEY: 'tml-env-key-different-9z9z' },
+    )
+    const viaEnv = await app.dispatch('connectionTest', { url: 'http://gpu-box:10610' })
+    expect(viaEnv).toMatchObject({ ok: false, code: 'invalid-api-key', details: { keySource: 'TINKER_API_KEY', keySentMasked: '…9z9z', envKeyMasked: '…9z9z' } })
+    await app.dispatch('apiKeySet', { key: KEY })
+    const viaSettings = await app.dispatch('connectionTest', { url: 'http://gpu-box:10610' })
+    expect(viaSettings).toMatchObject({ ok: false, details: { keySource: 'settings', keySentMasked: '…3333', envKeyMasked: '…9z9z', envDiffers: true } })
+    expect(await app.dispatch('settingsGet', {})).toMatchObject({ ok: true, value: { apiKey: { masked: '…3333', envMasked: '…9z9z' } } })
+    expect(JSON.stringify([viaEnv, viaSettings])).not.toMatch(/different-9z9z|handler-secret/)
+  })
+
   it("uses the sandbox's own key when the sandbox is the target", async () => {
     const seen: { url?: string; apiKey?: string }[] = []
     const { app } = setup({
@@ -92,7 +107,38 @@ describe('connection test', () => {
     expect(seen[0]).toEqual({ url: 'http://127.0.0.1:45678', apiKey: 'sandbox-key-abcdef' })
     expect(r).toMatchObject({ ok: true, value: { isSandbox: true, source: 'sandbox', capabilities: { supported_models: [{ model_name: 'sandbox/tiny', tokenizer_id: 'Org/Tok' }] } } })
     expect(JSON.stringify(r)).not.toContain('sandbox-key-abcdef')
-    expect(await app.dispatch('sandboxStatus', {})).toEqual(ok({ running: true, url: 'http://127.0.0.1:45678' }))
+    expect(await app.dispatch('sandboxStatus', {})).toEqual(
+      ok({ running: true, url: 'http://127.0.0.1:45678', port: 45678, keyMasked: '…cdef', fixedPort: null, fixedPortSource: null }),
+    )
+    expect(r).toMatchObject({ ok: true, value: { keySentMasked: '…cdef' } })
+  })
+})
+
+describe('the built-in sandbox', () => {
+  it('starts on the port fixed in Settings, and `--sandbox-port` wins over it', async () => {
+    const ports: (number | undefined)[] = []
+    const sandboxAt = async (_dir: string, port?: number) => {
+      ports.push(port)
+      return { url: `http://127.0.0.1:${port || 40001}`, apiKey: 'sandbox-key-abcdef', tokenizers: {}, close: async () => {} }
+    }
+    const { app } = setup({ startSandbox: sandboxAt })
+    expect(await app.dispatch('settingsSet', { sandboxPort: 80 })).toMatchObject({ ok: false, code: 'invalid-input' })
+    expect(await app.dispatch('settingsSet', { sandboxPort: 17777 })).toMatchObject({ ok: true, value: { sandboxPort: 17777 } })
+    expect(await app.dispatch('sandboxStart', {})).toMatchObject({ ok: true, value: { port: 17777, fixedPort: 17777, fixedPortSource: 'settings' } })
+    const flagged = setup({ startSandbox: sandboxAt }, {}, { sandboxPort: 18888 })
+    await flagged.app.dispatch('settingsSet', { sandboxPort: 17777 })
+    expect(await flagged.app.dispatch('sandboxStart', {})).toMatchObject({ ok: true, value: { port: 18888, fixedPortSource: 'serve-flag' } })
+    expect(ports).toEqual([17777, 18888])
+  })
+
+  it('gives its whole key only to the Copy request, and nowhere else', async () => {
+    const { app } = setup({})
+    expect(await app.dispatch('sandboxKeyCopy', {})).toMatchObject({ ok: false, code: 'not-found' })
+    await app.dispatch('apiKeySet', { key: KEY })
+    await app.dispatch('sandboxStart', {})
+    expect(await app.dispatch('sandboxKeyCopy', {})).toEqual(ok({ key: 'sandbox-key-abcdef' }))
+    expect(JSON.stringify(await app.dispatch('sandboxStatus', {}))).not.toContain('sandbox-key-abcdef')
+    expect(JSON.stringify(await app.dispatch('settingsGet', {}))).not.toContain(KEY)
   })
 })
 

@@ -14,7 +14,8 @@ import {
   type SandboxStatus,
   type ServerSource,
 } from '../../shared/contract'
-import { ok, type Result } from '../../shared/result'
+import { maskKey } from '../../shared/redact'
+import { ok, StudioError, type Result } from '../../shared/result'
 import type { StudioCore } from './core'
 import { FailureError, redact, toFailure } from './errors'
 import type { EventBus } from './events'
@@ -145,7 +146,17 @@ export function createHandlers(ctx: AppContext): Handlers {
     connectionTest: async ({ url }) => {
       const target = await resolveServer(url)
       const key = settings.keyStatus()
-      const keyFacts = { keySource: target.isSandbox ? 'sandbox' : target.source === 'local-server' ? 'local-server' : key.source, envSet: key.envSet, envDiffers: key.envDiffers, server: target.url, serverSource: target.source }
+      // Without a key of its own the client sends TINKER_API_KEY (as the SDK does).
+      const keySentMasked = maskKey(target.apiKey ?? env.TINKER_API_KEY)
+      const keyFacts = {
+        keySource: target.isSandbox ? 'sandbox' : target.source === 'local-server' ? 'local-server' : key.source,
+        envSet: key.envSet,
+        envDiffers: key.envDiffers,
+        keySentMasked,
+        envKeyMasked: key.envMasked,
+        server: target.url,
+        serverSource: target.source,
+      }
       const r = await core.checkConnection({ url: target.url, apiKey: target.apiKey }, env)
       if (!r.ok) throw new FailureError({ ...r, details: { ...r.details, ...keyFacts } })
       const report: ConnectionReport = {
@@ -162,6 +173,7 @@ export function createHandlers(ctx: AppContext): Handlers {
         },
         // The sandbox is reached with its own per-launch key; the app's key facts stay as they are.
         key: target.isSandbox ? { ...key, source: 'sandbox' } : target.source === 'local-server' ? { ...key, source: 'local-server' } : { ...key, source: r.value.keySource },
+        keySentMasked,
         isSandbox: target.isSandbox,
       }
       return report
@@ -175,6 +187,11 @@ export function createHandlers(ctx: AppContext): Handlers {
       return sandboxStatus()
     },
     sandboxStatus: () => sandboxStatus(),
+    sandboxKeyCopy: () => {
+      const sb = sandbox.handle()
+      if (!sb) throw new StudioError('not-found', 'The local sandbox is not running: start it first, its key is made when it starts.')
+      return { key: sb.apiKey }
+    },
 
     localServerDetect: () => localServer.detect(),
     localServerInspect: ({ path }) => localServer.inspect(path),
@@ -241,6 +258,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     runGet: ({ runId }) => core.getRun(runId),
     runMetrics: ({ runId, sinceStep }) => core.runMetrics(runId, sinceStep),
     runRename: ({ runId, name }) => core.renameRun(runId, name),
+    runResumeHistory: ({ runId }) => core.runResumeHistory(runId),
     runDelete: async ({ runId }) => ({ deleted: await core.deleteRun(runId) }),
     runCompare: (input) => core.compareRuns(input),
     runExport: ({ runId, kind }) => core.exportRun(runId, kind),
@@ -276,7 +294,9 @@ export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settin
     try {
       const handler = handlers[channel as ChannelName] as (input: unknown) => unknown
       const value = await handler(parsed.value)
-      return redact(ok(value), secrets())
+      // The one reply that is a secret on purpose (Copy next to the sandbox's masked key); every other secret is still scrubbed from it.
+      const allow = channel === 'sandboxKeyCopy' ? ctx.sandbox.secretValues() : []
+      return redact(ok(value), secrets().filter((s) => !allow.includes(s)), { allow })
     } catch (err) {
       const failure = redact(toFailure(err), secrets(), { patterns: true })
       ctx.log?.(`${channel} failed: ${failure.code}: ${failure.message}`)

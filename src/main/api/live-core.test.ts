@@ -65,6 +65,23 @@ describe('connection step', () => {
     await call('apiKeyClear')
   })
 
+  it('a fixed sandbox port that another program holds gets its own code; a free one is used', async () => {
+    const net = await import('node:net')
+    const holder = net.createServer()
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r))
+    const taken = (holder.address() as { port: number }).port
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-live-port-'))
+    const fixed = createStudioApp({ mode: 'browser', version: 'test', dataDir: dir, secrets: createKeyFileSecretStore(dir), core: createLiveCore, env: {}, sandboxPort: taken })
+    try {
+      expect(await fixed.dispatch('sandboxStart', {})).toMatchObject({ ok: false, code: 'sandbox-port-taken', details: { port: taken } })
+      await new Promise((r) => holder.close(r))
+      expect(await fixed.dispatch('sandboxStart', {})).toMatchObject({ ok: true, value: { running: true, port: taken, url: `http://127.0.0.1:${taken}` } })
+    } finally {
+      holder.close()
+      await fixed.close()
+    }
+  })
+
   it('reports an unreachable server with its code', async () => {
     const r = await app.dispatch('connectionTest', { url: 'http://127.0.0.1:9' })
     expect(r).toMatchObject({ ok: false, code: 'server-unreachable' })

@@ -47,9 +47,14 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
   return {
     discoverServers: async (env) => (await conn()).discoverServers(env),
     checkConnection: async (server, env) => (await conn()).checkConnection(server, env),
-    async startSandbox(dataDir: string): Promise<SandboxHandle> {
+    async startSandbox(dataDir: string, port = 0): Promise<SandboxHandle> {
       const { startSandbox, SANDBOX_MODEL, SANDBOX_TOKENIZER_ID } = await import('../../sandbox')
-      const sb = await startSandbox({ port: 0, host: '127.0.0.1', dataDir: sandboxDataDir(dataDir), ...sandboxTestOptions(ctx.env) })
+      const sb = await startSandbox({ port, host: '127.0.0.1', dataDir: sandboxDataDir(dataDir), ...sandboxTestOptions(ctx.env) }).catch((err: unknown) => {
+        const code = (err as NodeJS.ErrnoException | null)?.code
+        if (port > 0 && (code === 'EADDRINUSE' || code === 'EACCES'))
+          throw new StudioError('sandbox-port-taken', `The local sandbox cannot listen on 127.0.0.1:${port}: ${code === 'EACCES' ? 'permission denied' : 'another program uses that port'}.`, { port })
+        throw err
+      })
       return { url: sb.url, apiKey: sb.apiKey, tokenizers: { [SANDBOX_MODEL]: SANDBOX_TOKENIZER_ID }, close: () => sb.close() }
     },
 
@@ -73,6 +78,7 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
     getRun: async (runId) => (await runs()).getRun(runId),
     runMetrics: async (runId, sinceStep) => (await runs()).runMetrics(runId, sinceStep),
     renameRun: async (runId, name) => (await runs()).renameRun(runId, name),
+    runResumeHistory: async (runId) => (await runs()).runResumeHistory(runId),
     deleteRun: async (runId) => (await runs()).deleteRun(runId),
     compareRuns: async (sel) => (await runs()).compareRuns(sel),
     exportRun: async (runId, kind) => (await runs()).exportRun(runId, kind),

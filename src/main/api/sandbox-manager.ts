@@ -1,7 +1,10 @@
 import type { SandboxStatus } from '../../shared/contract'
-import { registerSecret } from '../../shared/redact'
+import { maskKey, registerSecret } from '../../shared/redact'
 import type { SandboxHandle } from './core'
 import type { EventBus } from './events'
+
+/** The port the sandbox should listen on, and who chose it; null: any free port. */
+export type SandboxPortChoice = { port: number; source: 'serve-flag' | 'settings' } | null
 
 /** One built-in sandbox per app launch, started on demand ("Use the local sandbox") and stopped on exit. */
 export class SandboxManager {
@@ -9,13 +12,15 @@ export class SandboxManager {
   private starting: Promise<SandboxHandle> | null = null
 
   constructor(
-    private readonly start: () => Promise<SandboxHandle>,
+    /** Starts a sandbox on `port` (0: any free port). */
+    private readonly start: (port: number) => Promise<SandboxHandle>,
     private readonly events: EventBus,
+    private readonly fixedPort: () => SandboxPortChoice = () => null,
   ) {}
 
   async ensure(): Promise<SandboxHandle> {
     if (this.current) return this.current
-    this.starting ??= this.start()
+    this.starting ??= this.start(this.fixedPort()?.port ?? 0)
       .then((h) => {
         registerSecret(h.apiKey)
         this.current = h
@@ -33,7 +38,16 @@ export class SandboxManager {
   }
 
   status(): SandboxStatus {
-    return { running: this.current !== null, url: this.current?.url ?? null }
+    const fixed = this.fixedPort()
+    const url = this.current?.url ?? null
+    return {
+      running: this.current !== null,
+      url,
+      port: url ? Number(new URL(url).port) || null : null,
+      keyMasked: maskKey(this.current?.apiKey),
+      fixedPort: fixed?.port ?? null,
+      fixedPortSource: fixed?.source ?? null,
+    }
   }
 
   async stop(): Promise<void> {

@@ -52,9 +52,9 @@ describe('settings keep the key encrypted and report only facts', () => {
   it('never writes the key in clear and reports its source', () => {
     const dir = tmp()
     const settings = new Settings(dir, createKeyFileSecretStore(dir), {})
-    expect(settings.keyStatus()).toEqual({ set: false, source: 'none', storage: 'none', envSet: false, envDiffers: false })
+    expect(settings.keyStatus()).toEqual({ set: false, source: 'none', storage: 'none', envSet: false, envDiffers: false, masked: null, envMasked: null })
     const status = settings.setApiKey(KEY)
-    expect(status).toEqual({ set: true, source: 'settings', storage: 'key-file', envSet: false, envDiffers: false })
+    expect(status).toEqual({ set: true, source: 'settings', storage: 'key-file', envSet: false, envDiffers: false, masked: `…${KEY.slice(-4)}`, envMasked: null })
     const onDisk = fs.readFileSync(path.join(dir, SETTINGS_FILE_NAME), 'utf8')
     expect(onDisk).not.toContain(KEY)
     expect(JSON.stringify(settings.view())).not.toContain(KEY)

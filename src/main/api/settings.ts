@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import type { HfTokenSource, KeyStatus, SavedServer, SettingsView } from '../../shared/contract'
-import { registerSecret } from '../../shared/redact'
+import { maskKey, registerSecret } from '../../shared/redact'
 import type { SecretStore } from './secret-store'
 import { LOCALES, type Locale } from '../../shared/i18n/locale'
 
@@ -21,6 +21,8 @@ const fileSchema = z.object({
   wizardCompleted: z.boolean().default(false),
   // An unknown language (e.g. from a newer version) falls back to following the system.
   locale: z.enum(LOCALES).nullable().catch(null).default(null),
+  // A port that is no longer valid (edited by hand) falls back to a free one.
+  sandboxPort: z.number().int().min(1).max(65535).nullable().catch(null).default(null),
   apiKey: z.object({ storage: z.enum(['safe-storage', 'key-file']), ciphertext: z.string() }).nullable().default(null),
   hfToken: z.object({ storage: z.enum(['safe-storage', 'key-file']), ciphertext: z.string() }).nullable().default(null),
 })
@@ -33,6 +35,7 @@ export type SettingsPatch = {
   hfEndpoint?: string | null
   wizardCompleted?: boolean
   locale?: Locale | null
+  sandboxPort?: number | null
 }
 
 export class Settings {
@@ -79,6 +82,7 @@ export class Settings {
       dataDir: this.dataDir,
       wizardCompleted: this.data.wizardCompleted,
       locale: this.data.locale,
+      sandboxPort: this.data.sandboxPort,
     }
   }
 
@@ -88,6 +92,7 @@ export class Settings {
     if (patch.hfEndpoint !== undefined) this.data.hfEndpoint = patch.hfEndpoint?.replace(/\/+$/, '') ?? null
     if (patch.wizardCompleted !== undefined) this.data.wizardCompleted = patch.wizardCompleted
     if (patch.locale !== undefined) this.data.locale = patch.locale
+    if (patch.sandboxPort !== undefined) this.data.sandboxPort = patch.sandboxPort
     this.write()
     return this.view()
   }
@@ -164,6 +169,8 @@ export class Settings {
       storage: app !== undefined ? this.secrets.kind : 'none',
       envSet: env !== undefined,
       envDiffers: app !== undefined && env !== undefined && app !== env,
+      masked: maskKey(app),
+      envMasked: maskKey(env),
     }
   }
 

@@ -91,7 +91,7 @@ export function openInBrowser(url: string, env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-export type RunBridgeOptions = { port?: number; host?: string; open?: boolean; dataDir?: string; staticDir?: string }
+export type RunBridgeOptions = { port?: number; host?: string; open?: boolean; dataDir?: string; staticDir?: string; sandboxPort?: number }
 
 /** Starts the full app behind the browser bridge and prints the address (with its token) on its own line. */
 export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
@@ -107,9 +107,11 @@ export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
     secrets: createKeyFileSecretStore(dataDir),
     core: createLiveCore,
     log: (line) => console.error(line),
+    sandboxPort: opts.sandboxPort,
   })
   const bridge = await startBridge({ dispatch: studio.dispatch, subscribe: (s) => studio.events.attach(s), staticDir, port: opts.port, host })
   console.log(`TuFT Studio (browser mode) — data in ${dataDir}`)
+  if (opts.sandboxPort) console.log(`The built-in sandbox will listen on http://127.0.0.1:${opts.sandboxPort} when you start it.`)
   console.log('Open this address (it carries this launch\u2019s access token):')
   console.log(bridge.openUrl)
   console.log('Press Ctrl+C to stop.')

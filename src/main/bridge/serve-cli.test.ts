@@ -40,7 +40,7 @@ describe('npm run serve', () => {
   }, 120_000)
 
   it('refuses a non-loopback host and unknown options with one clear line', () => {
-    for (const args of [['--host', '0.0.0.0'], ['--port', 'abc'], ['--bogus']]) {
+    for (const args of [['--host', '0.0.0.0'], ['--port', 'abc'], ['--bogus'], ['--sandbox-port', '80']]) {
       const r = spawnSync(tsx, ['src/main/bridge/serve-cli.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TUFT_STUDIO_HOME: os.tmpdir() } })
       expect(r.status).toBe(1)
       expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^tuft-studio serve: /)

@@ -11,6 +11,7 @@ import { useNav, type View } from './stores/nav-store'
 import { useOps } from './stores/ops-store'
 import { useRuns } from './stores/run-store'
 import { useSettings } from './stores/settings-store'
+import { useWizard, wizardStarted } from './stores/wizard-store'
 import { Wizard } from './wizard/wizard'
 import { SftOrRl } from './views/sft-or-rl'
 import { History } from './views/history'
@@ -51,8 +52,27 @@ export function App(): React.JSX.Element {
     }
   }, [load])
 
+  // "New run" means a new run: once the wizard has started one, it opens afresh instead of on that run's training.
+  const open = (target: View): void => {
+    if (target === 'wizard' && wizardStarted(useWizard.getState())) useWizard.getState().newRun()
+    go(target)
+  }
+
   return (
     <div className="shell">
+      <a
+        href="#main"
+        className="skip-link"
+        data-testid="skip-link"
+        onClick={(e) => {
+          e.preventDefault()
+          // The screen's own heading when it can take the focus (wizard steps), else the content area.
+          const target = document.querySelector<HTMLElement>('#main h1[tabindex]') ?? document.getElementById('main')
+          target?.focus()
+        }}
+      >
+        {t.app.skipLink}
+      </a>
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">T</span>
@@ -61,7 +81,7 @@ export function App(): React.JSX.Element {
         </div>
         <nav className="topnav" aria-label={t.nav.label}>
           {NAV.map((n) => (
-            <button key={n.view} type="button" className={`navlink${view === n.view || (n.view === 'history' && view === 'run') ? ' active' : ''}`} aria-current={view === n.view ? 'page' : undefined} onClick={() => go(n.view)}>
+            <button key={n.view} type="button" className={`navlink${view === n.view || (n.view === 'history' && view === 'run') ? ' active' : ''}`} aria-current={view === n.view ? 'page' : undefined} onClick={() => open(n.view)} data-testid={`nav-${n.view}`}>
               {t.nav[n.labelKey]}
             </button>
           ))}
@@ -70,7 +90,7 @@ export function App(): React.JSX.Element {
           </button>
         </nav>
       </header>
-      <main className="content">
+      <main className="content" id="main" tabIndex={-1}>
         {view === 'loading' && <div className="loading">{t.app.loading}</div>}
         {view === 'wizard' && <Wizard />}
         {view === 'history' && <History />}

@@ -2,6 +2,7 @@ import type { Db } from '../store'
 import { getDataset } from '../datasets'
 import type { RunConfig, RunExportDto } from '../../../shared/runs'
 import { adamParamsOf } from '../../../shared/runs'
+import { exportFileName } from '../../../shared/export-names'
 import { getEvals, getMetrics, getRunDetail, storableConfig } from './store'
 
 /** One row per step; test NLL only on eval steps; server metrics not reported are left empty (never 0). */
@@ -321,11 +322,10 @@ if __name__ == "__main__":
 
 export function exportRun(db: Db, runId: string, kind: 'csv' | 'config' | 'python', facts?: { dataset?: string; datasetIsLocal?: boolean }): RunExportDto {
   const d = getRunDetail(db, runId)
-  const slug = d.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || d.id
-  if (kind === 'csv') return { filename: `${slug}-metrics.csv`, mime: 'text/csv', content: metricsCsv(db, runId) }
-  if (kind === 'config') return { filename: `${slug}-config.json`, mime: 'application/json', content: configJson(d.config) }
+  if (kind === 'csv') return { filename: exportFileName(d.name, 'metrics', 'csv'), mime: 'text/csv', content: metricsCsv(db, runId) }
+  if (kind === 'config') return { filename: exportFileName(d.name, 'config', 'json'), mime: 'application/json', content: configJson(d.config) }
   return {
-    filename: `${slug.replace(/-/g, '_')}.py`,
+    filename: exportFileName(d.name, 'train', 'py'),
     mime: 'text/x-python',
     content: pythonScript({
       runId: d.id,

@@ -26,5 +26,7 @@ export {
   checkpointsByPaths,
   type ServerLink,
 } from './store'
+export { getResumeHistory } from './resume-history'
+export { uniqueRunName } from './run-names'
 export { BatchStream, maskedNll, splitTrainEval, seededPermutation } from './data'
 export { bundledDatasetPath, BUNDLED_DATASET_NAME, DEFAULT_HUB_DATASET } from './bundled'

@@ -30,6 +30,9 @@ import {
   type ServerConfig,
 } from '../../../shared/runs'
 import { BatchStream, maskedNll, splitTrainEval } from './data'
+import { recordResume, resumableParamsOf } from './resume-history'
+import { uniqueRunName } from './run-names'
+import { formatLr } from '../../../shared/i18n/format'
 import {
   discardAfter,
   dropCheckpointsFrom,
@@ -98,7 +101,7 @@ export function parseRunConfig(input: unknown): RunConfig {
 export function startRun(deps: RunDeps, input: RunConfigInput, opts: RunOptions = {}): RunHandle {
   const config = parseRunConfig(input)
   const runId = randomUUID()
-  const name = config.name ?? `${config.dataset.name} r${config.rank} lr${config.learningRate}`
+  const name = uniqueRunName(deps.db, config.name ?? `${config.dataset.name} r${config.rank} lr${formatLr(config.learningRate)}`)
   insertRun(deps.db, {
     id: runId,
     name,
@@ -139,8 +142,11 @@ export function resumeRun(
   if (overrides.rank !== undefined && overrides.rank !== base.rank && checkpoint) {
     // LoRA weights saved at one rank cannot be loaded at another: the override starts a new run with
     // the same data and settings at the new rank, and this run stays as it is (still resumable).
-    return startRun(deps, { ...config, name: `${facts.name} (rank ${overrides.rank})` }, { ...opts, sweepId: facts.sweepId })
+    const h = startRun(deps, { ...config, name: `${facts.name} (rank ${overrides.rank})` }, { ...opts, sweepId: facts.sweepId })
+    recordResume(deps.db, h.runId, { fromStep: 0, before: resumableParamsOf(base), after: resumableParamsOf(config), sourceRunId: runId })
+    return h
   }
+  recordResume(deps.db, runId, { fromStep: checkpoint?.step ?? 0, before: resumableParamsOf(base), after: resumableParamsOf(config) })
   updateRun(deps.db, runId, { status: 'queued', config, error: null, owned: true })
   return launch(deps, runId, config, { kind: 'resume', checkpoint }, { ...opts, sweepId: facts.sweepId })
 }

@@ -18,6 +18,7 @@ import {
   compareRuns,
   deleteRun,
   exportRun,
+  getResumeHistory,
   getRun,
   getRunMetrics,
   listRuns,
@@ -241,6 +242,14 @@ describe('never lose a run', () => {
     expect((await r.done).status).toBe('completed')
     expect(getRun(db, h.runId).config).toMatchObject({ maxLength: 128, batchSize: 2 })
     expect(steps(h.runId)).toEqual(range(1, 16))
+    // Its page can say which steps trained with which limits; the forked run says where it came from.
+    const history = getResumeHistory(db, h.runId)
+    expect(history.segments.map((g) => [g.fromStep, g.toStep, g.params.batchSize, g.params.maxLength, g.changed])).toEqual([
+      [1, last, d.config.batchSize, d.config.maxLength, []],
+      [last + 1, 16, 2, 128, ['batchSize', 'maxLength']],
+    ])
+    expect(getResumeHistory(db, forked.runId).resumes).toMatchObject([{ sourceRunId: h.runId, changes: [{ param: 'batchSize', to: 2 }, { param: 'rank', to: 4 }] }])
+    expect(getRun(db, forked.runId).name).toBe('oom (rank 4)')
   })
 })
 
@@ -417,6 +426,8 @@ describe('sweeps', () => {
     )
     const s = await sweep.done
     expect(s.cells).toHaveLength(4)
+    expect(s).toMatchObject({ cellsTotal: 4, stepsPerCell: 8 })
+    expect(s.cells.map((c) => [c.step, c.totalSteps])).toEqual([[8, 8], [8, 8], [8, 8], [8, 8]])
     expect(s.cells.every((c) => c.status === 'completed')).toBe(true)
     expect(maxRunning).toBeLessThanOrEqual(2)
     expect(maxRunning).toBe(2) // the limit is used, not just respected

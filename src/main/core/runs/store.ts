@@ -18,6 +18,7 @@ import { RUN_STALE_MS } from '../../../shared/defaults'
 import { isErrorCode } from '../../../shared/error-codes'
 import { scrubDeep } from '../../../shared/redact'
 import { StudioError } from '../../../shared/result'
+import { assertRunNameFree } from './run-names'
 
 /**
  * The run store: every write happens as the fact arrives, in its own transaction, so a crash loses at
@@ -421,6 +422,7 @@ export function getMetricsDto(db: Db, runId: string, sinceStep = 0): RunMetricsD
 
 export function renameRun(db: Db, id: string, name: string): RunSummaryDto {
   row(db, id)
+  assertRunNameFree(db, name, id)
   db.prepare('UPDATE runs SET name = ?, updated_at = ? WHERE id = ?').run(name.trim(), now(), id)
   return getRunSummary(db, id)
 }

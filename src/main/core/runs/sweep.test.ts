@@ -12,6 +12,8 @@ const cell = (rank: number, learningRate: number, finalTestNll: number | null, e
   trainMeanNll: finalTestNll,
   unstable: false,
   note: null,
+  step: 10,
+  totalSteps: 10,
   ...extra,
 })
 

@@ -7,6 +7,7 @@ import {
   SWEEP_UNSTABLE_RISE,
 } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
+import { formatLr } from '../../../shared/i18n/format'
 import type {
   RunConfigInput,
   RunEvent,
@@ -50,7 +51,7 @@ export function startSweep(deps: RunDeps, spec: SweepSpec, opts: { onEvent?: (e:
   for (const c of cells) parseRunConfig({ ...spec.config, rank: c.rank, learningRate: c.learningRate })
 
   const sweepId = randomUUID()
-  const name = spec.name ?? `${base.dataset.name} sweep ${ranks.join('/')} × ${lrs.join('/')}`
+  const name = spec.name ?? `${base.dataset.name} sweep ${ranks.join('/')} × ${lrs.map(formatLr).join('/')}`
   deps.db
     .prepare(
       `INSERT INTO sweeps (id, name, ranks_json, lrs_json, concurrency, base_config_json, created_at)
@@ -71,7 +72,7 @@ export function startSweep(deps: RunDeps, spec: SweepSpec, opts: { onEvent?: (e:
       deps.db.prepare('UPDATE sweeps SET max_concurrent_observed = ? WHERE id = ?').run(maxObserved, sweepId)
       const h = startRun(
         deps,
-        { ...spec.config, rank: c.rank, learningRate: c.learningRate, name: `${name}: r${c.rank} lr${c.learningRate}` },
+        { ...spec.config, rank: c.rank, learningRate: c.learningRate, name: `${name}: r${c.rank} lr${formatLr(c.learningRate)}` },
         { sweepId, onEvent: opts.onEvent },
       )
       running.add(h)
@@ -105,13 +106,15 @@ type SweepRow = {
   concurrency: number
   max_concurrent_observed: number
   recommendation_json: string | null
+  base_config_json: string
+  created_at: string
 }
 
 export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
   const row = db.prepare('SELECT * FROM sweeps WHERE id = ?').get(sweepId) as SweepRow | undefined
   if (!row) throw new StudioError('not-found', `No sweep with id ${sweepId}`)
   const runs = listRuns(db, { sweepId })
-  const cells = runs.map((r): SweepCell => cellOf(db, r.id, r.rank, r.learningRate, r.status, r.error?.code ?? null))
+  const cells = runs.map((r): SweepCell => ({ ...cellOf(db, r.id, r.rank, r.learningRate, r.status, r.error?.code ?? null), step: r.step, totalSteps: r.totalSteps }))
   const finished = runs.every((r) => !['queued', 'running', 'paused'].includes(r.status))
   const ranks = JSON.parse(row.ranks_json) as number[]
   const lrs = JSON.parse(row.lrs_json) as number[]
@@ -126,6 +129,10 @@ export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
     maxConcurrentObserved: row.max_concurrent_observed,
     cells,
     recommendation: recommend(cells),
+    cellsTotal: ranks.length * lrs.length,
+    // Every cell trains the same data with the same steps (or epochs, known once a cell has tokenized).
+    stepsPerCell: (JSON.parse(row.base_config_json) as { steps?: number }).steps ?? (Math.max(0, ...runs.map((r) => r.totalSteps)) || null),
+    createdAt: row.created_at,
   }
 }
 
@@ -134,7 +141,7 @@ export function listSweeps(db: Db): SweepSummaryDto[] {
   return ids.map((r) => getSweep(db, r.id))
 }
 
-function cellOf(db: Db, runId: string, rank: number, learningRate: number, status: SweepCell['status'], errorCode: string | null): SweepCell {
+function cellOf(db: Db, runId: string, rank: number, learningRate: number, status: SweepCell['status'], errorCode: string | null): Omit<SweepCell, 'step' | 'totalSteps'> {
   const evals = getEvals(db, runId).filter((e) => Number.isFinite(e.testNll))
   const metrics = getMetrics(db, runId)
   const finalTestNll = evals.at(-1)?.testNll ?? null

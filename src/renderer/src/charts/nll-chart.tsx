@@ -9,11 +9,13 @@ import type { Series } from '../../../shared/contract'
 import { CHART_MAX_BUCKETS } from '../../../shared/defaults'
 import { Decimator } from '../lib/decimate'
 import { EmaAccumulator } from '../lib/ema'
-import { AXIS_COLOR, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
+import { AXIS_COLOR, echarts, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
 import { useECharts } from './use-echarts'
+import { legendLabels } from './legend-labels'
 import { useT } from '../i18n'
 
 export type ChartLine = {
+  /** Unique in the chart (e.g. `${runId}:train`): series, legend entries and colours are keyed by it, never by name. */
   id: string
   name: string
   kind: 'train' | 'test' | 'plain'
@@ -69,6 +71,8 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
   const decimators = useRef(new Map<string, Decimator>())
   const framed = useRef(new WeakSet<EChartsType>())
   const axesKeyRef = useRef<string | null>(null)
+  // Legend entries and tooltips name a line by its id, so two runs with the same name stay two entries.
+  const labels = useRef(new Map<string, string>())
   useImperativeHandle(handle, () => ({ chart: () => chart }), [chart])
   const { t, fmt } = useT()
   const yName = yNameProp ?? t.chart.nll
@@ -76,6 +80,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
   // Layout effect: the frame that shows a new point also contains its redraw (the bench measures this path).
   useLayoutEffect(() => {
     if (!chart) return
+    labels.current = legendLabels(lines)
     const series: object[] = []
     lines.forEach((line, i) => {
       const color = line.color ?? (line.kind === 'test' && lines.length <= 2 ? TEST_COLOR : PALETTE[i % PALETTE.length])
@@ -84,7 +89,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         if (showRaw)
           series.push({
             id: `${line.id}:raw`,
-            name: line.name,
+            name: line.id,
             type: 'line',
             data: decimated(decimators.current, `${line.id}:raw`, line.points),
             showSymbol: false,
@@ -98,7 +103,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
           })
         series.push({
           id: `${line.id}:ema`,
-          name: line.name,
+          name: line.id,
           type: 'line',
           data: decimated(decimators.current, `${line.id}:ema:${smoothing}`, smoothedOf(emaCache.current, line, smoothing)),
           showSymbol: false,
@@ -110,7 +115,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
       } else {
         series.push({
           id: `${line.id}:${line.kind}`,
-          name: line.name,
+          name: line.id,
           type: 'line',
           data: line.kind === 'plain' ? decimated(decimators.current, `${line.id}:plain`, line.points) : line.points,
           showSymbol: line.kind === 'test',
@@ -129,7 +134,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         animation: false,
         textStyle: { fontFamily: 'inherit', color: TEXT_COLOR },
         grid: { left: 56, right: 20, top: 36, bottom: 36 },
-        legend: { type: 'scroll', top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
+        legend: { type: 'scroll', top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, formatter: (id: string) => labels.current.get(id) ?? id },
         xAxis: { type: 'value', nameLocation: 'end', nameGap: 8, min: 0, minInterval: 1, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
         yAxis: { type: 'value' },
       })
@@ -141,7 +146,19 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         ? {}
         : {
             // Names and number formats follow the language, which can change while the chart lives.
-            tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt.decimal(v, 4) : String(v)) },
+            tooltip: {
+              trigger: 'axis',
+              formatter: (params: unknown) => {
+                const items = (Array.isArray(params) ? params : [params]) as { seriesName?: string; marker?: string; value?: unknown }[]
+                const step = Array.isArray(items[0]?.value) ? (items[0].value as number[])[0] : null
+                const rows = items.map((p) => {
+                  const y = Array.isArray(p.value) ? p.value[1] : p.value
+                  const label = echarts.format.encodeHTML(labels.current.get(p.seriesName ?? '') ?? p.seriesName ?? '')
+                  return `${p.marker ?? ''}${label} <b>${typeof y === 'number' ? fmt.decimal(y, 4) : ''}</b>`
+                })
+                return [step === null ? '' : echarts.format.encodeHTML(t.chart.stepAt(step)), ...rows].filter(Boolean).join('<br/>')
+              },
+            },
             xAxis: { max: xMax ?? 'dataMax', name: t.chart.step, axisLabel: { formatter: (v: number) => fmt.int(v) } },
             yAxis: {
               type: logAxis ? 'log' : 'value',

@@ -1,8 +1,8 @@
 /**
  * Every failure the user sees: what happened (the failure's own message), why and how to fix it (from the
  * one catalogue), and the catalogue's one-click fix as a button when the screen can apply it. Key failures
- * also state which key was sent and from where, and whether TINKER_API_KEY is set and differs — using only
- * the facts in `details`, never the key.
+ * say each thing once, from the facts in `details` (never the key): the server rejected the key ending in
+ * …a1b2; it came from here; TINKER_API_KEY is …c3d4 or unset; what to do.
  */
 import type { ReactNode } from 'react'
 import type { HintAction } from '../../../shared/catalogue'
@@ -60,18 +60,52 @@ function actionButton(t: UiStrings, failure: Failure, action: HintAction | undef
   }
 }
 
-function KeyFacts({ details }: { details: Record<string, unknown> }): React.JSX.Element | null {
-  const { t } = useT()
-  const source = typeof details.keySource === 'string' ? details.keySource : null
-  const envSet = typeof details.envSet === 'boolean' ? details.envSet : null
-  const envDiffers = details.envDiffers === true
-  if (source === null && envSet === null) return null
+const text = (x: unknown): string | null => (typeof x === 'string' ? x : null)
+
+/** An API-key failure as facts: what the server did with which key, where that key came from, what to do. */
+function KeyFailure({ failure, button, extra }: { failure: Failure; button: ReactNode; extra?: ReactNode }): React.JSX.Element {
+  const { t, hint: hintOf } = useT()
+  const d = failure.details ?? {}
+  const source = text(d.keySource)
+  const sent = text(d.keySentMasked)
+  const server = text(d.server)
+  const serverMessage = text(d.serverMessage)
+  // Connection tests say envSet/envDiffers; the TuFT client's own failures (e.g. during a run) envKeySet/envKeyDiffers.
+  const envSet = d.envSet === true || d.envKeySet === true
+  const envDiffers = d.envDiffers === true || d.envKeyDiffers === true
+  const hint = hintOf(failure.code)
+  const known = source !== null
   return (
-    <ul className="hint-facts" data-testid="hint-key-facts">
-      {source !== null && <li>{t.hint.keySent(source)}</li>}
-      {envSet !== null && <li>{t.hint.envState(envSet, envDiffers)}</li>}
-      <li>{t.hint.sdkNote}</li>
-    </ul>
+    <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
+      <div className="hint-title">{hint.title}</div>
+      <dl className="hint-body">
+        <dt>{t.hint.whatHappened}</dt>
+        <dd data-testid="hint-message">
+          {failure.code === 'missing-api-key' ? t.hint.keyMissing(server) : t.hint.keyRejected(server, sent)}
+          {serverMessage && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
+        </dd>
+        <dt>{t.hint.why}</dt>
+        <dd>
+          {known ? (
+            <ul className="hint-facts" data-testid="hint-key-facts">
+              <li>{t.hint.keySentFact(source, sent)}</li>
+              {source !== 'TINKER_API_KEY' && <li>{t.hint.envFact(envSet, envDiffers, text(d.envKeyMasked))}</li>}
+              {envDiffers && <li>{t.hint.sdkNote}</li>}
+            </ul>
+          ) : (
+            hint.why
+          )}
+        </dd>
+        <dt>{t.hint.fix}</dt>
+        <dd data-testid="hint-fix">{known && source !== 'sandbox' && source !== 'local-server' ? t.hint.keyFix(source, envDiffers) : hint.fix}</dd>
+      </dl>
+      {(button || extra) && (
+        <div className="hint-actions">
+          {button}
+          {extra}
+        </div>
+      )}
+    </div>
   )
 }
 
@@ -82,6 +116,7 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
   const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
   const isKey = failure.code === 'invalid-api-key' || failure.code === 'missing-api-key'
   const button = actionButton(t, failure, hint.action, handlers)
+  if (isKey) return <KeyFailure failure={failure} button={button} extra={extra} />
   return (
     <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
       <div className="hint-title">{hint.title}</div>
@@ -98,7 +133,6 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
           {/* The occurrence's own advice first (when main gave one), then the catalogue's general fix. */}
           {failure.hint && <div>{failure.hint}</div>}
           <div className={failure.hint ? 'muted' : undefined}>{hint.fix}</div>
-          {isKey && <KeyFacts details={details} />}
         </dd>
       </dl>
       {(button || extra) && (

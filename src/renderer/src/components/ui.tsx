@@ -1,5 +1,5 @@
 /** Small building blocks every screen uses, so spacing, labels and focus behave the same everywhere. */
-import { useId, type ReactNode } from 'react'
+import { useEffect, useId, useRef, type ReactNode } from 'react'
 import { useT } from '../i18n'
 
 type ButtonProps = React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'ghost' | 'danger'; busy?: boolean }
@@ -79,5 +79,29 @@ export function Stat({ label, value, testId }: { label: string; value: ReactNode
         {value}
       </div>
     </div>
+  )
+}
+
+/**
+ * Until the user has pressed a key or a pointer, the focus stays where the browser put it (a freshly opened app
+ * shows no focus ring on its first heading); every screen change after that moves it.
+ */
+let interacted = false
+if (typeof window !== 'undefined')
+  for (const type of ['pointerdown', 'keydown'] as const) window.addEventListener(type, () => (interacted = true), { capture: true, once: true })
+
+/**
+ * A screen's heading that takes the keyboard focus when the screen appears, so after a step change a screen
+ * reader announces the new step and Tab continues from there instead of from the top of the page.
+ */
+export function FocusHeading({ children, testId }: { children: ReactNode; testId?: string }): React.JSX.Element {
+  const ref = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    if (interacted) ref.current?.focus()
+  }, [])
+  return (
+    <h1 ref={ref} tabIndex={-1} className="focus-heading" data-testid={testId}>
+      {children}
+    </h1>
   )
 }

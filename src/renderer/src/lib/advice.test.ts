@@ -8,14 +8,21 @@ describe('rankLrAdvice', () => {
     expect(rankLrAdvice(32, 1e-4, 64)).toEqual([])
   })
 
-  it('flags a rank above the server maximum as an error, with both numbers', () => {
-    const a = rankLrAdvice(128, 1e-4, 64)
-    expect(a[0]).toEqual({ id: 'rank-above-max', severity: 'error', values: { rank: 128, max: 64 } })
-    expect(a.map((x) => x.id)).toContain('rank-harder-task')
+  it('flags a rank above the server maximum as an error, with both numbers, and then says nothing else about the rank', () => {
+    expect(rankLrAdvice(128, 1e-4, 64)).toEqual([{ id: 'rank-above-max', severity: 'error', values: { rank: 128, max: 64 } }])
+    expect(rankLrAdvice(64, 1e-4, 64)).toEqual([{ id: 'rank-harder-task', severity: 'info', values: { rank: 64, moderate: 32 } }])
   })
 
   it('says nothing about the maximum when the server does not report one', () => {
     expect(rankLrAdvice(128, 1e-4, undefined).map((a) => a.id)).toEqual(['rank-harder-task'])
+  })
+
+  it('warns strongly outside [1e-6, 1e-2], and says nothing about an LR that is not a number', () => {
+    expect(rankLrAdvice(32, 0.1, 64)).toEqual([{ id: 'lr-far-high', severity: 'strong', values: { lr: 0.1 } }])
+    expect(rankLrAdvice(32, 1e-7, 64).map((a) => [a.id, a.severity])).toEqual([['lr-far-low', 'strong']])
+    expect(rankLrAdvice(32, 1e-2, 64).map((a) => a.id)).toEqual(['lr-unstable'])
+    expect(rankLrAdvice(32, 1e-6, 64).map((a) => a.id)).toEqual(['lr-slow'])
+    expect(rankLrAdvice(32, null, 64)).toEqual([])
   })
 
   it('presets follow the guide: default 1e-4, faster 1e-3, conservative lower', () => {

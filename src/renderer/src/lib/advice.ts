@@ -6,6 +6,8 @@ import {
   LEARNING_RATE_CONSERVATIVE,
   LEARNING_RATE_DEFAULT,
   LEARNING_RATE_FAST,
+  LEARNING_RATE_SANE_MAX,
+  LEARNING_RATE_SANE_MIN,
   LEARNING_RATE_SLOW,
   LORA_RANK_DEFAULT,
   SWEEP_MODERATE_RANK,
@@ -21,16 +23,30 @@ export const PRESETS: readonly Preset[] = [
   { id: 'conservative', rank: LORA_RANK_DEFAULT, learningRate: LEARNING_RATE_CONSERVATIVE },
 ]
 
-export type AdviceId = 'lr-slow' | 'lr-unstable' | 'rank-above-max' | 'rank-harder-task'
-export type Advice = { id: AdviceId; severity: 'info' | 'warning' | 'error'; values: Record<string, number> }
+export type AdviceId = 'lr-slow' | 'lr-unstable' | 'lr-far-low' | 'lr-far-high' | 'rank-above-max' | 'rank-harder-task'
+/** `strong`: far outside what the guide tried — allowed, but said as loudly as an error; `error` blocks. */
+export type Advice = { id: AdviceId; severity: 'info' | 'warning' | 'strong' | 'error'; values: Record<string, number> }
 
-export function rankLrAdvice(rank: number, learningRate: number, serverMaxRank: number | undefined): Advice[] {
+/** Where a learning rate sits against the guide's experiments (null: nothing to say). */
+export function learningRateAdvice(learningRate: number): Advice | null {
+  const values = { lr: learningRate }
+  if (learningRate < LEARNING_RATE_SANE_MIN) return { id: 'lr-far-low', severity: 'strong', values }
+  if (learningRate > LEARNING_RATE_SANE_MAX) return { id: 'lr-far-high', severity: 'strong', values }
+  if (learningRate <= LEARNING_RATE_SLOW) return { id: 'lr-slow', severity: 'warning', values }
+  if (learningRate >= LEARNING_RATE_FAST) return { id: 'lr-unstable', severity: 'warning', values }
+  return null
+}
+
+/**
+ * The guide's warnings for a rank and learning rate (null: the typed LR is not a number, so nothing is said
+ * about it). Advice never contradicts a limit: above the server's maximum, only that is said about the rank.
+ */
+export function rankLrAdvice(rank: number, learningRate: number | null, serverMaxRank: number | undefined): Advice[] {
   const out: Advice[] = []
-  if (learningRate <= LEARNING_RATE_SLOW) out.push({ id: 'lr-slow', severity: 'warning', values: { lr: learningRate } })
-  if (learningRate >= LEARNING_RATE_FAST) out.push({ id: 'lr-unstable', severity: 'warning', values: { lr: learningRate } })
-  if (serverMaxRank !== undefined && rank > serverMaxRank)
-    out.push({ id: 'rank-above-max', severity: 'error', values: { rank, max: serverMaxRank } })
-  if (rank > SWEEP_MODERATE_RANK) out.push({ id: 'rank-harder-task', severity: 'info', values: { rank } })
+  const lr = learningRate === null ? null : learningRateAdvice(learningRate)
+  if (lr) out.push(lr)
+  if (serverMaxRank !== undefined && rank > serverMaxRank) out.push({ id: 'rank-above-max', severity: 'error', values: { rank, max: serverMaxRank } })
+  else if (rank > SWEEP_MODERATE_RANK) out.push({ id: 'rank-harder-task', severity: 'info', values: { rank, moderate: SWEEP_MODERATE_RANK } })
   return out
 }
 

@@ -15,4 +15,3 @@ export function downloadUrl(filename: string, href: string): void {
   a.remove()
 }
 
-export const safeFileName = (s: string): string => s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'run'

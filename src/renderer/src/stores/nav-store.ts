@@ -3,7 +3,7 @@ import { create } from 'zustand'
 
 export type View = 'loading' | 'wizard' | 'history' | 'run' | 'compare' | 'playground' | 'settings' | 'sft-or-rl'
 export type CompareTarget = { runIds: string[] } | { sweepId: string } | null
-export type SettingsSection = 'servers' | 'keys' | 'hub' | 'cache'
+export type SettingsSection = 'servers' | 'keys' | 'hub' | 'cache' | 'sandbox'
 
 type Nav = {
   view: View

@@ -42,10 +42,18 @@ type Wizard = Draft & {
   /** The run or sweep this wizard started; the Train step follows it. */
   runId: string | null
   sweepId: string | null
+  /** The server address on the Connect step, kept while the user visits other screens (e.g. a hint's "Open settings"). */
+  serverUrl: string
   setStep: (s: WizardStep) => void
   patch: (p: Partial<Draft>) => void
+  setServerUrl: (url: string) => void
   started: (ids: { runId: string | null; sweepId: string | null }) => void
   reset: () => void
+  /**
+   * A fresh wizard for the next run, from the first step: the server and the data choices (dataset, model,
+   * template, max length) stay as defaults, rank, LR and the rest go back to the guide's defaults.
+   */
+  newRun: () => void
 }
 
 const initial: Draft = {
@@ -66,15 +74,34 @@ const initial: Draft = {
   sweep: { enabled: false, ranks: [...LORA_RANK_CHOICES.slice(0, 2)], learningRates: [...LEARNING_RATE_CHOICES.slice(1)] },
 }
 
+/** Whether the wizard already started a run or sweep (its Train step follows it). */
+export const wizardStarted = (w: Pick<Wizard, 'runId' | 'sweepId'>): boolean => w.runId !== null || w.sweepId !== null
+
 export const useWizard = create<Wizard>()((set) => ({
   ...initial,
   step: 'connect',
   runId: null,
   sweepId: null,
+  serverUrl: '',
   setStep: (step) => set({ step }),
   patch: (p) => set(p),
+  setServerUrl: (serverUrl) => set({ serverUrl }),
   started: ({ runId, sweepId }) => set({ runId, sweepId, step: 'train' }),
   reset: () => set({ ...initial, step: 'connect', runId: null, sweepId: null }),
+  newRun: () =>
+    set((s) => ({
+      ...initial,
+      dataset: s.dataset,
+      importReport: s.importReport,
+      baseModel: s.baseModel,
+      tokenizerReady: s.tokenizerReady,
+      trainOn: s.trainOn,
+      maxLength: s.maxLength,
+      stats: s.stats,
+      step: 'connect',
+      runId: null,
+      sweepId: null,
+    })),
 }))
 
 /** The tokenizer that renders this model's conversations: the server names it when it differs from the model id. */

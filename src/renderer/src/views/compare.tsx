@@ -12,7 +12,8 @@ import { NllChart, type ChartHandle, type ChartLine } from '../charts/nll-chart'
 import { ChartToolbar } from '../components/chart-toolbar'
 import { HintPanel } from '../components/hint-panel'
 import { Badge, Button, Card, Notice } from '../components/ui'
-import { downloadUrl } from '../lib/download'
+import { exportChartPng } from '../charts/export-png'
+import { exportFileName } from '../../../shared/export-names'
 import { useNav } from '../stores/nav-store'
 import { usePrefs } from '../stores/prefs-store'
 
@@ -40,10 +41,13 @@ export function Compare(): React.JSX.Element {
   const trainLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:train`, name: label(run), kind: 'train', points: metrics.trainNll, emphasis: run.id === recommended })), [data, recommended, label])
   const testLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:test`, name: label(run), kind: 'test', points: metrics.testNll, emphasis: run.id === recommended })), [data, recommended, label])
 
-  const png = (h: React.RefObject<ChartHandle | null>, name: string): void => {
-    const c = h.current?.chart()
-    if (c) downloadUrl(name, c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' }))
-  }
+  // Named after what is compared: the sweep, or the runs' names.
+  const subject = sweep?.name ?? fmt.list((data?.runs ?? []).map(({ run }) => run.name))
+  const png = (h: React.RefObject<ChartHandle | null>, kind: 'train-nll' | 'test-nll', title: string): void =>
+    void exportChartPng(h.current?.chart(), exportFileName(subject || t.compare.title, kind, 'png'), {
+      title: subject || t.compare.title,
+      lines: [title, t.run.pngSubtitle(fmt.dateTime(new Date().toISOString()))],
+    })
 
   if (!target) return <div className="page"><h1>{t.compare.title}</h1><Notice tone="info">{t.compare.none}</Notice></div>
   return (
@@ -58,10 +62,10 @@ export function Compare(): React.JSX.Element {
       {failure && <HintPanel failure={failure} />}
       {(sweep?.recommendation ?? null) && <Notice tone="ok" testId="recommendation">{t.compare.recommended(sweep!.recommendation!.reason)}</Notice>}
       <div className="grid-2">
-        <Card title={t.compare.testTitle} actions={<Button variant="ghost" onClick={() => png(testChart, 'test-nll.png')}>{t.run.exportPng}</Button>}>
+        <Card title={t.compare.testTitle} actions={<Button variant="ghost" onClick={() => png(testChart, 'test-nll', t.compare.testTitle)} data-testid="export-test-png">{t.run.exportPng}</Button>}>
           <NllChart lines={testLines} logAxis={logAxis} smoothing={smoothing} ariaLabel={t.compare.testTitle} handle={testChart} testId="compare-test" height={320} />
         </Card>
-        <Card title={t.compare.trainTitle} actions={<Button variant="ghost" onClick={() => png(trainChart, 'train-nll.png')}>{t.run.exportPng}</Button>}>
+        <Card title={t.compare.trainTitle} actions={<Button variant="ghost" onClick={() => png(trainChart, 'train-nll', t.compare.trainTitle)} data-testid="export-train-png">{t.run.exportPng}</Button>}>
           <NllChart lines={trainLines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={t.compare.trainTitle} handle={trainChart} testId="compare-train" height={320} />
         </Card>
       </div>

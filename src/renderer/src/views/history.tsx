@@ -73,9 +73,9 @@ export function History(): React.JSX.Element {
                   </td>
                   <td><StatusBadge status={r.status} /></td>
                   <td className="mono small">{r.baseModel}</td>
-                  <td className="num">{r.rank}</td>
-                  <td className="num mono">{fmt.lr(r.learningRate)}</td>
-                  <td className="num">{fmt.int(r.step)}{r.totalSteps ? ` / ${fmt.int(r.totalSteps)}` : ''}</td>
+                  <td className="num nowrap">{r.rank}</td>
+                  <td className="num nowrap mono" data-testid="run-lr">{fmt.lr(r.learningRate)}</td>
+                  <td className="num nowrap" data-testid="run-steps">{fmt.int(r.step)}{r.totalSteps ? ` / ${fmt.int(r.totalSteps)}` : ''}</td>
                   <td className="num">{fmt.nll(r.finalTrainNll)}</td>
                   <td className="num">{fmt.nll(r.finalTestNll)}</td>
                   <td className="small muted nowrap">{fmt.dateTime(r.createdAt)}</td>

@@ -8,12 +8,15 @@ import type { ChartHandle } from '../charts/nll-chart'
 import { HintPanel } from '../components/hint-panel'
 import { RunMonitor } from '../components/run-monitor'
 import { Button, Card } from '../components/ui'
-import { downloadText, downloadUrl, safeFileName } from '../lib/download'
+import { downloadText } from '../lib/download'
+import { exportChartPng } from '../charts/export-png'
+import { exportFileName } from '../../../shared/export-names'
+import { ResumeHistory } from '../components/resume-history'
 import { useNav } from '../stores/nav-store'
 import { StatusBadge } from './history'
 
 export function RunView(): React.JSX.Element {
-  const { t } = useT()
+  const { t, fmt } = useT()
   const runId = useNav((s) => s.runId)
   const { go, openPlayground, openRun } = useNav.getState()
   const chart = useRef<ChartHandle>(null)
@@ -32,10 +35,12 @@ export function RunView(): React.JSX.Element {
     if (!r.ok) return setFailure(r)
     downloadText(r.value.filename, r.value.mime, r.value.content)
   }
-  const exportPng = (): void => {
-    const c = chart.current?.chart()
-    if (!c) return
-    downloadUrl(`${safeFileName(detail?.name ?? runId)}-nll.png`, c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' }))
+  const exportPng = (): Promise<void> => {
+    const name = detail?.name ?? runId
+    return exportChartPng(chart.current?.chart(), exportFileName(name, 'nll', 'png'), {
+      title: name,
+      lines: [`${t.train.trainNll} / ${t.train.testNll}`, t.run.pngSubtitle(fmt.dateTime(new Date().toISOString()))],
+    })
   }
   const rename = async (): Promise<void> => {
     if (!renaming?.trim()) return
@@ -70,7 +75,7 @@ export function RunView(): React.JSX.Element {
       </div>
       <div className="toolbar">
         <div className="row wrap">
-          <Button onClick={exportPng} data-testid="export-png">{t.run.exportPng}</Button>
+          <Button onClick={() => void exportPng()} data-testid="export-png">{t.run.exportPng}</Button>
           <Button onClick={() => void exportKind('csv')} data-testid="export-csv">{t.run.exportCsv}</Button>
           <Button onClick={() => void exportKind('config')} data-testid="export-config">{t.run.exportConfig}</Button>
           <Button onClick={() => void exportKind('python')} data-testid="export-python">{t.run.exportPython}</Button>
@@ -79,6 +84,7 @@ export function RunView(): React.JSX.Element {
       </div>
       {failure && <HintPanel failure={failure} />}
       <RunMonitor key={runId} runId={runId} chartHandle={chart} onReplaced={openRun} />
+      <ResumeHistory key={`resumes-${runId}`} runId={runId} />
       <div className="grid-2">
         <Card title={t.run.config}>
           <table className="table kv small">

@@ -1,7 +1,8 @@
 /** Servers, API key (write-only), Hugging Face endpoint, cache location and size, clear cache. */
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { CacheInfo } from '../../../shared/contract'
+import type { CacheInfo, SandboxStatus } from '../../../shared/contract'
+import { SANDBOX_FIXED_PORT_MIN } from '../../../shared/defaults'
 import type { Failure } from '../../../shared/result'
 import { LOCALES, LOCALE_NAMES, MISSING, isLocale, matchLocale } from '../../../shared/i18n'
 import { useLocale, useT } from '../i18n'
@@ -22,7 +23,11 @@ export function Settings(): React.JSX.Element {
   const [confirmAll, setConfirmAll] = useState(false)
   const [failure, setFailure] = useState<Failure | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
-  const section = useNav((s) => s.settingsSection)
+  const { section, previous, go } = useNav(useShallow((s) => ({ section: s.settingsSection, previous: s.previous, go: s.go })))
+  const [sandbox, setSandbox] = useState<SandboxStatus | null>(null)
+  const [portText, setPortText] = useState(settings?.sandboxPort ? String(settings.sandboxPort) : '')
+  const portValue = portText.trim() === '' ? null : Number(portText.trim())
+  const portValid = portValue === null || (Number.isInteger(portValue) && portValue >= SANDBOX_FIXED_PORT_MIN && portValue <= 65535)
   // A hint's "Open settings" names the section that fixes the problem: bring it into view and put the
   // keyboard focus on its first field, so the fix is one keystroke away.
   useEffect(() => {
@@ -35,7 +40,13 @@ export function Settings(): React.JSX.Element {
   useEffect(() => {
     void load()
     void api.cacheInfo().then((r) => (r.ok ? setCache(r.value) : setFailure(r)))
+    void api.sandboxStatus().then((r) => r.ok && setSandbox(r.value))
   }, [load])
+  const [seenPort, setSeenPort] = useState(settings?.sandboxPort)
+  if (seenPort !== settings?.sandboxPort) {
+    setSeenPort(settings?.sandboxPort)
+    setPortText(settings?.sandboxPort ? String(settings.sandboxPort) : '')
+  }
   const [seenEndpoint, setSeenEndpoint] = useState(settings?.hfEndpoint)
   if (seenEndpoint !== settings?.hfEndpoint) {
     setSeenEndpoint(settings?.hfEndpoint)
@@ -76,6 +87,11 @@ export function Settings(): React.JSX.Element {
   const shown = failure ?? storeFailure
   return (
     <div className="page narrow" data-testid="settings">
+      {previous === 'wizard' && (
+        <button type="button" className="linklike small" onClick={() => go('wizard')} data-testid="back-to-wizard">
+          ← {t.sftOrRl.back}
+        </button>
+      )}
       <h1>{t.settings.title}</h1>
       {shown && <HintPanel failure={shown} />}
       <Card title={t.settings.servers} testId="settings-servers">
@@ -98,13 +114,42 @@ export function Settings(): React.JSX.Element {
       </Card>
 
       <Card title={t.settings.keys} testId="settings-keys">
-        {settings && <div className="small" data-testid="settings-key-status">{t.connect.keyStatus(settings.apiKey.set, settings.apiKey.source, settings.apiKey.storage)} {settings.apiKey.envDiffers && <strong>{t.connect.envDiffers}</strong>}</div>}
+        {settings && <div className="small" data-testid="settings-key-status">{t.connect.keyStatus(settings.apiKey)} {settings.apiKey.envDiffers && <strong>{t.connect.envDiffers(settings.apiKey.envMasked)}</strong>}</div>}
         <form className="row" onSubmit={(e) => (e.preventDefault(), key.trim() && void storeKey())}>
           <input className="input mono grow" type="password" aria-label={t.connect.apiKey} autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} />
           <Button type="submit" variant="primary" disabled={!key.trim()} busy={busy === 'key'}>{t.settings.setKey}</Button>
           <Button variant="ghost" onClick={() => void clearKey()} disabled={!settings?.apiKey.set} busy={busy === 'clear-key'}>{t.settings.clearKey}</Button>
         </form>
         <div className="field-help">{t.connect.apiKeyHelp}</div>
+      </Card>
+
+      <Card title={t.settings.sandbox} testId="settings-sandbox">
+        <form
+          className="endpoint-row"
+          onSubmit={(e) => {
+            e.preventDefault()
+            if (portValid) void update({ sandboxPort: portValue })
+          }}
+        >
+          <Field label={t.settings.sandboxPort} error={portValid ? null : t.settings.sandboxPortInvalid(SANDBOX_FIXED_PORT_MIN)} help={t.settings.sandboxPortHelp}>
+            {(id) => (
+              <input
+                id={id}
+                className="input mono num-input"
+                inputMode="numeric"
+                value={portText}
+                placeholder={t.settings.sandboxPortPlaceholder}
+                onChange={(e) => setPortText(e.target.value)}
+                data-testid="settings-sandbox-port"
+              />
+            )}
+          </Field>
+          <Button type="submit" disabled={!portValid || portValue === (settings?.sandboxPort ?? null)} data-testid="settings-sandbox-port-save">
+            {t.common.save}
+          </Button>
+        </form>
+        {sandbox?.fixedPortSource === 'serve-flag' && sandbox.fixedPort !== null && <div className="small muted">{t.settings.sandboxPortFlag(sandbox.fixedPort)}</div>}
+        {sandbox?.running && sandbox.url && <div className="small muted">{t.connect.sandboxRunning(sandbox.url)}</div>}
       </Card>
 
       <Card title={t.settings.hub} testId="settings-hub">

@@ -1,9 +1,11 @@
 /**
  * Step 1: pick a server (discovered ones with their source, or typed), give the API key, and test health +
  * key + capabilities in one go — or start the local sandbox. The key field is write-only: the typed key is
- * handed to main to store encrypted and cleared from the page; only facts about it come back.
+ * handed to main to store encrypted (the form says so before and after) and cleared from the page; only its
+ * last characters come back, to compare with the key the user meant. The address typed here lives in the
+ * wizard's store, so a hint's "Open settings" and the way back keep it.
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { WIZARD_READY_TEST_ID, type DiscoveredServer, type SandboxStatus } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
@@ -17,19 +19,24 @@ import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
+const sameUrl = (a: string | null | undefined, b: string | null | undefined): boolean =>
+  !!a && !!b && a.trim().replace(/\/+$/, '').toLowerCase() === b.trim().replace(/\/+$/, '').toLowerCase()
+
 export function ConnectStep(): React.JSX.Element {
   const { t } = useT()
   const { settings, connection, setConnection, update, load } = useSettings(
     useShallow((s) => ({ settings: s.settings, connection: s.connection, setConnection: s.setConnection, update: s.update, load: s.load })),
   )
-  const setStep = useWizard((s) => s.setStep)
+  const { url, setUrl, setStep } = useWizard(useShallow((s) => ({ url: s.serverUrl, setUrl: s.setServerUrl, setStep: s.setStep })))
   const openSettings = useNav((s) => s.openSettings)
   const [servers, setServers] = useState<DiscoveredServer[] | null>(null)
   const [sandbox, setSandbox] = useState<SandboxStatus | null>(null)
-  const [url, setUrl] = useState('')
   const [key, setKey] = useState('')
+  const [savedKey, setSavedKey] = useState<string | null>(null)
+  const [copy, setCopy] = useState<'copied' | 'failed' | null>(null)
   const [busy, setBusy] = useState<'test' | 'sandbox' | null>(null)
   const [failure, setFailure] = useState<Failure | null>(null)
+  const keyInput = useRef<HTMLInputElement>(null)
 
   useEffect(() => {
     let live = true
@@ -42,30 +49,38 @@ export function ConnectStep(): React.JSX.Element {
       }
       setServers(r.value.servers)
       setSandbox(r.value.sandbox)
-      setUrl((cur) => cur || useSettings.getState().connection?.url || useSettings.getState().settings?.activeServer || r.value.servers[0]?.url || '')
+      const w = useWizard.getState()
+      if (!w.serverUrl) w.setServerUrl(useSettings.getState().connection?.url || useSettings.getState().settings?.activeServer?.replace(/^sandbox$/, '') || r.value.servers[0]?.url || '')
     })
+    const off = api.on('sandbox', (s) => setSandbox(s))
     return () => {
       live = false
+      off()
     }
   }, [])
 
-  const test = async (target?: string): Promise<void> => {
-    const address = (target ?? url).trim()
+  const connected = connection !== null && sameUrl(connection.url, url)
+  const sandboxTarget = sandbox?.running === true && sameUrl(sandbox.url, url)
+
+  const test = async (): Promise<void> => {
+    const address = url.trim()
+    if (!address) return
     setBusy('test')
     setFailure(null)
     setConnection(null)
     try {
-      if (key.trim()) {
+      if (key.trim() && !sandboxTarget) {
         const k = await api.apiKeySet({ key: key.trim() })
         setKey('')
         if (!k.ok) return setFailure(k)
+        setSavedKey(k.value.masked ?? '')
         await load()
       }
-      const r = await api.connectionTest(address ? { url: address } : {})
+      const r = await api.connectionTest({ url: address })
       if (!r.ok) return setFailure(r)
       setConnection(r.value)
       setUrl(r.value.url)
-      if (!r.value.isSandbox) await update({ activeServer: r.value.url })
+      await update({ activeServer: r.value.isSandbox ? 'sandbox' : r.value.url })
     } finally {
       setBusy(null)
     }
@@ -81,6 +96,8 @@ export function ConnectStep(): React.JSX.Element {
       setSandbox(s.value)
       if (!s.value.url) return
       setUrl(s.value.url)
+      // The list now has the sandbox in it, ticked.
+      void api.connectionDiscover().then((d) => d.ok && setServers(d.value.servers))
       const r = await api.connectionTest({ url: 'sandbox' })
       if (!r.ok) return setFailure(r)
       setConnection(r.value)
@@ -90,7 +107,27 @@ export function ConnectStep(): React.JSX.Element {
     }
   }
 
-  const keyStatus = connection?.key ?? settings?.apiKey ?? null
+  const copySandboxKey = async (): Promise<void> => {
+    setCopy(null)
+    const r = await api.sandboxKeyCopy()
+    if (!r.ok) return setFailure(r)
+    try {
+      await navigator.clipboard.writeText(r.value.key)
+      setCopy('copied')
+    } catch {
+      setCopy('failed')
+    }
+  }
+
+  // Enter in the address or key field tests the connection; once it is tested, Enter continues (the form's submit).
+  const enterTests = (e: React.KeyboardEvent<HTMLInputElement>): void => {
+    if (e.key !== 'Enter' || connected) return
+    e.preventDefault()
+    if (busy === null) void test()
+  }
+
+  const keyFacts = settings?.apiKey ?? null
+  const isKeyFailure = failure?.code === 'invalid-api-key' || failure?.code === 'missing-api-key'
 
   return (
     <StepForm
@@ -98,10 +135,10 @@ export function ConnectStep(): React.JSX.Element {
       intro={t.connect.intro}
       testId="step-connect"
       headerExtra={<LanguageSwitch />}
-      canContinue={busy === null && url.trim() !== ''}
+      canContinue={busy === null && connected}
+      blockedReason={busy !== null ? null : connection !== null && !connected ? t.connect.urlChanged : t.connect.testFirst}
       busy={busy !== null}
-      continueLabel={connection ? t.common.continue : t.connect.test}
-      onContinue={() => (connection ? setStep('dataset') : void test())}
+      onContinue={() => setStep('dataset')}
     >
       {servers !== null && <span data-testid={WIZARD_READY_TEST_ID} hidden />}
       <div className="grid-2">
@@ -114,8 +151,8 @@ export function ConnectStep(): React.JSX.Element {
             <ul className="choice-list" aria-label={t.connect.discovered}>
               {servers.map((s) => (
                 <li key={`${s.source}:${s.url}`}>
-                  <label className={`choice${url === s.url ? ' selected' : ''}`}>
-                    <input type="radio" name="server" checked={url === s.url} onChange={() => setUrl(s.url)} />
+                  <label className={`choice${sameUrl(url, s.url) ? ' selected' : ''}`}>
+                    <input type="radio" name="server" checked={sameUrl(url, s.url)} onChange={() => setUrl(s.url)} />
                     <span className="mono">{s.url}</span>
                     <Badge>{t.connect.sourceLabel[s.source]}</Badge>
                   </label>
@@ -123,51 +160,124 @@ export function ConnectStep(): React.JSX.Element {
               ))}
             </ul>
           )}
-          <div className="sandbox-box">
+          <div className="sandbox-box" data-testid="sandbox-box">
             <Button onClick={() => void startSandbox()} busy={busy === 'sandbox'} disabled={busy !== null} data-testid="use-sandbox">
               {t.connect.sandbox}
             </Button>
             <div className="field-help">{sandbox?.running && sandbox.url ? t.connect.sandboxRunning(sandbox.url) : t.connect.sandboxNote}</div>
+            {sandbox?.running && sandbox.keyMasked && (
+              <div className="row small">
+                <Badge testId="sandbox-key">{t.connect.sandboxKey(sandbox.keyMasked)}</Badge>
+                <Button variant="ghost" onClick={() => void copySandboxKey()} data-testid="copy-sandbox-key">
+                  {t.connect.copyKey}
+                </Button>
+                {copy && (
+                  <span role="status" className={copy === 'failed' ? 'warn-text' : 'muted'} data-testid="copy-status">
+                    {copy === 'copied' ? t.connect.keyCopied : t.connect.copyFailed}
+                  </span>
+                )}
+              </div>
+            )}
+            {sandbox && (
+              <div className="row small muted">
+                <span data-testid="sandbox-port">{t.connect.sandboxPort(sandbox)}</span>
+                {sandbox.fixedPortSource !== 'serve-flag' && (
+                  <button type="button" className="linklike" onClick={() => openSettings('sandbox')}>
+                    {t.connect.fixPort}
+                  </button>
+                )}
+              </div>
+            )}
           </div>
         </Card>
         <Card>
           <Field label={t.connect.url}>
-            {(id) => <input id={id} className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder={t.connect.urlPlaceholder} autoComplete="off" spellCheck={false} data-testid="server-url" />}
+            {(id) => (
+              <input
+                id={id}
+                className="input mono"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                onKeyDown={enterTests}
+                placeholder={t.connect.urlPlaceholder}
+                autoComplete="off"
+                spellCheck={false}
+                data-testid="server-url"
+              />
+            )}
           </Field>
-          <Field
-            label={t.connect.apiKey}
-            help={
-              <>
-                {t.connect.apiKeyHelp}
-                {keyStatus && (
-                  <div data-testid="key-status">
-                    {t.connect.keyStatus(keyStatus.set, keyStatus.source, keyStatus.storage)} {keyStatus.envDiffers && <strong>{t.connect.envDiffers}</strong>}
-                  </div>
-                )}
-              </>
-            }
-          >
-            {(id) => <input id={id} className="input mono" type="password" value={key} onChange={(e) => setKey(e.target.value)} placeholder={t.connect.apiKeyPlaceholder} autoComplete="off" data-testid="api-key" />}
-          </Field>
+          {sandboxTarget ? (
+            <div className="field">
+              <span className="label-like">{t.connect.apiKey}</span>
+              <div className="field-help" data-testid="key-status">{t.connect.sandboxOwnKey(sandbox?.keyMasked ?? null)}</div>
+            </div>
+          ) : (
+            <Field
+              label={t.connect.apiKey}
+              help={
+                key.trim() ? (
+                  <span data-testid="key-will-save">{t.connect.apiKeyWillSave(keyFacts?.masked ?? null)}</span>
+                ) : (
+                  <>
+                    {t.connect.apiKeyHelp}
+                    {keyFacts && (
+                      <div data-testid="key-status">
+                        {t.connect.keyStatus(keyFacts)} {keyFacts.envDiffers && <strong>{t.connect.envDiffers(keyFacts.envMasked)}</strong>}
+                      </div>
+                    )}
+                  </>
+                )
+              }
+            >
+              {(id) => (
+                <input
+                  id={id}
+                  ref={keyInput}
+                  className="input mono"
+                  type="password"
+                  value={key}
+                  onChange={(e) => setKey(e.target.value)}
+                  onKeyDown={enterTests}
+                  placeholder={t.connect.apiKeyPlaceholder(keyFacts?.masked ?? null, keyFacts?.envMasked ?? null)}
+                  autoComplete="off"
+                  data-testid="api-key"
+                />
+              )}
+            </Field>
+          )}
           <Button onClick={() => void test()} busy={busy === 'test'} disabled={busy !== null || url.trim() === ''} data-testid="test-connection">
             {t.connect.test}
           </Button>
           {busy === 'test' && <div className="field-help">{t.connect.testing}</div>}
           {busy === 'sandbox' && <div className="field-help">{t.connect.sandboxStarting}</div>}
+          {savedKey !== null && (
+            <Notice tone="info" testId="key-saved">
+              {t.connect.keySaved(savedKey)}
+            </Notice>
+          )}
         </Card>
       </div>
+
+      {/* A "Start a local TuFT server" section belongs here, between choosing a server and the test's result. */}
 
       {failure && (
         <HintPanel
           failure={failure}
           handlers={{ retry: () => test(), useSandbox: () => startSandbox(), openSettings }}
+          extra={
+            isKeyFailure && !sandboxTarget ? (
+              <Button onClick={() => keyInput.current?.focus()} data-testid="edit-key">
+                {t.connect.editKey}
+              </Button>
+            ) : undefined
+          }
         />
       )}
 
       {connection && (
         <Card testId="connection-report" title={<>{t.connect.ok} <Badge tone="ok">{t.connect.health(Math.round(connection.health.latencyMs))}</Badge> {connection.isSandbox && <Badge tone="info">{t.connect.sourceLabel.sandbox}</Badge>}</>}>
           <div className="muted small">
-            <span className="mono">{connection.url}</span> · {t.connect.sourceLabel[connection.source]} · {t.connect.keyUsed(connection.key.source)}
+            <span className="mono">{connection.url}</span> · {t.connect.sourceLabel[connection.source]} · <span data-testid="key-used">{t.connect.keyUsed(connection.key.source, connection.keySentMasked)}</span>
           </div>
           <h4>{t.connect.models}</h4>
           <ul className="plain-list">
@@ -177,7 +287,7 @@ export function ConnectStep(): React.JSX.Element {
               </li>
             ))}
           </ul>
-          {connection.key.envDiffers && <Notice tone="warning">{t.connect.envDiffers}</Notice>}
+          {connection.key.source === 'settings' && connection.key.envDiffers && <Notice tone="warning">{t.connect.envDiffers(connection.key.envMasked)}</Notice>}
         </Card>
       )}
     </StepForm>

@@ -1,23 +1,32 @@
 /**
  * Step 4: the guide's presets (each explained in a sentence), the numbers themselves, the guide's warnings
- * as the user types, and the option to run a rank × LR sweep instead.
+ * as the user types, and the option to run a rank × LR sweep instead. Every field says what is wrong with
+ * it, and Continue says why it is disabled; advice is computed from what is typed now, never from the last
+ * valid value. While a sweep is chosen the single rank and LR are disabled, so it is clear which will run.
  */
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { LEARNING_RATE_CHOICES, LORA_RANK_CHOICES } from '../../../shared/defaults'
+import {
+  LEARNING_RATE_CHOICES,
+  LEARNING_RATE_CONSERVATIVE,
+  LEARNING_RATE_MAX,
+  LORA_RANK_CHOICES,
+  SWEEP_MAX_VALUES,
+} from '../../../shared/defaults'
 import { useT } from '../i18n'
-import { Card, Field, Notice } from '../components/ui'
-import { PRESETS, rankLrAdvice } from '../lib/advice'
-import { parsePositive } from '../lib/parse'
+import { Button, Card, Field, Notice } from '../components/ui'
+import { learningRateAdvice, PRESETS, rankLrAdvice, type Advice } from '../lib/advice'
+import { parseLearningRate, parseWhole } from '../lib/parse'
 import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
-function IntField({ label, value, onChange, testId, min = 1 }: { label: string; value: number; onChange: (n: number) => void; testId: string; min?: number }): React.JSX.Element {
+const TONE = { error: 'error', strong: 'error', warning: 'warning', info: 'info' } as const satisfies Record<Advice['severity'], string>
+
+function IntField({ label, value, onChange, onValidity, testId, min = 1 }: { label: string; value: number; onChange: (n: number) => void; onValidity: (ok: boolean) => void; testId: string; min?: number }): React.JSX.Element {
   const { t } = useT()
   const [text, setText] = useState(String(value))
-  const n = Number(text)
-  const bad = !(Number.isInteger(n) && n >= min)
+  const bad = parseWhole(text, min) === null
   return (
     <Field label={label} error={bad ? t.rankLr.atLeast(min) : null}>
       {(id) => (
@@ -27,16 +36,63 @@ function IntField({ label, value, onChange, testId, min = 1 }: { label: string; 
           inputMode="numeric"
           value={text}
           data-testid={testId}
+          aria-invalid={bad || undefined}
           onChange={(e) => {
             setText(e.target.value)
-            const v = Number(e.target.value)
-            if (Number.isInteger(v) && v >= min) onChange(v)
+            const v = parseWhole(e.target.value, min)
+            onValidity(v !== null)
+            if (v !== null) onChange(v)
           }}
         />
       )}
     </Field>
   )
 }
+
+/** One value typed into a sweep axis: Enter or Add puts it in the grid (ticked), or says why not. */
+function AddValue({ label, testId, onAdd }: { label: string; testId: string; onAdd: (text: string) => string | null }): React.JSX.Element {
+  const { t } = useT()
+  const [text, setText] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const add = (): void => {
+    if (!text.trim()) return
+    const why = onAdd(text)
+    setError(why)
+    if (why === null) setText('')
+  }
+  return (
+    <Field label={label} error={error}>
+      {(id) => (
+        <div className="row">
+          <input
+            id={id}
+            className="input mono num-input"
+            value={text}
+            data-testid={testId}
+            aria-invalid={error !== null || undefined}
+            onChange={(e) => {
+              setText(e.target.value)
+              setError(null)
+            }}
+            onKeyDown={(e) => {
+              // Enter adds the value here instead of submitting the step.
+              if (e.key !== 'Enter') return
+              e.preventDefault()
+              add()
+            }}
+          />
+          <Button onClick={add} disabled={!text.trim()} data-testid={`${testId}-button`}>
+            {t.rankLr.sweepAdd}
+          </Button>
+        </div>
+      )}
+    </Field>
+  )
+}
+
+const sameLr = (a: number, b: number): boolean => Math.abs(a - b) <= Math.abs(b) * 1e-9
+const union = (base: readonly number[], more: readonly number[], same: (a: number, b: number) => boolean = (a, b) => a === b): number[] =>
+  [...base, ...more].filter((v, i, all) => all.findIndex((x) => same(x, v)) === i).sort((a, b) => a - b)
 
 export function RankLrStep(): React.JSX.Element {
   const w = useWizard(
@@ -46,113 +102,186 @@ export function RankLrStep(): React.JSX.Element {
   const connection = useSettings((s) => s.connection)
   const maxRank = connection?.capabilities.supported_models.find((m) => m.model_name === w.baseModel)?.max_lora_rank
   const [lrText, setLrText] = useState(fmt.lr(w.learningRate))
-  const lrValid = parsePositive(lrText) !== null
-  const advice = rankLrAdvice(w.rank, w.learningRate, maxRank)
-  const blocked = advice.some((a) => a.severity === 'error') || !lrValid || (w.sweep.enabled && (w.sweep.ranks.length === 0 || w.sweep.learningRates.length === 0 || w.sweep.ranks.some((r) => maxRank !== undefined && r > maxRank)))
-  const { patch } = w
+  const [badFields, setBadFields] = useState<ReadonlySet<string>>(new Set())
+  // Values typed into the sweep grid stay on offer after they are unticked.
+  const [extraRanks, setExtraRanks] = useState<number[]>([])
+  const [extraLrs, setExtraLrs] = useState<number[]>([])
+  const { patch, sweep } = w
 
-  const toggle = <T,>(list: T[], v: T): T[] => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
+  const lr = parseLearningRate(lrText)
+  const lrError = lr.ok ? null : lr.reason === 'too-high' ? t.rankLr.lrTooHigh(LEARNING_RATE_MAX) : t.rankLr.lrInvalid
+  const advice = sweep.enabled ? [] : rankLrAdvice(w.rank, lr.ok ? lr.value : null, maxRank)
+  const validity = (field: string) => (ok: boolean) =>
+    setBadFields((cur) => {
+      if (ok !== cur.has(field)) return cur
+      const next = new Set(cur)
+      if (ok) next.delete(field)
+      else next.add(field)
+      return next
+    })
+
+  const sweepRanksAboveMax = maxRank === undefined ? [] : sweep.ranks.filter((r) => r > maxRank)
+  const blockedReason =
+    badFields.size > 0 || (!sweep.enabled && !lr.ok)
+      ? t.rankLr.blocked.fields
+      : !sweep.enabled && maxRank !== undefined && w.rank > maxRank
+        ? t.rankLr.blocked.rank(maxRank)
+        : sweep.enabled && (sweep.ranks.length === 0 || sweep.learningRates.length === 0)
+          ? t.rankLr.blocked.sweepEmpty
+          : sweep.enabled && sweepRanksAboveMax.length > 0 && maxRank !== undefined
+            ? t.rankLr.blocked.sweepRank(maxRank)
+            : null
+
+  const rankOptions = union([...LORA_RANK_CHOICES], [...extraRanks, ...sweep.ranks])
+  const lrOptions = union([...LEARNING_RATE_CHOICES, LEARNING_RATE_CONSERVATIVE], [...extraLrs, ...sweep.learningRates], sameLr)
+  const toggle = (list: number[], v: number, same: (a: number, b: number) => boolean = (a, b) => a === b): number[] =>
+    list.some((x) => same(x, v)) ? list.filter((x) => !same(x, v)) : [...list, v].sort((a, b) => a - b)
+
+  const addRank = (text: string): string | null => {
+    const r = parseWhole(text)
+    if (r === null) return t.rankLr.rankInvalid
+    if (maxRank !== undefined && r > maxRank) return t.rankLr.aboveMax(maxRank)
+    if (sweep.ranks.includes(r)) return t.rankLr.sweepDuplicate
+    if (sweep.ranks.length >= SWEEP_MAX_VALUES) return t.rankLr.sweepFull(SWEEP_MAX_VALUES)
+    setExtraRanks((x) => union(x, [r]))
+    patch({ sweep: { ...sweep, ranks: [...sweep.ranks, r].sort((a, b) => a - b) } })
+    return null
+  }
+  const addLr = (text: string): string | null => {
+    const v = parseLearningRate(text)
+    if (!v.ok) return v.reason === 'too-high' ? t.rankLr.lrTooHigh(LEARNING_RATE_MAX) : t.rankLr.lrInvalid
+    if (sweep.learningRates.some((x) => sameLr(x, v.value))) return t.rankLr.sweepDuplicate
+    if (sweep.learningRates.length >= SWEEP_MAX_VALUES) return t.rankLr.sweepFull(SWEEP_MAX_VALUES)
+    setExtraLrs((x) => union(x, [v.value], sameLr))
+    patch({ sweep: { ...sweep, learningRates: [...sweep.learningRates, v.value].sort((a, b) => a - b) } })
+    return null
+  }
 
   return (
-    <StepForm title={t.rankLr.title} intro={t.rankLr.intro} testId="step-rank-lr" onBack={() => w.setStep('model')} onContinue={() => w.setStep('review')} canContinue={!blocked}>
-      <div className="presets" role="radiogroup" aria-label={t.rankLr.title}>
-        {PRESETS.map((p) => {
-          const preset = t.rankLr.presets[p.id]
-          return (
-            <label key={p.id} className={`preset${w.presetId === p.id ? ' selected' : ''}`} data-testid={`preset-${p.id}`}>
-              <input
-                type="radio"
-                name="preset"
-                checked={w.presetId === p.id}
-                onChange={() => {
-                  patch({ presetId: p.id, rank: p.rank, learningRate: p.learningRate })
-                  setLrText(fmt.lr(p.learningRate))
-                }}
-              />
-              <span className="preset-name">{preset.name}</span>
-              <span className="preset-values mono">{t.rankLr.presetValues(p.rank, fmt.lr(p.learningRate))}</span>
-              <span className="preset-text">{preset.text}</span>
-            </label>
-          )
-        })}
-      </div>
+    <StepForm
+      title={t.rankLr.title}
+      intro={t.rankLr.intro}
+      testId="step-rank-lr"
+      onBack={() => w.setStep('model')}
+      onContinue={() => w.setStep('review')}
+      canContinue={blockedReason === null}
+      blockedReason={blockedReason}
+    >
+      {sweep.enabled && (
+        <Notice tone="info" testId="sweep-active">
+          {t.rankLr.sweepActive}
+        </Notice>
+      )}
+      <fieldset className="plain-fieldset" disabled={sweep.enabled} data-testid="single-run-fields">
+        <div className="presets" role="radiogroup" aria-label={t.rankLr.title}>
+          {PRESETS.map((p) => {
+            const preset = t.rankLr.presets[p.id]
+            return (
+              <label key={p.id} className={`preset${w.presetId === p.id && !sweep.enabled ? ' selected' : ''}`} data-testid={`preset-${p.id}`}>
+                <input
+                  type="radio"
+                  name="preset"
+                  checked={w.presetId === p.id}
+                  onChange={() => {
+                    patch({ presetId: p.id, rank: p.rank, learningRate: p.learningRate })
+                    setLrText(fmt.lr(p.learningRate))
+                  }}
+                />
+                <span className="preset-name">{preset.name}</span>
+                <span className="preset-values mono">{t.rankLr.presetValues(p.rank, fmt.lr(p.learningRate))}</span>
+                <span className="preset-text">{preset.text}</span>
+              </label>
+            )
+          })}
+        </div>
+        <Card>
+          <div className="grid-3">
+            <Field label={t.rankLr.rank} help={t.connect.maxRank(maxRank)}>
+              {(id) => (
+                <select id={id} className="input" value={w.rank} onChange={(e) => patch({ rank: Number(e.target.value), presetId: null })} data-testid="rank">
+                  {[...new Set([4, 8, 16, ...LORA_RANK_CHOICES, 64, 256, w.rank])].sort((a, b) => a - b).map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t.rankLr.lr} error={sweep.enabled ? null : lrError}>
+              {(id) => (
+                <input
+                  id={id}
+                  className="input mono num-input"
+                  value={lrText}
+                  list="lr-choices"
+                  data-testid="learning-rate"
+                  aria-invalid={(!sweep.enabled && !lr.ok) || undefined}
+                  onChange={(e) => {
+                    setLrText(e.target.value)
+                    const v = parseLearningRate(e.target.value)
+                    // A typed value is no preset any more, valid or not; the store keeps only valid rates.
+                    patch(v.ok ? { learningRate: v.value, presetId: null } : { presetId: null })
+                  }}
+                />
+              )}
+            </Field>
+            <datalist id="lr-choices">
+              {[...LEARNING_RATE_CHOICES, LEARNING_RATE_CONSERVATIVE].map((v) => (
+                <option key={v} value={fmt.lr(v)} />
+              ))}
+            </datalist>
+          </div>
+          <div className="advice" data-testid="advice">
+            {advice.map((a) => (
+              <Notice key={a.id} tone={TONE[a.severity]} testId={`advice-${a.id}`}>
+                {t.rankLr.advice[a.id](a.values)}
+              </Notice>
+            ))}
+          </div>
+        </Card>
+      </fieldset>
 
       <Card>
         <div className="grid-3">
-          <Field label={t.rankLr.rank} help={t.connect.maxRank(maxRank)}>
-            {(id) => (
-              <select id={id} className="input" value={w.rank} onChange={(e) => patch({ rank: Number(e.target.value), presetId: null })} data-testid="rank">
-                {[...new Set([4, 8, 16, ...LORA_RANK_CHOICES, 64, 256, w.rank])].sort((a, b) => a - b).map((r) => (
-                  <option key={r} value={r}>{r}</option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t.rankLr.lr} error={lrValid ? null : t.rankLr.lrInvalid}>
-            {(id) => (
-              <input
-                id={id}
-                className="input mono num-input"
-                value={lrText}
-                list="lr-choices"
-                data-testid="learning-rate"
-                onChange={(e) => {
-                  setLrText(e.target.value)
-                  const v = parsePositive(e.target.value)
-                  if (v !== null && v <= 1) patch({ learningRate: v, presetId: null })
-                }}
-              />
-            )}
-          </Field>
-          <datalist id="lr-choices">
-            {[...LEARNING_RATE_CHOICES, 5e-5].map((lr) => (
-              <option key={lr} value={fmt.lr(lr)} />
-            ))}
-          </datalist>
-          <IntField label={t.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} testId="batch-size" />
-          <IntField label={t.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} testId="max-length-2" min={8} />
-          <IntField label={t.rankLr.steps} value={w.steps} onChange={(steps) => patch({ steps })} testId="steps" />
-          <IntField label={t.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} testId="eval-every" min={0} />
-        </div>
-        <div className="advice" data-testid="advice">
-          {advice.map((a) => (
-            <Notice key={a.id} tone={a.severity === 'error' ? 'error' : a.severity === 'warning' ? 'warning' : 'info'} testId={`advice-${a.id}`}>
-              {t.rankLr.advice[a.id](a.values)}
-            </Notice>
-          ))}
+          <IntField label={t.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} onValidity={validity('batch')} testId="batch-size" />
+          <IntField label={t.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} onValidity={validity('maxLength')} testId="max-length-2" min={8} />
+          <IntField label={t.rankLr.steps} value={w.steps} onChange={(steps) => patch({ steps })} onValidity={validity('steps')} testId="steps" />
+          <IntField label={t.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} onValidity={validity('evalEvery')} testId="eval-every" min={0} />
         </div>
       </Card>
 
       <Card
         title={
           <label className="inline-check">
-            <input type="checkbox" checked={w.sweep.enabled} onChange={(e) => patch({ sweep: { ...w.sweep, enabled: e.target.checked } })} data-testid="sweep-toggle" />
+            <input type="checkbox" checked={sweep.enabled} onChange={(e) => patch({ sweep: { ...sweep, enabled: e.target.checked } })} data-testid="sweep-toggle" />
             {t.rankLr.sweep}
           </label>
         }
       >
         <p className="field-help">{t.rankLr.sweepHelp}</p>
-        {w.sweep.enabled && (
+        {sweep.enabled && (
           <div className="grid-2">
-            <fieldset className="checks">
+            <fieldset className="checks" data-testid="sweep-ranks">
               <legend>{t.rankLr.sweepRanks}</legend>
-              {[8, 32, 128].map((r) => (
+              {rankOptions.map((r) => (
                 <label key={r} className="inline-check">
-                  <input type="checkbox" checked={w.sweep.ranks.includes(r)} onChange={() => patch({ sweep: { ...w.sweep, ranks: toggle(w.sweep.ranks, r) } })} />
+                  <input type="checkbox" checked={sweep.ranks.includes(r)} onChange={() => patch({ sweep: { ...sweep, ranks: toggle(sweep.ranks, r) } })} />
                   {r} {maxRank !== undefined && r > maxRank && <span className="warn-text small">{t.rankLr.aboveMax(maxRank)}</span>}
                 </label>
               ))}
+              <AddValue label={t.rankLr.sweepAddRank} testId="sweep-add-rank" onAdd={addRank} />
             </fieldset>
-            <fieldset className="checks">
+            <fieldset className="checks" data-testid="sweep-lrs">
               <legend>{t.rankLr.sweepLrs}</legend>
-              {LEARNING_RATE_CHOICES.map((lr) => (
-                <label key={lr} className="inline-check">
-                  <input type="checkbox" checked={w.sweep.learningRates.includes(lr)} onChange={() => patch({ sweep: { ...w.sweep, learningRates: toggle(w.sweep.learningRates, lr) } })} />
-                  {fmt.lr(lr)}
+              {lrOptions.map((v) => (
+                <label key={v} className="inline-check">
+                  <input type="checkbox" checked={sweep.learningRates.some((x) => sameLr(x, v))} onChange={() => patch({ sweep: { ...sweep, learningRates: toggle(sweep.learningRates, v, sameLr) } })} />
+                  <span className="mono">{fmt.lr(v)}</span> {learningRateAdvice(v)?.severity === 'strong' && <span className="warn-text small">{t.rankLr.sweepFar}</span>}
                 </label>
               ))}
+              <AddValue label={t.rankLr.sweepAddLr} testId="sweep-add-lr" onAdd={addLr} />
             </fieldset>
-            <div className="muted small">{t.rankLr.sweepCells(w.sweep.ranks.length * w.sweep.learningRates.length)}</div>
+            <div className="muted small" data-testid="sweep-cells">{t.rankLr.sweepCells(sweep.ranks.length * sweep.learningRates.length)}</div>
           </div>
         )}
       </Card>

@@ -9,8 +9,8 @@ import { MISSING } from '../../../shared/i18n'
 import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
-import { Card, Stat } from '../components/ui'
-import { estimateRun } from '../lib/advice'
+import { Card, Notice, Stat } from '../components/ui'
+import { estimateRun, learningRateAdvice } from '../lib/advice'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
 import { draftToConfig, useWizard } from '../stores/wizard-store'
@@ -47,6 +47,8 @@ export function ReviewStep(): React.JSX.Element {
   const config = draftToConfig(draft, connection)
   const f = t.review.fields
   const sweepCells = draft.sweep.ranks.length * draft.sweep.learningRates.length
+  // Far outside the guide's range is allowed, so it is said once more where the run is started.
+  const farLrs = (draft.sweep.enabled ? draft.sweep.learningRates : [draft.learningRate]).filter((lr) => learningRateAdvice(lr)?.severity === 'strong')
 
   const start = async (): Promise<void> => {
     if (!config) return
@@ -102,6 +104,11 @@ export function ReviewStep(): React.JSX.Element {
         <Stat label={t.review.epochs} value={est.epochs === null ? MISSING : fmt.decimal(est.epochs, 2)} />
         <Stat label={t.review.estimatedTime} value={est.seconds === null ? <span className="muted small">{t.review.estimatedUnknown}</span> : fmt.duration(est.seconds * (draft.sweep.enabled ? sweepCells : 1))} testId="estimated-time" />
       </div>
+      {farLrs.map((lr) => (
+        <Notice key={lr} tone="error" testId="review-lr-far">
+          {t.review.lrFar(fmt.lr(lr))}
+        </Notice>
+      ))}
       <Card title={t.review.config}>
         <table className="table kv" data-testid="review-config">
           <tbody>

@@ -1,7 +1,7 @@
 /** The frame of one wizard step: a heading, a form (Enter submits = Continue) and the Back/Continue row. */
 import type { ReactNode } from 'react'
 import { useT } from '../i18n'
-import { Button } from '../components/ui'
+import { Button, FocusHeading } from '../components/ui'
 
 type Props = {
   title: string
@@ -12,13 +12,16 @@ type Props = {
   onContinue?: () => void
   canContinue?: boolean
   continueLabel?: string
+  /** Said next to a disabled Continue, so it is never disabled without a reason. */
+  blockedReason?: string | null
   busy?: boolean
   children: ReactNode
   testId: string
 }
 
-export function StepForm({ title, intro, headerExtra, onBack, onContinue, canContinue = true, continueLabel, busy, children, testId }: Props): React.JSX.Element {
+export function StepForm({ title, intro, headerExtra, onBack, onContinue, canContinue = true, continueLabel, blockedReason, busy, children, testId }: Props): React.JSX.Element {
   const { t } = useT()
+  const showReason = onContinue && !canContinue && !busy && blockedReason
   return (
     <form
       className="step"
@@ -30,7 +33,7 @@ export function StepForm({ title, intro, headerExtra, onBack, onContinue, canCon
       }}
     >
       <div className="step-head">
-        <h1>{title}</h1>
+        <FocusHeading>{title}</FocusHeading>
         {headerExtra}
       </div>
       {intro && <p className="lead">{intro}</p>}
@@ -44,9 +47,16 @@ export function StepForm({ title, intro, headerExtra, onBack, onContinue, canCon
           <span />
         )}
         {onContinue && (
-          <Button type="submit" variant="primary" disabled={!canContinue} busy={busy} data-testid="continue">
-            {continueLabel ?? t.common.continue}
-          </Button>
+          <span className="step-continue">
+            {showReason && (
+              <span id={`${testId}-blocked`} className="blocked-reason" role="status" data-testid="blocked-reason">
+                {blockedReason}
+              </span>
+            )}
+            <Button type="submit" variant="primary" disabled={!canContinue} busy={busy} data-testid="continue" aria-describedby={showReason ? `${testId}-blocked` : undefined}>
+              {continueLabel ?? t.common.continue}
+            </Button>
+          </span>
         )}
       </div>
     </form>

@@ -11,17 +11,18 @@ import { api } from '../api'
 import { NllChart, type ChartLine } from '../charts/nll-chart'
 import { ChartToolbar } from '../components/chart-toolbar'
 import { RunMonitor } from '../components/run-monitor'
-import { Badge, Button, Card, Notice } from '../components/ui'
+import { Badge, Button, Card, FocusHeading, Notice, ProgressBar } from '../components/ui'
 import { useNav } from '../stores/nav-store'
 import { usePrefs } from '../stores/prefs-store'
 import { useRuns } from '../stores/run-store'
 import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
+import { sweepProgress } from '../lib/sweep-progress'
 
 export function TrainStep(): React.JSX.Element {
   const { t } = useT()
-  const { runId, sweepId, stats, started, reset, setStep } = useWizard(
-    useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats, started: s.started, reset: s.reset, setStep: s.setStep })),
+  const { runId, sweepId, stats, started, newRun } = useWizard(
+    useShallow((s) => ({ runId: s.runId, sweepId: s.sweepId, stats: s.stats, started: s.started, newRun: s.newRun })),
   )
   const update = useSettings((s) => s.update)
   const { openPlayground, go } = useNav(useShallow((s) => ({ openPlayground: s.openPlayground, go: s.go })))
@@ -40,7 +41,7 @@ export function TrainStep(): React.JSX.Element {
 
   return (
     <div className="step" data-testid="step-train">
-      <h1>{t.train.title}</h1>
+      <FocusHeading>{t.train.title}</FocusHeading>
       {done && (
         <Notice tone="ok" testId="train-done">
           <div className="row spread">
@@ -48,15 +49,7 @@ export function TrainStep(): React.JSX.Element {
             <span className="row">
               <Button variant="primary" onClick={() => openPlayground(runId ?? recommendedRunId)} data-testid="open-playground">{t.train.openPlayground}</Button>
               <Button onClick={() => go('history')}>{t.train.openHistory}</Button>
-              <Button
-                variant="ghost"
-                onClick={() => {
-                  // Same server, fresh choices: start again at the dataset step.
-                  reset()
-                  setStep('dataset')
-                }}
-                data-testid="new-run"
-              >
+              <Button variant="ghost" onClick={newRun} data-testid="new-run">
                 {t.train.newRun}
               </Button>
             </span>
@@ -100,6 +93,13 @@ function SweepMonitor({
   useEffect(() => {
     if (done) onStatus('completed')
   }, [done, onStatus])
+  // The ETA counts down between run events too.
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (done) return
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [done])
   const recommendedRunId = sweep?.recommendation?.runId ?? null
   useEffect(() => onRecommendation(recommendedRunId), [recommendedRunId, onRecommendation])
   const lines = useMemo<ChartLine[]>(
@@ -113,8 +113,26 @@ function SweepMonitor({
       })),
     [sweep, runs, t, fmt],
   )
+  const progress = sweep ? sweepProgress(sweep, runs, now) : null
   return (
     <>
+      {progress && (
+        <div className="monitor-top" role="group" aria-label={t.train.sweepProgress}>
+          <div className="grow">
+            <ProgressBar
+              testId="sweep-progress"
+              label={t.train.sweepCellsDone(progress.cellsFinished, progress.cellsTotal)}
+              current={progress.stepsDone}
+              total={progress.stepsTotal ?? 0}
+              detail={
+                <span data-testid="sweep-progress-detail" data-cells-finished={progress.cellsFinished} data-cells-total={progress.cellsTotal} data-steps-done={progress.stepsDone} data-steps-total={progress.stepsTotal ?? ''}>
+                  {t.train.sweepSteps(progress.stepsDone, progress.stepsTotal)} · {t.train.eta(fmt.duration(progress.etaS))}
+                </span>
+              }
+            />
+          </div>
+        </div>
+      )}
       <Card title={t.compare.trainTitle} actions={<ChartToolbar />}>
         <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={t.compare.trainTitle} testId="sweep-chart" />
       </Card>

@@ -8,6 +8,7 @@ import { migration003Runs } from './003-runs'
 import { migration004RunBitsPerByte } from './004-run-bits-per-byte'
 import { migration005IncrementalVacuum } from './005-incremental-vacuum'
 import { migration006DatasetStaging } from './006-dataset-staging'
+import { migration007RunResumes } from './007-run-resumes'
 
 /**
  * `transaction: false` is only for statements SQLite refuses inside a transaction (VACUUM); such a
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004RunBitsPerByte,
   migration005IncrementalVacuum,
   migration006DatasetStaging,
+  migration007RunResumes,
 ]
