@@ -262,7 +262,8 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   const wanted = source.split ? [source.split] : undefined
   const hasWanted = (info: DatasetInfo) => (wanted ?? []).every((s) => info.splits.some((x) => x.split === s))
 
-  opts.onProgress?.({ phase: 'listing', current: 0, total: 1 })
+  // No total: how long a listing takes is unknown (the UI shows it as indeterminate, with Cancel).
+  opts.onProgress?.({ phase: 'listing', current: 0, total: 0 })
   let listing
   try {
     listing = await findDatasetSplits({ repo: source.repo, revision: source.revision, endpoint, token, signal: opts.signal })
