@@ -15,6 +15,7 @@ import { Badge, Button, Card, Field, Notice } from '../components/ui'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
+import { QuickStart } from './quick-start'
 import { StepForm } from './step-form'
 
 export function ConnectStep(): React.JSX.Element {
@@ -156,6 +157,8 @@ export function ConnectStep(): React.JSX.Element {
           {busy === 'sandbox' && <div className="field-help">{t.connect.sandboxStarting}</div>}
         </Card>
       </div>
+
+      <QuickStart />
 
       {failure && (
         <HintPanel
