@@ -74,7 +74,8 @@ export function ModelStep(): React.JSX.Element {
   }, [ready, tokenizerId, w.dataset, w.previewRow, w.trainOn, maxLength, tokInfo])
 
   const statsKey = `${tokenizerId}|${w.dataset?.name}|${w.dataset?.trainSplit}|${w.trainOn}|${maxLength}|${statsAttempt}|${tokInfo?.id}`
-  const statsOpId = useMemo(() => newOpId(`stats-${statsKey}`), [statsKey])
+  // A fresh op id whenever what the statistics depend on changes (ids are short: a model id can be long).
+  const statsOpId = useMemo(() => (statsKey ? newOpId('stats') : ''), [statsKey])
   const statsProgress = useOps((s) => s.progress[statsOpId] ?? null)
   useEffect(() => {
     if (!ready || !tokenizerId || !w.dataset) return

@@ -10,7 +10,8 @@ type Format = 'auto' | 'messages' | 'sharegpt' | 'alpaca'
 /**
  * The dataset step's imports: from the hub, the sample, a picked file (the desktop's dialog), or a File from
  * the page (an `<input type=file>` or a drop: uploaded first in browser mode). One at a time, each with
- * progress and Cancel; `onImported` gets the report.
+ * progress and Cancel; `onImported` gets the report. A new import cancels one still running (the sample the
+ * step chose by itself must not hold up the file the user just dropped).
  */
 export function useDatasetImport(onImported: (r: ImportReportView) => void) {
   const op = useOp()
@@ -19,12 +20,38 @@ export function useDatasetImport(onImported: (r: ImportReportView) => void) {
   /** The file the last file import used, kept for a re-import (another format) while its grant lasts. */
   const [picked, setPicked] = useState<PickedFile | null>(null)
   const uploadAbort = useRef<AbortController | null>(null)
+  const opRef = useRef<string | null>(null)
+  const inflight = useRef<Promise<unknown> | null>(null)
   const busy = op.opId !== null || upload !== null
+
+  const cancel = (): void => {
+    uploadAbort.current?.abort()
+    if (opRef.current) void api.opCancel({ opId: opRef.current })
+  }
+
+  /** Runs one import at a time: a running one is cancelled (and awaited) first. */
+  const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+    const previous = inflight.current
+    if (previous) {
+      cancel()
+      await previous.catch(() => undefined)
+    }
+    const p = work()
+    inflight.current = p
+    try {
+      return await p
+    } finally {
+      if (inflight.current === p) inflight.current = null
+    }
+  }
 
   const run = useCallback(
     async (start: (opId: string) => Promise<Result<ImportReportView>>): Promise<boolean> => {
       setFailure(null)
-      const r = await start(op.start('import'))
+      const id = op.start('import')
+      opRef.current = id
+      const r = await start(id)
+      opRef.current = null
       op.done()
       if (!r.ok) {
         setFailure(r)
@@ -37,17 +64,19 @@ export function useDatasetImport(onImported: (r: ImportReportView) => void) {
   )
 
   const importHub = (repo: string, split: string, format: Format, endpoint: string | null): Promise<boolean> =>
-    run((opId) => api.datasetImport({ opId, source: { kind: 'hub', repo, ...(split ? { split } : {}) }, format, ...(endpoint ? { endpoint } : {}) }))
+    exclusive(() => run((opId) => api.datasetImport({ opId, source: { kind: 'hub', repo, ...(split ? { split } : {}) }, format, ...(endpoint ? { endpoint } : {}) })))
 
-  const importSample = (): Promise<boolean> => run((opId) => api.datasetImport({ opId, source: { kind: 'sample' } }))
+  const importSample = (): Promise<boolean> => exclusive(() => run((opId) => api.datasetImport({ opId, source: { kind: 'sample' } })))
 
-  const importPicked = (file: PickedFile, split: string, format: Format): Promise<boolean> => {
+  const startPicked = (file: PickedFile, split: string, format: Format): Promise<boolean> => {
     setPicked(file)
     return run((opId) => api.datasetImport({ opId, source: { kind: 'picked', handle: file.handle, ...(split ? { split } : {}) }, format }))
   }
+  const importPicked = (file: PickedFile, split: string, format: Format): Promise<boolean> => exclusive(() => startPicked(file, split, format))
 
   /** A File the user chose or dropped in the page: its handle (an upload in browser mode), then the import. */
-  const importFile = async (file: File, split: string, format: Format): Promise<boolean> => {
+  const importFile = (file: File, split: string, format: Format): Promise<boolean> => exclusive(() => uploadThenImport(file, split, format))
+  const uploadThenImport = async (file: File, split: string, format: Format): Promise<boolean> => {
     setFailure(null)
     const abort = new AbortController()
     uploadAbort.current = abort
@@ -63,7 +92,7 @@ export function useDatasetImport(onImported: (r: ImportReportView) => void) {
       setFailure(r)
       return false
     }
-    return importPicked(r.value, split, format)
+    return startPicked(r.value, split, format)
   }
 
   /** The desktop's open dialog, then the import; false when the user closed the dialog. */
@@ -75,11 +104,6 @@ export function useDatasetImport(onImported: (r: ImportReportView) => void) {
       return false
     }
     return r.value ? importPicked(r.value, split, format) : false
-  }
-
-  const cancel = (): void => {
-    uploadAbort.current?.abort()
-    if (op.opId) void api.opCancel({ opId: op.opId })
   }
 
   const progress: ProgressEvent | { phase: 'uploading'; current: number; total: number } | null = upload

@@ -37,7 +37,7 @@ export function useTokenizer(tokenizerId: string | null, onReady: (ready: boolea
 
   // One op id per attempt, for its progress and Cancel.
   const key = `${tokenizerId}:${attempt}`
-  const opId = useMemo(() => newOpId(`tokenizer-${key}`), [key])
+  const opId = useMemo(() => (key ? newOpId('tokenizer') : ''), [key])
   const progress = useOps((s) => s.progress[folderOp ?? opId] ?? null)
   useEffect(() => {
     if (!tokenizerId) return
