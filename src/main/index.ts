@@ -3,10 +3,12 @@
  * contract's implementation in ../api (shared with the browser bridge), the engine in ../core.
  */
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron'
 import { createStudioApp, type StudioApp } from './api/app'
 import { createLiveCore } from './api/live-core'
 import { createKeyFileSecretStore, createSafeStorageSecretStore } from './api/secret-store'
+import { openDialogOptions } from './api/file-grants'
+import { i18nFor, resolveLocale } from '../shared/i18n'
 import { studioHome } from './core/store'
 import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './electron/protocol'
 import { wireIpc } from './electron/ipc'
@@ -41,6 +43,14 @@ void app.whenReady().then(() => {
     secrets,
     core: createLiveCore,
     log: (line) => console.error(line),
+    // The OS's own open dialog: the only way a path from this machine reaches an import (see api/file-grants.ts).
+    pickPath: async (purpose) => {
+      const { t } = i18nFor(resolveLocale(studio?.settings.view().locale ?? null, [app.getLocale()]))
+      const options = openDialogOptions(purpose, t.files.filterName[purpose]) as Electron.OpenDialogOptions
+      const win = BrowserWindow.getFocusedWindow()
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return r.canceled ? null : (r.filePaths[0] ?? null)
+    },
   })
   wireIpc(ipcMain, studio, appOrigin, () => BrowserWindow.getAllWindows())
   if (devServer) applyDevServerPolicy(session.defaultSession, devServer.origin)

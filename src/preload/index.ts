@@ -3,8 +3,8 @@
  * nothing else (no raw ipcRenderer, no Node). Built as CommonJS so the renderer sandbox can stay on.
  * Types only are imported from the contract, so no schema code runs here.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import type { ChannelName, EventName, InputOf, OutputOf, StudioApi, StudioEvents } from '../shared/contract'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
+import type { ChannelName, EventName, InputOf, OutputOf, PickedFile, PickPurpose, StudioApi, StudioEvents } from '../shared/contract'
 import type { Result } from '../shared/result'
 
 const call =
@@ -13,6 +13,8 @@ const call =
     ipcRenderer.invoke(`studio:${channel}`, input ?? {})
 
 const EVENT_CHANNEL = 'studio:event'
+/** IPC_PICKED_FROM_FILE_CHANNEL of the contract (only types are imported from it here). */
+const PICKED_FROM_FILE_CHANNEL = 'studio-picked:from-file'
 
 const api = {
   appInfo: call('appInfo'),
@@ -46,12 +48,17 @@ const api = {
   useModelSnippets: call('useModelSnippets'),
   tryChat: call('tryChat'),
   opCancel: call('opCancel'),
+  filePick: call('filePick'),
+  fileRelease: call('fileRelease'),
+  hubProbe: call('hubProbe'),
   datasetImport: call('datasetImport'),
   datasetList: call('datasetList'),
   datasetPage: call('datasetPage'),
   datasetRejections: call('datasetRejections'),
   datasetDelete: call('datasetDelete'),
   tokenizerLoad: call('tokenizerLoad'),
+  tokenizerUseFolder: call('tokenizerUseFolder'),
+  tokenizerForgetFolder: call('tokenizerForgetFolder'),
   examplePreview: call('examplePreview'),
   tokenStats: call('tokenStats'),
   runStart: call('runStart'),
@@ -72,6 +79,18 @@ const api = {
   sweepList: call('sweepList'),
   sweepGet: call('sweepGet'),
   playgroundSample: call('playgroundSample'),
+  // Electron knows where a dropped or chosen File is on disk; a File the page built itself has no path, so the
+  // page cannot name a file this way. The path goes to main, which checks it for the purpose and grants it.
+  pickedFromFile: async (file: object, purpose: PickPurpose): Promise<Result<PickedFile>> => {
+    let where = ''
+    try {
+      where = webUtils.getPathForFile(file as File)
+    } catch {
+      where = ''
+    }
+    if (!where) return { ok: false, code: 'invalid-input', message: 'This is not a file from this computer: choose or drop a file.' }
+    return ipcRenderer.invoke(PICKED_FROM_FILE_CHANNEL, { path: where, purpose })
+  },
   on: <E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void): (() => void) => {
     const handler = (_e: IpcRendererEvent, msg: { event: EventName; payload: unknown }): void => {
       if (msg.event === event) listener(msg.payload as StudioEvents[E])

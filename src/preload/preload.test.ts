@@ -3,13 +3,16 @@
  * mapped to its namespaced IPC channel, and nothing that would hand the page raw IPC.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { CHANNELS, IPC_EVENT_CHANNEL, ipcChannel } from '../shared/contract'
+import { CHANNELS, IPC_EVENT_CHANNEL, IPC_PICKED_FROM_FILE_CHANNEL, ipcChannel } from '../shared/contract'
 
 const exposed: Record<string, unknown> = {}
 const invoke = vi.fn(async (..._args: unknown[]) => ({ ok: true, value: 1 }))
 const listeners = new Map<string, Set<(...a: unknown[]) => void>>()
+// Electron knows the path of a File the user dropped or chose; a File the page built itself has none ('').
+const realFile = { name: 'chats.jsonl' }
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
+  webUtils: { getPathForFile: (f: unknown) => (f === realFile ? '/home/me/chats.jsonl' : '') },
   ipcRenderer: {
     invoke: (...a: unknown[]) => invoke(...a),
     on: (ch: string, fn: (...a: unknown[]) => void) => (listeners.get(ch) ?? listeners.set(ch, new Set()).get(ch)!).add(fn),
@@ -24,7 +27,7 @@ describe('preload', () => {
 
   it('exposes only window.studio with the contract functions and on()', () => {
     expect(Object.keys(exposed)).toEqual(['studio'])
-    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on'].sort())
+    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on', 'pickedFromFile'].sort())
     for (const k of Object.keys(api)) expect(typeof api[k]).toBe('function')
   })
 
@@ -37,6 +40,15 @@ describe('preload', () => {
     invoke.mockClear()
     await api.settingsGet()
     expect(invoke).toHaveBeenCalledWith('studio:settingsGet', {})
+  })
+
+  it('sends main the path of a File the user picked, and nothing for one the page made', async () => {
+    invoke.mockClear()
+    await api.pickedFromFile(realFile, 'dataset')
+    expect(invoke).toHaveBeenCalledWith(IPC_PICKED_FROM_FILE_CHANNEL, { path: '/home/me/chats.jsonl', purpose: 'dataset' })
+    invoke.mockClear()
+    expect(await api.pickedFromFile({ name: '/home/me/.ssh/id_rsa' }, 'dataset')).toMatchObject({ ok: false, code: 'invalid-input' })
+    expect(invoke).not.toHaveBeenCalled()
   })
 
   it('delivers only the subscribed event and unsubscribes', () => {

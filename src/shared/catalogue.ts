@@ -61,9 +61,9 @@ export const HINTS: Record<ErrorCode, Hint> = {
     fix: 'Refresh the list.',
   },
   'hf-unreachable': {
-    title: 'Hugging Face is unreachable',
-    why: 'huggingface.co could not be reached (for example "Network is unreachable", a DNS failure or a firewall). This is common behind corporate firewalls and in mainland China.',
-    fix: `Use a mirror endpoint such as ${HF_MIRROR_ENDPOINT} (the same as setting HF_ENDPOINT) and retry. Anything already downloaded keeps working offline.`,
+    title: 'The Hugging Face hub cannot be reached',
+    why: 'The hub endpoint could not be reached (for example "Network is unreachable", a DNS failure or a firewall). This is common behind corporate firewalls and in mainland China.',
+    fix: `Use a mirror endpoint such as ${HF_MIRROR_ENDPOINT} (the same as setting HF_ENDPOINT), or a proxy (start TuFT Studio with HTTPS_PROXY set), and retry. Anything already downloaded keeps working offline.`,
     action: { kind: 'set-hf-endpoint', endpoint: HF_MIRROR_ENDPOINT },
   },
   'hf-timeout': {
@@ -130,6 +130,16 @@ export const HINTS: Record<ErrorCode, Hint> = {
     title: 'Not available offline',
     why: 'This dataset has not been imported yet and the network is unavailable.',
     fix: 'Import it once while online (or through a mirror); after that it works offline.',
+  },
+  'file-grant-expired': {
+    title: 'Choose the file again',
+    why: 'TuFT Studio reads only files you picked, and only for a while after you picked them (an uploaded copy is deleted once it has been imported).',
+    fix: 'Choose the file again (or drop it on the window) and import it.',
+  },
+  'file-too-large': {
+    title: 'The file is too large to upload',
+    why: 'In browser mode a file is copied into the data folder before it is imported, and this one is larger than the upload limit.',
+    fix: 'Import it with the command line instead (`npm run cli -- dataset import FILE`, which reads it in place), or split it into smaller files.',
   },
   'tokenizer-not-found': {
     title: 'Tokenizer not found',

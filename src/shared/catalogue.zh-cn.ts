@@ -31,10 +31,11 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     fix: '刷新列表。',
   },
   'hf-unreachable': {
-    title: '无法访问 Hugging Face',
-    why: '连不上 huggingface.co（例如 “Network is unreachable”、DNS 解析失败或被防火墙拦截）。在企业防火墙后或中国大陆网络环境下很常见。',
-    fix: `改用镜像端点，例如 ${HF_MIRROR}（等同于设置 HF_ENDPOINT），然后重试。已经下载过的内容离线照常可用。`,
+    title: '无法访问 Hugging Face Hub',
+    why: '连不上 Hub 端点（例如 “Network is unreachable”、DNS 解析失败或被防火墙拦截）。在企业防火墙后或中国大陆网络环境下很常见。',
+    fix: `改用镜像端点，例如 ${HF_MIRROR}（等同于设置 HF_ENDPOINT），或者通过代理访问（启动 TuFT Studio 前设置 HTTPS_PROXY），然后重试。已经下载过的内容离线照常可用。`,
   },
+
   'hf-timeout': {
     title: 'Hugging Face 下载超时',
     why: 'Hub 或镜像在规定时间内没有响应。',
@@ -79,6 +80,16 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     title: '离线不可用',
     why: '这个数据集还没有导入过，而当前网络不可用。',
     fix: '在联网时（或通过镜像）导入一次，之后离线也能使用。',
+  },
+  'file-grant-expired': {
+    title: '请重新选择文件',
+    why: 'TuFT Studio 只读取你亲自选择的文件，而且只在选择后的一段时间内有效（上传的副本导入完成后即被删除）。',
+    fix: '重新选择该文件（或把它拖到窗口上），然后导入。',
+  },
+  'file-too-large': {
+    title: '文件太大，无法上传',
+    why: '浏览器模式下，文件要先复制到数据目录再导入，而这个文件超过了上传大小上限。',
+    fix: '改用命令行导入（`npm run cli -- dataset import FILE`，直接读取原文件），或者把它拆成几个小文件。',
   },
   'tokenizer-not-found': {
     title: '找不到分词器',

@@ -10,6 +10,8 @@
 import { z } from 'zod'
 import { fail, ok, type Result } from './result'
 import type { TokenStats } from './datum'
+import type { DatasetFormat, RejectionGroup, WarningGroup } from './datasets'
+import type { ErrorCode } from './error-codes'
 import { LOCALES, type Locale } from './i18n/locale'
 import {
   LEARNING_RATE_MAX,
@@ -63,12 +65,12 @@ const hfRepo = z
   .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must look like owner/name')
   .max(200)
 const split = splitNameSchema
-/** Dataset files only: the renderer cannot make main read arbitrary files (e.g. keys) through an import. */
-const datasetPath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => /\.(jsonl|json|parquet)$/i.test(p.trim()) && !p.includes('\0'), 'must be a .jsonl, .json or .parquet file')
+/**
+ * A file or folder the user picked, by the opaque handle main issued for it (the desktop's open dialog, a drop,
+ * or an upload in browser mode). The page never names a path: it cannot make main read files (keys, tokens) the
+ * user did not choose.
+ */
+const fileHandle = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be a handle from a file you picked')
 const runId = z.string().min(1).max(100)
 const trainOn = z.enum(['all-assistant', 'last-assistant', 'all'])
 export type TrainOnView = z.infer<typeof trainOn>
@@ -185,16 +187,30 @@ export type SandboxStatus = {
 }
 
 export type SplitInfo = { split: string; rows: number; rejected: number }
-export type RejectionGroup = { reason: string; count: number; examples: unknown[] }
+export type { DatasetFormat, ImportWarning, RejectionGroup, RejectionReason, RowExample, WarningGroup } from './datasets'
+/** What the engine imports; the page asks for a `PickedSource` and main turns the handle into a path. */
 export type DatasetSource =
   | { kind: 'hub'; repo: string; split?: string; revision?: string }
   | { kind: 'file'; path: string; split?: string }
 
+/** What a picker gave the page: an opaque handle for one file or folder, with what to show about it. */
+export type PickedFile = { handle: string; name: string; size: number; kind: 'file' | 'folder' }
+/** What the file pickers are for: each purpose accepts its own kinds of files. */
+export const PICK_PURPOSES = ['dataset', 'tokenizer-folder', 'tokenizer-file'] as const
+export type PickPurpose = (typeof PICK_PURPOSES)[number]
+
+/** Whether the hub endpoint answers at all (any HTTP reply counts), and through which proxy it was asked. */
+export type HubProbe = { endpoint: string; reachable: boolean; code?: ErrorCode; message?: string; proxy: string | null }
+
 export type ImportReportView = {
   datasetId: number | string
   name: string
+  /** The format the rows were read as: detected from the first rows, or the one chosen. */
+  format: DatasetFormat
   splits: SplitInfo[]
   rejections: RejectionGroup[]
+  /** Rows imported with something odd about them. */
+  warnings: WarningGroup[]
   source: unknown
   revision: string | null
   etag: string | null
@@ -204,6 +220,7 @@ export type ImportReportView = {
 
 export type DatasetSummary = {
   name: string
+  format: DatasetFormat
   source: unknown
   revision: string | null
   importedAt: string | null
@@ -216,12 +233,21 @@ export type ConversationPage = {
   split: string
   offset: number
   total: number
-  rows: { index: number; messages: ChatMessageView[] }[]
+  /** `index`: position in the split (0-based, what `row` of a mask preview names); `sourceRow`: the 1-based row of
+   * the source file, the number rejections and warnings use too. */
+  rows: { index: number; sourceRow: number; messages: ChatMessageView[] }[]
 }
 
-export type RejectionReport = { name: string; splits: SplitInfo[]; rejections: RejectionGroup[] }
+export type RejectionReport = { name: string; format: DatasetFormat; splits: SplitInfo[]; rejections: RejectionGroup[]; warnings: WarningGroup[] }
 
-export type TokenizerInfo = { id: string; modelId: string; vocabSize: number; eosToken: string; chatTemplate: string }
+/**
+ * Where a tokenizer's files came from: shipped with the app, downloaded from a hub endpoint (`from`), a folder
+ * the user chose for this model (`from` = the folder as the user knows it), or the model folder of the TuFT
+ * server started on this machine. `at`: when they were fetched or chosen.
+ */
+export type TokenizerProvenance = { origin: 'builtin' | 'hub' | 'folder' | 'local-server'; from: string | null; at: string | null }
+
+export type TokenizerInfo = { id: string; modelId: string; vocabSize: number; eosToken: string; chatTemplate: string; provenance: TokenizerProvenance }
 
 /** One token of the rendered conversation, for the mask preview. */
 export type TokenPiece = { id: number; text: string; weight: number }
@@ -382,15 +408,34 @@ export const contract = {
   // long operations
   opCancel: ch<{ cancelled: boolean }>()(z.object({ opId }).strict()),
 
+  // files the user picks
+  /**
+   * The desktop's open dialog for one purpose; null when the user cancels. Browser mode has no dialog of main's:
+   * the page uploads the file it picked (`<input type=file>`, a drop) to the bridge's upload route instead.
+   */
+  filePick: ch<PickedFile | null>()(z.object({ purpose: z.enum(PICK_PURPOSES) }).strict()),
+  /** Gives a picked file's handle back early (the user chose another file); an uploaded copy is deleted. */
+  fileRelease: ch<{ released: boolean }>()(z.object({ handle: fileHandle }).strict()),
+
+  // hub
+  /** Whether the hub endpoint (this one, or the one downloads use) answers at all, within a few seconds. */
+  hubProbe: ch<HubProbe>()(z.object({ endpoint: httpUrl.optional() }).strict()),
+
   // datasets
+  /**
+   * Imports from the hub (through `endpoint` when given, else the endpoint setting), a file the user picked (by
+   * handle), or the sample dataset that ships with the app.
+   */
   datasetImport: ch<ImportReportView>()(
     z
       .object({
         opId,
         source: z.discriminatedUnion('kind', [
           z.object({ kind: z.literal('hub'), repo: hfRepo, split: split.optional(), revision: z.string().max(200).optional() }).strict(),
-          z.object({ kind: z.literal('file'), path: datasetPath, split: split.optional() }).strict(),
+          z.object({ kind: z.literal('picked'), handle: fileHandle, split: split.optional() }).strict(),
+          z.object({ kind: z.literal('sample') }).strict(),
         ]),
+        endpoint: httpUrl.optional(),
         name: name.optional(),
         format: z.enum(['auto', 'messages', 'sharegpt', 'alpaca']).optional(),
         mapping: z.record(z.string().max(200), z.string().max(200)).optional(),
@@ -406,8 +451,28 @@ export const contract = {
   datasetRejections: ch<RejectionReport>()(z.object({ name }).strict()),
   datasetDelete: ch<{ deleted: boolean }>()(z.object({ name }).strict()),
 
-  // tokenizer, template, masks
-  tokenizerLoad: ch<TokenizerInfo>()(z.object({ opId, modelId: z.string().trim().min(1).max(4096) }).strict()),
+  // tokenizer, template, masks (a model id is a name, never read as a path: a folder comes from a picker)
+  /** The model's tokenizer: a folder chosen for it, the cache, the app's own copy, or the hub (through `endpoint` when given). */
+  tokenizerLoad: ch<TokenizerInfo>()(z.object({ opId, modelId: z.string().trim().min(1).max(4096), endpoint: httpUrl.optional() }).strict()),
+  /**
+   * Uses a tokenizer on this machine for a model, remembered for it: a folder picked in the desktop's dialog, or
+   * (browser mode) its tokenizer.json and tokenizer_config.json uploaded. Checked by loading it before it is kept.
+   */
+  tokenizerUseFolder: ch<TokenizerInfo>()(
+    z
+      .object({
+        opId,
+        modelId: z.string().trim().min(1).max(4096),
+        folder: fileHandle.optional(),
+        files: z.array(fileHandle).length(2).optional(),
+        /** The folder's name as the user's browser saw it (shown as provenance of uploaded files). */
+        label: z.string().trim().min(1).max(500).optional(),
+      })
+      .strict()
+      .refine((v) => (v.folder === undefined) !== (v.files === undefined), { message: 'give either a folder or its two files', path: ['folder'] }),
+  ),
+  /** Forgets the tokenizer folder chosen for a model (its files leave the cache; the hub is used again). */
+  tokenizerForgetFolder: ch<{ forgotten: boolean }>()(z.object({ modelId: z.string().trim().min(1).max(4096) }).strict()),
   examplePreview: ch<ExamplePreview>()(
     z
       .object({
@@ -520,7 +585,16 @@ type Method<C extends ChannelName> = NonNullable<unknown> extends InputOf<C>
 export type StudioApi = { [C in ChannelName]: Method<C> } & {
   /** Subscribe to a push event; returns the unsubscribe function. */
   on: <E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void) => () => void
+  /**
+   * Desktop only: a handle for a file the user dropped on the window or chose in an `<input type=file>` (a DOM
+   * `File`). The preload asks Electron where that file is on disk; a File the page made itself has no path and
+   * gets nothing. Browser mode uploads such files to the bridge instead.
+   */
+  pickedFromFile?: (file: object, purpose: PickPurpose) => Promise<Result<PickedFile>>
 }
+
+/** The IPC channel behind `pickedFromFile` (not a contract channel: the page can never send it a path). */
+export const IPC_PICKED_FROM_FILE_CHANNEL = 'studio-picked:from-file'
 
 /** Electron IPC channel names are namespaced so nothing else on ipcMain collides. */
 export const ipcChannel = (c: ChannelName): string => `studio:${c}`
@@ -555,3 +629,10 @@ export type BridgeMessage =
 export const BRIDGE_TOKEN_PARAM = 'token'
 export const BRIDGE_TOKEN_COOKIE = 'studio_token'
 export const BRIDGE_WS_PATH = '/api'
+/**
+ * Browser mode's file upload: `POST /upload?purpose=<PickPurpose>&name=<file name>` with the file as the body,
+ * answered with a `Result<PickedFile>` as JSON. It needs the token in this header (a custom header keeps other
+ * local pages, which share the cookie's site, from posting to it).
+ */
+export const BRIDGE_UPLOAD_PATH = '/upload'
+export const BRIDGE_TOKEN_HEADER = 'x-studio-token'

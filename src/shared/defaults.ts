@@ -147,3 +147,12 @@ export const SERVER_RUNS_PAGE_SIZE = 100 // PROTO §4.11: GET /api/v1/training_r
 export const SERVER_CHECKPOINTS_PAGE_SIZE = 1_000 // PROTO §4.11: …/checkpoints accepts limit 1..1000
 export const SNIPPET_MAX_TOKENS_DEFAULT = 256 // ours: a usage example's reply budget, long enough for a paragraph
 export const OAI_CHAT_TIMEOUT_MS = 300_000 // TuFT src/tuft/oai/proxy.py: the proxy gives vLLM 300 s per chat request
+
+// ── Files the user picks (the desktop's open dialog, drops, browser-mode uploads) ──────────────────────
+export const FILE_GRANT_TTL_MS = 30 * 60_000 // ours: a picked file stays usable for half an hour (an import, a retry with another format); then it is picked again
+export const UPLOAD_MAX_DATASET_BYTES = 4 * 1024 ** 3 // ours: 200,000 chat conversations are ~570 MB of JSON Lines (README, streaming import); 4 GiB leaves room for ~7× that in the data folder's temporary copy
+export const UPLOAD_MAX_TOKENIZER_FILE_BYTES = 64 * 1024 * 1024 // ours: Qwen3's tokenizer.json is 11 MB, the largest common ones (256k-token vocabularies) ~33 MB
+
+// ── Reaching the hub ─────────────────────────────────────────────────────────────────────────────────
+export const HUB_PROBE_TIMEOUT_MS = 5_000 // ours: the dataset step asks whether the hub answers at all; a firewall that drops packets must not keep it waiting for the 30 s idle timeout
+export const HUB_ATTEMPT_MEMORY_MS = 15 * 60_000 // ours: an endpoint that failed this recently counts as already tried when a hint suggests what to try next

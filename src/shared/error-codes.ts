@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   'dataset-no-usable-rows',
   'parquet-corrupt',
   'dataset-not-cached',
+  // files the user picks (desktop dialog, drop, browser upload)
+  'file-grant-expired',
+  'file-too-large',
   // tokenizer / template
   'tokenizer-not-found',
   'tokenizer-invalid',

@@ -12,7 +12,8 @@
  * Model ids, code, flags, environment variables and file names stay as they are in every language.
  * No node or electron imports: the renderer bundles this file.
  */
-import type { KeySource, KeyStatus, SandboxStatus, ServerSource } from './contract'
+import type { KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
+import type { DatasetFormat, ImportWarning, RejectionReason } from './datasets'
 import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 
@@ -66,6 +67,8 @@ export const en = {
     downloading: 'Downloading',
     parsing: 'Parsing',
     validating: 'Validating',
+    checking: 'Checking the hub',
+    uploading: 'Uploading',
     loading: 'Loading',
     tokenizing: 'Tokenizing',
     saving: 'Saving',
@@ -156,40 +159,99 @@ export const en = {
   dataset: {
     title: 'Choose a chat dataset',
     intro: 'Import a dataset once; it is cached on this machine and works offline afterwards.',
+    fromSample: 'Sample dataset',
     fromHub: 'Hugging Face',
-    fromFile: 'Local file',
+    fromFile: 'File on this computer',
     cached: (count: number) => `Already imported (${n(count)})`,
-    noneCached: 'Nothing imported yet.',
+    noneCached: 'Nothing is imported yet. What you import is kept on this machine and works offline; start with one of these:',
+    sampleTitle: 'sample-chat',
+    sampleText:
+      'Short chat conversations written for TuFT Studio. They ship with the app, so the whole flow — chat template, loss mask, training, curves — works without a network. Use your own data for a model you mean to keep.',
+    useSample: 'Use the sample dataset',
+    sampleChosenOffline: (endpoint: string) =>
+      `${endpoint} cannot be reached, so the sample dataset that ships with the app is selected. To use your own data, choose a file, or try a mirror on the Hugging Face tab.`,
+    hubChecking: (endpoint: string) => `Checking whether ${endpoint} can be reached…`,
+    hubUnreachable: (endpoint: string) => `${endpoint} cannot be reached from here. Try a mirror endpoint below, choose a file, or use the sample dataset.`,
     hubId: 'Dataset id',
     split: 'Split',
     splitPlaceholder: 'all splits',
-    filePath: 'File path (.jsonl, .json or .parquet)',
+    file: 'File (.jsonl, .json or .parquet)',
+    chooseFile: 'Choose a file…',
+    dropHere: 'or drop it here',
+    dropToImport: 'Drop the file to import it',
+    fileChosen: (name: string, size: string) => `${name} · ${size}`,
+    fileNone: 'No file chosen',
     format: 'Format',
     formats: { auto: 'Detect automatically', messages: 'OpenAI messages', sharegpt: 'ShareGPT', alpaca: 'Alpaca' },
     endpoint: 'Hub endpoint',
     endpointHelp: (effective: string, source: 'settings' | 'HF_ENDPOINT' | 'default') =>
-      `Downloads use ${effective} (${source === 'settings' ? 'set here' : source === 'HF_ENDPOINT' ? 'from HF_ENDPOINT' : 'default'}). Behind a firewall, use a mirror such as https://hf-mirror.com.`,
-    endpointSave: 'Use this endpoint',
+      `Import uses the endpoint in this field, and remembers it once an import through it succeeds. Empty: ${effective} (${source === 'settings' ? 'your setting' : source === 'HF_ENDPOINT' ? 'from HF_ENDPOINT' : 'default'}). Behind a firewall, use a mirror such as https://hf-mirror.com.`,
+    endpointMirror: (endpoint: string) => `Use ${endpoint}`,
+    endpointRemembered: (endpoint: string) => `${endpoint} is now your hub endpoint (Settings → Hugging Face).`,
     endpointReset: 'Reset',
     import: 'Import',
     importing: 'Importing…',
     offline: 'Offline · served from the local cache',
     report: 'Import report',
+    detectedFormat: (format: DatasetFormat) => `Format: ${({ messages: 'OpenAI messages (messages · role/content)', sharegpt: 'ShareGPT (conversations · from/value)', alpaca: 'Alpaca (instruction/input/output)' } as const)[format]}`,
     splitRows: (split: string, rows: number) => `${split}: ${n(rows)}`,
     rows: (count: number) => `${n(count)} ${fmt.plural(count, { one: 'conversation', other: 'conversations' })}`,
     rejected: (count: number) => `${n(count)} rejected`,
+    warned: (count: number) => `${n(count)} with warnings`,
     rejections: 'Rejected rows',
+    rejectionsHelp: 'These rows were not imported. Each reason shows up to three examples, by their row in the file.',
     noRejections: 'Every row was usable.',
+    warnings: 'Imported with warnings',
+    warningsHelp: 'These rows were imported and train correctly, but they look like a mistake in the data.',
     reason: 'Reason',
+    warning: 'Warning',
     count: 'Rows',
     examples: 'Examples',
+    exampleRow: (split: string, row: number) => `${split}, row ${n(row)}`,
+    reasons: {
+      'not-json': 'Not valid JSON',
+      'not-utf8': 'Not UTF-8 text (the message names the likely encoding)',
+      'too-deeply-nested': 'Nested too deeply to be a chat row',
+      'not-an-object': 'Not a JSON object',
+      'row-too-large': 'Row larger than 16 MB',
+      'missing-messages': 'No list of turns (the “messages” or “conversations” field, or your mapping’s, is missing)',
+      'messages-not-a-list': 'The turns are not a list',
+      'empty-conversation': 'No turns',
+      'message-not-an-object': 'A turn is not an object',
+      'missing-role': 'A turn has no role',
+      'unknown-role': 'A turn has a role that is not system, user, assistant or tool (map it with a role mapping)',
+      'missing-content': 'A turn has no text',
+      'non-string-content': 'A turn’s content is not text (an image, a number, an object…)',
+      'empty-content': 'A user or assistant turn is empty',
+      'missing-fields': 'Alpaca row without “instruction” or “output”',
+      'no-assistant-turn': 'No assistant turn: nothing to train on',
+      'conversation-too-long': 'Longer than 1,048,576 characters: more than any context holds',
+      'unreadable-row-group': 'A part of the parquet file cannot be read',
+    } satisfies Record<RejectionReason, string>,
+    warningNames: {
+      'starts-with-assistant': 'Starts with an assistant turn (no question before the first reply)',
+      'consecutive-user-turns': 'Two user turns in a row',
+      'consecutive-assistant-turns': 'Two assistant turns in a row',
+      'ends-with-user-turn': 'Ends with a user turn nobody answers (context only)',
+    } satisfies Record<ImportWarning, string>,
     preview: 'Preview',
     previewSplit: 'Split',
+    previewRow: (row: number) => `row ${n(row)}`,
     page: (from: number, to: number, total: number) => `${n(from)}–${n(to)} of ${n(total)}`,
     trainSplit: 'Train on split',
     evalSplit: 'Test NLL on',
     evalHeldOut: 'a held-out slice of the train split',
     choose: 'Use this dataset',
+  },
+  quickStart: {
+    title: 'Try it now, without a server or a network',
+    text: 'Sets up a short training run on the built-in sandbox (a tiny CPU model) with the sample dataset, then shows you every setting on the Review step before anything starts.',
+    button: 'Set up a demo run',
+    phase: { sandbox: 'Starting the sandbox…', dataset: 'Importing the sample dataset…', tokenizer: 'Loading the tokenizer…', lengths: 'Measuring token lengths…' },
+  },
+  files: {
+    /** The file-type name of the desktop's open dialog, per purpose (a folder dialog shows none). */
+    filterName: { dataset: 'Chat datasets', 'tokenizer-folder': 'Tokenizer folder', 'tokenizer-file': 'Tokenizer files' } satisfies Record<PickPurpose, string>,
   },
   model: {
     title: 'Model and chat template',
@@ -199,6 +261,18 @@ export const en = {
     tokenizer: 'Tokenizer',
     tokenizerLoading: 'Loading the tokenizer…',
     tokenizerReady: (vocab: number) => `Loaded · ${n(vocab)} tokens`,
+    tokenizerFrom: (p: TokenizerProvenance): string =>
+      p.origin === 'builtin'
+        ? 'ships with TuFT Studio'
+        : p.origin === 'folder'
+          ? `from the folder ${p.from ?? ''}${p.at ? `, chosen ${fmt.dateTime(p.at)}` : ''}`
+          : p.origin === 'local-server'
+            ? `from the model folder ${p.from ?? ''} of the TuFT server on this machine`
+            : `downloaded from ${p.from ?? 'the hub'}${p.at ? ` on ${fmt.dateTime(p.at)}` : ''}`,
+    tokenizerUseFolder: 'Use a tokenizer folder on this machine…',
+    tokenizerFolderHelp: 'A folder with tokenizer.json and tokenizer_config.json, such as a downloaded model folder. It is checked, then remembered for this model (runs use it too).',
+    tokenizerFolderMissing: (missing: string) => `That folder has no ${missing}; choose the folder that holds tokenizer.json and tokenizer_config.json.`,
+    tokenizerForget: 'Forget this folder',
     trainOn: 'Train on',
     trainOnLabel: { 'all-assistant': 'All assistant messages', 'last-assistant': 'Last assistant message', all: 'All messages' },
     trainOnHelp: {
@@ -222,6 +296,8 @@ export const en = {
     lengthsTooltip: (from: number, to: number, count: number) => `${n(from)}–${n(to)} tokens: ${n(count)} ${fmt.plural(count, { one: 'conversation', other: 'conversations' })}`,
     lengthsComputing: 'Tokenizing the split…',
     truncated: (share: number, len: number) => `${fmt.percent(share)} of conversations are longer than ${n(len)} tokens and will be truncated.`,
+    lengthsBeyond: (len: number, longest: number) => `Max length ${n(len)} is beyond the longest conversation (${n(longest)} tokens): nothing is cut.`,
+    previewRow: (row: number) => `#${n(row)}`,
     lengthStats: (p50: number, p95: number, max: number) => `median ${n(p50)} · p95 ${n(p95)} · max ${n(max)}`,
   },
   rankLr: {
@@ -386,6 +462,17 @@ export const en = {
           ? 'Enter the right key (it is stored and sent instead of TINKER_API_KEY), or correct TINKER_API_KEY and restart TuFT Studio.'
           : 'Enter the server’s API key and test again, or set TINKER_API_KEY before starting TuFT Studio.',
     serverSaid: (m: string) => `Server said: ${m}`,
+    hubTried: (endpoint: string) => `Tried: ${endpoint}.`,
+    hubMirrorFailedToo: (endpoint: string) => `The mirror ${endpoint} could not be reached either.`,
+    hubAlsoFailed: (list: string) => `Also failed in the last few minutes: ${list}.`,
+    hubViaProxy: (proxy: string, variable: string) => `The request went through the proxy ${proxy} (${variable}); check that it can reach this endpoint.`,
+    hubNoProxy: 'No proxy is set. If your network needs one, start TuFT Studio with HTTPS_PROXY=http://host:port (NO_PROXY lists hosts reached directly).',
+    hubAllMirrorsTried: 'Every mirror TuFT Studio knows has been tried. Type another mirror in “Hub endpoint”, or carry on without the hub:',
+    hubOffline: 'Or carry on without the hub:',
+    useSample: 'Use the sample dataset',
+    chooseFile: 'Import a file…',
+    anotherMirror: 'Type another mirror',
+    useTokenizerFolder: 'Use a tokenizer folder on this machine…',
   },
   history: {
     title: 'Runs',

@@ -6,7 +6,8 @@
  *
  * The Simplified Chinese UI catalogue, declared with the English catalogue's type (see ui-strings.ts).
  */
-import type { KeySource, KeyStatus, SandboxStatus, ServerSource } from './contract'
+import type { KeySource, KeyStatus, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
+import type { DatasetFormat } from './datasets'
 import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 import type { AdviceValues, UiStrings } from './ui-strings'
@@ -56,6 +57,8 @@ export const zhCN: UiStrings = {
     downloading: '下载中',
     parsing: '解析中',
     validating: '校验中',
+    checking: '检查 Hub 连通性',
+    uploading: '上传中',
     loading: '加载中',
     tokenizing: '分词中',
     saving: '保存中',
@@ -147,40 +150,97 @@ export const zhCN: UiStrings = {
   dataset: {
     title: '选择对话数据集',
     intro: '数据集只需导入一次：导入后缓存在本机，之后离线也能使用。',
+    fromSample: '示例数据集',
     fromHub: 'Hugging Face',
-    fromFile: '本地文件',
+    fromFile: '本机文件',
     cached: (count: number) => `已导入（${n(count)}）`,
-    noneCached: '还没有导入过数据集。',
+    noneCached: '还没有导入过数据集。导入的数据会保存在本机，离线也能使用。可以从下面任选一种开始：',
+    sampleTitle: 'sample-chat',
+    sampleText: '专为 TuFT Studio 编写的简短对话，随应用一起提供，不联网也能走完整个流程：聊天模板、损失掩码、训练和曲线。要训练真正留用的模型，请换成你自己的数据。',
+    useSample: '使用示例数据集',
+    sampleChosenOffline: (endpoint: string) => `无法访问 ${endpoint}，已为你选好随应用提供的示例数据集。要用自己的数据，可以选择本机文件，或在 Hugging Face 选项卡中换用镜像端点。`,
+    hubChecking: (endpoint: string) => `正在检查能否访问 ${endpoint}…`,
+    hubUnreachable: (endpoint: string) => `从这里无法访问 ${endpoint}。可以在下方换用镜像端点、选择本机文件，或者使用示例数据集。`,
     hubId: '数据集 ID',
     split: '数据划分',
     splitPlaceholder: '全部划分',
-    filePath: '文件路径（.jsonl、.json 或 .parquet）',
+    file: '文件（.jsonl、.json 或 .parquet）',
+    chooseFile: '选择文件…',
+    dropHere: '或把文件拖到这里',
+    dropToImport: '松开鼠标即可导入该文件',
+    fileChosen: (name: string, size: string) => `${name} · ${size}`,
+    fileNone: '尚未选择文件',
     format: '格式',
     formats: { auto: '自动识别', messages: 'OpenAI messages', sharegpt: 'ShareGPT', alpaca: 'Alpaca' },
     endpoint: 'Hub 端点',
     endpointHelp: (effective: string, source: 'settings' | 'HF_ENDPOINT' | 'default') =>
-      `下载地址：${effective}（${source === 'settings' ? '在此处设置' : source === 'HF_ENDPOINT' ? '来自 HF_ENDPOINT' : '默认'}）。无法访问 huggingface.co 时，请改用镜像端点，例如 https://hf-mirror.com。`,
-    endpointSave: '使用此端点',
+      `导入时使用此处填写的端点；通过它导入成功后会记住该端点。留空则使用 ${effective}（${source === 'settings' ? '你的设置' : source === 'HF_ENDPOINT' ? '来自 HF_ENDPOINT' : '默认'}）。无法访问 huggingface.co 时，请改用镜像端点，例如 https://hf-mirror.com。`,
+    endpointMirror: (endpoint: string) => `改用 ${endpoint}`,
+    endpointRemembered: (endpoint: string) => `已将 ${endpoint} 设为你的 Hub 端点（设置 → Hugging Face）。`,
     endpointReset: '恢复默认',
     import: '导入',
     importing: '导入中…',
     offline: '离线 · 来自本地缓存',
     report: '导入报告',
+    detectedFormat: (format: DatasetFormat) =>
+      `格式：${({ messages: 'OpenAI messages（messages · role/content）', sharegpt: 'ShareGPT（conversations · from/value）', alpaca: 'Alpaca（instruction/input/output）' } as const)[format]}`,
     splitRows: (split: string, rows: number) => `${split}：${n(rows)}`,
     rows: (count: number) => `${n(count)} 条对话`,
     rejected: (count: number) => `已剔除 ${n(count)} 条`,
+    warned: (count: number) => `${n(count)} 条有警告`,
     rejections: '被剔除的行',
+    rejectionsHelp: '这些行没有导入。每种原因最多列出三个示例，按它们在文件中的行号标出。',
     noRejections: '所有行均可使用。',
+    warnings: '已导入但有警告',
+    warningsHelp: '这些行已经导入，训练也不会出错，但看起来像是数据本身有问题。',
     reason: '原因',
+    warning: '警告',
     count: '行数',
     examples: '示例',
+    exampleRow: (split: string, row: number) => `${split}，第 ${n(row)} 行`,
+    reasons: {
+      'not-json': '不是合法的 JSON',
+      'not-utf8': '不是 UTF-8 文本（错误信息中给出了可能的编码）',
+      'too-deeply-nested': '嵌套层数过深，不像是对话数据',
+      'not-an-object': '不是 JSON 对象',
+      'row-too-large': '单行超过 16 MB',
+      'missing-messages': '没有对话轮次列表（缺少 messages 或 conversations 字段，或缺少映射中指定的字段）',
+      'messages-not-a-list': '对话轮次不是列表',
+      'empty-conversation': '没有任何对话轮次',
+      'message-not-an-object': '某一轮不是对象',
+      'missing-role': '某一轮没有角色',
+      'unknown-role': '某一轮的角色不是系统、用户、助手或工具（可以用角色映射来对应）',
+      'missing-content': '某一轮没有文本',
+      'non-string-content': '某一轮的内容不是文本（图片、数字、对象等）',
+      'empty-content': '某条用户或助手消息为空',
+      'missing-fields': 'Alpaca 格式的行缺少 instruction/output 字段之一',
+      'no-assistant-turn': '没有助手回复，无可训练内容',
+      'conversation-too-long': '超过 1,048,576 个字符，比任何上下文都长',
+      'unreadable-row-group': 'parquet 文件中有一部分无法读取',
+    },
+    warningNames: {
+      'starts-with-assistant': '以助手消息开头（第一条回复之前没有提问）',
+      'consecutive-user-turns': '连续两条用户消息',
+      'consecutive-assistant-turns': '连续两条助手消息',
+      'ends-with-user-turn': '以一条没人回答的用户消息结尾（只作为上下文）',
+    },
     preview: '预览',
     previewSplit: '数据划分',
+    previewRow: (row: number) => `第 ${n(row)} 行`,
     page: (from: number, to: number, total: number) => `第 ${n(from)}–${n(to)} 条，共 ${n(total)} 条`,
     trainSplit: '训练所用划分',
     evalSplit: '测试 NLL 所用划分',
     evalHeldOut: '从训练划分中留出一部分',
     choose: '使用此数据集',
+  },
+  quickStart: {
+    title: '不连服务器、不联网，现在就试试',
+    text: '在内置沙箱（一个很小的 CPU 模型）上用示例数据集准备一次简短的训练，开始之前会在“确认”步骤列出全部设置。',
+    button: '准备一次演示训练',
+    phase: { sandbox: '正在启动沙箱…', dataset: '正在导入示例数据集…', tokenizer: '正在加载分词器…', lengths: '正在统计 token 长度…' },
+  },
+  files: {
+    filterName: { dataset: '对话数据集', 'tokenizer-folder': '分词器文件夹', 'tokenizer-file': '分词器文件' },
   },
   model: {
     title: '模型与聊天模板',
@@ -190,6 +250,18 @@ export const zhCN: UiStrings = {
     tokenizer: '分词器',
     tokenizerLoading: '正在加载分词器…',
     tokenizerReady: (vocab: number) => `已加载 · 词表 ${n(vocab)} 个 token`,
+    tokenizerFrom: (p: TokenizerProvenance): string =>
+      p.origin === 'builtin'
+        ? '随 TuFT Studio 提供'
+        : p.origin === 'folder'
+          ? `来自文件夹 ${p.from ?? ''}${p.at ? `，选择于 ${fmt.dateTime(p.at)}` : ''}`
+          : p.origin === 'local-server'
+            ? `来自本机 TuFT 服务器的模型文件夹 ${p.from ?? ''}`
+            : `下载自 ${p.from ?? 'Hub'}${p.at ? `，时间 ${fmt.dateTime(p.at)}` : ''}`,
+    tokenizerUseFolder: '使用本机上的分词器文件夹…',
+    tokenizerFolderHelp: '包含 tokenizer.json 和 tokenizer_config.json 的文件夹，比如下载好的模型文件夹。检查通过后会为这个模型记住它（训练时也会使用）。',
+    tokenizerFolderMissing: (missing: string) => `该文件夹中没有 ${missing}；请选择包含 tokenizer.json 和 tokenizer_config.json 的文件夹。`,
+    tokenizerForget: '不再使用这个文件夹',
     trainOn: '训练目标',
     trainOnLabel: { 'all-assistant': '所有助手消息', 'last-assistant': '最后一条助手消息', all: '所有消息' },
     trainOnHelp: {
@@ -213,6 +285,8 @@ export const zhCN: UiStrings = {
     lengthsTooltip: (from: number, to: number, count: number) => `${n(from)}–${n(to)} 个 token：${n(count)} 条对话`,
     lengthsComputing: '正在对该划分分词…',
     truncated: (share: number, len: number) => `${fmt.percent(share)} 的对话超过 ${n(len)} 个 token，训练时会被截断。`,
+    lengthsBeyond: (len: number, longest: number) => `最大长度 ${n(len)} 超过了最长的对话（${n(longest)} 个 token），不会截断任何内容。`,
+    previewRow: (row: number) => `#${n(row)}`,
     lengthStats: (p50: number, p95: number, max: number) => `中位数 ${n(p50)} · p95 ${n(p95)} · 最大 ${n(max)}`,
   },
   rankLr: {
@@ -377,6 +451,17 @@ export const zhCN: UiStrings = {
         : source === 'TINKER_API_KEY'
           ? '填入正确的密钥（它会被保存，并代替 TINKER_API_KEY 发送）；或者改正 TINKER_API_KEY 后重启 TuFT Studio。'
           : '填入服务器的 API 密钥后重新测试；或者在启动 TuFT Studio 之前设置 TINKER_API_KEY。',
+    hubTried: (endpoint: string) => `已尝试：${endpoint}。`,
+    hubMirrorFailedToo: (endpoint: string) => `镜像 ${endpoint} 同样无法访问。`,
+    hubAlsoFailed: (list: string) => `最近几分钟内同样失败的还有：${list}。`,
+    hubViaProxy: (proxy: string, variable: string) => `请求经过了代理 ${proxy}（${variable}）；请确认该代理能访问这个端点。`,
+    hubNoProxy: '当前没有设置代理。如果你的网络需要代理，请在启动 TuFT Studio 前设置 HTTPS_PROXY=http://host:port（NO_PROXY 中列出的主机会直接访问）。',
+    hubAllMirrorsTried: 'TuFT Studio 已知的镜像都试过了。可以在“Hub 端点”中填写其他镜像，或者不经过 Hub 继续：',
+    hubOffline: '也可以不经过 Hub 继续：',
+    useSample: '使用示例数据集',
+    chooseFile: '导入本机文件…',
+    anotherMirror: '填写其他镜像',
+    useTokenizerFolder: '使用本机上的分词器文件夹…',
   },
   history: {
     title: '运行记录',

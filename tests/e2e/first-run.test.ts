@@ -1,6 +1,7 @@
 /**
- * The whole first run in Chromium against the built-in sandbox and a local hub mirror: connect, import
- * no_robots through the endpoint setting (the mirror serves the no_robots fixture, or the sample conversations
+ * The whole first run in Chromium against the built-in sandbox and a local hub mirror: connect (the hub as set
+ * is unreachable, so the dataset step takes the sample that ships with the app), import no_robots through the
+ * mirror typed into the endpoint field (the mirror serves the no_robots fixture, or the sample conversations
  * on a lone clone), preview the mask, pick rank and LR, train 20 steps while the train and test NLL charts
  * update, sample base and fine-tuned side by side, export. Screenshots of each step go to docs/screenshots/.
  * Afterwards: no API key anywhere in the DOM, logs or exported files. On the way:
@@ -43,7 +44,8 @@ const pointCounts = async (p: Page): Promise<{ train: number; test: number }> =>
 
 beforeAll(async () => {
   mirror = await startHubMirror({})
-  studio = await startStudio()
+  // Nothing listens on port 9: the hub as configured cannot be reached, as offline or behind a firewall.
+  studio = await startStudio({ HF_ENDPOINT: 'http://127.0.0.1:9' })
   browser = await launchChromium()
   ;({ page, console: consoleLines } = await openApp(browser, studio))
 })
@@ -85,20 +87,29 @@ describe('first run', () => {
     expect(await focused(page)).toBe('H1 Choose a chat dataset')
   })
 
-  it('imports no_robots through the mirror endpoint and previews conversations', async () => {
-    await page.getByTestId('hf-endpoint').fill(mirror.url)
-    await page.getByRole('button', { name: 'Use this endpoint' }).click()
-    await page.getByText(`Downloads use ${mirror.url}`).waitFor()
+  it('takes the sample offline, then imports no_robots through the mirror typed into the endpoint field', async () => {
+    // With the sandbox and an unreachable hub, the sample that ships with the app is chosen and imported.
+    await page.getByTestId('sample-chosen').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('sample-chosen').textContent()).toContain('http://127.0.0.1:9 cannot be reached')
+    await expect.poll(() => page.getByTestId('import-report').textContent(), { timeout: 60_000 }).toContain('sample-chat')
+    await page.getByTestId('source-hub').click()
     expect(await page.getByTestId('hub-id').inputValue()).toBe('HuggingFaceH4/no_robots')
-    await page.getByTestId('import').click()
+    // Import uses what is in the field, with no separate "use this endpoint" step; Enter imports.
+    await page.getByTestId('hf-endpoint').fill(mirror.url)
+    await page.getByTestId('hf-endpoint').press('Enter')
     const report = page.getByTestId('import-report')
-    await report.waitFor({ timeout: 120_000 })
+    await expect.poll(() => report.textContent(), { timeout: 120_000 }).toContain('HuggingFaceH4/no_robots')
+    await page.getByTestId('endpoint-remembered').waitFor()
+    expect((await studio.app.settings.view()).hfEndpoint).toBe(mirror.url)
     expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
     expect(await page.getByTestId('split-test').textContent()).toContain(`${ROWS} conversations`)
     expect(mirror.requests.some((r) => r.url.includes('no_robots'))).toBe(true)
-    await page.getByTestId('conversation').first().waitFor()
+    expect(await page.getByTestId('detected-format').textContent()).toBe('Format: OpenAI messages (messages · role/content)')
+    await expect.poll(() => page.getByTestId('preview-range').textContent(), { timeout: 30_000 }).toBe('1–20 of 500')
     expect(await page.getByTestId('conversation').count()).toBe(20)
     expect(await page.getByTestId('preview-range').textContent()).toBe(`1–20 of ${ROWS}`)
+    // Conversations are numbered by their row in the file, as rejections are.
+    expect(await page.getByTestId('conversation').first().getAttribute('aria-label')).toBe('row 1')
     await page.getByTestId('preview-next').click()
     await page.getByText(`21–40 of ${ROWS}`).waitFor()
     await shot(page, '02-dataset')
@@ -117,15 +128,27 @@ describe('first run', () => {
     expect(trained).toContain('<|im_end|>')
     expect(trained).not.toContain('<|im_start|>')
     await page.getByTestId('truncated-share').waitFor({ timeout: 120_000 })
-    await page.getByTestId('length-histogram').waitFor()
+    const histogram = page.getByTestId('length-histogram')
+    await histogram.waitFor()
     // A max length below this conversation's length cuts it: the marker appears and the share grows.
     await page.getByTestId('max-length').fill('32')
     await page.getByTestId('cut-marker').waitFor({ timeout: 60_000 })
     await page.getByText(/of conversations are longer than 32 tokens/).waitFor({ timeout: 60_000 })
     expect(await tokens.locator('.tok-cut').count()).toBeGreaterThan(0)
+    // The histogram's max-length marker sits at 64 tokens on a token axis (a category axis put it at bin 64).
+    await expect.poll(() => histogram.getAttribute('data-marker'), { timeout: 30_000 }).toBe('64')
+    const box = await histogram.boundingBox()
+    const axisMax = Number(await histogram.getAttribute('data-axis-max'))
+    const markerX = Number(await histogram.getAttribute('data-marker-x'))
+    expect(Math.abs(markerX - (48 + ((box?.width ?? 0) - 48 - 24) * (64 / axisMax)))).toBeLessThan(3)
     await page.getByTestId('max-length').fill('1024')
     await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('cut-marker').count()).toBe(0)
+    await page.getByTestId('max-length').fill('100000')
+    await page.getByTestId('max-length-beyond').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('max-length-beyond').textContent()).toMatch(/^Max length 100,000 is beyond the longest conversation \([\d,]+ tokens\): nothing is cut\.$/)
+    await page.getByTestId('max-length').fill('1024')
+    await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
     await shot(page, '03-model-template')
     await page.getByTestId('continue').click()
     await page.getByTestId('step-rank-lr').waitFor()
@@ -272,6 +295,9 @@ describe('first run', () => {
     await page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
     await page.getByTestId('continue').click()
     mirror.setFaults({ refuse: true })
+    // Imported datasets are offered first; the hub tab still serves no_robots from the cache.
+    await page.getByTestId('cached-card').waitFor()
+    await page.getByTestId('source-hub').click()
     await page.getByTestId('import').click()
     await page.getByTestId('offline-badge').waitFor({ timeout: 120_000 })
     expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)

@@ -11,6 +11,7 @@ import { WIZARD_READY_TEST_ID } from '../../src/shared/contract'
 import { createStudioApp, type StudioApp } from '../../src/main/api/app'
 import { createLiveCore } from '../../src/main/api/live-core'
 import { createKeyFileSecretStore } from '../../src/main/api/secret-store'
+import { uploadReceiver } from '../../src/main/api/file-grants'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
 import { repoRoot } from '../helpers/fixtures'
 export { launchChromium } from '../helpers/chromium'
@@ -38,7 +39,7 @@ export async function startStudio(env: Record<string, string> = {}): Promise<Stu
     env: fullEnv,
     log: (line) => logs.push(line),
   })
-  const bridge = await startBridge({ dispatch: app.dispatch, subscribe: (s) => app.events.attach(s), staticDir: RENDERER_OUT })
+  const bridge = await startBridge({ dispatch: app.dispatch, subscribe: (s) => app.events.attach(s), staticDir: RENDERER_OUT, upload: uploadReceiver(app.files) })
   return {
     app,
     bridge,

@@ -119,13 +119,14 @@ describe('troubleshooting hints', () => {
 
   it('Hugging Face unreachable: one click sets the mirror endpoint and retries the import', async () => {
     // Nothing listens on port 9 of the loopback: the same failure as a blocked huggingface.co.
+    await page.getByTestId('source-hub').click()
     await page.getByTestId('hf-endpoint').fill('http://127.0.0.1:9')
-    await page.getByRole('button', { name: 'Use this endpoint' }).click()
-    await page.getByText('Downloads use http://127.0.0.1:9').waitFor()
     await page.getByTestId('import').click()
     const hint = page.getByTestId('hint')
     await hint.waitFor({ timeout: 120_000 })
     expect(await hint.getAttribute('data-code')).toBe('hf-unreachable')
+    // The endpoint in the field is the one tried, and the hint says so.
+    expect(await page.getByTestId('hint-hub-tried').textContent()).toBe('Tried: http://127.0.0.1:9.')
     const action = page.getByTestId('hint-action')
     expect(await action.textContent()).toBe(`Use ${mirror.url} and retry`)
     await shot(page, '12-hint-hub-unreachable')

@@ -9,7 +9,6 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { englishWords } from '../helpers/english-prose'
-import { repoRoot } from '../helpers/fixtures'
 import { launchChromium, openApp, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
 
 let studio: Studio
@@ -74,10 +73,9 @@ describe('简体中文', () => {
   })
 
   it('imports a local file and reviews a run, every step in Chinese', async () => {
-    await page.getByTestId('source-file').click()
-    await page.getByTestId('file-path').fill(path.join(repoRoot, 'resources/datasets/sample-chat.jsonl'))
+    await page.getByTestId('source-sample').click()
     await page.getByTestId('import').click()
-    await page.getByTestId('import-report').waitFor({ timeout: 120_000 })
+    await expect.poll(() => page.getByTestId('import-report').textContent(), { timeout: 120_000 }).toContain('sample-chat')
     expect(await page.getByTestId('import-report').textContent()).toMatch(/\d+ 条对话/)
     await page.getByTestId('conversation').first().waitFor()
     await expectChinese(page, 'dataset')

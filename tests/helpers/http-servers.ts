@@ -99,3 +99,43 @@ export const startReplayServer = async (exchanges: Exchange[]) => {
   })
   return { ...srv, pairs, misses }
 }
+
+export type TestProxy = { url: string; tunnels: string[]; close(): Promise<void> }
+
+/**
+ * A forward proxy on 127.0.0.1 that speaks HTTP CONNECT (what curl, huggingface_hub and undici use for a
+ * proxy), recording each tunnel's `host:port`; anything else gets 405, so a client that ignored the proxy
+ * protocol shows up as a failure.
+ */
+export const startConnectProxy = async (): Promise<TestProxy> => {
+  const tunnels: string[] = []
+  const { connect } = await import('node:net')
+  const server = http.createServer((_req, res) => res.writeHead(405).end())
+  server.on('connect', (req: http.IncomingMessage, client: import('node:net').Socket, head: Buffer) => {
+    const target = req.url ?? ''
+    tunnels.push(target)
+    const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))]
+    const upstream = connect(port, host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      if (head.length) upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    const end = (): void => {
+      upstream.destroy()
+      client.destroy()
+    }
+    upstream.on('error', () => (client.writable ? client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n') : undefined, end()))
+    client.on('error', end)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tunnels,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -12,6 +12,9 @@ import type { SecretStore } from './secret-store'
 import { Settings } from './settings'
 import { redact } from './errors'
 import { LocalServerManager, readRecord } from '../core/local-server'
+import path from 'node:path'
+import type { PickPurpose } from '../../shared/contract'
+import { FileGrants } from './file-grants'
 import { discoverServer } from '../core/tuft'
 
 export type StudioAppOptions = {
@@ -28,6 +31,8 @@ export type StudioAppOptions = {
   log?: (line: string) => void
   /** A fixed port for the built-in sandbox (`npm run serve -- --sandbox-port P`); wins over the one in Settings. */
   sandboxPort?: number
+  /** The desktop's open dialog (the chosen path, or null when cancelled); absent in browser mode. */
+  pickPath?: (purpose: PickPurpose) => Promise<string | null>
 }
 
 export type StudioApp = {
@@ -37,6 +42,8 @@ export type StudioApp = {
   settings: Settings
   sandbox: SandboxManager
   localServer: LocalServerManager
+  /** Files the user picked, by handle: the bridge's upload route and the desktop's dialog add to it. */
+  files: FileGrants
   /** Scrubs secrets from any text before it is logged. */
   redact: (text: string) => string
   close(): Promise<void>
@@ -50,6 +57,9 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   const events: EventBus = new EventBus(<T>(payload: T): T => redact(payload, secretValues()))
   const settings = new Settings(opts.dataDir, opts.secrets, env)
   const ops = new Ops(events)
+  // Uploads and other temporary copies live in the data folder, never in a shared /tmp.
+  const scratchDir = path.join(opts.dataDir, 'downloads', 'scratch')
+  const files = new FileGrants(path.join(opts.dataDir, 'downloads', 'uploads'))
   let core: StudioCore | null = null
   const sandbox: SandboxManager = new SandboxManager(
     (port) => (core as StudioCore).startSandbox(opts.dataDir, port),
@@ -89,7 +99,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   })
   const scrub = (text: string): string => redact(text, secretValues(), { patterns: true })
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
-  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log }
+  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log, files, pickPath: opts.pickPath, scratchDir }
   const handlers = createHandlers(ctx)
   return {
     dispatch: createDispatch(handlers, ctx),
@@ -98,9 +108,11 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
     settings,
     sandbox,
     localServer,
+    files,
     redact: scrub,
     close: async () => {
       ops.cancelAll()
+      files.close()
       await core.close()
       await sandbox.stop()
       // Stopped unless the user chose to leave it running for other clients.

@@ -10,6 +10,7 @@ import type {
   DatasetSummary,
   DiscoveredServer,
   ExamplePreview,
+  HubProbe,
   ImportReportView,
   ModelCapability,
   PlaygroundResult,
@@ -83,13 +84,28 @@ export interface StudioCore {
   /** Starts the built-in sandbox on 127.0.0.1:`port` (0 or absent: any free port). */
   startSandbox(dataDir: string, port?: number): Promise<SandboxHandle>
 
-  importDataset(source: DatasetSource, opts: { name?: string; format?: 'auto' | 'messages' | 'sharegpt' | 'alpaca'; mapping?: Record<string, string> } & Cancellable): Promise<ImportReportView>
+  /**
+   * `endpoint`: the hub endpoint for this import (else the setting); `sourceLabel`: what provenance records for a
+   * file that is a temporary copy (an upload), instead of its path. Hub failures carry what was tried and what
+   * to try next in `details` (endpoint, triedEndpoints, suggestedEndpoint, proxy).
+   */
+  importDataset(
+    source: DatasetSource,
+    opts: { name?: string; format?: 'auto' | 'messages' | 'sharegpt' | 'alpaca'; mapping?: Record<string, string>; endpoint?: string; sourceLabel?: string } & Cancellable,
+  ): Promise<ImportReportView>
+  /** The sample chat dataset that ships with the app (resources/datasets/sample-chat.jsonl). */
+  importSampleDataset(opts: Cancellable): Promise<ImportReportView>
+  /** Whether a hub endpoint (default: the one downloads use) answers at all. */
+  probeHub(endpoint: string | undefined, opts: Cancellable): Promise<HubProbe>
   listDatasets(): Awaitable<DatasetSummary[]>
   pageConversations(name: string, split: string, offset: number, limit: number): Awaitable<ConversationPage>
   rejections(name: string): Awaitable<RejectionReport>
   deleteDataset(name: string): Awaitable<boolean>
 
-  loadTokenizer(modelId: string, opts: Cancellable): Promise<TokenizerInfo>
+  loadTokenizer(modelId: string, opts: Cancellable & { endpoint?: string }): Promise<TokenizerInfo>
+  /** Checks the tokenizer in `dir` (both files, loads, has a chat template) and keeps it for `modelId`; `label` is how provenance names it. */
+  useTokenizerFolder(modelId: string, dir: string, label: string, opts: Cancellable): Promise<TokenizerInfo>
+  forgetTokenizerFolder(modelId: string): Promise<boolean>
   examplePreview(req: { modelId: string; dataset: string; split: string; row: number; trainOn: TrainOn; maxLength: number }): Promise<ExamplePreview>
   tokenStats(req: { modelId: string; dataset: string; split: string; trainOn: TrainOn; maxLength: number } & Cancellable): Promise<TokenStatsView>
 

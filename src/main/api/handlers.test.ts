@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ProgressEvent, RunEventView } from '../../shared/contract'
-import { ok, StudioError } from '../../shared/result'
+import type { PickedFile, ProgressEvent, RunEventView } from '../../shared/contract'
+import { ok, StudioError, type Result } from '../../shared/result'
 import { createStudioApp } from './app'
 import type { StudioCore } from './core'
 import { createKeyFileSecretStore } from './secret-store'
@@ -11,7 +11,7 @@ import { scriptedCore, type ScriptedCore } from './test-core'
 
 const KEY = 'tml-handler-secret-0000111122223333'
 
-function setup(script: Partial<StudioCore>, env: NodeJS.ProcessEnv = {}, extra: { sandboxPort?: number } = {}) {
+function setup(script: Partial<StudioCore>, env: NodeJS.ProcessEnv = {}, extra: { sandboxPort?: number; pickPath?: (purpose: string) => Promise<string | null> } = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-handlers-'))
   let core!: ScriptedCore
   const logs: string[] = []
@@ -179,7 +179,7 @@ describe('runs', () => {
 describe('long operations', () => {
   it('report throttled progress and can be cancelled by opId', async () => {
     const { app } = setup({
-      importDataset: (_source, opts) =>
+      importSampleDataset: (opts) =>
         new Promise((_resolve, reject) => {
           for (let i = 0; i <= 1000; i++) opts.onProgress?.({ phase: 'parsing', current: i, total: 1000 })
           opts.signal?.addEventListener('abort', () => reject(new StudioError('cancelled', 'Import cancelled')))
@@ -187,8 +187,8 @@ describe('long operations', () => {
     })
     const progress: ProgressEvent[] = []
     app.events.attach((name, payload) => name === 'progress' && progress.push(payload as ProgressEvent))
-    const pending = app.dispatch('datasetImport', { opId: 'imp-1', source: { kind: 'file', path: '/tmp/x.jsonl' } })
-    const dup = await app.dispatch('datasetImport', { opId: 'imp-1', source: { kind: 'file', path: '/tmp/x.jsonl' } })
+    const pending = app.dispatch('datasetImport', { opId: 'imp-1', source: { kind: 'sample' } })
+    const dup = await app.dispatch('datasetImport', { opId: 'imp-1', source: { kind: 'sample' } })
     expect(dup).toMatchObject({ ok: false, code: 'invalid-input' })
     expect(await app.dispatch('opCancel', { opId: 'imp-1' })).toEqual(ok({ cancelled: true }))
     expect(await pending).toMatchObject({ ok: false, code: 'cancelled' })
@@ -231,12 +231,69 @@ describe('progress with an unknown total', () => {
     const { app } = setup({
       loadTokenizer: async (_id, opts) => {
         for (let i = 0; i < 500; i++) opts.onProgress?.({ phase: 'downloading', current: i * 1000, total: 0 })
-        return { id: 't', modelId: 'm', vocabSize: 1, eosToken: '', chatTemplate: '' }
+        return { id: 't', modelId: 'm', vocabSize: 1, eosToken: '', chatTemplate: '', provenance: { origin: 'hub' as const, from: null, at: null } }
       },
     })
     const progress: ProgressEvent[] = []
     app.events.attach((name, payload) => name === 'progress' && progress.push(payload as ProgressEvent))
     expect((await app.dispatch('tokenizerLoad', { opId: 't1', modelId: 'm' })).ok).toBe(true)
     expect(progress.length).toBeLessThan(5)
+  })
+})
+
+describe('the page imports only files the user picked', () => {
+  const report = { datasetId: 1, name: 'chats', format: 'messages' as const, splits: [], rejections: [], warnings: [], source: null, revision: null, etag: null, fromCache: false }
+
+  it('refuses a path string from the page, and handles it did not get from a pick', async () => {
+    const { app, core } = setup({ importDataset: async () => report })
+    for (const path of ['/home/me/.config/gcloud/application_default_credentials.json', '/home/me/.docker/config.json', '/data/chats.jsonl'])
+      expect(await app.dispatch('datasetImport', { opId: 'a', source: { kind: 'file', path } })).toMatchObject({ ok: false, code: 'invalid-input' })
+    expect(await app.dispatch('datasetImport', { opId: 'b', source: { kind: 'picked', handle: 'A'.repeat(24) } })).toMatchObject({ ok: false, code: 'file-grant-expired' })
+    expect(await app.dispatch('tokenizerUseFolder', { opId: 'c', modelId: 'm', folder: 'B'.repeat(24) })).toMatchObject({ ok: false, code: 'file-grant-expired' })
+    expect(core().calls.map((c) => c.method)).not.toContain('importDataset')
+    // Browser mode has no dialog of main's: the page uploads instead.
+    expect(await app.dispatch('filePick', { purpose: 'dataset' })).toMatchObject({ ok: false, code: 'invalid-input' })
+  })
+
+  it('imports what the desktop dialog picked, by path, for as many retries as the grant lasts', async () => {
+    const { app, core, home } = setup({ importDataset: async () => report }, {}, { pickPath: async () => path.join(home, 'chats.jsonl') })
+    fs.writeFileSync(path.join(home, 'chats.jsonl'), '{}\n')
+    const r = (await app.dispatch('filePick', { purpose: 'dataset' })) as Result<PickedFile | null>
+    if (!r.ok || !r.value) throw new Error('no pick')
+    const picked = r.value
+    expect(picked).toMatchObject({ name: 'chats.jsonl', kind: 'file' })
+    expect((await app.dispatch('datasetImport', { opId: 'a', source: { kind: 'picked', handle: picked.handle, split: 'test' }, format: 'sharegpt' })).ok).toBe(true)
+    expect((await app.dispatch('datasetImport', { opId: 'b', source: { kind: 'picked', handle: picked.handle } })).ok).toBe(true)
+    const calls = core().calls.filter((c) => c.method === 'importDataset')
+    expect(calls[0].args[0]).toEqual({ kind: 'file', path: path.join(home, 'chats.jsonl'), split: 'test' })
+    expect(calls[0].args[1]).toMatchObject({ format: 'sharegpt' })
+    expect((calls[0].args[1] as { sourceLabel?: string }).sourceLabel).toBeUndefined()
+    // A handle is for its purpose only.
+    expect(await app.dispatch('tokenizerUseFolder', { opId: 'c', modelId: 'm', folder: picked.handle })).toMatchObject({ ok: false, code: 'file-grant-expired' })
+  })
+
+  it('imports an upload under its own name and deletes the copy once imported, keeping it after a failure', async () => {
+    let fail = true
+    const { app, core } = setup({
+      importDataset: async () => {
+        if (fail) throw new StudioError('dataset-format-unknown', 'no format')
+        return report
+      },
+    })
+    const up = await app.files.receiveUpload({ purpose: 'dataset', fileName: 'chats.jsonl', body: (await import('node:stream')).Readable.from([Buffer.from('{}\n')]) })
+    const copy = app.files.use(up.handle, 'dataset').path
+    expect(await app.dispatch('datasetImport', { opId: 'a', source: { kind: 'picked', handle: up.handle } })).toMatchObject({ ok: false, code: 'dataset-format-unknown' })
+    expect(fs.existsSync(copy)).toBe(true)
+    fail = false
+    expect((await app.dispatch('datasetImport', { opId: 'b', source: { kind: 'picked', handle: up.handle }, format: 'messages' })).ok).toBe(true)
+    expect(core().calls.at(-1)?.args[1]).toMatchObject({ sourceLabel: 'chats.jsonl', format: 'messages' })
+    expect(fs.existsSync(copy)).toBe(false)
+    expect(await app.dispatch('datasetImport', { opId: 'c', source: { kind: 'picked', handle: up.handle } })).toMatchObject({ ok: false, code: 'file-grant-expired' })
+  })
+
+  it('passes the endpoint typed for an import to the engine', async () => {
+    const { app, core } = setup({ importDataset: async () => report })
+    await app.dispatch('datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'o/n' }, endpoint: 'http://mirror.local:8080' })
+    expect(core().calls.at(-1)?.args[1]).toMatchObject({ endpoint: 'http://mirror.local:8080' })
   })
 })

@@ -5,6 +5,7 @@
  */
 import {
   parseInput,
+  type PickPurpose,
   type ChannelName,
   type ConnectionReport,
   type DiscoveredServer,
@@ -18,10 +19,13 @@ import { maskKey } from '../../shared/redact'
 import { ok, StudioError, type Result } from '../../shared/result'
 import type { StudioCore } from './core'
 import { FailureError, redact, toFailure } from './errors'
+import type { FileGrants } from './file-grants'
 import type { EventBus } from './events'
 import type { Ops } from './ops'
 import type { Settings } from './settings'
 import type { SandboxManager } from './sandbox-manager'
+import fs from 'node:fs'
+import path from 'node:path'
 import { cacheInfo, clearCache } from './cache'
 import type { LocalServerManager } from '../core/local-server'
 import { useModelSnippets } from '../../shared/use-model-snippets'
@@ -37,6 +41,15 @@ export type AppContext = {
   sandbox: SandboxManager
   /** The TuFT server started on this workstation (recorded in the data folder). */
   localServer: LocalServerManager
+  /** Files the user picked, by handle (the page never names a path). */
+  files: FileGrants
+  /**
+   * The desktop's open dialog: the chosen path, or null when the user cancelled. Absent in browser mode, where
+   * the page uploads what the user picked.
+   */
+  pickPath?: (purpose: PickPurpose) => Promise<string | null>
+  /** Where temporary copies (an uploaded tokenizer's files) are assembled: inside the data folder. */
+  scratchDir: string
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
@@ -51,19 +64,42 @@ const SANDBOX = 'sandbox'
 type RunServer = { kind: 'sandbox' } | { kind: 'remote'; url?: string }
 
 export function createHandlers(ctx: AppContext): Handlers {
-  const { settings, core, ops, events, sandbox, localServer, env } = ctx
+  const { settings, core, ops, events, sandbox, localServer, env, files } = ctx
 
   /**
-   * Hub failures name the mirror the hint's one-click fix applies: TUFT_STUDIO_HF_MIRROR when set (a site's own
-   * mirror, or a test's local one), else the renderer falls back to the catalogue's https://hf-mirror.com.
+   * A picked dataset file: imported by path (an upload recorded under its own name, not the temporary copy's),
+   * and an uploaded copy deleted once it is imported. After a failure the copy stays for the grant's lifetime,
+   * so the import can be retried with another format without uploading again.
    */
-  const withMirror = <T>(p: Promise<T>): Promise<T> =>
-    p.catch((err: unknown) => {
-      const mirror = env.TUFT_STUDIO_HF_MIRROR
-      const f = toFailure(err)
-      if (mirror && (f.code === 'hf-unreachable' || f.code === 'hf-timeout')) throw new FailureError({ ...f, details: { ...f.details, suggestedEndpoint: mirror } })
-      throw err
-    })
+  const importPicked = async (handle: string, split: string | undefined, opts: Parameters<StudioCore['importDataset']>[1]) => {
+    const picked = files.use(handle, 'dataset')
+    const report = await core.importDataset({ kind: 'file', path: picked.path, ...(split ? { split } : {}) }, { ...opts, ...(picked.temp ? { sourceLabel: picked.name } : {}) })
+    if (picked.temp) files.release(handle)
+    return report
+  }
+
+  /** A tokenizer the user picked: a folder (desktop), or its two files uploaded (browser), copied together. */
+  const tokenizerDir = (input: { folder?: string; files?: string[]; label?: string }): { dir: string; label: string; cleanup: () => void } => {
+    if (input.folder) {
+      const g = files.use(input.folder, 'tokenizer-folder')
+      return { dir: g.path, label: g.path, cleanup: () => undefined }
+    }
+    const given = (input.files ?? []).map((h) => ({ h, ...files.use(h, 'tokenizer-file') }))
+    const names = given.map((g) => g.name).sort()
+    if (names[0] !== 'tokenizer.json' || names[1] !== 'tokenizer_config.json')
+      throw new StudioError('tokenizer-not-found', 'A tokenizer needs both tokenizer.json and tokenizer_config.json', { missing: ['tokenizer.json', 'tokenizer_config.json'].filter((n) => !names.includes(n)) })
+    fs.mkdirSync(ctx.scratchDir, { recursive: true })
+    const dir = fs.mkdtempSync(path.join(ctx.scratchDir, 'tokenizer-'))
+    for (const g of given) fs.copyFileSync(g.path, path.join(dir, g.name))
+    return {
+      dir,
+      label: input.label ?? names.join(' + '),
+      cleanup: () => {
+        fs.rmSync(dir, { recursive: true, force: true })
+        for (const g of given) files.release(g.h)
+      },
+    }
+  }
 
   /** Which server a request goes to and with which key; the key is resolved here and never returned. */
   const resolveServer = async (explicit?: string): Promise<{ url: string; apiKey?: string; source: ServerSource; isSandbox: boolean }> => {
@@ -236,14 +272,37 @@ export function createHandlers(ctx: AppContext): Handlers {
 
     opCancel: ({ opId }) => ({ cancelled: ops.cancel(opId) }),
 
-    datasetImport: ({ opId, source, name, format, mapping }) =>
-      withMirror(ops.run(opId, (signal, onProgress) => core.importDataset(source, { name, format, mapping, signal, onProgress }))),
+    filePick: async ({ purpose }) => {
+      if (!ctx.pickPath) throw new StudioError('invalid-input', 'This window has no file dialog of the app’s own: choose the file in the page, which uploads it.')
+      const chosen = await ctx.pickPath(purpose)
+      return chosen ? files.grantPath(chosen, purpose) : null
+    },
+    fileRelease: ({ handle }) => ({ released: files.release(handle) }),
+    hubProbe: ({ endpoint }) => core.probeHub(endpoint, {}),
+
+    datasetImport: ({ opId, source, endpoint, name, format, mapping }) =>
+      ops.run(opId, (signal, onProgress) => {
+        const opts = { name, format, mapping, signal, onProgress }
+        if (source.kind === 'sample') return core.importSampleDataset({ signal, onProgress })
+        if (source.kind === 'picked') return importPicked(source.handle, source.split, opts)
+        return core.importDataset(source, { ...opts, endpoint })
+      }),
     datasetList: () => core.listDatasets(),
     datasetPage: ({ name, split, offset, limit }) => core.pageConversations(name, split, offset, limit),
     datasetRejections: ({ name }) => core.rejections(name),
     datasetDelete: async ({ name }) => ({ deleted: await core.deleteDataset(name) }),
 
-    tokenizerLoad: ({ opId, modelId }) => withMirror(ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { signal, onProgress }))),
+    tokenizerLoad: ({ opId, modelId, endpoint }) => ops.run(opId, (signal, onProgress) => core.loadTokenizer(modelId, { signal, onProgress, endpoint })),
+    tokenizerUseFolder: ({ opId, modelId, ...picked }) =>
+      ops.run(opId, async (signal, onProgress) => {
+        const chosen = tokenizerDir(picked)
+        try {
+          return await core.useTokenizerFolder(modelId, chosen.dir, chosen.label, { signal, onProgress })
+        } finally {
+          chosen.cleanup()
+        }
+      }),
+    tokenizerForgetFolder: async ({ modelId }) => ({ forgotten: await core.forgetTokenizerFolder(modelId) }),
     examplePreview: (input) => core.examplePreview(input),
     tokenStats: ({ opId, ...rest }) => ops.run(opId, (signal, onProgress) => core.tokenStats({ ...rest, signal, onProgress })),
 

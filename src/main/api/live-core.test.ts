@@ -8,7 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHAT_JSONL, readChatRows } from '../../../tests/helpers/fixtures'
-import { startSandbox, type SandboxHandle } from '../../sandbox'
+import { builtinTokenizerFiles, startSandbox, type SandboxHandle } from '../../sandbox'
+import { unusedLocalUrl } from '../../../tests/helpers/hub-mirror'
 import type { ChannelName, OutputOf, ProgressEvent, RunEventView } from '../../shared/contract'
 import type { Result } from '../../shared/result'
 import { createStudioApp, type StudioApp } from './app'
@@ -90,7 +91,8 @@ describe('connection step', () => {
 
 describe('dataset and template steps', () => {
   it('imports a local file with progress, then pages and previews it', async () => {
-    const report = await call('datasetImport', { opId: 'imp', source: { kind: 'file', path: CHAT_JSONL, split: 'test' }, name: 'no_robots' })
+    const picked = app.files.grantPath(CHAT_JSONL, 'dataset')
+    const report = await call('datasetImport', { opId: 'imp', source: { kind: 'picked', handle: picked.handle, split: 'test' }, name: 'no_robots' })
     expect(report.splits).toEqual([expect.objectContaining({ split: 'test', rows: ROWS })])
     expect(progress.some((p) => p.opId === 'imp')).toBe(true)
     const list = await call('datasetList')
@@ -98,6 +100,8 @@ describe('dataset and template steps', () => {
     const page = await call('datasetPage', { name: 'no_robots', split: 'test', offset: 10, limit: 5 })
     expect(page.total).toBe(ROWS)
     expect(page.rows.map((r) => r.index)).toEqual([10, 11, 12, 13, 14])
+    // Rows are numbered 1-based by their place in the file, as rejections are.
+    expect(page.rows.map((r) => r.sourceRow)).toEqual([11, 12, 13, 14, 15])
     const rej = await call('datasetRejections', { name: 'no_robots' })
     expect(rej.splits[0].rows).toBe(ROWS)
   })
@@ -123,6 +127,63 @@ describe('dataset and template steps', () => {
     expect(stats.truncatedShare).toBeGreaterThan(0)
     expect(stats.truncatedShare).toBeLessThan(1)
   })
+})
+
+describe('offline: the sample, what was tried on the hub, a tokenizer folder chosen for a model', () => {
+  const OFFLINE_MODEL = 'acme/offline-model'
+  let served: SandboxHandle | null = null
+  afterAll(async () => {
+    await served?.close()
+  })
+
+  it('imports the sample that ships with the app, and says which endpoints failed and what to try next', async () => {
+    const sample = await call('datasetImport', { opId: 'sample', source: { kind: 'sample' } })
+    expect(sample).toMatchObject({ name: 'sample-chat', format: 'messages', fromCache: false })
+    expect(sample.splits[0].rows).toBeGreaterThan(50)
+    expect(await call('hubProbe', {})).toMatchObject({ endpoint: 'http://127.0.0.1:9', reachable: false, code: 'hf-unreachable' })
+    const first = await app.dispatch('datasetImport', { opId: 'hub-1', source: { kind: 'hub', repo: 'HuggingFaceH4/no_robots' } })
+    expect(first).toMatchObject({ ok: false, code: 'hf-unreachable', details: { endpoint: 'http://127.0.0.1:9', triedEndpoints: ['http://127.0.0.1:9'], suggestedEndpoint: 'https://hf-mirror.com', proxy: null } })
+    // The mirror typed into the field is the one used, and the next hint knows it failed too.
+    const typed = await unusedLocalUrl()
+    const second = await app.dispatch('datasetImport', { opId: 'hub-2', source: { kind: 'hub', repo: 'HuggingFaceH4/no_robots' }, endpoint: typed })
+    expect(second).toMatchObject({ ok: false, code: 'hf-unreachable', details: { endpoint: typed, triedEndpoints: ['http://127.0.0.1:9', typed] } })
+  })
+
+  it('uses a tokenizer folder chosen for a model, remembered with its provenance, never a path named by the page', async () => {
+    const tokDir = fs.mkdtempSync(path.join(os.tmpdir(), 'picked-tokenizer-'))
+    const files = builtinTokenizerFiles()
+    if (!files) throw new Error('the built-in tokenizer files are missing')
+    fs.copyFileSync(files.tokenizerJson, path.join(tokDir, 'tokenizer.json'))
+    // Without its config the folder is refused, and nothing is remembered.
+    const half = app.files.grantPath(tokDir, 'tokenizer-folder')
+    expect(await app.dispatch('tokenizerUseFolder', { opId: 'f0', modelId: OFFLINE_MODEL, folder: half.handle })).toMatchObject({ ok: false, code: 'tokenizer-not-found' })
+    fs.copyFileSync(files.tokenizerConfig, path.join(tokDir, 'tokenizer_config.json'))
+    // A model id that names a folder is not read as one: only a pick is.
+    expect(await app.dispatch('tokenizerLoad', { opId: 'p', modelId: tokDir })).toMatchObject({ ok: false, code: 'tokenizer-not-found' })
+    expect(await app.dispatch('tokenizerLoad', { opId: 'h', modelId: OFFLINE_MODEL })).toMatchObject({ ok: false, code: 'hf-unreachable' })
+
+    const used = await call('tokenizerUseFolder', { opId: 'f1', modelId: OFFLINE_MODEL, folder: app.files.grantPath(tokDir, 'tokenizer-folder').handle })
+    expect(used).toMatchObject({ modelId: OFFLINE_MODEL, provenance: { origin: 'folder', from: tokDir } })
+    expect(used.provenance.at).toEqual(expect.any(String))
+    const again = await call('tokenizerLoad', { opId: 'f2', modelId: OFFLINE_MODEL })
+    expect(again).toMatchObject({ id: used.id, provenance: { origin: 'folder', from: tokDir } })
+    const builtin = await call('tokenizerLoad', { opId: 'b', modelId: MODEL_TOKENIZER })
+    expect(builtin.provenance.origin).toBe('builtin')
+
+    // A TuFT-compatible server serving that model (its tokenizer on no hub we can reach) trains with it.
+    served = await startSandbox({ apiKeys: ['tml-offline-model-key-42'], models: [{ name: OFFLINE_MODEL, maxContext: 2048, maxLoraRank: 16, tokenizer: files }] })
+    await call('apiKeySet', { key: 'tml-offline-model-key-42' })
+    const run = await call('runStart', {
+      config: { server: { kind: 'remote', url: served.url }, baseModel: OFFLINE_MODEL, dataset: { name: 'sample-chat' }, rank: 8, batchSize: 2, maxLength: 256, steps: 2, evalEvery: 0, evalSetSize: 0 },
+    })
+    await expect.poll(async () => (await call('runGet', { runId: run.id })).status, { timeout: 120_000, interval: 250 }).toMatch(/completed|failed/)
+    expect(await call('runGet', { runId: run.id })).toMatchObject({ status: 'completed', error: null, tokenizerId: OFFLINE_MODEL })
+    await call('apiKeyClear')
+
+    expect(await call('tokenizerForgetFolder', { modelId: OFFLINE_MODEL })).toEqual({ forgotten: true })
+    expect(await app.dispatch('tokenizerLoad', { opId: 'f3', modelId: OFFLINE_MODEL })).toMatchObject({ ok: false, code: 'hf-unreachable' })
+    fs.rmSync(tokDir, { recursive: true, force: true })
+  }, 150_000)
 })
 
 describe('train, history, export, playground', () => {
@@ -195,7 +256,7 @@ describe('train, history, export, playground', () => {
     expect((await call('settingsGet')).apiKey.set).toBe(true)
     const info = await call('tokenizerLoad', { opId: 'tok-again', modelId: MODEL_TOKENIZER })
     expect(info.vocabSize).toBeGreaterThan(150_000)
-    const report = await call('datasetImport', { opId: 'imp-again', source: { kind: 'file', path: CHAT_JSONL, split: 'test' }, name: 'again' })
+    const report = await call('datasetImport', { opId: 'imp-again', source: { kind: 'picked', handle: app.files.grantPath(CHAT_JSONL, 'dataset').handle, split: 'test' }, name: 'again' })
     expect(report.splits[0].rows).toBe(ROWS)
   }, 60_000)
 })

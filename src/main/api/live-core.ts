@@ -39,7 +39,7 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
   // Engine areas load on first use: the first screen (settings, discovery) appears without waiting for
   // the parquet, hub, tokenizer and training code.
   const conn = once(() => import('./live/connection'))
-  const data = once(async () => (await import('./live/data')).createDataAccess(getDb, ctx.hub))
+  const data = once(async () => (await import('./live/data')).createDataAccess(getDb, ctx.hub, ctx.env))
   const server = once(async () => (await import('./live/server')).createServerAccess(getDb, ctx))
   let runsLoaded: Awaited<ReturnType<typeof createRunAccess>> | null = null
   const runs = once(async () => (runsLoaded = (await import('./live/runs')).createRunAccess(getDb, ctx)))
@@ -59,11 +59,15 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
     },
 
     importDataset: async (source, opts) => (await data()).importDataset(source, opts),
+    importSampleDataset: async (opts) => (await data()).importSampleDataset(opts),
+    probeHub: async (endpoint, opts) => (await data()).probeHub(endpoint, opts),
     listDatasets: async () => (await data()).listDatasets(),
     pageConversations: async (name, split, offset, limit) => (await data()).pageConversations(name, split, offset, limit),
     rejections: async (name) => (await data()).rejections(name),
     deleteDataset: async (name) => (await data()).deleteDataset(name),
     loadTokenizer: async (modelId, opts) => (await data()).loadTokenizer(modelId, opts),
+    useTokenizerFolder: async (modelId, dir, label, opts) => (await data()).useTokenizerFolder(modelId, dir, label, opts),
+    forgetTokenizerFolder: async (modelId) => (await data()).forgetTokenizerFolder(modelId),
     examplePreview: async (req) => (await data()).examplePreview(req),
     tokenStats: async (req) => (await data()).tokenStats(req),
 

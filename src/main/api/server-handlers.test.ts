@@ -217,7 +217,7 @@ describe('server browser and "Use this model" channels', () => {
 
   it('trains on it from the app (its key, its model folder’s tokenizer), and the finished run answers a chat', async () => {
     const sample = path.join(repoRoot, 'resources', 'datasets', 'sample-chat.jsonl')
-    await call('datasetImport', { opId: 'imp', source: { kind: 'file', path: sample }, name: 'chats' })
+    await call('datasetImport', { opId: 'imp', source: { kind: 'picked', handle: app.files.grantPath(sample, 'dataset').handle }, name: 'chats' })
     const run = await call('runStart', {
       config: {
         dataset: { name: 'chats' },

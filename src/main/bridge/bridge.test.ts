@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createStudioApp, type StudioApp } from '../api/app'
 import { createKeyFileSecretStore } from '../api/secret-store'
+import { uploadReceiver } from '../api/file-grants'
 import { scriptedCore } from '../api/test-core'
 import { startBridge, type Bridge } from './server'
 import { createWsApi, type WebSocketCtor } from '../../shared/bridge-client'
@@ -37,7 +38,7 @@ beforeAll(async () => {
       listDatasets: () => [],
     }),
   })
-  bridge = await startBridge({ dispatch: app.dispatch, subscribe: (s) => app.events.attach(s), staticDir })
+  bridge = await startBridge({ dispatch: app.dispatch, subscribe: (s) => app.events.attach(s), staticDir, upload: uploadReceiver(app.files) })
 })
 afterAll(async () => {
   await bridge.close()
@@ -148,5 +149,48 @@ describe('the renderer client over the bridge', () => {
     ws.send(JSON.stringify({ id: 7, channel: '__proto__', input: {} }))
     expect(JSON.parse(await reply)).toMatchObject({ kind: 'reply', id: 7, result: { ok: false, code: 'invalid-input' } })
     ws.close()
+  })
+})
+
+describe('file uploads (browser mode’s file picker)', () => {
+  const post = (q: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${bridge.url}/upload?${q}`, { method: 'POST', body, headers: { 'x-studio-token': bridge.token, ...headers } })
+
+  it('streams a file into a handle the import can use, and answers with a Result', async () => {
+    const res = await post('purpose=dataset&name=chats.jsonl', '{"messages":[]}\n')
+    expect(res.status).toBe(200)
+    const r = (await res.json()) as { ok: true; value: { handle: string; name: string; size: number } }
+    expect(r).toMatchObject({ ok: true, value: { name: 'chats.jsonl', size: 16, kind: 'file' } })
+    const copy = app.files.use(r.value.handle, 'dataset')
+    expect(fs.readFileSync(copy.path, 'utf8')).toBe('{"messages":[]}\n')
+    expect(copy.path.startsWith(path.join(app.settings.dataDir, 'downloads'))).toBe(true)
+  })
+
+  it('needs the token in its header: the cookie other local pages share is not enough', async () => {
+    const page = await get(`/?token=${bridge.token}`)
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0]
+    expect((await fetch(`${bridge.url}/upload?purpose=dataset&name=a.jsonl`, { method: 'POST', body: '{}', headers: { cookie } })).status).toBe(401)
+    expect((await post('purpose=dataset&name=a.jsonl', '{}', { 'x-studio-token': 'wrong' })).status).toBe(401)
+    expect((await post('purpose=dataset&name=a.jsonl', '{}', { origin: 'http://127.0.0.1:1' })).status).toBe(403)
+    expect((await fetch(`${bridge.url}/upload`, { headers: { 'x-studio-token': bridge.token } })).status).toBe(405)
+  })
+
+  it('refuses a name the purpose does not take (400) and a declared size over the cap (413) without reading it', async () => {
+    const bad = await post('purpose=dataset&name=id_rsa', 'secret')
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ ok: false, code: 'invalid-input', details: { issues: [{ path: 'file' }] } })
+    const http = await import('node:http')
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${bridge.url}/upload?purpose=tokenizer-file&name=tokenizer.json`, {
+        method: 'POST',
+        headers: { 'x-studio-token': bridge.token, 'content-length': String(2 ** 30) },
+      })
+      req.on('response', (r) => (resolve(r.statusCode ?? 0), r.resume()))
+      req.on('error', reject)
+      req.write(Buffer.alloc(1024))
+    })
+    expect(status).toBe(413)
+    // The bridge serves on.
+    expect((await get(`/?token=${bridge.token}`)).status).toBe(200)
   })
 })

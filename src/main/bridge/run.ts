@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createStudioApp } from '../api/app'
 import { createLiveCore } from '../api/live-core'
 import { createKeyFileSecretStore } from '../api/secret-store'
+import { uploadReceiver } from '../api/file-grants'
 import { studioHome } from '../core/store'
 import { startBridge, type Bridge } from './server'
 import { isLoopbackHost } from './token'
@@ -109,7 +110,7 @@ export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
     log: (line) => console.error(line),
     sandboxPort: opts.sandboxPort,
   })
-  const bridge = await startBridge({ dispatch: studio.dispatch, subscribe: (s) => studio.events.attach(s), staticDir, port: opts.port, host })
+  const bridge = await startBridge({ dispatch: studio.dispatch, subscribe: (s) => studio.events.attach(s), staticDir, port: opts.port, host, upload: uploadReceiver(studio.files) })
   console.log(`TuFT Studio (browser mode) — data in ${dataDir}`)
   if (opts.sandboxPort) console.log(`The built-in sandbox will listen on http://127.0.0.1:${opts.sandboxPort} when you start it.`)
   console.log('Open this address (it carries this launch\u2019s access token):')

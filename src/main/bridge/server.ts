@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import {
   BRIDGE_TOKEN_COOKIE,
+  BRIDGE_TOKEN_HEADER,
   BRIDGE_TOKEN_PARAM,
+  BRIDGE_UPLOAD_PATH,
   BRIDGE_WS_PATH,
   type BridgeMessage,
   type BridgeRequest,
@@ -17,7 +19,8 @@ import {
   type StudioEvents,
 } from '../../shared/contract'
 import { BRIDGE_MAX_MESSAGE_BYTES } from '../../shared/defaults'
-import { fail, type Result } from '../../shared/result'
+import { fail, type Failure, type Result } from '../../shared/result'
+import type { UploadReceiver } from '../api/file-grants'
 import { contentTypeOf, resolveStaticPath, securityHeaders } from '../security'
 import { cookieValues, isLoopbackHost, isSameOriginSocket, newBridgeToken, parseRequestTarget, tokenMatches } from './token'
 
@@ -32,7 +35,11 @@ export type BridgeOptions = {
   token?: string
   /** Largest accepted request message (default BRIDGE_MAX_MESSAGE_BYTES). */
   maxPayloadBytes?: number
+  /** Receives files the page uploads (browser mode's file picker and drops); without it the route answers 404. */
+  upload?: UploadReceiver
 }
+
+const headerValue = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h)
 
 export type Bridge = { url: string; port: number; token: string; openUrl: string; close(): Promise<void> }
 
@@ -57,6 +64,52 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     return cookies.malformed ? 'malformed' : null
   }
 
+  const UPLOAD_STATUS: Partial<Record<Failure['code'], number>> = { 'invalid-input': 400, 'file-too-large': 413, cancelled: 400 }
+  const replyJson = (res: http.ServerResponse, status: number, result: Result<unknown>, close = false): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...(close ? { Connection: 'close' } : {}) })
+    res.end(JSON.stringify(result))
+  }
+
+  /**
+   * A file the page uploads, streamed to main's receiver (a temporary copy in the data folder), never held in
+   * memory. Only the page we served can call it: the token must come in a header, which a page of another
+   * local origin (sharing the cookie's site) cannot add without a CORS preflight this server never grants.
+   */
+  const serveUpload = (req: http.IncomingMessage, res: http.ServerResponse, url: URL): void => {
+    if (!tokenMatches(headerValue(req.headers[BRIDGE_TOKEN_HEADER]), token)) {
+      res.writeHead(401, { ...PLAIN, Connection: 'close' }).end(UNAUTHORIZED_TEXT)
+      return
+    }
+    if (req.headers.origin !== undefined && !isSameOriginSocket(req.headers.origin, req.headers.host)) {
+      res.writeHead(403, { ...PLAIN, Connection: 'close' }).end('Forbidden\n')
+      return
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'POST', Connection: 'close' }).end()
+      return
+    }
+    const receive = opts.upload
+    if (!receive) {
+      res.writeHead(404, PLAIN).end('Not found\n')
+      return
+    }
+    const length = Number(req.headers['content-length'])
+    void receive({
+      purpose: url.searchParams.get('purpose') ?? '',
+      fileName: url.searchParams.get('name') ?? '',
+      declaredBytes: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+      body: req,
+    }).then(
+      (result) => {
+        // A refused upload may leave most of its body unsent: answer, then close the connection.
+        const refused = !result.ok && !req.readableEnded
+        replyJson(res, result.ok ? 200 : (UPLOAD_STATUS[result.code] ?? 500), result, refused)
+        if (refused) res.once('finish', () => req.destroy())
+      },
+      (err: unknown) => replyJson(res, 500, fail('internal', err instanceof Error ? err.message : String(err)), true),
+    )
+  }
+
   const serveHttp = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = parseRequestTarget(req.url)
     if (!url) {
@@ -65,6 +118,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     }
     if (!isLoopbackHost(req.headers.host)) {
       res.writeHead(421, PLAIN).end('Misdirected request\n')
+      return
+    }
+    if (url.pathname === BRIDGE_UPLOAD_PATH) {
+      serveUpload(req, res, url)
       return
     }
     const auth = credentials(req, url)

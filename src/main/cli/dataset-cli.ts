@@ -111,6 +111,14 @@ export function formatReport(r: ImportReport): string[] {
         lines.push(`    e.g. ${e.split} row ${e.row}${e.detail ? ` (${e.detail})` : ''}: ${e.excerpt}`)
     }
   }
+  const warned = r.warnings.reduce((a, g) => a + g.count, 0)
+  if (warned > 0) {
+    lines.push(`Imported with warnings: ${warned}`)
+    for (const g of r.warnings) {
+      lines.push(`  ${g.reason}: ${g.count}`)
+      for (const e of g.examples) lines.push(`    e.g. ${e.split} row ${e.row} (${e.detail ?? ''}): ${e.excerpt}`)
+    }
+  }
   return lines
 }
 

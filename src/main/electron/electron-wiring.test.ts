@@ -4,10 +4,14 @@
  * web links, webviews and permissions are refused, and IPC from any other frame or origin is refused.
  */
 import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { CHANNELS, ipcChannel } from '../../shared/contract'
+import { CHANNELS, IPC_PICKED_FROM_FILE_CHANNEL, ipcChannel } from '../../shared/contract'
 import { ok } from '../../shared/result'
 import { EventBus } from '../api/events'
+import { FileGrants } from '../api/file-grants'
 import { APP_ORIGIN } from '../security'
 
 const openExternal = vi.fn(async (_url: string) => {})
@@ -76,8 +80,10 @@ describe('IPC wiring', () => {
     const dispatch = vi.fn(async () => ok('done'))
     const sent: unknown[] = []
     const events = new EventBus()
-    wireIpc({ handle: (ch: string, fn: never) => handlers.set(ch, fn) } as never, { dispatch, events }, APP_ORIGIN, () => [{ webContents: { send: (...a: unknown[]) => sent.push(a) } }])
-    expect([...handlers.keys()].sort()).toEqual(CHANNELS.map(ipcChannel).sort())
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipc-wiring-'))
+    const files = new FileGrants(path.join(dir, 'uploads'))
+    wireIpc({ handle: (ch: string, fn: never) => handlers.set(ch, fn) } as never, { dispatch, events, files }, APP_ORIGIN, () => [{ webContents: { send: (...a: unknown[]) => sent.push(a) } }])
+    expect([...handlers.keys()].sort()).toEqual([...CHANNELS.map(ipcChannel), IPC_PICKED_FROM_FILE_CHANNEL].sort())
 
     const mainFrame = { url: `${APP_ORIGIN}/index.html` }
     const call = (frame: { url: string } | null, sender = { mainFrame }) => handlers.get(ipcChannel('settingsGet'))!({ senderFrame: frame, sender }, {})
@@ -91,6 +97,21 @@ describe('IPC wiring', () => {
 
     events.emit('progress', { opId: 'o', phase: 'p', current: 1, total: 2 })
     expect(sent).toEqual([['studio:event', { event: 'progress', payload: { opId: 'o', phase: 'p', current: 1, total: 2 } }]])
+
+    // A dropped file's path (from the preload) becomes a handle for its purpose; the same checks as the dialog.
+    const data = path.join(dir, 'chats.jsonl')
+    const key = path.join(dir, 'credentials.json.bak')
+    fs.writeFileSync(data, '{}\n')
+    fs.writeFileSync(key, 'secret')
+    const drop = (input: unknown, frame: { url: string } | null = mainFrame) => handlers.get(IPC_PICKED_FROM_FILE_CHANNEL)!({ senderFrame: frame, sender: { mainFrame } }, input)
+    const granted = (await drop({ path: data, purpose: 'dataset' })) as { ok: true; value: { handle: string; name: string } }
+    expect(granted).toMatchObject({ ok: true, value: { name: 'chats.jsonl', kind: 'file' } })
+    expect(files.use(granted.value.handle, 'dataset').path).toBe(data)
+    expect(await drop({ path: key, purpose: 'dataset' })).toMatchObject({ ok: false, code: 'invalid-input', details: { issues: [{ path: 'file' }] } })
+    expect(await drop({ path: data, purpose: 'dataset' }, { url: 'https://evil.example/' })).toMatchObject({ ok: false, code: 'invalid-input' })
+    expect(await drop({ path: 42 })).toMatchObject({ ok: false, code: 'invalid-input' })
+    files.close()
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })
 

@@ -488,6 +488,42 @@ describe('bad input never crashes the import', () => {
     expect(getDataset(db, 'bad')?.rejections.map((g) => g.reason)).toContain('not-json')
   })
 
+  it('keeps odd but usable rows with warnings apart from rejections, numbered like the preview', async () => {
+    const u = (content: string) => ({ role: 'user', content })
+    const a = (content: string) => ({ role: 'assistant', content })
+    const lines = [
+      { messages: [u('q'), a('a')] },
+      { conversations: [{ from: 'gpt', value: 'Sure, here it is.' }, { from: 'human', value: 'thanks' }, { from: 'gpt', value: 'welcome' }] },
+      { messages: [u('q1'), u('q2'), a('a')] },
+      'not json',
+      { messages: [{ role: 'system', content: 's' }, u('q'), a('a1'), a('a2'), u('and?')] },
+      // A tool result between two assistant turns is how tool calls look: nothing to warn about.
+      { messages: [u('q'), a('call'), { role: 'tool', content: '42' }, a('it is 42')] },
+    ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)))
+    const r = await importDataset(db, { kind: 'file', path: write('odd.jsonl', lines.join('\n')) }, { format: 'messages' })
+    // ShareGPT's field is missing under the messages format: a rejection, not a warning.
+    expect(reasons(r)).toEqual({ 'not-json': 1, 'missing-messages': 1 })
+    expect(r.splits[0]).toEqual({ split: 'train', rows: 4, rejected: 2 })
+    expect(Object.fromEntries(r.warnings.map((g) => [g.reason, g.count]))).toEqual({
+      'consecutive-user-turns': 1,
+      'consecutive-assistant-turns': 1,
+      'ends-with-user-turn': 1,
+    })
+    expect(r.warnings.find((g) => g.reason === 'consecutive-user-turns')?.examples[0]).toMatchObject({ row: 3, detail: 'turns 1 and 2 are both user' })
+    expect(r.warnings.find((g) => g.reason === 'ends-with-user-turn')?.examples[0]).toMatchObject({ row: 5, excerpt: 'user: and?' })
+    expect(r.warnings.find((g) => g.reason === 'consecutive-user-turns')?.examples[0].excerpt).toBe('user: q1 · user: q2')
+
+    const sg = await importDataset(db, { kind: 'file', path: write('sg.jsonl', lines[1] + '\n') }, {})
+    expect(sg.format).toBe('sharegpt')
+    expect(sg.warnings).toEqual([expect.objectContaining({ reason: 'starts-with-assistant', count: 1 })])
+
+    // Stored apart and read back apart; the preview's source rows are the numbers the report uses.
+    const stored = getDataset(db, 'odd')
+    expect(stored?.rejections.map((g) => g.reason).sort()).toEqual(['missing-messages', 'not-json'])
+    expect(stored?.warnings.map((g) => g.reason).sort()).toEqual(['consecutive-assistant-turns', 'consecutive-user-turns', 'ends-with-user-turn'])
+    expect(pageConversations(db, 'odd', 'train', 0, 10).rows.map((row) => row.sourceRow)).toEqual([1, 3, 5, 6])
+  })
+
   it('reports an empty file clearly, and a file of only bad rows with the report', async () => {
     const empty = await failure(importDataset(db, { kind: 'file', path: write('empty.jsonl', '') }, {}))
     expect(empty.code).toBe('dataset-file-unreadable')

@@ -16,9 +16,9 @@ import {
   type SplitFile,
 } from '../hub'
 import { childPath, downloadsDir, type Db } from '../store'
-import { detectFormat, normalizeRow, parseMapping } from './normalize'
-import { checkDataFile, excerptOfValue, fileKindOf, readRecords, type RawRecord } from './read-rows'
-import { ImportStaging, getDataset, mergeRejections, type DatasetToSave, type SplitToSave, type StagedSplit } from './store'
+import { conversationWarnings, detectFormat, normalizeRow, parseMapping } from './normalize'
+import { checkDataFile, excerptOf, excerptOfValue, fileKindOf, readRecords, type RawRecord } from './read-rows'
+import { ImportStaging, getDataset, mergeGroups, type DatasetToSave, type SplitToSave, type StagedSplit } from './store'
 import type {
   DatasetFormat,
   DatasetInfo,
@@ -27,19 +27,22 @@ import type {
   ImportOptions,
   ImportProgress,
   ImportReport,
+  ImportWarning,
   RejectionGroup,
   RejectionReason,
+  RowExample,
+  WarningGroup,
 } from './types'
 
 /** Rows looked at to pick a format when none is given (fewer when they are long: they wait in memory). */
 const DETECT_SAMPLE = 200
 const DETECT_SAMPLE_BYTES = 32 * 1024 * 1024
 
-/** Collects rejections per reason with the first few examples. */
-class Rejections {
-  private by = new Map<RejectionReason, RejectionGroup>()
+/** Counts rows per reason (a rejection or a warning) and keeps the first few as examples. */
+class RowGroups<R extends string> {
+  private by = new Map<R, { reason: R; count: number; examples: RowExample[] }>()
   total = 0
-  add(reason: RejectionReason, split: string, row: number, excerpt: string, detail?: string): void {
+  add(reason: R, split: string, row: number, excerpt: string, detail?: string): void {
     this.total++
     let g = this.by.get(reason)
     if (!g) this.by.set(reason, (g = { reason, count: 0, examples: [] }))
@@ -48,7 +51,7 @@ class Rejections {
     const shown = detail === undefined ? undefined : escapeControlChars(detail.length > DETAIL_CHARS ? `${detail.slice(0, DETAIL_CHARS)}…` : detail)
     if (g.examples.length < REJECTION_EXAMPLES_PER_REASON) g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(shown ? { detail: shown } : {}) })
   }
-  groups(): RejectionGroup[] {
+  groups(): { reason: R; count: number; examples: RowExample[] }[] {
     return [...this.by.values()].sort((a, b) => b.count - a.count)
   }
 }
@@ -56,7 +59,7 @@ class Rejections {
 /** Room for a rejection's detail, which may quote a parser message or a value. */
 const DETAIL_CHARS = 300
 
-type ParsedSplit = { rejected: number; rejections: RejectionGroup[] }
+type ParsedSplit = { rejected: number; rejections: RejectionGroup[]; warnings: WarningGroup[] }
 
 /** A file to read, and the name progress and reports show for it. */
 type SourceFile = { path: string; label: string }
@@ -84,8 +87,9 @@ class SplitParser {
     sink: StagedSplit,
     opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void },
   ): Promise<ParsedSplit> {
-    const rejections = new Rejections()
-    const out = { split, sink, rejections }
+    const rejections = new RowGroups<RejectionReason>()
+    const warnings = new RowGroups<ImportWarning>()
+    const out = { split, sink, rejections, warnings }
     let rowOffset = 0
     for (const file of files) {
       let lastRow = 0
@@ -108,7 +112,7 @@ class SplitParser {
       rowOffset += lastRow
     }
     if (!this.format && this.buffered.length > 0) this.decide(out)
-    return { rejections: rejections.groups(), rejected: rejections.total }
+    return { rejections: rejections.groups(), rejected: rejections.total, warnings: warnings.groups() }
   }
 
   private decide(out: SplitSink): void {
@@ -136,12 +140,14 @@ class SplitParser {
       return
     }
     const res = normalizeRow(rec.value, this.format as DatasetFormat, this.mapping)
-    if (res.ok) out.sink.add(rec.row, JSON.stringify(res.conversation.messages))
-    else out.rejections.add(res.reason, out.split, rec.row, excerptOfValue(rec.value), res.detail)
+    if (!res.ok) return out.rejections.add(res.reason, out.split, rec.row, excerptOfValue(res.offending ?? rec.value), res.detail)
+    out.sink.add(rec.row, JSON.stringify(res.conversation.messages))
+    for (const w of conversationWarnings(res.conversation.messages))
+      out.warnings.add(w.reason, out.split, rec.row, excerptOf(w.turns.map((m) => `${m.role}: ${m.content}`).join(' · ')), w.detail)
   }
 }
 
-type SplitSink = { split: string; sink: StagedSplit; rejections: Rejections }
+type SplitSink = { split: string; sink: StagedSplit; rejections: RowGroups<RejectionReason>; warnings: RowGroups<ImportWarning> }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -150,13 +156,13 @@ const isOffline = (e: unknown): boolean =>
 
 function reportFromCache(info: DatasetInfo, splits: string[] | undefined): ImportReport {
   const chosen = info.splits.filter((s) => !splits || splits.includes(s.split))
-  const rejections = mergeRejections(chosen.map((s) => s.rejections))
   return {
     datasetId: info.datasetId,
     name: info.name,
     format: info.format,
     splits: chosen.map((s) => ({ split: s.split, rows: s.rows, rejected: s.rejected })),
-    rejections,
+    rejections: mergeGroups(chosen.map((s) => s.rejections)),
+    warnings: mergeGroups(chosen.map((s) => s.warnings)),
     source: info.source,
     revision: info.revision,
     etag: info.etag,
@@ -198,8 +204,9 @@ async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' 
     if (!fs.statSync(file).isDirectory()) throw new StudioError('dataset-not-a-file', `${file} is not a folder`, { file })
     splitFiles = folderSplits(file, source.split)
   }
-  const name = storeName(opts.name ?? path.basename(file).replace(/\.(jsonl|ndjson|json|parquet)$/i, ''))
-  refuseNameClash(getDataset(db, name), 'file', file)
+  const recordedAs = opts.sourceLabel ?? file
+  const name = storeName(opts.name ?? path.basename(recordedAs).replace(/\.(jsonl|ndjson|json|parquet)$/i, ''))
+  refuseNameClash(getDataset(db, name), 'file', recordedAs)
   const staging = await ImportStaging.begin(db)
   try {
     const parser = new SplitParser(opts.mapping, opts.format)
@@ -207,18 +214,18 @@ async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' 
     for (const s of splitFiles) {
       const rows = staging.split(s.split)
       const parsed = await parser.parse(
-        s.files.map((f) => ({ path: f, label: path.basename(f) })),
+        s.files.map((f) => ({ path: f, label: path.basename(opts.sourceLabel ?? f) })),
         s.split,
         rows,
         opts,
       )
-      const files = await Promise.all(s.files.map(async (f) => ({ path: f, size: fs.statSync(f).size, etag: await sha256File(f) })))
+      const files = await Promise.all(s.files.map(async (f) => ({ path: opts.sourceLabel ?? f, size: fs.statSync(f).size, etag: await sha256File(f) })))
       splits.push({ split: s.split, rows, ...parsed, revision: null, etag: files.map((f) => f.etag).join(','), files })
     }
     const etag = splits.length === 1 && splits[0].files.length === 1 ? (splits[0].etag as string) : createHash('sha256').update(splits.map((s) => s.etag).join('|')).digest('hex')
     return await finish(staging, {
       name,
-      source: { kind: 'file', path: file },
+      source: { kind: 'file', path: recordedAs },
       revision: null,
       etag,
       format: parser.format ?? 'messages',
@@ -255,7 +262,8 @@ async function importHub(db: Db, source: Extract<DatasetSource, { kind: 'hub' }>
   const wanted = source.split ? [source.split] : undefined
   const hasWanted = (info: DatasetInfo) => (wanted ?? []).every((s) => info.splits.some((x) => x.split === s))
 
-  opts.onProgress?.({ phase: 'listing', current: 0, total: 1 })
+  // No total: how long a listing takes is unknown (the UI shows it as indeterminate, with Cancel).
+  opts.onProgress?.({ phase: 'listing', current: 0, total: 0 })
   let listing
   try {
     listing = await findDatasetSplits({ repo: source.repo, revision: source.revision, endpoint, token, signal: opts.signal })
@@ -366,7 +374,8 @@ function defaultSplitOf(file: string): string {
 const fileKey = (f: SplitFile & { etag?: string }) => [f.path ?? f.url ?? '', f.size ?? null, f.oid ?? null]
 
 async function finish(staging: ImportStaging, d: Omit<DatasetToSave, 'importedAt'> & { onProgress?: (p: ImportProgress) => void }): Promise<ImportReport> {
-  const rejections = mergeRejections(d.splits.map((s) => s.rejections))
+  const rejections = mergeGroups(d.splits.map((s) => s.rejections))
+  const warnings = mergeGroups(d.splits.map((s) => s.warnings))
   const splitReports = d.splits.map((s) => ({ split: s.split, rows: s.rows.count, rejected: s.rejected }))
   if (d.splits.every((s) => s.rows.count === 0)) {
     const summary = rejections.map((g) => `${g.reason} ×${g.count}`).join(', ')
@@ -388,6 +397,7 @@ async function finish(staging: ImportStaging, d: Omit<DatasetToSave, 'importedAt
     format: d.format,
     splits: splitReports,
     rejections,
+    warnings,
     source: d.source,
     revision: d.revision,
     etag: d.etag,

@@ -1,6 +1,6 @@
 export { importDataset } from './import'
 export { listDatasets, getDataset, loadConversations, pageConversations, deleteDataset } from './store'
-export { parseMapping, normalizeRow, detectFormat } from './normalize'
+export { parseMapping, normalizeRow, detectFormat, conversationWarnings } from './normalize'
 export type {
   DatasetFormat,
   DatasetMapping,
@@ -14,8 +14,10 @@ export type {
   ImportPhase,
   ImportReport,
   RejectionGroup,
-  RejectionExample,
+  RowExample,
+  WarningGroup,
+  ImportWarning,
   RejectionReason,
   ConversationPage,
 } from './types'
-export { REJECTION_REASONS } from './types'
+export { IMPORT_WARNINGS, REJECTION_REASONS } from './types'

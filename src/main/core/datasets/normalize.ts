@@ -2,9 +2,10 @@ import { z } from 'zod'
 import { isChatRole, type ChatMessage, type ChatRole, type Conversation } from '../../../shared/chat'
 import { MAX_CONVERSATION_CHARS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
-import type { DatasetFormat, DatasetMapping, RejectionReason } from './types'
+import type { DatasetFormat, DatasetMapping, ImportWarning, RejectionReason } from './types'
 
-export type Normalized = { ok: true; conversation: Conversation } | { ok: false; reason: RejectionReason; detail?: string }
+/** `offending`: the part of the row the reason is about (a turn), shown as the example instead of the row's start. */
+export type Normalized = { ok: true; conversation: Conversation } | { ok: false; reason: RejectionReason; detail?: string; offending?: unknown }
 
 /**
  * Role names seen in the wild → chat roles. ShareGPT uses human/gpt, OpenAssistant prompter,
@@ -135,20 +136,20 @@ function turns(list: unknown[], m: DatasetMapping): Normalized {
   const messages: ChatMessage[] = []
   for (let i = 0; i < list.length; i++) {
     const t = list[i]
-    if (!isObject(t)) return { ok: false, reason: 'message-not-an-object', detail: `turn ${i + 1} is ${Array.isArray(t) ? 'a list' : typeof t}` }
+    if (!isObject(t)) return { ok: false, reason: 'message-not-an-object', detail: `turn ${i + 1} is ${Array.isArray(t) ? 'a list' : typeof t}`, offending: t }
     const roleKey = m.roleField ?? (has(t, 'role') ? 'role' : has(t, 'from') ? 'from' : 'role')
     const contentKey = m.contentField ?? (has(t, 'content') ? 'content' : has(t, 'value') ? 'value' : 'content')
     const rawRole = own(t, roleKey)
     if (rawRole === undefined || rawRole === null || rawRole === '')
-      return { ok: false, reason: 'missing-role', detail: `turn ${i + 1} has no "${roleKey}"` }
+      return { ok: false, reason: 'missing-role', detail: `turn ${i + 1} has no "${roleKey}"`, offending: t }
     const role = toRole(rawRole, roles)
-    if (!role) return { ok: false, reason: 'unknown-role', detail: `turn ${i + 1} role ${JSON.stringify(rawRole).slice(0, 40)}` }
+    if (!role) return { ok: false, reason: 'unknown-role', detail: `turn ${i + 1} role ${JSON.stringify(rawRole).slice(0, 40)}`, offending: t }
     const c = textOf(own(t, contentKey))
-    if ('reason' in c) return { ok: false, reason: c.reason, detail: `turn ${i + 1} (${role}): ${c.detail}` }
+    if ('reason' in c) return { ok: false, reason: c.reason, detail: `turn ${i + 1} (${role}): ${c.detail}`, offending: t }
     if (c.text.trim() === '') {
       // An empty system prompt carries nothing; dropping it keeps the row (common in ShareGPT exports).
       if (role === 'system') continue
-      return { ok: false, reason: 'empty-content', detail: `turn ${i + 1} (${role}) is empty` }
+      return { ok: false, reason: 'empty-content', detail: `turn ${i + 1} (${role}) is empty`, offending: t }
     }
     messages.push({ role, content: c.text })
   }
@@ -218,4 +219,26 @@ function alpaca(row: Record<string, unknown>, f: ReturnType<typeof fieldsOf>): N
   }
   messages.push({ role: 'user', content: user }, { role: 'assistant', content: output })
   return { ok: true, conversation: { messages } }
+}
+
+/**
+ * What is odd about a conversation that is imported anyway (each kind once): a reply before any question (a
+ * conversation cut at its start), two user or two assistant turns next to each other (a turn lost or split in
+ * the export), or a last user turn nobody answers (context that nothing is trained on). System turns are left
+ * out; a tool turn between two assistant turns is how tool calls look, not a lost turn.
+ */
+export function conversationWarnings(messages: readonly ChatMessage[]): { reason: ImportWarning; detail: string; turns: ChatMessage[] }[] {
+  const turns = messages.map((m, i) => ({ m, n: i + 1 })).filter((t) => t.m.role !== 'system')
+  const found = new Map<ImportWarning, { detail: string; turns: ChatMessage[] }>()
+  const first = turns[0]
+  if (first?.m.role === 'assistant') found.set('starts-with-assistant', { detail: `turn ${first.n} is the first non-system turn`, turns: [first.m] })
+  for (let i = 1; i < turns.length; i++) {
+    const [a, b] = [turns[i - 1], turns[i]]
+    if (a.m.role !== b.m.role) continue
+    const kind = b.m.role === 'user' ? 'consecutive-user-turns' : b.m.role === 'assistant' ? 'consecutive-assistant-turns' : null
+    if (kind && !found.has(kind)) found.set(kind, { detail: `turns ${a.n} and ${b.n} are both ${b.m.role}`, turns: [a.m, b.m] })
+  }
+  const last = turns.at(-1)
+  if (last?.m.role === 'user') found.set('ends-with-user-turn', { detail: `turn ${last.n} is a user turn with no reply`, turns: [last.m] })
+  return [...found].map(([reason, w]) => ({ reason, ...w }))
 }

@@ -4,7 +4,8 @@ import type { Conversation } from '../../../shared/chat'
 import { IMPORT_BATCH_CHARS, IMPORT_BATCH_ROWS, PURGE_BATCH_ROWS, REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import { reclaimSpace, type Db } from '../store'
-import type { ConversationPage, DatasetFormat, DatasetInfo, DatasetMapping, DatasetSourceInfo, RejectionGroup, SplitInfo } from './types'
+import { isImportWarning } from '../../../shared/datasets'
+import type { ConversationPage, DatasetFormat, DatasetInfo, DatasetMapping, DatasetSourceInfo, RejectionGroup, RowExample, SplitInfo, WarningGroup } from './types'
 
 type DatasetRow = {
   id: number
@@ -35,6 +36,7 @@ export type SplitToSave = {
   split: string
   rejected: number
   rejections: RejectionGroup[]
+  warnings: WarningGroup[]
   revision: string | null
   etag: string | null
   files: SplitInfo['files']
@@ -205,7 +207,8 @@ export class ImportStaging {
             s.revision,
             s.etag,
             JSON.stringify(s.files),
-            JSON.stringify(s.rejections),
+            // Warnings share the column: their reason codes tell them apart (see splitGroups).
+            JSON.stringify([...s.rejections, ...s.warnings]),
             d.importedAt,
             s.rows.splitId,
           )
@@ -287,7 +290,7 @@ function toInfo(db: Db, d: DatasetRow): DatasetInfo {
     d.source_kind === 'hub'
       ? { kind: 'hub', repo: d.source_ref, endpoint: d.endpoint ?? '', revision: d.revision }
       : { kind: 'file', path: d.source_ref }
-  const perSplit = splits.map((s) => JSON.parse(s.rejections_json) as RejectionGroup[])
+  const perSplit = splits.map((s) => splitGroups(JSON.parse(s.rejections_json) as (RejectionGroup | WarningGroup)[]))
   return {
     datasetId: d.id,
     name: d.name,
@@ -306,21 +309,35 @@ function toInfo(db: Db, d: DatasetRow): DatasetInfo {
       etag: s.etag,
       importedAt: s.imported_at,
       files: JSON.parse(s.files_json) as SplitInfo['files'],
-      rejections: perSplit[i],
+      rejections: perSplit[i].rejections,
+      warnings: perSplit[i].warnings,
     })),
-    rejections: mergeRejections(perSplit),
+    rejections: mergeGroups(perSplit.map((g) => g.rejections)),
+    warnings: mergeGroups(perSplit.map((g) => g.warnings)),
   }
 }
 
-export function mergeRejections(lists: RejectionGroup[][]): RejectionGroup[] {
-  const by = new Map<string, RejectionGroup>()
+/** A split's stored groups, rejections and warnings apart (imports before warnings existed stored only rejections). */
+function splitGroups(all: (RejectionGroup | WarningGroup)[]): { rejections: RejectionGroup[]; warnings: WarningGroup[] } {
+  const rejections: RejectionGroup[] = []
+  const warnings: WarningGroup[] = []
+  for (const g of all) {
+    if (isImportWarning(g.reason)) warnings.push(g as WarningGroup)
+    else rejections.push(g as RejectionGroup)
+  }
+  return { rejections, warnings }
+}
+
+/** Groups of several splits merged by reason, with at most REJECTION_EXAMPLES_PER_REASON examples each. */
+export function mergeGroups<G extends { reason: string; count: number; examples: RowExample[] }>(lists: G[][]): G[] {
+  const by = new Map<string, G>()
   for (const list of lists)
     for (const g of list) {
       const cur = by.get(g.reason)
       if (cur) {
         cur.count += g.count
         cur.examples.push(...g.examples.slice(0, Math.max(0, REJECTION_EXAMPLES_PER_REASON - cur.examples.length)))
-      } else by.set(g.reason, { reason: g.reason, count: g.count, examples: g.examples.slice(0, REJECTION_EXAMPLES_PER_REASON) })
+      } else by.set(g.reason, { ...g, examples: g.examples.slice(0, REJECTION_EXAMPLES_PER_REASON) })
     }
   return [...by.values()].sort((a, b) => b.count - a.count)
 }

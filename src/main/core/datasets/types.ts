@@ -1,6 +1,8 @@
 import type { ChatMessage, ChatRole } from '../../../shared/chat'
+import type { DatasetFormat, RejectionGroup, WarningGroup } from '../../../shared/datasets'
 
-export type DatasetFormat = 'messages' | 'sharegpt' | 'alpaca'
+export type { DatasetFormat, ImportWarning, RejectionGroup, RejectionReason, RowExample, WarningGroup } from '../../../shared/datasets'
+export { IMPORT_WARNINGS, REJECTION_REASONS } from '../../../shared/datasets'
 
 /**
  * Field and role names for datasets that do not use the standard ones. Every key is optional; unset
@@ -35,6 +37,11 @@ export type ImportProgress = { phase: ImportPhase; current: number; total: numbe
 export type ImportOptions = {
   /** Name in the local store; default the hub id, or the file name without extension. */
   name?: string
+  /**
+   * What the dataset's provenance records as the file it came from, when that is not `path` itself (a file the
+   * browser uploaded into a temporary copy is recorded by its own name, so importing it again replaces it).
+   */
+  sourceLabel?: string
   format?: 'auto' | DatasetFormat
   /** A DatasetMapping, or the flat string form the UI sends (`roles.bot: 'assistant'`). */
   mapping?: DatasetMapping | Record<string, string>
@@ -45,30 +52,6 @@ export type ImportOptions = {
   onProgress?: (p: ImportProgress) => void
 }
 
-export type RejectionExample = { split: string; row: number; excerpt: string; detail?: string }
-export type RejectionGroup = { reason: RejectionReason; count: number; examples: RejectionExample[] }
-
-export const REJECTION_REASONS = [
-  'not-json',
-  'not-utf8',
-  'too-deeply-nested',
-  'not-an-object',
-  'row-too-large',
-  'missing-messages',
-  'messages-not-a-list',
-  'empty-conversation',
-  'message-not-an-object',
-  'missing-role',
-  'unknown-role',
-  'missing-content',
-  'non-string-content',
-  'empty-content',
-  'missing-fields',
-  'no-assistant-turn',
-  'conversation-too-long',
-  'unreadable-row-group',
-] as const
-export type RejectionReason = (typeof REJECTION_REASONS)[number]
 
 export type SplitReport = { split: string; rows: number; rejected: number }
 
@@ -82,6 +65,8 @@ export type ImportReport = {
   format: DatasetFormat
   splits: SplitReport[]
   rejections: RejectionGroup[]
+  /** Rows imported with something odd about them, by kind. */
+  warnings: WarningGroup[]
   source: DatasetSourceInfo
   revision: string | null
   etag: string | null
@@ -98,6 +83,7 @@ export type SplitInfo = SplitReport & {
   importedAt: string
   files: { path?: string; url?: string; size?: number; etag?: string; oid?: string }[]
   rejections: RejectionGroup[]
+  warnings: WarningGroup[]
 }
 
 export type DatasetInfo = {
@@ -111,6 +97,7 @@ export type DatasetInfo = {
   importedAt: string
   splits: SplitInfo[]
   rejections: RejectionGroup[]
+  warnings: WarningGroup[]
 }
 
 export type ConversationPage = {

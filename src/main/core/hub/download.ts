@@ -7,6 +7,7 @@ import { StudioError } from '../../../shared/result'
 import { downloadsDir } from '../store'
 import { resolveHubEndpoint, resolveHubToken } from './endpoint'
 import { HubIdleTimeout, codeForStatus, toHubError } from './errors'
+import { proxiedFetch } from './proxy'
 import { makeHubFetch, type HubCallOptions, type HubFetchRecord, type HubProgress, type RepoType } from './hub-fetch'
 
 export type DownloadHubFileOptions = HubCallOptions & {
@@ -212,7 +213,7 @@ async function transfer(
   try {
     let res: Response
     try {
-      res = await fetch(d.url, { headers, signal })
+      res = await proxiedFetch(d.url, { headers, signal })
     } catch (err) {
       throw toHubError(idle.signal.aborted ? idle.signal.reason : err, { url: d.url, stage: 'request', signal: d.signal })
     }
@@ -265,7 +266,7 @@ async function probe(d: UrlDownload, idleMs: number): Promise<{ size: number; et
   const signal = AbortSignal.any([AbortSignal.timeout(idleMs), ...(d.signal ? [d.signal] : [])])
   let res: Response
   try {
-    res = await fetch(d.url, { headers, signal })
+    res = await proxiedFetch(d.url, { headers, signal })
   } catch (err) {
     throw toHubError(err, { url: d.url, stage: 'request', signal: d.signal })
   }

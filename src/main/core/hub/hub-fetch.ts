@@ -1,4 +1,5 @@
 import { HUB_IDLE_TIMEOUT_MS } from '../../../shared/defaults'
+import { proxiedFetch } from './proxy'
 
 export type RepoType = 'dataset' | 'model'
 
@@ -17,7 +18,7 @@ export type HubCallOptions = {
 export type HubFetchRecord = { commit?: string }
 
 /**
- * The fetch handed to @huggingface/hub: adds the token as a plain Bearer header (the library insists on
+ * The fetch handed to @huggingface/hub (through the environment's proxy, see proxy.ts): adds the token as a plain Bearer header (the library insists on
  * `hf_` prefixes, which mirrors and self-hosted hubs do not use), applies cancel + timeout, and remembers
  * the `X-Repo-Commit` the hub sends so provenance can record the exact revision.
  */
@@ -32,7 +33,7 @@ export function makeHubFetch(
     const signals = [AbortSignal.timeout(ms), opts.signal, init?.signal ?? undefined].filter(
       (s): s is AbortSignal => s !== undefined,
     )
-    const res = await fetch(input, { ...init, headers, signal: AbortSignal.any(signals) })
+    const res = await proxiedFetch(input, { ...init, headers, signal: AbortSignal.any(signals) })
     const commit = res.headers.get('x-repo-commit')
     if (commit) record.commit = commit
     return res

@@ -13,3 +13,5 @@ export {
   type SplitFile,
   type DatasetSplitFiles,
 } from './listing'
+export { proxyFor, makeProxiedFetch } from './proxy'
+export { probeHub, type HubProbeResult } from './probe'

@@ -1,5 +1,9 @@
 export {
   loadTokenizer,
+  useTokenizerFolder,
+  forgetTokenizerFolder,
+  tokenizerProvenance,
+  type TokenizerProvenance,
   rendererOf,
   BUILTIN_TOKENIZER_MODEL,
   type StudioTokenizer,

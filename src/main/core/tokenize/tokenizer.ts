@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { StudioError } from '../../../shared/result'
-import { downloadHubFile, type HubProgress } from '../hub'
+import { downloadHubFile, resolveHubEndpoint, type HubProgress } from '../hub'
 import { servedModelDir } from '../local-server'
 import { resourcePath, studioHome, type Db } from '../store'
 import { turnTerminators, type MaskMessage } from './mask'
@@ -20,6 +20,11 @@ export type TokenizerSource = {
   dir?: string
   endpoint?: string
   token?: string
+  /**
+   * Whether a model id that names an existing folder is read as that folder (the command line's
+   * `--tokenizer DIR`). The app passes false: there a folder only comes from the user's own pick.
+   */
+  allowPath?: boolean
 }
 
 export type LoadProgress = HubProgress | { phase: 'loading'; current: number; total: number }
@@ -159,7 +164,7 @@ async function downloadFiles(
       if (file === 'tokenizer.json') etag = res.etag
     }
     const files = { json: got['tokenizer.json'] as Buffer, config: got['tokenizer_config.json'] as Buffer }
-    const id = storeFiles(db, src.modelId, files, { endpoint: src.endpoint ?? null, revision, etag })
+    const id = storeFiles(db, src.modelId, files, { endpoint: resolveHubEndpoint(src.endpoint), revision, etag })
     return { id, files }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })
@@ -208,7 +213,8 @@ export async function loadTokenizer(
   let origin: TokenizerOrigin
   // A model served by the local TuFT server started from this data folder has its tokenizer in that model's folder.
   const served = src.dir ? null : servedModelDir(homeOf(db), modelId)
-  const asDir = src.dir ?? served ?? (fs.existsSync(modelId) && fs.statSync(modelId).isDirectory() ? modelId : undefined)
+  const pathLike = src.allowPath !== false && fs.existsSync(modelId) && fs.statSync(modelId).isDirectory()
+  const asDir = src.dir ?? served ?? (pathLike ? modelId : undefined)
   if (asDir) {
     const files = readDir(path.resolve(asDir))
     dir = path.resolve(asDir)
@@ -228,7 +234,13 @@ export async function loadTokenizer(
       origin = 'builtin'
     } else {
       if (modelId.startsWith('.') || modelId.startsWith('/') || modelId.split('/').length !== 2)
-        throw new StudioError('tokenizer-not-found', `${modelId} is neither a tokenizer folder nor a hub model id (owner/name)`)
+        throw new StudioError(
+          'tokenizer-not-found',
+          src.allowPath === false
+            ? `${modelId} is not a hub model id (owner/name), so its tokenizer cannot be downloaded; choose a tokenizer folder on this machine for it`
+            : `${modelId} is neither a tokenizer folder nor a hub model id (owner/name)`,
+          { modelId, notHubId: true },
+        )
       fs.mkdirSync(path.join(homeOf(db), 'tokenizers'), { recursive: true })
       const got = await downloadFiles(db, { ...src, modelId }, opts)
       id = got.id
@@ -302,3 +314,39 @@ function wrap(hf: HfTokenizer, meta: { id: string; modelId: string; dir: string;
 /** A compiled renderer equal to `renderChat` (same template, same variables), for the hot path and workers. */
 export const rendererOf = (tok: Pick<StudioTokenizer, 'chatTemplate' | 'renderContext'>) =>
   createRenderer(tok.chatTemplate, tok.renderContext)
+
+const FOLDER_SOURCE = 'folder:'
+
+/**
+ * Keeps the tokenizer in `dir` as `modelId`'s (in the SQLite cache, newest first, so runs and previews use it
+ * like a downloaded one, even if the folder moves later), after checking it: both files, transformers loads
+ * them, and it has a chat template. `label` is what provenance shows (the folder as the user knows it).
+ */
+export async function useTokenizerFolder(db: Db, modelId: string, dir: string, label: string): Promise<StudioTokenizer> {
+  const files = readDir(dir)
+  const id = tokenizerIdOf(files)
+  const tok = wrap(await fromPretrained(materialize(db, id, files)), { id, modelId, dir, origin: 'dir' })
+  if (!tok.chatTemplate)
+    throw new StudioError('chat-template-missing', `The tokenizer in ${label} has no chat_template in tokenizer_config.json, so conversations cannot be rendered with it`, { dir: label })
+  storeFiles(db, modelId, files, { endpoint: `${FOLDER_SOURCE}${label}`, revision: 'folder', etag: id })
+  return tok
+}
+
+/** Drops the tokenizers chosen from folders for `modelId` (downloaded ones stay); true when there was one. */
+export function forgetTokenizerFolder(db: Db, modelId: string): boolean {
+  return db.prepare(`DELETE FROM tokenizers WHERE model_id = ? AND endpoint LIKE '${FOLDER_SOURCE}%'`).run(modelId).changes > 0
+}
+
+export type TokenizerProvenance = { origin: 'builtin' | 'hub' | 'folder' | 'local-server'; from: string | null; at: string | null }
+
+/** Where a loaded tokenizer's files came from, for the UI: the cache knows whether they were downloaded or chosen. */
+export function tokenizerProvenance(db: Db, tok: Pick<StudioTokenizer, 'id' | 'modelId' | 'origin' | 'dir'>): TokenizerProvenance {
+  if (tok.origin === 'builtin') return { origin: 'builtin', from: null, at: null }
+  if (tok.origin === 'local-server') return { origin: 'local-server', from: tok.dir, at: null }
+  if (tok.origin === 'dir') return { origin: 'folder', from: tok.dir, at: null }
+  const row = db
+    .prepare('SELECT endpoint, fetched_at AS at FROM tokenizers WHERE model_id = ? AND tokenizer_id = ?')
+    .get(tok.modelId, tok.id) as { endpoint: string | null; at: string } | undefined
+  if (row?.endpoint?.startsWith(FOLDER_SOURCE)) return { origin: 'folder', from: row.endpoint.slice(FOLDER_SOURCE.length), at: row.at }
+  return { origin: 'hub', from: row?.endpoint ?? null, at: row?.at ?? null }
+}

@@ -28,11 +28,17 @@ function takeBridgeToken(): string {
   return sessionStorage.getItem(TOKEN_STORAGE_KEY) ?? ''
 }
 
+let token = ''
+
 function createApi(): StudioApi {
   if (window.studio) return window.studio
   const wsBase = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}`
-  return createWsApi({ baseUrl: wsBase, token: takeBridgeToken(), WebSocketImpl: WebSocket as unknown as WebSocketCtor })
+  token = takeBridgeToken()
+  return createWsApi({ baseUrl: wsBase, token, WebSocketImpl: WebSocket as unknown as WebSocketCtor })
 }
 
 export const api: StudioApi = createApi()
+
+/** The browser bridge's per-launch token (empty in the desktop app), for the upload route's header. */
+export const bridgeToken = (): string => token
 export type { StudioApi } from '../../../shared/contract'

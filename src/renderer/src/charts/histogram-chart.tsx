@@ -1,39 +1,90 @@
-/** Token-length histogram with the max-length cut drawn as a line; bins past the cut are shaded red. */
+/**
+ * Token-length histogram on a value axis of tokens: each bar spans its bin, bins past the max length are
+ * shaded red, and the max-length marker sits at its length (see lib/histogram.ts for when it is drawn).
+ */
 import { useEffect } from 'react'
 import { useT } from '../i18n'
+import { histogramLayout } from '../lib/histogram'
 import { AXIS_COLOR, GRID_COLOR, PALETTE } from './echarts'
 import { useECharts } from './use-echarts'
 
-type Props = { edges: number[]; counts: number[]; maxLength: number; cutLabel: string; ariaLabel: string }
+type Props = { edges: number[]; counts: number[]; maxLength: number; longest: number; cutLabel: string; ariaLabel: string }
 
-export function HistogramChart({ edges, counts, maxLength, cutLabel, ariaLabel }: Props): React.JSX.Element {
+const CUT_COLOR = '#f87171'
+const MARKER_COLOR = '#dc2626'
+
+export function HistogramChart({ edges, counts, maxLength, longest, cutLabel, ariaLabel }: Props): React.JSX.Element {
   const [ref, chart] = useECharts()
   const { t, fmt } = useT()
+  const layout = histogramLayout(edges, counts, maxLength, longest)
   useEffect(() => {
     if (!chart) return
-    const labels = counts.map((_, i) => fmt.int(edges[i]))
-    const data = counts.map((c, i) => ({ value: c, itemStyle: { color: (edges[i + 1] ?? edges[i]) > maxLength ? '#f87171' : PALETTE[0] } }))
-    // The cut sits in the first bin whose upper edge passes max length (or after the last bin).
-    let cutBin = counts.findIndex((_, i) => (edges[i + 1] ?? Infinity) > maxLength)
-    if (cutBin < 0) cutBin = counts.length - 1
+    const { bars, axisMax, marker } = histogramLayout(edges, counts, maxLength, longest)
     chart.setOption(
       {
         animation: false,
         grid: { left: 48, right: 24, top: 28, bottom: 40 },
-        tooltip: { trigger: 'axis', formatter: (p: { dataIndex: number; value: number }[]) => t.model.lengthsTooltip(edges[p[0].dataIndex], edges[p[0].dataIndex + 1] ?? 0, p[0].value) },
-        xAxis: { type: 'category', data: labels, name: t.model.lengthsAxis, nameLocation: 'middle', nameGap: 26, axisLine: { lineStyle: { color: AXIS_COLOR } }, axisTick: { alignWithLabel: true } },
+        tooltip: {
+          trigger: 'item',
+          formatter: (p: { value: number[] }) => t.model.lengthsTooltip(p.value[0], p.value[1], p.value[2]),
+        },
+        xAxis: {
+          type: 'value',
+          min: edges[0] ?? 0,
+          max: axisMax,
+          name: t.model.lengthsAxis,
+          nameLocation: 'middle',
+          nameGap: 26,
+          axisLine: { lineStyle: { color: AXIS_COLOR } },
+          axisLabel: { formatter: (v: number) => fmt.int(v) },
+          splitLine: { show: false },
+        },
         yAxis: { type: 'value', splitLine: { lineStyle: { color: GRID_COLOR } } },
         series: [
           {
-            type: 'bar',
-            data,
-            barCategoryGap: '8%',
-            markLine: { symbol: 'none', silent: true, lineStyle: { color: '#dc2626', width: 2, type: 'solid' }, label: { formatter: cutLabel, position: 'insideEndTop', color: '#dc2626' }, data: [{ xAxis: cutBin }] },
+            type: 'custom',
+            encode: { x: [0, 1], y: 2 },
+            data: bars.map((b) => [b.from, b.to, b.count, b.cut ? 1 : 0]),
+            renderItem: (_params: unknown, api: { value: (i: number) => number; coord: (v: number[]) => number[] }) => {
+              const [x0, y0] = api.coord([api.value(0), api.value(2)])
+              const [x1, y1] = api.coord([api.value(1), 0])
+              const gap = Math.min(1, (x1 - x0) / 4)
+              return {
+                type: 'rect',
+                shape: { x: x0 + gap, y: y0, width: Math.max(1, x1 - x0 - 2 * gap), height: y1 - y0 },
+                style: { fill: api.value(3) ? CUT_COLOR : PALETTE[0] },
+              }
+            },
+            markLine:
+              marker === null
+                ? undefined
+                : {
+                    symbol: 'none',
+                    silent: true,
+                    animation: false,
+                    lineStyle: { color: MARKER_COLOR, width: 2, type: 'solid' },
+                    label: { formatter: cutLabel, position: 'insideEndTop', color: MARKER_COLOR },
+                    data: [{ xAxis: marker }],
+                  },
           },
         ],
       },
       { notMerge: true },
     )
-  }, [chart, edges, counts, maxLength, cutLabel, t, fmt])
-  return <div ref={ref} className="chart" style={{ height: 220 }} role="img" aria-label={ariaLabel} data-testid="length-histogram" />
+    // Where the marker was drawn, in pixels from the chart's left edge (read by the browser tests).
+    const x = marker === null ? null : chart.convertToPixel({ xAxisIndex: 0 }, marker)
+    ref.current?.setAttribute('data-marker-x', typeof x === 'number' && Number.isFinite(x) ? String(Math.round(x)) : '')
+  }, [chart, ref, edges, counts, maxLength, longest, cutLabel, t, fmt])
+  return (
+    <div
+      ref={ref}
+      className="chart"
+      style={{ height: 220 }}
+      role="img"
+      aria-label={ariaLabel}
+      data-testid="length-histogram"
+      data-axis-max={layout.axisMax}
+      data-marker={layout.marker ?? ''}
+    />
+  )
 }

@@ -5,7 +5,7 @@ import type { ChatMessageView } from '../../../shared/contract'
 import { ConversationView } from './conversation-view'
 
 const render = (messages: unknown[]): string =>
-  renderToStaticMarkup(createElement(ConversationView, { index: 3, messages: messages as ChatMessageView[] }))
+  renderToStaticMarkup(createElement(ConversationView, { label: 'row 3', messages: messages as ChatMessageView[] }))
 
 describe('ConversationView', () => {
   it('renders role-labelled turns', () => {

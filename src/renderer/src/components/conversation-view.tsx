@@ -11,11 +11,12 @@ import { useT } from '../i18n'
  */
 const asText = (v: unknown): string => escapeControlChars(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))
 
-export function ConversationView({ index, messages }: { index: number; messages: ChatMessageView[] }): React.JSX.Element {
+/** `label` names the conversation as the import report does (its row in the source file). */
+export function ConversationView({ label, messages }: { label: string; messages: ChatMessageView[] }): React.JSX.Element {
   const { t } = useT()
   return (
-    <article className="conv" aria-label={`#${index}`} data-testid="conversation">
-      <div className="conv-index">#{index}</div>
+    <article className="conv" aria-label={label} data-testid="conversation">
+      <div className="conv-index">{label}</div>
       {messages.map((raw, i) => {
         const m: Partial<Record<'role' | 'content', unknown>> = typeof raw === 'object' && raw !== null ? raw : {}
         const role = isChatRole(m.role) ? m.role : 'unknown'

@@ -24,18 +24,26 @@ export type HintHandlers = {
   lowerRank?: () => void | Promise<void>
 }
 
-/** The endpoint the mirror fix applies: main may name one (e.g. a configured mirror), else the catalogue's. */
-export function mirrorEndpointOf(failure: Failure, action: Extract<HintAction, { kind: 'set-hf-endpoint' }>): string {
-  const suggested = failure.details?.suggestedEndpoint
-  return typeof suggested === 'string' && /^https?:\/\//.test(suggested) ? suggested : action.endpoint
+/**
+ * The endpoint the mirror fix applies: the one main suggests (it knows which endpoints failed lately, and a
+ * site's own mirror), else the catalogue's. Null when main says every mirror it knows was tried: offering one
+ * of them again would only repeat the failure.
+ */
+export function mirrorEndpointOf(failure: Failure, action: Extract<HintAction, { kind: 'set-hf-endpoint' }>): string | null {
+  const details = failure.details ?? {}
+  const tried = Array.isArray(details.triedEndpoints) ? (details.triedEndpoints as unknown[]) : []
+  const candidate = Object.hasOwn(details, 'suggestedEndpoint') ? details.suggestedEndpoint : action.endpoint
+  return typeof candidate === 'string' && /^https?:\/\//.test(candidate) && !tried.includes(candidate) ? candidate : null
 }
+
+export const isHubFailure = (f: Failure): boolean => f.code === 'hf-unreachable' || f.code === 'hf-timeout'
 
 function actionButton(t: UiStrings, failure: Failure, action: HintAction | undefined, h: HintHandlers): ReactNode {
   if (!action) return null
   switch (action.kind) {
     case 'set-hf-endpoint': {
-      if (!h.setEndpoint) return null
       const ep = mirrorEndpointOf(failure, action)
+      if (!h.setEndpoint || !ep) return null
       return (
         <Button variant="primary" onClick={() => h.setEndpoint?.(ep)} data-testid="hint-action">
           {t.hint.applyMirror(ep)}
@@ -109,6 +117,30 @@ function KeyFailure({ failure, button, extra }: { failure: Failure; button: Reac
   )
 }
 
+/**
+ * What was tried before this hub failure and what is left: the endpoint that failed (and that it was a mirror),
+ * others that failed lately, the proxy the request used or how to set one, and — when main knows no mirror left
+ * to try — that the next step is another mirror or working without the hub.
+ */
+function HubFacts({ details, offerNext }: { details: Record<string, unknown>; offerNext: boolean }): React.JSX.Element | null {
+  const { t, fmt } = useT()
+  const endpoint = typeof details.endpoint === 'string' ? details.endpoint : null
+  if (!endpoint) return null
+  const tried = (Array.isArray(details.triedEndpoints) ? details.triedEndpoints : []).filter((e): e is string => typeof e === 'string' && e !== endpoint)
+  const mirrorTried = tried.length > 0
+  const proxy = typeof details.proxy === 'string' ? details.proxy : null
+  const variable = typeof details.proxyVariable === 'string' ? details.proxyVariable : 'HTTPS_PROXY'
+  const noMirrorLeft = Object.hasOwn(details, 'suggestedEndpoint') && details.suggestedEndpoint === null
+  return (
+    <ul className="hint-facts" data-testid="hint-hub-facts">
+      <li data-testid="hint-hub-tried">{mirrorTried ? t.hint.hubMirrorFailedToo(endpoint) : t.hint.hubTried(endpoint)}</li>
+      {mirrorTried && <li>{t.hint.hubAlsoFailed(fmt.list(tried))}</li>}
+      <li>{proxy ? t.hint.hubViaProxy(proxy, variable) : t.hint.hubNoProxy}</li>
+      {offerNext && <li data-testid="hint-hub-next">{noMirrorLeft ? t.hint.hubAllMirrorsTried : t.hint.hubOffline}</li>}
+    </ul>
+  )
+}
+
 export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure; handlers?: HintHandlers; extra?: ReactNode }): React.JSX.Element {
   const { t, hint: hintOf } = useT()
   const hint = hintOf(failure.code)
@@ -133,6 +165,7 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
           {/* The occurrence's own advice first (when main gave one), then the catalogue's general fix. */}
           {failure.hint && <div>{failure.hint}</div>}
           <div className={failure.hint ? 'muted' : undefined}>{hint.fix}</div>
+          {isHubFailure(failure) && <HubFacts details={details} offerNext={!!extra} />}
         </dd>
       </dl>
       {(button || extra) && (

@@ -17,6 +17,7 @@ import { Badge, Button, Card, Field, Notice } from '../components/ui'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
+import { QuickStart } from './quick-start'
 import { StepForm } from './step-form'
 
 const sameUrl = (a: string | null | undefined, b: string | null | undefined): boolean =>
@@ -258,6 +259,7 @@ export function ConnectStep(): React.JSX.Element {
         </Card>
       </div>
 
+      <QuickStart />
       {/* A "Start a local TuFT server" section belongs here, between choosing a server and the test's result. */}
 
       {failure && (

@@ -1,9 +1,10 @@
 /**
- * Step 3: the base model (from the server's capabilities), its tokenizer (downloaded with progress), the
- * chat template of one conversation with each token coloured by its loss weight and the max-length cut,
- * train-on-what, and the token-length histogram with the share truncated at the chosen max length.
+ * Step 3: the base model (from the server's capabilities), its tokenizer (downloaded with progress, or a
+ * folder on this machine when the hub cannot serve it), the chat template of one conversation with each token
+ * coloured by its loss weight and the max-length cut, train-on-what, and the token-length histogram with the
+ * share truncated at the chosen max length.
  */
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ExamplePreview } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
@@ -11,13 +12,14 @@ import { labelOf } from '../../../shared/i18n'
 import { useT } from '../i18n'
 import { api } from '../api'
 import { HistogramChart } from '../charts/histogram-chart'
-import { HintPanel } from '../components/hint-panel'
+import { HintPanel, isHubFailure } from '../components/hint-panel'
 import { TokenView } from '../components/token-view'
 import { Badge, Button, Card, Field, ProgressBar } from '../components/ui'
 import { newOpId, useOps } from '../stores/ops-store'
 import { useSettings } from '../stores/settings-store'
 import { tokenizerFor, useWizard, type TrainOn } from '../stores/wizard-store'
 import { StepForm } from './step-form'
+import { useTokenizer } from './use-tokenizer'
 
 const TRAIN_ON: TrainOn[] = ['all-assistant', 'last-assistant', 'all']
 
@@ -38,8 +40,7 @@ export function ModelStep(): React.JSX.Element {
   )
   const connection = useSettings((s) => s.connection)
   const models = useMemo(() => connection?.capabilities.supported_models ?? [], [connection])
-  const [attempt, setAttempt] = useState(0)
-  const [tok, setTok] = useState<{ key: string; info: { vocabSize: number; modelId: string } | null } | null>(null)
+  const [statsAttempt, setStatsAttempt] = useState(0)
   const [statsFor, setStatsFor] = useState<string | null>(null)
   // The max length the shown statistics were computed for (the field may already say something newer).
   const [statsLen, setStatsLen] = useState<number | null>(null)
@@ -54,26 +55,9 @@ export function ModelStep(): React.JSX.Element {
     if (!w.baseModel && models[0]) patch({ baseModel: models[0].model_name, tokenizerReady: false })
   }, [w.baseModel, models, patch])
 
-  // Load (download once, then cached) the tokenizer of the chosen model; one op id per attempt for its progress.
-  const tokKey = `${tokenizerId}:${attempt}`
-  const tokOpId = useMemo(() => newOpId(`tokenizer-${tokKey}`), [tokKey])
-  const tokProgress = useOps((s) => s.progress[tokOpId] ?? null)
-  useEffect(() => {
-    if (!tokenizerId) return
-    let live = true
-    void api.tokenizerLoad({ opId: tokOpId, modelId: tokenizerId }).then((r) => {
-      if (!live) return
-      setTok({ key: tokKey, info: r.ok ? { vocabSize: r.value.vocabSize, modelId: r.value.modelId } : null })
-      if (!r.ok) setFailure(r)
-      patch({ tokenizerReady: r.ok })
-    })
-    return () => {
-      live = false
-    }
-  }, [tokenizerId, tokOpId, tokKey, patch])
-  const tokState = tok?.key === tokKey ? tok : null
-  const tokInfo = tokState?.info ?? null
-  const tokBusy = !!tokenizerId && tokState === null
+  const onTokenizer = useCallback((ok: boolean) => patch({ tokenizerReady: ok }), [patch])
+  const tok = useTokenizer(tokenizerId, onTokenizer)
+  const tokInfo = tok.info
 
   const ready = w.tokenizerReady && !!tokenizerId && !!w.dataset
   useEffect(() => {
@@ -87,10 +71,11 @@ export function ModelStep(): React.JSX.Element {
     return () => {
       live = false
     }
-  }, [ready, tokenizerId, w.dataset, w.previewRow, w.trainOn, maxLength])
+  }, [ready, tokenizerId, w.dataset, w.previewRow, w.trainOn, maxLength, tokInfo])
 
-  const statsKey = `${tokenizerId}|${w.dataset?.name}|${w.dataset?.trainSplit}|${w.trainOn}|${maxLength}`
-  const statsOpId = useMemo(() => newOpId(`stats-${statsKey}`), [statsKey])
+  const statsKey = `${tokenizerId}|${w.dataset?.name}|${w.dataset?.trainSplit}|${w.trainOn}|${maxLength}|${statsAttempt}|${tokInfo?.id}`
+  // A fresh op id whenever what the statistics depend on changes (ids are short: a model id can be long).
+  const statsOpId = useMemo(() => (statsKey ? newOpId('stats') : ''), [statsKey])
   const statsProgress = useOps((s) => s.progress[statsOpId] ?? null)
   useEffect(() => {
     if (!ready || !tokenizerId || !w.dataset) return
@@ -124,7 +109,7 @@ export function ModelStep(): React.JSX.Element {
         <Card>
           <Field label={t.model.baseModel} help={models.length === 0 ? t.model.noModels : undefined}>
             {(id) => (
-              <select id={id} className="input mono" value={w.baseModel ?? ''} onChange={(e) => (setFailure(null), patch({ baseModel: e.target.value, tokenizerReady: false }))} data-testid="base-model">
+              <select id={id} className="input mono" value={w.baseModel ?? ''} onChange={(e) => (setFailure(null), tok.clearFailure(), patch({ baseModel: e.target.value, tokenizerReady: false }))} data-testid="base-model">
                 {models.map((m) => (
                   <option key={m.model_name} value={m.model_name}>{m.model_name}</option>
                 ))}
@@ -133,13 +118,25 @@ export function ModelStep(): React.JSX.Element {
           </Field>
           <div className="field">
             <span className="label-like">{t.model.tokenizer}</span>
-            {tokBusy ? (
-              <ProgressBar testId="tokenizer-progress" label={labelOf(t.progressPhase, tokProgress?.phase) ?? t.model.tokenizerLoading} current={tokProgress?.current ?? 0} total={tokProgress?.total ?? 0} />
+            {tok.busy ? (
+              <div className="row">
+                <div className="grow">
+                  <ProgressBar testId="tokenizer-progress" label={labelOf(t.progressPhase, tok.progress?.phase) ?? t.model.tokenizerLoading} current={tok.progress?.current ?? 0} total={tok.progress?.total ?? 0} />
+                </div>
+                <Button onClick={tok.cancel} data-testid="tokenizer-cancel">{t.common.cancel}</Button>
+              </div>
             ) : tokInfo ? (
               <div data-testid="tokenizer-ready">
                 <Badge tone="ok">{t.model.tokenizerReady(tokInfo.vocabSize)}</Badge> <span className="mono small muted">{tokInfo.modelId}</span>
+                <div className="muted small" data-testid="tokenizer-provenance" data-origin={tokInfo.provenance.origin}>
+                  {t.model.tokenizerFrom(tokInfo.provenance)}{' '}
+                  {tokInfo.provenance.origin === 'folder' && (
+                    <button type="button" className="linklike" onClick={() => void tok.forget()} data-testid="tokenizer-forget">{t.model.tokenizerForget}</button>
+                  )}
+                </div>
               </div>
             ) : null}
+            {tok.folderPicker}
           </div>
           <Field label={t.model.maxLength}>
             {(id) => (
@@ -168,7 +165,21 @@ export function ModelStep(): React.JSX.Element {
         </Card>
       </div>
 
-      {failure && <HintPanel failure={failure} handlers={{ retry: () => (setFailure(null), setAttempt((a) => a + 1)) }} />}
+      {tok.failure && (
+        <HintPanel
+          failure={tok.failure}
+          handlers={{ retry: tok.retry, setEndpoint: tok.useMirror }}
+          extra={
+            isHubFailure(tok.failure) || tok.failure.code === 'tokenizer-not-found' || tok.failure.code === 'hf-not-found' ? (
+              <>
+                <Button onClick={() => void tok.chooseFolder()} data-testid="tokenizer-use-folder">{t.hint.useTokenizerFolder}</Button>
+                <span className="muted small">{t.model.tokenizerFolderHelp}</span>
+              </>
+            ) : undefined
+          }
+        />
+      )}
+      {failure && <HintPanel failure={failure} handlers={{ retry: () => (setFailure(null), setStatsAttempt((a) => a + 1)) }} />}
 
       <Card
         testId="mask-preview"
@@ -176,7 +187,7 @@ export function ModelStep(): React.JSX.Element {
         actions={
           <>
             <Button variant="ghost" disabled={w.previewRow === 0} onClick={() => patch({ previewRow: w.previewRow - 1 })}>{t.common.previous}</Button>
-            <span className="mono small" data-testid="preview-row">#{w.previewRow}</span>
+            <span className="mono small" data-testid="preview-row">{t.model.previewRow(w.previewRow + 1)}</span>
             <Button variant="ghost" disabled={rows > 0 && w.previewRow >= rows - 1} onClick={() => patch({ previewRow: w.previewRow + 1 })} data-testid="preview-row-next">{t.common.next}</Button>
           </>
         }
@@ -192,13 +203,21 @@ export function ModelStep(): React.JSX.Element {
       </Card>
 
       <Card testId="length-stats" title={t.model.lengths} actions={stats && <span className="muted small">{t.model.lengthStats(stats.p50, stats.p95, stats.max)}</span>}>
-        {statsBusy && <ProgressBar label={t.model.lengthsComputing} current={statsProgress?.current ?? 0} total={statsProgress?.total ?? 0} />}
+        {statsBusy && (
+          <div className="row">
+            <div className="grow">
+              <ProgressBar label={t.model.lengthsComputing} current={statsProgress?.current ?? 0} total={statsProgress?.total ?? 0} />
+            </div>
+            <Button onClick={() => void api.opCancel({ opId: statsOpId })} data-testid="stats-cancel">{t.common.cancel}</Button>
+          </div>
+        )}
         {stats && statsLen !== null && (
           <>
-            <HistogramChart edges={stats.histogram.edges} counts={stats.histogram.counts} maxLength={statsLen} cutLabel={t.model.cutLabel(statsLen)} ariaLabel={t.model.lengths} />
+            <HistogramChart edges={stats.histogram.edges} counts={stats.histogram.counts} maxLength={statsLen} longest={stats.max} cutLabel={t.model.cutLabel(statsLen)} ariaLabel={t.model.lengths} />
             <div className={stats.truncatedShare > 0 ? 'warn-text' : 'muted'} data-testid="truncated-share">
               {t.model.truncated(stats.truncatedShare, statsLen)}
             </div>
+            {statsLen > stats.max && <div className="muted small" data-testid="max-length-beyond">{t.model.lengthsBeyond(statsLen, stats.max)}</div>}
           </>
         )}
       </Card>

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { fail } from '../../../shared/result'
+import { parseInput } from '../../../shared/contract'
+import { fieldErrors } from './field-errors'
+
+describe('fieldErrors', () => {
+  it('names the fields of a contract validation failure by their last segment', () => {
+    const r = parseInput('datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'not a repo', split: '../x' }, endpoint: 'ftp://x' })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(Object.keys(fieldErrors(r)).sort()).toEqual(['endpoint', 'repo', 'split'])
+  })
+
+  it('takes the field a main-side check names, and ignores other failures', () => {
+    expect(fieldErrors(fail('invalid-input', '"x.txt" is not a .jsonl file', { details: { issues: [{ path: 'file', message: 'must be a .jsonl, .json, .parquet file' }] } }))).toEqual({
+      file: 'must be a .jsonl, .json, .parquet file',
+    })
+    expect(fieldErrors(fail('hf-unreachable', 'down', { details: { issues: [{ path: 'file' }] } }))).toEqual({})
+    expect(fieldErrors(null)).toEqual({})
+  })
+})
