@@ -3,7 +3,7 @@
  * contract's implementation in ../api (shared with the browser bridge), the engine in ../core.
  */
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron'
 import { createStudioApp, type StudioApp } from './api/app'
 import { createLiveCore } from './api/live-core'
 import { createKeyFileSecretStore, createSafeStorageSecretStore } from './api/secret-store'
@@ -11,6 +11,7 @@ import { studioHome } from './core/store'
 import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './electron/protocol'
 import { wireIpc } from './electron/ipc'
 import { createMainWindow } from './electron/window'
+import { folderPicker } from './electron/dialogs'
 import { APP_ORIGIN, resolveDevRenderer } from './security'
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url))
@@ -41,6 +42,7 @@ void app.whenReady().then(() => {
     secrets,
     core: createLiveCore,
     log: (line) => console.error(line),
+    pickFolder: folderPicker(dialog, () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null),
   })
   wireIpc(ipcMain, studio, appOrigin, () => BrowserWindow.getAllWindows())
   if (devServer) applyDevServerPolicy(session.defaultSession, devServer.origin)

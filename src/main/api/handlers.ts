@@ -14,7 +14,7 @@ import {
   type SandboxStatus,
   type ServerSource,
 } from '../../shared/contract'
-import { ok, type Result } from '../../shared/result'
+import { ok, StudioError, type Result } from '../../shared/result'
 import type { StudioCore } from './core'
 import { FailureError, redact, toFailure } from './errors'
 import type { EventBus } from './events'
@@ -39,7 +39,12 @@ export type AppContext = {
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
+  /** The OS folder picker (desktop app only). */
+  pickFolder?: FolderPicker
 }
+
+/** Opens the OS folder picker; resolves with the chosen folder, or null when cancelled. */
+export type FolderPicker = (o: { title?: string; defaultPath?: string }) => Promise<string | null>
 
 type Handler<C extends ChannelName> = (input: ParsedInputOf<C>) => Promise<OutputOf<C>> | OutputOf<C>
 export type Handlers = { [C in ChannelName]: Handler<C> }
@@ -194,6 +199,10 @@ export function createHandlers(ctx: AppContext): Handlers {
     localServerStatus: () => localServer.status(),
     localServerLogs: ({ sinceSeq, search, limit }) => localServer.logs({ sinceSeq, search, limit }),
     localServerKeepRunning: ({ keepRunning }) => localServer.setKeepRunning(keepRunning),
+    pickFolder: async ({ title, defaultPath }) => {
+      if (!ctx.pickFolder) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
+      return { path: await ctx.pickFolder({ title, defaultPath }) }
+    },
 
     serverRuns: async ({ server }) => core.browseServerRuns(await resolveServer(server), {}),
     serverRun: async ({ server, trainingRunId }) => core.browseServerRun(await resolveServer(server), trainingRunId),
