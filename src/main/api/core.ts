@@ -71,7 +71,7 @@ export type CoreContext = {
 export type RunStartConfig = RunConfigInput
 
 /** A server to browse or call, with the key resolved by the app (never part of a request from the renderer). */
-export type ServerTarget = { url: string; apiKey?: string }
+export type ServerTarget = { url: string; apiKey?: string; isSandbox?: boolean }
 
 /** Engine calls may answer directly or asynchronously (modules load on first use). */
 export type Awaitable<T> = T | Promise<T>

@@ -244,6 +244,18 @@ describe('server browser and "Use this model" channels', () => {
       maxTokens: 3,
     })
     expect(reply.model).toBe(detail.samplerPath)
+    // The run ended, so its model was unloaded and the server lists it no more; the server view still shows it
+    // from local history, and its snippets still render with the served model's folder.
+    const runs = await call('serverRuns', {})
+    expect(runs.runs.map((r) => r.localRun?.runId)).not.toContain(run.id)
+    expect(runs.unloaded).toEqual([
+      expect.objectContaining({
+        localRun: expect.objectContaining({ runId: run.id }),
+        checkpoints: expect.arrayContaining([expect.objectContaining({ tinkerPath: detail.samplerPath, type: 'sampler' })]),
+      }),
+    ])
+    const view = await call('useModelSnippets', { model: detail.samplerPath as string })
+    expect(view.snippets.pythonTinker).toContain(`AutoTokenizer.from_pretrained(${JSON.stringify(model)})`)
   }, 150_000)
 
   it('stop ends the server; a failed start comes back coded with the log line that explains it', async () => {

@@ -6,6 +6,7 @@ import type {
   TryChatResult,
 } from '../../../shared/server-browser'
 import { browseRun, browseRuns, downloadAdapter } from '../../core/server-browser'
+import { runRowFacts, runsByServerModelIds } from '../../core/runs'
 import type { Db } from '../../core/store'
 import { createTuftClient, parseCheckpointPath, type TuftClient } from '../../core/tuft'
 import type { Cancellable, CoreContext, ServerTarget, TryChatMessage } from '../core'
@@ -25,11 +26,20 @@ export function createServerAccess(db: () => Db, ctx: CoreContext) {
   }
   return {
     browseServerRuns: (server: ServerTarget, o: Cancellable): Promise<ServerRunsView> =>
-      withClient(server, (c) => browseRuns(c, db(), o)),
+      withClient(server, (c) => browseRuns(c, db(), { ...o, sandbox: server.isSandbox })),
     browseServerRun: (server: ServerTarget, id: string): Promise<ServerRunDetail> =>
       withClient(server, (c) => browseRun(c, db(), id)),
+    // A run the server no longer lists (unloaded when it ended) still has its base model in local history.
     serverRunBaseModel: (server: ServerTarget, id: string): Promise<string> =>
-      withClient(server, async (c) => (await c.getTrainingRun(id)).base_model),
+      withClient(server, async (c) => {
+        try {
+          return (await c.getTrainingRun(id)).base_model
+        } catch (err) {
+          const local = runsByServerModelIds(db(), [id]).get(id)
+          if (local) return runRowFacts(db(), local.runId).baseModel
+          throw err
+        }
+      }),
     deleteServerCheckpoint: (server: ServerTarget, p: string): Promise<void> =>
       withClient(server, (c) => c.deleteCheckpoint(p)),
     setServerCheckpointPublic: (server: ServerTarget, p: string, isPublic: boolean): Promise<void> =>

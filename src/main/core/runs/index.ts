@@ -24,6 +24,8 @@ export {
   runsByServerModelIds,
   runRowFacts,
   checkpointsByPaths,
+  localRunsOnServer,
+  type LocalServerRun,
   type ServerLink,
 } from './store'
 export { BatchStream, maskedNll, splitTrainEval, seededPermutation } from './data'

@@ -205,3 +205,47 @@ describe('adapter download', () => {
     }
   })
 })
+
+describe('runs the server no longer lists', () => {
+  it('come from local history with their checkpoints; their sampler paths still chat, server-side actions do not', async () => {
+    // A finished app run: the runner unloads its model, and the server drops it from its run list (TuFT does too).
+    const done = await client.createLoraModel({ base_model: 'sandbox/qwen3-tiny', rank: 8 })
+    const sampler = (await (await done.saveWeightsForSampler('final')).result).path
+    const config = RunConfigSchema.parse({ server: { kind: 'remote', url: sb.url }, dataset: { name: 'd' }, steps: 10, rank: 8 })
+    insertRun(db, { id: 'local-done', name: 'finished run', config, baseModel: 'sandbox/qwen3-tiny', totalSteps: 10 })
+    updateRun(db, 'local-done', { modelId: done.modelId, serverUrl: sb.url.replace('127.0.0.1', 'localhost'), status: 'completed' })
+    recordCheckpoint(db, 'local-done', { step: 10, kind: 'sampler', name: 'final', path: sampler, cursor: 80, modelId: done.modelId, createdAt: new Date().toISOString() })
+    await done.unload()
+    // The same kind of run on another server, and one on the sandbox recorded by kind: neither belongs here.
+    insertRun(db, { id: 'elsewhere', name: 'other server', config: { ...config, server: { kind: 'remote', url: 'http://gpu-box:10610' } }, baseModel: 'm', totalSteps: 10 })
+    updateRun(db, 'elsewhere', { modelId: 'other-run', serverUrl: 'http://gpu-box:10610' })
+    recordCheckpoint(db, 'elsewhere', { step: 10, kind: 'sampler', name: 'final', path: 'tinker://other-run/sampler_weights/final', cursor: 80, modelId: 'other-run', createdAt: new Date().toISOString() })
+
+    insertRun(db, { id: 'on-sandbox', name: 'sandbox run', config: { ...config, server: { kind: 'sandbox' } }, baseModel: 'sandbox/qwen3-tiny', totalSteps: 10 })
+    updateRun(db, 'on-sandbox', { modelId: 'sandbox-run', serverUrl: sb.url })
+    recordCheckpoint(db, 'on-sandbox', { step: 10, kind: 'state', name: 's', path: 'tinker://sandbox-run/weights/s', cursor: 80, modelId: 'sandbox-run', createdAt: new Date().toISOString() })
+
+    const view = await browseRuns(client, db)
+    expect(view.runs.map((r) => r.trainingRunId)).not.toContain(done.modelId)
+    expect(view.unloaded).toEqual([
+      {
+        trainingRunId: done.modelId,
+        baseModel: 'sandbox/qwen3-tiny',
+        loraRank: 8,
+        updatedAt: expect.any(String),
+        localRun: { runId: 'local-done', name: 'finished run', status: 'completed' },
+        checkpoints: [expect.objectContaining({ checkpointId: 'final', type: 'sampler', tinkerPath: sampler, sizeBytes: null, localStep: 10 })],
+      },
+    ])
+    // Runs the server still lists are not repeated; sandbox runs are found by kind, whatever port it had.
+    expect(view.unloaded.map((r) => r.localRun.runId)).not.toContain('local-app')
+    expect((await browseRuns(client, db, { sandbox: true })).unloaded).toEqual([
+      expect.objectContaining({ trainingRunId: 'sandbox-run', checkpoints: [expect.objectContaining({ type: 'training', checkpointId: 's' })] }),
+    ])
+
+    const reply = await client.oaiChat({ model: sampler, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 3 })
+    expect(reply.model).toBe(sampler)
+    await expect(client.deleteCheckpoint(sampler)).rejects.toThrow()
+    await expect(client.checkpointArchiveUrl(sampler)).rejects.toThrow()
+  })
+})
