@@ -51,6 +51,8 @@ export type SandboxHandle = {
   apiKey: string
   /** Model name → the hub tokenizer it uses (the sandbox serves a tiny model over a real tokenizer's vocabulary). */
   tokenizers: Record<string, string>
+  /** Where one of its checkpoints is kept on disk (it runs on this machine). */
+  checkpointFolder?: (trainingRunId: string, type: 'training' | 'sampler', name: string) => string
   close(): Promise<void>
 }
 
@@ -119,7 +121,11 @@ export interface StudioCore {
   serverRunBaseModel(server: ServerTarget, trainingRunId: string): Promise<string>
   deleteServerCheckpoint(server: ServerTarget, tinkerPath: string): Promise<void>
   setServerCheckpointPublic(server: ServerTarget, tinkerPath: string, isPublic: boolean): Promise<void>
-  downloadServerCheckpoint(server: ServerTarget, tinkerPath: string, opts: Cancellable & { serverIsLocal: boolean }): Promise<AdapterDownload>
+  downloadServerCheckpoint(
+    server: ServerTarget,
+    tinkerPath: string,
+    opts: Cancellable & { serverIsLocal: boolean; folderOnThisMachine?: (ref: { trainingRunId: string; folder: 'weights' | 'sampler_weights'; name: string }) => string | null },
+  ): Promise<AdapterDownload>
   tryChat(server: ServerTarget, req: { model: string; messages: TryChatMessage[]; maxTokens: number; temperature?: number; seed?: number }): Promise<TryChatResult>
 
   /** Stops live runs (they stay resumable) and releases the database. */

@@ -23,6 +23,7 @@ import type { Settings } from './settings'
 import type { SandboxManager } from './sandbox-manager'
 import { cacheInfo, clearCache } from './cache'
 import type { LocalServerManager } from '../core/local-server'
+import type { CheckpointRef } from '../core/tuft'
 import { useModelSnippets } from '../../shared/use-model-snippets'
 
 export type AppContext = {
@@ -217,7 +218,13 @@ export function createHandlers(ctx: AppContext): Handlers {
     serverCheckpointDownload: async ({ opId, server, tinkerPath }) => {
       const target = await resolveServer(server)
       const serverIsLocal = target.isSandbox || target.source === 'local-server' || isLoopback(target.url)
-      return ops.run(opId, (signal, onProgress) => core.downloadServerCheckpoint(target, tinkerPath, { signal, onProgress, serverIsLocal }))
+      // A run the server no longer lists still has its checkpoint folder on disk when the server runs here.
+      const folderOnThisMachine = target.isSandbox
+        ? (ref: Omit<CheckpointRef, 'tinkerPath'>) => sandbox.handle()?.checkpointFolder?.(ref.trainingRunId, ref.folder === 'weights' ? 'training' : 'sampler', ref.name) ?? null
+        : target.source === 'local-server'
+          ? (ref: Omit<CheckpointRef, 'tinkerPath'>) => localServer.checkpointFolder(ref.trainingRunId, ref.name)
+          : undefined
+      return ops.run(opId, (signal, onProgress) => core.downloadServerCheckpoint(target, tinkerPath, { signal, onProgress, serverIsLocal, folderOnThisMachine }))
     },
     useModelSnippets: async ({ server, model, tokenizer }) => {
       const target = await resolveServer(server)

@@ -48,9 +48,15 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
     discoverServers: async (env) => (await conn()).discoverServers(env),
     checkConnection: async (server, env) => (await conn()).checkConnection(server, env),
     async startSandbox(dataDir: string): Promise<SandboxHandle> {
-      const { startSandbox, SANDBOX_MODEL, SANDBOX_TOKENIZER_ID } = await import('../../sandbox')
+      const { startSandbox, checkpointFolder, SANDBOX_MODEL, SANDBOX_TOKENIZER_ID } = await import('../../sandbox')
       const sb = await startSandbox({ port: 0, host: '127.0.0.1', dataDir: sandboxDataDir(dataDir), ...sandboxTestOptions(ctx.env) })
-      return { url: sb.url, apiKey: sb.apiKey, tokenizers: { [SANDBOX_MODEL]: SANDBOX_TOKENIZER_ID }, close: () => sb.close() }
+      return {
+        url: sb.url,
+        apiKey: sb.apiKey,
+        tokenizers: { [SANDBOX_MODEL]: SANDBOX_TOKENIZER_ID },
+        checkpointFolder: (runId, type, name) => checkpointFolder(sb.dataDir, runId, type, name),
+        close: () => sb.close(),
+      }
     },
 
     importDataset: async (source, opts) => (await data()).importDataset(source, opts),

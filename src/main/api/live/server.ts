@@ -8,7 +8,7 @@ import type {
 import { browseRun, browseRuns, downloadAdapter } from '../../core/server-browser'
 import { runRowFacts, runsByServerModelIds } from '../../core/runs'
 import type { Db } from '../../core/store'
-import { createTuftClient, parseCheckpointPath, type TuftClient } from '../../core/tuft'
+import { createTuftClient, parseCheckpointPath, type CheckpointRef, type TuftClient } from '../../core/tuft'
 import type { Cancellable, CoreContext, ServerTarget, TryChatMessage } from '../core'
 
 /** Where "Download adapter" saves checkpoints: `<data>/adapters/<run>/<weights|sampler_weights>/<name>/`. */
@@ -47,7 +47,7 @@ export function createServerAccess(db: () => Db, ctx: CoreContext) {
     downloadServerCheckpoint: (
       server: ServerTarget,
       p: string,
-      o: Cancellable & { serverIsLocal: boolean },
+      o: Cancellable & { serverIsLocal: boolean; folderOnThisMachine?: (ref: CheckpointRef) => string | null },
     ): Promise<AdapterDownload> => {
       parseCheckpointPath(p)
       return withClient(server, (c) =>
@@ -55,6 +55,7 @@ export function createServerAccess(db: () => Db, ctx: CoreContext) {
           signal: o.signal,
           serverIsLocal: o.serverIsLocal,
           onProgress: o.onProgress,
+          folderOnThisMachine: o.folderOnThisMachine,
         }),
       )
     },

@@ -206,6 +206,37 @@ describe('adapter download', () => {
   })
 })
 
+describe('adapter of a run the server no longer lists', () => {
+  it('is copied from the checkpoint folder on this machine in TuFT’s layout, never from outside it', async () => {
+    // TuFT keeps <checkpoint_dir>/<run>/<name>/ (adapter/, optimizer/, metadata.json) after unloading the run,
+    // and answers its archive route for an unknown run with a bare 500.
+    const root = path.join(tmp, 'tuft-checkpoints')
+    const ck = path.join(root, 'run-gone', 'final')
+    fs.mkdirSync(path.join(ck, 'adapter'), { recursive: true })
+    fs.mkdirSync(path.join(ck, 'optimizer'), { recursive: true })
+    fs.writeFileSync(path.join(ck, 'adapter', 'adapter_model.safetensors'), Buffer.alloc(32))
+    fs.writeFileSync(path.join(ck, 'optimizer', 'optimizer.pt'), Buffer.alloc(64))
+    fs.writeFileSync(path.join(ck, 'metadata.json'), '{}')
+    const srv = await startScriptedServer(() => ({ status: 500, body: 'Internal Server Error' }))
+    const c = createTuftClient({ url: srv.url, apiKey: 'tml-k', env: {} })
+    const seen: string[] = []
+    const folderOnThisMachine = (ref: { trainingRunId: string; name: string }) => (seen.push(ref.trainingRunId), path.join(root, ref.trainingRunId, ref.name))
+    try {
+      const r = await downloadAdapter(c, 'tinker://run-gone/sampler_weights/final', path.join(tmp, 'dl3'), { serverIsLocal: true, folderOnThisMachine })
+      expect(r).toMatchObject({ kind: 'saved', from: ck, files: [path.join('adapter', 'adapter_model.safetensors'), 'metadata.json'] })
+      // Without such a folder, the server's answer stands.
+      await expect(downloadAdapter(c, 'tinker://other-run/sampler_weights/final', path.join(tmp, 'dl3'), { serverIsLocal: true, folderOnThisMachine })).rejects.toMatchObject({ code: 'not-found' })
+      await expect(downloadAdapter(c, 'tinker://run-gone/sampler_weights/final', path.join(tmp, 'dl3'), {})).rejects.toMatchObject({ code: 'not-found' })
+      // A path that climbs out of the checkpoint folder is not looked up at all.
+      await expect(downloadAdapter(c, 'tinker://../sampler_weights/final', path.join(tmp, 'dl3'), { serverIsLocal: true, folderOnThisMachine })).rejects.toMatchObject({ code: 'not-found' })
+      expect(seen).toEqual(['run-gone', 'other-run'])
+    } finally {
+      c.close()
+      await srv.close()
+    }
+  })
+})
+
 describe('runs the server no longer lists', () => {
   it('come from local history with their checkpoints; their sampler paths still chat, server-side actions do not', async () => {
     // A finished app run: the runner unloads its model, and the server drops it from its run list (TuFT does too).
