@@ -8,6 +8,7 @@ import type { ChartHandle } from '../charts/nll-chart'
 import { HintPanel } from '../components/hint-panel'
 import { RunMonitor } from '../components/run-monitor'
 import { Button, Card } from '../components/ui'
+import { UseModelPanel } from '../components/use-model-panel'
 import { downloadText, downloadUrl, safeFileName } from '../lib/download'
 import { useNav } from '../stores/nav-store'
 import { StatusBadge } from './history'
@@ -79,6 +80,7 @@ export function RunView(): React.JSX.Element {
       </div>
       {failure && <HintPanel failure={failure} />}
       <RunMonitor key={runId} runId={runId} chartHandle={chart} onReplaced={openRun} />
+      {detail && <UseModelPanel key={runId} runId={runId} />}
       <div className="grid-2">
         <Card title={t.run.config}>
           <table className="table kv small">

@@ -11,6 +11,7 @@ import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
 import { LanguageSwitch } from '../components/language-switch'
+import { LocalServerOffer } from '../local-server/local-server-offer'
 import { Badge, Button, Card, Field, Notice } from '../components/ui'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
@@ -156,6 +157,7 @@ export function ConnectStep(): React.JSX.Element {
           {busy === 'sandbox' && <div className="field-help">{t.connect.sandboxStarting}</div>}
         </Card>
       </div>
+      <LocalServerOffer onConnected={setUrl} />
 
       {failure && (
         <HintPanel
