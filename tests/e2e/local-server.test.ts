@@ -1,7 +1,7 @@
 /**
  * A TuFT server on this workstation, from the connect step to using the fine-tuned model, with the fake `tuft`
- * (the sandbox behind TuFT's command line): TuFT is detected; a start on a port that is taken is refused with its
- * hint and a one-click other port; the form checks the model folder, shows the YAML with the keys hidden, starts
+ * (the sandbox behind TuFT's command line): TuFT is detected; a start whose port another program takes fails with
+ * its hint, the log line that named it and a one-click other port; the form checks the model folder, shows the YAML with the keys hidden, starts
  * the server with its log visible and searchable; "Connect to it" makes it the active server; a short run trains on
  * it; the Server view lists a notebook's run (publish, delete) and the app's finished run (unloaded, from local
  * history); "Use this model" answers through the OpenAI-compatible route; the server stops. Screenshots of the new
@@ -83,9 +83,8 @@ beforeAll(async () => {
   model = makeModelFolder()
   tuftHome = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-tuft-home-'))
   port = await freePair()
-  // Another program holds the port the user first types.
+  // Another program that takes the port the user first types while TuFT is loading.
   blocker = net.createServer((socket) => socket.destroy())
-  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r))
   studio = await startStudio({ TUFT_BIN: FAKE_TUFT_BIN, TUFT_HOME: tuftHome, FAKE_TUFT_STARTUP_MS: '750' })
   browser = await launchChromium()
   ;({ page } = await openApp(browser, studio))
@@ -94,12 +93,12 @@ afterEach((ctx) => screenshotOnFailure(ctx, page))
 afterAll(async () => {
   await browser?.close()
   await studio?.close()
-  await new Promise((r) => blocker?.close(r))
+  await new Promise((r) => (blocker?.listening ? blocker.close(r) : r(null)))
   for (const d of [model, tuftHome]) if (d) fs.rmSync(d, { recursive: true, force: true })
 })
 
 describe('a local TuFT server', () => {
-  it('is detected, and a port already taken is refused with its hint and another port to use', async () => {
+  it('is detected; a start whose port is taken while TuFT loads fails with its hint, the log line and another port', async () => {
     await page.getByTestId('tuft-detected').waitFor()
     expect(await page.getByTestId('tuft-detected').textContent()).toContain(FAKE_TUFT_BIN)
     await page.getByTestId('local-server-setup').click()
@@ -113,9 +112,14 @@ describe('a local TuFT server', () => {
     await page.getByTestId('local-port').fill(String(port))
     await page.getByTestId('local-server-review').click()
     await page.getByTestId('local-server-start').click()
+    // The app found the port free and TuFT is loading: another program takes the port before TuFT binds it.
+    await page.locator('[data-testid="local-server-progress"][data-phase="loading"]').waitFor()
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r))
     const hint = page.getByTestId('hint')
-    await hint.waitFor()
+    await hint.waitFor({ timeout: 30_000 })
     expect(await hint.getAttribute('data-code')).toBe('local-server-port-taken')
+    expect(await page.getByTestId('failed-line').textContent()).toContain('address already in use')
+    expect(await page.getByTestId('log-lines').locator('.log-mark').count()).toBe(1)
     await cardShot('21-local-server-port-taken')
     await page.getByTestId('try-next-port').click()
     expect(await page.getByTestId('local-port').inputValue()).toBe(String(port + 1))
