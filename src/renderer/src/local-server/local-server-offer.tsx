@@ -219,14 +219,11 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
   }
 
   if (!install.found) {
-    const why = hint('tuft-not-installed')
     return (
       <Card title={l.title} testId="local-server">
-        <Notice tone="info" testId="tuft-not-installed">
-          <div className="strong">{l.notDetected}</div>
-          <div>{why.why}</div>
-          <div>{why.fix}</div>
-        </Notice>
+        <div className="small" data-testid="tuft-not-installed">
+          <span className="strong">{l.notDetected}</span> <span className="muted">{hint('tuft-not-installed').fix}</span>
+        </div>
       </Card>
     )
   }
