@@ -125,6 +125,18 @@ describe('a local TuFT server', () => {
     expect(await page.getByTestId('local-port').inputValue()).toBe(String(port + 1))
   })
 
+  it('stops a start while TuFT is still loading, without a failure to explain', async () => {
+    await page.getByTestId('local-server-review').click()
+    await page.getByTestId('local-server-start').click()
+    await page.locator('[data-testid="local-server-progress"][data-phase="loading"]').waitFor()
+    const pid = (await call('localServerStatus')).pid as number
+    await page.getByTestId('local-server-stop').click()
+    await page.getByTestId('local-server-edit').click({ timeout: 30_000 })
+    expect(await page.getByTestId('hint').count()).toBe(0)
+    expect((await call('localServerStatus')).state).toBe('stopped')
+    expect(() => process.kill(pid, 0)).toThrow()
+  })
+
   it('shows the YAML with the keys hidden before starting, then starts with its log streaming', async () => {
     await page.getByTestId('local-server-review').click()
     const yaml = page.getByTestId('yaml-preview')

@@ -24,6 +24,9 @@ import { ServerLog } from './server-log'
 type Stage = 'closed' | 'edit' | 'review' | 'starting'
 const PHASES = ['checking', 'writing-config', 'starting', 'loading', 'ready'] as const
 
+export type LocalServerDraft = { models: ModelDraft[]; checkpointDir: string; port: string; exposed: boolean; colocate: boolean; persistence: boolean; keepRunning: boolean }
+const emptyForm = (): LocalServerDraft => ({ models: [emptyModel(0)], checkpointDir: '', port: String(TUFT_DEFAULT_PORT), exposed: false, colocate: false, persistence: true, keepRunning: false })
+
 const num = (s: string): number | undefined => (s.trim() === '' ? undefined : Number(s.trim()))
 
 function configOf(models: ModelDraft[], o: { checkpointDir: string; port: string; exposed: boolean; colocate: boolean; persistence: boolean }): LocalServerConfigInput {
@@ -55,13 +58,11 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
   const [install, setInstall] = useState<TuftInstall | null>(null)
   const [canPick, setCanPick] = useState(false)
   const [stage, setStage] = useState<Stage>('closed')
-  const [models, setModels] = useState<ModelDraft[]>([emptyModel(0)])
-  const [checkpointDir, setCheckpointDir] = useState('')
-  const [port, setPort] = useState(String(TUFT_DEFAULT_PORT))
-  const [exposed, setExposed] = useState(false)
-  const [colocate, setColocate] = useState(false)
-  const [persistence, setPersistence] = useState(true)
-  const [keepRunning, setKeepRunning] = useState(false)
+  const [form, setForm] = useState<LocalServerDraft>(() => useLocalServer.getState().draft ?? emptyForm())
+  const { models, checkpointDir, port, exposed, colocate, persistence, keepRunning } = form
+  const patch = (p: Partial<LocalServerDraft>): void => setForm((f) => ({ ...f, ...p }))
+  const setModels = (update: (all: ModelDraft[]) => ModelDraft[]): void => setForm((f) => ({ ...f, models: update(f.models) }))
+  useEffect(() => useLocalServer.setState({ draft: form }), [form])
   const [plan, setPlan] = useState<LocalServerPlan | null>(null)
   const [failure, setFailure] = useState<Failure | null>(null)
   const [busy, setBusy] = useState<'plan' | 'stop' | 'connect' | null>(null)
@@ -100,7 +101,8 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
     const r = await api.localServerStart({ opId, config: config(), keepRunningOnQuit: keepRunning })
     op.done()
     if (!r.ok) {
-      setFailure(r)
+      // Stopped by the user while it was starting: nothing to explain.
+      if (r.code !== 'cancelled') setFailure(r)
       setStage('review')
       return
     }
@@ -110,6 +112,11 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
   const stop = async (): Promise<void> => {
     setBusy('stop')
     try {
+      // A start in progress is cancelled (main stops the process it spawned); a running server is stopped.
+      if (stage === 'starting' && op.opId) {
+        await api.opCancel({ opId: op.opId })
+        return
+      }
       const r = await api.localServerStop()
       if (!r.ok) setFailure(r)
       setConnectedTo(null)
@@ -141,11 +148,11 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
 
   const pickCheckpoints = async (): Promise<void> => {
     const r = await api.pickFolder({ title: l.pickCheckpointTitle, ...(checkpointDir.trim() ? { defaultPath: checkpointDir.trim() } : {}) })
-    if (r.ok && r.value.path) setCheckpointDir(r.value.path)
+    if (r.ok && r.value.path) patch({ checkpointDir: r.value.path })
   }
 
   const tryPort = (p: number): void => {
-    setPort(String(p))
+    patch({ port: String(p) })
     setFailure(null)
     edit()
   }
@@ -275,17 +282,17 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
             <Field label={l.checkpointDir} help={l.checkpointDirHelp}>
               {(id) => (
                 <div className="row nowrap-row">
-                  <input id={id} className="input mono grow" value={checkpointDir} onChange={(e) => setCheckpointDir(e.target.value)} autoComplete="off" spellCheck={false} data-testid="checkpoint-dir" />
+                  <input id={id} className="input mono grow" value={checkpointDir} onChange={(e) => patch({ checkpointDir: e.target.value })} autoComplete="off" spellCheck={false} data-testid="checkpoint-dir" />
                   {canPick && <Button onClick={() => void pickCheckpoints()}>{l.browse}</Button>}
                 </div>
               )}
             </Field>
             <Field label={l.port}>
-              {(id) => <input id={id} className="input num-input" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} data-testid="local-port" />}
+              {(id) => <input id={id} className="input num-input" inputMode="numeric" value={port} onChange={(e) => patch({ port: e.target.value })} data-testid="local-port" />}
             </Field>
             <Field label={l.host}>
               {(id) => (
-                <select id={id} className="input" value={exposed ? 'all' : 'local'} onChange={(e) => setExposed(e.target.value === 'all')}>
+                <select id={id} className="input" value={exposed ? 'all' : 'local'} onChange={(e) => patch({ exposed: e.target.value === 'all' })}>
                   <option value="local">{l.hostLocal}</option>
                   <option value="all">{l.hostAll}</option>
                 </select>
@@ -294,15 +301,15 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
           </div>
           <div className="checks">
             <label className="inline-check">
-              <input type="checkbox" checked={colocate} onChange={(e) => setColocate(e.target.checked)} />
+              <input type="checkbox" checked={colocate} onChange={(e) => patch({ colocate: e.target.checked })} />
               {l.colocate}
             </label>
             <label className="inline-check">
-              <input type="checkbox" checked={persistence} onChange={(e) => setPersistence(e.target.checked)} />
+              <input type="checkbox" checked={persistence} onChange={(e) => patch({ persistence: e.target.checked })} />
               {l.persistence}
             </label>
             <label className="inline-check">
-              <input type="checkbox" checked={keepRunning} onChange={(e) => setKeepRunning(e.target.checked)} data-testid="keep-running-choice" />
+              <input type="checkbox" checked={keepRunning} onChange={(e) => patch({ keepRunning: e.target.checked })} data-testid="keep-running-choice" />
               {l.keepRunning}
             </label>
           </div>
@@ -370,7 +377,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
           <pre className="log-lines short">{line}</pre>
         </div>
       )}
-      {(stage === 'starting' || failure?.details?.logTail !== undefined) && <ServerLog mark={line} />}
+      {(stage === 'starting' || failure?.details?.logTail !== undefined || status?.state === 'exited') && <ServerLog mark={line} logPath={status?.logPath ?? null} />}
     </Card>
   )
 }

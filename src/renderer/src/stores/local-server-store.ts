@@ -7,10 +7,13 @@ import { create } from 'zustand'
 import { LOCAL_SERVER_LOG_RING_LINES } from '../../../shared/defaults'
 import type { LocalServerLogLine, LocalServerStatus } from '../../../shared/local-server'
 import { api } from '../api'
+import type { LocalServerDraft } from '../local-server/local-server-offer'
 
 type LocalServerState = {
   status: LocalServerStatus | null
   lines: LocalServerLogLine[]
+  /** The start form as the user left it, so coming back to the connect step (or starting again) keeps it. */
+  draft: LocalServerDraft | null
   /** Reads the status and the kept log once and follows both from then on. */
   init: () => void
   refresh: () => Promise<void>
@@ -23,6 +26,7 @@ let subscribed = false
 export const useLocalServer = create<LocalServerState>()((set, get) => ({
   status: null,
   lines: [],
+  draft: null,
   init: () => {
     if (subscribed) return
     subscribed = true
