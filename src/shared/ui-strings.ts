@@ -503,6 +503,7 @@ export const en = {
     logShown: (shown: number, total: number) => `${n(shown)} of ${n(total)} ${fmt.plural(total, { one: 'line', other: 'lines' })}`,
     copied: 'Copied',
     connected: (url: string) => `TuFT Studio now uses ${url}.`,
+    liveTitle: 'TuFT server on this machine',
   },
   serverBrowser: {
     title: 'On the server',

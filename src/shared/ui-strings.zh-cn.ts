@@ -490,6 +490,7 @@ export const zhCN: UiStrings = {
     logShown: (shown: number, total: number) => `显示 ${n(shown)} / ${n(total)} 行`,
     copied: '已复制',
     connected: (url: string) => `TuFT Studio 现在使用 ${url}。`,
+    liveTitle: '本机的 TuFT 服务器',
   },
   serverBrowser: {
     title: '服务器上的内容',

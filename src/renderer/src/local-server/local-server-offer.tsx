@@ -184,7 +184,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
         testId="local-server"
         title={
           <>
-            {l.title} <Badge tone={tone} testId="local-server-state">{l.state[status.state] ?? status.state}</Badge>
+            {l.liveTitle} <Badge tone={tone} testId="local-server-state">{l.state[status.state] ?? status.state}</Badge>
           </>
         }
         actions={
