@@ -558,6 +558,7 @@ export const en = {
     replyMeta: (latency: string, tokens: number | null) => (tokens === null ? latency : `${latency} · ${n(tokens)} ${fmt.plural(tokens, { one: 'token', other: 'tokens' })}`),
     downloading: 'Copying the adapter…',
     notListed: 'The server no longer lists this run, so it cannot hand out the adapter, and its checkpoint folder is not on this machine. The files stay in the server\'s checkpoint folder.',
+    localKeyAt: (file: string) => `This server was started by TuFT Studio: its API key is in ${file}, under authorized_users (readable by you only).`,
     hide: 'Hide',
   },
   bench: { title: 'Chart frame benchmark' },

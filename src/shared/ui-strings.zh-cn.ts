@@ -545,6 +545,7 @@ export const zhCN: UiStrings = {
     replyMeta: (latency: string, tokens: number | null) => (tokens === null ? latency : `${latency} · ${n(tokens)} 个 token`),
     downloading: '正在复制适配器…',
     notListed: '服务器已不再列出这次训练运行，无法提供适配器下载，而它的检查点目录也不在本机。文件仍在服务器的检查点目录里。',
+    localKeyAt: (file: string) => `这个服务器由 TuFT Studio 启动，它的 API 密钥写在 ${file} 的 authorized_users 下（只有你能读取）。`,
     hide: '收起',
   },
   bench: { title: '图表帧耗时基准' },

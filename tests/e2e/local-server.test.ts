@@ -228,6 +228,8 @@ describe('a local TuFT server', () => {
     const snippet = panel.getByTestId('snippet')
     await expect.poll(() => snippet.textContent()).toContain('/oai/api/v1/chat/completions')
     expect(await snippet.textContent()).toContain('$TINKER_API_KEY')
+    // Where this server's key is, for running the snippets (the key itself is never shown).
+    expect(await panel.getByTestId('local-key-file').textContent()).toContain(path.join(studio.dataDir, 'local-server', 'tuft_config.yaml'))
     await panel.getByTestId('snippet-tab-pythonTinker').click()
     expect(await snippet.textContent()).toContain(`model_path=${JSON.stringify(ran.sampler)}`)
     // The server no longer lists the run, so it has no archive, and this fake TuFT does not keep its checkpoints in

@@ -11,6 +11,7 @@ import type { Failure } from '../../../shared/result'
 import type { TryChatResult, UseModelView } from '../../../shared/server-browser'
 import type { UseModelSnippets } from '../../../shared/use-model-snippets'
 import { useT } from '../i18n'
+import { useLocalServer } from '../stores/local-server-store'
 import { api } from '../api'
 import { CopyButton } from './copy-button'
 import { DownloadAdapter } from './download-adapter'
@@ -26,6 +27,8 @@ export function runServer(run: Pick<RunDetail, 'config' | 'serverUrl'>): string 
   if (run.config.server.kind === 'sandbox') return 'sandbox'
   return run.serverUrl ?? run.config.server.url
 }
+
+const sameServer = (a: string, b: string): boolean => a.trim().replace(/\/+$/, '').toLowerCase() === b.trim().replace(/\/+$/, '').toLowerCase()
 
 export function UseModelPanel(props: Target & { startOpen?: boolean; onClose?: () => void }): React.JSX.Element {
   const { t } = useT()
@@ -96,6 +99,10 @@ function CheckpointUse({ server, path }: { server: string | undefined; path: str
   const [snippetFailure, setSnippetFailure] = useState<Failure | null>(null)
   const [busy, setBusy] = useState(false)
   const at = server ? { server } : {}
+  const local = useLocalServer((s) => s.status)
+  useEffect(() => useLocalServer.getState().init(), [])
+  // Snippets read the key from the environment; for the server started here, say where that key is.
+  const localKeyFile = view && local?.url && local.configPath && sameServer(local.url, view.server) ? local.configPath : null
 
   useEffect(() => {
     void api.useModelSnippets({ ...(server ? { server } : {}), model: path }).then((r) => (r.ok ? setView(r.value) : setSnippetFailure(r)))
@@ -130,7 +137,9 @@ function CheckpointUse({ server, path }: { server: string | undefined; path: str
             <code className="mono path">{view.snippets.endpoint}</code>
             <CopyButton text={view.snippets.endpoint} label={u.copy} copiedLabel={u.copied} />
           </div>
-          <div className="muted small">{u.keyNote(view.snippets.keyEnv)}</div>
+          <div className="muted small">
+            {u.keyNote(view.snippets.keyEnv)} {localKeyFile && <span data-testid="local-key-file">{u.localKeyAt(localKeyFile)}</span>}
+          </div>
           <div className="row spread">
             <div className="segmented compact" role="tablist">
               {TABS.map((k) => (
