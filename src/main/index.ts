@@ -13,6 +13,7 @@ import { studioHome } from './core/store'
 import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './electron/protocol'
 import { wireIpc } from './electron/ipc'
 import { createMainWindow } from './electron/window'
+import { folderPicker } from './electron/dialogs'
 import { APP_ORIGIN, resolveDevRenderer } from './security'
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url))
@@ -51,6 +52,7 @@ void app.whenReady().then(() => {
       const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
       return r.canceled ? null : (r.filePaths[0] ?? null)
     },
+    pickFolder: folderPicker(dialog, () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null),
   })
   wireIpc(ipcMain, studio, appOrigin, () => BrowserWindow.getAllWindows())
   if (devServer) applyDevServerPolicy(session.defaultSession, devServer.origin)

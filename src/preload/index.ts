@@ -40,6 +40,7 @@ const api = {
   localServerStatus: call('localServerStatus'),
   localServerLogs: call('localServerLogs'),
   localServerKeepRunning: call('localServerKeepRunning'),
+  pickFolder: call('pickFolder'),
   serverRuns: call('serverRuns'),
   serverRun: call('serverRun'),
   serverCheckpointDelete: call('serverCheckpointDelete'),

@@ -58,6 +58,11 @@ export const isSafeSegment = (s: string): boolean => SAFE_SEGMENT.test(s) && !s.
 
 export const dirKind = (t: CheckpointType): string => (t === 'training' ? 'weights' : 'sampler_weights')
 
+/** The folder of one checkpoint under a sandbox data folder (see the layout above). */
+export function checkpointFolder(dataDir: string, modelId: string, type: CheckpointType, name: string): string {
+  return path.join(dataDir, 'runs', modelId, dirKind(type), name)
+}
+
 export class RunStore {
   constructor(readonly dataDir: string) {
     fs.mkdirSync(path.join(dataDir, 'runs'), { recursive: true })
@@ -68,7 +73,7 @@ export class RunStore {
   }
 
   checkpointDir(modelId: string, type: CheckpointType, name: string): string {
-    return path.join(this.runDir(modelId), dirKind(type), name)
+    return checkpointFolder(this.dataDir, modelId, type, name)
   }
 
   saveRun(rec: RunRecord): void {

@@ -376,6 +376,11 @@ export const contract = {
       .strict(),
   ),
   localServerKeepRunning: ch<LocalServerStatus>()(z.object({ keepRunning: z.boolean() }).strict()),
+  /**
+   * The desktop's folder picker (Electron's open dialog); answers null when the user cancels. The browser fallback
+   * has none (a page cannot learn a folder's path): there the folder is typed and checked with localServerInspect.
+   */
+  pickFolder: ch<{ path: string | null }>()(z.object({ title: z.string().max(200).optional(), defaultPath: folderPath.optional() }).strict()),
 
   // server browser and "Use this model" (server: a URL, 'sandbox', or absent for the active server)
   serverRuns: ch<ServerRunsView>()(z.object({ server: serverUrl }).strict()),

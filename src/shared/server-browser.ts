@@ -36,7 +36,23 @@ export type ServerRunView = {
   localRun: LocalRunLink | null
 }
 
-export type ServerRunsView = { server: string; runs: ServerRunView[] }
+/**
+ * A run TuFT Studio trained on this server that the server no longer lists: the app unloads a run's model when the
+ * run ends, and TuFT then frees its GPU memory and drops it from its run list. Its checkpoints stay on the server's
+ * disk and are listed from local history: sampler paths still answer chats (the OpenAI-compatible route, sampling
+ * clients); publishing, deleting and the archive download need the run listed, so they are not offered.
+ */
+export type UnloadedRunView = {
+  trainingRunId: string
+  baseModel: string
+  loraRank: number | null
+  /** When the local run last changed. */
+  updatedAt: string
+  localRun: LocalRunLink
+  checkpoints: ServerCheckpointView[]
+}
+
+export type ServerRunsView = { server: string; runs: ServerRunView[]; unloaded: UnloadedRunView[] }
 export type ServerRunDetail = ServerRunView & { server: string; checkpoints: ServerCheckpointView[] }
 
 /** "Download adapter": copied when the server's archive address is reachable from here, else where it lives. */

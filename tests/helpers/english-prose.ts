@@ -11,7 +11,7 @@ export const KEPT_IN_ENGLISH = new Set([
   // field names of dataset formats, and split names, shown as data
   'messages', 'conversations', 'weights', 'train', 'test',
   // hub reply fields and TuFT config keys, named as the files and replies spell them
-  'split', 'config', 'colocate',
+  'split', 'config', 'colocate', 'hf', 'fsdp',
   // commands and variables the shell knows by these names
   'PATH', 'curl', 'tuft', 'tinker', 'openai', 'Node',
 ])

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import type { CoreContext, StudioCore } from './core'
 import { EventBus } from './events'
-import { createDispatch, createHandlers, type Dispatch, type Handlers } from './handlers'
+import { createDispatch, createHandlers, type Dispatch, type FolderPicker, type Handlers } from './handlers'
 import { Ops } from './ops'
 import { SandboxManager } from './sandbox-manager'
 import type { SecretStore } from './secret-store'
@@ -33,6 +33,8 @@ export type StudioAppOptions = {
   sandboxPort?: number
   /** The desktop's open dialog (the chosen path, or null when cancelled); absent in browser mode. */
   pickPath?: (purpose: PickPurpose) => Promise<string | null>
+  /** The OS folder picker; only the desktop shell has one. */
+  pickFolder?: FolderPicker
 }
 
 export type StudioApp = {
@@ -99,7 +101,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   })
   const scrub = (text: string): string => redact(text, secretValues(), { patterns: true })
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
-  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log, files, pickPath: opts.pickPath, scratchDir }
+  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log, files, pickPath: opts.pickPath, scratchDir, pickFolder: opts.pickFolder }
   const handlers = createHandlers(ctx)
   return {
     dispatch: createDispatch(handlers, ctx),

@@ -53,6 +53,8 @@ export type SandboxHandle = {
   apiKey: string
   /** Model name → the hub tokenizer it uses (the sandbox serves a tiny model over a real tokenizer's vocabulary). */
   tokenizers: Record<string, string>
+  /** Where one of its checkpoints is kept on disk (it runs on this machine). */
+  checkpointFolder?: (trainingRunId: string, type: 'training' | 'sampler', name: string) => string
   close(): Promise<void>
 }
 
@@ -73,7 +75,7 @@ export type CoreContext = {
 export type RunStartConfig = RunConfigInput
 
 /** A server to browse or call, with the key resolved by the app (never part of a request from the renderer). */
-export type ServerTarget = { url: string; apiKey?: string }
+export type ServerTarget = { url: string; apiKey?: string; isSandbox?: boolean }
 
 /** Engine calls may answer directly or asynchronously (modules load on first use). */
 export type Awaitable<T> = T | Promise<T>
@@ -138,7 +140,11 @@ export interface StudioCore {
   serverRunBaseModel(server: ServerTarget, trainingRunId: string): Promise<string>
   deleteServerCheckpoint(server: ServerTarget, tinkerPath: string): Promise<void>
   setServerCheckpointPublic(server: ServerTarget, tinkerPath: string, isPublic: boolean): Promise<void>
-  downloadServerCheckpoint(server: ServerTarget, tinkerPath: string, opts: Cancellable & { serverIsLocal: boolean }): Promise<AdapterDownload>
+  downloadServerCheckpoint(
+    server: ServerTarget,
+    tinkerPath: string,
+    opts: Cancellable & { serverIsLocal: boolean; folderOnThisMachine?: (ref: { trainingRunId: string; folder: 'weights' | 'sampler_weights'; name: string }) => string | null },
+  ): Promise<AdapterDownload>
   tryChat(server: ServerTarget, req: { model: string; messages: TryChatMessage[]; maxTokens: number; temperature?: number; seed?: number }): Promise<TryChatResult>
 
   /** Stops live runs (they stay resumable) and releases the database. */

@@ -28,6 +28,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { cacheInfo, clearCache } from './cache'
 import type { LocalServerManager } from '../core/local-server'
+import type { CheckpointRef } from '../core/tuft'
 import { useModelSnippets } from '../../shared/use-model-snippets'
 
 export type AppContext = {
@@ -53,7 +54,12 @@ export type AppContext = {
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
+  /** The OS folder picker (desktop app only). */
+  pickFolder?: FolderPicker
 }
+
+/** Opens the OS folder picker; resolves with the chosen folder, or null when cancelled. */
+export type FolderPicker = (o: { title?: string; defaultPath?: string }) => Promise<string | null>
 
 type Handler<C extends ChannelName> = (input: ParsedInputOf<C>) => Promise<OutputOf<C>> | OutputOf<C>
 export type Handlers = { [C in ChannelName]: Handler<C> }
@@ -247,6 +253,10 @@ export function createHandlers(ctx: AppContext): Handlers {
     localServerStatus: () => localServer.status(),
     localServerLogs: ({ sinceSeq, search, limit }) => localServer.logs({ sinceSeq, search, limit }),
     localServerKeepRunning: ({ keepRunning }) => localServer.setKeepRunning(keepRunning),
+    pickFolder: async ({ title, defaultPath }) => {
+      if (!ctx.pickFolder) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
+      return { path: await ctx.pickFolder({ title, defaultPath }) }
+    },
 
     serverRuns: async ({ server }) => core.browseServerRuns(await resolveServer(server), {}),
     serverRun: async ({ server, trainingRunId }) => core.browseServerRun(await resolveServer(server), trainingRunId),
@@ -261,7 +271,13 @@ export function createHandlers(ctx: AppContext): Handlers {
     serverCheckpointDownload: async ({ opId, server, tinkerPath }) => {
       const target = await resolveServer(server)
       const serverIsLocal = target.isSandbox || target.source === 'local-server' || isLoopback(target.url)
-      return ops.run(opId, (signal, onProgress) => core.downloadServerCheckpoint(target, tinkerPath, { signal, onProgress, serverIsLocal }))
+      // A run the server no longer lists still has its checkpoint folder on disk when the server runs here.
+      const folderOnThisMachine = target.isSandbox
+        ? (ref: Omit<CheckpointRef, 'tinkerPath'>) => sandbox.handle()?.checkpointFolder?.(ref.trainingRunId, ref.folder === 'weights' ? 'training' : 'sampler', ref.name) ?? null
+        : target.source === 'local-server'
+          ? (ref: Omit<CheckpointRef, 'tinkerPath'>) => localServer.checkpointFolder(ref.trainingRunId, ref.name)
+          : undefined
+      return ops.run(opId, (signal, onProgress) => core.downloadServerCheckpoint(target, tinkerPath, { signal, onProgress, serverIsLocal, folderOnThisMachine }))
     },
     useModelSnippets: async ({ server, model, tokenizer }) => {
       const target = await resolveServer(server)

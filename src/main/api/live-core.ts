@@ -48,14 +48,20 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
     discoverServers: async (env) => (await conn()).discoverServers(env),
     checkConnection: async (server, env) => (await conn()).checkConnection(server, env),
     async startSandbox(dataDir: string, port = 0): Promise<SandboxHandle> {
-      const { startSandbox, SANDBOX_MODEL, SANDBOX_TOKENIZER_ID } = await import('../../sandbox')
+      const { startSandbox, checkpointFolder, SANDBOX_MODEL, SANDBOX_TOKENIZER_ID } = await import('../../sandbox')
       const sb = await startSandbox({ port, host: '127.0.0.1', dataDir: sandboxDataDir(dataDir), ...sandboxTestOptions(ctx.env) }).catch((err: unknown) => {
         const code = (err as NodeJS.ErrnoException | null)?.code
         if (port > 0 && (code === 'EADDRINUSE' || code === 'EACCES'))
           throw new StudioError('sandbox-port-taken', `The local sandbox cannot listen on 127.0.0.1:${port}: ${code === 'EACCES' ? 'permission denied' : 'another program uses that port'}.`, { port })
         throw err
       })
-      return { url: sb.url, apiKey: sb.apiKey, tokenizers: { [SANDBOX_MODEL]: SANDBOX_TOKENIZER_ID }, close: () => sb.close() }
+      return {
+        url: sb.url,
+        apiKey: sb.apiKey,
+        tokenizers: { [SANDBOX_MODEL]: SANDBOX_TOKENIZER_ID },
+        checkpointFolder: (runId, type, name) => checkpointFolder(sb.dataDir, runId, type, name),
+        close: () => sb.close(),
+      }
     },
 
     importDataset: async (source, opts) => (await data()).importDataset(source, opts),

@@ -142,6 +142,9 @@ describe('local server channels', () => {
       eosToken: '<|im_end|>',
     })
     expect((await call('localServerLogs', { search: 'application startup complete' })).lines).toHaveLength(1)
+    // Its checkpoints stay in TuFT's layout under the config's checkpoint_dir (TuFT's default here).
+    expect(app.localServer.checkpointFolder('run-1', 'final')).toBe(path.join(home, 'dot-tuft', 'checkpoints', 'run-1', 'final'))
+    expect(app.localServer.checkpointFolder('..', 'final')).toBeNull()
     expect(await call('localServerKeepRunning', { keepRunning: true })).toMatchObject({
       keepRunningOnQuit: true,
     })
@@ -244,7 +247,35 @@ describe('server browser and "Use this model" channels', () => {
       maxTokens: 3,
     })
     expect(reply.model).toBe(detail.samplerPath)
+    // The run ended, so its model was unloaded and the server lists it no more; the server view still shows it
+    // from local history, and its snippets still render with the served model's folder.
+    const runs = await call('serverRuns', {})
+    expect(runs.runs.map((r) => r.localRun?.runId)).not.toContain(run.id)
+    expect(runs.unloaded).toEqual([
+      expect.objectContaining({
+        localRun: expect.objectContaining({ runId: run.id }),
+        checkpoints: expect.arrayContaining([expect.objectContaining({ tinkerPath: detail.samplerPath, type: 'sampler' })]),
+      }),
+    ])
+    const view = await call('useModelSnippets', { model: detail.samplerPath as string })
+    expect(view.snippets.pythonTinker).toContain(`AutoTokenizer.from_pretrained(${JSON.stringify(model)})`)
   }, 150_000)
+
+  it('copies the adapter of a sandbox run the sandbox no longer lists from its folder', async () => {
+    await call('sandboxStart')
+    const sb = app.sandbox.handle()
+    const client = createTuftClient({ url: sb?.url ?? '', apiKey: sb?.apiKey, env: {}, heartbeatIntervalMs: 3_600_000 })
+    const m = await client.createLoraModel({ base_model: 'sandbox/qwen3-tiny', rank: 4 })
+    const sampler = (await (await m.saveWeightsForSampler('final')).result).path
+    await m.unload()
+    client.close()
+    expect(await call('serverCheckpointDownload', { opId: 'dl-sb', server: 'sandbox', tinkerPath: sampler })).toMatchObject({
+      kind: 'saved',
+      dir: path.join(home, 'adapters', m.modelId, 'sampler_weights', 'final'),
+      files: ['adapter.bin', 'meta.json'],
+    })
+    await call('sandboxStop')
+  })
 
   it('stop ends the server; a failed start comes back coded with the log line that explains it', async () => {
     const before = await call('localServerStatus')

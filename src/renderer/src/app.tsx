@@ -19,12 +19,14 @@ import { RunView } from './views/run-view'
 import { Compare } from './views/compare'
 import { Playground } from './views/playground'
 import { Settings } from './views/settings'
+import { ServerView } from './views/server-view'
 
 const NAV = [
   { view: 'wizard', labelKey: 'newRun' },
   { view: 'history', labelKey: 'history' },
   { view: 'compare', labelKey: 'compare' },
   { view: 'playground', labelKey: 'playground' },
+  { view: 'server', labelKey: 'server' },
   { view: 'settings', labelKey: 'settings' },
 ] as const satisfies readonly { view: View; labelKey: keyof UiStrings['nav'] }[]
 
@@ -98,6 +100,7 @@ export function App(): React.JSX.Element {
         {view === 'compare' && <Compare />}
         {view === 'playground' && <Playground />}
         {view === 'settings' && <Settings />}
+        {view === 'server' && <ServerView />}
         {view === 'sft-or-rl' && <SftOrRl />}
       </main>
     </div>

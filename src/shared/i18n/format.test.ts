@@ -72,4 +72,11 @@ describe('formatters', () => {
     expect(formatLr(2.5e-4)).toBe('2.5e-4')
     expect(zh.lr(1e-3)).toBe('1e-3')
   })
+
+  it('abbreviate parameter counts the way each language does', () => {
+    expect(en.compact(4_022_468_096)).toBe('4.02B')
+    expect(zh.compact(4_022_468_096)).toBe('40.2亿')
+    expect(en.compact(596_049_920)).toBe('596M')
+    expect(zh.compact(596_049_920)).toBe('5.96亿')
+  })
 })

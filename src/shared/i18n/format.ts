@@ -40,6 +40,8 @@ export type Format = {
   plural(n: number, forms: PluralForms): string
   /** A learning rate in the guide's notation (`1e-4`, `5e-5`), the same in every language. */
   lr(lr: number): string
+  /** A large count the way the language abbreviates it (parameter counts): `4.02B` / `40.2亿`. */
+  compact(n: number): string
 }
 
 /** `1e-4`, `5e-5`, `2.5e-4`: the notation the guide and the LR field use. */
@@ -78,6 +80,7 @@ export function createFormat(locale: Locale): Format {
   const dateTimeFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
   const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long' })
   const rules = new Intl.PluralRules(locale)
+  const compactFmt = new Intl.NumberFormat(locale, { notation: 'compact', maximumSignificantDigits: 3 })
 
   return {
     locale,
@@ -110,5 +113,6 @@ export function createFormat(locale: Locale): Format {
     list: (items) => valueList.format(items),
     plural: (n, forms) => forms[rules.select(n)] ?? forms.other,
     lr: formatLr,
+    compact: (n) => compactFmt.format(n),
   }
 }

@@ -6,8 +6,9 @@ import type {
   TryChatResult,
 } from '../../../shared/server-browser'
 import { browseRun, browseRuns, downloadAdapter } from '../../core/server-browser'
+import { runRowFacts, runsByServerModelIds } from '../../core/runs'
 import type { Db } from '../../core/store'
-import { createTuftClient, parseCheckpointPath, type TuftClient } from '../../core/tuft'
+import { createTuftClient, parseCheckpointPath, type CheckpointRef, type TuftClient } from '../../core/tuft'
 import type { Cancellable, CoreContext, ServerTarget, TryChatMessage } from '../core'
 
 /** Where "Download adapter" saves checkpoints: `<data>/adapters/<run>/<weights|sampler_weights>/<name>/`. */
@@ -25,11 +26,20 @@ export function createServerAccess(db: () => Db, ctx: CoreContext) {
   }
   return {
     browseServerRuns: (server: ServerTarget, o: Cancellable): Promise<ServerRunsView> =>
-      withClient(server, (c) => browseRuns(c, db(), o)),
+      withClient(server, (c) => browseRuns(c, db(), { ...o, sandbox: server.isSandbox })),
     browseServerRun: (server: ServerTarget, id: string): Promise<ServerRunDetail> =>
       withClient(server, (c) => browseRun(c, db(), id)),
+    // A run the server no longer lists (unloaded when it ended) still has its base model in local history.
     serverRunBaseModel: (server: ServerTarget, id: string): Promise<string> =>
-      withClient(server, async (c) => (await c.getTrainingRun(id)).base_model),
+      withClient(server, async (c) => {
+        try {
+          return (await c.getTrainingRun(id)).base_model
+        } catch (err) {
+          const local = runsByServerModelIds(db(), [id]).get(id)
+          if (local) return runRowFacts(db(), local.runId).baseModel
+          throw err
+        }
+      }),
     deleteServerCheckpoint: (server: ServerTarget, p: string): Promise<void> =>
       withClient(server, (c) => c.deleteCheckpoint(p)),
     setServerCheckpointPublic: (server: ServerTarget, p: string, isPublic: boolean): Promise<void> =>
@@ -37,7 +47,7 @@ export function createServerAccess(db: () => Db, ctx: CoreContext) {
     downloadServerCheckpoint: (
       server: ServerTarget,
       p: string,
-      o: Cancellable & { serverIsLocal: boolean },
+      o: Cancellable & { serverIsLocal: boolean; folderOnThisMachine?: (ref: CheckpointRef) => string | null },
     ): Promise<AdapterDownload> => {
       parseCheckpointPath(p)
       return withClient(server, (c) =>
@@ -45,6 +55,7 @@ export function createServerAccess(db: () => Db, ctx: CoreContext) {
           signal: o.signal,
           serverIsLocal: o.serverIsLocal,
           onProgress: o.onProgress,
+          folderOnThisMachine: o.folderOnThisMachine,
         }),
       )
     },

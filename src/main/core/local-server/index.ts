@@ -9,6 +9,7 @@ export {
   resolveModels,
   configProblems,
   authorizedUsersOf,
+  checkpointDirOf,
   type ResolvedModel,
 } from './tuft-config'
 export { recogniseStartupFailure, diagnoseExit, type StartupDiagnosis } from './startup-errors'

@@ -52,6 +52,7 @@ import { expandHome, inspectModelFolder } from './model-folder'
 import { diagnoseExit, recogniseStartupFailure } from './startup-errors'
 import {
   buildTuftConfig,
+  checkpointDirOf,
   configProblems,
   renderTuftYaml,
   resolveModels,
@@ -239,6 +240,23 @@ export class LocalServerManager {
   /** The folder of the model the recorded server serves under `name`, or null. */
   servedModelDir(name: string): string | null {
     return readRecord(this.o.home)?.models.find((m) => m.name === name)?.path ?? null
+  }
+
+  /**
+   * Where the recorded server keeps one checkpoint on this machine: `<checkpoint_dir>/<run>/<name>`, TuFT's own
+   * layout (checkpoints.py CheckpointRecord). It stays there after the run's model is unloaded.
+   */
+  checkpointFolder(trainingRunId: string, name: string): string | null {
+    const r = readRecord(this.o.home)
+    if (!r || [trainingRunId, name].some((s) => s === '.' || s === '..' || s.includes(path.sep))) return null
+    let text: string
+    try {
+      text = fs.readFileSync(r.configPath, 'utf8')
+    } catch {
+      return null
+    }
+    const dir = checkpointDirOf(text)
+    return dir ? path.join(dir, trainingRunId, name) : null
   }
 
   /** The key to send to `url` when it is the recorded local server, else undefined. */

@@ -140,3 +140,13 @@ export function authorizedUsersOf(yamlText: string): Record<string, string> {
     return {}
   }
 }
+
+/** The checkpoint_dir of a config file we wrote, or null when it cannot be read. */
+export function checkpointDirOf(yamlText: string): string | null {
+  try {
+    const dir = (parse(yamlText) as { checkpoint_dir?: unknown } | null)?.checkpoint_dir
+    return typeof dir === 'string' && dir.trim() ? dir : null
+  } catch {
+    return null
+  }
+}

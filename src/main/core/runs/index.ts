@@ -24,6 +24,8 @@ export {
   runsByServerModelIds,
   runRowFacts,
   checkpointsByPaths,
+  localRunsOnServer,
+  type LocalServerRun,
   type ServerLink,
 } from './store'
 export { getResumeHistory } from './resume-history'

@@ -459,3 +459,50 @@ export function checkpointsByPaths(db: Db, paths: string[]): Map<string, ServerL
     .all(JSON.stringify(paths)) as { path: string; step: number; id: string; name: string; status: RunStatus }[]
   return new Map(rows.map((r) => [r.path, { runId: r.id, name: r.name, status: r.status, step: r.step }]))
 }
+
+/** One server training run a local run trained, with the checkpoints the local record holds for it. */
+export type LocalServerRun = ServerLink & { modelId: string; baseModel: string; rank: number; updatedAt: string; checkpoints: RunCheckpoint[] }
+
+/**
+ * Every server training run the app's runs trained on one server (the sandbox by kind, since its port changes per
+ * launch; any other server by its address), newest local run first. A resumed run that continued on a new server
+ * run appears once per server run, each with the checkpoints saved under it.
+ */
+export function localRunsOnServer(db: Db, server: { sandbox: true } | { url: string }): LocalServerRun[] {
+  const rows = db.prepare('SELECT id, name, status, config_json, server_url, model_id, base_model, rank, updated_at FROM runs ORDER BY created_at DESC, id').all() as Pick<
+    RunRow,
+    'id' | 'name' | 'status' | 'config_json' | 'server_url' | 'model_id' | 'base_model' | 'rank' | 'updated_at'
+  >[]
+  const here = (r: (typeof rows)[number]): boolean => {
+    const kind = (JSON.parse(r.config_json) as { server?: { kind?: string } }).server?.kind
+    if ('sandbox' in server) return kind === 'sandbox'
+    return kind !== 'sandbox' && r.server_url !== null && sameServer(r.server_url, server.url)
+  }
+  const out: LocalServerRun[] = []
+  for (const r of rows.filter(here)) {
+    const byModel = new Map<string, RunCheckpoint[]>()
+    if (r.model_id) byModel.set(r.model_id, [])
+    for (const c of getCheckpoints(db, r.id)) {
+      const list = byModel.get(c.modelId) ?? []
+      list.push(c)
+      byModel.set(c.modelId, list)
+    }
+    for (const [modelId, checkpoints] of byModel)
+      out.push({ runId: r.id, name: r.name, status: r.status, modelId, baseModel: r.base_model, rank: r.rank, updatedAt: r.updated_at, checkpoints })
+  }
+  return out
+}
+
+/** Two addresses of the same server: loopback names are one machine, trailing slashes and case do not matter. */
+function sameServer(a: string, b: string): boolean {
+  const norm = (u: string): string => {
+    try {
+      const x = new URL(u.trim())
+      const host = ['localhost', '127.0.0.1', '[::1]'].includes(x.hostname) ? 'loopback' : x.hostname.toLowerCase()
+      return `${x.protocol}//${host}:${x.port || (x.protocol === 'https:' ? '443' : '80')}${x.pathname.replace(/\/+$/, '')}`
+    } catch {
+      return u.trim().replace(/\/+$/, '').toLowerCase()
+    }
+  }
+  return norm(a) === norm(b)
+}

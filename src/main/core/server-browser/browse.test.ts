@@ -205,3 +205,78 @@ describe('adapter download', () => {
     }
   })
 })
+
+describe('adapter of a run the server no longer lists', () => {
+  it('is copied from the checkpoint folder on this machine in TuFT’s layout, never from outside it', async () => {
+    // TuFT keeps <checkpoint_dir>/<run>/<name>/ (adapter/, optimizer/, metadata.json) after unloading the run,
+    // and answers its archive route for an unknown run with a bare 500.
+    const root = path.join(tmp, 'tuft-checkpoints')
+    const ck = path.join(root, 'run-gone', 'final')
+    fs.mkdirSync(path.join(ck, 'adapter'), { recursive: true })
+    fs.mkdirSync(path.join(ck, 'optimizer'), { recursive: true })
+    fs.writeFileSync(path.join(ck, 'adapter', 'adapter_model.safetensors'), Buffer.alloc(32))
+    fs.writeFileSync(path.join(ck, 'optimizer', 'optimizer.pt'), Buffer.alloc(64))
+    fs.writeFileSync(path.join(ck, 'metadata.json'), '{}')
+    const srv = await startScriptedServer(() => ({ status: 500, body: 'Internal Server Error' }))
+    const c = createTuftClient({ url: srv.url, apiKey: 'tml-k', env: {} })
+    const seen: string[] = []
+    const folderOnThisMachine = (ref: { trainingRunId: string; name: string }) => (seen.push(ref.trainingRunId), path.join(root, ref.trainingRunId, ref.name))
+    try {
+      const r = await downloadAdapter(c, 'tinker://run-gone/sampler_weights/final', path.join(tmp, 'dl3'), { serverIsLocal: true, folderOnThisMachine })
+      expect(r).toMatchObject({ kind: 'saved', from: ck, files: [path.join('adapter', 'adapter_model.safetensors'), 'metadata.json'] })
+      // Without such a folder, the server's answer stands.
+      await expect(downloadAdapter(c, 'tinker://other-run/sampler_weights/final', path.join(tmp, 'dl3'), { serverIsLocal: true, folderOnThisMachine })).rejects.toMatchObject({ code: 'not-found' })
+      await expect(downloadAdapter(c, 'tinker://run-gone/sampler_weights/final', path.join(tmp, 'dl3'), {})).rejects.toMatchObject({ code: 'not-found' })
+      // A path that climbs out of the checkpoint folder is not looked up at all.
+      await expect(downloadAdapter(c, 'tinker://../sampler_weights/final', path.join(tmp, 'dl3'), { serverIsLocal: true, folderOnThisMachine })).rejects.toMatchObject({ code: 'not-found' })
+      expect(seen).toEqual(['run-gone', 'other-run'])
+    } finally {
+      c.close()
+      await srv.close()
+    }
+  })
+})
+
+describe('runs the server no longer lists', () => {
+  it('come from local history with their checkpoints; their sampler paths still chat, server-side actions do not', async () => {
+    // A finished app run: the runner unloads its model, and the server drops it from its run list (TuFT does too).
+    const done = await client.createLoraModel({ base_model: 'sandbox/qwen3-tiny', rank: 8 })
+    const sampler = (await (await done.saveWeightsForSampler('final')).result).path
+    const config = RunConfigSchema.parse({ server: { kind: 'remote', url: sb.url }, dataset: { name: 'd' }, steps: 10, rank: 8 })
+    insertRun(db, { id: 'local-done', name: 'finished run', config, baseModel: 'sandbox/qwen3-tiny', totalSteps: 10 })
+    updateRun(db, 'local-done', { modelId: done.modelId, serverUrl: sb.url.replace('127.0.0.1', 'localhost'), status: 'completed' })
+    recordCheckpoint(db, 'local-done', { step: 10, kind: 'sampler', name: 'final', path: sampler, cursor: 80, modelId: done.modelId, createdAt: new Date().toISOString() })
+    await done.unload()
+    // The same kind of run on another server, and one on the sandbox recorded by kind: neither belongs here.
+    insertRun(db, { id: 'elsewhere', name: 'other server', config: { ...config, server: { kind: 'remote', url: 'http://gpu-box:10610' } }, baseModel: 'm', totalSteps: 10 })
+    updateRun(db, 'elsewhere', { modelId: 'other-run', serverUrl: 'http://gpu-box:10610' })
+    recordCheckpoint(db, 'elsewhere', { step: 10, kind: 'sampler', name: 'final', path: 'tinker://other-run/sampler_weights/final', cursor: 80, modelId: 'other-run', createdAt: new Date().toISOString() })
+
+    insertRun(db, { id: 'on-sandbox', name: 'sandbox run', config: { ...config, server: { kind: 'sandbox' } }, baseModel: 'sandbox/qwen3-tiny', totalSteps: 10 })
+    updateRun(db, 'on-sandbox', { modelId: 'sandbox-run', serverUrl: sb.url })
+    recordCheckpoint(db, 'on-sandbox', { step: 10, kind: 'state', name: 's', path: 'tinker://sandbox-run/weights/s', cursor: 80, modelId: 'sandbox-run', createdAt: new Date().toISOString() })
+
+    const view = await browseRuns(client, db)
+    expect(view.runs.map((r) => r.trainingRunId)).not.toContain(done.modelId)
+    expect(view.unloaded).toEqual([
+      {
+        trainingRunId: done.modelId,
+        baseModel: 'sandbox/qwen3-tiny',
+        loraRank: 8,
+        updatedAt: expect.any(String),
+        localRun: { runId: 'local-done', name: 'finished run', status: 'completed' },
+        checkpoints: [expect.objectContaining({ checkpointId: 'final', type: 'sampler', tinkerPath: sampler, sizeBytes: null, localStep: 10 })],
+      },
+    ])
+    // Runs the server still lists are not repeated; sandbox runs are found by kind, whatever port it had.
+    expect(view.unloaded.map((r) => r.localRun.runId)).not.toContain('local-app')
+    expect((await browseRuns(client, db, { sandbox: true })).unloaded).toEqual([
+      expect.objectContaining({ trainingRunId: 'sandbox-run', checkpoints: [expect.objectContaining({ type: 'training', checkpointId: 's' })] }),
+    ])
+
+    const reply = await client.oaiChat({ model: sampler, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 3 })
+    expect(reply.model).toBe(sampler)
+    await expect(client.deleteCheckpoint(sampler)).rejects.toThrow()
+    await expect(client.checkpointArchiveUrl(sampler)).rejects.toThrow()
+  })
+})

@@ -3,8 +3,9 @@ import type {
   ServerRunDetail,
   ServerRunView,
   ServerRunsView,
+  UnloadedRunView,
 } from '../../../shared/server-browser'
-import { checkpointsByPaths, runsByServerModelIds } from '../runs'
+import { checkpointsByPaths, localRunsOnServer, runsByServerModelIds, type LocalServerRun } from '../runs'
 import type { Db } from '../store'
 import type { Checkpoint, TrainingRun, TuftClient } from '../tuft'
 
@@ -40,20 +41,46 @@ function checkpointView(
   }
 }
 
-/** Every training run the client's key owns, newest first, with the local run that trained it when known. */
+function unloadedView(r: LocalServerRun): UnloadedRunView {
+  const link = { runId: r.runId, name: r.name, status: r.status }
+  return {
+    trainingRunId: r.modelId,
+    baseModel: r.baseModel,
+    loraRank: r.rank,
+    updatedAt: r.updatedAt,
+    localRun: link,
+    checkpoints: r.checkpoints.map((c) => ({
+      checkpointId: c.name,
+      type: c.kind === 'sampler' ? 'sampler' : 'training',
+      tinkerPath: c.path,
+      time: c.createdAt,
+      sizeBytes: null,
+      public: false,
+      expiresAt: null,
+      localRun: link,
+      localStep: c.step,
+    })),
+  }
+}
+
+/**
+ * Every training run the client's key owns, newest first, with the local run that trained it when known; then the
+ * app's own runs on this server that it no longer lists (unloaded when they ended) and that saved checkpoints.
+ * `sandbox`: the server is the built-in sandbox, whose runs are recorded by kind rather than by address.
+ */
 export async function browseRuns(
   client: TuftClient,
   db: Db,
-  o: { signal?: AbortSignal } = {},
+  o: { signal?: AbortSignal; sandbox?: boolean } = {},
 ): Promise<ServerRunsView> {
   const runs = await client.listAllTrainingRuns(o)
-  const links = runsByServerModelIds(
-    db,
-    runs.map((r) => r.training_run_id),
-  )
+  const listed = new Set(runs.map((r) => r.training_run_id))
+  const links = runsByServerModelIds(db, [...listed])
+  const mine = localRunsOnServer(db, o.sandbox ? { sandbox: true } : { url: client.server.url })
   return {
     server: client.server.url,
     runs: runs.map((r) => runView(r, links.get(r.training_run_id) ?? null)),
+    unloaded: mine.filter((r) => !listed.has(r.modelId) && r.checkpoints.length > 0).map(unloadedView),
   }
 }
 

@@ -8,10 +8,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { AdapterDownload } from '../../../shared/server-browser'
 import { StudioError } from '../../../shared/result'
-import { parseCheckpointPath, type TuftClient } from '../tuft'
+import { parseCheckpointPath, type ArchiveUrl, type CheckpointRef, type TuftClient } from '../tuft'
 
 export type DownloadProgress = {
   phase: 'locating' | 'copying' | 'downloading'
@@ -53,11 +53,28 @@ export async function downloadAdapter(
   client: TuftClient,
   tinkerPath: string,
   destRoot: string,
-  o: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; serverIsLocal?: boolean } = {},
+  o: {
+    signal?: AbortSignal
+    onProgress?: (p: DownloadProgress) => void
+    serverIsLocal?: boolean
+    /**
+     * Where the checkpoint's folder is on this machine, for a server that runs here: used when the server no longer
+     * lists the run (it unloaded the run's model when the run ended, and then has no archive to hand out).
+     */
+    folderOnThisMachine?: (ref: CheckpointRef) => string | null
+  } = {},
 ): Promise<AdapterDownload> {
   const ref = parseCheckpointPath(tinkerPath)
   o.onProgress?.({ phase: 'locating', current: 0, total: 1 })
-  const archive = await client.checkpointArchiveUrl(tinkerPath, o)
+  let archive: ArchiveUrl
+  try {
+    archive = await client.checkpointArchiveUrl(tinkerPath, o)
+  } catch (err) {
+    const plain = ![ref.trainingRunId, ref.name].some((s) => s === '.' || s === '..')
+    const here = plain && err instanceof StudioError && err.code === 'not-found' ? o.folderOnThisMachine?.(ref) : null
+    if (!here || !fs.existsSync(here) || !looksLikeCheckpoint(here)) throw err
+    archive = { url: pathToFileURL(here).href, expires: null }
+  }
   const dest = path.join(destRoot, ref.trainingRunId, ref.folder, ref.name)
   const tmp = `${dest}.partial-${process.pid}`
   const place = (): void => {

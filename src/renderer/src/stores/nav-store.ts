@@ -1,7 +1,7 @@
 /** Which screen is showing. Not persisted: the app decides at start (wizard until a run has completed). */
 import { create } from 'zustand'
 
-export type View = 'loading' | 'wizard' | 'history' | 'run' | 'compare' | 'playground' | 'settings' | 'sft-or-rl'
+export type View = 'loading' | 'wizard' | 'history' | 'run' | 'compare' | 'playground' | 'settings' | 'sft-or-rl' | 'server'
 export type CompareTarget = { runIds: string[] } | { sweepId: string } | null
 export type SettingsSection = 'servers' | 'keys' | 'hub' | 'cache' | 'sandbox'
 

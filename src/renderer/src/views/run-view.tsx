@@ -12,6 +12,7 @@ import { downloadText } from '../lib/download'
 import { exportChartPng } from '../charts/export-png'
 import { exportFileName } from '../../../shared/export-names'
 import { ResumeHistory } from '../components/resume-history'
+import { UseModelPanel } from '../components/use-model-panel'
 import { useNav } from '../stores/nav-store'
 import { StatusBadge } from './history'
 
@@ -85,6 +86,7 @@ export function RunView(): React.JSX.Element {
       {failure && <HintPanel failure={failure} />}
       <RunMonitor key={runId} runId={runId} chartHandle={chart} onReplaced={openRun} />
       <ResumeHistory key={`resumes-${runId}`} runId={runId} />
+      {detail && <UseModelPanel key={runId} runId={runId} />}
       <div className="grid-2">
         <Card title={t.run.config}>
           <table className="table kv small">

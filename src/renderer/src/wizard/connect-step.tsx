@@ -13,6 +13,7 @@ import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel } from '../components/hint-panel'
 import { LanguageSwitch } from '../components/language-switch'
+import { LocalServerOffer } from '../local-server/local-server-offer'
 import { Badge, Button, Card, Field, Notice } from '../components/ui'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
@@ -258,6 +259,7 @@ export function ConnectStep(): React.JSX.Element {
           )}
         </Card>
       </div>
+      <LocalServerOffer onConnected={setUrl} />
 
       <QuickStart />
       {/* A "Start a local TuFT server" section belongs here, between choosing a server and the test's result. */}
