@@ -70,6 +70,9 @@ const api = {
   sweepList: call('sweepList'),
   sweepGet: call('sweepGet'),
   playgroundSample: call('playgroundSample'),
+  checkpointUsage: call('checkpointUsage'),
+  checkpointCleanup: call('checkpointCleanup'),
+  compareGenerations: call('compareGenerations'),
   on: <E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void): (() => void) => {
     const handler = (_e: IpcRendererEvent, msg: { event: EventName; payload: unknown }): void => {
       if (msg.event === event) listener(msg.payload as StudioEvents[E])

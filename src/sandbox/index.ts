@@ -15,6 +15,7 @@ export { SANDBOX_MODEL, SANDBOX_TOKENIZER_ID, SANDBOX_DIMS, QWEN3_VOCAB } from '
 export type { SandboxStats, OpStats, ServedModel } from './engine'
 export { folderTokenizerFiles, builtinTokenizerFiles, type ChatTokenizerFiles } from './chat-codec'
 export { NO_FAULTS, type Faults, type LostReply } from './faults'
+export { checkpointBytesOnDisk, deleteCheckpointOnDisk, type CheckpointType } from './persistence'
 
 export type SandboxOptions = {
   /** 0 (default) lets the OS pick a free port. */

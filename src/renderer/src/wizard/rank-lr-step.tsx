@@ -111,7 +111,7 @@ export function RankLrStep(): React.JSX.Element {
           </datalist>
           <IntField label={t.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} testId="batch-size" />
           <IntField label={t.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} testId="max-length-2" min={8} />
-          <IntField label={t.rankLr.steps} value={w.steps} onChange={(steps) => patch({ steps })} testId="steps" />
+          <IntField label={t.rankLr.steps} value={w.steps ?? 0} onChange={(steps) => patch({ steps })} testId="steps" />
           <IntField label={t.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} testId="eval-every" min={0} />
         </div>
         <div className="advice" data-testid="advice">

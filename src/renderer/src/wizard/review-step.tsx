@@ -13,7 +13,7 @@ import { Card, Stat } from '../components/ui'
 import { estimateRun } from '../lib/advice'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
-import { draftToConfig, useWizard } from '../stores/wizard-store'
+import { draftSteps, draftToConfig, useWizard } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
 /** Median tokens/s of the newest finished run of this model, or null when none was measured. */
@@ -42,7 +42,7 @@ export function ReviewStep(): React.JSX.Element {
 
   const stats = draft.stats
   const meanTokens = stats && stats.conversations > 0 ? Math.min(stats.totalTokens / stats.conversations, draft.maxLength) : null
-  const est = estimateRun({ batchSize: draft.batchSize, steps: draft.steps, trainRows: draft.dataset?.rows ?? null, meanTokens, tokensPerS: tps })
+  const est = estimateRun({ batchSize: draft.batchSize, steps: draftSteps(draft) ?? 0, trainRows: draft.dataset?.rows ?? null, meanTokens, tokensPerS: tps })
   const server = connection?.url
   const config = draftToConfig(draft, connection)
   const f = t.review.fields
@@ -82,7 +82,7 @@ export function ReviewStep(): React.JSX.Element {
         ] as [string, string][])),
     [f.batchSize, fmt.int(draft.batchSize)],
     [f.maxLength, fmt.int(draft.maxLength)],
-    [f.steps, fmt.int(draft.steps)],
+    [f.steps, fmt.int(draftSteps(draft) ?? 0)],
     [f.evalEvery, fmt.int(draft.evalEvery)],
   ]
 
