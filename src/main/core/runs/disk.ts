@@ -7,6 +7,7 @@
  * while training (the runner prunes them as it goes) or in the server's checkpoint folder.
  */
 import { checkpointBytesOnDisk, deleteCheckpointOnDisk, type CheckpointType } from '../../../sandbox'
+import { CONNECT_TIMEOUT_MS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
 import type { CheckpointUsage, CheckpointUsageRun, RunDetailDto } from '../../../shared/runs'
 import { createTuftClient, parseCheckpointPath, type TuftClient } from '../tuft'
@@ -71,7 +72,8 @@ function clientFor(deps: DiskDeps, run: RunDetailDto, clients: Map<string, Promi
     c =
       run.config.server.kind === 'sandbox'
         ? Promise.resolve(deps.sandboxRunning?.() ?? null).then((sb) => (sb ? createTuftClient({ url: sb.url, apiKey: sb.apiKey, env: {} }) : null))
-        : connectFor(deps, { kind: 'remote', ...(run.serverUrl ? { url: run.serverUrl } : {}) }).catch(() => null)
+        : // Sizes are a courtesy: an unreachable server answers "unknown" at once rather than after a minute of retries.
+          connectFor({ ...deps, clientOptions: { retry: { maxAttempts: 1 }, requestTimeoutMs: CONNECT_TIMEOUT_MS } }, { kind: 'remote', ...(run.serverUrl ? { url: run.serverUrl } : {}) }).catch(() => null)
     clients.set(key, c)
   }
   return c

@@ -4,13 +4,14 @@
  */
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { LEARNING_RATE_CHOICES, LORA_RANK_CHOICES } from '../../../shared/defaults'
+import { EARLY_STOP_PATIENCE_DEFAULT, LEARNING_RATE_CHOICES, LORA_RANK_CHOICES } from '../../../shared/defaults'
+import { epochsOf } from '../../../shared/judge'
 import { useT } from '../i18n'
 import { Card, Field, Notice } from '../components/ui'
 import { PRESETS, rankLrAdvice } from '../lib/advice'
 import { parsePositive } from '../lib/parse'
 import { useSettings } from '../stores/settings-store'
-import { useWizard } from '../stores/wizard-store'
+import { draftPlan, draftSteps, useWizard } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
 function IntField({ label, value, onChange, testId, min = 1 }: { label: string; value: number; onChange: (n: number) => void; testId: string; min?: number }): React.JSX.Element {
@@ -35,6 +36,78 @@ function IntField({ label, value, onChange, testId, min = 1 }: { label: string; 
         />
       )}
     </Field>
+  )
+}
+
+/** Steps: empty until typed, then the default is three epochs of what will be trained; the epochs it makes, exactly. */
+function StepsField(): React.JSX.Element {
+  const { t, fmt } = useT()
+  const d = useWizard(useShallow((s) => ({ steps: s.steps, batchSize: s.batchSize, dataset: s.dataset, stats: s.stats, heldOutFraction: s.heldOutFraction, patch: s.patch })))
+  const [text, setText] = useState(d.steps === null ? '' : String(d.steps))
+  const steps = draftSteps(d)
+  const plan = draftPlan(d)
+  const epochs = steps !== null && plan ? epochsOf(steps, d.batchSize, plan.trainExamples) : null
+  const n = Number(text)
+  const bad = text.trim() !== '' && !(Number.isInteger(n) && n >= 1)
+  const help =
+    epochs === null || !plan
+      ? undefined
+      : d.steps === null
+        ? t.judge.stepsAuto(steps!, t.judge.epochs(epochs), plan.trainExamples)
+        : t.judge.stepsTyped(t.judge.epochs(epochs), plan.trainExamples)
+  return (
+    <Field label={t.rankLr.steps} error={bad ? t.rankLr.atLeast(1) : null} help={help && <span data-testid="steps-epochs">{help}</span>}>
+      {(id) => (
+        <span className="row">
+          <input
+            id={id}
+            className="input num-input"
+            inputMode="numeric"
+            value={text}
+            placeholder={steps === null ? '' : fmt.int(steps)}
+            data-testid="steps"
+            onChange={(e) => {
+              setText(e.target.value)
+              const v = Number(e.target.value)
+              if (e.target.value.trim() === '') d.patch({ steps: null })
+              else if (Number.isInteger(v) && v >= 1) d.patch({ steps: v })
+            }}
+          />
+          {d.steps !== null && (
+            <button
+              type="button"
+              className="linklike small"
+              onClick={() => {
+                setText('')
+                d.patch({ steps: null })
+              }}
+            >
+              {t.judge.stepsReset}
+            </button>
+          )}
+        </span>
+      )}
+    </Field>
+  )
+}
+
+function EarlyStopField(): React.JSX.Element {
+  const { t } = useT()
+  const { earlyStop, patch } = useWizard(useShallow((s) => ({ earlyStop: s.earlyStop, patch: s.patch })))
+  return (
+    <div className="row">
+      <label className="inline-check">
+        <input type="checkbox" checked={earlyStop !== null} onChange={(e) => patch({ earlyStop: e.target.checked ? EARLY_STOP_PATIENCE_DEFAULT : null })} data-testid="early-stop" />
+        {t.judge.earlyStop}
+      </label>
+      {earlyStop !== null && (
+        <label className="inline-check small">
+          {t.judge.patience}
+          <input className="input num-input" inputMode="numeric" value={earlyStop} onChange={(e) => Number(e.target.value) >= 1 && patch({ earlyStop: Math.floor(Number(e.target.value)) })} data-testid="early-stop-patience" />
+        </label>
+      )}
+      <span className="field-help">{t.judge.earlyStopHelp}</span>
+    </div>
   )
 }
 
@@ -111,9 +184,10 @@ export function RankLrStep(): React.JSX.Element {
           </datalist>
           <IntField label={t.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} testId="batch-size" />
           <IntField label={t.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} testId="max-length-2" min={8} />
-          <IntField label={t.rankLr.steps} value={w.steps ?? 0} onChange={(steps) => patch({ steps })} testId="steps" />
+          <StepsField />
           <IntField label={t.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} testId="eval-every" min={0} />
         </div>
+        <EarlyStopField />
         <div className="advice" data-testid="advice">
           {advice.map((a) => (
             <Notice key={a.id} tone={a.severity === 'error' ? 'error' : a.severity === 'warning' ? 'warning' : 'info'} testId={`advice-${a.id}`}>
