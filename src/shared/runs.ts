@@ -254,6 +254,8 @@ export type RunDataInfo = {
   heldOutOf?: number
   /** The held-out fraction used. */
   heldOutFraction?: number
+  /** Usable conversations in the eval split (split source), for "100 of the test split (500)". */
+  evalSplitSize?: number
 }
 
 /** [step, value] pairs in step order. */

@@ -27,6 +27,15 @@ afterAll(async () => {
 })
 
 describe('sweeps, comparison and the pages around the wizard', () => {
+  it('sends an empty Compare to the run list', async () => {
+    await page.getByRole('button', { name: 'Compare', exact: true }).click()
+    await page.getByTestId('compare-empty').waitFor()
+    await page.getByTestId('compare-go-runs').click()
+    await page.getByTestId('history').waitFor()
+    await page.getByRole('button', { name: 'New run', exact: true }).click()
+    await page.getByTestId('step-connect').waitFor()
+  })
+
   it('shows the SFT-or-RL page from the wizard and comes back', async () => {
     await page.getByTestId('sft-or-rl-link').click()
     await page.getByTestId('sft-or-rl').waitFor()
@@ -60,7 +69,11 @@ describe('sweeps, comparison and the pages around the wizard', () => {
   })
 
   it('follows the sweep live and recommends a cell', async () => {
+    // Until every cell has finished there is no recommendation, only how many have.
+    expect(await page.getByTestId('sweep-progress').textContent()).toMatch(/^\d of 4 finished/)
     await page.getByTestId('sweep-recommendation').waitFor({ timeout: 400_000 })
+    expect(await page.getByTestId('sweep-recommendation').textContent()).toMatch(/^Recommended: rank \d+, LR [0-9e-]+, stop at step \d+ \(best test NLL [0-9.]+\)/)
+    expect(await page.getByTestId('cell-verdict').count()).toBe(4)
     expect(await page.getByTestId('sweep-table').locator('tbody tr').count()).toBe(4)
     expect(await page.getByTestId('sweep-table').locator('tr.recommended').count()).toBe(1)
     await shot(page, '14-sweep')
@@ -101,6 +114,7 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     expect(await page.getByText('renamed run').count()).toBe(0)
     await page.getByRole('button', { name: 'Settings', exact: true }).click()
     await expect.poll(() => page.getByTestId('cache-size').textContent(), { timeout: 30_000 }).toMatch(/\d+(\.\d)? (KB|MB)/)
+    await expect.poll(() => page.getByTestId('checkpoint-total').textContent(), { timeout: 30_000 }).toMatch(/across 3 runs/)
     await shot(page, '17-settings')
   })
 })

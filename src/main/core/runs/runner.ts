@@ -517,6 +517,7 @@ async function prepareData(
       heldOut: split.heldOut,
       skipped: train.skipped.length,
       ...(split.evalSource === 'held-out' ? { heldOutOf: train.datums.length, heldOutFraction: config.heldOutFraction ?? HELDOUT_FRACTION } : {}),
+      ...(split.evalSource === 'split' && evalTok ? { evalSplitSize: evalTok.datums.length } : {}),
     },
   }
 }

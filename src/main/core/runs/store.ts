@@ -419,17 +419,13 @@ export function getRunDetail(db: Db, id: string): RunDetailDto {
 /** The held-out set a run measured test NLL on, as it was chosen (and its weighted tokens, once measured). */
 function evalPlanOf(d: RunDataInfo, config: RunConfig, measuredTokens: number | null) {
   const trainDatums = d.evalSource === 'held-out' ? (d.heldOutOf ?? d.trainExamples + d.heldOut) : d.trainExamples
-  return {
-    ...planData({
+  return planData({
       trainDatums,
-      evalSplitDatums: d.evalSource === 'split' ? d.evalExamples : null,
+      evalSplitDatums: d.evalSource === 'split' ? (d.evalSplitSize ?? d.evalExamples) : null,
       evalSetSize: d.evalExamples,
       heldOutFraction: d.heldOutFraction ?? config.heldOutFraction,
       evalWeightedTokens: measuredTokens,
-    }),
-    // The split's own size is not stored with older runs: "of" is then what was used.
-    ...(d.evalSource === 'split' ? { of: d.evalExamples } : {}),
-  }
+  })
 }
 
 /** Curves for the charts: train/test NLL plus every other per-step series that was reported. */

@@ -36,7 +36,7 @@ export function EvalSetNote(): React.JSX.Element | null {
       ) : (
         <Notice tone="warning">
           <div>
-            {text}. {t.judge.evalTooSmall}
+            {text} {t.judge.evalTooSmall}
           </div>
           <div className="row wrap">
             {otherSplit && (
