@@ -129,12 +129,16 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
       series.push({
         id: 'mark',
         name: mark.label,
-        type: 'scatter',
+        // A one-point line (the scatter chart is not in this echarts build) with a pin, and the step marked down the chart.
+        type: 'line',
         data: [[mark.step, mark.value]],
+        showSymbol: true,
         symbol: 'pin',
-        symbolSize: 30,
+        symbolSize: 34,
+        lineStyle: { width: 0 },
         itemStyle: { color: TEST_COLOR },
         label: { show: true, formatter: mark.label, position: 'inside', fontSize: 9, color: '#fff' },
+        markLine: { symbol: 'none', silent: true, label: { show: false }, lineStyle: { type: 'dotted', color: TEST_COLOR, width: 1.5 }, data: [{ xAxis: mark.step }] },
         tooltip: { show: false },
         z: 6,
       })

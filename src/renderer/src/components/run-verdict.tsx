@@ -81,7 +81,7 @@ export function VerdictPanel({ detail, judgement, onStarted }: { detail: RunDeta
     <div className="verdict" data-testid="verdict" data-verdict={v} data-best-step={best?.step ?? ''}>
       <Notice tone={v === 'fine' ? 'ok' : 'warning'}>
         <div>
-          <strong>{t.judge.verdict[v]}</strong> {text(judgement)}
+          {text(judgement)}
           {detail.earlyStopped && best && <div className="small">{t.judge.earlyStopped(detail.step, best.step)}</div>}
         </div>
         {fixes.length > 0 && (

@@ -11,6 +11,10 @@ describe('y axis scale', () => {
     expect(y.max).toBeGreaterThan(11.9342)
     const l = labels(y.min!, y.max!, y.decimals)
     expect(new Set(l).size).toBe(l.length)
+    // A flat learning rate keeps positive ticks.
+    const lr = yScale([{ points: [[1, 1e-3], [2, 1e-3]] }])
+    expect(lr.min).toBeGreaterThan(0)
+    expect(new Set(labels(lr.min!, lr.max!, lr.decimals)).size).toBe(6)
   })
 
   it('leaves a real range to echarts, with enough decimals for its ticks', () => {

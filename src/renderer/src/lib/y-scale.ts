@@ -14,7 +14,8 @@ export function yScale(lines: readonly { points: readonly (readonly [number, num
       }
   if (lo > hi) return { decimals: 2 }
   const flat = hi - lo <= Math.abs(hi) * 1e-9
-  const pad = flat ? Math.max(Math.abs(hi) * 0.05, 0.01) : 0
+  // 5% either side, so a positive series (a learning rate) never shows negative ticks.
+  const pad = flat ? (hi !== 0 ? Math.abs(hi) * 0.05 : 0.01) : 0
   const span = flat ? 2 * pad : hi - lo
   const decimals = Math.min(6, Math.max(0, Math.ceil(-Math.log10(span / 5))))
   return flat ? { min: lo - pad, max: hi + pad, decimals } : { decimals }
