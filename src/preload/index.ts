@@ -92,6 +92,9 @@ const api = {
     if (!where) return { ok: false, code: 'invalid-input', message: 'This is not a file from this computer: choose or drop a file.' }
     return ipcRenderer.invoke(PICKED_FROM_FILE_CHANNEL, { path: where, purpose })
   },
+  checkpointUsage: call('checkpointUsage'),
+  checkpointCleanup: call('checkpointCleanup'),
+  compareGenerations: call('compareGenerations'),
   on: <E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void): (() => void) => {
     const handler = (_e: IpcRendererEvent, msg: { event: EventName; payload: unknown }): void => {
       if (msg.event === event) listener(msg.payload as StudioEvents[E])

@@ -16,6 +16,7 @@ export type { SandboxStats, OpStats, ServedModel } from './engine'
 export { folderTokenizerFiles, builtinTokenizerFiles, type ChatTokenizerFiles } from './chat-codec'
 export { NO_FAULTS, type Faults, type LostReply } from './faults'
 export { checkpointFolder } from './persistence'
+export { checkpointBytesOnDisk, deleteCheckpointOnDisk, type CheckpointType } from './persistence'
 
 export type SandboxOptions = {
   /** 0 (default) lets the OS pick a free port. */

@@ -186,3 +186,31 @@ function splitF32(buf: Buffer, into: Arr[]): void {
     at += p.length
   }
 }
+
+/** Bytes on disk of a checkpoint folder (0 when it is gone). */
+export function checkpointBytesOnDisk(dataDir: string, modelId: string, type: CheckpointType, name: string): number {
+  if (!isSafeSegment(modelId) || !isSafeSegment(name)) return 0
+  const dir = new RunStore(dataDir).checkpointDir(modelId, type, name)
+  let size = 0
+  try {
+    for (const f of fs.readdirSync(dir)) size += fs.statSync(path.join(dir, f)).size
+  } catch {
+    return 0
+  }
+  return size
+}
+
+/**
+ * Deletes a checkpoint from a sandbox data folder while no sandbox serves it (a running one deletes through its
+ * REST route, so its listing stays right): the folder goes and the run's record stops listing it.
+ */
+export function deleteCheckpointOnDisk(dataDir: string, modelId: string, type: CheckpointType, name: string): void {
+  if (!isSafeSegment(modelId) || !isSafeSegment(name)) throw new Error(`not a sandbox checkpoint: ${modelId}/${name}`)
+  const store = new RunStore(dataDir)
+  store.deleteCheckpoint(modelId, type, name)
+  const file = path.join(store.runDir(modelId), 'run.json')
+  if (!fs.existsSync(file)) return
+  const rec = JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord
+  rec.checkpoints = rec.checkpoints.filter((c) => !(c.checkpoint_id === name && c.checkpoint_type === type))
+  store.saveRun(rec)
+}

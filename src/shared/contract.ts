@@ -14,6 +14,7 @@ import type { DatasetFormat, RejectionGroup, WarningGroup } from './datasets'
 import type { ErrorCode } from './error-codes'
 import { LOCALES, type Locale } from './i18n/locale'
 import {
+  GENERATION_PROMPTS_DEFAULT,
   LEARNING_RATE_MAX,
   LOCAL_SERVER_LOG_RING_LINES,
   SAMPLE_MAX_TOKENS_DEFAULT,
@@ -34,6 +35,8 @@ import { splitNameSchema, storeNameSchema } from './names'
 import {
   ResumeOverridesSchema,
   RunConfigSchema,
+  type CheckpointUsage,
+  type GenerationComparison,
   type RunCompareDto,
   type RunDetailDto,
   type RunEvent,
@@ -291,7 +294,9 @@ export type RunExport = RunExportDto
 export type RunResumeHistory = RunResumeHistoryDto
 export type SweepView = SweepSummaryDto
 export type PlaygroundResult = SampleComparison
-export type { RunStatus, Series, SweepCell, SampleView, RunEvent }
+export type { RunStatus, Series, SweepCell, SampleView, RunEvent, CheckpointUsage, GenerationComparison }
+/** What a clean-up did: the usage afterwards, checkpoints deleted, and those the server would not delete. */
+export type CheckpointCleanup = CheckpointUsage & { deleted: number; failed: number }
 
 export type AppInfo = {
   mode: 'electron' | 'browser'
@@ -520,8 +525,30 @@ export const contract = {
   runCompare: ch<RunCompare>()(
     z.union([z.object({ runIds: z.array(runId).min(1).max(64) }).strict(), z.object({ sweepId: z.string().min(1).max(100) }).strict()]),
   ),
-  /** CSV metrics, config JSON or a standalone Python script (PNG is drawn by the renderer). Never contains a key. */
-  runExport: ch<RunExport>()(z.object({ runId, kind: z.enum(['csv', 'config', 'python']) }).strict()),
+  /**
+   * CSV metrics, config JSON, a Python script reproducing the run, or the exact datums that script reads (PNG is
+   * drawn by the renderer). `checkpoint` 'best' makes the config and script stop at the best step. Never contains a key.
+   */
+  runExport: ch<RunExport>()(
+    z.object({ runId, kind: z.enum(['csv', 'config', 'python', 'datums']), checkpoint: z.enum(['best', 'final']).optional() }).strict(),
+  ),
+  /** Disk used by checkpoints: one run's, or every run's (Settings). */
+  checkpointUsage: ch<CheckpointUsage>()(z.object({ runId: runId.optional() }).strict()),
+  /** Deletes the checkpoints a run does not need (all but the last state and the best and final weights). */
+  checkpointCleanup: ch<CheckpointCleanup>()(z.object({ runId: runId.optional() }).strict()),
+  /** Several runs' best (or final) weights sampled on the same held-out prompts and seed. */
+  compareGenerations: ch<GenerationComparison>()(
+    z
+      .object({
+        runIds: z.array(runId).min(1).max(6),
+        checkpoint: z.enum(['best', 'final']).default('best'),
+        prompts: positiveInt(10).default(GENERATION_PROMPTS_DEFAULT),
+        maxTokens: positiveInt(8192).optional(),
+        temperature: z.number().min(0).max(5).optional(),
+        seed: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ),
 
   // sweeps
   sweepStart: ch<SweepView>()(
@@ -548,6 +575,8 @@ export const contract = {
         maxTokens: positiveInt(8192).optional(),
         temperature: z.number().min(0).max(5).optional(),
         seed: z.number().int().min(0).optional(),
+        /** A sampler checkpoint of the run; absent: its best (else final) weights. */
+        checkpoint: tinkerCheckpointPath.optional(),
       })
       .strict(),
   ),

@@ -51,18 +51,29 @@ export const LEARNING_RATE_MAX = 1 // ours: Adam steps above 1 destroy any LoRA;
 export const SWEEP_MAX_VALUES = 16 // ours: the sweep contract's limit per axis (ranks, LRs): 16 × 16 cells is already a day of training
 export const MAX_LENGTH_DEFAULT = 2048 // GUIDE: build_sft_example(max_length=2048)
 export const BATCH_SIZE_DEFAULT = 8 // ours: 8 × ≤2048 tokens fits a 4B model with LoRA on one 80 GB GPU (GUIDE setup: A100 80GB)
-export const STEPS_DEFAULT = 100 // ours: enough to see the GUIDE's early-phase curve shape on no_robots
+/**
+ * Default run length when neither steps nor epochs are given: EPOCHS_TARGET passes over the examples actually
+ * trained on (after the held-out slice and skipped conversations), fewer when that would exceed
+ * EPOCHS_MAX_TARGET_EXAMPLES examples, never below EPOCHS_MIN; steps = ceil(epochs × examples / batch size).
+ * Source: OpenAI's fine-tuning data-preparation cookbook (Chat_finetuning_data_prep.ipynb: TARGET_EPOCHS = 3,
+ * MAX_TARGET_EXAMPLES = 25,000, MIN_DEFAULT_EPOCHS = 1), kept within 1–3 epochs: more passes over small data mostly
+ * overfit (on the sandbox the bundled sample's test NLL is lowest after 2.3 epochs and 36% higher after 11.6).
+ * See defaultEpochs() in src/shared/judge.ts.
+ */
+export const EPOCHS_TARGET = 3
+export const EPOCHS_MIN = 1
+export const EPOCHS_MAX_TARGET_EXAMPLES = 25_000
 export const EVAL_EVERY_DEFAULT = 10 // ours: ~10 test-NLL points per default run
 export const EVAL_SET_SIZE_DEFAULT = 100 // ours: fixed held-out subset; a full 500-row test split per eval costs as much as 60 steps
-export const HELDOUT_FRACTION = 0.05 // issue #4: held-out slice when the dataset has no test split
-export const HELDOUT_MAX = 500 // issue #4: at most 500 held-out conversations
+export const HELDOUT_FRACTION = 0.05 // ours: held-out slice when the dataset has no test split
+export const HELDOUT_FRACTION_MAX = 0.5 // ours: a larger held-out fraction may be chosen, but never more than half the data
+export const HELDOUT_MAX = 500 // ours: at most 500 held-out conversations (as many as no_robots' test split)
 export const CHECKPOINT_EVERY_DEFAULT = 20 // ours: resume loses at most 20 steps
 export const SEED_DEFAULT = 0 // ours: deterministic by default
 export const SWEEP_CONCURRENCY_DEFAULT = 2 // ours: TuFT is multi-tenant; 2 LoRA runs share one server comfortably
 export const PIPELINE_LOOKAHEAD_DEFAULT = 2 // ours (issue #4): steps in flight; 2 keeps the server busy while a stop/pause/error reacts within ~2 steps
 export const DIVERGENCE_FACTOR = 3 // ours: train NLL above 3× the starting NLL (or NaN/Inf) counts as diverged
 export const SWEEP_TIE_TOLERANCE = 0.02 // ours: test NLLs within 2% are a tie; the guide then prefers the smaller rank
-export const SWEEP_UNSTABLE_RISE = 0.05 // ours: final test NLL 5% above its best = rising/unstable (GUIDE: 1e-3 "may be unstable/overfit")
 export const SWEEP_MODERATE_RANK = 32 // GUIDE: strong default rank 8 or 32; higher ranks only when clearly better
 export const RUN_HEARTBEAT_MS = 5_000 // ours: a live runner touches its run this often
 export const RUN_STALE_MS = 30_000 // ours: a "running" run whose runner is gone or silent this long is interrupted
@@ -71,6 +82,23 @@ export const SAMPLE_MAX_TOKENS_DEFAULT = 128 // ours: enough for a short side-by
 export const SAMPLE_TEMPERATURE_DEFAULT = 0.7 // ours: common chat sampling temperature
 export const EMA_SMOOTHING = 0.9 // ours: TensorBoard-style debiased EMA weight for the train-NLL curve
 export const CHART_MAX_BUCKETS = 600 // ours: min/max per bucket keeps ≤ 1,200 drawn points per series — about one per pixel of a wide chart
+
+// ── Judging a run (GUIDE "参数选择": the best rank/LR "depends on the stopping step"; "if unstable/overfitting:
+//    lower LR (1e-4 → 5e-5 → 1e-5) or rank (32 → 8)") ─────────────────────────────────────────────────────
+export const EVAL_MIN_CONVERSATIONS = 20 // ours: a test NLL averaged over fewer conversations moves with which few were drawn
+export const EVAL_MIN_WEIGHTED_TOKENS = 5_000 // ours: …or over fewer assistant tokens; ~25 no_robots replies (FIXTURE: ~200 weighted tokens each)
+export const EVAL_SUGGESTED_FRACTION_STEP = 0.05 // ours: a larger held-out fraction is offered in 5% steps…
+export const EVAL_SUGGESTED_FRACTION_MAX = 0.25 // ours: …up to a quarter of the data: holding out more costs more training data than a steadier test NLL is worth
+export const OVERFIT_MARGIN = 0.05 // ours: test NLL 5% above its best while train NLL keeps falling = overfitting (eval noise on a fixed set is ~1%)
+export const UNSTABLE_TRAIN_RISE = 0.2 // ours: train NLL (mean over a window) 20% above its lowest window mean = unstable; batches differ, so one step's NLL is noisier
+export const TRAIN_WINDOW_FRACTION = 0.1 // ours: train NLL is averaged over the last 10% of steps (at least 3) before trends are compared
+export const TOO_SLOW_LATE_SHARE = 0.25 // ours: test NLL still at its best and the last quarter of the run brought ≥ 25% of its fall = still falling steeply (a converging curve flattens)
+export const TOO_SLOW_MIN_DROP = 0.01 // ours: …and fell ≥ 1% over that quarter (smaller moves are eval noise)
+export const BEST_MIN_IMPROVEMENT = 1e-4 // ours: a test NLL counts as a new best only when lower by more than this (relative), so ties do not save a checkpoint each
+export const EARLY_STOP_PATIENCE_DEFAULT = 3 // ours: evaluations without a new best before an early stop; with evals every 10 steps, 30 steps past the best
+export const KEEP_CHECKPOINTS_DEFAULT: 'last-best' | 'all' = 'last-best' // ours: a sandbox state checkpoint is ~60 MB at rank 32 (adapter + Adam moments); keep the last one (resume) and the best sampler weights
+export const GENERATION_PROMPTS_DEFAULT = 3 // ours: held-out prompts Compare samples side by side — enough to judge, quick on any server
+export const GENERATION_SEED_DEFAULT = 0 // ours: one seed for every generation compared, so only the weights differ
 
 // ── Data and tokenization (FIXTURE) ──────────────────────────────────────────────────────────────────
 export const SUGGESTED_MAX_LENGTH_PERCENTILE = 0.95 // FIXTURE: p95 of no_robots test is 730 tokens

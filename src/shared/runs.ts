@@ -10,6 +10,8 @@ import {
   CHECKPOINT_EVERY_DEFAULT,
   EVAL_EVERY_DEFAULT,
   EVAL_SET_SIZE_DEFAULT,
+  HELDOUT_FRACTION_MAX,
+  KEEP_CHECKPOINTS_DEFAULT,
   LEARNING_RATE_DEFAULT,
   LORA_RANK_DEFAULT,
   MAX_LENGTH_DEFAULT,
@@ -17,6 +19,7 @@ import {
   SEED_DEFAULT,
 } from './defaults'
 import type { ErrorCode } from './error-codes'
+import type { EvalPlan, RunJudgement, Verdict } from './judge'
 
 // ── Config ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -78,6 +81,12 @@ export const RunConfigSchema = z
     checkpointEvery: z.number().int().min(0).default(CHECKPOINT_EVERY_DEFAULT),
     /** Steps in flight at once (1 = the naive loop that awaits each result before sending the next call). */
     lookahead: z.number().int().min(1).max(8).default(PIPELINE_LOOKAHEAD_DEFAULT),
+    /** Share of the training split held out for test NLL when there is no test split; absent: HELDOUT_FRACTION. */
+    heldOutFraction: z.number().gt(0).max(HELDOUT_FRACTION_MAX).optional(),
+    /** Early stop: end the run after this many evaluations without a new best test NLL; absent: off. */
+    earlyStop: z.number().int().min(1).optional(),
+    /** 'last-best': only the last state checkpoint and the best sampler weights stay on the server; 'all': every one. */
+    keepCheckpoints: z.enum(['last-best', 'all']).default(KEEP_CHECKPOINTS_DEFAULT),
   })
   .strict()
 
@@ -167,6 +176,8 @@ export type RunCheckpoint = {
   cursor: number
   modelId: string
   createdAt: string
+  /** Sampler weights at the step with the best test NLL (set on reads and on the event that saves them). */
+  best?: boolean
 }
 
 export type RunEvent = { runId: string } & (
@@ -216,6 +227,18 @@ export type RunDetailDto = RunSummaryDto & {
   checkpoints: RunCheckpoint[]
   /** Facts about the data the run used (train/eval sizes, where the eval set came from, skipped rows). */
   data: RunDataInfo | null
+  /** Best test NLL and its step, and whether the curves say fine, overfit, diverged or too slow. */
+  judgement: RunJudgement
+  /** Passes over the training examples the run's steps make (exact: steps × batch size ÷ examples). */
+  epochs: number | null
+  /** The held-out set test NLL was measured on. */
+  evalPlan: EvalPlan | null
+  /** Sampler weights of the best evaluation, when they were saved. */
+  bestCheckpoint: RunCheckpoint | null
+  /** Sampler weights saved at the end (or at a stop). */
+  finalCheckpoint: RunCheckpoint | null
+  /** The run ended early because test NLL stopped improving (config `earlyStop`). */
+  earlyStopped: boolean
 }
 
 export type RunDataInfo = {
@@ -227,6 +250,12 @@ export type RunDataInfo = {
   evalExamples: number
   heldOut: number
   skipped: number
+  /** Conversations in the split the held-out slice was taken from (held-out source), for "5% of 73". */
+  heldOutOf?: number
+  /** The held-out fraction used. */
+  heldOutFraction?: number
+  /** Usable conversations in the eval split (split source), for "100 of the test split (500)". */
+  evalSplitSize?: number
 }
 
 /** [step, value] pairs in step order. */
@@ -259,6 +288,8 @@ export type RunSegment = { fromStep: number; toStep: number; params: ResumablePa
 
 /** `initial`: the parameters the run started with (the first stretch's `changed` is relative to them). */
 export type RunResumeHistoryDto = { runId: string; initial: ResumableParams; resumes: RunResumeRecord[]; segments: RunSegment[] }
+/** Which saved weights an export, a snippet or the playground targets. */
+export type CheckpointTarget = 'best' | 'final'
 
 export type SweepCell = {
   runId: string
@@ -273,9 +304,26 @@ export type SweepCell = {
   /** Steps recorded so far, of `totalSteps` (0 until the run has tokenized its data when it trains by epochs). */
   step: number
   totalSteps: number
+  /** The guide's class for this cell; null while it has not finished. */
+  verdict: Verdict | null
+  bestStep: number | null
+  /** Overfit: the first evaluation past the margin above the best. */
+  overfitFrom: number | null
+  /** Sampler weights at the best step, when saved. */
+  bestCheckpoint: string | null
 }
 
-export type SweepRecommendation = { runId: string; rank: number; learningRate: number; reason: string } | null
+export type SweepRecommendation = {
+  runId: string
+  rank: number
+  learningRate: number
+  /** The step to stop at: the recommended cell's best test NLL. */
+  stopStep: number
+  bestTestNll: number
+  /** Sampler weights at that step (the final ones when the best is the last step), or null. */
+  checkpoint: string | null
+  reason: string
+} | null
 
 export type SweepSummaryDto = {
   id: string
@@ -286,14 +334,53 @@ export type SweepSummaryDto = {
   concurrency: number
   maxConcurrentObserved: number
   cells: SweepCell[]
-  recommendation: SweepRecommendation
+  /** Cells that have finished (completed, stopped, failed, cancelled, interrupted) out of every cell of the grid. */
+  finished: number
   /** ranks × learning rates; `cells` lists only those started so far. */
-  cellsTotal: number
+  total: number
+  /** Only when every cell has finished; ranked by best test NLL. */
+  recommendation: SweepRecommendation
   /** Steps of each cell (the base config's steps, or a started cell's count when it trains by epochs); null until known. */
   stepsPerCell: number | null
   createdAt: string
 }
 
 export type SampleView = { text: string; tokens: number; stopReason: string }
-/** Matches `PlaygroundResult` in contract.ts: the same rendered prompt sampled from base and fine-tuned weights. */
-export type SampleComparison = { prompt: string; base: SampleView; tuned: SampleView | null; modelPath: string | null }
+/**
+ * Matches `PlaygroundResult` in contract.ts: the same rendered prompt and seed sampled from the base model, the
+ * chosen checkpoint (`tuned`, the best one by default) and the final weights when they differ from it.
+ */
+export type SampleComparison = {
+  prompt: string
+  base: SampleView
+  tuned: SampleView | null
+  modelPath: string | null
+  /** The checkpoint `tuned` came from. */
+  checkpoint: { path: string; step: number; best: boolean } | null
+  /** The final sampler weights, when the chosen checkpoint is another one. */
+  final: SampleView | null
+  finalPath: string | null
+  seed: number
+}
+
+/** Generations of several runs (or checkpoints) on the same held-out prompts, for Compare. */
+export type GenerationComparison = {
+  prompts: { row: number; messages: { role: string; content: string }[]; reference: string | null }[]
+  columns: { runId: string; runName: string; rank: number; learningRate: number; checkpoint: { path: string; step: number; best: boolean } | null; samples: (SampleView | null)[] }[]
+  base: SampleView[]
+  seed: number
+}
+
+/** Disk used by a run's checkpoints, where it can be measured: the sandbox's data folder, or the server's listing. */
+export type CheckpointUsageRun = {
+  runId: string
+  runName: string
+  where: 'sandbox' | 'server'
+  /** null when the server could not be asked or does not report sizes. */
+  bytes: number | null
+  checkpoints: { path: string; kind: CheckpointKind; step: number; bytes: number | null; best: boolean; keep: boolean }[]
+  /** What a clean-up would free (the checkpoints not kept: every one but the last state and the best/final weights). */
+  reclaimableBytes: number | null
+  reclaimable: number
+}
+export type CheckpointUsage = { runs: CheckpointUsageRun[]; totalBytes: number; reclaimableBytes: number; unknown: number }

@@ -735,6 +735,134 @@ export const en = {
     localKeyAt: (file: string) => `This server was started by TuFT Studio: its API key is in ${file}, under authorized_users (readable by you only).`,
     hide: 'Hide',
   },
+  /** Judging a run the way the guide does: length in epochs, the held-out set, best step, verdicts and their fixes. */
+  judge: {
+    /** "test NLL on 4 conversations (5% of 73)"; `split` names a test split when that is the source. */
+    evalSet: (p: { source: 'split' | 'held-out' | 'none'; conversations: number; of: number; fraction: number | null; split?: string | null }): string =>
+      p.source === 'none'
+        ? 'no test NLL (no held-out conversations)'
+        : p.source === 'split'
+          ? `test NLL on ${n(p.conversations)} ${fmt.plural(p.conversations, { one: 'conversation', other: 'conversations' })} of the ${p.split ?? 'test'} split (${n(p.of)})`
+          : `test NLL on ${n(p.conversations)} ${fmt.plural(p.conversations, { one: 'conversation', other: 'conversations' })} (${fmt.percent(p.fraction ?? 0)} of ${n(p.of)})`,
+    evalTooSmall: 'Too few to trust: with fewer than 20 conversations or 5,000 assistant tokens, test NLL moves with which conversations were drawn.',
+    useTestSplit: (split: string) => `Test on the ${split} split`,
+    useFraction: (fraction: number, count: number) => `Hold out ${fmt.percent(fraction)} (${n(count)} ${fmt.plural(count, { one: 'conversation', other: 'conversations' })})`,
+    epochs: (epochs: number) => `${fmt.decimal(epochs, 2)} ${fmt.plural(epochs === 1 ? 1 : 2, { one: 'epoch', other: 'epochs' })}`,
+    stepsAuto: (steps: number, epochs: string, examples: number) =>
+      `${n(steps)} steps = ${epochs} of the ${n(examples)} conversations trained on (default: 3 epochs, fewer for large datasets).`,
+    stepsTyped: (epochs: string, examples: number) => `= ${epochs} of the ${n(examples)} conversations trained on.`,
+    stepsReset: 'Use the default (3 epochs)',
+    earlyStop: 'Stop early at the best test NLL',
+    earlyStopHelp: 'Ends the run after this many evaluations without a new best test NLL. The best weights are saved either way.',
+    patience: 'Patience (evaluations)',
+    keepAll: 'Keep every periodic checkpoint',
+    keepAllHelp: 'Off: only the last checkpoint (to resume) and the best and final weights stay. On the sandbox each checkpoint takes tens of MB.',
+    best: (step: number, nll: string) => `best ${nll} at step ${n(step)}`,
+    bestMarker: 'best',
+    bestLabel: 'Best test NLL',
+    verdict: { fine: 'Healthy', overfit: 'Overfitting', diverged: 'Unstable', 'too-slow': 'Too slow' },
+    /** The live note on the chart and the finished banner share these sentences. */
+    note: {
+      overfit: (v: { rise: number; best: string; bestStep: number }) =>
+        `Overfitting: test NLL is ${fmt.percent(v.rise)} above its best (${v.best} at step ${n(v.bestStep)}) while train NLL keeps falling. The guide: stop at the best step, or lower the LR (1e-4 → 5e-5 → 1e-5) or the rank (32 → 8).`,
+      diverged: 'Unstable: train NLL is rising (or the loss blew up). The guide: lower the LR (1e-4 → 5e-5 → 1e-5) or the rank (32 → 8).',
+      tooSlow: (drop: number) =>
+        `Too slow: test NLL was still falling steeply at the end (${fmt.percent(drop)} over the last quarter). The guide: train more steps first; raise the rank only after that.`,
+      fine: (best: string, bestStep: number) => `Test NLL reached its best, ${best}, at step ${n(bestStep)}; the curves look healthy.`,
+    },
+    finished: 'Training finished.',
+    finishedVerdict: (verdict: string) => `Training finished: ${verdict.toLowerCase()} — see the advice below.`,
+    verdictLabel: 'Verdict',
+    earlyStopped: (step: number, bestStep: number) => `Stopped early at step ${n(step)}: test NLL had not improved since step ${n(bestStep)}.`,
+    fix: {
+      useBest: (step: number) => `Try the best checkpoint (step ${n(step)})`,
+      steps: (steps: number) => `Train again for ${n(steps)} steps`,
+      earlyStop: 'Train again with early stop',
+      lr: (lr: string) => `Train again with LR ${lr}`,
+      rank: (rank: number) => `Train again with rank ${rank}`,
+    },
+    gradNormPerToken: 'Grad norm per token',
+    gradNormHelp:
+      'The server reports the norm of the gradient of the summed loss, which grows with the tokens in a batch (tens of thousands is normal). Shown divided by the step’s weighted tokens, so steps compare.',
+    checkpoints: {
+      best: 'best',
+      final: 'final',
+      option: (step: number, tags: string) => (tags ? `step ${n(step)} (${tags})` : `step ${n(step)}`),
+      none: 'No sampler weights saved yet.',
+    },
+    target: {
+      label: 'Exports use',
+      best: (step: number) => `the best checkpoint (step ${n(step)})`,
+      final: (step: number) => `the final weights (step ${n(step)})`,
+    },
+    exportDatums: 'Export datums (JSONL)',
+    datumsHelp: 'The Python script reads the exact token ids and loss weights from the datums file next to it (only the tinker SDK needed).',
+    disk: {
+      title: 'Checkpoint disk use',
+      run: (bytes: string, count: number) => `${bytes} in ${n(count)} ${fmt.plural(count, { one: 'checkpoint', other: 'checkpoints' })}`,
+      unknown: 'unknown (the server does not report sizes)',
+      where: (where: 'sandbox' | 'server'): string => (where === 'sandbox' ? 'in the sandbox’s data folder' : 'on the server'),
+      reclaimable: (bytes: string, count: number) => `${n(count)} not needed (${bytes}): every checkpoint but the last, the best and the final one.`,
+      cleanUp: 'Clean up',
+      cleaned: (count: number) => `Deleted ${n(count)} ${fmt.plural(count, { one: 'checkpoint', other: 'checkpoints' })}.`,
+      failed: (count: number) =>
+        `${n(count)} could not be deleted: the server no longer lists their run (TuFT forgets a run when it is unloaded). Delete them in the server’s checkpoint folder.`,
+      nothing: 'Nothing to clean up.',
+      total: (bytes: string, runs: number) => `${bytes} across ${n(runs)} ${fmt.plural(runs, { one: 'run', other: 'runs' })}`,
+      measure: 'Measure',
+    },
+    sweepProgress: (finished: number, total: number) => `${n(finished)} of ${n(total)} finished — the recommendation comes when every run has finished.`,
+    recommend: (v: { rank: number; lr: string; stopStep: number; best: string }) =>
+      `Recommended: rank ${v.rank}, LR ${v.lr}, stop at step ${n(v.stopStep)} (best test NLL ${v.best}).`,
+    cell: (v: { verdict: 'fine' | 'overfit' | 'diverged' | 'too-slow'; bestStep: number | null }): string =>
+      v.verdict === 'overfit'
+        ? `overfit after step ${n(v.bestStep ?? 0)} — lower LR or fewer steps`
+        : v.verdict === 'diverged'
+          ? 'unstable — lower the LR'
+          : v.verdict === 'too-slow'
+            ? 'too slow — more steps'
+            : 'fine',
+    generations: {
+      title: 'Generations on held-out prompts',
+      intro: 'The same held-out prompts and seed for every run: the guide’s “downstream generation quality” check.',
+      target: 'Weights',
+      sample: 'Sample',
+      sampling: 'Sampling…',
+      prompt: (row: number) => `Held-out conversation #${n(row + 1)}`,
+      reference: 'Reference answer',
+      base: 'Base model',
+      column: (name: string, step: number | null) => (step === null ? name : `${name} · step ${n(step)}`),
+      none: 'no sampler weights',
+    },
+    playground: {
+      checkpoint: 'Checkpoint',
+      final: 'Final weights',
+      sameSeed: (seed: number) => `Same prompt and seed (${seed}) in every column.`,
+      tuned: (step: number, best: boolean) => (best ? `Best checkpoint · step ${n(step)}` : `Checkpoint · step ${n(step)}`),
+    },
+    compareEmpty: 'Pick runs to compare in the run list (tick two or more), or open a sweep there.',
+    goToRuns: 'Go to the run list',
+    configValue: {
+      sandbox: 'local sandbox',
+      remote: (url: string) => url,
+      discovered: 'discovered server',
+      adamDefaults: 'defaults (β1 0.9, β2 0.95, ε 1e-12)',
+      none: 'none',
+      off: 'off',
+      patience: (count: number) => `after ${n(count)} ${fmt.plural(count, { one: 'evaluation', other: 'evaluations' })} without a new best`,
+      keep: (keep: 'last-best' | 'all'): string => (keep === 'all' ? 'every checkpoint' : 'the last and the best'),
+    },
+    configKeys: {
+      name: 'Name', server: 'Server', baseModel: 'Base model', tokenizer: 'Tokenizer', dataset: 'Dataset', rank: 'LoRA rank', trainMlp: 'Train MLP',
+      trainAttn: 'Train attention', trainUnembed: 'Train unembedding', learningRate: 'Learning rate', adam: 'Adam', batchSize: 'Batch size',
+      maxLength: 'Max length', steps: 'Steps', epochs: 'Epochs', evalEvery: 'Eval every', evalSetSize: 'Eval set size', seed: 'Seed',
+      trainOn: 'Train on', checkpointEvery: 'Checkpoint every', lookahead: 'Steps in flight', heldOutFraction: 'Held-out fraction',
+      earlyStop: 'Early stop', keepCheckpoints: 'Checkpoints kept',
+    } as Record<string, string>,
+    yes: 'yes',
+    no: 'no',
+    elapsed: (duration: string) => `took ${duration}`,
+  },
   bench: { title: 'Chart frame benchmark' },
 }
 

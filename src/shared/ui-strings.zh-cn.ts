@@ -721,5 +721,125 @@ export const zhCN: UiStrings = {
     localKeyAt: (file: string) => `这个服务器由 TuFT Studio 启动，它的 API 密钥写在 ${file} 的 authorized_users 下（只有你能读取）。`,
     hide: '收起',
   },
+  judge: {
+    evalSet: (p: { source: 'split' | 'held-out' | 'none'; conversations: number; of: number; fraction: number | null; split?: string | null }): string =>
+      p.source === 'none'
+        ? '不计算测试 NLL（没有留出对话）'
+        : p.source === 'split'
+          ? `测试 NLL 基于 ${p.split ?? 'test'} 划分中的 ${n(p.conversations)} 条对话（共 ${n(p.of)} 条）`
+          : `测试 NLL 基于 ${n(p.conversations)} 条留出对话（${n(p.of)} 条中的 ${fmt.percent(p.fraction ?? 0)}）`,
+    evalTooSmall: '数量太少，不足为凭：少于 20 条对话或 5,000 个助手 token 时，测试 NLL 会随抽到哪几条对话而明显波动。',
+    useTestSplit: (split: string) => `改用 ${split} 划分做测试`,
+    useFraction: (fraction: number, count: number) => `留出 ${fmt.percent(fraction)}（${n(count)} 条对话）`,
+    epochs: (epochs: number) => `${fmt.decimal(epochs, 2)} 轮`,
+    stepsAuto: (steps: number, epochs: string, examples: number) => `${n(steps)} 步 = 在实际参与训练的 ${n(examples)} 条对话上训练 ${epochs}（默认 3 轮，数据集很大时减少）。`,
+    stepsTyped: (epochs: string, examples: number) => `= 在实际参与训练的 ${n(examples)} 条对话上训练 ${epochs}。`,
+    stepsReset: '恢复默认（3 轮）',
+    earlyStop: '在测试 NLL 最低处提前停止',
+    earlyStopHelp: '连续这么多次评估都没有刷新最佳测试 NLL 时结束训练。无论是否提前停止，最佳权重都会保存。',
+    patience: '耐心值（评估次数）',
+    keepAll: '保留每个定期检查点',
+    keepAllHelp: '关闭时只保留最后一个检查点（用于恢复训练）以及最佳和最终权重。在沙箱中每个检查点占用数十 MB。',
+    best: (step: number, nll: string) => `最佳 ${nll}，在第 ${n(step)} 步`,
+    bestMarker: '最佳',
+    bestLabel: '最佳测试 NLL',
+    verdict: { fine: '正常', overfit: '过拟合', diverged: '不稳定', 'too-slow': '收敛过慢' },
+    note: {
+      overfit: (v: { rise: number; best: string; bestStep: number }) =>
+        `过拟合：测试 NLL 比最佳值（第 ${n(v.bestStep)} 步的 ${v.best}）高出 ${fmt.percent(v.rise)}，而训练 NLL 仍在下降。指南建议：在最佳步数处停止，或降低学习率（1e-4 → 5e-5 → 1e-5）或秩（32 → 8）。`,
+      diverged: '不稳定：训练 NLL 在上升（或损失已发散）。指南建议：降低学习率（1e-4 → 5e-5 → 1e-5）或秩（32 → 8）。',
+      tooSlow: (drop: number) => `收敛过慢：训练结束时测试 NLL 仍在快速下降（最后四分之一下降了 ${fmt.percent(drop)}）。指南建议：先增加步数，之后再考虑提高秩。`,
+      fine: (best: string, bestStep: number) => `测试 NLL 在第 ${n(bestStep)} 步达到最佳值 ${best}，曲线正常。`,
+    },
+    finished: '训练完成。',
+    finishedVerdict: (verdict: string) => `训练完成：${verdict}，请看下方建议。`,
+    verdictLabel: '判断',
+    earlyStopped: (step: number, bestStep: number) => `已在第 ${n(step)} 步提前停止：自第 ${n(bestStep)} 步以来测试 NLL 没有再改善。`,
+    fix: {
+      useBest: (step: number) => `试用最佳检查点（第 ${n(step)} 步）`,
+      steps: (steps: number) => `以 ${n(steps)} 步重新训练`,
+      earlyStop: '开启提前停止重新训练',
+      lr: (lr: string) => `以学习率 ${lr} 重新训练`,
+      rank: (rank: number) => `以秩 ${rank} 重新训练`,
+    },
+    gradNormPerToken: '每 token 梯度范数',
+    gradNormHelp: '服务器报告的是求和损失的梯度范数，会随一批中的 token 数增大（数万属正常）。这里除以该步的加权 token 数，不同步之间才可比较。',
+    checkpoints: {
+      best: '最佳',
+      final: '最终',
+      option: (step: number, tags: string) => (tags ? `第 ${n(step)} 步（${tags}）` : `第 ${n(step)} 步`),
+      none: '还没有保存采样权重。',
+    },
+    target: {
+      label: '导出对象',
+      best: (step: number) => `最佳检查点（第 ${n(step)} 步）`,
+      final: (step: number) => `最终权重（第 ${n(step)} 步）`,
+    },
+    exportDatums: '导出训练样本（.jsonl）',
+    datumsHelp: 'Python 脚本从同目录的样本文件读取与应用完全相同的 token id 和损失权重（只需 tinker SDK）。',
+    disk: {
+      title: '检查点磁盘占用',
+      run: (bytes: string, count: number) => `${n(count)} 个检查点，共 ${bytes}`,
+      unknown: '未知（服务器未报告大小）',
+      where: (where: 'sandbox' | 'server'): string => (where === 'sandbox' ? '位于沙箱数据目录' : '位于服务器上'),
+      reclaimable: (bytes: string, count: number) => `其中 ${n(count)} 个已不需要（${bytes}）：除最后、最佳和最终检查点外的所有检查点。`,
+      cleanUp: '清理',
+      cleaned: (count: number) => `已删除 ${n(count)} 个检查点。`,
+      failed: (count: number) => `有 ${n(count)} 个无法删除：服务器已不再列出它们所属的训练（TuFT 卸载训练后会忘记其记录）。请到服务器的检查点目录中手动删除。`,
+      nothing: '没有需要清理的检查点。',
+      total: (bytes: string, runs: number) => `${n(runs)} 次训练共占用 ${bytes}`,
+      measure: '统计',
+    },
+    sweepProgress: (finished: number, total: number) => `已完成 ${n(finished)} / ${n(total)} 次训练，全部完成后给出推荐。`,
+    recommend: (v: { rank: number; lr: string; stopStep: number; best: string }) => `推荐：秩 ${v.rank}、学习率 ${v.lr}，在第 ${n(v.stopStep)} 步停止（最佳测试 NLL ${v.best}）。`,
+    cell: (v: { verdict: 'fine' | 'overfit' | 'diverged' | 'too-slow'; bestStep: number | null }): string =>
+      v.verdict === 'overfit'
+        ? `第 ${n(v.bestStep ?? 0)} 步后过拟合，应降低学习率或减少步数`
+        : v.verdict === 'diverged'
+          ? '不稳定，应降低学习率'
+          : v.verdict === 'too-slow'
+            ? '收敛过慢，应增加步数'
+            : '正常',
+    generations: {
+      title: '留出提示上的生成结果',
+      intro: '所有训练使用相同的留出提示和随机种子：即指南所说的“下游生成质量”检查。',
+      target: '权重',
+      sample: '采样',
+      sampling: '正在采样…',
+      prompt: (row: number) => `留出对话 #${n(row + 1)}`,
+      reference: '参考回答',
+      base: '基座模型',
+      column: (name: string, step: number | null) => (step === null ? name : `${name} · 第 ${n(step)} 步`),
+      none: '没有采样权重',
+    },
+    playground: {
+      checkpoint: '检查点',
+      final: '最终权重',
+      sameSeed: (seed: number) => `每一栏使用相同的提示和随机种子（${seed}）。`,
+      tuned: (step: number, best: boolean) => (best ? `最佳检查点 · 第 ${n(step)} 步` : `检查点 · 第 ${n(step)} 步`),
+    },
+    compareEmpty: '请在运行记录中勾选两个或更多训练进行对比，或从那里打开一次网格搜索。',
+    goToRuns: '前往运行记录',
+    configValue: {
+      sandbox: '本地沙箱',
+      remote: (url: string) => url,
+      discovered: '自动发现的服务器',
+      adamDefaults: '默认值（β1 0.9，β2 0.95，ε 1e-12）',
+      none: '无',
+      off: '关闭',
+      patience: (count: number) => `连续 ${n(count)} 次评估未刷新最佳值时`,
+      keep: (keep: 'last-best' | 'all'): string => (keep === 'all' ? '全部检查点' : '最后一个和最佳检查点'),
+    },
+    configKeys: {
+      name: '名称', server: '服务器', baseModel: '基座模型', tokenizer: '分词器', dataset: '数据集', rank: 'LoRA 秩', trainMlp: '训练前馈层',
+      trainAttn: '训练注意力层', trainUnembed: '训练输出层', learningRate: '学习率', adam: '优化器参数', batchSize: '批大小',
+      maxLength: '最大长度', steps: '步数', epochs: '轮数', evalEvery: '评估间隔', evalSetSize: '评估集大小', seed: '随机种子',
+      trainOn: '训练目标', checkpointEvery: '检查点间隔', lookahead: '并行步数', heldOutFraction: '留出比例',
+      earlyStop: '提前停止', keepCheckpoints: '保留的检查点',
+    } as Record<string, string>,
+    yes: '是',
+    no: '否',
+    elapsed: (duration: string) => `用时 ${duration}`,
+  },
   bench: { title: '图表帧耗时基准' },
 }

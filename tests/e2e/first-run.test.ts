@@ -226,6 +226,17 @@ describe('first run', () => {
     expect(await page.getByTestId('phase').getAttribute('data-phase')).toBe('done')
     expect(await page.getByTestId('nll-chart').getAttribute('data-points')).toBe(String(done.train + done.test))
     await page.getByTestId('train-done').waitFor()
+    // The held-out set is named; the best test NLL is marked on the chart and judged in the finished banner.
+    expect(await page.getByTestId('eval-set').textContent()).toMatch(/^test NLL on 100 conversations of the test split \(4\d\d\)/) // its usable conversations
+    const verdict = page.getByTestId('verdict')
+    await verdict.waitFor()
+    expect(['fine', 'too-slow', 'overfit']).toContain(await verdict.getAttribute('data-verdict'))
+    const bestStep = await verdict.getAttribute('data-best-step')
+    expect(await page.getByTestId('nll-chart').getAttribute('data-mark-step')).toBe(bestStep)
+    expect(await page.getByTestId('best-test-nll').textContent()).toContain(`at step ${bestStep}`)
+    // Grad norm per token, explained.
+    await page.getByTestId('grad-norm-chart').waitFor()
+    expect(await page.getByTestId('run-monitor').textContent()).toContain('Grad norm per token')
     await shot(page, '07-train-done')
   })
 
@@ -233,10 +244,17 @@ describe('first run', () => {
     await page.getByTestId('open-playground').click()
     await page.getByTestId('playground').waitFor()
     await page.getByTestId('playground-prompt').fill('Write a haiku about autumn leaves.')
+    // Any saved checkpoint can be sampled; the best one is chosen by default.
+    const choice = page.getByTestId('playground-checkpoint')
+    await expect.poll(() => choice.inputValue(), { timeout: 30_000 }).toMatch(/^tinker:\/\/.*\/sampler_weights\//)
+    const options = await choice.locator('option').allTextContents()
+    expect(options.some((o) => o.includes('best'))).toBe(true)
+    const chosen = await choice.inputValue()
     await page.getByTestId('sample').click()
     await page.getByTestId('samples').waitFor({ timeout: 120_000 })
     expect((await page.getByTestId('sample-base').textContent())?.length).toBeGreaterThan(0)
     expect((await page.getByTestId('sample-tuned').textContent())?.length).toBeGreaterThan(0)
+    expect(await page.getByTestId('sample-tuned').getAttribute('data-checkpoint')).toBe(chosen)
     await shot(page, '08-playground')
   })
 
@@ -248,8 +266,14 @@ describe('first run', () => {
     await page.getByTestId('run-view').waitFor()
     await expect.poll(async () => (await pointCounts(page)).train, { timeout: 30_000 }).toBe(20)
     const exported: string[] = []
+    // The config reads as words, and a finished run shows how long it took, not an ETA.
+    const configText = (await page.getByTestId('run-view').textContent()) ?? ''
+    expect(configText).toContain('local sandbox')
+    expect(configText).not.toContain('{"kind"')
+    expect(await page.getByTestId('train-progress').textContent()).not.toContain('ETA')
+    await expect.poll(async () => Number(await page.getByTestId('run-disk').getAttribute('data-bytes')), { timeout: 30_000 }).toBeGreaterThan(0)
     const names: string[] = []
-    for (const id of ['export-csv', 'export-config', 'export-python', 'export-png']) {
+    for (const id of ['export-csv', 'export-config', 'export-python', 'export-png', 'export-datums']) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()])
       const file = await download.path()
       names.push(download.suggestedFilename())
@@ -263,6 +287,7 @@ describe('first run', () => {
         expect(png.height).toBeGreaterThan(Math.round(chart!.height * 2) + 100)
       }
       if (id === 'export-python') expect(exported[exported.length - 1]).toContain('import tinker')
+      if (id === 'export-datums') expect(exported[exported.length - 1].split('\n')[0]).toContain('tuft-studio-datums-v1')
     }
     // One naming rule: the run's name, what the file holds, its extension.
     expect(names).toEqual(['metrics.csv', 'config.json', 'train.py', 'nll.png'].map((kind) => `HuggingFaceH4-no_robots-r32-lr1e-4-${kind}`))

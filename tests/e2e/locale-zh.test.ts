@@ -94,7 +94,9 @@ describe('简体中文', () => {
     await page.getByTestId('preset-faster').click()
     await page.getByTestId('advice-lr-unstable').waitFor()
     await page.getByTestId('batch-size').fill('4')
-    await page.getByTestId('steps').fill('5')
+    // Left empty, steps come from epochs, said exactly.
+    expect(await page.getByTestId('steps-epochs').textContent()).toMatch(/^52 步 = 在实际参与训练的 69 条对话上训练 3\.01 轮/)
+    await page.getByTestId('steps').fill('40')
     await page.getByTestId('eval-every').fill('5')
     await expectChinese(page, 'rank-lr')
     await zhShot(page, '04-rank-lr')
@@ -102,6 +104,10 @@ describe('简体中文', () => {
 
     await page.getByTestId('step-review').waitFor()
     expect(await page.getByTestId('review-config').textContent()).toContain('学习率')
+    // 4 held-out conversations of 73 are too few: a larger slice is offered.
+    expect(await page.getByTestId('eval-plan').textContent()).toContain('测试 NLL 基于 4 条留出对话（73 条中的 5%）')
+    expect(await page.getByTestId('eval-plan').getAttribute('data-too-small')).toBe('true')
+    await page.getByTestId('eval-larger-fraction').waitFor()
     await expectChinese(page, 'review')
     await zhShot(page, '05-review')
   })
@@ -109,9 +115,18 @@ describe('简体中文', () => {
   it('trains on the sandbox with Chinese phases, progress and charts', async () => {
     await page.getByTestId('continue').click()
     const monitor = page.getByTestId('run-monitor')
+    // LR 1e-3 on 69 conversations overfits within 40 steps: the chart says so while it trains…
+    await page.getByTestId('live-note').waitFor({ timeout: 180_000 })
+    expect(await page.getByTestId('live-note').textContent()).toMatch(/^过拟合：测试 NLL 比最佳值（第 \d+ 步的/)
     await expect.poll(() => monitor.getAttribute('data-status'), { timeout: 180_000, interval: 500 }).toBe('completed')
     await page.getByTestId('train-done').waitFor()
     expect(await page.getByTestId('phase').textContent()).toContain('完成')
+    // …and the finished banner, with the guide's fixes.
+    expect(await page.getByTestId('verdict').getAttribute('data-verdict')).toBe('overfit')
+    expect(await page.getByTestId('train-done').textContent()).toContain('训练完成：过拟合')
+    const best = Number(await page.getByTestId('verdict').getAttribute('data-best-step'))
+    expect(await page.getByTestId('fix-fewer-steps').textContent()).toBe(`以 ${best} 步重新训练`)
+    await page.getByTestId('fix-lower-lr').waitFor()
     await expectChinese(page, 'train')
     await zhShot(page, '06-train-done')
   })

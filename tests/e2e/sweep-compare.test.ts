@@ -25,6 +25,15 @@ afterAll(async () => {
 })
 
 describe('sweeps, comparison and the pages around the wizard', () => {
+  it('sends an empty Compare to the run list', async () => {
+    await page.getByRole('button', { name: 'Compare', exact: true }).click()
+    await page.getByTestId('compare-empty').waitFor()
+    await page.getByTestId('compare-go-runs').click()
+    await page.getByTestId('history').waitFor()
+    await page.getByRole('button', { name: 'New run', exact: true }).click()
+    await page.getByTestId('step-connect').waitFor()
+  })
+
   it('shows the SFT-or-RL page from the wizard and comes back', async () => {
     await page.getByTestId('sft-or-rl-link').click()
     await page.getByTestId('sft-or-rl').waitFor()
@@ -78,10 +87,14 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     const progress = page.getByTestId('sweep-progress-detail')
     await expect.poll(async () => Number(await progress.getAttribute('data-steps-done')), { timeout: 300_000, interval: 250 }).toBeGreaterThan(0)
     expect(await progress.textContent()).toMatch(/^\d+ of 32 steps · ETA /)
+    // Until every cell has finished there is no recommendation, only how many have.
+    expect(await page.getByTestId('sweep-recommendation').count()).toBe(0)
     await page.getByTestId('sweep-recommendation').waitFor({ timeout: 400_000 })
     expect(await progress.getAttribute('data-cells-finished')).toBe('4')
     expect(await progress.getAttribute('data-steps-done')).toBe('32')
     expect(await page.getByTestId('sweep-progress').textContent()).toContain('4 of 4 runs finished')
+    expect(await page.getByTestId('sweep-recommendation').textContent()).toMatch(/^Recommended: rank \d+, LR [0-9e-]+, stop at step \d+ \(best test NLL [0-9.]+\)/)
+    expect(await page.getByTestId('cell-verdict').count()).toBe(4)
     expect(await page.getByTestId('sweep-table').locator('tbody tr').count()).toBe(4)
     expect(await page.getByTestId('sweep-table').locator('tr.recommended').count()).toBe(1)
     await shot(page, '14-sweep')
@@ -140,6 +153,7 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     expect(await page.getByText('renamed run').count()).toBe(0)
     await page.getByRole('button', { name: 'Settings', exact: true }).click()
     await expect.poll(() => page.getByTestId('cache-size').textContent(), { timeout: 30_000 }).toMatch(/\d+(\.\d)? (KB|MB)/)
+    await expect.poll(() => page.getByTestId('checkpoint-total').textContent(), { timeout: 30_000 }).toMatch(/across 3 runs/)
     await shot(page, '17-settings')
   })
 })

@@ -94,6 +94,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
       return localServer.apiKeyFor(url) ?? settings.apiKey()
     },
     sandbox: () => sandbox.ensure(),
+    sandboxRunning: () => sandbox.handle(),
     hub: () => {
       const hub = settings.hfEndpoint()
       return { endpoint: hub.source === 'default' ? undefined : hub.url, token: settings.hfToken() }

@@ -5,6 +5,9 @@
  * (validation, keys, cancellation, progress), never module internals.
  */
 import type {
+  CheckpointCleanup,
+  CheckpointUsage,
+  GenerationComparison,
   ConversationPage,
   DatasetSource,
   DatasetSummary,
@@ -33,7 +36,7 @@ import type { Result } from '../../shared/result'
 import type { AdapterDownload, ServerRunDetail, ServerRunsView, TryChatResult } from '../../shared/server-browser'
 
 export type TryChatMessage = { role: 'system' | 'user' | 'assistant'; content: string }
-import type { ResumeOverrides, RunConfigInput } from '../../shared/runs'
+import type { CheckpointTarget, ResumeOverrides, RunConfigInput } from '../../shared/runs'
 import type { Progress } from './ops'
 
 export type Cancellable = { signal?: AbortSignal; onProgress?: (p: Progress) => void }
@@ -69,6 +72,8 @@ export type CoreContext = {
   apiKey: (serverUrl?: string) => string | undefined
   /** The running built-in sandbox, started on demand. */
   sandbox: () => Promise<{ url: string; apiKey: string }>
+  /** The built-in sandbox if it runs now (never started by asking). */
+  sandboxRunning?: () => { url: string; apiKey: string } | null
   hub: () => HubAccess
 }
 
@@ -125,14 +130,17 @@ export interface StudioCore {
   runResumeHistory(runId: string): Awaitable<RunResumeHistory>
   deleteRun(runId: string): Awaitable<boolean>
   compareRuns(req: { runIds: string[] } | { sweepId: string }): Awaitable<RunCompare>
-  exportRun(runId: string, kind: 'csv' | 'config' | 'python'): Awaitable<RunExport>
+  exportRun(runId: string, kind: 'csv' | 'config' | 'python' | 'datums', target?: CheckpointTarget): Awaitable<RunExport>
+  checkpointUsage(runId?: string): Promise<CheckpointUsage>
+  checkpointCleanup(runId?: string): Promise<CheckpointCleanup>
+  compareGenerations(runIds: string[], req: { target: CheckpointTarget; prompts: number; maxTokens?: number; temperature?: number; seed?: number }): Promise<GenerationComparison>
 
   startSweep(req: { config: RunStartConfig; ranks: number[]; learningRates: number[]; concurrency?: number }, onEvent: (e: RunEventView) => void): Promise<SweepView>
   cancelSweep(sweepId: string): Awaitable<SweepView>
   listSweeps(): Awaitable<SweepView[]>
   getSweep(sweepId: string): Awaitable<SweepView>
 
-  sample(runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number }): Promise<PlaygroundResult>
+  sample(runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number; checkpoint?: string }): Promise<PlaygroundResult>
 
   browseServerRuns(server: ServerTarget, opts: Cancellable): Promise<ServerRunsView>
   browseServerRun(server: ServerTarget, trainingRunId: string): Promise<ServerRunDetail>

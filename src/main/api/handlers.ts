@@ -336,7 +336,10 @@ export function createHandlers(ctx: AppContext): Handlers {
     runResumeHistory: ({ runId }) => core.runResumeHistory(runId),
     runDelete: async ({ runId }) => ({ deleted: await core.deleteRun(runId) }),
     runCompare: (input) => core.compareRuns(input),
-    runExport: ({ runId, kind }) => core.exportRun(runId, kind),
+    runExport: ({ runId, kind, checkpoint }) => core.exportRun(runId, kind, checkpoint),
+    checkpointUsage: ({ runId }) => core.checkpointUsage(runId),
+    checkpointCleanup: ({ runId }) => core.checkpointCleanup(runId),
+    compareGenerations: ({ runIds, checkpoint, ...req }) => core.compareGenerations(runIds, { target: checkpoint, ...req }),
 
     sweepStart: ({ config, ranks, learningRates, concurrency }) =>
       core.startSweep({ config: { ...config, server: runServer(config.server) }, ranks, learningRates, concurrency }, onRunEvent),

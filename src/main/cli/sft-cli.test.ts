@@ -62,10 +62,29 @@ describe('npm run sft', () => {
     db.close()
 
     const summaryFile = path.join(home, 'summary.json')
-    const second = await cli(['--resume', runId, '--summary-json', summaryFile], env)
+    const exportDir = path.join(home, 'reproduce')
+    const second = await cli(['--resume', runId, '--summary-json', summaryFile, '--export-script', exportDir], env)
     expect(second.code, second.stderr).toBe(0)
     const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8'))
-    expect(Object.keys(summary).sort()).toEqual(['checkpoints', 'run_id', 'status', 'steps', 'test_nll', 'train_nll'])
+    expect(Object.keys(summary).sort()).toEqual(
+      ['best', 'best_checkpoint', 'checkpoints', 'epochs', 'eval_conversations', 'run_id', 'status', 'steps', 'test_nll', 'train_nll', 'verdict'].sort(),
+    )
+    // The best test NLL and its step, the verdict, the held-out set and the epochs the 40 steps made.
+    const lowest = Math.min(...summary.test_nll.map(([, v]: [number, number]) => v))
+    expect(summary.best).toEqual({ step: summary.test_nll.find(([, v]: [number, number]) => v === lowest)[0], test_nll: lowest })
+    expect(['fine', 'overfit', 'diverged', 'too-slow']).toContain(summary.verdict)
+    expect(summary.eval_conversations).toBe(4)
+    expect(summary.epochs).toBeGreaterThan(0)
+    if (summary.best.step > 0 && summary.best.step < 40) expect(summary.best_checkpoint).toMatch(/^tinker:\/\/.*\/sampler_weights\//)
+    expect(second.stdout).toMatch(/test NLL on 4 conversations/)
+    expect(second.stdout).toMatch(new RegExp(`best [0-9.]+ at step ${summary.best.step}`))
+    // The reproduction: a script and the exact datums it reads, with no key in either.
+    const files = fs.readdirSync(exportDir).sort()
+    expect(files).toHaveLength(2)
+    expect(files[0]).toMatch(/-datums\.jsonl$/)
+    expect(files[1]).toMatch(/-reproduce\.py$/)
+    const datums = fs.readFileSync(path.join(exportDir, files[0]), 'utf8').trim().split('\n')
+    expect(JSON.parse(datums[0])).toMatchObject({ format: 'tuft-studio-datums-v1', run_id: runId, eval: 4 })
     expect(summary).toMatchObject({ run_id: runId, status: 'completed', steps: 40 })
     expect(summary.train_nll.map(([s]: [number, number]) => s)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
     expect(summary.test_nll.map(([s]: [number, number]) => s)).toEqual([0, 10, 20, 30, 40])
@@ -110,7 +129,12 @@ describe('npm run sft', () => {
       expect(run.test_nll.map(([st]: [number, number]) => st)).toEqual([0, 2, 4])
     }
     expect(s.recommendation.reason).toMatch(/rank/)
-    expect(r.stdout).toMatch(/recommended: rank/)
+    // A cell and a step to stop at, with the weights saved there.
+    const pick = s.runs.find((x: { run_id: string }) => x.run_id === s.recommendation.run_id)
+    expect(s.recommendation.stop_step).toBe(pick.best.step)
+    expect(s.recommendation.checkpoint).toBe(pick.best_checkpoint)
+    for (const run of s.runs) expect(run.best_test_nll).toBe(run.best.test_nll)
+    expect(r.stdout).toMatch(/Recommended: rank \d+, LR [0-9e.-]+, stop at step \d+/)
   })
 
   it('--api-key-file keeps the key out of argv; a key the server echoes in an error is printed and stored only as [redacted]', async () => {

@@ -12,6 +12,7 @@ import {
   BUNDLED_DATASET_NAME,
   DEFAULT_HUB_DATASET,
   bundledDatasetPath,
+  exportRun,
   getCheckpoints,
   getRun,
   getRunMetrics,
@@ -29,6 +30,7 @@ import { hintFor } from '../../shared/catalogue'
 import { isErrorCode } from '../../shared/error-codes'
 import type { RunConfigInput, RunDetailDto, RunEvent, RunSummaryDto, ServerConfig, SweepSummaryDto } from '../../shared/runs'
 import { cliApiKey } from './api-key'
+import { i18nFor, localeFromEnv } from '../../shared/i18n'
 
 const HELP = `Usage: npm run sft -- [options]
 
@@ -48,14 +50,22 @@ const HELP = `Usage: npm run sft -- [options]
   --tokenizer DIR|ID       tokenizer folder (tokenizer.json + tokenizer_config.json) or model id
   --rank R  --lr LR  --batch-size B  --max-length N  --steps S  --epochs E
   --eval-every N  --eval-set-size N  --checkpoint-every N  --seed N  --train-on all-assistant|last-assistant|all
+                           (no --steps/--epochs: 3 epochs of the conversations trained on, fewer for large datasets)
+  --held-out-fraction F    share of the training split held out for test NLL when there is no test split (default 0.05)
+  --early-stop PATIENCE    stop after PATIENCE evaluations without a new best test NLL (off by default; per cell in a sweep)
+  --keep-checkpoints last-best|all   checkpoints kept on the server (default last-best: the last state, best and final weights)
+  --export-script DIR      afterwards write a Python script that reproduces the run with the official tinker SDK and the
+                           exact datums it reads (<name>-reproduce.py, <name>-datums.jsonl; a folder per cell for a sweep)
   --name NAME              run name
   --sweep ranks=8,32 lrs=1e-4,1e-3   grid sweep (each cell a normal run)   --concurrency N (default 2)
   --resume RUN_ID          resume an interrupted/failed/stopped run (accepts --max-length, --batch-size, --rank, --lr)
   --summary-json FILE      write the summary as JSON: {"run_id", "status", "steps", "train_nll": [[step, value], …],
-                           "test_nll": [[step, value], …], "checkpoints": [{"step", "kind", "name", "path"}, …]};
+                           "test_nll": [[step, value], …], "checkpoints": [{"step", "kind", "name", "path"}, …],
+                           "best": {"step", "test_nll"} | null, "verdict": "fine"|"overfit"|"diverged"|"too-slow",
+                           "best_checkpoint": sampler path | null, "epochs", "eval_conversations"};
                            for a sweep {"sweep_id", "concurrency", "max_concurrent", "runs": [that object plus "rank",
                            "learning_rate", "final_test_nll", "best_test_nll", "train_mean_nll", "note"], "recommendation":
-                           {"run_id", "rank", "learning_rate", "reason"} | null}
+                           {"run_id", "rank", "learning_rate", "reason", "stop_step", "checkpoint"} | null}
   --help
 
 Exit status: 0 when the run (every sweep cell) completed, 1 otherwise. Ctrl-C stops and saves; twice cancels.
@@ -66,7 +76,7 @@ type Args = Record<string, string | boolean>
 const VALUE_FLAGS = new Set([
   'config', 'server', 'api-key', 'api-key-file', 'dataset', 'split', 'model', 'tokenizer', 'rank', 'lr', 'batch-size', 'max-length',
   'steps', 'epochs', 'eval-every', 'eval-set-size', 'checkpoint-every', 'seed', 'train-on', 'name', 'concurrency',
-  'resume', 'summary-json',
+  'resume', 'summary-json', 'early-stop', 'export-script', 'keep-checkpoints', 'held-out-fraction',
 ])
 const BOOL_FLAGS = new Set(['sandbox', 'help'])
 
@@ -266,6 +276,11 @@ type RunSummaryJson = {
   train_nll: [number, number][]
   test_nll: [number, number][]
   checkpoints: { step: number; kind: string; name: string; path: string }[]
+  best: { step: number; test_nll: number } | null
+  verdict: 'fine' | 'overfit' | 'diverged' | 'too-slow'
+  best_checkpoint: string | null
+  epochs: number | null
+  eval_conversations: number
 }
 
 /**
@@ -288,6 +303,46 @@ function runSummaryJson(db: Db, runId: string, final?: RunSummaryDto): RunSummar
     train_nll: m.trainNll,
     test_nll: m.testNll,
     checkpoints: getCheckpoints(db, runId).map((c) => ({ step: c.step, kind: c.kind, name: c.name, path: c.path })),
+    best: d.judgement.best ? { step: d.judgement.best.step, test_nll: d.judgement.best.testNll } : null,
+    verdict: d.judgement.verdict,
+    best_checkpoint: d.bestCheckpoint?.path ?? null,
+    epochs: d.epochs,
+    eval_conversations: d.evalPlan?.conversations ?? 0,
+  }
+}
+
+/** The guide's reading of the curves, in the terminal's language. */
+const i18n = i18nFor(localeFromEnv(process.env))
+
+function judgementLines(d: RunDetailDto): string[] {
+  const { t, fmt: f } = i18n
+  const j = d.judgement
+  const out: string[] = []
+  if (d.evalPlan) out.push(`  ${t.judge.evalSet({ ...d.evalPlan, split: d.data?.evalSplit ?? null })}${d.evalPlan.tooSmall ? ` — ${t.judge.evalTooSmall}` : ''}`)
+  if (d.epochs !== null) out.push(`  ${t.judge.epochs(d.epochs)}`)
+  if (j.best) out.push(`  ${t.judge.best(j.best.step, f.nll(j.best.testNll))}${d.bestCheckpoint ? `: ${d.bestCheckpoint.path}` : ''}`)
+  if (d.earlyStopped && j.best) out.push(`  ${t.judge.earlyStopped(d.step, j.best.step)}`)
+  const note =
+    j.verdict === 'overfit' && j.best
+      ? t.judge.note.overfit({ rise: j.riseAboveBest ?? 0, best: f.nll(j.best.testNll), bestStep: j.best.step })
+      : j.verdict === 'diverged'
+        ? t.judge.note.diverged
+        : j.verdict === 'too-slow'
+          ? t.judge.note.tooSlow(j.lateDrop ?? 0)
+          : j.best
+            ? t.judge.note.fine(f.nll(j.best.testNll), j.best.step)
+            : null
+  if (note) out.push(`  ${j.verdict}: ${note}`)
+  return out
+}
+
+/** Writes the reproduction script and the exact datums it reads into `dir`. */
+async function exportScript(db: Db, runId: string, dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true })
+  for (const kind of ['python', 'datums'] as const) {
+    const e = await exportRun(db, runId, kind)
+    fs.writeFileSync(path.join(dir, e.filename), e.content)
+    say(`wrote ${path.join(dir, e.filename)}`)
   }
 }
 
@@ -299,6 +354,7 @@ function printRunSummary(db: Db, runId: string, final?: RunSummaryDto): void {
       (d.data ? ` (${d.data.trainExamples} train, ${d.data.evalExamples} eval from ${d.data.evalSource === 'split' ? `split ${d.data.evalSplit}` : d.data.evalSource})` : ''),
     `  train NLL ${fmt(d.metrics[0]?.trainNll)} → ${fmt(d.finalTrainNll)}; test NLL ${fmt(d.evals[0]?.testNll)} (step ${d.evals[0]?.step ?? '—'}) → ${fmt(d.finalTestNll)} (best ${fmt(d.bestTestNll)})`,
   ]
+  out.push(...judgementLines(d))
   const last = d.checkpoints.filter((c) => c.kind === 'sampler').at(-1) ?? d.checkpoints.at(-1)
   if (last) out.push(`  checkpoint: ${last.path}`)
   if (d.error) out.push(`  error ${d.error.code}: ${d.error.message}`, `  fix: ${hintFor(d.error.code).fix}`)
@@ -319,12 +375,17 @@ function keyFor(args: Args, url: string | undefined): Promise<string | undefined
 }
 
 function printSweepTable(s: SweepSummaryDto): void {
-  const rows = [`sweep ${s.id} "${s.name}" (concurrency ${s.concurrency}, max observed ${s.maxConcurrentObserved})`, '  rank  lr        status     final test  best test  train mean  note']
+  const rows = [`sweep ${s.id} "${s.name}" (concurrency ${s.concurrency}, max observed ${s.maxConcurrentObserved})`, '  rank  lr        status     final test  best test (step)  train mean  verdict    note']
   for (const c of s.cells)
     rows.push(
-      `  ${String(c.rank).padEnd(5)} ${String(c.learningRate).padEnd(9)} ${c.status.padEnd(10)} ${fmt(c.finalTestNll).padEnd(11)} ${fmt(c.bestTestNll).padEnd(10)} ${fmt(c.trainMeanNll).padEnd(11)} ${c.note ?? ''}`,
+      `  ${String(c.rank).padEnd(5)} ${String(c.learningRate).padEnd(9)} ${c.status.padEnd(10)} ${fmt(c.finalTestNll).padEnd(11)} ${`${fmt(c.bestTestNll)} (${c.bestStep ?? '—'})`.padEnd(17)} ${fmt(c.trainMeanNll).padEnd(11)} ${(c.verdict ?? '').padEnd(10)} ${c.note ?? ''}`,
     )
-  rows.push(s.recommendation ? `recommended: ${s.recommendation.reason}` : 'recommended: none (no stable completed cell)')
+  const r = s.recommendation
+  if (r) {
+    rows.push(i18n.t.judge.recommend({ rank: r.rank, lr: i18n.fmt.lr(r.learningRate), stopStep: r.stopStep, best: i18n.fmt.nll(r.bestTestNll) }))
+    rows.push(`  ${r.reason}`)
+    if (r.checkpoint) rows.push(`  checkpoint: ${r.checkpoint}`)
+  } else rows.push(s.finished < s.total ? `recommended: none — ${i18n.t.judge.sweepProgress(s.finished, s.total)}` : 'recommended: none (no completed cell without divergence)')
   print(rows.join('\n') + '\n')
 }
 
@@ -356,6 +417,7 @@ async function main(argv: string[]): Promise<number> {
     if (marked.length) say(`Marked ${marked.length} run(s) left running by a stopped process as interrupted: ${marked.join(', ')}`)
     const summaryFile = typeof args['summary-json'] === 'string' ? args['summary-json'] : undefined
     const fileConfig = typeof args.config === 'string' ? readConfigFile(args.config) : {}
+    const exportDir = typeof args['export-script'] === 'string' ? path.resolve(args['export-script']) : undefined
 
     if (typeof args.resume === 'string') {
       const prev = getRun(db, args.resume)
@@ -374,6 +436,7 @@ async function main(argv: string[]): Promise<number> {
       const final = await handle.done
       printRunSummary(db, handle.runId, final)
       if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
+      if (exportDir) await exportScript(db, handle.runId, exportDir)
       return final.status === 'completed' ? 0 : 1
     }
 
@@ -403,6 +466,9 @@ async function main(argv: string[]): Promise<number> {
       evalEvery: num(args, 'eval-every'),
       evalSetSize: num(args, 'eval-set-size'),
       checkpointEvery: num(args, 'checkpoint-every'),
+      earlyStop: num(args, 'early-stop'),
+      heldOutFraction: num(args, 'held-out-fraction'),
+      keepCheckpoints: args['keep-checkpoints'],
       seed: num(args, 'seed'),
       trainOn: args['train-on'],
       name: args.name,
@@ -451,13 +517,22 @@ async function main(argv: string[]): Promise<number> {
                 note: c.note,
               })),
               recommendation: summary.recommendation
-                ? { run_id: summary.recommendation.runId, rank: summary.recommendation.rank, learning_rate: summary.recommendation.learningRate, reason: summary.recommendation.reason }
+                ? {
+                    run_id: summary.recommendation.runId,
+                    rank: summary.recommendation.rank,
+                    learning_rate: summary.recommendation.learningRate,
+                    reason: summary.recommendation.reason,
+                    stop_step: summary.recommendation.stopStep,
+                    checkpoint: summary.recommendation.checkpoint,
+                  }
                 : null,
             },
             null,
             2,
           ) + '\n',
         )
+      if (exportDir)
+        for (const c of summary.cells) await exportScript(db, c.runId, path.join(exportDir, `rank${c.rank}-lr${c.learningRate}`))
       return summary.cells.every((c) => c.status === 'completed') ? 0 : 1
     }
 
@@ -467,6 +542,7 @@ async function main(argv: string[]): Promise<number> {
     if (isTty) process.stderr.write('\n')
     printRunSummary(db, handle.runId, final)
     if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
+    if (exportDir) await exportScript(db, handle.runId, exportDir)
     return final.status === 'completed' ? 0 : 1
   } finally {
     process.off('SIGINT', onSigint)

@@ -1,9 +1,12 @@
 import type { ChatMessageView, PlaygroundResult, RunEventView, RunSummary, SweepView } from '../../../shared/contract'
 import { StudioError } from '../../../shared/result'
-import type { ResumeOverrides, RunConfigInput } from '../../../shared/runs'
+import type { CheckpointTarget, ResumeOverrides, RunConfigInput } from '../../../shared/runs'
 import {
   activeRun,
   cancelRun,
+  checkpointUsage,
+  cleanupCheckpoints,
+  compareGenerations,
   compareRuns,
   continueRun,
   deleteRun,
@@ -26,7 +29,7 @@ import {
   runRowFacts,
   type RunDeps,
 } from '../../core/runs'
-import type { Db } from '../../core/store'
+import { sandboxDataDir, type Db } from '../../core/store'
 import type { CoreContext } from '../core'
 
 /**
@@ -39,6 +42,8 @@ const SHUTDOWN_GRACE_MS = 15_000
 export function createRunAccess(db: () => Db, ctx: CoreContext) {
   // The key goes with the server the run talks to (the local TuFT server has its own).
   const deps = (serverUrl?: string | null): RunDeps => ({ db: db(), sandbox: ctx.sandbox, apiKey: ctx.apiKey(serverUrl ?? undefined), env: ctx.env })
+  // Checkpoints of sandbox runs live in the sandbox's data folder; a running sandbox deletes them itself.
+  const diskDeps = (runId?: string) => ({ ...deps(runId ? runUrl(runId) : undefined), sandboxDir: sandboxDataDir(ctx.dataDir), sandboxRunning: ctx.sandboxRunning })
   const urlOf = (config: RunConfigInput): string | undefined => (config.server?.kind === 'remote' ? config.server.url : undefined)
   const runUrl = (runId: string): string | null => runRowFacts(db(), runId).serverUrl
   let recovered = false
@@ -84,7 +89,11 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
     runResumeHistory: (runId: string) => getResumeHistory(fresh(), runId),
     deleteRun: (runId: string) => deleteRun(db(), runId),
     compareRuns: (sel: { runIds: string[] } | { sweepId: string }) => compareRuns(fresh(), sel),
-    exportRun: (runId: string, kind: 'csv' | 'config' | 'python') => exportRun(db(), runId, kind),
+    exportRun: (runId: string, kind: 'csv' | 'config' | 'python' | 'datums', target?: CheckpointTarget) => exportRun(db(), runId, kind, target),
+    checkpointUsage: (runId?: string) => checkpointUsage(diskDeps(runId), runId ? [runId] : undefined),
+    checkpointCleanup: (runId?: string) => cleanupCheckpoints(diskDeps(runId), runId ? [runId] : undefined),
+    compareGenerations: (runIds: string[], req: { target: CheckpointTarget; prompts: number; maxTokens?: number; temperature?: number; seed?: number }) =>
+      compareGenerations(deps(runUrl(runIds[0])), runIds, req),
 
     async startSweep(
       req: { config: RunConfigInput; ranks: number[]; learningRates: number[]; concurrency?: number },
@@ -104,7 +113,7 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
     listSweeps: () => listSweeps(fresh()),
     getSweep: (sweepId: string) => getSweep(fresh(), sweepId),
 
-    sample: (runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number }): Promise<PlaygroundResult> =>
+    sample: (runId: string, req: { messages: ChatMessageView[]; maxTokens?: number; temperature?: number; seed?: number; checkpoint?: string }): Promise<PlaygroundResult> =>
       sampleCompare(deps(runUrl(runId)), runId, req),
 
     /**

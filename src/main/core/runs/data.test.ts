@@ -31,6 +31,11 @@ describe('batches and eval split', () => {
     const trainIds = new Set(s.train.map((d) => d.model_input[0]))
     for (const e of s.eval) expect(trainIds.has(e.model_input[0])).toBe(false)
     expect(splitTrainEval(all, null, 4, 3).eval).toEqual(s.eval)
+    // A larger held-out fraction holds out more, all of it kept out of training.
+    const larger = splitTrainEval(all, null, 100, 3, 0.25)
+    expect([larger.heldOut, larger.eval.length, larger.train.length]).toEqual([50, 50, 150])
+    const kept = new Set(larger.train.map((d) => d.model_input[0]))
+    for (const e of larger.eval) expect(kept.has(e.model_input[0])).toBe(false)
   })
 
   it('uses the test split when there is one, as a fixed seeded subset, and keeps all training data', () => {

@@ -1,5 +1,5 @@
 import type { Datum } from '../../../shared/datum'
-import { HELDOUT_FRACTION, HELDOUT_MAX } from '../../../shared/defaults'
+import { heldOutCount } from '../../../shared/judge'
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; enough for reproducible shuffles. */
 export function seededRandom(seed: number): () => number {
@@ -26,8 +26,7 @@ export function seededPermutation(n: number, seed: number): number[] {
   return out
 }
 
-export const heldOutCount = (n: number): number =>
-  n < 2 ? 0 : Math.max(1, Math.min(HELDOUT_MAX, Math.round(n * HELDOUT_FRACTION)))
+export { heldOutCount }
 
 export type TrainEvalSplit = {
   train: Datum[]
@@ -39,14 +38,15 @@ export type TrainEvalSplit = {
 
 /**
  * Chooses the eval set. With a test split it is a seeded subset of that split; otherwise a seeded
- * held-out slice of the training datums (HELDOUT_FRACTION, at most HELDOUT_MAX) that is removed from the
- * training pool, so it never appears in a training batch.
+ * held-out slice of the training datums (`heldOutFraction`, default HELDOUT_FRACTION, at most HELDOUT_MAX)
+ * that is removed from the training pool, so it never appears in a training batch.
  */
 export function splitTrainEval(
   trainDatums: Datum[],
   evalSplitDatums: Datum[] | null,
   evalSetSize: number,
   seed: number,
+  heldOutFraction?: number,
 ): TrainEvalSplit {
   if (evalSplitDatums) {
     const order = seededPermutation(evalSplitDatums.length, mix(seed, 1))
@@ -54,7 +54,7 @@ export function splitTrainEval(
     return { train: trainDatums, eval: eval_, evalSource: evalSetSize > 0 ? 'split' : 'none', heldOut: 0 }
   }
   if (evalSetSize === 0) return { train: trainDatums, eval: [], evalSource: 'none', heldOut: 0 }
-  const k = heldOutCount(trainDatums.length)
+  const k = heldOutCount(trainDatums.length, heldOutFraction)
   const order = seededPermutation(trainDatums.length, mix(seed, 2))
   const held = new Set(order.slice(0, k))
   return {

@@ -11,8 +11,12 @@ export {
   type RunOptions,
 } from './runner'
 export { startSweep, getSweep, listSweeps, recommend, type SweepSpec, type SweepHandle } from './sweep'
-export { sampleCompare, type SampleOptions } from './sample'
-export { exportRun, metricsCsv, configJson, pythonScript, type PythonScriptFacts } from './exports'
+export { sampleCompare, samplerCheckpoint, type SampleOptions } from './sample'
+export { exportRun, metricsCsv, configJson, pythonScript, datumsJsonl, DATUMS_FORMAT, type ExportKind, type PythonScriptFacts } from './exports'
+export { runExamples, heldOutPrompts, type RunExample, type RunExamples } from './reproduce'
+export { keptPaths, bestSampler, finalSampler } from './checkpoints'
+export { checkpointUsage, cleanupCheckpoints, type DiskDeps } from './disk'
+export { compareGenerations, type GenerationOptions } from './generations'
 export { recoverInterruptedRuns, deleteRun, compareRuns, pauseRun, continueRun, stopRun, cancelRun } from './history'
 export {
   listRuns,

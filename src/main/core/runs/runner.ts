@@ -11,7 +11,8 @@ import {
 import { loadTokenizer, tokenizeSplit } from '../tokenize'
 import { getDataset } from '../datasets'
 import type { Datum } from '../../../shared/datum'
-import { DIVERGENCE_FACTOR, RUN_HEARTBEAT_MS, STEPS_DEFAULT } from '../../../shared/defaults'
+import { DIVERGENCE_FACTOR, HELDOUT_FRACTION, RUN_HEARTBEAT_MS } from '../../../shared/defaults'
+import { bestOf, defaultSteps, evalsSinceBest, isNewBest } from '../../../shared/judge'
 import type { ErrorCode } from '../../../shared/error-codes'
 import { asStudioError, StudioError } from '../../../shared/result'
 import {
@@ -33,9 +34,13 @@ import { BatchStream, maskedNll, splitTrainEval } from './data'
 import { recordResume, resumableParamsOf } from './resume-history'
 import { uniqueRunName } from './run-names'
 import { formatLr } from '../../../shared/i18n/format'
+import { bestName, keptPaths } from './checkpoints'
 import {
+  deleteCheckpointRows,
   discardAfter,
   dropCheckpointsFrom,
+  getCheckpoints,
+  getEvals,
   getRunSummary,
   heartbeat,
   insertRun,
@@ -410,6 +415,7 @@ async function execute(
       )
     const runConfigNow: RunConfig = { ...config, baseModel }
     updateRun(db, runId, { serverUrl: client.server.url, baseModel, config: runConfigNow })
+    const server = client
 
     // ── creating-run ──
     phase('creating-run')
@@ -432,8 +438,11 @@ async function execute(
       config.steps ??
       (config.epochs !== undefined
         ? Math.max(1, Math.ceil((config.epochs * data.split.train.length) / config.batchSize))
-        : STEPS_DEFAULT)
-    updateRun(db, runId, { data: data.info, totalSteps })
+        : defaultSteps(data.split.train.length, config.batchSize))
+    // The stored config says what this run does: its length (a resume with another batch size keeps it) and
+    // the eval set it measures (not the requested maximum).
+    const used: RunConfig = { ...config, baseModel, steps: totalSteps, evalSetSize: data.info.evalExamples }
+    updateRun(db, runId, { data: data.info, totalSteps, config: used })
 
     let step = 0
     let cursor = 0
@@ -461,6 +470,7 @@ async function execute(
       emit,
       phase,
       fail,
+      deleteCheckpoint: (path) => server.deleteCheckpoint(path),
     })
   } catch (err) {
     const e = asStudioError(err)
@@ -492,7 +502,7 @@ async function prepareData(
     tokenizeSplit(db, { dataset: config.dataset.name, split, tokenizer, maxLength: config.maxLength, trainOn: config.trainOn })
   const train = await tok(trainSplit)
   const evalTok = evalSplit && config.evalSetSize > 0 ? await tok(evalSplit) : null
-  const split = splitTrainEval(train.datums, evalTok?.datums ?? null, config.evalSetSize, config.seed)
+  const split = splitTrainEval(train.datums, evalTok?.datums ?? null, config.evalSetSize, config.seed, config.heldOutFraction)
   if (split.train.length === 0)
     throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`)
   // UTF-8 bytes of the weighted eval targets, for bits per byte (byte-level BPE tokenizers only).
@@ -512,6 +522,8 @@ async function prepareData(
       evalExamples: split.eval.length,
       heldOut: split.heldOut,
       skipped: train.skipped.length,
+      ...(split.evalSource === 'held-out' ? { heldOutOf: train.datums.length, heldOutFraction: config.heldOutFraction ?? HELDOUT_FRACTION } : {}),
+      ...(split.evalSource === 'split' && evalTok ? { evalSplitSize: evalTok.datums.length } : {}),
     },
   }
 }
@@ -531,6 +543,8 @@ type LoopArgs = {
   emit: (e: RunEvent) => void
   phase: (p: RunPhase, message?: string) => void
   fail: (code: ErrorCode, message: string, details?: Record<string, unknown>) => void
+  /** Removes a checkpoint from the server (the REST call every TuFT server and the sandbox answer). */
+  deleteCheckpoint: (path: string) => Promise<void>
 }
 
 /**
@@ -559,6 +573,30 @@ async function trainLoop(a: LoopArgs): Promise<void> {
   let reference: number | null = null
   let lastDoneAt = performance.now()
   let stepTimeEma: number | null = null
+  // The best test NLL so far (a resume starts from the evaluations it kept), and evaluations since it.
+  const prior = getEvals(db, runId).map((e): [number, number] => [e.step, e.testNll])
+  let best = bestOf(prior)
+  let sinceBest = evalsSinceBest(prior)
+  let newBestAt: number | null = null
+  let earlyStopAt: number | null = null
+  // The last step whose train NLL passed the divergence check: a state saved before it holds good weights.
+  let checkedThrough = a.startStep
+  const deleting = new Set<string>()
+  const deletions: Promise<unknown>[] = []
+
+  /** Under 'last-best', removes from the server (then from the run) every checkpoint no longer kept. */
+  const prune = (checked = checkedThrough): void => {
+    if (config.keepCheckpoints !== 'last-best') return
+    const all = getCheckpoints(db, runId)
+    const keep = keptPaths(all, best?.step ?? null, checked)
+    for (const c of all) {
+      if (keep.has(c.path) || deleting.has(c.path)) continue
+      deleting.add(c.path)
+      // A server that cannot delete keeps it listed with the run: the clean-up action can try again.
+      deletions.push(a.deleteCheckpoint(c.path).then(() => deleteCheckpointRows(db, runId, [c.path]), () => undefined))
+    }
+  }
+  const settleDeletions = (): Promise<unknown> => Promise.allSettled(deletions.splice(0))
 
   const evalDue = (s: number): boolean =>
     a.evalSet.length > 0 && config.evalEvery > 0 && (s % config.evalEvery === 0 || s === a.totalSteps)
@@ -623,6 +661,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
         )
       reference ??= nll.nll
       lastGood = { step: item.step, cursor: item.cursorAfter }
+      checkedThrough = item.step
     } else if (item.kind === 'eval') {
       let loss = 0
       let w = 0
@@ -640,6 +679,11 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       }
       recordEval(db, runId, e)
       lastEval = item.step
+      if (isNewBest(best?.testNll ?? null, e.testNll)) {
+        best = { step: item.step, testNll: e.testNll }
+        sinceBest = 0
+        newBestAt = item.step
+      } else if (Number.isFinite(e.testNll)) sinceBest++
       emit({ runId, type: 'eval', ...e })
       if (item.step === 0 && Number.isFinite(e.testNll)) reference ??= e.testNll
     } else {
@@ -656,11 +700,25 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       recordCheckpoint(db, runId, c)
       lastSaved = item.step
       emit({ runId, type: 'checkpoint', ...c })
+      prune()
     }
   }
   const stepsInFlight = (): number => queue.filter((i) => i.kind === 'step').length
   const drain = async (): Promise<void> => {
     while (queue.length) await finalize(queue.shift()!)
+  }
+
+  /** Sampler weights of the current server weights, recorded with the run; `best` names them as the best so far. */
+  const saveSampler = async (s: number, c: number, best: boolean): Promise<void> => {
+    const name = best ? bestName(s) : `sampler-${String(s).padStart(6, '0')}`
+    const expectedPath = checkpointPath(model.modelId, 'sampler_weights', name)
+    const sent = await settleResent(model, await model.saveWeightsForSampler(name), async () => ({ path: expectedPath }))
+    const { path } = await sent.result
+    if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.')
+    const ck: RunCheckpoint = { step: s, kind: 'sampler', name, path, cursor: c, modelId: model.modelId, createdAt: new Date().toISOString() }
+    recordCheckpoint(db, runId, ck)
+    emit({ runId, type: 'checkpoint', ...ck, ...(best ? { best: true } : {}) })
+    prune()
   }
 
   /** Saves state (and optionally sampler weights) of the current server weights, recording both. */
@@ -670,16 +728,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       await submitSave(s, c)
       await drain()
     }
-    if (sampler) {
-      const name = `sampler-${String(s).padStart(6, '0')}`
-      const expectedPath = checkpointPath(model.modelId, 'sampler_weights', name)
-      const sent = await settleResent(model, await model.saveWeightsForSampler(name), async () => ({ path: expectedPath }))
-      const { path } = await sent.result
-      if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.')
-      const ck: RunCheckpoint = { step: s, kind: 'sampler', name, path, cursor: c, modelId: model.modelId, createdAt: new Date().toISOString() }
-      recordCheckpoint(db, runId, ck)
-      emit({ runId, type: 'checkpoint', ...ck })
-    }
+    if (sampler) await saveSampler(s, c, false)
   }
 
   try {
@@ -715,7 +764,18 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       cursor += batch.length
       step = s
       queue.push({ kind: 'step', step: s, batch, cursorAfter: cursor, fb, opt, submittedAt, doneAt: settledAt([fb, opt]) })
-      if (evalDue(s)) await submitEval(s)
+      if (evalDue(s)) {
+        await submitEval(s)
+        // Whether these weights are the best so far (worth keeping) and whether to go on depends on this
+        // evaluation: wait for it before anything changes them.
+        await drain()
+        // The final weights are saved as sampler weights anyway.
+        if (newBestAt === s && s > 0 && s < a.totalSteps) await saveSampler(s, cursor, true)
+        if (config.earlyStop !== undefined && sinceBest >= config.earlyStop && s < a.totalSteps) {
+          earlyStopAt = s
+          break
+        }
+      }
       if (saveDue(s)) await submitSave(s, cursor)
       while (stepsInFlight() >= config.lookahead) await finalize(queue.shift()!)
     }
@@ -730,6 +790,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       const badFrom = Number(e.details?.step ?? step) - 1
       const dropped = dropCheckpointsFrom(db, runId, badFrom)
       if (dropped) e.details!.droppedCheckpoints = dropped
+      await settleDeletions()
     } else if (e.code === 'server-oom' || e.code === 'bad-datum' || e.code === 'server-error') {
       // The server is alive: keep the last good step so a resume with lower limits continues from it.
       try {
@@ -738,11 +799,13 @@ async function trainLoop(a: LoopArgs): Promise<void> {
         // The server could not save either; resume falls back to the last periodic checkpoint.
       }
     }
+    await settleDeletions()
     a.fail(e.code, e.message, e.details)
     return
   }
 
   if (control.request === 'cancel') {
+    await settleDeletions()
     setStatus(db, runId, emit, 'cancelled')
     phase('stopped', 'cancelled')
     return
@@ -753,12 +816,20 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     await drain()
   }
   await saveNow(step, cursor, true)
+  // Every step up to here passed the divergence check: the newest state is the only one a resume needs.
+  prune(Number.POSITIVE_INFINITY)
+  await settleDeletions()
   if (control.request === 'stop') {
     setStatus(db, runId, emit, 'stopped')
     phase('stopped')
   } else {
     setStatus(db, runId, emit, 'completed')
-    phase('done')
+    phase(
+      'done',
+      earlyStopAt !== null
+        ? `stopped early at step ${earlyStopAt}: no new best test NLL in ${config.earlyStop} evaluations (best ${best?.testNll.toFixed(4)} at step ${best?.step})`
+        : undefined,
+    )
   }
 }
 

@@ -112,10 +112,22 @@ describe('a run on the sandbox', () => {
       // loss:sum from the server equals −Σ w·logprob computed from the returned logprobs.
       if (m.lossSum !== null) expect(m.lossSum / m.weightedTokens).toBeCloseTo(m.trainNll, 3)
     }
-    // Periodic state checkpoints, then the final state + sampler weights.
-    expect(d.checkpoints.filter((c) => c.kind === 'state').map((c) => c.step)).toEqual([8, 16, 24])
-    expect(d.checkpoints.filter((c) => c.kind === 'sampler').map((c) => c.step)).toEqual([24])
+    // Periodic state checkpoints were saved (and announced); only the last one stays, with the final sampler weights
+    // and, when the best test NLL came earlier, the sampler weights saved at that evaluation.
+    const saved = events.flatMap((e) => (e.type === 'checkpoint' ? [`${e.kind}@${e.step}`] : []))
+    expect(saved.filter((c) => c.startsWith('state@'))).toEqual(['state@8', 'state@16', 'state@24'])
+    expect(d.checkpoints.filter((c) => c.kind === 'state').map((c) => c.step)).toEqual([24])
+    const best = d.judgement.best!
+    expect(best.testNll).toBe(Math.min(...d.evals.map((e) => e.testNll)))
+    expect(d.checkpoints.filter((c) => c.kind === 'sampler').map((c) => c.step)).toEqual(best.step < 24 ? [best.step, 24] : [24])
+    expect(d.bestCheckpoint?.step).toBe(best.step)
+    expect(d.finalCheckpoint?.step).toBe(24)
     expect(d.samplerPath).toMatch(/^tinker:\/\//)
+    // The stored config says what ran: 24 steps, test NLL on the 12 conversations held out of 500 − skipped.
+    expect(d.config.steps).toBe(24)
+    expect(d.config.evalSetSize).toBe(d.evals[0].conversations)
+    expect(d.evalPlan).toMatchObject({ source: 'held-out', conversations: 12, heldOut: d.data!.heldOut, fraction: 0.05 })
+    expect(d.epochs).toBeCloseTo((24 * 4) / d.data!.trainExamples, 10)
 
     const phases = events.flatMap((e) => (e.type === 'phase' ? [e.phase] : []))
     expect(phases).toEqual(['connecting', 'creating-run', 'tokenizing', 'training', 'saving', 'done'])
@@ -132,22 +144,28 @@ describe('a run on the sandbox', () => {
     expect(s.prompt.endsWith('<|im_start|>assistant\n')).toBe(true)
     expect(s.base.tokens).toBeGreaterThan(0)
     expect(s.tuned?.tokens).toBeGreaterThan(0)
-    expect(s.modelPath).toBe(d.samplerPath)
+    // The best checkpoint by default, the final weights beside it when they differ, one seed for all.
+    expect(s.modelPath).toBe(d.bestCheckpoint!.path)
+    expect(s.checkpoint).toMatchObject({ step: best.step, best: true })
+    expect(s.seed).toBe(3)
+    if (best.step < 24) expect(s.final?.tokens).toBeGreaterThan(0)
+    else expect(s.final).toBeNull()
 
-    const csv = exportRun(db, h.runId, 'csv').content.trim().split('\n')
+    const csv = (await exportRun(db, h.runId, 'csv')).content.trim().split('\n')
     expect(csv[0].split(',').slice(0, 3)).toEqual(['step', 'train_nll', 'test_nll'])
     expect(csv).toHaveLength(1 + 25) // steps 0…24
-    const cfg = JSON.parse(exportRun(db, h.runId, 'config').content)
+    const cfg = JSON.parse((await exportRun(db, h.runId, 'config')).content)
     expect(cfg).toMatchObject({ rank: 8, learningRate: 1e-3, batchSize: 4, maxLength: 256 })
   })
 
   it('exports a standalone Python script that compiles and holds no API key', async () => {
     const h = startRun(deps, { ...base({ steps: 2, evalEvery: 0, checkpointEvery: 0 }), server: { kind: 'remote', url: sb.url, apiKey: sb.apiKey } })
     expect((await h.done).status).toBe('completed')
-    const script = exportRun(db, h.runId, 'python', { dataset: CHAT_JSONL, datasetIsLocal: true }).content
+    const script = (await exportRun(db, h.runId, 'python')).content
     expect(script).not.toContain(sb.apiKey)
     expect(JSON.stringify(getRun(db, h.runId))).not.toContain(sb.apiKey)
-    expect(exportRun(db, h.runId, 'config').content).not.toContain(sb.apiKey)
+    expect((await exportRun(db, h.runId, 'config')).content).not.toContain(sb.apiKey)
+    expect((await exportRun(db, h.runId, 'datums')).content).not.toContain(sb.apiKey)
     expect(script).toContain('apply_chat_template')
     expect(script).toContain('HF_ENDPOINT')
     let python: string | null = null
@@ -323,7 +341,7 @@ describe('a full disk', () => {
 
 describe('lost replies', () => {
   it('training calls whose reply is lost after the server ran them count once: the curve equals an undisturbed run with the same seed', async () => {
-    const config = base({ steps: 10, evalEvery: 5, checkpointEvery: 4, seed: 7 })
+    const config = base({ steps: 10, evalEvery: 5, checkpointEvery: 4, seed: 7, keepCheckpoints: 'all' })
     const undisturbed = await startRun(deps, { ...config, name: 'undisturbed' }).done
     expect(undisturbed.status).toBe('completed')
 
@@ -335,7 +353,7 @@ describe('lost replies', () => {
         { path: fb, skip: 3 + 5 + 1 }, // the second eval chunk at step 5
         { path: '/api/v1/optim_step', skip: 6 }, // step 7's optim_step
         { path: '/api/v1/save_weights', skip: 0 }, // the checkpoint at step 4
-        { path: '/api/v1/save_weights_for_sampler', skip: 0 }, // the sampler weights at the end
+        { path: '/api/v1/save_weights_for_sampler', skip: 0 }, // the first sampler weights (the best at step 5, or the final ones)
       ],
     })
     const h = startRun(deps, { ...config, name: 'lost replies' })
@@ -348,15 +366,20 @@ describe('lost replies', () => {
     expect(b.trainNll).toEqual(a.trainNll)
     expect(b.testNll).toEqual(a.testNll)
     const d = getRun(db, h.runId)
-    expect(d.checkpoints.map((c) => [c.step, c.path]).sort()).toEqual([
-      [10, `tinker://${d.modelId}/sampler_weights/sampler-000010`],
-      [10, `tinker://${d.modelId}/weights/step-000010`],
-      [4, `tinker://${d.modelId}/weights/step-000004`],
-      [8, `tinker://${d.modelId}/weights/step-000008`],
-    ])
+    const named = (id: string) => getRun(db, id).checkpoints.map((c) => [c.step, c.kind, c.name])
+    expect(named(h.runId)).toEqual(named(undisturbed.id))
+    expect(d.checkpoints.map((c) => [c.step, c.path]).sort()).toEqual(
+      expect.arrayContaining([
+        [10, `tinker://${d.modelId}/sampler_weights/sampler-000010`],
+        [10, `tinker://${d.modelId}/weights/step-000010`],
+        [4, `tinker://${d.modelId}/weights/step-000004`],
+        [8, `tinker://${d.modelId}/weights/step-000008`],
+      ]),
+    )
+    for (const c of d.checkpoints) expect(c.path).toBe(`tinker://${d.modelId}/${c.kind === 'state' ? 'weights' : 'sampler_weights'}/${c.name}`)
     // The recovered paths name what the server saved: sampling from them works.
     const sampled = await sampleCompare(deps, h.runId, { messages: [{ role: 'user', content: 'Hi' }], maxTokens: 4, seed: 1 })
-    expect(sampled.modelPath).toBe(d.samplerPath)
+    expect(sampled.modelPath).toBe(d.bestCheckpoint?.path ?? d.samplerPath)
     expect(sampled.tuned?.tokens).toBeGreaterThan(0)
   })
 })
@@ -426,7 +449,7 @@ describe('sweeps', () => {
     )
     const s = await sweep.done
     expect(s.cells).toHaveLength(4)
-    expect(s).toMatchObject({ cellsTotal: 4, stepsPerCell: 8 })
+    expect(s).toMatchObject({ total: 4, stepsPerCell: 8 })
     expect(s.cells.map((c) => [c.step, c.totalSteps])).toEqual([[8, 8], [8, 8], [8, 8], [8, 8]])
     expect(s.cells.every((c) => c.status === 'completed')).toBe(true)
     expect(maxRunning).toBeLessThanOrEqual(2)

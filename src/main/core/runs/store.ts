@@ -15,6 +15,8 @@ import {
   type Series,
 } from '../../../shared/runs'
 import { RUN_STALE_MS } from '../../../shared/defaults'
+import { epochsOf, judgeRun, planData } from '../../../shared/judge'
+import { bestSampler, finalSampler } from './checkpoints'
 import { isErrorCode } from '../../../shared/error-codes'
 import { scrubDeep } from '../../../shared/redact'
 import { StudioError } from '../../../shared/result'
@@ -190,6 +192,12 @@ export function discardAfter(db: Db, runId: string, step: number): { metrics: nu
     metrics: db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND step > ?').run(runId, step).changes,
     evals: db.prepare('DELETE FROM run_evals WHERE run_id = ? AND step > ?').run(runId, step).changes,
   }))()
+}
+
+/** Forgets checkpoints that were deleted from the server. */
+export function deleteCheckpointRows(db: Db, runId: string, paths: readonly string[]): number {
+  const del = db.prepare('DELETE FROM run_checkpoints WHERE run_id = ? AND path = ?')
+  return db.transaction(() => paths.reduce((n, p) => n + del.run(runId, p).changes, 0))()
 }
 
 /** Forgets the state checkpoints at or after `step` (e.g. saved from diverged weights); returns how many. */
@@ -374,21 +382,51 @@ const RESUMABLE: readonly RunStatus[] = ['interrupted', 'failed', 'stopped', 'pa
 
 export function getRunDetail(db: Db, id: string): RunDetailDto {
   const r = row(db, id)
-  const checkpoints = getCheckpoints(db, id)
   const summary = summaryOf(db, r)
+  const config = RunConfigSchema.parse(JSON.parse(r.config_json))
+  const metrics = getMetrics(db, id)
+  const evals = getEvals(db, id)
+  const data = r.data_json ? (JSON.parse(r.data_json) as RunDataInfo) : null
+  const judgement = judgeRun({
+    train: metrics.map((m) => [m.step, m.trainNll]),
+    test: evals.map((e) => [e.step, e.testNll]),
+    finished: r.status === 'completed' || r.status === 'stopped',
+    diverged: summary.error?.code === 'loss-diverged',
+  })
+  const all = getCheckpoints(db, id)
+  const best = bestSampler(all, judgement.best?.step ?? null)
+  const checkpoints = all.map((c) => (best && c.path === best.path ? { ...c, best: true } : c))
   return {
     ...summary,
-    config: RunConfigSchema.parse(JSON.parse(r.config_json)),
+    config,
     serverUrl: r.server_url,
     modelId: r.model_id,
     tokenizerId: r.tokenizer_id,
     samplerPath: r.sampler_path,
     resumable: RESUMABLE.includes(r.status) && summary.step < r.total_steps,
-    metrics: getMetrics(db, id),
-    evals: getEvals(db, id),
+    metrics,
+    evals,
     checkpoints,
-    data: r.data_json ? (JSON.parse(r.data_json) as RunDataInfo) : null,
+    data,
+    judgement,
+    epochs: data ? epochsOf(summary.step > 0 ? summary.step : r.total_steps, config.batchSize, data.trainExamples) : null,
+    evalPlan: data ? evalPlanOf(data, config, evals[0]?.weightedTokens ?? null) : null,
+    bestCheckpoint: best ? { ...best, best: true } : null,
+    finalCheckpoint: finalSampler(all),
+    earlyStopped: r.status === 'completed' && config.earlyStop !== undefined && summary.step < r.total_steps,
   }
+}
+
+/** The held-out set a run measured test NLL on, as it was chosen (and its weighted tokens, once measured). */
+function evalPlanOf(d: RunDataInfo, config: RunConfig, measuredTokens: number | null) {
+  const trainDatums = d.evalSource === 'held-out' ? (d.heldOutOf ?? d.trainExamples + d.heldOut) : d.trainExamples
+  return planData({
+      trainDatums,
+      evalSplitDatums: d.evalSource === 'split' ? (d.evalSplitSize ?? d.evalExamples) : null,
+      evalSetSize: d.evalExamples,
+      heldOutFraction: d.heldOutFraction ?? config.heldOutFraction,
+      evalWeightedTokens: measuredTokens,
+  })
 }
 
 /** Curves for the charts: train/test NLL plus every other per-step series that was reported. */

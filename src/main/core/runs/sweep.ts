@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../store'
-import {
-  SWEEP_CONCURRENCY_DEFAULT,
-  SWEEP_MODERATE_RANK,
-  SWEEP_TIE_TOLERANCE,
-  SWEEP_UNSTABLE_RISE,
-} from '../../../shared/defaults'
+import { SWEEP_CONCURRENCY_DEFAULT, SWEEP_MODERATE_RANK, SWEEP_TIE_TOLERANCE } from '../../../shared/defaults'
+import { judgeRun } from '../../../shared/judge'
 import { StudioError } from '../../../shared/result'
 import { formatLr } from '../../../shared/i18n/format'
 import type {
@@ -15,7 +11,8 @@ import type {
   SweepRecommendation,
   SweepSummaryDto,
 } from '../../../shared/runs'
-import { getEvals, getMetrics, listRuns } from './store'
+import { getCheckpoints, getEvals, getMetrics, listRuns } from './store'
+import { bestSampler } from './checkpoints'
 import { parseRunConfig, startRun, type RunDeps, type RunHandle } from './runner'
 
 export type SweepSpec = {
@@ -115,26 +112,31 @@ export function getSweep(db: Db, sweepId: string): SweepSummaryDto {
   if (!row) throw new StudioError('not-found', `No sweep with id ${sweepId}`)
   const runs = listRuns(db, { sweepId })
   const cells = runs.map((r): SweepCell => ({ ...cellOf(db, r.id, r.rank, r.learningRate, r.status, r.error?.code ?? null), step: r.step, totalSteps: r.totalSteps }))
-  const finished = runs.every((r) => !['queued', 'running', 'paused'].includes(r.status))
   const ranks = JSON.parse(row.ranks_json) as number[]
   const lrs = JSON.parse(row.lrs_json) as number[]
+  const total = ranks.length * lrs.length
+  const finished = cells.filter((c) => !LIVE.includes(c.status)).length
   return {
     id: row.id,
     name: row.name,
     // recommendation_json is written when the sweep's workers finish (also after a cancel).
-    status: row.recommendation_json !== null || (finished && runs.length === ranks.length * lrs.length) ? 'done' : 'running',
+    status: row.recommendation_json !== null || (finished === runs.length && runs.length === total) ? 'done' : 'running',
     ranks,
     learningRates: lrs,
     concurrency: row.concurrency,
     maxConcurrentObserved: row.max_concurrent_observed,
     cells,
-    recommendation: recommend(cells),
-    cellsTotal: ranks.length * lrs.length,
     // Every cell trains the same data with the same steps (or epochs, known once a cell has tokenized).
     stepsPerCell: (JSON.parse(row.base_config_json) as { steps?: number }).steps ?? (Math.max(0, ...runs.map((r) => r.totalSteps)) || null),
     createdAt: row.created_at,
+    finished,
+    total,
+    // A cell still training can still overfit or win: no recommendation until every cell has finished.
+    recommendation: finished === total ? recommend(cells) : null,
   }
 }
+
+const LIVE: readonly SweepCell['status'][] = ['queued', 'running', 'paused']
 
 export function listSweeps(db: Db): SweepSummaryDto[] {
   const ids = db.prepare('SELECT id FROM sweeps ORDER BY created_at DESC').all() as { id: string }[]
@@ -145,49 +147,74 @@ function cellOf(db: Db, runId: string, rank: number, learningRate: number, statu
   const evals = getEvals(db, runId).filter((e) => Number.isFinite(e.testNll))
   const metrics = getMetrics(db, runId)
   const finalTestNll = evals.at(-1)?.testNll ?? null
-  const bestTestNll = evals.length ? Math.min(...evals.map((e) => e.testNll)) : null
   // Mean over the last quarter of steps: the guide's "train mean NLL" late in training, less noisy than one batch.
   const tail = metrics.slice(Math.floor(metrics.length * 0.75))
   const finiteTail = tail.filter((m) => Number.isFinite(m.trainNll))
   const trainMeanNll = finiteTail.length ? finiteTail.reduce((s, m) => s + m.trainNll, 0) / finiteTail.length : null
+  const live = LIVE.includes(status)
+  const j = judgeRun({
+    train: metrics.map((m) => [m.step, m.trainNll]),
+    test: evals.map((e) => [e.step, e.testNll]),
+    finished: status === 'completed' || status === 'stopped',
+    diverged: errorCode === 'loss-diverged',
+  })
+  const verdict = live ? null : j.verdict
+  const best = bestSampler(getCheckpoints(db, runId), j.best?.step ?? null)
   let note: string | null = null
-  if (errorCode === 'loss-diverged') note = 'diverged'
-  else if (tail.some((m) => !Number.isFinite(m.trainNll))) note = 'NaN loss'
-  else if (finalTestNll !== null && bestTestNll !== null && finalTestNll > bestTestNll * (1 + SWEEP_UNSTABLE_RISE))
-    note = `test NLL rose ${(((finalTestNll - bestTestNll) / bestTestNll) * 100).toFixed(0)}% above its best`
-  else if (status !== 'completed') note = `run ${status}`
-  return { runId, rank, learningRate, status, finalTestNll, bestTestNll, trainMeanNll, unstable: note !== null, note }
+  if (verdict === 'diverged') note = errorCode === 'loss-diverged' ? 'diverged (loss blew up): lower the LR' : 'unstable (train NLL rose): lower the LR'
+  else if (verdict === 'overfit') note = `overfit after step ${j.best!.step} (test NLL ${((j.riseAboveBest ?? 0) * 100).toFixed(0)}% above its best at the end): lower LR or rank, or fewer steps`
+  else if (verdict === 'too-slow') note = 'too slow (test NLL still falling steeply): more steps'
+  else if (!live && status !== 'completed') note = `run ${status}`
+  return {
+    runId,
+    rank,
+    learningRate,
+    status,
+    finalTestNll,
+    bestTestNll: j.best?.testNll ?? null,
+    trainMeanNll,
+    unstable: verdict === 'diverged',
+    note,
+    verdict,
+    bestStep: j.best?.step ?? null,
+    overfitFrom: verdict === 'overfit' ? j.overfitFrom : null,
+    bestCheckpoint: best?.path ?? null,
+  }
 }
 
 /**
- * The guide's advice as a rule: among completed, stable cells pick the lowest final test NLL; cells within
- * SWEEP_TIE_TOLERANCE of it are ties, and among ties prefer a rank no higher than the moderate default,
- * then the smaller rank, then the lower learning rate (lower LR is the safer choice when both work).
+ * The guide's advice as a rule, applied once every cell has finished: among completed cells that did not diverge,
+ * the lowest *best* test NLL wins (an overfitting cell is judged at its best step, which becomes the stopping step);
+ * cells within SWEEP_TIE_TOLERANCE of it are ties, and among ties the guide prefers a rank no higher than the
+ * moderate default, then the smaller rank, then the lower learning rate (the safer choice when both work).
  */
 export function recommend(cells: SweepCell[]): SweepRecommendation {
-  const scored = (c: SweepCell): number | null => c.finalTestNll ?? c.trainMeanNll
-  const ok = cells.filter((c) => c.status === 'completed' && !c.unstable && scored(c) !== null)
+  const ok = cells.filter((c) => c.status === 'completed' && c.verdict !== 'diverged' && c.bestTestNll !== null && c.bestStep !== null)
   if (ok.length === 0) return null
-  const best = Math.min(...ok.map((c) => scored(c)!))
-  const ties = ok.filter((c) => scored(c)! <= best * (1 + SWEEP_TIE_TOLERANCE))
+  const best = Math.min(...ok.map((c) => c.bestTestNll!))
+  const ties = ok.filter((c) => c.bestTestNll! <= best * (1 + SWEEP_TIE_TOLERANCE))
   ties.sort(
     (x, y) =>
       Number(x.rank > SWEEP_MODERATE_RANK) - Number(y.rank > SWEEP_MODERATE_RANK) ||
       x.rank - y.rank ||
-      x.learningRate - y.learningRate,
+      x.learningRate - y.learningRate ||
+      x.bestTestNll! - y.bestTestNll!,
   )
   const pick = ties[0]
-  const metric = pick.finalTestNll !== null ? 'final test NLL' : 'train mean NLL'
-  const reasons: string[] = [`${metric} ${scored(pick)!.toFixed(4)}`]
+  const reasons: string[] = [`stop at step ${pick.bestStep} (best test NLL ${pick.bestTestNll!.toFixed(4)})`]
   if (ties.length > 1)
     reasons.push(
       `${ties.length - 1} other cell(s) within ${(SWEEP_TIE_TOLERANCE * 100).toFixed(0)}% of the best; the guide prefers a moderate (≤${SWEEP_MODERATE_RANK}), smaller rank and the lower learning rate among ties`,
     )
-  else reasons.push('the lowest among stable cells')
-  const unstableHigher = cells.filter((c) => c.rank === pick.rank && c.learningRate > pick.learningRate && c.unstable)
-  if (unstableHigher.length)
-    reasons.push(`the higher learning rate ${unstableHigher.map((c) => c.learningRate).join('/')} was unstable (${unstableHigher.map((c) => c.note).join('; ')})`)
-  const excluded = cells.filter((c) => c.unstable || c.status !== 'completed')
-  if (excluded.length && !unstableHigher.length) reasons.push(`${excluded.length} unstable or unfinished cell(s) excluded`)
-  return { runId: pick.runId, rank: pick.rank, learningRate: pick.learningRate, reason: `rank ${pick.rank}, lr ${pick.learningRate}: ${reasons.join('; ')}.` }
+  for (const c of cells.filter((c) => c !== pick && c.verdict !== null && c.verdict !== 'fine'))
+    reasons.push(`rank ${c.rank}, lr ${c.learningRate}: ${c.note}`)
+  return {
+    runId: pick.runId,
+    rank: pick.rank,
+    learningRate: pick.learningRate,
+    stopStep: pick.bestStep!,
+    bestTestNll: pick.bestTestNll!,
+    checkpoint: pick.bestCheckpoint,
+    reason: `rank ${pick.rank}, lr ${pick.learningRate}: ${reasons.join('; ')}.`,
+  }
 }

@@ -9,6 +9,7 @@ import type { Series } from '../../../shared/contract'
 import { CHART_MAX_BUCKETS } from '../../../shared/defaults'
 import { Decimator } from '../lib/decimate'
 import { EmaAccumulator } from '../lib/ema'
+import { yScale } from '../lib/y-scale'
 import { AXIS_COLOR, echarts, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
 import { useECharts } from './use-echarts'
 import { legendLabels } from './legend-labels'
@@ -40,8 +41,9 @@ type Props = {
   handle?: Ref<ChartHandle>
   /** The last step of the run, so a live chart keeps its scale instead of stretching every step. */
   xMax?: number
+  /** A point to mark and label (the best test NLL). */
+  mark?: { step: number; value: number; label: string }
 }
-
 
 type EmaCache = { weight: number; first: number | undefined; len: number; acc: EmaAccumulator }
 
@@ -65,7 +67,7 @@ function smoothedOf(cache: Map<string, EmaCache>, line: ChartLine, weight: numbe
   return c.acc.smoothed
 }
 
-export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName: yNameProp, ariaLabel, testId, handle, xMax }: Props): React.JSX.Element {
+export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, height = 280, yName: yNameProp, ariaLabel, testId, handle, xMax, mark }: Props): React.JSX.Element {
   const [ref, chart] = useECharts()
   const emaCache = useRef(new Map<string, EmaCache>())
   const decimators = useRef(new Map<string, Decimator>())
@@ -106,7 +108,8 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
           name: line.id,
           type: 'line',
           data: decimated(decimators.current, `${line.id}:ema:${smoothing}`, smoothedOf(emaCache.current, line, smoothing)),
-          showSymbol: false,
+          // A line needs two points: the first one alone is drawn as a dot.
+          showSymbol: line.points.length === 1,
           connectNulls: false,
           lineStyle: { width, color },
           itemStyle: { color },
@@ -118,8 +121,8 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
           name: line.id,
           type: 'line',
           data: line.kind === 'plain' ? decimated(decimators.current, `${line.id}:plain`, line.points) : line.points,
-          showSymbol: line.kind === 'test',
-          symbol: line.kind === 'test' ? 'circle' : 'none',
+          showSymbol: line.kind === 'test' || line.points.length === 1,
+          symbol: line.kind === 'test' || line.points.length === 1 ? 'circle' : 'none',
           symbolSize: line.emphasis ? 8 : 6,
           lineStyle: { width: line.kind === 'test' ? 1.5 : width, color, type: line.kind === 'test' ? 'dashed' : 'solid' },
           itemStyle: { color },
@@ -127,6 +130,23 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
         })
       }
     })
+    if (mark)
+      series.push({
+        id: 'mark',
+        name: mark.label,
+        // A one-point line (the scatter chart is not in this echarts build) with a pin, and the step marked down the chart.
+        type: 'line',
+        data: [[mark.step, mark.value]],
+        showSymbol: true,
+        symbol: 'pin',
+        symbolSize: 34,
+        lineStyle: { width: 0 },
+        itemStyle: { color: TEST_COLOR },
+        label: { show: true, formatter: mark.label, position: 'inside', fontSize: 9, color: '#fff' },
+        markLine: { symbol: 'none', silent: true, label: { show: false }, lineStyle: { type: 'dotted', color: TEST_COLOR, width: 1.5 }, data: [{ xAxis: mark.step }] },
+        tooltip: { show: false },
+        z: 6,
+      })
     // The frame, axes and legend are set once per chart; each update sends only the y axis and the series.
     if (!framed.current.has(chart)) {
       framed.current.add(chart)
@@ -140,7 +160,8 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
       })
     }
     // Axes change rarely (log toggle, run length); most updates send the series only, which echarts processes faster.
-    const axesKey = `${logAxis}|${yName}|${xMax}|${fmt.locale}`
+    const y = logAxis ? { decimals: 3 } : yScale(lines)
+    const axesKey = `${logAxis}|${yName}|${xMax}|${fmt.locale}|${y.min}|${y.max}|${y.decimals}`
     const axes =
       axesKeyRef.current === axesKey
         ? {}
@@ -162,17 +183,32 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
             xAxis: { max: xMax ?? 'dataMax', name: t.chart.step, axisLabel: { formatter: (v: number) => fmt.int(v) } },
             yAxis: {
               type: logAxis ? 'log' : 'value',
+              min: y.min ?? null,
+              max: y.max ?? null,
               name: yName,
               nameGap: 10,
               scale: true,
               axisLine: { show: false },
               splitLine: { lineStyle: { color: GRID_COLOR } },
-              axisLabel: { formatter: (v: number) => (Math.abs(v) >= 100 || v === 0 ? fmt.int(v) : fmt.significant(v, 3)) },
+              axisLabel: {
+                formatter: (v: number) => (logAxis ? (Math.abs(v) >= 100 || v === 0 ? fmt.int(v) : fmt.significant(v, 3)) : fmt.decimal(v, y.decimals)),
+              },
             },
           }
     axesKeyRef.current = axesKey
     chart.setOption({ ...axes, series }, { replaceMerge: ['series'] })
-  }, [chart, lines, logAxis, smoothing, showRaw, yName, xMax, t, fmt])
+  }, [chart, lines, logAxis, smoothing, showRaw, yName, xMax, t, fmt, mark])
 
-  return <div ref={ref} className="chart" style={{ height }} role="img" aria-label={ariaLabel} data-testid={testId} data-points={lines.reduce((n, l) => n + l.points.length, 0)} />
+  return (
+    <div
+      ref={ref}
+      className="chart"
+      style={{ height }}
+      role="img"
+      aria-label={ariaLabel}
+      data-testid={testId}
+      data-points={lines.reduce((n, l) => n + l.points.length, 0)}
+      {...(mark ? { 'data-mark-step': mark.step } : {})}
+    />
+  )
 }

@@ -4,6 +4,7 @@
  * (for out-of-memory: lower max length, then batch size, then rank, with the values to try, and resume).
  */
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { judgeRun, type Verdict } from '../../../shared/judge'
 import { useShallow } from 'zustand/react/shallow'
 import type { RunDetail, RunSummary } from '../../../shared/contract'
 import type { Failure, Result } from '../../../shared/result'
@@ -18,14 +19,12 @@ import { HintPanel } from './hint-panel'
 import { PhaseIndicator } from './phase-indicator'
 import { Button, Card, ProgressBar, Stat } from './ui'
 import { ChartToolbar } from './chart-toolbar'
+import { LiveNote, VerdictPanel, lowerLr } from './run-verdict'
 
 const phaseOfStatus = (status: string | null): string | null =>
   status === 'completed' ? 'done' : status === 'failed' ? 'error' : status === 'stopped' || status === 'cancelled' || status === 'interrupted' ? 'stopped' : status === 'paused' ? 'paused' : null
 
 const RESUMABLE = new Set(['paused', 'stopped', 'failed', 'interrupted'])
-
-/** The guide's LR ladder: 1e-3 → 5e-4, 1e-4 → 5e-5 → 1e-5. */
-const lowerLr = (lr: number): number => (lr > 5e-5 ? lr / 2 : lr / 5)
 
 const cfgNum = (cfg: Record<string, unknown> | undefined, k: string, fallback: number): number => (typeof cfg?.[k] === 'number' ? (cfg[k] as number) : fallback)
 
@@ -36,9 +35,11 @@ type MonitorProps = {
   onReplaced?: (runId: string) => void
   chartHandle?: React.Ref<ChartHandle>
   p95Tokens?: number | null
+  /** What the curves say once the run has finished (null while it trains). */
+  onVerdict?: (v: Verdict | null) => void
 }
 
-export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens = null }: MonitorProps): React.JSX.Element {
+export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens = null, onVerdict }: MonitorProps): React.JSX.Element {
   const { t, fmt } = useT()
   const live = useRuns(useShallow((s) => s.runs[runId] ?? null))
   const { logAxis, smoothing, showRaw } = usePrefs(useShallow((s) => ({ logAxis: s.logAxis, smoothing: s.smoothing, showRaw: s.showRaw })))
@@ -100,7 +101,17 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
     ],
     [runId, live?.train, live?.test, t],
   )
-  const gradLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:grad`, name: t.train.gradNorm, kind: 'plain', points: live?.gradNorm ?? [] }], [runId, live?.gradNorm, t])
+  const gradLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:grad`, name: t.judge.gradNormPerToken, kind: 'plain', points: live?.gradNormPerToken ?? [] }], [runId, live?.gradNormPerToken, t])
+  const finished = status === 'completed' || status === 'stopped'
+  const diverged = (live?.error?.code ?? detail?.error?.code) === 'loss-diverged'
+  const judgement = useMemo(() => judgeRun({ train: live?.train ?? [], test: live?.test ?? [], finished, diverged }), [live?.train, live?.test, finished, diverged])
+  const verdict = finished || status === 'failed' ? judgement.verdict : null
+  useEffect(() => onVerdict?.(verdict), [verdict, onVerdict])
+  const best = judgement.best
+  const testPoints = live?.test.length ?? 0
+  const mark = useMemo(() => (best && testPoints > 1 ? { step: best.step, value: best.testNll, label: t.judge.bestMarker } : undefined), [best, testPoints, t])
+  const plan = detail?.evalPlan ?? null
+  const elapsedS = detail && finished ? (Date.parse(detail.updatedAt) - Date.parse(detail.createdAt)) / 1000 : null
   const lrLines = useMemo<ChartLine[]>(() => [{ id: `${runId}:lr`, name: t.train.learningRate, kind: 'plain', points: live?.lr ?? [] }], [runId, live?.lr, t])
   const lastTrain = live?.train.length ? live.train[live.train.length - 1][1] : (detail?.finalTrainNll ?? null)
   const lastTest = live?.test.length ? live.test[live.test.length - 1][1] : (detail?.finalTestNll ?? null)
@@ -134,7 +145,9 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
             total={total ?? 0}
             detail={
               <>
-                {t.train.eta(fmt.duration(status === 'running' ? live?.etaS : null))} · {t.train.throughput(live?.tokensPerS ? fmt.int(live.tokensPerS) : MISSING)}
+                {status === 'running' ? t.train.eta(fmt.duration(live?.etaS)) : elapsedS !== null ? t.judge.elapsed(fmt.duration(elapsedS)) : null}
+                {(status === 'running' || elapsedS !== null) && ' · '}
+                {t.train.throughput(live?.tokensPerS ? fmt.int(live.tokensPerS) : MISSING)}
               </>
             }
           />
@@ -172,22 +185,39 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
         />
       )}
 
+      {finished && detail && <VerdictPanel detail={detail} judgement={judgement} onStarted={(id) => onReplaced?.(id)} />}
+
       <div className="stats-row">
         <Stat label={t.train.trainNll} value={fmt.nll(lastTrain)} testId="last-train-nll" />
         <Stat label={t.train.testNll} value={fmt.nll(lastTest)} testId="last-test-nll" />
+        <Stat label={t.judge.bestLabel} value={best ? t.judge.best(best.step, fmt.nll(best.testNll)) : MISSING} testId="best-test-nll" />
         <Stat label={t.train.tokensPerS} value={live?.tokensPerS ? fmt.int(live.tokensPerS) : MISSING} />
       </div>
 
       <Card title={`${t.train.trainNll} / ${t.train.testNll}`} actions={<ChartToolbar />} testId="nll-card">
+        {plan && (
+          <div className="small muted" data-testid="eval-set">
+            {t.judge.evalSet({ ...plan, split: detail?.data?.evalSplit ?? null })}
+            {plan.tooSmall && <span className="warn-text"> {t.judge.evalTooSmall}</span>}
+          </div>
+        )}
+        {!finished && <LiveNote judgement={judgement} />}
         {(live?.train.length ?? 0) + (live?.test.length ?? 0) === 0 && <div className="chart-empty muted">{t.train.waiting}</div>}
-        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${t.train.trainNll} / ${t.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} xMax={total ?? undefined} />
+        <NllChart lines={lines} logAxis={logAxis} smoothing={smoothing} showRaw={showRaw} ariaLabel={`${t.train.trainNll} / ${t.train.testNll}`} testId="nll-chart" handle={chartHandle} height={300} xMax={total ?? undefined} mark={mark} />
         <div className="chart-counts muted small">
           <span data-testid="point-counts" data-train={live?.train.length ?? 0} data-test={live?.test.length ?? 0}>{t.train.points(live?.train.length ?? 0, live?.test.length ?? 0)}</span>
         </div>
       </Card>
       <div className="grid-2">
-        <Card title={t.train.gradNorm}>
-          {live?.gradNorm.length ? <NllChart lines={gradLines} smoothing={smoothing} ariaLabel={t.train.gradNorm} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported" data-testid="grad-norm-not-reported">{t.common.notReported}</div>}
+        <Card title={t.judge.gradNormPerToken}>
+          {live?.gradNormPerToken.length ? (
+            <>
+              <NllChart lines={gradLines} smoothing={smoothing} ariaLabel={t.judge.gradNormPerToken} height={160} yName="" xMax={total ?? undefined} testId="grad-norm-chart" />
+              <div className="field-help">{t.judge.gradNormHelp}</div>
+            </>
+          ) : (
+            <div className="not-reported" data-testid="grad-norm-not-reported">{t.common.notReported}</div>
+          )}
         </Card>
         <Card title={t.train.learningRate}>
           {live?.lr.length ? <NllChart lines={lrLines} smoothing={smoothing} ariaLabel={t.train.learningRate} height={160} yName="" xMax={total ?? undefined} /> : <div className="not-reported">{t.common.notReported}</div>}

@@ -37,7 +37,8 @@ describe('rankLrAdvice', () => {
 describe('estimateRun', () => {
   it('computes tokens per step, steps per epoch and time from a measured throughput', () => {
     const e = estimateRun({ batchSize: 8, steps: 100, trainRows: 500, meanTokens: 250, tokensPerS: 1000 })
-    expect(e).toEqual({ tokensPerStep: 2000, stepsPerEpoch: 63, epochs: 100 / 63, seconds: 200 })
+    // Epochs exactly: 100 batches of 8 over 500 examples is 1.6 passes (not 100 / 63 whole steps per epoch).
+    expect(e).toEqual({ tokensPerStep: 2000, stepsPerEpoch: 63, epochs: 1.6, seconds: 200 })
   })
   it('leaves the time unknown until a throughput was measured', () => {
     expect(estimateRun({ batchSize: 8, steps: 100, trainRows: null, meanTokens: null, tokensPerS: null })).toEqual({

@@ -68,7 +68,8 @@ export function estimateRun(opts: {
 }): Estimates {
   const tokensPerStep = opts.meanTokens === null ? null : Math.round(opts.meanTokens * opts.batchSize)
   const stepsPerEpoch = opts.trainRows ? Math.ceil(opts.trainRows / opts.batchSize) : null
-  const epochs = stepsPerEpoch ? opts.steps / stepsPerEpoch : null
+  // Exactly the passes the batches make (a batch that crosses an epoch's end wraps into the next one).
+  const epochs = opts.trainRows ? (opts.steps * opts.batchSize) / opts.trainRows : null
   const seconds =
     tokensPerStep !== null && opts.tokensPerS && opts.tokensPerS > 0 ? (tokensPerStep * opts.steps) / opts.tokensPerS : null
   return { tokensPerStep, stepsPerEpoch, epochs, seconds }

@@ -8,6 +8,10 @@ const cell = (runId: string, status: SweepCell['status'], step: number): SweepCe
   learningRate: 1e-4,
   status,
   finalTestNll: null,
+  verdict: null,
+  bestStep: null,
+  overfitFrom: null,
+  bestCheckpoint: null,
   bestTestNll: null,
   trainMeanNll: null,
   unstable: false,
@@ -18,7 +22,7 @@ const cell = (runId: string, status: SweepCell['status'], step: number): SweepCe
 
 describe('sweep progress', () => {
   const start = Date.parse('2026-01-01T00:00:00Z')
-  const sweep = { cellsTotal: 4, stepsPerCell: 10, createdAt: new Date(start).toISOString(), status: 'running' as const }
+  const sweep = { total: 4, stepsPerCell: 10, createdAt: new Date(start).toISOString(), status: 'running' as const }
 
   it('counts finished cells and steps over the whole grid, with live steps winning, and an ETA at the pace so far', () => {
     const p = sweepProgress({ ...sweep, cells: [cell('a', 'completed', 10), cell('b', 'running', 2)] }, { b: { step: 5, status: 'running' } }, start + 60_000)

@@ -17,7 +17,7 @@ export type SweepProgress = {
 }
 
 export function sweepProgress(
-  sweep: Pick<SweepView, 'cells' | 'cellsTotal' | 'stepsPerCell' | 'createdAt' | 'status'>,
+  sweep: Pick<SweepView, 'cells' | 'total' | 'stepsPerCell' | 'createdAt' | 'status'>,
   live: Record<string, { step: number; status: string | null } | undefined>,
   nowMs: number,
 ): SweepProgress {
@@ -30,9 +30,9 @@ export function sweepProgress(
     // A cell that stopped early counts what it did; the rest of its steps will never come.
     stepsDone += Math.min(Math.max(c.step, l?.step ?? 0), c.totalSteps || sweep.stepsPerCell || Infinity)
   }
-  const stepsTotal = sweep.stepsPerCell === null ? null : sweep.stepsPerCell * sweep.cellsTotal
+  const stepsTotal = sweep.stepsPerCell === null ? null : sweep.stepsPerCell * sweep.total
   const elapsedS = (nowMs - Date.parse(sweep.createdAt)) / 1000
   const left = stepsTotal === null ? null : stepsTotal - stepsDone
   const etaS = sweep.status !== 'done' && left !== null && left > 0 && stepsDone > 0 && elapsedS > 0 ? (left * elapsedS) / stepsDone : null
-  return { cellsFinished, cellsTotal: sweep.cellsTotal, stepsDone, stepsTotal, etaS }
+  return { cellsFinished, cellsTotal: sweep.total, stepsDone, stepsTotal, etaS }
 }

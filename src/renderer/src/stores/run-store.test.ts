@@ -48,6 +48,13 @@ describe('run store', () => {
     expect(r.gradNorm).toEqual([[1, 4]])
   })
 
+  it('shows grad norm per weighted token, live and from history, so a healthy run does not look like exploding gradients', () => {
+    const { apply, loadMetrics } = useRuns.getState()
+    apply(metric(2, 2.4, 25_000)) // 10 weighted tokens
+    loadMetrics({ runId: 'r1', trainNll: [[1, 2.5]], testNll: [], extra: { grad_norm: [[1, 40_000]], weighted_tokens: [[1, 8_000]] } })
+    expect(useRuns.getState().runs.r1.gradNormPerToken).toEqual([[1, 5], [2, 2_500]])
+  })
+
   it('keeps the phase an error happened in and the coded failure for the hint', () => {
     const { apply } = useRuns.getState()
     apply({ runId: 'r1', type: 'phase', phase: 'training' })

@@ -19,6 +19,8 @@ export type LiveRun = {
   train: Series
   test: Series
   gradNorm: Series
+  /** Grad norm divided by the step's weighted tokens: the server's norm is of the summed loss. */
+  gradNormPerToken: Series
   lr: Series
   error: Failure | null
   /** Bumped on every change, so components can subscribe to one number instead of whole arrays. */
@@ -36,6 +38,7 @@ const emptyRun = (): LiveRun => ({
   train: [],
   test: [],
   gradNorm: [],
+  gradNormPerToken: [],
   lr: [],
   error: null,
   version: 0,
@@ -56,6 +59,15 @@ function upsert(series: Series, step: number, value: number): Series {
   if (!last || last[0] < step) return [...series, [step, value]]
   const kept = series.filter(([s]) => s < step)
   return [...kept, [step, value]]
+}
+
+/** `values` divided by the same step's token count (steps without a count are left out). */
+export function perToken(values: Series, tokens: Series): Series {
+  const byStep = new Map(tokens.map(([s, v]) => [s, v]))
+  return values.flatMap(([s, v]): Series => {
+    const w = byStep.get(s)
+    return w && w > 0 ? [[s, v / w]] : []
+  })
 }
 
 const mergeSeries = (base: Series, extra: Series): Series => {
@@ -89,6 +101,8 @@ export const useRuns = create<Runs>()((set) => ({
           next.train = upsert(cur.train, step, nll)
           const g = num(e.gradNorm)
           if (g !== null) next.gradNorm = upsert(cur.gradNorm, step, g)
+          const w = num(e.weightedTokens)
+          if (g !== null && w !== null && w > 0) next.gradNormPerToken = upsert(cur.gradNormPerToken, step, g / w)
           const lr = num(e.learningRate)
           if (lr !== null) next.lr = upsert(cur.lr, step, lr)
           next.tokensPerS = num(e.tokensPerS) ?? cur.tokensPerS
@@ -128,6 +142,7 @@ export const useRuns = create<Runs>()((set) => ({
             train: mergeSeries(m.trainNll, cur.train),
             test: mergeSeries(m.testNll, cur.test),
             gradNorm: mergeSeries(m.extra.grad_norm ?? [], cur.gradNorm),
+            gradNormPerToken: mergeSeries(perToken(m.extra.grad_norm ?? [], m.extra.weighted_tokens ?? []), cur.gradNormPerToken),
             lr: mergeSeries(m.extra.learning_rate ?? [], cur.lr),
             step: Math.max(cur.step, lastStep),
             version: cur.version + 1,

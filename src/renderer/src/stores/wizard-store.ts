@@ -12,8 +12,9 @@ import {
   LORA_RANK_CHOICES,
   LORA_RANK_DEFAULT,
   MAX_LENGTH_DEFAULT,
-  STEPS_DEFAULT,
+  EVAL_SET_SIZE_DEFAULT,
 } from '../../../shared/defaults'
+import { defaultSteps, planData, type EvalPlan } from '../../../shared/judge'
 
 export type TrainOn = NonNullable<RunConfigInput['trainOn']>
 export const WIZARD_STEPS = ['connect', 'dataset', 'model', 'rank-lr', 'review', 'train'] as const
@@ -32,8 +33,15 @@ export type Draft = {
   rank: number
   learningRate: number
   batchSize: number
-  steps: number
+  /** null: from epochs of the data (defaultSteps in src/shared/judge.ts) until the user types a number. */
+  steps: number | null
   evalEvery: number
+  /** Held-out fraction when the dataset has no test split; null: the default. */
+  heldOutFraction: number | null
+  /** Early-stop patience in evaluations; null: off. */
+  earlyStop: number | null
+  /** Keep every periodic checkpoint instead of only the last and the best. */
+  keepAllCheckpoints: boolean
   sweep: { enabled: boolean; ranks: number[]; learningRates: number[] }
 }
 
@@ -69,8 +77,11 @@ const initial: Draft = {
   rank: LORA_RANK_DEFAULT,
   learningRate: LEARNING_RATE_DEFAULT,
   batchSize: BATCH_SIZE_DEFAULT,
-  steps: STEPS_DEFAULT,
+  steps: null,
   evalEvery: EVAL_EVERY_DEFAULT,
+  heldOutFraction: null,
+  earlyStop: null,
+  keepAllCheckpoints: false,
   sweep: { enabled: false, ranks: [...LORA_RANK_CHOICES.slice(0, 2)], learningRates: [...LEARNING_RATE_CHOICES.slice(1)] },
 }
 
@@ -110,6 +121,30 @@ export function tokenizerFor(connection: ConnectionReport | null, baseModel: str
   return connection?.capabilities.supported_models.find((m) => m.model_name === baseModel)?.tokenizer_id ?? baseModel
 }
 
+/**
+ * What the run will train and test on, from the split sizes and the tokenizer statistics (conversations that would
+ * be skipped are not trained on): the same counts the runner will find. `evalSplitRows`: the test split's size when
+ * one is used (unknown: only its training side is exact). Null until the statistics are known.
+ */
+export function draftPlan(d: Pick<Draft, 'dataset' | 'stats' | 'heldOutFraction'>, evalSplitRows: number | null = null): EvalPlan | null {
+  if (!d.dataset || !d.stats) return null
+  const trainDatums = d.stats.conversations - d.stats.skipped
+  return planData({
+    trainDatums,
+    evalSplitDatums: d.dataset.evalSplit ? (evalSplitRows ?? EVAL_SET_SIZE_DEFAULT) : null,
+    evalSetSize: EVAL_SET_SIZE_DEFAULT,
+    heldOutFraction: d.heldOutFraction ?? undefined,
+    weightedPerConversation: trainDatums > 0 ? d.stats.weightedTokens / trainDatums : null,
+  })
+}
+
+/** The steps a run will make: the number typed, else epochs of the examples it will train on. */
+export function draftSteps(d: Pick<Draft, 'steps' | 'batchSize' | 'dataset' | 'stats' | 'heldOutFraction'>): number | null {
+  if (d.steps !== null) return d.steps
+  const plan = draftPlan(d)
+  return plan ? defaultSteps(plan.trainExamples, d.batchSize) : null
+}
+
 /** The run config the Review step sends (main fills the server, key and remaining defaults). */
 export function draftToConfig(d: Draft, server: ConnectionReport | null): RunConfigInput | null {
   if (!d.dataset || !d.baseModel) return null
@@ -123,8 +158,11 @@ export function draftToConfig(d: Draft, server: ConnectionReport | null): RunCon
     learningRate: d.learningRate,
     batchSize: d.batchSize,
     maxLength: d.maxLength,
-    steps: d.steps,
+    ...(draftSteps(d) !== null ? { steps: draftSteps(d)! } : {}),
     evalEvery: d.evalEvery,
     trainOn: d.trainOn,
+    ...(d.heldOutFraction !== null ? { heldOutFraction: d.heldOutFraction } : {}),
+    ...(d.earlyStop !== null ? { earlyStop: d.earlyStop } : {}),
+    ...(d.keepAllCheckpoints ? { keepCheckpoints: 'all' as const } : {}),
   }
 }

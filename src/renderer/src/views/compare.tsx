@@ -4,7 +4,9 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { RunCompare, SweepView } from '../../../shared/contract'
+import type { GenerationComparison, RunCompare, SweepView } from '../../../shared/contract'
+import type { CheckpointTarget } from '../../../shared/runs'
+import { labelOf } from '../../../shared/i18n'
 import type { Failure } from '../../../shared/result'
 import { useT } from '../i18n'
 import { api } from '../api'
@@ -49,7 +51,18 @@ export function Compare(): React.JSX.Element {
       lines: [title, t.run.pngSubtitle(fmt.dateTime(new Date().toISOString()))],
     })
 
-  if (!target) return <div className="page"><h1>{t.compare.title}</h1><Notice tone="info">{t.compare.none}</Notice></div>
+  if (!target)
+    return (
+      <div className="page" data-testid="compare-empty">
+        <h1>{t.compare.title}</h1>
+        <Notice tone="info">
+          <div className="row spread">
+            <span>{t.judge.compareEmpty}</span>
+            <Button variant="primary" onClick={() => useNav.getState().go('history')} data-testid="compare-go-runs">{t.judge.goToRuns}</Button>
+          </div>
+        </Notice>
+      </div>
+    )
   return (
     <div className="page" data-testid="compare">
       <div className="page-head">
@@ -60,7 +73,12 @@ export function Compare(): React.JSX.Element {
         <ChartToolbar />
       </div>
       {failure && <HintPanel failure={failure} />}
-      {(sweep?.recommendation ?? null) && <Notice tone="ok" testId="recommendation">{t.compare.recommended(sweep!.recommendation!.reason)}</Notice>}
+      {sweep?.recommendation && (
+        <Notice tone="ok" testId="recommendation">
+          {t.judge.recommend({ rank: sweep.recommendation.rank, lr: fmt.lr(sweep.recommendation.learningRate), stopStep: sweep.recommendation.stopStep, best: fmt.nll(sweep.recommendation.bestTestNll) })}
+        </Notice>
+      )}
+      {sweep && !sweep.recommendation && <Notice tone="info" testId="sweep-progress">{t.judge.sweepProgress(sweep.finished, sweep.total)}</Notice>}
       <div className="grid-2">
         <Card title={t.compare.testTitle} actions={<Button variant="ghost" onClick={() => png(testChart, 'test-nll', t.compare.testTitle)} data-testid="export-test-png">{t.run.exportPng}</Button>}>
           <NllChart lines={testLines} logAxis={logAxis} smoothing={smoothing} ariaLabel={t.compare.testTitle} handle={testChart} testId="compare-test" height={320} />
@@ -78,6 +96,8 @@ export function Compare(): React.JSX.Element {
               <th scope="col" className="num">{t.history.cols.lr}</th>
               <th scope="col" className="num">{t.history.cols.train}</th>
               <th scope="col" className="num">{t.history.cols.test}</th>
+              <th scope="col" className="num">{t.judge.bestLabel}</th>
+              {sweep && <th scope="col">{t.judge.verdictLabel}</th>}
             </tr>
           </thead>
           <tbody>
@@ -90,11 +110,78 @@ export function Compare(): React.JSX.Element {
                 <td className="num mono">{fmt.lr(run.learningRate)}</td>
                 <td className="num">{fmt.nll(run.finalTrainNll)}</td>
                 <td className="num">{fmt.nll(run.finalTestNll)}</td>
+                <td className="num">{fmt.nll(run.bestTestNll)}</td>
+                {sweep && (() => {
+                  const cell = sweep.cells.find((c) => c.runId === run.id)
+                  return <td className="small">{cell?.verdict ? t.judge.cell({ verdict: cell.verdict, bestStep: cell.bestStep }) : labelOf(t.history.status, run.status)}</td>
+                })()}
               </tr>
             ))}
           </tbody>
         </table>
       </Card>
+      {data && data.runs.length > 0 && <Generations runIds={data.runs.map((r) => r.run.id)} />}
     </div>
+  )
+}
+
+/** The compared runs' weights sampled on the same held-out prompts, side by side. */
+function Generations({ runIds }: { runIds: string[] }): React.JSX.Element {
+  const { t } = useT()
+  const [which, setWhich] = useState<CheckpointTarget>('best')
+  const [busy, setBusy] = useState(false)
+  const [result, setResult] = useState<GenerationComparison | null>(null)
+  const [failure, setFailure] = useState<Failure | null>(null)
+  const ids = runIds.slice(0, 6)
+  const sample = async (): Promise<void> => {
+    setBusy(true)
+    setFailure(null)
+    const r = await api.compareGenerations({ runIds: ids, checkpoint: which })
+    setBusy(false)
+    if (!r.ok) return setFailure(r)
+    setResult(r.value)
+  }
+  return (
+    <Card
+      title={t.judge.generations.title}
+      testId="generations"
+      actions={
+        <div className="row">
+          <select className="input" aria-label={t.judge.generations.target} value={which} onChange={(e) => setWhich(e.target.value as CheckpointTarget)} data-testid="generations-target">
+            <option value="best">{t.judge.checkpoints.best}</option>
+            <option value="final">{t.judge.checkpoints.final}</option>
+          </select>
+          <Button variant="primary" onClick={() => void sample()} busy={busy} data-testid="generations-sample">{busy ? t.judge.generations.sampling : t.judge.generations.sample}</Button>
+        </div>
+      }
+    >
+      <p className="field-help">{t.judge.generations.intro}</p>
+      {failure && <HintPanel failure={failure} handlers={{ retry: () => sample() }} />}
+      {result && (
+        <div className="generations" data-testid="generations-table">
+          {result.prompts.map((p, i) => (
+            <div key={p.row} className="generation-row">
+              <div className="small strong">{t.judge.generations.prompt(p.row)}</div>
+              <div className="sample-text small">{p.messages.at(-1)?.content}</div>
+              <div className="grid-3">
+                <Card title={t.judge.generations.base}>
+                  <div className="sample-text">{result.base[i]?.text}</div>
+                </Card>
+                {result.columns.map((c) => (
+                  <Card key={c.runId} title={t.judge.generations.column(c.runName, c.checkpoint?.step ?? null)}>
+                    <div className="sample-text" data-testid="generation">{c.samples[i]?.text ?? t.judge.generations.none}</div>
+                  </Card>
+                ))}
+                {p.reference !== null && (
+                  <Card title={t.judge.generations.reference}>
+                    <div className="sample-text muted">{p.reference}</div>
+                  </Card>
+                )}
+              </div>
+            </div>
+          ))}
+        </div>
+      )}
+    </Card>
   )
 }

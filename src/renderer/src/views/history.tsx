@@ -97,11 +97,15 @@ export function History(): React.JSX.Element {
                 {s.cells.map((cell) => (
                   <button type="button" key={cell.runId} className={`cell${s.recommendation?.runId === cell.runId ? ' recommended' : ''}`} onClick={() => openRun(cell.runId)}>
                     <span>{t.compare.cell(cell.rank, fmt.lr(cell.learningRate))}</span>
-                    <span className="mono">{fmt.nll(cell.finalTestNll)}</span>
+                    <span className="mono">{fmt.nll(cell.bestTestNll)}</span>
                   </button>
                 ))}
               </div>
-              {s.recommendation && <div className="small muted">{t.compare.recommended(s.recommendation.reason)}</div>}
+              {s.recommendation ? (
+                <div className="small muted">{t.judge.recommend({ rank: s.recommendation.rank, lr: fmt.lr(s.recommendation.learningRate), stopStep: s.recommendation.stopStep, best: fmt.nll(s.recommendation.bestTestNll) })}</div>
+              ) : (
+                <div className="small muted">{t.judge.sweepProgress(s.finished, s.total)}</div>
+              )}
             </div>
           ))}
         </Card>

@@ -1,7 +1,7 @@
 /** Sample the base model and a run's fine-tuned weights on the same prompt, side by side. */
 import { useEffect, useState } from 'react'
-import type { PlaygroundResult, RunSummary } from '../../../shared/contract'
-import { SAMPLE_MAX_TOKENS_DEFAULT, SAMPLE_TEMPERATURE_DEFAULT } from '../../../shared/defaults'
+import type { PlaygroundResult, RunDetail, RunSummary } from '../../../shared/contract'
+import { GENERATION_SEED_DEFAULT, SAMPLE_MAX_TOKENS_DEFAULT, SAMPLE_TEMPERATURE_DEFAULT } from '../../../shared/defaults'
 import type { Failure } from '../../../shared/result'
 import { labelOf } from '../../../shared/i18n'
 import { useT } from '../i18n'
@@ -22,6 +22,23 @@ export function Playground(): React.JSX.Element {
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<PlaygroundResult | null>(null)
   const [failure, setFailure] = useState<Failure | null>(null)
+  // The run's sampler checkpoints; '' picks its best (else final) one.
+  const [detail, setDetail] = useState<RunDetail | null>(null)
+  const [checkpoint, setCheckpoint] = useState('')
+  useEffect(() => {
+    if (!runId) return
+    let alive = true
+    void api.runGet({ runId }).then((r) => {
+      if (!alive || !r.ok) return
+      setDetail(r.value)
+      setCheckpoint('')
+    })
+    return () => {
+      alive = false
+    }
+  }, [runId])
+  const samplers = detail?.checkpoints.filter((c) => c.kind === 'sampler') ?? []
+  const chosen = checkpoint || detail?.bestCheckpoint?.path || detail?.finalCheckpoint?.path || ''
 
   useEffect(() => {
     void api.runList().then((r) => {
@@ -37,7 +54,7 @@ export function Playground(): React.JSX.Element {
     setBusy(true)
     setFailure(null)
     const messages = [...(system.trim() ? [{ role: 'system' as const, content: system.trim() }] : []), { role: 'user' as const, content: prompt.trim() }]
-    const r = await api.playgroundSample({ runId, messages, maxTokens, temperature })
+    const r = await api.playgroundSample({ runId, messages, maxTokens, temperature, seed: GENERATION_SEED_DEFAULT, ...(chosen ? { checkpoint: chosen } : {}) })
     setBusy(false)
     if (!r.ok) return setFailure(r)
     setResult(r.value)
@@ -56,6 +73,21 @@ export function Playground(): React.JSX.Element {
               <select id={id} className="input" value={runId} onChange={(e) => setRunId(e.target.value)} data-testid="playground-run">
                 {runs?.map((r) => (
                   <option key={r.id} value={r.id}>{t.playground.runOption(r.name, r.rank, fmt.lr(r.learningRate))}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t.judge.playground.checkpoint}>
+            {(id) => (
+              <select id={id} className="input" value={chosen} onChange={(e) => setCheckpoint(e.target.value)} data-testid="playground-checkpoint" disabled={samplers.length === 0}>
+                {samplers.length === 0 && <option value="">{t.judge.checkpoints.none}</option>}
+                {samplers.map((c) => (
+                  <option key={c.path} value={c.path}>
+                    {t.judge.checkpoints.option(
+                      c.step,
+                      [c.best ? t.judge.checkpoints.best : '', c.path === detail?.finalCheckpoint?.path ? t.judge.checkpoints.final : ''].filter(Boolean).join(', '),
+                    )}
+                  </option>
                 ))}
               </select>
             )}
@@ -85,16 +117,25 @@ export function Playground(): React.JSX.Element {
       </form>
       {failure && <HintPanel failure={failure} handlers={{ retry: () => sample() }} />}
       {result && (
-        <div className="grid-2" data-testid="samples">
-          <Card title={t.playground.base}>
-            <div className="sample-text" data-testid="sample-base">{result.base.text}</div>
-            <div className="muted small">{t.playground.tokens(result.base.tokens, labelOf(t.playground.stopReason, result.base.stopReason) ?? '')}</div>
-          </Card>
-          <Card title={t.playground.tuned}>
-            <div className="sample-text" data-testid="sample-tuned">{result.tuned?.text ?? t.common.notReported}</div>
-            {result.tuned && <div className="muted small">{t.playground.tokens(result.tuned.tokens, labelOf(t.playground.stopReason, result.tuned.stopReason) ?? '')}</div>}
-          </Card>
-        </div>
+        <>
+          <div className="muted small">{t.judge.playground.sameSeed(result.seed)}</div>
+          <div className={result.final ? 'grid-3' : 'grid-2'} data-testid="samples">
+            <Card title={t.playground.base}>
+              <div className="sample-text" data-testid="sample-base">{result.base.text}</div>
+              <div className="muted small">{t.playground.tokens(result.base.tokens, labelOf(t.playground.stopReason, result.base.stopReason) ?? '')}</div>
+            </Card>
+            <Card title={result.checkpoint ? t.judge.playground.tuned(result.checkpoint.step, result.checkpoint.best) : t.playground.tuned}>
+              <div className="sample-text" data-testid="sample-tuned" data-checkpoint={result.checkpoint?.path ?? ''}>{result.tuned?.text ?? t.common.notReported}</div>
+              {result.tuned && <div className="muted small">{t.playground.tokens(result.tuned.tokens, labelOf(t.playground.stopReason, result.tuned.stopReason) ?? '')}</div>}
+            </Card>
+            {result.final && (
+              <Card title={t.judge.playground.final}>
+                <div className="sample-text" data-testid="sample-final">{result.final.text}</div>
+                <div className="muted small">{t.playground.tokens(result.final.tokens, labelOf(t.playground.stopReason, result.final.stopReason) ?? '')}</div>
+              </Card>
+            )}
+          </div>
+        </>
       )}
     </div>
   )

@@ -1,7 +1,7 @@
 /** Servers, API key (write-only), Hugging Face endpoint, cache location and size, clear cache. */
 import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { CacheInfo, SandboxStatus } from '../../../shared/contract'
+import type { CacheInfo, CheckpointCleanup, CheckpointUsage, SandboxStatus } from '../../../shared/contract'
 import { SANDBOX_FIXED_PORT_MIN } from '../../../shared/defaults'
 import type { Failure } from '../../../shared/result'
 import { LOCALES, LOCALE_NAMES, MISSING, isLocale, matchLocale } from '../../../shared/i18n'
@@ -21,6 +21,7 @@ export function Settings(): React.JSX.Element {
   const [endpoint, setEndpoint] = useState(settings?.hfEndpoint ?? '')
   const [cache, setCache] = useState<CacheInfo | null>(null)
   const [confirmAll, setConfirmAll] = useState(false)
+  const [checkpoints, setCheckpoints] = useState<CheckpointUsage | CheckpointCleanup | null>(null)
   const [failure, setFailure] = useState<Failure | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
   const { section, previous, go } = useNav(useShallow((s) => ({ section: s.settingsSection, previous: s.previous, go: s.go })))
@@ -41,6 +42,7 @@ export function Settings(): React.JSX.Element {
     void load()
     void api.cacheInfo().then((r) => (r.ok ? setCache(r.value) : setFailure(r)))
     void api.sandboxStatus().then((r) => r.ok && setSandbox(r.value))
+    void api.checkpointUsage({}).then((r) => r.ok && setCheckpoints(r.value))
   }, [load])
   const [seenPort, setSeenPort] = useState(settings?.sandboxPort)
   if (seenPort !== settings?.sandboxPort) {
@@ -69,6 +71,21 @@ export function Settings(): React.JSX.Element {
       else setFailure(r)
       setConfirmAll(false)
     })
+  const measureCheckpoints = (): Promise<void> =>
+    wrap('measure', async () => {
+      const r = await api.checkpointUsage({})
+      if (r.ok) setCheckpoints(r.value)
+      else setFailure(r)
+    })
+  const cleanCheckpoints = (): Promise<void> =>
+    wrap('clean', async () => {
+      const r = await api.checkpointCleanup({})
+      if (!r.ok) return setFailure(r)
+      setCheckpoints(r.value)
+      const c = await api.cacheInfo()
+      if (c.ok) setCache(c.value)
+    })
+  const cleaned = checkpoints && 'deleted' in checkpoints ? checkpoints : null
   const storeKey = (): Promise<void> =>
     wrap('key', async () => {
       const r = await api.apiKeySet({ key: key.trim() })
@@ -194,6 +211,22 @@ export function Settings(): React.JSX.Element {
             </div>
           )}
         </div>
+      </Card>
+
+      <Card title={t.judge.disk.title} testId="settings-checkpoints">
+        <div className="small" data-testid="checkpoint-total">
+          {checkpoints ? t.judge.disk.total(fmt.bytes(checkpoints.totalBytes), checkpoints.runs.length) : MISSING}
+          {checkpoints && checkpoints.unknown > 0 && <span className="muted"> · {t.judge.disk.unknown}</span>}
+        </div>
+        {checkpoints && checkpoints.reclaimableBytes > 0 && (
+          <div className="small">{t.judge.disk.reclaimable(fmt.bytes(checkpoints.reclaimableBytes), checkpoints.runs.reduce((n, r) => n + r.reclaimable, 0))}</div>
+        )}
+        {cleaned && <div className="small">{cleaned.deleted > 0 ? t.judge.disk.cleaned(cleaned.deleted) : t.judge.disk.nothing} {cleaned.failed > 0 && t.judge.disk.failed(cleaned.failed)}</div>}
+        <div className="row">
+          <Button onClick={() => void measureCheckpoints()} busy={busy === 'measure'} data-testid="checkpoints-measure">{t.judge.disk.measure}</Button>
+          <Button onClick={() => void cleanCheckpoints()} busy={busy === 'clean'} disabled={busy !== null} data-testid="checkpoints-cleanup">{t.judge.disk.cleanUp}</Button>
+        </div>
+        <div className="field-help">{t.judge.keepAllHelp}</div>
       </Card>
 
       <Card title={t.settings.language} testId="settings-language">

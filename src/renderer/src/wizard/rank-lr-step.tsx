@@ -7,18 +7,20 @@
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import {
+  EARLY_STOP_PATIENCE_DEFAULT,
   LEARNING_RATE_CHOICES,
   LEARNING_RATE_CONSERVATIVE,
   LEARNING_RATE_MAX,
   LORA_RANK_CHOICES,
   SWEEP_MAX_VALUES,
 } from '../../../shared/defaults'
+import { epochsOf } from '../../../shared/judge'
 import { useT } from '../i18n'
 import { Button, Card, Field, Notice } from '../components/ui'
 import { learningRateAdvice, PRESETS, rankLrAdvice, type Advice } from '../lib/advice'
 import { parseLearningRate, parseWhole } from '../lib/parse'
 import { useSettings } from '../stores/settings-store'
-import { useWizard } from '../stores/wizard-store'
+import { draftPlan, draftSteps, useWizard } from '../stores/wizard-store'
 import { StepForm } from './step-form'
 
 const TONE = { error: 'error', strong: 'error', warning: 'warning', info: 'info' } as const satisfies Record<Advice['severity'], string>
@@ -90,9 +92,81 @@ function AddValue({ label, testId, onAdd }: { label: string; testId: string; onA
   )
 }
 
+/** Steps: empty until typed, then the default is three epochs of what will be trained; the epochs it makes, exactly. */
+function StepsField(): React.JSX.Element {
+  const { t, fmt } = useT()
+  const d = useWizard(useShallow((s) => ({ steps: s.steps, batchSize: s.batchSize, dataset: s.dataset, stats: s.stats, heldOutFraction: s.heldOutFraction, patch: s.patch })))
+  const [text, setText] = useState(d.steps === null ? '' : String(d.steps))
+  const steps = draftSteps(d)
+  const plan = draftPlan(d)
+  const epochs = steps !== null && plan ? epochsOf(steps, d.batchSize, plan.trainExamples) : null
+  const n = Number(text)
+  const bad = text.trim() !== '' && !(Number.isInteger(n) && n >= 1)
+  const help =
+    epochs === null || !plan
+      ? undefined
+      : d.steps === null
+        ? t.judge.stepsAuto(steps!, t.judge.epochs(epochs), plan.trainExamples)
+        : t.judge.stepsTyped(t.judge.epochs(epochs), plan.trainExamples)
+  return (
+    <Field label={t.rankLr.steps} error={bad ? t.rankLr.atLeast(1) : null} help={help && <span data-testid="steps-epochs">{help}</span>}>
+      {(id) => (
+        <span className="row">
+          <input
+            id={id}
+            className="input num-input"
+            inputMode="numeric"
+            value={text}
+            placeholder={steps === null ? '' : fmt.int(steps)}
+            data-testid="steps"
+            onChange={(e) => {
+              setText(e.target.value)
+              const v = Number(e.target.value)
+              if (e.target.value.trim() === '') d.patch({ steps: null })
+              else if (Number.isInteger(v) && v >= 1) d.patch({ steps: v })
+            }}
+          />
+          {d.steps !== null && (
+            <button
+              type="button"
+              className="linklike small"
+              onClick={() => {
+                setText('')
+                d.patch({ steps: null })
+              }}
+            >
+              {t.judge.stepsReset}
+            </button>
+          )}
+        </span>
+      )}
+    </Field>
+  )
+}
+
 const sameLr = (a: number, b: number): boolean => Math.abs(a - b) <= Math.abs(b) * 1e-9
 const union = (base: readonly number[], more: readonly number[], same: (a: number, b: number) => boolean = (a, b) => a === b): number[] =>
   [...base, ...more].filter((v, i, all) => all.findIndex((x) => same(x, v)) === i).sort((a, b) => a - b)
+
+function EarlyStopField(): React.JSX.Element {
+  const { t } = useT()
+  const { earlyStop, patch } = useWizard(useShallow((s) => ({ earlyStop: s.earlyStop, patch: s.patch })))
+  return (
+    <div className="row">
+      <label className="inline-check">
+        <input type="checkbox" checked={earlyStop !== null} onChange={(e) => patch({ earlyStop: e.target.checked ? EARLY_STOP_PATIENCE_DEFAULT : null })} data-testid="early-stop" />
+        {t.judge.earlyStop}
+      </label>
+      {earlyStop !== null && (
+        <label className="inline-check small">
+          {t.judge.patience}
+          <input className="input num-input" inputMode="numeric" value={earlyStop} onChange={(e) => Number(e.target.value) >= 1 && patch({ earlyStop: Math.floor(Number(e.target.value)) })} data-testid="early-stop-patience" />
+        </label>
+      )}
+      <span className="field-help">{t.judge.earlyStopHelp}</span>
+    </div>
+  )
+}
 
 export function RankLrStep(): React.JSX.Element {
   const w = useWizard(
@@ -245,9 +319,10 @@ export function RankLrStep(): React.JSX.Element {
         <div className="grid-3">
           <IntField label={t.rankLr.batchSize} value={w.batchSize} onChange={(batchSize) => patch({ batchSize })} onValidity={validity('batch')} testId="batch-size" />
           <IntField label={t.rankLr.maxLength} value={w.maxLength} onChange={(maxLength) => patch({ maxLength })} onValidity={validity('maxLength')} testId="max-length-2" min={8} />
-          <IntField label={t.rankLr.steps} value={w.steps} onChange={(steps) => patch({ steps })} onValidity={validity('steps')} testId="steps" />
+          <StepsField />
           <IntField label={t.rankLr.evalEvery} value={w.evalEvery} onChange={(evalEvery) => patch({ evalEvery })} onValidity={validity('evalEvery')} testId="eval-every" min={0} />
         </div>
+        <EarlyStopField />
       </Card>
 
       <Card

@@ -13,7 +13,8 @@ import { Card, Notice, Stat } from '../components/ui'
 import { estimateRun, learningRateAdvice } from '../lib/advice'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
-import { draftToConfig, useWizard } from '../stores/wizard-store'
+import { draftPlan, draftSteps, draftToConfig, useWizard } from '../stores/wizard-store'
+import { EvalSetNote } from './eval-set-note'
 import { StepForm } from './step-form'
 
 /** Median tokens/s of the newest finished run of this model, or null when none was measured. */
@@ -42,7 +43,9 @@ export function ReviewStep(): React.JSX.Element {
 
   const stats = draft.stats
   const meanTokens = stats && stats.conversations > 0 ? Math.min(stats.totalTokens / stats.conversations, draft.maxLength) : null
-  const est = estimateRun({ batchSize: draft.batchSize, steps: draft.steps, trainRows: draft.dataset?.rows ?? null, meanTokens, tokensPerS: tps })
+  // Epochs count what is actually trained on: the split less skipped conversations and the held-out slice.
+  const trainExamples = draftPlan(draft)?.trainExamples ?? draft.dataset?.rows ?? null
+  const est = estimateRun({ batchSize: draft.batchSize, steps: draftSteps(draft) ?? 0, trainRows: trainExamples, meanTokens, tokensPerS: tps })
   const server = connection?.url
   const config = draftToConfig(draft, connection)
   const f = t.review.fields
@@ -84,7 +87,7 @@ export function ReviewStep(): React.JSX.Element {
         ] as [string, string][])),
     [f.batchSize, fmt.int(draft.batchSize)],
     [f.maxLength, fmt.int(draft.maxLength)],
-    [f.steps, fmt.int(draft.steps)],
+    [f.steps, fmt.int(draftSteps(draft) ?? 0)],
     [f.evalEvery, fmt.int(draft.evalEvery)],
   ]
 
@@ -101,7 +104,7 @@ export function ReviewStep(): React.JSX.Element {
       <div className="stats-row">
         <Stat label={t.review.tokensPerStep} value={est.tokensPerStep === null ? MISSING : fmt.int(est.tokensPerStep)} testId="tokens-per-step" />
         <Stat label={t.review.stepsPerEpoch} value={est.stepsPerEpoch === null ? MISSING : fmt.int(est.stepsPerEpoch)} testId="steps-per-epoch" />
-        <Stat label={t.review.epochs} value={est.epochs === null ? MISSING : fmt.decimal(est.epochs, 2)} />
+        <Stat label={t.review.epochs} value={est.epochs === null ? MISSING : fmt.decimal(est.epochs, 2)} testId="epochs" />
         <Stat label={t.review.estimatedTime} value={est.seconds === null ? <span className="muted small">{t.review.estimatedUnknown}</span> : fmt.duration(est.seconds * (draft.sweep.enabled ? sweepCells : 1))} testId="estimated-time" />
       </div>
       {farLrs.map((lr) => (
@@ -109,6 +112,12 @@ export function ReviewStep(): React.JSX.Element {
           {t.review.lrFar(fmt.lr(lr))}
         </Notice>
       ))}
+      <EvalSetNote />
+      <label className="inline-check small">
+        <input type="checkbox" checked={draft.keepAllCheckpoints} onChange={(e) => draft.patch({ keepAllCheckpoints: e.target.checked })} data-testid="keep-all-checkpoints" />
+        {t.judge.keepAll}
+        <span className="field-help">{t.judge.keepAllHelp}</span>
+      </label>
       <Card title={t.review.config}>
         <table className="table kv" data-testid="review-config">
           <tbody>

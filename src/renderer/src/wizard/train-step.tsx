@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { SweepView } from '../../../shared/contract'
+import type { Verdict } from '../../../shared/judge'
 import { labelOf } from '../../../shared/i18n'
 import { useT } from '../i18n'
 import { api } from '../api'
@@ -27,6 +28,7 @@ export function TrainStep(): React.JSX.Element {
   const update = useSettings((s) => s.update)
   const { openPlayground, go } = useNav(useShallow((s) => ({ openPlayground: s.openPlayground, go: s.go })))
   const [done, setDone] = useState(false)
+  const [verdict, setVerdict] = useState<Verdict | null>(null)
   // After a sweep, the playground should open on the cell the sweep recommends, not on whichever run is first.
   const [recommendedRunId, setRecommendedRunId] = useState<string | null>(null)
 
@@ -43,9 +45,9 @@ export function TrainStep(): React.JSX.Element {
     <div className="step" data-testid="step-train">
       <FocusHeading>{t.train.title}</FocusHeading>
       {done && (
-        <Notice tone="ok" testId="train-done">
+        <Notice tone={verdict === null || verdict === 'fine' ? 'ok' : 'warning'} testId="train-done">
           <div className="row spread">
-            <span>{t.train.done}</span>
+            <span data-verdict={verdict ?? ''}>{runId && verdict && verdict !== 'fine' ? t.judge.finishedVerdict(t.judge.verdict[verdict]) : t.train.done}</span>
             <span className="row">
               <Button variant="primary" onClick={() => openPlayground(runId ?? recommendedRunId)} data-testid="open-playground">{t.train.openPlayground}</Button>
               <Button onClick={() => go('history')}>{t.train.openHistory}</Button>
@@ -56,7 +58,19 @@ export function TrainStep(): React.JSX.Element {
           </div>
         </Notice>
       )}
-      {runId && <RunMonitor key={runId} runId={runId} onStatus={onStatus} onReplaced={(id) => started({ runId: id, sweepId: null })} p95Tokens={stats?.p95 ?? null} />}
+      {runId && (
+        <RunMonitor
+          key={runId}
+          runId={runId}
+          onStatus={onStatus}
+          onVerdict={setVerdict}
+          onReplaced={(id) => {
+            setDone(false)
+            started({ runId: id, sweepId: null })
+          }}
+          p95Tokens={stats?.p95 ?? null}
+        />
+      )}
       {sweepId && <SweepMonitor sweepId={sweepId} onStatus={onStatus} onRecommendation={setRecommendedRunId} />}
     </div>
   )
@@ -143,7 +157,8 @@ function SweepMonitor({
               <th scope="col">{t.history.cols.rank}</th>
               <th scope="col">{t.history.cols.lr}</th>
               <th scope="col">{t.history.cols.status}</th>
-              <th scope="col" className="num">{t.history.cols.test}</th>
+              <th scope="col" className="num">{t.judge.bestLabel}</th>
+              <th scope="col">{t.judge.verdictLabel}</th>
             </tr>
           </thead>
           <tbody>
@@ -152,12 +167,20 @@ function SweepMonitor({
                 <td>{c.rank}</td>
                 <td className="mono">{fmt.lr(c.learningRate)}</td>
                 <td>{labelOf(t.history.status, runs[c.runId]?.status ?? c.status)}</td>
-                <td className="num">{fmt.nll(c.finalTestNll)} {sweep.recommendation?.runId === c.runId && <Badge tone="ok">{t.history.recommended}</Badge>}</td>
+                <td className="num">
+                  {c.bestStep !== null ? t.judge.best(c.bestStep, fmt.nll(c.bestTestNll)) : fmt.nll(c.bestTestNll)} {sweep.recommendation?.runId === c.runId && <Badge tone="ok">{t.history.recommended}</Badge>}
+                </td>
+                <td className="small" data-testid="cell-verdict" data-verdict={c.verdict ?? ''}>{c.verdict ? t.judge.cell({ verdict: c.verdict, bestStep: c.bestStep }) : ''}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        {done && sweep?.recommendation && <Notice tone="ok" testId="sweep-recommendation">{t.compare.recommended(sweep.recommendation.reason)}</Notice>}
+        {sweep && !sweep.recommendation && <div className="muted small" data-testid="sweep-progress">{t.judge.sweepProgress(sweep.finished, sweep.total)}</div>}
+        {done && sweep?.recommendation && (
+          <Notice tone="ok" testId="sweep-recommendation">
+            {t.judge.recommend({ rank: sweep.recommendation.rank, lr: fmt.lr(sweep.recommendation.learningRate), stopStep: sweep.recommendation.stopStep, best: fmt.nll(sweep.recommendation.bestTestNll) })}
+          </Notice>
+        )}
       </Card>
     </>
   )
