@@ -121,7 +121,7 @@ export function createDataAccess(db: () => Db, hub: () => HubAccess) {
         signal: req.signal,
         onProgress: req.onProgress,
       })
-      return { ...r.stats, skipped: r.skipped.length }
+      return { ...r.stats, skipped: r.skippedCount }
     },
   }
 }

@@ -22,7 +22,7 @@ import {
   type RunSummaryDto,
   type ServerConfig,
 } from '../../../shared/runs'
-import { BatchStream, maskedNll, splitTrainEval } from './data'
+import { BatchStream, datumSource, maskedNll, splitTrainEval, type DatumSource } from './data'
 import {
   discardAfter,
   dropCheckpointsFrom,
@@ -250,6 +250,7 @@ type SaveItem = { kind: 'save'; step: number; cursor: number; name: string; out:
 type Item = StepItem | EvalItem | SaveItem
 
 const stepName = (step: number): string => `step-${String(step).padStart(6, '0')}`
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i)
 
 async function execute(
   deps: RunDeps,
@@ -317,7 +318,7 @@ async function execute(
     const totalSteps =
       config.steps ??
       (config.epochs !== undefined
-        ? Math.max(1, Math.ceil((config.epochs * data.split.train.length) / config.batchSize))
+        ? Math.max(1, Math.ceil((config.epochs * data.train.count) / config.batchSize))
         : STEPS_DEFAULT)
     updateRun(db, runId, { data: data.info, totalSteps })
 
@@ -331,22 +332,26 @@ async function execute(
     }
     if (start.kind === 'resume') discardAfter(db, runId, step)
 
-    await trainLoop({
-      db,
-      runId,
-      config,
-      model,
-      train: data.split.train,
-      evalSet: data.split.eval,
-      evalBytes: data.evalBytes,
-      totalSteps,
-      startStep: step,
-      startCursor: cursor,
-      control,
-      emit,
-      phase,
-      fail,
-    })
+    try {
+      await trainLoop({
+        db,
+        runId,
+        config,
+        model,
+        train: data.train,
+        evalSet: data.evalSet,
+        evalBytes: data.evalBytes,
+        totalSteps,
+        startStep: step,
+        startCursor: cursor,
+        control,
+        emit,
+        phase,
+        fail,
+      })
+    } finally {
+      data.release()
+    }
   } catch (err) {
     const e = toStudioError(err)
     fail(e.code, e.message, e.details)
@@ -363,7 +368,7 @@ async function prepareData(
   db: Db,
   config: RunConfig,
   tokenizerId: string,
-): Promise<{ split: ReturnType<typeof splitTrainEval>; info: RunDataInfo; evalBytes: number | null }> {
+): Promise<{ train: DatumSource; evalSet: DatumSource; info: RunDataInfo; evalBytes: number | null; release: () => void }> {
   const tokenizer = await loadTokenizer(db, { modelId: tokenizerId })
   const ds = getDataset(db, config.dataset.name)
   if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`)
@@ -378,16 +383,26 @@ async function prepareData(
     tokenizeSplit(db, { dataset: config.dataset.name, split, tokenizer, maxLength: config.maxLength, trainOn: config.trainOn })
   const train = await tok(trainSplit)
   const evalTok = evalSplit && config.evalSetSize > 0 ? await tok(evalSplit) : null
-  const split = splitTrainEval(train.datums, evalTok?.datums ?? null, config.evalSetSize, config.seed)
+  const split = splitTrainEval(train.datumCount, evalTok?.datumCount ?? null, config.evalSetSize, config.seed)
   if (split.train.length === 0)
     throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`)
+  // Batches and eval chunks are read from the tokenized cache by datum index when they are sent.
+  const trainSource = datumSource(split.train, train.datumsAt)
+  const evalSet = datumSource(split.eval, (evalTok ?? train).datumsAt)
+  const release = [train.pin(), ...(evalTok ? [evalTok.pin()] : [])]
   // UTF-8 bytes of the weighted eval targets, for bits per byte (byte-level BPE tokenizers only).
   const table = tokenizer.byteLength
-  const evalBytes = table
-    ? split.eval.reduce((n, d) => n + d.target_tokens.reduce((m, t, i) => m + d.weights[i] * (table[t] ?? 0), 0), 0)
-    : null
+  let evalBytes: number | null = null
+  if (table) {
+    evalBytes = 0
+    for (let i = 0; i < evalSet.count; i += config.batchSize)
+      for (const d of evalSet.read(range(i, Math.min(evalSet.count, i + config.batchSize))))
+        evalBytes += d.target_tokens.reduce((m, t, k) => m + d.weights[k] * (table[t] ?? 0), 0)
+  }
   return {
-    split,
+    train: trainSource,
+    evalSet,
+    release: () => release.forEach((r) => r()),
     evalBytes: evalBytes && evalBytes > 0 ? evalBytes : null,
     info: {
       dataset: config.dataset.name,
@@ -397,7 +412,7 @@ async function prepareData(
       evalSplit: split.evalSource === 'split' ? (evalSplit ?? null) : null,
       evalExamples: split.eval.length,
       heldOut: split.heldOut,
-      skipped: train.skipped.length,
+      skipped: train.skippedCount,
     },
   }
 }
@@ -407,8 +422,8 @@ type LoopArgs = {
   runId: string
   config: RunConfig
   model: TrainingModel
-  train: Datum[]
-  evalSet: Datum[]
+  train: DatumSource
+  evalSet: DatumSource
   evalBytes: number | null
   totalSteps: number
   startStep: number
@@ -428,7 +443,7 @@ type LoopArgs = {
 async function trainLoop(a: LoopArgs): Promise<void> {
   const { db, runId, config, model, emit, phase, control } = a
   const adam = adamParamsOf(config)
-  const stream = new BatchStream(a.train.length, config.seed)
+  const stream = new BatchStream(a.train.count, config.seed)
   const queue: Item[] = []
   let poisoned = false
   const guard = <T>(p: Promise<T>): Promise<T> => {
@@ -447,13 +462,13 @@ async function trainLoop(a: LoopArgs): Promise<void> {
   let stepTimeEma: number | null = null
 
   const evalDue = (s: number): boolean =>
-    a.evalSet.length > 0 && config.evalEvery > 0 && (s % config.evalEvery === 0 || s === a.totalSteps)
+    a.evalSet.count > 0 && config.evalEvery > 0 && (s % config.evalEvery === 0 || s === a.totalSteps)
   const saveDue = (s: number): boolean => config.checkpointEvery > 0 && s % config.checkpointEvery === 0 && s < a.totalSteps
 
   const submitEval = async (s: number): Promise<void> => {
     const chunks: EvalItem['chunks'] = []
-    for (let i = 0; i < a.evalSet.length; i += config.batchSize) {
-      const datums = a.evalSet.slice(i, i + config.batchSize)
+    for (let i = 0; i < a.evalSet.count; i += config.batchSize) {
+      const datums = a.evalSet.read(range(i, Math.min(a.evalSet.count, i + config.batchSize)))
       chunks.push({ datums, out: guard((await model.forward(datums)).result) })
     }
     queue.push({ kind: 'eval', step: s, chunks })
@@ -518,7 +533,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
         step: item.step,
         testNll: loss / Math.max(w, 1),
         weightedTokens: w,
-        conversations: a.evalSet.length,
+        conversations: a.evalSet.count,
         bitsPerByte: a.evalBytes ? loss / (Math.LN2 * a.evalBytes) : null,
       }
       recordEval(db, runId, e)
@@ -565,7 +580,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
 
   try {
     phase('training')
-    if (step === 0 && a.evalSet.length > 0 && config.evalEvery > 0) await submitEval(0)
+    if (step === 0 && a.evalSet.count > 0 && config.evalEvery > 0) await submitEval(0)
     while (step < a.totalSteps) {
       if (control.request === 'pause') {
         await drain()
@@ -581,7 +596,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       }
       if (control.request !== 'none' || poisoned) break
       const s = step + 1
-      const batch = stream.indicesAt(cursor, config.batchSize).map((i) => a.train[i])
+      const batch = a.train.read(stream.indicesAt(cursor, config.batchSize))
       const submittedAt = performance.now()
       const fb = guard((await model.forwardBackward(batch, 'cross_entropy')).result)
       if (poisoned) {
@@ -624,7 +639,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     phase('stopped', 'cancelled')
     return
   }
-  if (a.evalSet.length > 0 && config.evalEvery > 0 && lastEval < step) {
+  if (a.evalSet.count > 0 && config.evalEvery > 0 && lastEval < step) {
     // Stopped between eval points: the curve still ends at the weights that are saved.
     await submitEval(step)
     await drain()

@@ -1,0 +1,92 @@
+/**
+ * Bench tasks run in a fresh process of their own (`runInChild` in child-process.ts), so a figure such as
+ * peak RSS covers exactly what the app does for that task — import a file, load a tokenizer and tokenize
+ * splits — and nothing the bench itself holds. The process and its worker threads share one RSS; no task
+ * starts child processes of its own.
+ */
+import { importDataset } from '../src/main/core/datasets'
+import { openDb } from '../src/main/core/store'
+import { closeIdleWorkers, loadTokenizer, tokenizeSplit } from '../src/main/core/tokenize'
+import type { TrainOn } from '../src/shared/datum'
+
+export type ImportTask = { task: 'import'; dbFile: string; file: string; name: string }
+export type TokenizeTask = {
+  task: 'tokenize'
+  tokenizer: string
+  maxLength: number
+  trainOn: TrainOn
+  /** Tokenized in order; timings are per entry (the first one also starts the workers). */
+  splits: { dbFile: string; dataset: string }[]
+}
+export type ChildTask = ImportTask | TokenizeTask
+
+export type ImportResult = { seconds: number; rows: number; rejected: number }
+export type TokenizeResult = {
+  /** Tokenizer load (transformers, main thread). */
+  loadS: number
+  splits: {
+    dataset: string
+    seconds: number
+    conversations: number
+    datums: number
+    skipped: number
+    tokens: number
+  }[]
+}
+
+const seconds = (t: number): number => (performance.now() - t) / 1000
+
+async function run(t: ChildTask): Promise<ImportResult | TokenizeResult> {
+  if (t.task === 'import') {
+    const db = openDb(t.dbFile)
+    const start = performance.now()
+    const r = await importDataset(db, { kind: 'file', path: t.file }, { name: t.name })
+    const out = {
+      seconds: seconds(start),
+      rows: r.splits.reduce((n, s) => n + s.rows, 0),
+      rejected: r.splits.reduce((n, s) => n + s.rejected, 0),
+    }
+    db.close()
+    return out
+  }
+  const dbs = new Map<string, ReturnType<typeof openDb>>()
+  const dbOf = (file: string) => dbs.get(file) ?? dbs.set(file, openDb(file)).get(file)!
+  let start = performance.now()
+  const tok = await loadTokenizer(dbOf(t.splits[0].dbFile), { modelId: t.tokenizer })
+  const loadS = seconds(start)
+  const splits: TokenizeResult['splits'] = []
+  for (const s of t.splits) {
+    start = performance.now()
+    const r = await tokenizeSplit(dbOf(s.dbFile), {
+      dataset: s.dataset,
+      tokenizer: tok,
+      maxLength: t.maxLength,
+      trainOn: t.trainOn,
+    })
+    if (r.fromCache) throw new Error(`${s.dataset} was already tokenized: the timing would be a cache hit`)
+    splits.push({
+      dataset: s.dataset,
+      seconds: seconds(start),
+      conversations: r.conversations,
+      datums: r.datumCount,
+      skipped: r.skippedCount,
+      tokens: r.stats.totalTokens,
+    })
+  }
+  await closeIdleWorkers()
+  for (const db of dbs.values()) db.close()
+  return { loadS, splits }
+}
+
+const task = JSON.parse(process.argv[2]) as ChildTask
+run(task).then(
+  (result) => {
+    // Peak RSS of this process: the main thread and every worker thread it started.
+    const peakRssMb = process.resourceUsage().maxRSS / 1024
+    process.stdout.write(`BENCH_CHILD_RESULT ${JSON.stringify({ result, peakRssMb })}\n`)
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
+    process.exit(1)
+  },
+)
