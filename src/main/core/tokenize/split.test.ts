@@ -248,9 +248,9 @@ describe('chooseWorkerCount', () => {
     expect(chooseWorkerCount({ cores: 2, availableMb: 16_000 })).toBe(1)
     expect(chooseWorkerCount({ cores: 8, availableMb: 16_000 })).toBe(4)
     expect(chooseWorkerCount({ cores: 64, availableMb: 64_000 })).toBe(4)
-    // 8 cores but 600 MB free: half is 300 MB, the encoder takes 200, one 64 MB thread fits.
+    // 8 cores but 600 MB free: half is 300 MB, the encoder takes 200, one 80 MB thread fits.
     expect(chooseWorkerCount({ cores: 8, availableMb: 600 })).toBe(1)
-    expect(chooseWorkerCount({ cores: 8, availableMb: 800 })).toBe(3)
+    expect(chooseWorkerCount({ cores: 8, availableMb: 900 })).toBe(3)
     // Never zero, even when memory is tight or the core count is 1.
     expect(chooseWorkerCount({ cores: 1, availableMb: 100 })).toBe(1)
   })
