@@ -21,13 +21,15 @@ export type TokenizeTask = {
 }
 export type ChildTask = ImportTask | TokenizeTask
 
-export type ImportResult = { seconds: number; rows: number; rejected: number }
+/** `cpuS`: CPU seconds of this process (every thread) during the step, which other programs' load barely moves. */
+export type ImportResult = { seconds: number; cpuS: number; rows: number; rejected: number }
 export type TokenizeResult = {
   /** Tokenizer load (transformers, main thread). */
   loadS: number
   splits: {
     dataset: string
     seconds: number
+    cpuS: number
     conversations: number
     datums: number
     skipped: number
@@ -36,6 +38,10 @@ export type TokenizeResult = {
 }
 
 const seconds = (t: number): number => (performance.now() - t) / 1000
+const cpuSeconds = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from)
+  return (d.user + d.system) / 1e6
+}
 
 /**
  * Peak RSS in bytes of this process: its main thread and every worker thread share it. On Linux it is the
@@ -56,9 +62,11 @@ async function run(t: ChildTask): Promise<ImportResult | TokenizeResult> {
   if (t.task === 'import') {
     const db = openDb(t.dbFile)
     const start = performance.now()
+    const cpu = process.cpuUsage()
     const r = await importDataset(db, { kind: 'file', path: t.file }, { name: t.name })
     const out = {
       seconds: seconds(start),
+      cpuS: cpuSeconds(cpu),
       rows: r.splits.reduce((n, s) => n + s.rows, 0),
       rejected: r.splits.reduce((n, s) => n + s.rejected, 0),
     }
@@ -73,6 +81,7 @@ async function run(t: ChildTask): Promise<ImportResult | TokenizeResult> {
   const splits: TokenizeResult['splits'] = []
   for (const s of t.splits) {
     start = performance.now()
+    const cpu = process.cpuUsage()
     const r = await tokenizeSplit(dbOf(s.dbFile), {
       dataset: s.dataset,
       tokenizer: tok,
@@ -83,6 +92,7 @@ async function run(t: ChildTask): Promise<ImportResult | TokenizeResult> {
     splits.push({
       dataset: s.dataset,
       seconds: seconds(start),
+      cpuS: cpuSeconds(cpu),
       conversations: r.conversations,
       datums: r.datumCount,
       skipped: r.skippedCount,

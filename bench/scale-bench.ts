@@ -15,7 +15,9 @@
  * Figures: scale_rows, scale_import_s (the slower of the two 200k imports), scale_import_jsonl_s,
  * scale_import_parquet_s, scale_datums_s, scale_peak_rss_mb (every step), scale_import_peak_rss_mb,
  * scale_datums_peak_rss_mb, scale_cost_ratio (seconds per conversation to import from JSON Lines and
- * tokenize, 200k ÷ 20k), scale_import_cost_ratio, scale_datums_cost_ratio, scale_db_mb (the 200k store after
+ * tokenize, 200k ÷ 20k), scale_import_cost_ratio, scale_datums_cost_ratio, scale_cpu_cost_ratio (the same
+ * in CPU seconds of the working process, all threads: what other programs' load on the machine barely moves,
+ * so it shows whether the cost itself grows faster than the data), scale_db_mb (the 200k store after
  * import + tokenization), scale_train_step_ms, scale_train_step_1k_ms, scale_train_step_ratio,
  * scale_batch_read_ms. Targets: scale_peak_rss_mb ≤ 1,000, scale_cost_ratio ≤ 1.3, step ratio within 10%.
  */
@@ -124,7 +126,7 @@ async function measure(dir: string, log: (line: string) => void): Promise<BenchF
   const imp = async (dbFile: string, source: string, name: string) => {
     const r = await runInChild({ task: 'import', dbFile, file: source, name }, dir)
     log(
-      `import ${path.basename(source)}: ${r.result.rows} rows in ${r.result.seconds.toFixed(1)} s, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+      `import ${path.basename(source)}: ${r.result.rows} rows in ${r.result.seconds.toFixed(1)} s (${r.result.cpuS.toFixed(1)} CPU s), peak RSS ${r.peakRssMb.toFixed(0)} MB`,
     )
     if (r.result.rejected) throw new Error(`${r.result.rejected} generated rows were rejected`)
     return r
@@ -137,6 +139,7 @@ async function measure(dir: string, log: (line: string) => void): Promise<BenchF
   if (jsonl.result.rows !== ROWS || parquet.result.rows !== ROWS || small.result.rows !== SMALL)
     throw new Error('row counts differ')
   const import20kS = (small.result.seconds + smallAfter.result.seconds) / 2
+  const import20kCpuS = (small.result.cpuS + smallAfter.result.cpuS) / 2
 
   const tok = await runInChild(
     {
@@ -153,9 +156,10 @@ async function measure(dir: string, log: (line: string) => void): Promise<BenchF
   )
   const [, tok20k, tok200k, tok20kAfter] = tok.result.splits
   const datums20kS = (tok20k.seconds + tok20kAfter.seconds) / 2
+  const datums20kCpuS = (tok20k.cpuS + tok20kAfter.cpuS) / 2
   for (const s of tok.result.splits)
     log(
-      `tokenize ${s.conversations} conversations → ${s.datums} datums (${s.skipped} skipped), ${s.tokens} tokens in ` +
+      `tokenize ${s.conversations} conversations → ${s.datums} datums (${s.skipped} skipped), ${s.tokens} tokens, ${s.cpuS.toFixed(1)} CPU s, in ` +
         `${s.seconds.toFixed(1)} s (${(s.conversations / s.seconds).toFixed(0)} conversations/s)`,
     )
   log(
@@ -181,6 +185,8 @@ async function measure(dir: string, log: (line: string) => void): Promise<BenchF
       perConv(jsonl.result.seconds + tok200k.seconds, ROWS) / perConv(import20kS + datums20kS, SMALL),
     scale_import_cost_ratio: perConv(jsonl.result.seconds, ROWS) / perConv(import20kS, SMALL),
     scale_datums_cost_ratio: perConv(tok200k.seconds, ROWS) / perConv(datums20kS, SMALL),
+    scale_cpu_cost_ratio:
+      perConv(jsonl.result.cpuS + tok200k.cpuS, ROWS) / perConv(import20kCpuS + datums20kCpuS, SMALL),
     scale_db_mb: dbMb,
     scale_train_step_ms: step.bigMs,
     scale_train_step_1k_ms: step.tinyMs,
