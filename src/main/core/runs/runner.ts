@@ -271,6 +271,7 @@ async function execute(
   setStatus(db, runId, emit, 'running')
   let client: TuftClient | null = null
   let model: TrainingModel | null = null
+  let releaseData = (): void => undefined
   try {
     // ── connecting: health, key and capabilities; every limit is checked before anything is created ──
     phase('connecting')
@@ -315,6 +316,7 @@ async function execute(
     // ── tokenizing: cached per (split, tokenizer, template, max length, train-on) ──
     phase('tokenizing')
     const data = await prepareData(db, config, tokenizerId)
+    releaseData = data.release
     const totalSteps =
       config.steps ??
       (config.epochs !== undefined
@@ -332,30 +334,27 @@ async function execute(
     }
     if (start.kind === 'resume') discardAfter(db, runId, step)
 
-    try {
-      await trainLoop({
-        db,
-        runId,
-        config,
-        model,
-        train: data.train,
-        evalSet: data.evalSet,
-        evalBytes: data.evalBytes,
-        totalSteps,
-        startStep: step,
-        startCursor: cursor,
-        control,
-        emit,
-        phase,
-        fail,
-      })
-    } finally {
-      data.release()
-    }
+    await trainLoop({
+      db,
+      runId,
+      config,
+      model,
+      train: data.train,
+      evalSet: data.evalSet,
+      evalBytes: data.evalBytes,
+      totalSteps,
+      startStep: step,
+      startCursor: cursor,
+      control,
+      emit,
+      phase,
+      fail,
+    })
   } catch (err) {
     const e = toStudioError(err)
     fail(e.code, e.message, e.details)
   } finally {
+    releaseData()
     // Free the server's memory (a GPU on TuFT): everything worth keeping was saved. Skipped when the
     // server is gone, where it would only wait out the retries.
     const s = runRowFacts(db, runId).status

@@ -205,6 +205,18 @@ describe('tokenizeSplit', () => {
     expect([...b.iterate()]).toEqual([...a.iterate()])
   })
 
+  it('a pinned split (a run reading it) survives a re-tokenization of newer content until it is released', async () => {
+    const opts = { datasetName: 'pinned', split: 'x', tokenizer: tok, maxLength: 512, trainOn: 'all' as const, workers: 1 }
+    const first = await tokenizeConversations(db, { ...opts, datasetKey: 'v1', conversations: () => rows.slice(0, 6) })
+    const release = first.pin()
+    const before = [...first.iterate()]
+    await tokenizeConversations(db, { ...opts, datasetKey: 'v2', conversations: () => rows.slice(6, 12) })
+    expect([...first.iterate()]).toEqual(before)
+    release()
+    await tokenizeConversations(db, { ...opts, datasetKey: 'v3', conversations: () => rows.slice(12, 18) })
+    expect(() => first.datumsAt([0])).toThrow(expect.objectContaining({ code: 'dataset-not-cached' }))
+  })
+
   it('a conversation that runs its render thread out of memory is skipped with that reason; the process and the other rows carry on', async () => {
     const huge: Conversation = { messages: [{ role: 'user', content: 'x'.repeat(8_000_000) }, { role: 'assistant', content: 'ok' }] }
     const convs = [...rows.slice(0, 10), huge, ...rows.slice(10, 16)]
