@@ -2,11 +2,17 @@
  * `npm run bench [-- --json FILE] [-- --only NAME]`: runs every area's benchmark in one process,
  * prints figures and ratios, and optionally writes all named figures as one JSON object so versions can
  * be compared. Each area registers a module here; a module returns its figures by their stable names.
+ * Modules that take minutes (`defaultRun: false`, e.g. `scale`) run only when named with `--only`.
  */
 import fs from 'node:fs'
 
 export type BenchFigures = Record<string, number>
-export type BenchModule = { name: string; run: (log: (line: string) => void) => Promise<BenchFigures> }
+export type BenchModule = {
+  name: string
+  /** False for modules too long for the default run: they run only with `--only NAME`. */
+  defaultRun?: boolean
+  run: (log: (line: string) => void) => Promise<BenchFigures>
+}
 
 const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   // Each area adds one line: () => import('./<area>-bench'),
@@ -15,6 +21,7 @@ const MODULES: Array<() => Promise<{ bench: BenchModule }>> = [
   () => import('./runs-bench'),
   () => import('./ui-bench'),
   () => import('./sandbox-bench'),
+  () => import('./scale-bench'),
 ]
 
 async function main(): Promise<void> {
@@ -24,11 +31,12 @@ async function main(): Promise<void> {
   if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name')
   const onlyAt = args.indexOf('--only')
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined
+  if (onlyAt >= 0 && !only) throw new Error('--only needs a module name')
 
   const all: BenchFigures = {}
   for (const load of MODULES) {
     const { bench } = await load()
-    if (only && bench.name !== only) continue
+    if (only ? bench.name !== only : bench.defaultRun === false) continue
     console.log(`\n== ${bench.name} ==`)
     const figures = await bench.run((line) => console.log(`  ${line}`))
     for (const [k, v] of Object.entries(figures)) {

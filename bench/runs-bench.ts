@@ -106,13 +106,13 @@ export const bench: BenchModule = {
         // Naive: the same batches, each result awaited before the next call is sent.
         const tok = await loadTokenizer(db, { modelId: 'Qwen/Qwen3-4B-Instruct-2507' })
         const split = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: MAX_LENGTH, trainOn: 'all-assistant' })
-        const stream = new BatchStream(split.datums.length, 0)
+        const stream = new BatchStream(split.datumCount, 0)
         const client = createTuftClient({ url: sb.url, apiKey: sb.apiKey, env: {} })
         const model = await client.createLoraModel({ base_model: 'sandbox/qwen3-tiny', rank: RANK })
         const adam = adamParamsOf(config)
         const naiveStamps: number[] = []
         for (let k = 0; k < STEPS; k++) {
-          const batch = stream.indicesAt(k * BATCH, BATCH).map((i) => split.datums[i])
+          const batch = split.datumsAt(stream.indicesAt(k * BATCH, BATCH))
           await (await model.forwardBackward(batch, 'cross_entropy')).result
           await (await model.optimStep(adam)).result
           naiveStamps.push(performance.now())

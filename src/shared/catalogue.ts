@@ -167,6 +167,11 @@ export const HINTS: Record<ErrorCode, Hint> = {
     why: "The assistant's content could not be found in the rendered text, so an exact mask is impossible.",
     fix: 'The row is skipped; the rest of the dataset is unaffected.',
   },
+  'tokenizer-worker-crashed': {
+    title: 'Tokenization stopped: a tokenizer thread crashed',
+    why: 'A tokenizer thread ran out of memory or crashed too often, usually on very long conversations. The app kept running and nothing half-done was saved.',
+    fix: 'Remove the longest conversations from the dataset (the skipped rows are listed), close other memory-hungry programs, and tokenize again.',
+  },
   'server-unreachable': {
     title: 'TuFT server unreachable',
     why: 'Nothing answered at the server address.',

@@ -296,6 +296,11 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
     why: '文件是 UTF-16 或 UTF-32 编码（错误信息中写明了是哪一种），而 JSON 数据集按 UTF-8 读取。',
     fix: '把文件另存为 UTF-8（例如 `iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl`，或在编辑器中“另存为… UTF-8”），再导入新文件。',
   },
+  'tokenizer-worker-crashed': {
+    title: '分词中止：分词线程崩溃了',
+    why: '分词线程内存耗尽或崩溃次数过多，通常是因为对话特别长。应用仍在正常运行，没有保存任何做到一半的结果。',
+    fix: '从数据集中去掉最长的那些对话（被跳过的行都列出来了），关闭其他占用大量内存的程序，然后重新分词。',
+  },
 }
 
 export const KEY_HINTS_ZH_CN: Record<KeyHintCase, string> = {

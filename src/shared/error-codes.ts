@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'chat-template-missing',
   'chat-template-error',
   'mask-unsupported-template',
+  'tokenizer-worker-crashed',
   // TuFT server
   'server-unreachable',
   'missing-api-key',

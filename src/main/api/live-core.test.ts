@@ -3,6 +3,7 @@
  * real chat data (the no_robots fixture, or the sample conversations on a lone clone) and the built-in
  * Qwen3 tokenizer — the wizard's whole path without a browser.
  */
+import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -126,6 +127,23 @@ describe('dataset and template steps', () => {
     expect(stats.histogram.counts.reduce((s, c) => s + c, 0)).toBe(ROWS)
     expect(stats.truncatedShare).toBeGreaterThan(0)
     expect(stats.truncatedShare).toBeLessThan(1)
+  })
+
+  it('deleting a dataset also deletes its tokenized caches', async () => {
+    // A max length of its own: the same rows at the same settings would share the cache made for no_robots.
+    const picked = app.files.grantPath(CHAT_JSONL, 'dataset')
+    await call('datasetImport', { opId: 'imp-doomed', source: { kind: 'picked', handle: picked.handle, split: 'test' }, name: 'doomed' })
+    await call('tokenStats', { opId: 'stats-doomed', modelId: MODEL_TOKENIZER, dataset: 'doomed', split: 'test', trainOn: 'all-assistant', maxLength: 96 })
+    const db = new Database(path.join(home, 'studio.sqlite'), { readonly: true })
+    const cached = db.prepare('SELECT COUNT(*) AS n FROM tokenized_sets WHERE dataset_name = ?')
+    try {
+      expect((cached.get('doomed') as { n: number }).n).toBeGreaterThan(0)
+      expect(await call('datasetDelete', { name: 'doomed' })).toEqual({ deleted: true })
+      expect((cached.get('doomed') as { n: number }).n).toBe(0)
+      expect((cached.get('no_robots') as { n: number }).n).toBeGreaterThan(0)
+    } finally {
+      db.close()
+    }
   })
 })
 

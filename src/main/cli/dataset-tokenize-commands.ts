@@ -88,19 +88,22 @@ export function formatStats(s: TokenStats, maxLength: number): string[] {
   return lines
 }
 
-/** Skipped conversations on stderr: a count per reason (details in parentheses aside) with example rows. */
-function reportSkipped(ctx: CliContext, skipped: TokenizedSplit['skipped']): void {
-  if (skipped.length === 0) return
-  const byReason = new Map<string, TokenizedSplit['skipped']>()
-  for (const s of skipped) {
+/** Skipped conversations on stderr: a count per reason (details in parentheses aside) with example rows, in one streaming pass. */
+function reportSkipped(ctx: CliContext, result: TokenizedSplit): void {
+  if (result.skippedCount === 0) return
+  const byReason = new Map<string, { count: number; examples: { row: number; reason: string }[] }>()
+  for (const s of result.skippedRows()) {
     const key = s.reason.replace(/\s*\(.*\)$/, '')
-    byReason.set(key, [...(byReason.get(key) ?? []), s])
+    const group = byReason.get(key) ?? { count: 0, examples: [] }
+    group.count++
+    if (group.examples.length < 5) group.examples.push(s)
+    byReason.set(key, group)
   }
-  ctx.err(`skipped ${skipped.length} conversation${skipped.length === 1 ? '' : 's'} (no datum):`)
-  for (const [reason, list] of byReason) {
-    ctx.err(`  ${list.length} × ${reason}`)
-    for (const s of list.slice(0, 5)) ctx.err(`    row ${s.row}: ${s.reason}`)
-    if (list.length > 5) ctx.err(`    … and ${list.length - 5} more`)
+  ctx.err(`skipped ${result.skippedCount} conversation${result.skippedCount === 1 ? '' : 's'} (no datum):`)
+  for (const [reason, { count, examples }] of byReason) {
+    ctx.err(`  ${count} × ${reason}`)
+    for (const s of examples) ctx.err(`    row ${s.row}: ${s.reason}`)
+    if (count > 5) ctx.err(`    … and ${count - 5} more`)
   }
 }
 
@@ -112,13 +115,13 @@ export const statsCommand: CliCommand = {
     const o = parseCommon(values, positionals, statsUsage)
     const { tok, result } = await tokenize(ctx, values, o)
     if (values.json) {
-      ctx.out(JSON.stringify({ ...result.stats, skipped: result.skipped.length, tokenizer: tok.id, maxLength: o.maxLength, trainOn: o.trainOn }, null, 2))
+      ctx.out(JSON.stringify({ ...result.stats, skipped: result.skippedCount, tokenizer: tok.id, maxLength: o.maxLength, trainOn: o.trainOn }, null, 2))
       return
     }
     ctx.out(`dataset "${o.name}" tokenized with ${tok.modelId} (${tok.origin}, ${tok.id}), train on ${o.trainOn}${result.fromCache ? ' (cached)' : ''}`)
     for (const line of formatStats(result.stats, o.maxLength)) ctx.out(line)
-    ctx.out(`skipped: ${result.skipped.length}`)
-    reportSkipped(ctx, result.skipped)
+    ctx.out(`skipped: ${result.skippedCount}`)
+    reportSkipped(ctx, result)
   },
 }
 
@@ -137,17 +140,21 @@ export const datumsCommand: CliCommand = {
       throw new StudioError('invalid-input', `Cannot write ${values.out}: ${(err as Error).message}`)
     }
     try {
-      const CHUNK = 500
-      for (let i = 0; i < result.datums.length; i += CHUNK) {
-        const lines = result.datums.slice(i, i + CHUNK).map((d) =>
-          JSON.stringify({ model_input: d.model_input, target_tokens: d.target_tokens, weights: d.weights }),
-        )
-        fs.writeSync(fd, lines.join('\n') + '\n')
+      // Streamed from the cache a page at a time: the file can be far larger than memory.
+      const PAGE = 500
+      let lines: string[] = []
+      for (const { datum: d } of result.iterate()) {
+        lines.push(JSON.stringify({ model_input: d.model_input, target_tokens: d.target_tokens, weights: d.weights }))
+        if (lines.length === PAGE) {
+          fs.writeSync(fd, lines.join('\n') + '\n')
+          lines = []
+        }
       }
+      if (lines.length) fs.writeSync(fd, lines.join('\n') + '\n')
     } finally {
       fs.closeSync(fd)
     }
-    reportSkipped(ctx, result.skipped)
-    ctx.out(`wrote ${result.datums.length} datums to ${values.out}${result.skipped.length ? ` (${result.skipped.length} skipped)` : ''}`)
+    reportSkipped(ctx, result)
+    ctx.out(`wrote ${result.datumCount} datums to ${values.out}${result.skippedCount ? ` (${result.skippedCount} skipped)` : ''}`)
   },
 }

@@ -14,10 +14,11 @@ import { StudioError } from '../../../shared/result'
 import { deleteDataset, getDataset, importDataset, listDatasets, pageConversations, type ImportReport } from '../../core/datasets'
 import { probeHub, proxyFor, resolveHubEndpoint } from '../../core/hub'
 import { BUNDLED_DATASET_NAME, bundledDatasetPath } from '../../core/runs'
-import type { Db } from '../../core/store'
+import { reclaimSpace, type Db } from '../../core/store'
 import {
   BUILTIN_TOKENIZER_MODEL,
   buildExample,
+  dropTokenizedDataset,
   forgetTokenizerFolder,
   loadTokenizer,
   tokenizeSplit,
@@ -131,7 +132,12 @@ export function createDataAccess(db: () => Db, hub: () => HubAccess, env: NodeJS
       return { name: d.name, format: d.format, splits: d.splits.map((s) => ({ split: s.split, rows: s.rows, rejected: s.rejected })), rejections: d.rejections, warnings: d.warnings }
     },
 
-    deleteDataset: (name: string): Promise<boolean> => deleteDataset(db(), name),
+    // The dataset's tokenized caches go with it (runs in progress keep theirs pinned), and so does their space.
+    async deleteDataset(name: string): Promise<boolean> {
+      if (!(await deleteDataset(db(), name))) return false
+      if (dropTokenizedDataset(db(), name) > 0) await reclaimSpace(db())
+      return true
+    },
 
     async loadTokenizer(modelId: string, opts: Cancellable & { endpoint?: string }): Promise<TokenizerInfo> {
       return tokenizerInfo(await tokenizer(modelId, opts))
@@ -183,7 +189,7 @@ export function createDataAccess(db: () => Db, hub: () => HubAccess, env: NodeJS
         signal: req.signal,
         onProgress: req.onProgress,
       })
-      return { ...r.stats, skipped: r.skipped.length }
+      return { ...r.stats, skipped: r.skippedCount }
     },
   }
 }

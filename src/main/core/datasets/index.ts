@@ -1,5 +1,6 @@
 export { importDataset } from './import'
 export { listDatasets, getDataset, loadConversations, pageConversations, deleteDataset } from './store'
+export { splitRowReader, type SplitRowReader } from './row-chunks'
 export { parseMapping, normalizeRow, detectFormat, conversationWarnings } from './normalize'
 export type {
   DatasetFormat,

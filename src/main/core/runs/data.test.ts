@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Datum } from '../../../shared/datum'
-import { BatchStream, heldOutCount, maskedNll, seededPermutation, splitTrainEval } from './data'
+import { inMemoryBatch, inMemorySelection } from '../../../../tests/helpers/in-memory-selection'
+import { BatchStream, datumSource, heldOutCount, maskedNll, seededPermutation, splitTrainEval } from './data'
 
 const datum = (id: number): Datum => ({ model_input: [id], target_tokens: [id + 1], weights: [1] })
 
@@ -22,31 +23,59 @@ describe('batches and eval split', () => {
     expect(heldOutCount(100)).toBe(5)
     expect(heldOutCount(20_000)).toBe(500)
     expect(heldOutCount(10)).toBe(1)
-    const all = Array.from({ length: 200 }, (_, i) => datum(i))
-    const s = splitTrainEval(all, null, 4, 3)
+    const s = splitTrainEval(200, null, 4, 3)
     expect(s.evalSource).toBe('held-out')
     expect(s.heldOut).toBe(10)
     expect(s.train).toHaveLength(190)
     expect(s.eval).toHaveLength(4)
-    const trainIds = new Set(s.train.map((d) => d.model_input[0]))
-    for (const e of s.eval) expect(trainIds.has(e.model_input[0])).toBe(false)
-    expect(splitTrainEval(all, null, 4, 3).eval).toEqual(s.eval)
+    const train = new Set(s.train)
+    for (const e of s.eval) expect(train.has(e)).toBe(false)
+    expect([...s.train]).toEqual([...s.train].sort((a, b) => a - b))
+    expect(splitTrainEval(200, null, 4, 3).eval).toEqual(s.eval)
     // A larger held-out fraction holds out more, all of it kept out of training.
-    const larger = splitTrainEval(all, null, 100, 3, 0.25)
+    const larger = splitTrainEval(200, null, 100, 3, 0.25)
     expect([larger.heldOut, larger.eval.length, larger.train.length]).toEqual([50, 50, 150])
-    const kept = new Set(larger.train.map((d) => d.model_input[0]))
-    for (const e of larger.eval) expect(kept.has(e.model_input[0])).toBe(false)
+    const kept = new Set(larger.train)
+    for (const e of larger.eval) expect(kept.has(e)).toBe(false)
   })
 
   it('uses the test split when there is one, as a fixed seeded subset, and keeps all training data', () => {
-    const train = Array.from({ length: 50 }, (_, i) => datum(i))
-    const test = Array.from({ length: 30 }, (_, i) => datum(1000 + i))
-    const s = splitTrainEval(train, test, 8, 1)
+    const s = splitTrainEval(50, 30, 8, 1)
     expect(s.evalSource).toBe('split')
-    expect(s.train).toHaveLength(50)
+    expect([...s.train]).toEqual(Array.from({ length: 50 }, (_, i) => i))
     expect(s.eval).toHaveLength(8)
-    expect(s.eval.every((d) => d.model_input[0] >= 1000)).toBe(true)
+    expect(s.eval.every((i) => i >= 0 && i < 30)).toBe(true)
     expect(seededPermutation(5, 1)).toEqual(seededPermutation(5, 1))
+  })
+
+  it('reading batches by datum index draws exactly the datums the in-memory selection drew, step for step', () => {
+    let reads = 0
+    const store = (datums: Datum[]) => (indices: readonly number[]) => {
+      reads += indices.length
+      return indices.map((i) => datums[i])
+    }
+    for (const [n, testN, seed] of [
+      [300, null, 0],
+      [301, null, 7],
+      [133, 120, 3],
+    ] as const) {
+      const train = Array.from({ length: n }, (_, i) => datum(i))
+      const test = testN === null ? null : Array.from({ length: testN }, (_, i) => datum(10_000 + i))
+      const reference = inMemorySelection(train, test, 40, seed)
+      const split = splitTrainEval(n, testN, 40, seed)
+      const trainSource = datumSource(split.train, store(train))
+      const evalSource = datumSource(split.eval, store(test ?? train))
+      expect(evalSource.read(split.eval.map((_, i) => i))).toEqual(reference.eval)
+      expect(trainSource.count).toBe(reference.train.length)
+      const stream = new BatchStream(trainSource.count, seed)
+      // Three epochs of batch 8, crossing epoch boundaries.
+      for (let cursor = 0; cursor < 3 * trainSource.count; cursor += 8) {
+        reads = 0
+        const expected = inMemoryBatch(reference.train, seed, cursor, 8)
+        expect(trainSource.read(stream.indicesAt(cursor, 8))).toEqual(expected)
+        expect(reads).toBe(8) // only the batch is read
+      }
+    }
   })
 })
 

@@ -16,54 +16,74 @@ export function seededRandom(seed: number): () => number {
 /** Seeds derived per purpose so the held-out choice, the eval subset and each epoch's order are independent. */
 const mix = (seed: number, salt: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + salt * 0xc2b2ae35) >>> 0
 
-export function seededPermutation(n: number, seed: number): number[] {
-  const out = Array.from({ length: n }, (_, i) => i)
+export function seededPermutation(n: number, seed: number): Int32Array {
+  const out = new Int32Array(n)
+  for (let i = 0; i < n; i++) out[i] = i
   const rnd = seededRandom(seed)
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1))
-    ;[out[i], out[j]] = [out[j], out[i]]
+    const t = out[i]
+    out[i] = out[j]
+    out[j] = t
   }
   return out
 }
 
 export { heldOutCount }
 
+/** Which datums train and which evaluate, as datum indices: the datums themselves stay in the store. */
 export type TrainEvalSplit = {
-  train: Datum[]
-  /** Fixed eval subset (at most evalSetSize), in a seeded order. */
-  eval: Datum[]
+  /** The training examples: datum indices in the training split, ascending. */
+  train: Int32Array
+  /** Fixed eval subset (at most evalSetSize): datum indices in the eval split or, held out, the training split, in a seeded order. */
+  eval: number[]
   evalSource: 'split' | 'held-out' | 'none'
   heldOut: number
 }
 
 /**
- * Chooses the eval set. With a test split it is a seeded subset of that split; otherwise a seeded
- * held-out slice of the training datums (`heldOutFraction`, default HELDOUT_FRACTION, at most HELDOUT_MAX)
- * that is removed from the training pool, so it never appears in a training batch.
+ * Chooses the eval set from datum counts alone. With a test split it is a seeded subset of that split;
+ * otherwise a seeded held-out slice of the training datums (`heldOutFraction`, default HELDOUT_FRACTION, at most HELDOUT_MAX) that
+ * is removed from the training pool, so it never appears in a training batch.
  */
 export function splitTrainEval(
-  trainDatums: Datum[],
-  evalSplitDatums: Datum[] | null,
+  trainCount: number,
+  evalSplitCount: number | null,
   evalSetSize: number,
   seed: number,
   heldOutFraction?: number,
 ): TrainEvalSplit {
-  if (evalSplitDatums) {
-    const order = seededPermutation(evalSplitDatums.length, mix(seed, 1))
-    const eval_ = order.slice(0, evalSetSize).map((i) => evalSplitDatums[i])
-    return { train: trainDatums, eval: eval_, evalSource: evalSetSize > 0 ? 'split' : 'none', heldOut: 0 }
+  if (evalSplitCount !== null) {
+    const order = seededPermutation(evalSplitCount, mix(seed, 1))
+    return { train: identity(trainCount), eval: Array.from(order.subarray(0, evalSetSize)), evalSource: evalSetSize > 0 ? 'split' : 'none', heldOut: 0 }
   }
-  if (evalSetSize === 0) return { train: trainDatums, eval: [], evalSource: 'none', heldOut: 0 }
-  const k = heldOutCount(trainDatums.length, heldOutFraction)
-  const order = seededPermutation(trainDatums.length, mix(seed, 2))
-  const held = new Set(order.slice(0, k))
-  return {
-    train: trainDatums.filter((_, i) => !held.has(i)),
-    eval: order.slice(0, Math.min(k, evalSetSize)).map((i) => trainDatums[i]),
-    evalSource: k > 0 ? 'held-out' : 'none',
-    heldOut: k,
-  }
+  if (evalSetSize === 0) return { train: identity(trainCount), eval: [], evalSource: 'none', heldOut: 0 }
+  const k = heldOutCount(trainCount, heldOutFraction)
+  const order = seededPermutation(trainCount, mix(seed, 2))
+  const held = new Uint8Array(trainCount)
+  for (let i = 0; i < k; i++) held[order[i]] = 1
+  const train = new Int32Array(trainCount - k)
+  for (let i = 0, t = 0; i < trainCount; i++) if (!held[i]) train[t++] = i
+  return { train, eval: Array.from(order.subarray(0, Math.min(k, evalSetSize))), evalSource: k > 0 ? 'held-out' : 'none', heldOut: k }
 }
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n)
+  for (let i = 0; i < n; i++) out[i] = i
+  return out
+}
+
+/** Examples read by position when needed (a batch, an eval chunk), never all held at once. */
+export type DatumSource = {
+  count: number
+  read(positions: readonly number[]): Datum[]
+}
+
+/** The examples whose datum indices are `ids`, read through `datumsAt` (the tokenized cache). */
+export const datumSource = (ids: ArrayLike<number>, datumsAt: (indices: readonly number[]) => Datum[]): DatumSource => ({
+  count: ids.length,
+  read: (positions) => datumsAt(positions.map((p) => ids[p])),
+})
 
 /**
  * The training stream: epoch e visits every example once in a seeded order of its own, and batches are
@@ -72,7 +92,7 @@ export function splitTrainEval(
  * have drawn had it not stopped.
  */
 export class BatchStream {
-  private readonly perms = new Map<number, number[]>()
+  private readonly perms = new Map<number, Int32Array>()
 
   constructor(
     private readonly n: number,
@@ -90,7 +110,7 @@ export class BatchStream {
     return out
   }
 
-  private perm(epoch: number): number[] {
+  private perm(epoch: number): Int32Array {
     let p = this.perms.get(epoch)
     if (!p) {
       if (this.perms.size > 2) this.perms.delete(Math.min(...this.perms.keys()))

@@ -36,15 +36,21 @@ export async function runExamples(db: Db, run: RunDetailDto): Promise<RunExample
   const evalSplit = run.data.evalSource === 'split' ? run.data.evalSplit : null
   const train = await tok(trainSplit)
   const evals = evalSplit ? await tok(evalSplit) : null
-  // The runner's own selection; each datum is then traced back to its row.
-  const chosen = splitTrainEval(train.datums, evals?.datums ?? null, cfg.evalSetSize, cfg.seed, run.data.heldOutFraction ?? cfg.heldOutFraction)
-  const rowsOf = (t: TokenizedSplit, split: string) => {
-    const index = new Map(t.datums.map((d, i) => [d, t.rowIndex[i]]))
-    return (datum: Datum): RunExample => ({ datum, split, row: index.get(datum)! })
+  // The runner's own selection (datum indices), each traced back to its row in one pass over the split.
+  const chosen = splitTrainEval(train.datumCount, evals?.datumCount ?? null, cfg.evalSetSize, cfg.seed, run.data.heldOutFraction ?? cfg.heldOutFraction)
+  const examplesOf = (t: TokenizedSplit, split: string, indices: ArrayLike<number>): RunExample[] => {
+    const position = new Map<number, number>()
+    for (let p = 0; p < indices.length; p++) position.set(indices[p], p)
+    const out = new Array<RunExample>(indices.length)
+    for (const { index, row, datum } of t.iterate()) {
+      const p = position.get(index)
+      if (p !== undefined) out[p] = { datum, split, row }
+    }
+    return out
   }
   return {
-    train: chosen.train.map(rowsOf(train, trainSplit)),
-    eval: chosen.eval.map(rowsOf(evals ?? train, evalSplit ?? trainSplit)),
+    train: examplesOf(train, trainSplit, chosen.train),
+    eval: examplesOf(evals ?? train, evalSplit ?? trainSplit, chosen.eval),
     trainSplit,
     evalSplit,
   }

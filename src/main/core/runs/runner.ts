@@ -30,7 +30,7 @@ import {
   type RunSummaryDto,
   type ServerConfig,
 } from '../../../shared/runs'
-import { BatchStream, maskedNll, splitTrainEval } from './data'
+import { BatchStream, datumSource, maskedNll, splitTrainEval, type DatumSource } from './data'
 import { recordResume, resumableParamsOf } from './resume-history'
 import { uniqueRunName } from './run-names'
 import { formatLr } from '../../../shared/i18n/format'
@@ -330,6 +330,7 @@ type SaveItem = { kind: 'save'; step: number; cursor: number; name: string; out:
 type Item = StepItem | EvalItem | SaveItem
 
 const stepName = (step: number): string => `step-${String(step).padStart(6, '0')}`
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i)
 
 /** Where TuFT keeps a named checkpoint (its save replies carry exactly this path). */
 const checkpointPath = (modelId: string, kind: 'weights' | 'sampler_weights', name: string): string => `tinker://${modelId}/${kind}/${name}`
@@ -389,6 +390,7 @@ async function execute(
   setStatus(db, runId, emit, 'running')
   let client: TuftClient | null = null
   let model: TrainingModel | null = null
+  let releaseData = (): void => undefined
   try {
     // ── connecting: health, key and capabilities; every limit is checked before anything is created ──
     phase('connecting')
@@ -434,11 +436,12 @@ async function execute(
     // ── tokenizing: cached per (split, tokenizer, template, max length, train-on) ──
     phase('tokenizing')
     const data = await prepareData(db, config, tokenizerId)
+    releaseData = data.release
     const totalSteps =
       config.steps ??
       (config.epochs !== undefined
-        ? Math.max(1, Math.ceil((config.epochs * data.split.train.length) / config.batchSize))
-        : defaultSteps(data.split.train.length, config.batchSize))
+        ? Math.max(1, Math.ceil((config.epochs * data.train.count) / config.batchSize))
+        : defaultSteps(data.train.count, config.batchSize))
     // The stored config says what this run does: its length (a resume with another batch size keeps it) and
     // the eval set it measures (not the requested maximum).
     const used: RunConfig = { ...config, baseModel, steps: totalSteps, evalSetSize: data.info.evalExamples }
@@ -460,8 +463,8 @@ async function execute(
       runId,
       config,
       model,
-      train: data.split.train,
-      evalSet: data.split.eval,
+      train: data.train,
+      evalSet: data.evalSet,
       evalBytes: data.evalBytes,
       totalSteps,
       startStep: step,
@@ -476,6 +479,7 @@ async function execute(
     const e = asStudioError(err)
     fail(e.code, e.message, e.details)
   } finally {
+    releaseData()
     // Free the server's memory (a GPU on TuFT): everything worth keeping was saved. Skipped when the
     // server is gone, where it would only wait out the retries.
     if (model && !(endedBy && SERVER_GONE.includes(endedBy))) await model.unload().catch(() => undefined)
@@ -487,7 +491,7 @@ async function prepareData(
   db: Db,
   config: RunConfig,
   tokenizerId: string,
-): Promise<{ split: ReturnType<typeof splitTrainEval>; info: RunDataInfo; evalBytes: number | null }> {
+): Promise<{ train: DatumSource; evalSet: DatumSource; info: RunDataInfo; evalBytes: number | null; release: () => void }> {
   const tokenizer = await loadTokenizer(db, { modelId: tokenizerId })
   const ds = getDataset(db, config.dataset.name)
   if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`)
@@ -502,16 +506,26 @@ async function prepareData(
     tokenizeSplit(db, { dataset: config.dataset.name, split, tokenizer, maxLength: config.maxLength, trainOn: config.trainOn })
   const train = await tok(trainSplit)
   const evalTok = evalSplit && config.evalSetSize > 0 ? await tok(evalSplit) : null
-  const split = splitTrainEval(train.datums, evalTok?.datums ?? null, config.evalSetSize, config.seed, config.heldOutFraction)
+  const split = splitTrainEval(train.datumCount, evalTok?.datumCount ?? null, config.evalSetSize, config.seed, config.heldOutFraction)
   if (split.train.length === 0)
     throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`)
+  // Batches and eval chunks are read from the tokenized cache by datum index when they are sent.
+  const trainSource = datumSource(split.train, train.datumsAt)
+  const evalSet = datumSource(split.eval, (evalTok ?? train).datumsAt)
+  const release = [train.pin(), ...(evalTok ? [evalTok.pin()] : [])]
   // UTF-8 bytes of the weighted eval targets, for bits per byte (byte-level BPE tokenizers only).
   const table = tokenizer.byteLength
-  const evalBytes = table
-    ? split.eval.reduce((n, d) => n + d.target_tokens.reduce((m, t, i) => m + d.weights[i] * (table[t] ?? 0), 0), 0)
-    : null
+  let evalBytes: number | null = null
+  if (table) {
+    evalBytes = 0
+    for (let i = 0; i < evalSet.count; i += config.batchSize)
+      for (const d of evalSet.read(range(i, Math.min(evalSet.count, i + config.batchSize))))
+        evalBytes += d.target_tokens.reduce((m, t, k) => m + d.weights[k] * (table[t] ?? 0), 0)
+  }
   return {
-    split,
+    train: trainSource,
+    evalSet,
+    release: () => release.forEach((r) => r()),
     evalBytes: evalBytes && evalBytes > 0 ? evalBytes : null,
     info: {
       dataset: config.dataset.name,
@@ -521,9 +535,9 @@ async function prepareData(
       evalSplit: split.evalSource === 'split' ? (evalSplit ?? null) : null,
       evalExamples: split.eval.length,
       heldOut: split.heldOut,
-      skipped: train.skipped.length,
-      ...(split.evalSource === 'held-out' ? { heldOutOf: train.datums.length, heldOutFraction: config.heldOutFraction ?? HELDOUT_FRACTION } : {}),
-      ...(split.evalSource === 'split' && evalTok ? { evalSplitSize: evalTok.datums.length } : {}),
+      skipped: train.skippedCount,
+      ...(split.evalSource === 'held-out' ? { heldOutOf: train.datumCount, heldOutFraction: config.heldOutFraction ?? HELDOUT_FRACTION } : {}),
+      ...(split.evalSource === 'split' && evalTok ? { evalSplitSize: evalTok.datumCount } : {}),
     },
   }
 }
@@ -533,8 +547,8 @@ type LoopArgs = {
   runId: string
   config: RunConfig
   model: TrainingModel
-  train: Datum[]
-  evalSet: Datum[]
+  train: DatumSource
+  evalSet: DatumSource
   evalBytes: number | null
   totalSteps: number
   startStep: number
@@ -556,7 +570,7 @@ type LoopArgs = {
 async function trainLoop(a: LoopArgs): Promise<void> {
   const { db, runId, config, model, emit, phase, control } = a
   const adam = adamParamsOf(config)
-  const stream = new BatchStream(a.train.length, config.seed)
+  const stream = new BatchStream(a.train.count, config.seed)
   const queue: Item[] = []
   let poisoned = false
   const guard = <T>(p: Promise<T>): Promise<T> => {
@@ -599,13 +613,13 @@ async function trainLoop(a: LoopArgs): Promise<void> {
   const settleDeletions = (): Promise<unknown> => Promise.allSettled(deletions.splice(0))
 
   const evalDue = (s: number): boolean =>
-    a.evalSet.length > 0 && config.evalEvery > 0 && (s % config.evalEvery === 0 || s === a.totalSteps)
+    a.evalSet.count > 0 && config.evalEvery > 0 && (s % config.evalEvery === 0 || s === a.totalSteps)
   const saveDue = (s: number): boolean => config.checkpointEvery > 0 && s % config.checkpointEvery === 0 && s < a.totalSteps
 
   const submitEval = async (s: number): Promise<void> => {
     const chunks: EvalItem['chunks'] = []
-    for (let i = 0; i < a.evalSet.length; i += config.batchSize) {
-      const datums = a.evalSet.slice(i, i + config.batchSize)
+    for (let i = 0; i < a.evalSet.count; i += config.batchSize) {
+      const datums = a.evalSet.read(range(i, Math.min(a.evalSet.count, i + config.batchSize)))
       const sent = await settleResent(model, await model.forward(datums), () => forwardOnce(model, datums))
       chunks.push({ datums, out: guard(sent.result) })
     }
@@ -674,7 +688,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
         step: item.step,
         testNll: loss / Math.max(w, 1),
         weightedTokens: w,
-        conversations: a.evalSet.length,
+        conversations: a.evalSet.count,
         bitsPerByte: a.evalBytes ? loss / (Math.LN2 * a.evalBytes) : null,
       }
       recordEval(db, runId, e)
@@ -733,7 +747,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
 
   try {
     phase('training')
-    if (step === 0 && a.evalSet.length > 0 && config.evalEvery > 0) await submitEval(0)
+    if (step === 0 && a.evalSet.count > 0 && config.evalEvery > 0) await submitEval(0)
     while (step < a.totalSteps) {
       if (control.request === 'pause') {
         await drain()
@@ -749,7 +763,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       }
       if (control.request !== 'none' || poisoned) break
       const s = step + 1
-      const batch = stream.indicesAt(cursor, config.batchSize).map((i) => a.train[i])
+      const batch = a.train.read(stream.indicesAt(cursor, config.batchSize))
       const submittedAt = performance.now()
       // A lost forward_backward reply is rebuilt by a forward pass on the same batch before optim_step is sent.
       const fbSent = await settleResent(model, await model.forwardBackward(batch, 'cross_entropy'), () => forwardOnce(model, batch))
@@ -810,7 +824,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     phase('stopped', 'cancelled')
     return
   }
-  if (a.evalSet.length > 0 && config.evalEvery > 0 && lastEval < step) {
+  if (a.evalSet.count > 0 && config.evalEvery > 0 && lastEval < step) {
     // Stopped between eval points: the curve still ends at the weights that are saved.
     await submitEval(step)
     await drain()

@@ -11,7 +11,7 @@ import { QWEN_ID } from '../../../../tests/helpers/hub-mirror'
 import { bundleForNode } from '../../../../tests/helpers/bundle-for-node'
 import { openDb } from '../store'
 import { loadTokenizer, rendererOf } from '.'
-import { processBatch, rustBatchEncoder } from './pipeline'
+import { processBatch, rustBatchEncoder, type PackedBatch } from './pipeline'
 import type { runPool as RunPool, closeIdleWorkers as CloseIdle } from './pool'
 import { workerInitOf } from './worker-protocol'
 
@@ -19,7 +19,7 @@ let outDir = ''
 afterAll(() => outDir && fs.rmSync(outDir, { recursive: true, force: true }))
 
 describe('tokenize worker in a bundled build', () => {
-  it('runPool from the bundle starts the built tokenize-worker.js and gets the same batches as in-process', async () => {
+  it('runPool from the bundle starts the built tokenize-worker.js (encoder + render threads) and gets the same batches as in-process', async () => {
     const here = path.dirname(new URL(import.meta.url).pathname)
     const bundle = await bundleForNode('tokenize', { pool: path.join(here, 'pool.ts'), 'tokenize-worker': path.join(here, 'worker.ts') })
     outDir = bundle.outDir
@@ -32,7 +32,15 @@ describe('tokenize worker in a bundled build', () => {
     const convs = readChatRows().slice(0, 40)
     const init = workerInitOf(tok, 'rust')
     const rows = convs.map((_, i) => i)
-    const batches = await built.runPool(init, rows, convs, { trainOn: 'all-assistant', maxLength: 512, batchSize: 16, workers: 2 })
+    const source = {
+      total: convs.length,
+      read: (from: number, maxRows: number) => ({
+        rows: rows.slice(from, from + maxRows),
+        json: convs.slice(from, from + maxRows).map((c) => JSON.stringify(c.messages)),
+      }),
+    }
+    const batches: PackedBatch[] = []
+    await built.runPool(init, source, { trainOn: 'all-assistant', maxLength: 512, batchSize: 16, workers: 2, onBatch: (b) => batches.push(b) })
     await built.closeIdleWorkers()
     const { Tokenizer } = await import('tokenizers')
     const local = await processBatch(rows, convs, {
@@ -44,6 +52,7 @@ describe('tokenize worker in a bundled build', () => {
       maxLength: 512,
     })
     expect(batches).toHaveLength(3)
+    expect(batches.flatMap((b) => Array.from(b.rows))).toEqual(rows)
     const tokens = batches.flatMap((b) => Array.from(b.tokens))
     expect(tokens).toEqual(Array.from(local.tokens))
     expect(batches.flatMap((b) => Array.from(b.weights))).toEqual(Array.from(local.weights))

@@ -21,8 +21,9 @@ export {
   type TokenizeSplitOptions,
   type TokenizeConversationsOptions,
 } from './split'
-export { closeIdleWorkers } from './pool'
-export { computeStats } from './stats'
+export { closeIdleWorkers, chooseWorkerCount, machineResources } from './pool'
+export { dropTokenizedDataset } from './tokenized-store'
+export { statsFromLengthCounts } from './stats'
 export { makeDatum, type DatumResult } from './datums'
 export { computeMask, locateContents, turnTerminators, type MaskMessage, type TokenOffsets } from './mask'
 export { prefixTexts, assemblePrefixExample } from './prefix-rerender'

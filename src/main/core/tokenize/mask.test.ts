@@ -8,7 +8,7 @@ import type { Conversation } from '../../../shared/chat'
 import { readChatRows } from '../../../../tests/helpers/fixtures'
 import { QWEN_ID } from '../../../../tests/helpers/hub-mirror'
 import { openDb, type Db } from '../store'
-import { computeStats, loadTokenizer, locateContents, rendererOf, turnTerminators, type StudioTokenizer } from '.'
+import { statsFromLengthCounts, loadTokenizer, locateContents, rendererOf, turnTerminators, type StudioTokenizer } from '.'
 import { toUnits } from './mask'
 import { processBatch, rustBatchEncoder, type PackedBatch } from './pipeline'
 
@@ -51,16 +51,24 @@ describe('mask building blocks', () => {
   })
 })
 
-describe('computeStats', () => {
+describe('statsFromLengthCounts', () => {
   it('gives percentiles, truncated share, suggested max length and a histogram covering every length', () => {
-    const lengths = Array.from({ length: 100 }, (_, i) => (i + 1) * 10) // 10 … 1000
-    const s = computeStats(lengths, 500, 1234)
+    const counts = Array.from({ length: 100 }, (_, i) => [(i + 1) * 10, 1] as const) // 10 … 1000, once each
+    const s = statsFromLengthCounts(counts, 500, 1234)
     expect(s).toMatchObject({ conversations: 100, totalTokens: 50_500, weightedTokens: 1234, p50: 510, p95: 960, max: 1000, suggestedMaxLength: 960 })
     expect(s.truncatedShare).toBe(0.5)
     expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBe(100)
     expect(s.histogram.edges[0]).toBe(0)
     expect(s.histogram.edges.at(-1)!).toBeGreaterThan(1000)
-    expect(computeStats([], 10)).toMatchObject({ conversations: 0, totalTokens: 0, p95: 0, truncatedShare: 0 })
+    expect(statsFromLengthCounts([], 10)).toMatchObject({ conversations: 0, totalTokens: 0, p95: 0, truncatedShare: 0 })
+  })
+
+  it('counts repeated lengths as often as they occur', () => {
+    // 7 × 100, 2 × 300, 1 × 900: the 5th and 10th values of the sorted ten.
+    const s = statsFromLengthCounts([[100, 7], [300, 2], [900, 1]], 250)
+    expect(s).toMatchObject({ conversations: 10, totalTokens: 2200, p50: 100, p95: 900, max: 900 })
+    expect(s.truncatedShare).toBeCloseTo(0.3)
+    expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBe(10)
   })
 })
 

@@ -8,7 +8,8 @@ import { CHAT_JSONL, hasNoRobots, readChatRows } from '../../../../tests/helpers
 import { NO_ROBOTS_ID, QWEN_ID, startHubMirror } from '../../../../tests/helpers/hub-mirror'
 import { importDataset } from '../datasets'
 import { openDb, type Db } from '../store'
-import { buildExample, closeIdleWorkers, loadTokenizer, tokenizeConversations, tokenizeSplit, type StudioTokenizer } from '.'
+import { TOKENIZE_BATCH_SIZE } from '../../../shared/defaults'
+import { buildExample, chooseWorkerCount, closeIdleWorkers, loadTokenizer, tokenizeConversations, tokenizeSplit, type StudioTokenizer } from '.'
 
 let db: Db
 let tok: StudioTokenizer
@@ -35,29 +36,40 @@ describe('tokenizeSplit', () => {
     expect(cold.encoder).toBe('rust')
     expect(progress.filter((p) => p.phase === 'tokenizing').at(-1)).toEqual({ phase: 'tokenizing', current: rows.length, total: rows.length })
     expect(progress.at(-1)?.phase).toBe('saving')
-    expect(cold.datums.length + cold.skipped.length).toBe(rows.length)
-    expect(cold.rowIndex).toEqual([...cold.rowIndex].sort((a, b) => a - b))
+    expect(cold.datumCount + cold.skippedCount).toBe(rows.length)
+    const coldAll = [...cold.iterate()]
+    const rowIndex = coldAll.map((d) => d.row)
+    expect(rowIndex).toEqual([...rowIndex].sort((a, b) => a - b))
+    expect(coldAll.map((d) => d.index)).toEqual(coldAll.map((_, i) => i))
     expect(cold.stats.conversations).toBe(rows.length)
-    const weighted = cold.datums.reduce((a, d) => a + d.weights.reduce((x, y) => x + y, 0), 0)
+    const weighted = coldAll.reduce((a, { datum: d }) => a + d.weights.reduce((x, y) => x + y, 0), 0)
     expect(cold.stats.weightedTokens).toBe(weighted)
 
-    const n = cold.datums.length
-    for (const k of [0, 1, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1]) {
-      const ex = await buildExample(tok, rows[cold.rowIndex[k]], { trainOn: 'all-assistant', maxLength: 1024 })
-      expect(cold.datums[k]).toEqual(ex.datum)
+    const n = cold.datumCount
+    const sample = [0, 1, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1]
+    const picked = cold.datumsAt(sample)
+    for (const [i, k] of sample.entries()) {
+      const ex = await buildExample(tok, rows[rowIndex[k]], { trainOn: 'all-assistant', maxLength: 1024 })
+      expect(picked[i]).toEqual(ex.datum)
+      expect(coldAll[k].datum).toEqual(ex.datum)
     }
-    for (const s of cold.skipped) expect(s.reason).toMatch(/within max length 1024/)
+    const skipped = [...cold.skippedRows()]
+    expect(skipped).toHaveLength(cold.skippedCount)
+    for (const s of skipped) expect(s.reason).toMatch(/within max length 1024/)
+    expect(new Set([...rowIndex, ...skipped.map((s) => s.row)]).size).toBe(500)
 
     const warm = await tokenizeSplit(db, { dataset: 'nr', split: 'test', tokenizer: tok, maxLength: 1024, trainOn: 'all-assistant' })
     expect(warm.fromCache).toBe(true)
     expect(warm.key).toBe(cold.key)
-    expect(warm.datums).toEqual(cold.datums)
-    expect(warm.rowIndex).toEqual(cold.rowIndex)
-    expect(warm.skipped).toEqual(cold.skipped)
+    expect([...warm.iterate()]).toEqual(coldAll)
+    expect([...warm.skippedRows()]).toEqual(skipped)
     expect(warm.stats).toEqual(cold.stats)
-    // Token arrays are stored compactly: one BLOB per array, 4 bytes per token.
-    const row = db.prepare('SELECT length(tokens) AS bytes, length(weights) AS w FROM tokenized_splits WHERE key = ?').get(cold.key) as { bytes: number; w: number }
-    expect(row.bytes).toBe(4 * warm.datums.reduce((a, d) => a + d.model_input.length + 1, 0))
+    // Tokens are stored compactly: 4 bytes per token and 1 per weight, one row per datum.
+    const row = db
+      .prepare('SELECT SUM(length(d.tokens)) AS bytes, SUM(length(d.weights)) AS w FROM tokenized_datums d JOIN tokenized_sets s ON s.id = d.set_id WHERE s.key = ?')
+      .get(cold.key) as { bytes: number; w: number }
+    const tokens = coldAll.reduce((a, { datum: d }) => a + d.model_input.length + 1, 0)
+    expect(row).toEqual({ bytes: 4 * tokens, w: tokens })
   })
 
   it.skipIf(!hasNoRobots)('gives the no_robots test split the token statistics in the fixture README', async () => {
@@ -72,7 +84,7 @@ describe('tokenizeSplit', () => {
     expect(b.fromCache).toBe(false)
     expect(a.key).not.toBe(b.key)
     expect(a.stats.weightedTokens).toBeLessThan(b.stats.weightedTokens)
-    expect(Math.max(...a.datums.map((d) => d.model_input.length))).toBe(127)
+    expect(Math.max(...[...a.iterate()].map(({ datum: d }) => d.model_input.length))).toBe(127)
     expect(a.stats.truncatedShare).toBeCloseTo(b.stats.truncatedShare)
   })
 
@@ -80,9 +92,12 @@ describe('tokenizeSplit', () => {
     const convs = rows.slice(0, 60)
     const opts = { datasetName: 'slice', split: 'x', conversations: () => convs, tokenizer: tok, maxLength: 4096, trainOn: 'all-assistant' as const }
     const viaRust = await tokenizeConversations(db, { ...opts, datasetKey: 'r', encoder: 'rust' })
+    const rustDatums = [...viaRust.iterate()]
+    // Another content key for the same split replaces the first set in the cache.
     const viaJs = await tokenizeConversations(db, { ...opts, datasetKey: 'j', encoder: 'transformers', workers: 1 })
     expect(viaJs.encoder).toBe('transformers')
-    expect(viaJs.datums).toEqual(viaRust.datums)
+    expect([...viaJs.iterate()]).toEqual(rustDatums)
+    expect(() => [...viaRust.iterate()]).toThrow(expect.objectContaining({ code: 'dataset-not-cached' }))
   })
 
   it('falls back to the transformers encoder when the Rust library cannot reproduce it (here: cannot even read the file)', async () => {
@@ -98,7 +113,7 @@ describe('tokenizeSplit', () => {
     expect(fallback.encoder).toBe('transformers')
     const reference = await tokenizeConversations(db, { ...opts, datasetKey: 'f', tokenizer: tok })
     expect(reference.encoder).toBe('rust')
-    expect(fallback.datums).toEqual(reference.datums)
+    expect([...fallback.iterate()]).toEqual([...reference.iterate()])
   })
 
   it('a row the chat template rejects (raise_exception) is skipped with the template message; the rest is tokenized', async () => {
@@ -122,8 +137,8 @@ describe('tokenizeSplit', () => {
     })
     const system = convs.flatMap((c, i) => (c.messages[0].role === 'system' ? [i] : []))
     expect(system.length).toBeGreaterThan(0)
-    expect(r.skipped).toEqual(system.map((row) => ({ row, reason: 'chat template error: System role not supported' })))
-    expect(r.rowIndex).toEqual(convs.flatMap((_, i) => (system.includes(i) ? [] : [i])))
+    expect([...r.skippedRows()]).toEqual(system.map((row) => ({ row, reason: 'chat template error: System role not supported' })))
+    expect([...r.iterate()].map((d) => d.row)).toEqual(convs.flatMap((_, i) => (system.includes(i) ? [] : [i])))
     expect(r.encoder).toBe('rust')
   })
 
@@ -140,7 +155,7 @@ describe('tokenizeSplit', () => {
     expect(train.fromCache).toBe(true)
     expect(train.key).toBe(implicit.key)
     expect(test.key).not.toBe(train.key)
-    expect(test.datums).toEqual(train.datums) // the mirror serves the same rows as both splits
+    expect([...test.iterate()]).toEqual([...train.iterate()]) // the mirror serves the same rows as both splits
   })
 
   it('reports unknown datasets and splits with coded errors', async () => {
@@ -167,8 +182,91 @@ describe('tokenizeSplit', () => {
       },
     })
     await expect(run).rejects.toMatchObject({ code: 'cancelled' })
-    expect(terminate).toHaveBeenCalledTimes(2)
+    expect(terminate).toHaveBeenCalledTimes(3) // the encoder and both render threads
     terminate.mockRestore()
-    expect(db.prepare("SELECT COUNT(*) FROM tokenized_splits WHERE dataset_key = 'cancel-me'").pluck().get()).toBe(0)
+    expect(db.prepare("SELECT COUNT(*) FROM tokenized_sets WHERE dataset_key = 'cancel-me'").pluck().get()).toBe(0)
+    expect(db.prepare('SELECT COUNT(*) FROM tokenized_rows WHERE set_id NOT IN (SELECT id FROM tokenized_sets)').pluck().get()).toBe(0)
+  })
+
+  it('sends workers bounded chunks, never the whole split', async () => {
+    const post = vi.spyOn(Worker.prototype, 'postMessage')
+    const r = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 900, trainOn: 'all-assistant', workers: 2 })
+    const batches = post.mock.calls.map(([m]) => m as { type?: string; rows?: number[] }).filter((m) => m.type === 'batch')
+    post.mockRestore()
+    expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(500 / TOKENIZE_BATCH_SIZE))
+    expect(Math.max(...batches.map((b) => b.rows!.length))).toBeLessThanOrEqual(TOKENIZE_BATCH_SIZE)
+    expect(batches.flatMap((b) => b.rows!).sort((a, b) => a - b)).toEqual(rows.map((_, i) => i))
+    expect(r.datumCount + r.skippedCount).toBe(500)
+  })
+
+  it('two callers asking for the same split at once share one tokenization', async () => {
+    const opts = { dataset: 'nr', tokenizer: tok, maxLength: 640, trainOn: 'all' as const }
+    const [a, b] = await Promise.all([tokenizeSplit(db, opts), tokenizeSplit(db, opts)])
+    expect(a.key).toBe(b.key)
+    expect([a.fromCache, b.fromCache].sort()).toEqual([false, true])
+    expect(db.prepare('SELECT COUNT(*) FROM tokenized_sets WHERE key = ?').pluck().get(a.key)).toBe(1)
+    expect([...b.iterate()]).toEqual([...a.iterate()])
+  })
+
+  it('a pinned split (a run reading it) survives a re-tokenization of newer content until it is released', async () => {
+    const opts = { datasetName: 'pinned', split: 'x', tokenizer: tok, maxLength: 512, trainOn: 'all' as const, workers: 1 }
+    const first = await tokenizeConversations(db, { ...opts, datasetKey: 'v1', conversations: () => rows.slice(0, 6) })
+    const release = first.pin()
+    const before = [...first.iterate()]
+    await tokenizeConversations(db, { ...opts, datasetKey: 'v2', conversations: () => rows.slice(6, 12) })
+    expect([...first.iterate()]).toEqual(before)
+    release()
+    await tokenizeConversations(db, { ...opts, datasetKey: 'v3', conversations: () => rows.slice(12, 18) })
+    expect(() => first.datumsAt([0])).toThrow(expect.objectContaining({ code: 'dataset-not-cached' }))
+  })
+
+  it('a conversation that runs its render thread out of memory is skipped with that reason; the process and the other rows carry on', async () => {
+    const huge: Conversation = { messages: [{ role: 'user', content: 'x'.repeat(8_000_000) }, { role: 'assistant', content: 'ok' }] }
+    const convs = [...rows.slice(0, 10), huge, ...rows.slice(10, 16)]
+    const r = await tokenizeConversations(db, {
+      datasetKey: 'oom',
+      datasetName: 'oom',
+      split: 'x',
+      conversations: () => convs,
+      tokenizer: tok,
+      maxLength: 4096,
+      trainOn: 'all-assistant',
+      workers: 1,
+      workerHeapMb: 24,
+    })
+    expect([...r.skippedRows()]).toEqual([{ row: 10, reason: expect.stringMatching(/^the tokenizer thread ran out of memory on this conversation/) }])
+    const expected = [...rows.slice(0, 10), ...rows.slice(10, 16)]
+    const got = [...r.iterate()]
+    expect(got.map((d) => d.row)).toEqual([...Array(10).keys(), ...Array.from({ length: 6 }, (_, i) => 11 + i)])
+    for (const k of [0, 9, 10, 15]) expect(got[k].datum).toEqual((await buildExample(tok, expected[k], { trainOn: 'all-assistant', maxLength: 4096 })).datum)
+  })
+
+  it('fails cleanly with a coded error, and keeps nothing, when a render thread cannot even start', async () => {
+    const run = tokenizeConversations(db, {
+      datasetKey: 'no-start',
+      datasetName: 'no-start',
+      split: 'x',
+      conversations: () => rows.slice(0, 4),
+      tokenizer: tok,
+      maxLength: 512,
+      trainOn: 'all',
+      workers: 1,
+      workerHeapMb: 2,
+    })
+    await expect(run).rejects.toMatchObject({ code: 'tokenizer-worker-crashed' })
+    expect(db.prepare("SELECT COUNT(*) FROM tokenized_sets WHERE dataset_key = 'no-start'").pluck().get()).toBe(0)
+  })
+})
+
+describe('chooseWorkerCount', () => {
+  it('starts one render thread per two cores, at most four, and only as many as fit in half the available memory', () => {
+    expect(chooseWorkerCount({ cores: 2, availableMb: 16_000 })).toBe(1)
+    expect(chooseWorkerCount({ cores: 8, availableMb: 16_000 })).toBe(4)
+    expect(chooseWorkerCount({ cores: 64, availableMb: 64_000 })).toBe(4)
+    // 8 cores but 600 MB free: half is 300 MB, the encoder takes 200, one 80 MB thread fits.
+    expect(chooseWorkerCount({ cores: 8, availableMb: 600 })).toBe(1)
+    expect(chooseWorkerCount({ cores: 8, availableMb: 900 })).toBe(3)
+    // Never zero, even when memory is tight or the core count is 1.
+    expect(chooseWorkerCount({ cores: 1, availableMb: 100 })).toBe(1)
   })
 })

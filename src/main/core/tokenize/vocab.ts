@@ -22,7 +22,8 @@ export function byteLengthTable(json: TokenizerJson): Int32Array | null {
   let size = 0
   for (const id of Object.values(vocab)) size = Math.max(size, id + 1)
   for (const t of json.added_tokens ?? []) size = Math.max(size, t.id + 1)
-  const table = new Int32Array(size)
+  // Shared memory: every tokenizer thread reads this one table instead of receiving a copy.
+  const table = new Int32Array(new SharedArrayBuffer(size * Int32Array.BYTES_PER_ELEMENT))
   for (const [piece, id] of Object.entries(vocab)) table[id] = piece.length
   for (const t of json.added_tokens ?? []) table[t.id] = utf8Length(t.content)
   return table

@@ -1,11 +1,17 @@
+import type { MessagePort } from 'node:worker_threads'
 import type { TrainOn } from '../../../shared/datum'
-import type { ConversationLike, PackedBatch } from './pipeline'
+import type { PackedBatch, PackedEncoding } from './pipeline'
 import type { RenderContext } from './render'
 import type { StudioTokenizer } from './tokenizer'
 
-/** Which library encodes in the workers: the Rust `tokenizers` package (bulk) or transformers.js. */
+/** Which library encodes in the encoder thread: the Rust `tokenizers` package (bulk) or transformers.js. */
 export type EncoderKind = 'rust' | 'transformers'
 
+/**
+ * What the tokenizer threads need to render and encode like one StudioTokenizer. One encoder thread
+ * holds the tokenizer (parsed once) for every render thread; `byteLength` sits in shared memory, so all
+ * threads read the same table.
+ */
 export type WorkerInit = {
   encoder: EncoderKind
   tokenizerDir: string
@@ -14,7 +20,7 @@ export type WorkerInit = {
   terminators: string[]
   nfc: boolean
   byteLength: Int32Array | null
-  /** Rendered texts with transformers' ids: a Rust worker refuses to run if it encodes any differently. */
+  /** Rendered texts with transformers' ids: a Rust encoder refuses to run if it encodes any differently. */
   probe: { texts: string[]; ids: number[][] } | null
 }
 
@@ -30,17 +36,37 @@ export const workerInitOf = (tok: StudioTokenizer, encoder: EncoderKind): Worker
   probe: null,
 })
 
-export type ToWorker = {
+/** workerData of the one tokenize worker entry: it runs as the encoder or as a render thread. */
+export type EncoderData = { role: 'encoder'; init: WorkerInit }
+export type RenderData = {
+  role: 'render'
+  init: Omit<WorkerInit, 'encoder' | 'tokenizerDir' | 'probe'>
+  /** Channel to the encoder thread. */
+  encoder: MessagePort
+}
+export type WorkerData = EncoderData | RenderData
+
+/** main → encoder: a render thread's end of a new channel. */
+export type ToEncoder = { type: 'connect'; port: MessagePort }
+/** encoder → main. */
+export type FromEncoder =
+  { type: 'ready' } | { type: 'mismatch'; message: string } | { type: 'error'; message: string }
+/** render thread ↔ encoder, over their channel. */
+export type EncodeRequest = { id: number; texts: string[] }
+export type EncodeReply =
+  { id: number; ok: true; packed: PackedEncoding } | { id: number; ok: false; message: string }
+
+/** main → render thread: conversations as the JSON of their messages array (as stored), with their row numbers. */
+export type ToRenderer = {
   type: 'batch'
   id: number
   trainOn: TrainOn
   maxLength: number
   rows: number[]
-  conversations: ConversationLike[]
+  json: string[]
 }
-
-export type FromWorker =
+/** render thread → main. */
+export type FromRenderer =
   | { type: 'ready' }
   | { type: 'done'; id: number; batch: PackedBatch }
-  | { type: 'mismatch'; message: string }
-  | { type: 'error'; message: string }
+  | { type: 'error'; id: number | null; message: string }

@@ -9,6 +9,7 @@ import { migration004RunBitsPerByte } from './004-run-bits-per-byte'
 import { migration005IncrementalVacuum } from './005-incremental-vacuum'
 import { migration006DatasetStaging } from './006-dataset-staging'
 import { migration007RunResumes } from './007-run-resumes'
+import { migration008TokenizedDatums } from './008-tokenized-datums'
 
 /**
  * `transaction: false` is only for statements SQLite refuses inside a transaction (VACUUM); such a
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005IncrementalVacuum,
   migration006DatasetStaging,
   migration007RunResumes,
+  migration008TokenizedDatums,
 ]
