@@ -82,7 +82,7 @@ describe('npm run sft', () => {
     const files = fs.readdirSync(exportDir).sort()
     expect(files).toHaveLength(2)
     expect(files[0]).toMatch(/-datums\.jsonl$/)
-    expect(files[1]).toMatch(/-reproduce\.py$/)
+    expect(files[1]).toMatch(/-train\.py$/)
     const datums = fs.readFileSync(path.join(exportDir, files[0]), 'utf8').trim().split('\n')
     expect(JSON.parse(datums[0])).toMatchObject({ format: 'tuft-studio-datums-v1', run_id: runId, eval: 4 })
     expect(summary).toMatchObject({ run_id: runId, status: 'completed', steps: 40 })

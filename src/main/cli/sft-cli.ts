@@ -55,7 +55,7 @@ const HELP = `Usage: npm run sft -- [options]
   --early-stop PATIENCE    stop after PATIENCE evaluations without a new best test NLL (off by default; per cell in a sweep)
   --keep-checkpoints last-best|all   checkpoints kept on the server (default last-best: the last state, best and final weights)
   --export-script DIR      afterwards write a Python script that reproduces the run with the official tinker SDK and the
-                           exact datums it reads (<name>-reproduce.py, <name>-datums.jsonl; a folder per cell for a sweep)
+                           exact datums it reads (<name>-train.py, <name>-datums.jsonl; a folder per cell for a sweep)
   --name NAME              run name
   --sweep ranks=8,32 lrs=1e-4,1e-3   grid sweep (each cell a normal run)   --concurrency N (default 2)
   --resume RUN_ID          resume an interrupted/failed/stopped run (accepts --max-length, --batch-size, --rank, --lr)
