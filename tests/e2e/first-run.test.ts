@@ -135,12 +135,12 @@ describe('first run', () => {
     await page.getByTestId('cut-marker').waitFor({ timeout: 60_000 })
     await page.getByText(/of conversations are longer than 32 tokens/).waitFor({ timeout: 60_000 })
     expect(await tokens.locator('.tok-cut').count()).toBeGreaterThan(0)
-    // The histogram's max-length marker sits at 64 tokens on a token axis (a category axis put it at bin 64).
-    await expect.poll(() => histogram.getAttribute('data-marker'), { timeout: 30_000 }).toBe('64')
+    // The histogram's max-length marker sits at 32 tokens on a token axis (a category axis put it at bin 32).
+    await expect.poll(() => histogram.getAttribute('data-marker'), { timeout: 30_000 }).toBe('32')
     const box = await histogram.boundingBox()
     const axisMax = Number(await histogram.getAttribute('data-axis-max'))
     const markerX = Number(await histogram.getAttribute('data-marker-x'))
-    expect(Math.abs(markerX - (48 + ((box?.width ?? 0) - 48 - 24) * (64 / axisMax)))).toBeLessThan(3)
+    expect(Math.abs(markerX - (48 + ((box?.width ?? 0) - 48 - 24) * (32 / axisMax)))).toBeLessThan(3)
     await page.getByTestId('max-length').fill('1024')
     await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
     expect(await page.getByTestId('cut-marker').count()).toBe(0)
@@ -289,8 +289,8 @@ describe('first run', () => {
       if (id === 'export-python') expect(exported[exported.length - 1]).toContain('import tinker')
       if (id === 'export-datums') expect(exported[exported.length - 1].split('\n')[0]).toContain('tuft-studio-datums-v1')
     }
-    // One naming rule: the run's name, what the file holds, its extension.
-    expect(names).toEqual(['metrics.csv', 'config.json', 'train.py', 'nll.png'].map((kind) => `HuggingFaceH4-no_robots-r32-lr1e-4-${kind}`))
+    // One naming rule: the run's name, what the file holds, its extension (config and script target the best step).
+    expect(names).toEqual(['metrics.csv', 'best-config.json', 'best-train.py', 'nll.png', 'datums.jsonl'].map((kind) => `HuggingFaceH4-no_robots-r32-lr1e-4-${kind}`))
     expect(exported[0].split('\n').length).toBeGreaterThan(20)
     await shot(page, '10-run-detail')
 

@@ -17,7 +17,6 @@ import type { ChannelName, OutputOf } from '../../src/shared/contract'
 import type { Result } from '../../src/shared/result'
 import { createTuftClient } from '../../src/main/core/tuft'
 import { englishWords } from '../helpers/english-prose'
-import { repoRoot } from '../helpers/fixtures'
 import { FAKE_TUFT_BIN, freePort } from '../helpers/local-tuft'
 import { makeModelFolder } from '../helpers/model-folder'
 import { launchChromium, openApp, pageText, SCREENSHOTS, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
@@ -174,8 +173,8 @@ describe('a local TuFT server', () => {
     expect(await report.textContent()).toContain('qwen-local')
     expect((await call('settingsGet')).activeServer).toBe(`http://127.0.0.1:${port + 1}`)
 
-    await call('datasetImport', { opId: 'imp', source: { kind: 'file', path: path.join(repoRoot, 'resources', 'datasets', 'sample-chat.jsonl') }, name: 'chats' })
-    const run = await call('runStart', { config: { dataset: { name: 'chats' }, baseModel: 'qwen-local', rank: 8, batchSize: 2, maxLength: 256, steps: 2, evalEvery: 0, evalSetSize: 0 } })
+    const sample = await call('datasetImport', { opId: 'imp', source: { kind: 'sample' } })
+    const run = await call('runStart', { config: { dataset: { name: sample.name }, baseModel: 'qwen-local', rank: 8, batchSize: 2, maxLength: 256, steps: 2, evalEvery: 0, evalSetSize: 0 } })
     await expect.poll(async () => (await call('runGet', { runId: run.id })).status, { timeout: 120_000, interval: 250 }).toMatch(/completed|failed/)
     const detail = await call('runGet', { runId: run.id })
     expect(detail.error).toBeNull()
