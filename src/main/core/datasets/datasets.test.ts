@@ -233,7 +233,7 @@ describe('hub import through a local mirror (the endpoint setting)', () => {
     })
     try {
       const r = await importDataset(db, { kind: 'hub', repo: NO_ROBOTS_ID, split: 'test' }, { endpoint: mirror.url, token: 'tok' })
-      expect(r.splits[0].rows).toBe(500)
+      expect(r.splits[0].rows).toBe(CHAT_ROWS.length)
       expect(mirror.requests.some((q) => q.auth === 'Bearer tok')).toBe(true)
       expect(other.requests.length).toBeGreaterThan(0)
       expect(other.requests.filter((q) => q.auth !== undefined)).toEqual([])

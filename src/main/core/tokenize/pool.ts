@@ -170,9 +170,13 @@ type Chunk = {
   parts?: (PackedBatch | undefined)[]
   partsLeft?: number
 }
-/** A whole chunk (`row` null) or one row of it (its position in the chunk). */
-type Job = { id: number; chunk: Chunk; row: number | null }
-type Slot = { worker: Worker; ready: boolean; dead: boolean; jobs: Map<number, Job> }
+/**
+ * A whole chunk (`row` null) or one row of it (its position in the chunk). `retry`: the row's thread died
+ * once already; it runs again on a thread that has run nothing else, so only a second death blames it.
+ */
+type Job = { id: number; chunk: Chunk; row: number | null; retry?: boolean }
+/** `fresh`: nothing was posted to this thread yet, so its heap holds no other conversation's garbage. */
+type Slot = { worker: Worker; ready: boolean; dead: boolean; fresh: boolean; jobs: Map<number, Job> }
 
 const crashReason = (err: Error | null, chars: number): string =>
   (err as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -220,7 +224,7 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
     let crashes = 0
     let settled = false
     const chunks = new Map<number, Chunk>()
-    const rowJobs: { chunk: Chunk; row: number }[] = []
+    const rowJobs: { chunk: Chunk; row: number; retry?: boolean }[] = []
     const slots: Slot[] = []
     const detachers: (() => void)[] = []
     // Chunks finished ahead of one still being redone row by row wait, but only this many.
@@ -286,6 +290,7 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
         rows: job.row === null ? c.rows : [c.rows[job.row]],
         json: job.row === null ? c.json : [c.json[job.row]],
       }
+      s.fresh = false
       s.worker.postMessage(msg)
     }
     const feed = (s: Slot): void => {
@@ -293,9 +298,9 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
       // A single-row job runs alone on its thread, so a crash is always that row's.
       if ([...s.jobs.values()].some((j) => j.row !== null)) return
       if (rowJobs.length) {
-        if (s.jobs.size === 0) {
-          const { chunk, row } = rowJobs.shift()!
-          post(s, { id: nextJob++, chunk, row })
+        if (s.jobs.size === 0 && (s.fresh || !rowJobs[0].retry)) {
+          const { chunk, row, retry } = rowJobs.shift()!
+          post(s, { id: nextJob++, chunk, row, retry })
         }
         return
       }
@@ -328,7 +333,7 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
 
     /** `ready`: a reused thread said so long ago. */
     const attach = (worker: Worker, ready: boolean): Slot => {
-      const s: Slot = { worker, ready, dead: false, jobs: new Map() }
+      const s: Slot = { worker, ready, dead: false, fresh: !ready, jobs: new Map() }
       slots.push(s)
       const died = (err: Error | null): void => {
         if (settled || s.dead) return
@@ -352,10 +357,12 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
           )
           return
         }
-        // Whole chunks may be innocent (the thread held two): redo them row by row. A single-row job
-        // ran alone, so the crash was its row's.
+        // Whole chunks may be innocent (the thread held two): redo them row by row. A single-row job ran
+        // alone, but an earlier row's garbage may have filled the heap: it gets one more try on a fresh
+        // thread, and a second death there is its own.
         for (const job of s.jobs.values())
           if (job.row === null) splitChunk(job.chunk)
+          else if (!job.retry) rowJobs.unshift({ chunk: job.chunk, row: job.row, retry: true })
           else
             finishPart(
               job,

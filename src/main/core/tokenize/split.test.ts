@@ -56,7 +56,7 @@ describe('tokenizeSplit', () => {
     const skipped = [...cold.skippedRows()]
     expect(skipped).toHaveLength(cold.skippedCount)
     for (const s of skipped) expect(s.reason).toMatch(/within max length 1024/)
-    expect(new Set([...rowIndex, ...skipped.map((s) => s.row)]).size).toBe(500)
+    expect(new Set([...rowIndex, ...skipped.map((s) => s.row)]).size).toBe(rows.length)
 
     const warm = await tokenizeSplit(db, { dataset: 'nr', split: 'test', tokenizer: tok, maxLength: 1024, trainOn: 'all-assistant' })
     expect(warm.fromCache).toBe(true)
@@ -189,14 +189,19 @@ describe('tokenizeSplit', () => {
   })
 
   it('sends workers bounded chunks, never the whole split', async () => {
+    // Enough rows for several chunks whatever the fixture holds: its conversations repeated.
+    const n = 3 * TOKENIZE_BATCH_SIZE + 1
+    const file = path.join(process.env.TUFT_STUDIO_HOME as string, 'chunked.jsonl')
+    fs.writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ messages: rows[i % rows.length].messages })).join('\n') + '\n')
+    await importDataset(db, { kind: 'file', path: file, split: 'test' }, { name: 'chunked' })
     const post = vi.spyOn(Worker.prototype, 'postMessage')
-    const r = await tokenizeSplit(db, { dataset: 'nr', tokenizer: tok, maxLength: 900, trainOn: 'all-assistant', workers: 2 })
+    const r = await tokenizeSplit(db, { dataset: 'chunked', tokenizer: tok, maxLength: 900, trainOn: 'all-assistant', workers: 2 })
     const batches = post.mock.calls.map(([m]) => m as { type?: string; rows?: number[] }).filter((m) => m.type === 'batch')
     post.mockRestore()
-    expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(500 / TOKENIZE_BATCH_SIZE))
+    expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(n / TOKENIZE_BATCH_SIZE))
     expect(Math.max(...batches.map((b) => b.rows!.length))).toBeLessThanOrEqual(TOKENIZE_BATCH_SIZE)
-    expect(batches.flatMap((b) => b.rows!).sort((a, b) => a - b)).toEqual(rows.map((_, i) => i))
-    expect(r.datumCount + r.skippedCount).toBe(500)
+    expect(batches.flatMap((b) => b.rows!).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i))
+    expect(r.datumCount + r.skippedCount).toBe(n)
   })
 
   it('two callers asking for the same split at once share one tokenization', async () => {
@@ -221,7 +226,7 @@ describe('tokenizeSplit', () => {
   })
 
   it('a conversation that runs its render thread out of memory is skipped with that reason; the process and the other rows carry on', async () => {
-    const huge: Conversation = { messages: [{ role: 'user', content: 'x'.repeat(8_000_000) }, { role: 'assistant', content: 'ok' }] }
+    const huge: Conversation = { messages: [{ role: 'user', content: 'x'.repeat(16_000_000) }, { role: 'assistant', content: 'ok' }] }
     const convs = [...rows.slice(0, 10), huge, ...rows.slice(10, 16)]
     const r = await tokenizeConversations(db, {
       datasetKey: 'oom',
