@@ -12,6 +12,9 @@ import { launchChromium, openApp, shot, startStudio, type Studio, screenshotOnFa
 let studio: Studio
 let browser: Browser
 let page: Page
+/** Each run's colour in the live sweep chart, by run id: the same run keeps it on every other screen. */
+let sweepColors: Record<string, string> = {}
+const runColorsOf = async (testId: string): Promise<Record<string, string>> => JSON.parse((await page.getByTestId(testId).getAttribute('data-run-colors')) ?? '{}') as Record<string, string>
 
 beforeAll(async () => {
   studio = await startStudio()
@@ -98,6 +101,8 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     expect(await page.getByTestId('sweep-table').locator('tbody tr').count()).toBe(4)
     expect(await page.getByTestId('sweep-table').locator('tr.recommended').count()).toBe(1)
     await shot(page, '14-sweep')
+    sweepColors = await runColorsOf('sweep-chart')
+    expect(new Set(Object.values(sweepColors)).size).toBe(4)
     // The playground opens on the recommended cell, not on whichever run happens to be first.
     const recommended = await page.getByTestId('sweep-table').locator('tr.recommended').getAttribute('data-run-id')
     expect(recommended).toBeTruthy()
@@ -118,6 +123,8 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     await expect.poll(async () => Number(await page.getByTestId('compare-train').getAttribute('data-points')), { timeout: 30_000 }).toBe(4 * 8)
     expect(Number(await page.getByTestId('compare-test').getAttribute('data-points'))).toBeGreaterThanOrEqual(4 * 2)
     expect(await page.locator('tr.recommended').count()).toBe(1)
+    expect(await runColorsOf('compare-train')).toEqual(sweepColors)
+    expect(await runColorsOf('compare-test')).toEqual(sweepColors)
     await shot(page, '15-compare')
   })
 
@@ -142,6 +149,10 @@ describe('sweeps, comparison and the pages around the wizard', () => {
     // Rename one run, then delete it (after confirming).
     await page.getByTestId('run-row').first().getByRole('button').first().click()
     await page.getByTestId('run-view').waitFor()
+    // The run's page draws its train NLL in the colour the sweep and Compare gave the run.
+    const own = await runColorsOf('nll-chart')
+    expect(Object.keys(own)).toHaveLength(1)
+    expect(sweepColors[Object.keys(own)[0]]).toBe(Object.values(own)[0])
     await page.getByRole('button', { name: 'Rename' }).click()
     await page.getByRole('textbox', { name: 'New name' }).fill('renamed run')
     await page.getByRole('textbox', { name: 'New name' }).press('Enter')
