@@ -399,7 +399,9 @@ export const contract = {
   serverCheckpointDownload: ch<AdapterDownload>()(z.object({ opId, server: serverUrl, tinkerPath: tinkerCheckpointPath }).strict()),
   /** Snippets for a sampler path (or a base model name) on that server. */
   useModelSnippets: ch<UseModelView>()(
-    z.object({ server: serverUrl, model: z.string().trim().min(1).max(2000), tokenizer: z.string().trim().max(4096).optional() }).strict(),
+    z
+      .object({ server: serverUrl, model: z.string().trim().min(1).max(2000), tokenizer: z.string().trim().max(4096).optional(), locale: z.enum(LOCALES).optional() })
+      .strict(),
   ),
   /** One chat request through the server's OpenAI-compatible route (`POST /oai/api/v1/chat/completions`). */
   tryChat: ch<TryChatResult>()(

@@ -279,9 +279,9 @@ export function createHandlers(ctx: AppContext): Handlers {
           : undefined
       return ops.run(opId, (signal, onProgress) => core.downloadServerCheckpoint(target, tinkerPath, { signal, onProgress, serverIsLocal, folderOnThisMachine }))
     },
-    useModelSnippets: async ({ server, model, tokenizer }) => {
+    useModelSnippets: async ({ server, model, tokenizer, locale }) => {
       const target = await resolveServer(server)
-      return { server: target.url, tinkerPath: model, snippets: useModelSnippets({ serverUrl: target.url, model, tokenizer: tokenizer ?? (await snippetTokenizer(target, model)) }) }
+      return { server: target.url, tinkerPath: model, snippets: useModelSnippets({ serverUrl: target.url, model, locale, tokenizer: tokenizer ?? (await snippetTokenizer(target, model)) }) }
     },
     tryChat: async ({ server, model, messages, maxTokens, temperature, seed }) =>
       core.tryChat(await resolveServer(server), { model, messages, maxTokens, temperature, seed }),

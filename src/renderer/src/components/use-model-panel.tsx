@@ -89,7 +89,7 @@ function OpenPanel({ target, onClose }: { target: Target; onClose: () => void })
 }
 
 function CheckpointUse({ server, path }: { server: string | undefined; path: string }): React.JSX.Element {
-  const { t, fmt } = useT()
+  const { t, fmt, locale } = useT()
   const u = t.useModel
   const [view, setView] = useState<UseModelView | null>(null)
   const [tab, setTab] = useState<Tab>('curl')
@@ -105,8 +105,9 @@ function CheckpointUse({ server, path }: { server: string | undefined; path: str
   const localKeyFile = view && local?.url && local.configPath && sameServer(local.url, view.server) ? local.configPath : null
 
   useEffect(() => {
-    void api.useModelSnippets({ ...(server ? { server } : {}), model: path }).then((r) => (r.ok ? setView(r.value) : setSnippetFailure(r)))
-  }, [server, path])
+    // The snippets' prompt is the one "Try it" starts with, in the UI's language.
+    void api.useModelSnippets({ ...(server ? { server } : {}), model: path, locale }).then((r) => (r.ok ? setView(r.value) : setSnippetFailure(r)))
+  }, [server, path, locale])
 
   const tryIt = async (): Promise<void> => {
     setBusy(true)
