@@ -13,6 +13,24 @@ const folder = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'must be a folder path')
 
+/** TuFT refuses a shorter max_model_len than this (and so does the form). */
+export const MIN_MAX_MODEL_LEN = 128
+
+/** A setting of the local-server form, named as in tuft_config.yaml (`port` is TuFT's command-line flag). */
+export const LOCAL_SERVER_FIELDS = [
+  'model_path',
+  'model_name',
+  'max_model_len',
+  'max_lora_rank',
+  'tensor_parallel_size',
+  'training_backend',
+  'fsdp_num_gpus',
+  'checkpoint_dir',
+  'port',
+  'colocate',
+] as const
+export type LocalServerField = (typeof LOCAL_SERVER_FIELDS)[number]
+
 /** One `supported_models` entry, as the user picks it. Missing values are filled from the folder's config.json. */
 export const localModelChoiceSchema = z
   .object({
@@ -26,7 +44,7 @@ export const localModelChoiceSchema = z
       .max(200)
       .regex(/^[^\s]+$/, 'no spaces')
       .optional(),
-    maxModelLen: z.number().int().min(128).max(1_048_576).optional(),
+    maxModelLen: z.number().int().min(MIN_MAX_MODEL_LEN).max(1_048_576).optional(),
     maxLoraRank: z.number().int().min(1).max(1024).optional(),
     tensorParallelSize: z.number().int().min(1).max(64).optional(),
     trainingBackend: z.enum(['hf', 'fsdp']).optional(),
@@ -132,7 +150,8 @@ export type LocalServerPlan = {
   host: string
   checkpointDir: string
   logPath: string
-  models: { name: string; path: string }[]
+  /** Each model with the limits it will be served with (the form's blanks filled in from its folder). */
+  models: { name: string; path: string; maxModelLen: number; tensorParallelSize: number }[]
   users: string[]
   problems: ModelFolderProblem[]
 }

@@ -14,6 +14,7 @@
  */
 import type { KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
 import type { DatasetFormat, ImportWarning, RejectionReason } from './datasets'
+import type { LocalServerField } from './local-server'
 import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 
@@ -431,6 +432,10 @@ export const en = {
     resume: 'Resume the run',
     lowerLr: (lr: string | null) => (lr ? `Resume with LR ${lr}` : 'Resume with a lower learning rate'),
     lowerRank: (r: number) => `Use rank ${r}`,
+    useNextPort: (port: number) => `Use port ${port} instead`,
+    lowerMaxModelLen: (len: string) => `Lower max_model_len to ${len}`,
+    editLocalServer: (field: LocalServerField | null) =>
+      field === 'model_path' ? 'Choose another model folder' : field === 'tensor_parallel_size' ? 'Use more GPUs (tensor_parallel_size)' : field ? `Correct ${field}` : 'Edit the configuration',
     oomTry: (v: { maxLength: number; batchSize: number; rank: number }) =>
       `Try, in this order: max length ${n(v.maxLength)}, then batch size ${n(v.batchSize)}, then rank ${v.rank}.`,
     oomApply: (what: 'maxLength' | 'batchSize' | 'rank', value: number) =>
@@ -670,7 +675,6 @@ export const en = {
     exitedNote: 'The server process has ended. Start it again or look at its log.',
     unhealthyNote: 'The process is running but does not answer /api/v1/healthz yet.',
     failedLine: 'The log line that explains it',
-    tryPort: (port: number) => `Use port ${port} instead`,
     loadingFor: (elapsed: string, limit: string) => `${elapsed} of at most ${limit}`,
     logEmpty: 'No log lines yet.',
     logFollow: 'Follow the end',

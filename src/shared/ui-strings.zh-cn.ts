@@ -8,6 +8,7 @@
  */
 import type { KeySource, KeyStatus, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
 import type { DatasetFormat } from './datasets'
+import type { LocalServerField } from './local-server'
 import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 import type { AdviceValues, UiStrings } from './ui-strings'
@@ -420,6 +421,10 @@ export const zhCN: UiStrings = {
     resume: '继续这次训练',
     lowerLr: (lr: string | null) => (lr ? `以学习率 ${lr} 继续训练` : '调低学习率后继续训练'),
     lowerRank: (r: number) => `改用秩 ${r}`,
+    useNextPort: (port: number) => `改用端口 ${port}`,
+    lowerMaxModelLen: (len: string) => `把 max_model_len 调低到 ${len}`,
+    editLocalServer: (field: LocalServerField | null) =>
+      field === 'model_path' ? '换一个模型目录' : field === 'tensor_parallel_size' ? '使用更多 GPU（tensor_parallel_size）' : field ? `修改 ${field}` : '修改配置',
     oomTry: (v: { maxLength: number; batchSize: number; rank: number }) =>
       `请依次尝试：最大长度 ${n(v.maxLength)}，然后批大小 ${n(v.batchSize)}，最后秩 ${v.rank}。`,
     oomApply: (what: 'maxLength' | 'batchSize' | 'rank', value: number) =>
@@ -656,7 +661,6 @@ export const zhCN: UiStrings = {
     exitedNote: '服务器进程已经退出。可以重新启动，或查看它的日志。',
     unhealthyNote: '进程在运行，但 /api/v1/healthz 还没有响应。',
     failedLine: '说明原因的日志行',
-    tryPort: (port: number) => `改用端口 ${port}`,
     loadingFor: (elapsed: string, limit: string) => `已用 ${elapsed}，最多等待 ${limit}`,
     logEmpty: '还没有日志。',
     logFollow: '自动滚动到末尾',

@@ -120,8 +120,12 @@ describe('a local TuFT server', () => {
     expect(await page.getByTestId('failed-line').textContent()).toContain('address already in use')
     expect(await page.getByTestId('log-lines').locator('.log-mark').count()).toBe(1)
     await cardShot('21-local-server-port-taken')
-    await page.getByTestId('try-next-port').click()
+    // The hint's fix: the form again, on the next port, with the port field focused.
+    const fix = page.getByTestId('hint-action')
+    expect(await fix.textContent()).toBe(`Use port ${port + 1} instead`)
+    await fix.click()
     expect(await page.getByTestId('local-port').inputValue()).toBe(String(port + 1))
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('local-port')
   })
 
   it('stops a start while TuFT is still loading, without a failure to explain', async () => {

@@ -49,7 +49,7 @@ import {
 import { LocalKeys, type KeySealer } from './keys'
 import { LogTail } from './log-tail'
 import { expandHome, inspectModelFolder } from './model-folder'
-import { diagnoseExit, recogniseStartupFailure } from './startup-errors'
+import { diagnoseExit, recogniseStartupFailure, type StartupDiagnosis } from './startup-errors'
 import {
   buildTuftConfig,
   checkpointDirOf,
@@ -220,7 +220,7 @@ export class LocalServerManager {
       host: cfg.host,
       checkpointDir,
       logPath: defaultLogPath(this.o.home),
-      models: resolved.map((m) => ({ name: m.name, path: m.path })),
+      models: resolved.map((m) => ({ name: m.name, path: m.path, maxModelLen: m.maxModelLen, tensorParallelSize: m.tensorParallelSize })),
       users,
       problems,
       resolved,
@@ -460,7 +460,7 @@ export class LocalServerManager {
       logPath: log,
       command: plan.command,
       startedAt: new Date().toISOString(),
-      models: plan.models,
+      models: plan.models.map(({ name, path }) => ({ name, path })),
       users: plan.users,
       keepRunningOnQuit: opts.keepRunningOnQuit ?? false,
       state: 'starting',
@@ -476,13 +476,17 @@ export class LocalServerManager {
     let fatalSince: number | null = null
     const ended: { exit: { code: number | null; signal: NodeJS.Signals | null } | null } = { exit: null }
     void exited.then((e) => (ended.exit = e))
-    const fail = async (code: ErrorCode, message: string, line: string | null): Promise<never> => {
+    const fail = async (code: ErrorCode, message: string, line: string | null, named: Pick<StartupDiagnosis, 'field' | 'modelIndex'> = {}): Promise<never> => {
       await this.kill(record, exited)
       const lines = tail.drain()
       if (lines.length) this.o.onLog?.(lines)
       this.cleanup(record)
+      // Weights that cannot be loaded are a model's: the one whose folder the line names.
+      const modelIndex = named.modelIndex ?? (code === 'local-server-missing-weights' && line ? plan.models.findIndex((m) => line.includes(m.path)) : -1)
       throw new StudioError(code, message, {
         line,
+        ...(named.field ? { field: named.field } : {}),
+        ...(modelIndex >= 0 ? { modelIndex } : {}),
         logPath: log,
         logTail: tail.recent(LOG_TAIL_IN_ERRORS),
         port: plan.port,
@@ -498,7 +502,7 @@ export class LocalServerManager {
         if (lines.length) this.o.onLog?.(lines)
         const d = diagnoseExit(tail.texts())
         const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
-        return fail(d.code, `TuFT ${how} before it answered${d.line ? `: ${d.line}` : '.'}`, d.line)
+        return fail(d.code, `TuFT ${how} before it answered${d.line ? `: ${d.line}` : '.'}`, d.line, d)
       }
       if (opts.signal?.aborted)
         return fail('cancelled', 'Cancelled while TuFT was starting; the process was stopped.', null)
@@ -507,7 +511,7 @@ export class LocalServerManager {
       if (known && fatalSince === null) fatalSince = Date.now()
       if (fatalSince !== null && Date.now() - fatalSince > LOCAL_SERVER_FATAL_EXIT_WAIT_MS) {
         const d = diagnoseExit(tail.texts())
-        return fail(d.code, `TuFT reported a fatal error while starting: ${d.line ?? 'see the log'}`, d.line)
+        return fail(d.code, `TuFT reported a fatal error while starting: ${d.line ?? 'see the log'}`, d.line, d)
       }
       const elapsed = Date.now() - t0
       if (elapsed > timeoutMs)

@@ -6,7 +6,8 @@
  */
 import type { ReactNode } from 'react'
 import type { HintAction } from '../../../shared/catalogue'
-import type { UiStrings } from '../../../shared/i18n'
+import type { Format, UiStrings } from '../../../shared/i18n'
+import type { LocalServerField } from '../../../shared/local-server'
 import type { Failure } from '../../../shared/result'
 import type { SettingsSection } from '../stores/nav-store'
 import { useT } from '../i18n'
@@ -22,6 +23,12 @@ export type HintHandlers = {
   /** The learning rate `lowerLearningRate` resumes with, shown on its button. */
   lowerLearningRateTo?: string
   lowerRank?: () => void | Promise<void>
+  /** The local-server form's fixes: the next port (shown on its button), a shorter max_model_len, a field to correct. */
+  useNextPort?: () => void
+  nextPort?: number
+  lowerMaxModelLen?: () => void
+  lowerMaxModelLenTo?: number
+  editLocalServer?: (field: LocalServerField | undefined) => void
 }
 
 /**
@@ -38,7 +45,7 @@ export function mirrorEndpointOf(failure: Failure, action: Extract<HintAction, {
 
 export const isHubFailure = (f: Failure): boolean => f.code === 'hf-unreachable' || f.code === 'hf-timeout'
 
-function actionButton(t: UiStrings, failure: Failure, action: HintAction | undefined, h: HintHandlers): ReactNode {
+function actionButton(t: UiStrings, fmt: Format, failure: Failure, action: HintAction | undefined, h: HintHandlers, testId = 'hint-action'): ReactNode {
   if (!action) return null
   switch (action.kind) {
     case 'set-hf-endpoint': {
@@ -62,6 +69,23 @@ function actionButton(t: UiStrings, failure: Failure, action: HintAction | undef
       return h.lowerLearningRate ? <Button variant="primary" onClick={() => h.lowerLearningRate?.()} data-testid="hint-action">{t.hint.lowerLr(h.lowerLearningRateTo ?? null)}</Button> : null
     case 'lower-rank':
       return h.lowerRank ? <Button variant="primary" onClick={() => h.lowerRank?.()} data-testid="hint-action">{t.hint.lowerRank(8)}</Button> : null
+    case 'use-next-port':
+      return h.useNextPort && h.nextPort !== undefined ? <Button variant="primary" onClick={() => h.useNextPort?.()} data-testid={testId}>{t.hint.useNextPort(h.nextPort)}</Button> : null
+    case 'lower-max-model-len':
+      return h.lowerMaxModelLen && h.lowerMaxModelLenTo !== undefined ? (
+        <Button variant="primary" onClick={() => h.lowerMaxModelLen?.()} data-testid={testId}>
+          {t.hint.lowerMaxModelLen(fmt.int(h.lowerMaxModelLenTo))}
+        </Button>
+      ) : null
+    case 'edit-local-server': {
+      if (!h.editLocalServer) return null
+      const named = typeof failure.details?.field === 'string' ? (failure.details.field as LocalServerField) : null
+      return (
+        <Button variant={testId === 'hint-action' ? 'primary' : 'secondary'} onClick={() => h.editLocalServer?.(action.field)} data-testid={testId}>
+          {t.hint.editLocalServer(action.field ?? named)}
+        </Button>
+      )
+    }
     default:
       // lower-max-length / lower-batch-size: the run screen renders them with concrete values (extra).
       return null
@@ -142,12 +166,14 @@ function HubFacts({ details, offerNext }: { details: Record<string, unknown>; of
 }
 
 export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure; handlers?: HintHandlers; extra?: ReactNode }): React.JSX.Element {
-  const { t, hint: hintOf } = useT()
+  const { t, fmt, hint: hintOf } = useT()
   const hint = hintOf(failure.code)
   const details = failure.details ?? {}
   const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
   const isKey = failure.code === 'invalid-api-key' || failure.code === 'missing-api-key'
-  const button = actionButton(t, failure, hint.action, handlers)
+  const first = actionButton(t, fmt, failure, hint.action, handlers)
+  const second = actionButton(t, fmt, failure, hint.also, handlers, 'hint-action-also')
+  const button = first && second ? <>{first}{second}</> : (first ?? second)
   if (isKey) return <KeyFailure failure={failure} button={button} extra={extra} />
   return (
     <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
