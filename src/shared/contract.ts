@@ -198,9 +198,17 @@ export type DatasetSource =
 
 /** What a picker gave the page: an opaque handle for one file or folder, with what to show about it. */
 export type PickedFile = { handle: string; name: string; size: number; kind: 'file' | 'folder' }
-/** What the file pickers are for: each purpose accepts its own kinds of files. */
+/** What the file pickers are for: each purpose accepts its own kinds of files; main keeps the path (see filePick). */
 export const PICK_PURPOSES = ['dataset', 'tokenizer-folder', 'tokenizer-file'] as const
 export type PickPurpose = (typeof PICK_PURPOSES)[number]
+/**
+ * Folders whose path goes into tuft_config.yaml, which the user sees and edits: the same dialog, but the pick
+ * answers with the path (see pickFolder). Main reads only facts from such a folder (docs/security-model.md).
+ */
+export const PATH_PICK_PURPOSES = ['model-folder', 'checkpoint-folder'] as const
+export type PathPickPurpose = (typeof PATH_PICK_PURPOSES)[number]
+/** Every purpose the desktop's open dialog is shown for. */
+export type DialogPurpose = PickPurpose | PathPickPurpose
 
 /** Whether the hub endpoint answers at all (any HTTP reply counts), and through which proxy it was asked. */
 export type HubProbe = { endpoint: string; reachable: boolean; code?: ErrorCode; message?: string; proxy: string | null }
@@ -360,7 +368,10 @@ export const contract = {
   // local TuFT server (a server on this workstation; progress of a start comes as `progress` events for its opId)
   /** How TuFT can be started here (TUFT_BIN, `tuft` on PATH, `python -m tuft`), or what was tried. */
   localServerDetect: ch<TuftInstall>()(none),
-  /** Reads a base-model folder (config.json, tokenizer files, safetensors headers; never the weights). */
+  /**
+   * Reads a base-model folder the user typed or picked (config.json, tokenizer files, safetensors headers; never the
+   * weights) into facts: nothing else of its files is echoed (docs/security-model.md).
+   */
   localServerInspect: ch<ModelFolderReport>()(z.object({ path: folderPath }).strict()),
   /** The tuft_config.yaml (keys hidden), command line and paths a start would use, with any problem found. */
   localServerPlan: ch<LocalServerPlan>()(z.object({ config: localServerConfigSchema }).strict()),
@@ -382,10 +393,11 @@ export const contract = {
   ),
   localServerKeepRunning: ch<LocalServerStatus>()(z.object({ keepRunning: z.boolean() }).strict()),
   /**
-   * The desktop's folder picker (Electron's open dialog); answers null when the user cancels. The browser fallback
-   * has none (a page cannot learn a folder's path): there the folder is typed and checked with localServerInspect.
+   * The desktop's open dialog for a folder whose path the user then sees in the config (a base model, the checkpoint
+   * folder); answers null when the user cancels. The browser fallback has none (a page cannot learn a folder's
+   * path): there the folder is typed and checked with localServerInspect.
    */
-  pickFolder: ch<{ path: string | null }>()(z.object({ title: z.string().max(200).optional(), defaultPath: folderPath.optional() }).strict()),
+  pickFolder: ch<{ path: string | null }>()(z.object({ purpose: z.enum(PATH_PICK_PURPOSES), defaultPath: folderPath.optional() }).strict()),
 
   // server browser and "Use this model" (server: a URL, 'sandbox', or absent for the active server)
   serverRuns: ch<ServerRunsView>()(z.object({ server: serverUrl }).strict()),

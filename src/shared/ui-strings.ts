@@ -12,7 +12,7 @@
  * Model ids, code, flags, environment variables and file names stay as they are in every language.
  * No node or electron imports: the renderer bundles this file.
  */
-import type { KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
+import type { DialogPurpose, KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
 import type { DatasetFormat, ImportWarning, RejectionReason } from './datasets'
 import type { LocalServerField } from './local-server'
 import type { ResumableParam, RunStatus } from './runs'
@@ -254,6 +254,13 @@ export const en = {
   files: {
     /** The file-type name of the desktop's open dialog, per purpose (a folder dialog shows none). */
     filterName: { dataset: 'Chat datasets', 'tokenizer-folder': 'Tokenizer folder', 'tokenizer-file': 'Tokenizer files' } satisfies Record<PickPurpose, string>,
+    dialogTitle: {
+      dataset: 'Choose a chat dataset',
+      'tokenizer-folder': 'Choose a tokenizer folder',
+      'tokenizer-file': 'Choose tokenizer.json or tokenizer_config.json',
+      'model-folder': 'Choose a base model folder',
+      'checkpoint-folder': 'Choose the checkpoint folder',
+    } satisfies Record<DialogPurpose, string>,
   },
   model: {
     title: 'Model and chat template',
@@ -642,8 +649,6 @@ export const en = {
     setUp: 'Set up a server…',
     hide: 'Hide',
     browse: 'Browse…',
-    pickModelTitle: 'Choose a base model folder',
-    pickCheckpointTitle: 'Choose the checkpoint folder',
     modelFolderHelp: 'The folder with config.json, tokenizer.json, tokenizer_config.json and *.safetensors (for example one made by huggingface-cli download --local-dir). Only its config and file headers are read; the weights are never loaded here.',
     modelFolderPlaceholder: '/data/models/Qwen3-4B-Instruct-2507',
     checking: 'Checking the folder…',

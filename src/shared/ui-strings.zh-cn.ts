@@ -243,6 +243,13 @@ export const zhCN: UiStrings = {
   },
   files: {
     filterName: { dataset: '对话数据集', 'tokenizer-folder': '分词器文件夹', 'tokenizer-file': '分词器文件' },
+    dialogTitle: {
+      dataset: '选择对话数据集',
+      'tokenizer-folder': '选择分词器文件夹',
+      'tokenizer-file': '选择 tokenizer.json 或 tokenizer_config.json',
+      'model-folder': '选择基础模型目录',
+      'checkpoint-folder': '选择检查点目录',
+    },
   },
   model: {
     title: '模型与聊天模板',
@@ -629,8 +636,6 @@ export const zhCN: UiStrings = {
     setUp: '配置服务器…',
     hide: '收起',
     browse: '选择…',
-    pickModelTitle: '选择基础模型目录',
-    pickCheckpointTitle: '选择检查点目录',
     modelFolderHelp: '包含 config.json、tokenizer.json、tokenizer_config.json 和 *.safetensors 的目录（例如用 huggingface-cli 下载到本地的目录）。这里只读取配置和文件头，不会加载权重。',
     modelFolderPlaceholder: '/data/models/Qwen3-4B-Instruct-2507',
     checking: '正在检查目录…',

@@ -5,7 +5,7 @@
  */
 import {
   parseInput,
-  type PickPurpose,
+  type DialogPurpose,
   type ChannelName,
   type ConnectionReport,
   type DiscoveredServer,
@@ -48,18 +48,16 @@ export type AppContext = {
    * The desktop's open dialog: the chosen path, or null when the user cancelled. Absent in browser mode, where
    * the page uploads what the user picked.
    */
-  pickPath?: (purpose: PickPurpose) => Promise<string | null>
+  pickPath?: PathPicker
   /** Where temporary copies (an uploaded tokenizer's files) are assembled: inside the data folder. */
   scratchDir: string
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
-  /** The OS folder picker (desktop app only). */
-  pickFolder?: FolderPicker
 }
 
-/** Opens the OS folder picker; resolves with the chosen folder, or null when cancelled. */
-export type FolderPicker = (o: { title?: string; defaultPath?: string }) => Promise<string | null>
+/** The desktop's open dialog for a purpose: the chosen path, or null when the user cancelled. */
+export type PathPicker = (purpose: DialogPurpose, o?: { defaultPath?: string }) => Promise<string | null>
 
 type Handler<C extends ChannelName> = (input: ParsedInputOf<C>) => Promise<OutputOf<C>> | OutputOf<C>
 export type Handlers = { [C in ChannelName]: Handler<C> }
@@ -253,9 +251,9 @@ export function createHandlers(ctx: AppContext): Handlers {
     localServerStatus: () => localServer.status(),
     localServerLogs: ({ sinceSeq, search, limit }) => localServer.logs({ sinceSeq, search, limit }),
     localServerKeepRunning: ({ keepRunning }) => localServer.setKeepRunning(keepRunning),
-    pickFolder: async ({ title, defaultPath }) => {
-      if (!ctx.pickFolder) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
-      return { path: await ctx.pickFolder({ title, defaultPath }) }
+    pickFolder: async ({ purpose, defaultPath }) => {
+      if (!ctx.pickPath) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
+      return { path: await ctx.pickPath(purpose, { defaultPath }) }
     },
 
     serverRuns: async ({ server }) => core.browseServerRuns(await resolveServer(server), {}),

@@ -150,7 +150,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
   }
 
   const pickCheckpoints = async (): Promise<void> => {
-    const r = await api.pickFolder({ title: l.pickCheckpointTitle, ...(checkpointDir.trim() ? { defaultPath: checkpointDir.trim() } : {}) })
+    const r = await api.pickFolder({ purpose: 'checkpoint-folder', ...(checkpointDir.trim() ? { defaultPath: checkpointDir.trim() } : {}) })
     if (r.ok && r.value.path) patch({ checkpointDir: r.value.path })
   }
 

@@ -55,7 +55,7 @@ export function ModelFolderRow({
   }, [path])
 
   const pick = async (): Promise<void> => {
-    const r = await api.pickFolder({ title: l.pickModelTitle, ...(path ? { defaultPath: path } : {}) })
+    const r = await api.pickFolder({ purpose: 'model-folder', ...(path ? { defaultPath: path } : {}) })
     if (r.ok && r.value.path) onChange({ path: r.value.path })
   }
 
