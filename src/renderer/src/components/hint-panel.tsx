@@ -108,28 +108,46 @@ function KeyFailure({ failure, button, extra }: { failure: Failure; button: Reac
   const hint = hintOf(failure.code)
   const known = source !== null
   return (
-    <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
-      <div className="hint-title">{hint.title}</div>
-      <dl className="hint-body">
-        <dt>{t.hint.whatHappened}</dt>
-        <dd data-testid="hint-message">
+    <HintFrame
+      code={failure.code}
+      title={hint.title}
+      what={
+        <>
           {failure.code === 'missing-api-key' ? t.hint.keyMissing(server) : t.hint.keyRejected(server, sent)}
           {serverMessage && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
-        </dd>
+        </>
+      }
+      why={
+        known ? (
+          <ul className="hint-facts" data-testid="hint-key-facts">
+            <li>{t.hint.keySentFact(source, sent)}</li>
+            {source !== 'TINKER_API_KEY' && <li>{t.hint.envFact(envSet, envDiffers, text(d.envKeyMasked))}</li>}
+            {envDiffers && <li>{t.hint.sdkNote}</li>}
+          </ul>
+        ) : (
+          hint.why
+        )
+      }
+      fix={known && source !== 'sandbox' && source !== 'local-server' ? t.hint.keyFix(source, envDiffers) : hint.fix}
+      button={button}
+      extra={extra}
+    />
+  )
+}
+
+/** The frame every failure is shown in: its title, what happened, why, how to fix it, and its fix buttons. */
+function HintFrame({ code, title, what, why, fix, button, extra }: { code: string; title: string; what: ReactNode; why: ReactNode; fix: ReactNode; button: ReactNode; extra?: ReactNode }): React.JSX.Element {
+  const { t } = useT()
+  return (
+    <div className="hint" role="alert" data-testid="hint" data-code={code}>
+      <div className="hint-title">{title}</div>
+      <dl className="hint-body">
+        <dt>{t.hint.whatHappened}</dt>
+        <dd data-testid="hint-message">{what}</dd>
         <dt>{t.hint.why}</dt>
-        <dd>
-          {known ? (
-            <ul className="hint-facts" data-testid="hint-key-facts">
-              <li>{t.hint.keySentFact(source, sent)}</li>
-              {source !== 'TINKER_API_KEY' && <li>{t.hint.envFact(envSet, envDiffers, text(d.envKeyMasked))}</li>}
-              {envDiffers && <li>{t.hint.sdkNote}</li>}
-            </ul>
-          ) : (
-            hint.why
-          )}
-        </dd>
+        <dd>{why}</dd>
         <dt>{t.hint.fix}</dt>
-        <dd data-testid="hint-fix">{known && source !== 'sandbox' && source !== 'local-server' ? t.hint.keyFix(source, envDiffers) : hint.fix}</dd>
+        <dd data-testid="hint-fix">{fix}</dd>
       </dl>
       {(button || extra) && (
         <div className="hint-actions">
@@ -176,30 +194,26 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
   const button = first && second ? <>{first}{second}</> : (first ?? second)
   if (isKey) return <KeyFailure failure={failure} button={button} extra={extra} />
   return (
-    <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
-      <div className="hint-title">{hint.title}</div>
-      <dl className="hint-body">
-        <dt>{t.hint.whatHappened}</dt>
-        <dd data-testid="hint-message">
+    <HintFrame
+      code={failure.code}
+      title={hint.title}
+      what={
+        <>
           {failure.message}
           {serverMessage && !failure.message.includes(serverMessage) && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
-        </dd>
-        <dt>{t.hint.why}</dt>
-        <dd>{hint.why}</dd>
-        <dt>{t.hint.fix}</dt>
-        <dd>
+        </>
+      }
+      why={hint.why}
+      fix={
+        <>
           {/* The occurrence's own advice first (when main gave one), then the catalogue's general fix. */}
           {failure.hint && <div>{failure.hint}</div>}
           <div className={failure.hint ? 'muted' : undefined}>{hint.fix}</div>
           {isHubFailure(failure) && <HubFacts details={details} offerNext={!!extra} />}
-        </dd>
-      </dl>
-      {(button || extra) && (
-        <div className="hint-actions">
-          {button}
-          {extra}
-        </div>
-      )}
-    </div>
+        </>
+      }
+      button={button}
+      extra={extra}
+    />
   )
 }
