@@ -22,6 +22,7 @@ import {
   SWEEP_MAX_VALUES,
 } from './defaults'
 import {
+  folderPathSchema,
   localServerConfigSchema,
   type LocalServerLogLine,
   type LocalServerLogPage,
@@ -85,12 +86,6 @@ const tinkerCheckpointPath = z
   .trim()
   .max(2000)
   .regex(/^tinker:\/\/[^/\s]+\/(weights|sampler_weights)\/[^/\s]+$/, 'must be tinker://<run>/weights/<name> or tinker://<run>/sampler_weights/<name>')
-const folderPath = z
-  .string()
-  .trim()
-  .min(1)
-  .max(4096)
-  .refine((p) => !p.includes('\0'), 'must be a folder path')
 const none = z.object({}).strict()
 
 export const chatRoleSchema = z.enum(['system', 'user', 'assistant', 'tool'])
@@ -372,7 +367,7 @@ export const contract = {
    * Reads a base-model folder the user typed or picked (config.json, tokenizer files, safetensors headers; never the
    * weights) into facts: nothing else of its files is echoed (docs/security-model.md).
    */
-  localServerInspect: ch<ModelFolderReport>()(z.object({ path: folderPath }).strict()),
+  localServerInspect: ch<ModelFolderReport>()(z.object({ path: folderPathSchema }).strict()),
   /** The tuft_config.yaml (keys hidden), command line and paths a start would use, with any problem found. */
   localServerPlan: ch<LocalServerPlan>()(z.object({ config: localServerConfigSchema }).strict()),
   /** Writes the config, starts TuFT and resolves once /api/v1/healthz answers; `makeActive` also connects to it. */
@@ -397,7 +392,7 @@ export const contract = {
    * folder); answers null when the user cancels. The browser fallback has none (a page cannot learn a folder's
    * path): there the folder is typed and checked with localServerInspect.
    */
-  pickFolder: ch<{ path: string | null }>()(z.object({ purpose: z.enum(PATH_PICK_PURPOSES), defaultPath: folderPath.optional() }).strict()),
+  pickFolder: ch<{ path: string | null }>()(z.object({ purpose: z.enum(PATH_PICK_PURPOSES), defaultPath: folderPathSchema.optional() }).strict()),
 
   // server browser and "Use this model" (server: a URL, 'sandbox', or absent for the active server)
   serverRuns: ch<ServerRunsView>()(z.object({ server: serverUrl }).strict()),

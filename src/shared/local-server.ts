@@ -6,7 +6,8 @@
 import { z } from 'zod'
 import { TUFT_DEFAULT_PORT } from './defaults'
 
-const folder = z
+/** A folder path as typed or picked: any text a file system could hold, without NUL. */
+export const folderPathSchema = z
   .string()
   .trim()
   .min(1)
@@ -35,7 +36,7 @@ export type LocalServerField = (typeof LOCAL_SERVER_FIELDS)[number]
 export const localModelChoiceSchema = z
   .object({
     /** The folder holding config.json, tokenizer files and *.safetensors. */
-    path: folder,
+    path: folderPathSchema,
     /** The name clients use (`base_model`); default: the folder's name, as TuFT's embedded mode does. */
     name: z
       .string()
@@ -58,7 +59,7 @@ export const localServerConfigSchema = z
   .object({
     models: z.array(localModelChoiceSchema).min(1).max(16),
     /** Where TuFT writes checkpoints; default `$TUFT_HOME/checkpoints` (TuFT's own default). */
-    checkpointDir: folder.optional(),
+    checkpointDir: folderPathSchema.optional(),
     port: z.number().int().min(1).max(65535).default(TUFT_DEFAULT_PORT),
     /** 127.0.0.1 keeps the server on this machine; 0.0.0.0 lets other machines reach it. */
     host: z.enum(['127.0.0.1', '0.0.0.0', 'localhost', '::1', '::']).default('127.0.0.1'),
