@@ -3,6 +3,7 @@
  * `dispatch`, which validates the untrusted input, runs the handler, converts any exception into a coded
  * Failure and scrubs every known secret from the reply.
  */
+import { isLoopback, sameServer, serverKey } from '../../shared/server-url'
 import {
   parseInput,
   type DialogPurpose,
@@ -114,7 +115,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       return { url: sb.url, apiKey: sb.apiKey, source: 'sandbox', isSandbox: true }
     }
     const running = sandbox.handle()
-    if (wanted && running && sameUrl(wanted, running.url)) return { url: running.url, apiKey: running.apiKey, source: 'sandbox', isSandbox: true }
+    if (wanted && running && sameServer(wanted, running.url)) return { url: running.url, apiKey: running.apiKey, source: 'sandbox', isSandbox: true }
     const found = wanted ? { url: wanted, source } : (await core.discoverServers(env))[0]
     // The TuFT server started on this machine has its own generated key.
     const localKey = localServer.apiKeyFor(found.url)
@@ -140,9 +141,9 @@ export function createHandlers(ctx: AppContext): Handlers {
   const runServer = (server: ParsedInputOf<'runStart'>['config']['server']): RunServer => {
     const running = sandbox.handle()
     if (server?.kind === 'sandbox') return { kind: 'sandbox' }
-    if (server?.kind === 'remote' && server.url) return running && sameUrl(server.url, running.url) ? { kind: 'sandbox' } : { kind: 'remote', url: server.url }
+    if (server?.kind === 'remote' && server.url) return running && sameServer(server.url, running.url) ? { kind: 'sandbox' } : { kind: 'remote', url: server.url }
     const active = settings.view().activeServer
-    if (active === SANDBOX || (active && running && sameUrl(active, running.url))) return { kind: 'sandbox' }
+    if (active === SANDBOX || (active && running && sameServer(active, running.url))) return { kind: 'sandbox' }
     return active ? { kind: 'remote', url: active } : { kind: 'remote' }
   }
 
@@ -181,7 +182,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       const local = await localServer.status()
       if (local.url && (local.state === 'running' || local.state === 'starting')) servers.unshift({ url: local.url, source: 'local-server' })
       const seen = new Set<string>()
-      return { servers: servers.filter((s) => !seen.has(normUrl(s.url)) && seen.add(normUrl(s.url))), sandbox: sandboxStatus() }
+      return { servers: servers.filter((s) => !seen.has(serverKey(s.url)) && seen.add(serverKey(s.url))), sandbox: sandboxStatus() }
     },
     connectionTest: async ({ url }) => {
       const target = await resolveServer(url)
@@ -349,15 +350,6 @@ export function createHandlers(ctx: AppContext): Handlers {
   }
 }
 
-const normUrl = (u: string): string => u.trim().replace(/\/+$/, '').toLowerCase()
-const isLoopback = (u: string): boolean => {
-  try {
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname)
-  } catch {
-    return false
-  }
-}
-const sameUrl = (a: string, b: string): boolean => normUrl(a) === normUrl(b)
 
 export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
 

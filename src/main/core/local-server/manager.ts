@@ -6,6 +6,7 @@
  * detached, so it can outlive the app (when the user asks) and the CLI that started it; every process finds it
  * again through `server.json` in the data folder.
  */
+import { sameServer } from '../../../shared/server-url'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -263,11 +264,7 @@ export class LocalServerManager {
   apiKeyFor(url: string | undefined): string | undefined {
     const r = readRecord(this.o.home)
     if (!r || !url) return undefined
-    const norm = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase()
-    const same = [r.url, r.addressFileUrl, clientUrl('localhost', r.port), `http://127.0.0.1:${r.port}`].some(
-      (u) => norm(u) === norm(url),
-    )
-    return same ? this.apiKey() : undefined
+    return [r.url, r.addressFileUrl].some((u) => sameServer(u, url)) ? this.apiKey() : undefined
   }
 
   secretValues(): string[] {

@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'react'
 import type { RunDetail } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
+import { sameServer } from '../../../shared/server-url'
 import type { TryChatResult, UseModelView } from '../../../shared/server-browser'
 import type { UseModelSnippets } from '../../../shared/use-model-snippets'
 import { useT } from '../i18n'
@@ -28,7 +29,6 @@ export function runServer(run: Pick<RunDetail, 'config' | 'serverUrl'>): string 
   return run.serverUrl ?? run.config.server.url
 }
 
-const sameServer = (a: string, b: string): boolean => a.trim().replace(/\/+$/, '').toLowerCase() === b.trim().replace(/\/+$/, '').toLowerCase()
 
 export function UseModelPanel(props: Target & { startOpen?: boolean; onClose?: () => void }): React.JSX.Element {
   const { t } = useT()
