@@ -236,20 +236,13 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
   }
 
   report.files.tokenizer = has('tokenizer.json')
-  if (!report.files.tokenizer)
-    problems.push({
-      kind: 'missing-tokenizer',
-      file: 'tokenizer.json',
-      message: 'tokenizer.json is missing.',
-    })
   report.files.tokenizerConfig = has('tokenizer_config.json')
-  if (!report.files.tokenizerConfig)
-    problems.push({
-      kind: 'missing-tokenizer-config',
-      file: 'tokenizer_config.json',
-      message: 'tokenizer_config.json is missing.',
-    })
-  else {
+  const tokenizerFiles = [
+    ['tokenizer.json', 'missing-tokenizer', report.files.tokenizer],
+    ['tokenizer_config.json', 'missing-tokenizer-config', report.files.tokenizerConfig],
+  ] as const
+  for (const [file, kind, present] of tokenizerFiles) if (!present) problems.push({ kind, file, message: `${file} is missing.` })
+  if (report.files.tokenizerConfig) {
     try {
       const tc = JSON.parse(fs.readFileSync(path.join(abs, 'tokenizer_config.json'), 'utf8')) as {
         chat_template?: unknown
