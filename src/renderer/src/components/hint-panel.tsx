@@ -45,8 +45,11 @@ export function mirrorEndpointOf(failure: Failure, action: Extract<HintAction, {
 
 export const isHubFailure = (f: Failure): boolean => f.code === 'hf-unreachable' || f.code === 'hf-timeout'
 
-function actionButton(t: UiStrings, fmt: Format, failure: Failure, action: HintAction | undefined, h: HintHandlers, testId = 'hint-action'): ReactNode {
+/** The button of a hint's fix; `also` is its second fix, drawn after the first and less prominent. */
+function actionButton(t: UiStrings, fmt: Format, failure: Failure, action: HintAction | undefined, h: HintHandlers, slot: 'first' | 'also' = 'first'): ReactNode {
   if (!action) return null
+  const testId = slot === 'first' ? 'hint-action' : 'hint-action-also'
+  const variant = slot === 'first' ? 'primary' : 'secondary'
   switch (action.kind) {
     case 'set-hf-endpoint': {
       const ep = mirrorEndpointOf(failure, action)
@@ -70,10 +73,10 @@ function actionButton(t: UiStrings, fmt: Format, failure: Failure, action: HintA
     case 'lower-rank':
       return h.lowerRank ? <Button variant="primary" onClick={() => h.lowerRank?.()} data-testid="hint-action">{t.hint.lowerRank(8)}</Button> : null
     case 'use-next-port':
-      return h.useNextPort && h.nextPort !== undefined ? <Button variant="primary" onClick={() => h.useNextPort?.()} data-testid={testId}>{t.hint.useNextPort(h.nextPort)}</Button> : null
+      return h.useNextPort && h.nextPort !== undefined ? <Button variant={variant} onClick={() => h.useNextPort?.()} data-testid={testId}>{t.hint.useNextPort(h.nextPort)}</Button> : null
     case 'lower-max-model-len':
       return h.lowerMaxModelLen && h.lowerMaxModelLenTo !== undefined ? (
-        <Button variant="primary" onClick={() => h.lowerMaxModelLen?.()} data-testid={testId}>
+        <Button variant={variant} onClick={() => h.lowerMaxModelLen?.()} data-testid={testId}>
           {t.hint.lowerMaxModelLen(fmt.int(h.lowerMaxModelLenTo))}
         </Button>
       ) : null
@@ -81,7 +84,7 @@ function actionButton(t: UiStrings, fmt: Format, failure: Failure, action: HintA
       if (!h.editLocalServer) return null
       const named = typeof failure.details?.field === 'string' ? (failure.details.field as LocalServerField) : null
       return (
-        <Button variant={testId === 'hint-action' ? 'primary' : 'secondary'} onClick={() => h.editLocalServer?.(action.field)} data-testid={testId}>
+        <Button variant={variant} onClick={() => h.editLocalServer?.(action.field)} data-testid={testId}>
           {t.hint.editLocalServer(action.field ?? named)}
         </Button>
       )
@@ -190,7 +193,7 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
   const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
   const isKey = failure.code === 'invalid-api-key' || failure.code === 'missing-api-key'
   const first = actionButton(t, fmt, failure, hint.action, handlers)
-  const second = actionButton(t, fmt, failure, hint.also, handlers, 'hint-action-also')
+  const second = actionButton(t, fmt, failure, hint.also, handlers, 'also')
   const button = first && second ? <>{first}{second}</> : (first ?? second)
   if (isKey) return <KeyFailure failure={failure} button={button} extra={extra} />
   return (
