@@ -7,13 +7,13 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'elect
 import { createStudioApp, type StudioApp } from './api/app'
 import { createLiveCore } from './api/live-core'
 import { createKeyFileSecretStore, createSafeStorageSecretStore } from './api/secret-store'
-import { openDialogOptions } from './api/file-grants'
 import { i18nFor, resolveLocale } from '../shared/i18n'
 import { studioHome } from './core/store'
 import { applyDevServerPolicy, registerAppScheme, serveRenderer } from './electron/protocol'
 import { wireIpc } from './electron/ipc'
 import { createMainWindow } from './electron/window'
-import { folderPicker } from './electron/dialogs'
+import { pathPicker } from './electron/dialogs'
+import { PICK_PURPOSES, type DialogPurpose, type PickPurpose } from '../shared/contract'
 import { APP_ORIGIN, resolveDevRenderer } from './security'
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url))
@@ -31,6 +31,7 @@ registerAppScheme()
 if (!app.requestSingleInstanceLock()) app.quit()
 
 let studio: StudioApp | null = null
+const isPickPurpose = (p: DialogPurpose): p is PickPurpose => (PICK_PURPOSES as readonly string[]).includes(p)
 
 void app.whenReady().then(() => {
   const dataDir = studioHome()
@@ -45,14 +46,14 @@ void app.whenReady().then(() => {
     core: createLiveCore,
     log: (line) => console.error(line),
     // The OS's own open dialog: the only way a path from this machine reaches an import (see api/file-grants.ts).
-    pickPath: async (purpose) => {
-      const { t } = i18nFor(resolveLocale(studio?.settings.view().locale ?? null, [app.getLocale()]))
-      const options = openDialogOptions(purpose, t.files.filterName[purpose]) as Electron.OpenDialogOptions
-      const win = BrowserWindow.getFocusedWindow()
-      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
-      return r.canceled ? null : (r.filePaths[0] ?? null)
-    },
-    pickFolder: folderPicker(dialog, () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null),
+    pickPath: pathPicker(
+      dialog,
+      () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null,
+      (purpose) => {
+        const { t } = i18nFor(resolveLocale(studio?.settings.view().locale ?? null, [app.getLocale()]))
+        return { title: t.files.dialogTitle[purpose], ...(isPickPurpose(purpose) ? { filterName: t.files.filterName[purpose] } : {}) }
+      },
+    ),
   })
   wireIpc(ipcMain, studio, appOrigin, () => BrowserWindow.getAllWindows())
   if (devServer) applyDevServerPolicy(session.defaultSession, devServer.origin)

@@ -17,7 +17,7 @@ import {
   SANDBOX_MAX_JSON_BODY_BYTES,
   SANDBOX_MAX_TENSOR_ELEMENTS,
 } from '../shared/defaults'
-import { rawRequest, seededRandom } from '../../tests/helpers/raw-socket'
+import { rawRequest, seededCases } from '../../tests/helpers/raw-socket'
 import { NO_FAULTS, startSandbox, type SandboxHandle } from './index'
 
 type Reply = { status: number; type: string; text: string }
@@ -242,7 +242,7 @@ function dropPath(o: Record<string, unknown>, path: string[]): void {
 
 // ── the generators ────────────────────────────────────────────────────────────────────────────────────
 
-type Rnd = ReturnType<typeof seededRandom>
+type Rnd = ReturnType<typeof seededCases>
 const AUTHED_ROUTES: Array<[string, string]> = [
   ['POST', '/api/v1/client/config'],
   ['POST', '/api/v1/create_session'],
@@ -462,7 +462,7 @@ afterAll(async () => {
 
 describe('sandbox under generated hostile requests', () => {
   it('answers 165 of them with a 4xx (or TuFT’s bare 500 for an unknown id), keeps training, and its peak memory stays bounded', async () => {
-    const rnd = seededRandom(20240807)
+    const rnd = seededCases(20240807)
     // The reproductions from the outside audit, then the generated ones.
     const fwd = { method: 'POST', path: '/api/v1/forward_backward', headers: PROTO }
     const cases: Case[] = [

@@ -17,6 +17,7 @@ describe('hint catalogue', () => {
         expect(h.fix.length, `${locale} ${code}`).toBeGreaterThan(0)
         // The one-click fix is the same whatever the language.
         expect(h.action, `${locale} ${code}`).toEqual(HINTS[code].action)
+        expect(h.also, `${locale} ${code}`).toEqual(HINTS[code].also)
       }
   })
 

@@ -1,6 +1,7 @@
 import type { ErrorCode } from './error-codes'
 import type { Locale } from './i18n/locale'
 import { HF_MIRROR_ENDPOINT } from './hf-mirror'
+import type { LocalServerField } from './local-server'
 import { HINTS_ZH_CN, KEY_HINTS_ZH_CN } from './catalogue.zh-cn'
 
 /**
@@ -23,6 +24,12 @@ export type HintAction =
   | { kind: 'lower-learning-rate' }
   | { kind: 'resume-run' }
   | { kind: 'retry' }
+  /** The local-server form: the next port after the one that was taken. */
+  | { kind: 'use-next-port' }
+  /** The local-server form: every model's max_model_len halved (the KV cache is the largest part that can shrink). */
+  | { kind: 'lower-max-model-len' }
+  /** Opens the local-server form at a field; without one, at the field the failure names (details.field). */
+  | { kind: 'edit-local-server'; field?: LocalServerField }
 
 /** The words of a hint, in one language. */
 export type HintText = {
@@ -33,6 +40,8 @@ export type HintText = {
 
 export type Hint = HintText & {
   action?: HintAction
+  /** A second one-click fix, where the hint names two (e.g. a shorter context or more GPUs). */
+  also?: HintAction
 }
 
 export { HF_MIRROR_ENDPOINT }
@@ -267,26 +276,32 @@ export const HINTS: Record<ErrorCode, Hint> = {
     title: 'The model folder is not complete',
     why: 'TuFT needs config.json, tokenizer.json, tokenizer_config.json and the *.safetensors weights in the folder, and every weight file must have a valid header.',
     fix: 'Pick the folder that holds the downloaded model (e.g. from `huggingface-cli download Qwen/Qwen3-4B-Instruct-2507 --local-dir …`); re-download files reported as cut short.',
+    action: { kind: 'edit-local-server', field: 'model_path' },
   },
   'local-server-port-taken': {
     title: 'The port is already in use',
     why: 'Another program (often another TuFT server) already listens on this port, so TuFT cannot bind to it.',
     fix: 'Pick another port, or connect to the server that already runs there; stop it first if it is an old one of yours.',
+    action: { kind: 'use-next-port' },
   },
   'local-server-gpu-oom': {
     title: 'Not enough GPU memory to load the model',
     why: 'The model, its KV cache for max_model_len and the training copy did not fit in GPU memory while TuFT was starting.',
     fix: 'Lower max_model_len (largest saving), use more GPUs (tensor_parallel_size), pick a smaller model, or free the GPU from other processes (`nvidia-smi`).',
+    action: { kind: 'lower-max-model-len' },
+    also: { kind: 'edit-local-server', field: 'tensor_parallel_size' },
   },
   'local-server-missing-weights': {
     title: 'The model weights could not be loaded',
     why: 'TuFT found no usable weight files at the model path (wrong folder, an incomplete download, or a hub id with no network).',
     fix: 'Point the model at the local folder holding the *.safetensors files, and re-download any file reported as damaged.',
+    action: { kind: 'edit-local-server', field: 'model_path' },
   },
   'local-server-bad-config': {
     title: 'TuFT rejected its configuration',
     why: 'tuft_config.yaml could not be parsed or has a value TuFT does not accept (or stored state was written with a different configuration).',
     fix: 'Review the configuration shown before starting and correct the field named in the log line.',
+    action: { kind: 'edit-local-server' },
   },
   'local-server-exited': {
     title: 'TuFT stopped while starting',
@@ -376,8 +391,8 @@ const KEY_HINT_TEXTS: Record<Locale, Record<KeyHintCase, string>> = { en: KEY_HI
 /** The hint for a code in a language: that language's words, the catalogue's one-click action. */
 export function hintFor(code: ErrorCode, locale: Locale = 'en'): Hint {
   const { title, why, fix } = HINT_TEXTS[locale][code]
-  const action = HINTS[code].action
-  return action ? { title, why, fix, action } : { title, why, fix }
+  const { action, also } = HINTS[code]
+  return { title, why, fix, ...(action ? { action } : {}), ...(also ? { also } : {}) }
 }
 
 export const keyHintText = (c: KeyHintCase, locale: Locale = 'en'): string => KEY_HINT_TEXTS[locale][c]

@@ -22,6 +22,7 @@ import {
   SWEEP_MAX_VALUES,
 } from './defaults'
 import {
+  folderPathSchema,
   localServerConfigSchema,
   type LocalServerLogLine,
   type LocalServerLogPage,
@@ -85,12 +86,6 @@ const tinkerCheckpointPath = z
   .trim()
   .max(2000)
   .regex(/^tinker:\/\/[^/\s]+\/(weights|sampler_weights)\/[^/\s]+$/, 'must be tinker://<run>/weights/<name> or tinker://<run>/sampler_weights/<name>')
-const folderPath = z
-  .string()
-  .trim()
-  .min(1)
-  .max(4096)
-  .refine((p) => !p.includes('\0'), 'must be a folder path')
 const none = z.object({}).strict()
 
 export const chatRoleSchema = z.enum(['system', 'user', 'assistant', 'tool'])
@@ -198,9 +193,17 @@ export type DatasetSource =
 
 /** What a picker gave the page: an opaque handle for one file or folder, with what to show about it. */
 export type PickedFile = { handle: string; name: string; size: number; kind: 'file' | 'folder' }
-/** What the file pickers are for: each purpose accepts its own kinds of files. */
+/** What the file pickers are for: each purpose accepts its own kinds of files; main keeps the path (see filePick). */
 export const PICK_PURPOSES = ['dataset', 'tokenizer-folder', 'tokenizer-file'] as const
 export type PickPurpose = (typeof PICK_PURPOSES)[number]
+/**
+ * Folders whose path goes into tuft_config.yaml, which the user sees and edits: the same dialog, but the pick
+ * answers with the path (see pickFolder). Main reads only facts from such a folder (docs/security-model.md).
+ */
+export const PATH_PICK_PURPOSES = ['model-folder', 'checkpoint-folder'] as const
+export type PathPickPurpose = (typeof PATH_PICK_PURPOSES)[number]
+/** Every purpose the desktop's open dialog is shown for. */
+export type DialogPurpose = PickPurpose | PathPickPurpose
 
 /** Whether the hub endpoint answers at all (any HTTP reply counts), and through which proxy it was asked. */
 export type HubProbe = { endpoint: string; reachable: boolean; code?: ErrorCode; message?: string; proxy: string | null }
@@ -360,8 +363,11 @@ export const contract = {
   // local TuFT server (a server on this workstation; progress of a start comes as `progress` events for its opId)
   /** How TuFT can be started here (TUFT_BIN, `tuft` on PATH, `python -m tuft`), or what was tried. */
   localServerDetect: ch<TuftInstall>()(none),
-  /** Reads a base-model folder (config.json, tokenizer files, safetensors headers; never the weights). */
-  localServerInspect: ch<ModelFolderReport>()(z.object({ path: folderPath }).strict()),
+  /**
+   * Reads a base-model folder the user typed or picked (config.json, tokenizer files, safetensors headers; never the
+   * weights) into facts: nothing else of its files is echoed (docs/security-model.md).
+   */
+  localServerInspect: ch<ModelFolderReport>()(z.object({ path: folderPathSchema }).strict()),
   /** The tuft_config.yaml (keys hidden), command line and paths a start would use, with any problem found. */
   localServerPlan: ch<LocalServerPlan>()(z.object({ config: localServerConfigSchema }).strict()),
   /** Writes the config, starts TuFT and resolves once /api/v1/healthz answers; `makeActive` also connects to it. */
@@ -382,10 +388,11 @@ export const contract = {
   ),
   localServerKeepRunning: ch<LocalServerStatus>()(z.object({ keepRunning: z.boolean() }).strict()),
   /**
-   * The desktop's folder picker (Electron's open dialog); answers null when the user cancels. The browser fallback
-   * has none (a page cannot learn a folder's path): there the folder is typed and checked with localServerInspect.
+   * The desktop's open dialog for a folder whose path the user then sees in the config (a base model, the checkpoint
+   * folder); answers null when the user cancels. The browser fallback has none (a page cannot learn a folder's
+   * path): there the folder is typed and checked with localServerInspect.
    */
-  pickFolder: ch<{ path: string | null }>()(z.object({ title: z.string().max(200).optional(), defaultPath: folderPath.optional() }).strict()),
+  pickFolder: ch<{ path: string | null }>()(z.object({ purpose: z.enum(PATH_PICK_PURPOSES), defaultPath: folderPathSchema.optional() }).strict()),
 
   // server browser and "Use this model" (server: a URL, 'sandbox', or absent for the active server)
   serverRuns: ch<ServerRunsView>()(z.object({ server: serverUrl }).strict()),
@@ -399,7 +406,9 @@ export const contract = {
   serverCheckpointDownload: ch<AdapterDownload>()(z.object({ opId, server: serverUrl, tinkerPath: tinkerCheckpointPath }).strict()),
   /** Snippets for a sampler path (or a base model name) on that server. */
   useModelSnippets: ch<UseModelView>()(
-    z.object({ server: serverUrl, model: z.string().trim().min(1).max(2000), tokenizer: z.string().trim().max(4096).optional() }).strict(),
+    z
+      .object({ server: serverUrl, model: z.string().trim().min(1).max(2000), tokenizer: z.string().trim().max(4096).optional(), locale: z.enum(LOCALES).optional() })
+      .strict(),
   ),
   /** One chat request through the server's OpenAI-compatible route (`POST /oai/api/v1/chat/completions`). */
   tryChat: ch<TryChatResult>()(

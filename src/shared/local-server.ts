@@ -6,18 +6,37 @@
 import { z } from 'zod'
 import { TUFT_DEFAULT_PORT } from './defaults'
 
-const folder = z
+/** A folder path as typed or picked: any text a file system could hold, without NUL. */
+export const folderPathSchema = z
   .string()
   .trim()
   .min(1)
   .max(4096)
   .refine((p) => !p.includes('\0'), 'must be a folder path')
 
+/** TuFT refuses a shorter max_model_len than this (and so does the form). */
+export const MIN_MAX_MODEL_LEN = 128
+
+/** A setting of the local-server form, named as in tuft_config.yaml (`port` is TuFT's command-line flag). */
+export const LOCAL_SERVER_FIELDS = [
+  'model_path',
+  'model_name',
+  'max_model_len',
+  'max_lora_rank',
+  'tensor_parallel_size',
+  'training_backend',
+  'fsdp_num_gpus',
+  'checkpoint_dir',
+  'port',
+  'colocate',
+] as const
+export type LocalServerField = (typeof LOCAL_SERVER_FIELDS)[number]
+
 /** One `supported_models` entry, as the user picks it. Missing values are filled from the folder's config.json. */
 export const localModelChoiceSchema = z
   .object({
     /** The folder holding config.json, tokenizer files and *.safetensors. */
-    path: folder,
+    path: folderPathSchema,
     /** The name clients use (`base_model`); default: the folder's name, as TuFT's embedded mode does. */
     name: z
       .string()
@@ -26,7 +45,7 @@ export const localModelChoiceSchema = z
       .max(200)
       .regex(/^[^\s]+$/, 'no spaces')
       .optional(),
-    maxModelLen: z.number().int().min(128).max(1_048_576).optional(),
+    maxModelLen: z.number().int().min(MIN_MAX_MODEL_LEN).max(1_048_576).optional(),
     maxLoraRank: z.number().int().min(1).max(1024).optional(),
     tensorParallelSize: z.number().int().min(1).max(64).optional(),
     trainingBackend: z.enum(['hf', 'fsdp']).optional(),
@@ -40,7 +59,7 @@ export const localServerConfigSchema = z
   .object({
     models: z.array(localModelChoiceSchema).min(1).max(16),
     /** Where TuFT writes checkpoints; default `$TUFT_HOME/checkpoints` (TuFT's own default). */
-    checkpointDir: folder.optional(),
+    checkpointDir: folderPathSchema.optional(),
     port: z.number().int().min(1).max(65535).default(TUFT_DEFAULT_PORT),
     /** 127.0.0.1 keeps the server on this machine; 0.0.0.0 lets other machines reach it. */
     host: z.enum(['127.0.0.1', '0.0.0.0', 'localhost', '::1', '::']).default('127.0.0.1'),
@@ -132,7 +151,8 @@ export type LocalServerPlan = {
   host: string
   checkpointDir: string
   logPath: string
-  models: { name: string; path: string }[]
+  /** Each model with the limits it will be served with (the form's blanks filled in from its folder). */
+  models: { name: string; path: string; maxModelLen: number; tensorParallelSize: number }[]
   users: string[]
   problems: ModelFolderProblem[]
 }

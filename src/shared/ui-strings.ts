@@ -12,8 +12,9 @@
  * Model ids, code, flags, environment variables and file names stay as they are in every language.
  * No node or electron imports: the renderer bundles this file.
  */
-import type { KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
+import type { DialogPurpose, KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
 import type { DatasetFormat, ImportWarning, RejectionReason } from './datasets'
+import type { LocalServerField } from './local-server'
 import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 
@@ -253,6 +254,13 @@ export const en = {
   files: {
     /** The file-type name of the desktop's open dialog, per purpose (a folder dialog shows none). */
     filterName: { dataset: 'Chat datasets', 'tokenizer-folder': 'Tokenizer folder', 'tokenizer-file': 'Tokenizer files' } satisfies Record<PickPurpose, string>,
+    dialogTitle: {
+      dataset: 'Choose a chat dataset',
+      'tokenizer-folder': 'Choose a tokenizer folder',
+      'tokenizer-file': 'Choose tokenizer.json or tokenizer_config.json',
+      'model-folder': 'Choose a base model folder',
+      'checkpoint-folder': 'Choose the checkpoint folder',
+    } satisfies Record<DialogPurpose, string>,
   },
   model: {
     title: 'Model and chat template',
@@ -431,6 +439,10 @@ export const en = {
     resume: 'Resume the run',
     lowerLr: (lr: string | null) => (lr ? `Resume with LR ${lr}` : 'Resume with a lower learning rate'),
     lowerRank: (r: number) => `Use rank ${r}`,
+    useNextPort: (port: number) => `Use port ${port} instead`,
+    lowerMaxModelLen: (len: string) => `Lower max_model_len to ${len}`,
+    editLocalServer: (field: LocalServerField | null) =>
+      field === 'model_path' ? 'Choose another model folder' : field === 'tensor_parallel_size' ? 'Use more GPUs (tensor_parallel_size)' : field ? `Correct ${field}` : 'Edit the configuration',
     oomTry: (v: { maxLength: number; batchSize: number; rank: number }) =>
       `Try, in this order: max length ${n(v.maxLength)}, then batch size ${n(v.batchSize)}, then rank ${v.rank}.`,
     oomApply: (what: 'maxLength' | 'batchSize' | 'rank', value: number) =>
@@ -637,8 +649,6 @@ export const en = {
     setUp: 'Set up a server…',
     hide: 'Hide',
     browse: 'Browse…',
-    pickModelTitle: 'Choose a base model folder',
-    pickCheckpointTitle: 'Choose the checkpoint folder',
     modelFolderHelp: 'The folder with config.json, tokenizer.json, tokenizer_config.json and *.safetensors (for example one made by huggingface-cli download --local-dir). Only its config and file headers are read; the weights are never loaded here.',
     modelFolderPlaceholder: '/data/models/Qwen3-4B-Instruct-2507',
     checking: 'Checking the folder…',
@@ -670,7 +680,6 @@ export const en = {
     exitedNote: 'The server process has ended. Start it again or look at its log.',
     unhealthyNote: 'The process is running but does not answer /api/v1/healthz yet.',
     failedLine: 'The log line that explains it',
-    tryPort: (port: number) => `Use port ${port} instead`,
     loadingFor: (elapsed: string, limit: string) => `${elapsed} of at most ${limit}`,
     logEmpty: 'No log lines yet.',
     logFollow: 'Follow the end',

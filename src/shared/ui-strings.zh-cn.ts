@@ -8,6 +8,7 @@
  */
 import type { KeySource, KeyStatus, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
 import type { DatasetFormat } from './datasets'
+import type { LocalServerField } from './local-server'
 import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 import type { AdviceValues, UiStrings } from './ui-strings'
@@ -242,6 +243,13 @@ export const zhCN: UiStrings = {
   },
   files: {
     filterName: { dataset: '对话数据集', 'tokenizer-folder': '分词器文件夹', 'tokenizer-file': '分词器文件' },
+    dialogTitle: {
+      dataset: '选择对话数据集',
+      'tokenizer-folder': '选择分词器文件夹',
+      'tokenizer-file': '选择 tokenizer.json 或 tokenizer_config.json',
+      'model-folder': '选择基础模型目录',
+      'checkpoint-folder': '选择检查点目录',
+    },
   },
   model: {
     title: '模型与聊天模板',
@@ -420,6 +428,10 @@ export const zhCN: UiStrings = {
     resume: '继续这次训练',
     lowerLr: (lr: string | null) => (lr ? `以学习率 ${lr} 继续训练` : '调低学习率后继续训练'),
     lowerRank: (r: number) => `改用秩 ${r}`,
+    useNextPort: (port: number) => `改用端口 ${port}`,
+    lowerMaxModelLen: (len: string) => `把 max_model_len 调低到 ${len}`,
+    editLocalServer: (field: LocalServerField | null) =>
+      field === 'model_path' ? '换一个模型目录' : field === 'tensor_parallel_size' ? '使用更多 GPU（tensor_parallel_size）' : field ? `修改 ${field}` : '修改配置',
     oomTry: (v: { maxLength: number; batchSize: number; rank: number }) =>
       `请依次尝试：最大长度 ${n(v.maxLength)}，然后批大小 ${n(v.batchSize)}，最后秩 ${v.rank}。`,
     oomApply: (what: 'maxLength' | 'batchSize' | 'rank', value: number) =>
@@ -624,8 +636,6 @@ export const zhCN: UiStrings = {
     setUp: '配置服务器…',
     hide: '收起',
     browse: '选择…',
-    pickModelTitle: '选择基础模型目录',
-    pickCheckpointTitle: '选择检查点目录',
     modelFolderHelp: '包含 config.json、tokenizer.json、tokenizer_config.json 和 *.safetensors 的目录（例如用 huggingface-cli 下载到本地的目录）。这里只读取配置和文件头，不会加载权重。',
     modelFolderPlaceholder: '/data/models/Qwen3-4B-Instruct-2507',
     checking: '正在检查目录…',
@@ -656,7 +666,6 @@ export const zhCN: UiStrings = {
     exitedNote: '服务器进程已经退出。可以重新启动，或查看它的日志。',
     unhealthyNote: '进程在运行，但 /api/v1/healthz 还没有响应。',
     failedLine: '说明原因的日志行',
-    tryPort: (port: number) => `改用端口 ${port}`,
     loadingFor: (elapsed: string, limit: string) => `已用 ${elapsed}，最多等待 ${limit}`,
     logEmpty: '还没有日志。',
     logFollow: '自动滚动到末尾',

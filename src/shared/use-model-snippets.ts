@@ -6,7 +6,7 @@
  * environment variable the tinker SDK uses. Pure: the renderer bundles this file.
  */
 import { SAMPLE_TEMPERATURE_DEFAULT, SNIPPET_MAX_TOKENS_DEFAULT } from './defaults'
-import { en } from './ui-strings'
+import { DEFAULT_LOCALE, i18nFor, type Locale } from './i18n'
 
 export const SNIPPET_KEY_ENV = 'TINKER_API_KEY'
 
@@ -17,6 +17,8 @@ export type UseModelInput = {
   model: string
   /** The tokenizer the tinker SDK snippet renders the chat with (the base model's hub id or folder). */
   tokenizer?: string
+  /** The UI's language: the sample prompt is the one "Try it" starts with in that language. */
+  locale?: Locale
   prompt?: string
   maxTokens?: number
 }
@@ -42,7 +44,7 @@ export function useModelSnippets(i: UseModelInput): UseModelSnippets {
   const server = i.serverUrl.trim().replace(/\/+$/, '')
   const baseUrl = `${server}/oai/api/v1`
   const endpoint = `${baseUrl}/chat/completions`
-  const prompt = i.prompt ?? en.useModel.samplePrompt
+  const prompt = i.prompt ?? i18nFor(i.locale ?? DEFAULT_LOCALE).t.useModel.samplePrompt
   const maxTokens = i.maxTokens ?? SNIPPET_MAX_TOKENS_DEFAULT
   const body = JSON.stringify({
     model: i.model,

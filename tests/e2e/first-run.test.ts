@@ -9,17 +9,13 @@
  * validation on the Rank & LR step, export file names and the PNG's heading, and "New run" starting afresh.
  */
 import fs from 'node:fs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { readChatRows } from '../helpers/fixtures'
 import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
-import { launchChromium, openApp, pageText, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
+import { pageText, shot, useStudio } from './harness'
 
-let studio: Studio
-let browser: Browser
 let mirror: HubMirror
-let page: Page
-let consoleLines: string[]
 /** How many conversations the mirror serves per split. */
 const ROWS = readChatRows().length
 
@@ -42,84 +38,79 @@ const pointCounts = async (p: Page): Promise<{ train: number; test: number }> =>
   return { train: Number(await el.getAttribute('data-train')), test: Number(await el.getAttribute('data-test')) }
 }
 
-beforeAll(async () => {
-  mirror = await startHubMirror({})
-  // Nothing listens on port 9: the hub as configured cannot be reached, as offline or behind a firewall.
-  studio = await startStudio({ HF_ENDPOINT: 'http://127.0.0.1:9' })
-  browser = await launchChromium()
-  ;({ page, console: consoleLines } = await openApp(browser, studio))
-})
-afterEach((ctx) => screenshotOnFailure(ctx, page))
-afterAll(async () => {
-  await browser?.close()
-  await studio?.close()
-  await mirror?.close()
+const e2e = useStudio({
+  env: async () => {
+    mirror = await startHubMirror({})
+    // Nothing listens on port 9: the hub as configured cannot be reached, as offline or behind a firewall.
+    return { HF_ENDPOINT: 'http://127.0.0.1:9' }
+  },
+  stop: () => mirror?.close(),
 })
 
 describe('first run', () => {
   it('connects to the local sandbox, shows its key masked with Copy, and moves the focus to each step’s heading', async () => {
-    await shot(page, '01-connect')
+    await shot(e2e.page, '01-connect')
     // The first Tab reaches the skip link, which takes the keyboard to the step itself.
-    await page.keyboard.press('Tab')
-    expect(await focused(page)).toBe('A Skip to the main content')
-    await page.keyboard.press('Enter')
-    expect(await focused(page)).toBe('H1 Connect to a TuFT server')
+    await e2e.page.keyboard.press('Tab')
+    expect(await focused(e2e.page)).toBe('A Skip to the main content')
+    await e2e.page.keyboard.press('Enter')
+    expect(await focused(e2e.page)).toBe('H1 Connect to a TuFT server')
     // One way to test a connection; Continue says why it waits.
-    expect(await page.getByRole('button', { name: 'Test connection' }).count()).toBe(1)
-    expect(await page.getByTestId('blocked-reason').textContent()).toBe('Test the connection to continue.')
+    expect(await e2e.page.getByRole('button', { name: 'Test connection' }).count()).toBe(1)
+    expect(await e2e.page.getByTestId('blocked-reason').textContent()).toBe('Test the connection to continue.')
 
-    await page.getByTestId('use-sandbox').click()
-    const report = page.getByTestId('connection-report')
+    await e2e.page.getByTestId('use-sandbox').click()
+    const report = e2e.page.getByTestId('connection-report')
     await report.waitFor({ timeout: 60_000 })
     expect(await report.textContent()).toContain('sandbox/qwen3-tiny')
-    const [sandboxKey] = studio.app.sandbox.secretValues()
+    const [sandboxKey] = e2e.studio.app.sandbox.secretValues()
     const masked = `…${sandboxKey.slice(-4)}`
-    expect(await page.getByTestId('key-used').textContent()).toBe(`the sandbox’s own key ${masked}`)
-    expect(await page.getByTestId('key-status').textContent()).toBe(`The sandbox uses its own key (${masked}): there is nothing to type.`)
-    expect(await page.getByTestId('sandbox-key').textContent()).toBe(`Key ${masked}`)
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
-    await page.getByTestId('copy-sandbox-key').click()
-    await page.getByTestId('copy-status').waitFor()
-    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(sandboxKey)
-    await shot(page, '01-connect-sandbox')
-    await page.getByTestId('continue').click()
-    await page.getByTestId('step-dataset').waitFor()
-    expect(await focused(page)).toBe('H1 Choose a chat dataset')
+    expect(await e2e.page.getByTestId('key-used').textContent()).toBe(`the sandbox’s own key ${masked}`)
+    expect(await e2e.page.getByTestId('key-status').textContent()).toBe(`The sandbox uses its own key (${masked}): there is nothing to type.`)
+    expect(await e2e.page.getByTestId('sandbox-key').textContent()).toBe(`Key ${masked}`)
+    await e2e.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await e2e.page.getByTestId('copy-sandbox-key').click()
+    await e2e.page.getByTestId('copy-status').waitFor()
+    expect(await e2e.page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(sandboxKey)
+    await shot(e2e.page, '01-connect-sandbox')
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('step-dataset').waitFor()
+    expect(await focused(e2e.page)).toBe('H1 Choose a chat dataset')
   })
 
   it('takes the sample offline, then imports no_robots through the mirror typed into the endpoint field', async () => {
     // With the sandbox and an unreachable hub, the sample that ships with the app is chosen and imported.
-    await page.getByTestId('sample-chosen').waitFor({ timeout: 60_000 })
-    expect(await page.getByTestId('sample-chosen').textContent()).toContain('http://127.0.0.1:9 cannot be reached')
-    await expect.poll(() => page.getByTestId('import-report').textContent(), { timeout: 60_000 }).toContain('sample-chat')
-    await page.getByTestId('source-hub').click()
-    expect(await page.getByTestId('hub-id').inputValue()).toBe('HuggingFaceH4/no_robots')
+    await e2e.page.getByTestId('sample-chosen').waitFor({ timeout: 60_000 })
+    expect(await e2e.page.getByTestId('sample-chosen').textContent()).toContain('http://127.0.0.1:9 cannot be reached')
+    await expect.poll(() => e2e.page.getByTestId('import-report').textContent(), { timeout: 60_000 }).toContain('sample-chat')
+    await e2e.page.getByTestId('source-hub').click()
+    expect(await e2e.page.getByTestId('hub-id').inputValue()).toBe('HuggingFaceH4/no_robots')
     // Import uses what is in the field, with no separate "use this endpoint" step; Enter imports.
-    await page.getByTestId('hf-endpoint').fill(mirror.url)
-    await page.getByTestId('hf-endpoint').press('Enter')
-    const report = page.getByTestId('import-report')
+    await e2e.page.getByTestId('hf-endpoint').fill(mirror.url)
+    await e2e.page.getByTestId('hf-endpoint').press('Enter')
+    const report = e2e.page.getByTestId('import-report')
     await expect.poll(() => report.textContent(), { timeout: 120_000 }).toContain('HuggingFaceH4/no_robots')
-    await page.getByTestId('endpoint-remembered').waitFor()
-    expect((await studio.app.settings.view()).hfEndpoint).toBe(mirror.url)
-    expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
-    expect(await page.getByTestId('split-test').textContent()).toContain(`${ROWS} conversations`)
+    await e2e.page.getByTestId('endpoint-remembered').waitFor()
+    expect((await e2e.studio.app.settings.view()).hfEndpoint).toBe(mirror.url)
+    expect(await e2e.page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
+    expect(await e2e.page.getByTestId('split-test').textContent()).toContain(`${ROWS} conversations`)
     expect(mirror.requests.some((r) => r.url.includes('no_robots'))).toBe(true)
-    expect(await page.getByTestId('detected-format').textContent()).toBe('Format: OpenAI messages (messages · role/content)')
-    await expect.poll(() => page.getByTestId('preview-range').textContent(), { timeout: 30_000 }).toBe('1–20 of 500')
-    expect(await page.getByTestId('conversation').count()).toBe(20)
-    expect(await page.getByTestId('preview-range').textContent()).toBe(`1–20 of ${ROWS}`)
+    expect(await e2e.page.getByTestId('detected-format').textContent()).toBe('Format: OpenAI messages (messages · role/content)')
+    await expect.poll(() => e2e.page.getByTestId('preview-range').textContent(), { timeout: 30_000 }).toBe('1–20 of 500')
+    expect(await e2e.page.getByTestId('conversation').count()).toBe(20)
+    expect(await e2e.page.getByTestId('preview-range').textContent()).toBe(`1–20 of ${ROWS}`)
     // Conversations are numbered by their row in the file, as rejections are.
-    expect(await page.getByTestId('conversation').first().getAttribute('aria-label')).toBe('row 1')
-    await page.getByTestId('preview-next').click()
-    await page.getByText(`21–40 of ${ROWS}`).waitFor()
-    await shot(page, '02-dataset')
-    await page.getByTestId('continue').click()
-    await page.getByTestId('step-model').waitFor()
+    expect(await e2e.page.getByTestId('conversation').first().getAttribute('aria-label')).toBe('row 1')
+    await e2e.page.getByTestId('preview-next').click()
+    await e2e.page.getByText(`21–40 of ${ROWS}`).waitFor()
+    await shot(e2e.page, '02-dataset')
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('step-model').waitFor()
   })
 
   it('shows the chat template with the loss mask, the max-length cut and the length histogram', async () => {
-    await page.getByTestId('tokenizer-ready').waitFor({ timeout: 120_000 })
-    const tokens = page.getByTestId('token-view')
+    await e2e.page.getByTestId('tokenizer-ready').waitFor({ timeout: 120_000 })
+    const tokens = e2e.page.getByTestId('token-view')
     await tokens.waitFor({ timeout: 60_000 })
     // Trained tokens are the assistant's content; the user's turn and role headers are context.
     expect(await tokens.locator('.tok-w1').count()).toBeGreaterThan(0)
@@ -127,13 +118,13 @@ describe('first run', () => {
     const trained = (await tokens.locator('.tok-w1').allTextContents()).join('')
     expect(trained).toContain('<|im_end|>')
     expect(trained).not.toContain('<|im_start|>')
-    await page.getByTestId('truncated-share').waitFor({ timeout: 120_000 })
-    const histogram = page.getByTestId('length-histogram')
+    await e2e.page.getByTestId('truncated-share').waitFor({ timeout: 120_000 })
+    const histogram = e2e.page.getByTestId('length-histogram')
     await histogram.waitFor()
     // A max length below this conversation's length cuts it: the marker appears and the share grows.
-    await page.getByTestId('max-length').fill('32')
-    await page.getByTestId('cut-marker').waitFor({ timeout: 60_000 })
-    await page.getByText(/of conversations are longer than 32 tokens/).waitFor({ timeout: 60_000 })
+    await e2e.page.getByTestId('max-length').fill('32')
+    await e2e.page.getByTestId('cut-marker').waitFor({ timeout: 60_000 })
+    await e2e.page.getByText(/of conversations are longer than 32 tokens/).waitFor({ timeout: 60_000 })
     expect(await tokens.locator('.tok-cut').count()).toBeGreaterThan(0)
     // The histogram's max-length marker sits at 32 tokens on a token axis (a category axis put it at bin 32).
     await expect.poll(() => histogram.getAttribute('data-marker'), { timeout: 30_000 }).toBe('32')
@@ -141,147 +132,147 @@ describe('first run', () => {
     const axisMax = Number(await histogram.getAttribute('data-axis-max'))
     const markerX = Number(await histogram.getAttribute('data-marker-x'))
     expect(Math.abs(markerX - (48 + ((box?.width ?? 0) - 48 - 24) * (32 / axisMax)))).toBeLessThan(3)
-    await page.getByTestId('max-length').fill('1024')
-    await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
-    expect(await page.getByTestId('cut-marker').count()).toBe(0)
-    await page.getByTestId('max-length').fill('100000')
-    await page.getByTestId('max-length-beyond').waitFor({ timeout: 60_000 })
-    expect(await page.getByTestId('max-length-beyond').textContent()).toMatch(/^Max length 100,000 is beyond the longest conversation \([\d,]+ tokens\): nothing is cut\.$/)
-    await page.getByTestId('max-length').fill('1024')
-    await page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
-    await shot(page, '03-model-template')
-    await page.getByTestId('continue').click()
-    await page.getByTestId('step-rank-lr').waitFor()
+    await e2e.page.getByTestId('max-length').fill('1024')
+    await e2e.page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
+    expect(await e2e.page.getByTestId('cut-marker').count()).toBe(0)
+    await e2e.page.getByTestId('max-length').fill('100000')
+    await e2e.page.getByTestId('max-length-beyond').waitFor({ timeout: 60_000 })
+    expect(await e2e.page.getByTestId('max-length-beyond').textContent()).toMatch(/^Max length 100,000 is beyond the longest conversation \([\d,]+ tokens\): nothing is cut\.$/)
+    await e2e.page.getByTestId('max-length').fill('1024')
+    await e2e.page.getByText(/of conversations are longer than 1,024 tokens/).waitFor({ timeout: 60_000 })
+    await shot(e2e.page, '03-model-template')
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('step-rank-lr').waitFor()
   })
 
   it('picks rank and learning rate with the guide’s warnings, and says what is wrong with a value', async () => {
-    const advice = page.getByTestId('advice')
-    await page.getByTestId('preset-faster').click()
-    await page.getByTestId('advice-lr-unstable').waitFor()
-    await page.getByTestId('learning-rate').fill('1e-5')
-    await page.getByTestId('advice-lr-slow').waitFor()
+    const advice = e2e.page.getByTestId('advice')
+    await e2e.page.getByTestId('preset-faster').click()
+    await e2e.page.getByTestId('advice-lr-unstable').waitFor()
+    await e2e.page.getByTestId('learning-rate').fill('1e-5')
+    await e2e.page.getByTestId('advice-lr-slow').waitFor()
     // Not a number: the field says so, no advice about a rate nobody typed, and Continue says why it waits.
-    await page.getByTestId('learning-rate').fill('abc')
-    await page.getByText('Type a positive number such as 1e-4, 5e-5 or 0.0001.').waitFor()
+    await e2e.page.getByTestId('learning-rate').fill('abc')
+    await e2e.page.getByText('Type a positive number such as 1e-4, 5e-5 or 0.0001.').waitFor()
     expect(await advice.locator('.notice').count()).toBe(0)
-    expect(await page.getByTestId('continue').isDisabled()).toBe(true)
-    expect(await page.getByTestId('blocked-reason').textContent()).toBe('Correct the highlighted fields to continue.')
-    await page.getByTestId('learning-rate').fill('0')
+    expect(await e2e.page.getByTestId('continue').isDisabled()).toBe(true)
+    expect(await e2e.page.getByTestId('blocked-reason').textContent()).toBe('Correct the highlighted fields to continue.')
+    await e2e.page.getByTestId('learning-rate').fill('0')
     expect(await advice.locator('.notice').count()).toBe(0)
     // Far outside the guide's range: allowed, said strongly.
-    await page.getByTestId('learning-rate').fill('0.1')
-    expect(await page.getByTestId('advice-lr-far-high').textContent()).toContain('far above anything the guide tried')
-    expect(await page.getByTestId('continue').isDisabled()).toBe(false)
-    await page.getByTestId('learning-rate').fill('1e-4')
+    await e2e.page.getByTestId('learning-rate').fill('0.1')
+    expect(await e2e.page.getByTestId('advice-lr-far-high').textContent()).toContain('far above anything the guide tried')
+    expect(await e2e.page.getByTestId('continue').isDisabled()).toBe(false)
+    await e2e.page.getByTestId('learning-rate').fill('1e-4')
     // Above the server's maximum: only that is said about the rank, never advice to raise it.
-    await page.getByTestId('rank').selectOption('128')
-    await page.getByTestId('advice-rank-above-max').waitFor()
+    await e2e.page.getByTestId('rank').selectOption('128')
+    await e2e.page.getByTestId('advice-rank-above-max').waitFor()
     expect(await advice.textContent()).not.toMatch(/raise/i)
-    expect(await page.getByTestId('continue').isDisabled()).toBe(true)
-    expect(await page.getByTestId('blocked-reason').textContent()).toBe('Pick a rank of 64 or lower to continue.')
-    await page.getByTestId('preset-strong-default').click()
-    expect(await page.getByTestId('advice').locator('.notice').count()).toBe(0)
-    await page.getByTestId('batch-size').fill('4')
-    await page.getByTestId('steps').fill('20')
-    await page.getByTestId('eval-every').fill('5')
-    await shot(page, '04-rank-lr')
+    expect(await e2e.page.getByTestId('continue').isDisabled()).toBe(true)
+    expect(await e2e.page.getByTestId('blocked-reason').textContent()).toBe('Pick a rank of 64 or lower to continue.')
+    await e2e.page.getByTestId('preset-strong-default').click()
+    expect(await e2e.page.getByTestId('advice').locator('.notice').count()).toBe(0)
+    await e2e.page.getByTestId('batch-size').fill('4')
+    await e2e.page.getByTestId('steps').fill('20')
+    await e2e.page.getByTestId('eval-every').fill('5')
+    await shot(e2e.page, '04-rank-lr')
     // Enter continues.
-    await page.getByTestId('steps').press('Enter')
-    await page.getByTestId('step-review').waitFor()
+    await e2e.page.getByTestId('steps').press('Enter')
+    await e2e.page.getByTestId('step-review').waitFor()
   })
 
   it('reviews the config and starts training', async () => {
-    const cfg = await page.getByTestId('review-config').textContent()
+    const cfg = await e2e.page.getByTestId('review-config').textContent()
     expect(cfg).toContain('sandbox/qwen3-tiny')
     expect(cfg).toContain('1e-4')
-    expect(await page.getByTestId('steps-per-epoch').textContent()).toBe(String(Math.ceil(ROWS / 4))) // batch size 4
-    expect(Number((await page.getByTestId('tokens-per-step').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100)
-    await shot(page, '05-review')
-    await page.getByTestId('continue').click()
-    await page.getByTestId('step-train').waitFor()
-    expect(await focused(page)).toBe('H1 Training')
+    expect(await e2e.page.getByTestId('steps-per-epoch').textContent()).toBe(String(Math.ceil(ROWS / 4))) // batch size 4
+    expect(Number((await e2e.page.getByTestId('tokens-per-step').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100)
+    await shot(e2e.page, '05-review')
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('step-train').waitFor()
+    expect(await focused(e2e.page)).toBe('H1 Training')
   })
 
   it('trains 20 steps with live train and test NLL, pausing and resuming on the way', async () => {
-    const monitor = page.getByTestId('run-monitor')
+    const monitor = e2e.page.getByTestId('run-monitor')
     // The curves grow while the run trains.
-    await expect.poll(async () => (await pointCounts(page)).train, { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(3)
-    const early = await pointCounts(page)
-    await shot(page, '06-train-live')
+    await expect.poll(async () => (await pointCounts(e2e.page)).train, { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(3)
+    const early = await pointCounts(e2e.page)
+    await shot(e2e.page, '06-train-live')
     // Pause holds the run (no new points), Resume continues it.
-    await page.getByTestId('pause').click()
+    await e2e.page.getByTestId('pause').click()
     await expect.poll(() => monitor.getAttribute('data-status'), { timeout: 60_000 }).toBe('paused')
-    const held = (await pointCounts(page)).train
-    await page.waitForTimeout(1500)
-    expect((await pointCounts(page)).train).toBe(held)
-    expect(await page.getByTestId('phase').getAttribute('data-phase')).toBe('paused')
-    await page.getByTestId('resume').click()
+    const held = (await pointCounts(e2e.page)).train
+    await e2e.page.waitForTimeout(1500)
+    expect((await pointCounts(e2e.page)).train).toBe(held)
+    expect(await e2e.page.getByTestId('phase').getAttribute('data-phase')).toBe('paused')
+    await e2e.page.getByTestId('resume').click()
     await expect.poll(() => monitor.getAttribute('data-status'), { timeout: 240_000, interval: 500 }).toBe('completed')
-    const done = await pointCounts(page)
+    const done = await pointCounts(e2e.page)
     expect(done.train).toBe(20)
     expect(done.train).toBeGreaterThan(early.train)
     // Test NLL at step 0 and every 5 steps.
     expect(done.test).toBeGreaterThanOrEqual(5)
     expect(await monitor.getAttribute('data-status')).toBe('completed')
-    expect(await page.getByTestId('phase').getAttribute('data-phase')).toBe('done')
-    expect(await page.getByTestId('nll-chart').getAttribute('data-points')).toBe(String(done.train + done.test))
-    await page.getByTestId('train-done').waitFor()
+    expect(await e2e.page.getByTestId('phase').getAttribute('data-phase')).toBe('done')
+    expect(await e2e.page.getByTestId('nll-chart').getAttribute('data-points')).toBe(String(done.train + done.test))
+    await e2e.page.getByTestId('train-done').waitFor()
     // The held-out set is named; the best test NLL is marked on the chart and judged in the finished banner.
-    expect(await page.getByTestId('eval-set').textContent()).toMatch(/^test NLL on 100 conversations of the test split \(4\d\d\)/) // its usable conversations
-    const verdict = page.getByTestId('verdict')
+    expect(await e2e.page.getByTestId('eval-set').textContent()).toMatch(/^test NLL on 100 conversations of the test split \(4\d\d\)/) // its usable conversations
+    const verdict = e2e.page.getByTestId('verdict')
     await verdict.waitFor()
     expect(['fine', 'too-slow', 'overfit']).toContain(await verdict.getAttribute('data-verdict'))
     const bestStep = await verdict.getAttribute('data-best-step')
-    expect(await page.getByTestId('nll-chart').getAttribute('data-mark-step')).toBe(bestStep)
-    expect(await page.getByTestId('best-test-nll').textContent()).toContain(`at step ${bestStep}`)
+    expect(await e2e.page.getByTestId('nll-chart').getAttribute('data-mark-step')).toBe(bestStep)
+    expect(await e2e.page.getByTestId('best-test-nll').textContent()).toContain(`at step ${bestStep}`)
     // Grad norm per token, explained.
-    await page.getByTestId('grad-norm-chart').waitFor()
-    expect(await page.getByTestId('run-monitor').textContent()).toContain('Grad norm per token')
-    await shot(page, '07-train-done')
+    await e2e.page.getByTestId('grad-norm-chart').waitFor()
+    expect(await e2e.page.getByTestId('run-monitor').textContent()).toContain('Grad norm per token')
+    await shot(e2e.page, '07-train-done')
   })
 
   it('samples base and fine-tuned side by side in the playground', async () => {
-    await page.getByTestId('open-playground').click()
-    await page.getByTestId('playground').waitFor()
-    await page.getByTestId('playground-prompt').fill('Write a haiku about autumn leaves.')
+    await e2e.page.getByTestId('open-playground').click()
+    await e2e.page.getByTestId('playground').waitFor()
+    await e2e.page.getByTestId('playground-prompt').fill('Write a haiku about autumn leaves.')
     // Any saved checkpoint can be sampled; the best one is chosen by default.
-    const choice = page.getByTestId('playground-checkpoint')
+    const choice = e2e.page.getByTestId('playground-checkpoint')
     await expect.poll(() => choice.inputValue(), { timeout: 30_000 }).toMatch(/^tinker:\/\/.*\/sampler_weights\//)
     const options = await choice.locator('option').allTextContents()
     expect(options.some((o) => o.includes('best'))).toBe(true)
     const chosen = await choice.inputValue()
-    await page.getByTestId('sample').click()
-    await page.getByTestId('samples').waitFor({ timeout: 120_000 })
-    expect((await page.getByTestId('sample-base').textContent())?.length).toBeGreaterThan(0)
-    expect((await page.getByTestId('sample-tuned').textContent())?.length).toBeGreaterThan(0)
-    expect(await page.getByTestId('sample-tuned').getAttribute('data-checkpoint')).toBe(chosen)
-    await shot(page, '08-playground')
+    await e2e.page.getByTestId('sample').click()
+    await e2e.page.getByTestId('samples').waitFor({ timeout: 120_000 })
+    expect((await e2e.page.getByTestId('sample-base').textContent())?.length).toBeGreaterThan(0)
+    expect((await e2e.page.getByTestId('sample-tuned').textContent())?.length).toBeGreaterThan(0)
+    expect(await e2e.page.getByTestId('sample-tuned').getAttribute('data-checkpoint')).toBe(chosen)
+    await shot(e2e.page, '08-playground')
   })
 
   it('lists the run in the history and exports CSV, config, Python and PNG without any key', async () => {
-    await page.getByRole('button', { name: 'Runs', exact: true }).click()
-    await page.getByTestId('run-row').first().waitFor()
-    await shot(page, '09-history')
-    await page.getByTestId('run-row').first().getByRole('button').first().click()
-    await page.getByTestId('run-view').waitFor()
-    await expect.poll(async () => (await pointCounts(page)).train, { timeout: 30_000 }).toBe(20)
+    await e2e.page.getByRole('button', { name: 'Runs', exact: true }).click()
+    await e2e.page.getByTestId('run-row').first().waitFor()
+    await shot(e2e.page, '09-history')
+    await e2e.page.getByTestId('run-row').first().getByRole('button').first().click()
+    await e2e.page.getByTestId('run-view').waitFor()
+    await expect.poll(async () => (await pointCounts(e2e.page)).train, { timeout: 30_000 }).toBe(20)
     const exported: string[] = []
     // The config reads as words, and a finished run shows how long it took, not an ETA.
-    const configText = (await page.getByTestId('run-view').textContent()) ?? ''
+    const configText = (await e2e.page.getByTestId('run-view').textContent()) ?? ''
     expect(configText).toContain('local sandbox')
     expect(configText).not.toContain('{"kind"')
-    expect(await page.getByTestId('train-progress').textContent()).not.toContain('ETA')
-    await expect.poll(async () => Number(await page.getByTestId('run-disk').getAttribute('data-bytes')), { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(await e2e.page.getByTestId('train-progress').textContent()).not.toContain('ETA')
+    await expect.poll(async () => Number(await e2e.page.getByTestId('run-disk').getAttribute('data-bytes')), { timeout: 30_000 }).toBeGreaterThan(0)
     const names: string[] = []
     for (const id of ['export-csv', 'export-config', 'export-python', 'export-png', 'export-datums']) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()])
+      const [download] = await Promise.all([e2e.page.waitForEvent('download'), e2e.page.getByTestId(id).click()])
       const file = await download.path()
       names.push(download.suggestedFilename())
       exported.push(fs.readFileSync(file, id === 'export-png' ? 'latin1' : 'utf8'))
       if (id === 'export-png') {
         expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG')
         // The chart (drawn at twice its size) with a heading above it.
-        const chart = await page.getByTestId('nll-chart').boundingBox()
+        const chart = await e2e.page.getByTestId('nll-chart').boundingBox()
         const png = pngSize(file)
         expect(Math.abs(png.width - chart!.width * 2)).toBeLessThanOrEqual(2)
         expect(png.height).toBeGreaterThan(Math.round(chart!.height * 2) + 100)
@@ -292,40 +283,40 @@ describe('first run', () => {
     // One naming rule: the run's name, what the file holds, its extension (config and script target the best step).
     expect(names).toEqual(['metrics.csv', 'best-config.json', 'best-train.py', 'nll.png', 'datums.jsonl'].map((kind) => `HuggingFaceH4-no_robots-r32-lr1e-4-${kind}`))
     expect(exported[0].split('\n').length).toBeGreaterThan(20)
-    await shot(page, '10-run-detail')
+    await shot(e2e.page, '10-run-detail')
 
-    const secrets = studio.app.sandbox.secretValues()
+    const secrets = e2e.studio.app.sandbox.secretValues()
     expect(secrets.length).toBeGreaterThan(0)
-    const dom = await pageText(page)
+    const dom = await pageText(e2e.page)
     for (const secret of secrets) {
       expect(dom).not.toContain(secret)
       for (const f of exported) expect(f).not.toContain(secret)
-      for (const l of studio.logs) expect(l).not.toContain(secret)
-      for (const l of consoleLines) expect(l).not.toContain(secret)
+      for (const l of e2e.studio.logs) expect(l).not.toContain(secret)
+      for (const l of e2e.console) expect(l).not.toContain(secret)
     }
   })
 
   it('opens into the run history, not the wizard, once a run has completed', async () => {
-    await page.reload()
-    await page.getByTestId('history').waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('wizard').count()).toBe(0)
+    await e2e.page.reload()
+    await e2e.page.getByTestId('history').waitFor({ timeout: 30_000 })
+    expect(await e2e.page.getByTestId('wizard').count()).toBe(0)
   })
 
   it('serves the imported dataset from the cache, with the offline badge, when the hub is unreachable', async () => {
     // "New run" after a finished run opens a fresh wizard, not that run's training screen.
-    await page.getByRole('button', { name: 'New run', exact: true }).click()
-    await page.getByTestId('step-connect').waitFor()
-    expect(await page.getByTestId('step-train').count()).toBe(0)
-    await page.getByTestId('use-sandbox').click()
-    await page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
-    await page.getByTestId('continue').click()
+    await e2e.page.getByRole('button', { name: 'New run', exact: true }).click()
+    await e2e.page.getByTestId('step-connect').waitFor()
+    expect(await e2e.page.getByTestId('step-train').count()).toBe(0)
+    await e2e.page.getByTestId('use-sandbox').click()
+    await e2e.page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
+    await e2e.page.getByTestId('continue').click()
     mirror.setFaults({ refuse: true })
     // Imported datasets are offered first; the hub tab still serves no_robots from the cache.
-    await page.getByTestId('cached-card').waitFor()
-    await page.getByTestId('source-hub').click()
-    await page.getByTestId('import').click()
-    await page.getByTestId('offline-badge').waitFor({ timeout: 120_000 })
-    expect(await page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
-    await shot(page, '02-dataset-offline')
+    await e2e.page.getByTestId('cached-card').waitFor()
+    await e2e.page.getByTestId('source-hub').click()
+    await e2e.page.getByTestId('import').click()
+    await e2e.page.getByTestId('offline-badge').waitFor({ timeout: 120_000 })
+    expect(await e2e.page.getByTestId('split-train').textContent()).toContain(`${ROWS} conversations`)
+    await shot(e2e.page, '02-dataset-offline')
   })
 })

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { WIZARD_READY_TEST_ID } from '../../src/shared/contract'
 import { createStudioApp, type StudioApp } from '../../src/main/api/app'
 import { createLiveCore } from '../../src/main/api/live-core'
@@ -14,7 +15,8 @@ import { createKeyFileSecretStore } from '../../src/main/api/secret-store'
 import { uploadReceiver } from '../../src/main/api/file-grants'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
 import { repoRoot } from '../helpers/fixtures'
-export { launchChromium } from '../helpers/chromium'
+import { launchChromium } from '../helpers/chromium'
+export { launchChromium }
 
 export const RENDERER_OUT = path.join(repoRoot, 'out/renderer')
 export const SCREENSHOTS = path.join(repoRoot, 'docs/screenshots')
@@ -92,4 +94,28 @@ export async function pageText(page: Page): Promise<string> {
 export async function screenshotOnFailure(ctx: { task: { name: string; result?: { state?: string } } }, page: Page | undefined): Promise<void> {
   if (ctx.task.result?.state !== 'fail' || !page) return
   await page.screenshot({ path: `/tmp/e2e-fail-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}.png`, fullPage: true })
+}
+
+/** One test file's app, browser and page, set by `useStudio`'s beforeAll (read them inside tests and hooks). */
+export type E2e = { studio: Studio; browser: Browser; page: Page; console: string[] }
+
+/**
+ * The set-up every browser test file shares: before its tests, the app with `env` (after `env()` has started what
+ * the app is to reach) behind the bridge, Chromium, and a page opened on the wizard; a picture of a failed test;
+ * after them, the browser and the app closed, then `stop` for what `env` started.
+ */
+export function useStudio(o: { env?: Record<string, string> | (() => Promise<Record<string, string>>); stop?: () => unknown } = {}): E2e {
+  const e2e = {} as E2e
+  beforeAll(async () => {
+    e2e.studio = await startStudio(typeof o.env === 'function' ? await o.env() : o.env)
+    e2e.browser = await launchChromium()
+    ;({ page: e2e.page, console: e2e.console } = await openApp(e2e.browser, e2e.studio))
+  })
+  afterEach((ctx) => screenshotOnFailure(ctx, e2e.page))
+  afterAll(async () => {
+    await e2e.browser?.close()
+    await e2e.studio?.close()
+    await o.stop?.()
+  })
+  return e2e
 }

@@ -4,54 +4,47 @@
  * address), Hugging Face unreachable (the mirror endpoint applied and the import retried), and out of memory on
  * the server (the suggested lower max length applied, the run resumed, and its page telling the two apart).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { startSandbox, type SandboxHandle } from '../../src/sandbox'
 import { hasNoRobots } from '../helpers/fixtures'
 import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
-import { launchChromium, openApp, pageText, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
+import { openApp, pageText, shot, startStudio, useStudio } from './harness'
 
 const GOOD_KEY = 'tml-e2e-good-key-6f1d2c'
 const WRONG_KEY = 'tml-e2e-wrong-key-93ab07'
 
-let studio: Studio
-let browser: Browser
 let mirror: HubMirror
 let sandbox: SandboxHandle
-let page: Page
 
-beforeAll(async () => {
-  mirror = await startHubMirror({})
-  sandbox = await startSandbox({ apiKeys: [GOOD_KEY] })
-  // The hint's mirror is overridable (a site's own mirror; here the local one).
-  studio = await startStudio({ TUFT_STUDIO_HF_MIRROR: mirror.url })
-  browser = await launchChromium()
-  ;({ page } = await openApp(browser, studio))
-})
-afterEach((ctx) => screenshotOnFailure(ctx, page))
-afterAll(async () => {
-  await browser?.close()
-  await studio?.close()
-  await sandbox?.close()
-  await mirror?.close()
+const e2e = useStudio({
+  env: async () => {
+    mirror = await startHubMirror({})
+    sandbox = await startSandbox({ apiKeys: [GOOD_KEY] })
+    // The hint's mirror is overridable (a site's own mirror; here the local one).
+    return { TUFT_STUDIO_HF_MIRROR: mirror.url }
+  },
+  stop: async () => {
+    await sandbox?.close()
+    await mirror?.close()
+  },
 })
 
 describe('troubleshooting hints', () => {
   it('a wrong key: says which key was sent and from where, never shows it, and the right key then connects', async () => {
-    const keyField = page.getByTestId('api-key')
+    const keyField = e2e.page.getByTestId('api-key')
     expect(await keyField.getAttribute('placeholder')).toBe('The server’s API key, if it needs one')
-    await page.getByTestId('server-url').fill(sandbox.url)
+    await e2e.page.getByTestId('server-url').fill(sandbox.url)
     await keyField.fill(WRONG_KEY)
     // Saving a typed key is said before it happens…
-    expect(await page.getByTestId('key-will-save').textContent()).toContain('saves this key in TuFT Studio’s settings')
-    await page.getByTestId('test-connection').click()
-    const hint = page.getByTestId('hint')
+    expect(await e2e.page.getByTestId('key-will-save').textContent()).toContain('saves this key in TuFT Studio’s settings')
+    await e2e.page.getByTestId('test-connection').click()
+    const hint = e2e.page.getByTestId('hint')
     await hint.waitFor({ timeout: 60_000 })
     expect(await hint.getAttribute('data-code')).toBe('invalid-api-key')
     // …and after, with the key's last characters to compare.
-    expect(await page.getByTestId('key-saved').textContent()).toContain('Saved the key …ab07')
-    expect(await page.getByTestId('hint-message').textContent()).toBe(`The server at ${sandbox.url} rejected the key ending in …ab07.Server said: Invalid API key`)
-    const facts = await page.getByTestId('hint-key-facts').textContent()
+    expect(await e2e.page.getByTestId('key-saved').textContent()).toContain('Saved the key …ab07')
+    expect(await e2e.page.getByTestId('hint-message').textContent()).toBe(`The server at ${sandbox.url} rejected the key ending in …ab07.Server said: Invalid API key`)
+    const facts = await e2e.page.getByTestId('hint-key-facts').textContent()
     expect(facts).toContain('Sent: …ab07, the key stored in TuFT Studio’s settings.')
     expect(facts).toContain('TINKER_API_KEY is not set.')
     // Each fact once, and no internal call names.
@@ -59,27 +52,27 @@ describe('troubleshooting hints', () => {
     expect(hintText).not.toContain('client/config')
     expect(hintText.match(/…ab07/g)).toHaveLength(2)
     expect(await keyField.getAttribute('placeholder')).toBe('Leave empty to keep the stored key (…ab07)')
-    await shot(page, '11-hint-bad-key')
-    expect(await pageText(page)).not.toContain(WRONG_KEY)
-    await page.getByTestId('edit-key').click()
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('api-key')
+    await shot(e2e.page, '11-hint-bad-key')
+    expect(await pageText(e2e.page)).not.toContain(WRONG_KEY)
+    await e2e.page.getByTestId('edit-key').click()
+    expect(await e2e.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('api-key')
 
-    await page.getByTestId('api-key').fill(GOOD_KEY)
-    await page.getByTestId('test-connection').click()
-    await page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
-    expect(await page.getByTestId('hint').count()).toBe(0)
-    const text = await pageText(page)
+    await e2e.page.getByTestId('api-key').fill(GOOD_KEY)
+    await e2e.page.getByTestId('test-connection').click()
+    await e2e.page.getByTestId('connection-report').waitFor({ timeout: 60_000 })
+    expect(await e2e.page.getByTestId('hint').count()).toBe(0)
+    const text = await pageText(e2e.page)
     expect(text).not.toContain(GOOD_KEY)
     expect(text).not.toContain(WRONG_KEY)
-    for (const l of studio.logs) expect(l).not.toContain(GOOD_KEY)
-    await page.getByTestId('continue').click()
-    await page.getByTestId('step-dataset').waitFor()
+    for (const l of e2e.studio.logs) expect(l).not.toContain(GOOD_KEY)
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('step-dataset').waitFor()
   })
 
   it('a wrong TINKER_API_KEY: names the variable as the source, then says it differs from the stored key', async () => {
     const envKey = 'tml-e2e-env-key-5521aa'
     const other = await startStudio({ TINKER_API_KEY: envKey })
-    const { page: p } = await openApp(browser, other)
+    const { page: p } = await openApp(e2e.browser, other)
     try {
       await p.getByTestId('server-url').fill(sandbox.url)
       await p.getByTestId('test-connection').click()
@@ -119,60 +112,60 @@ describe('troubleshooting hints', () => {
 
   it('Hugging Face unreachable: one click sets the mirror endpoint and retries the import', async () => {
     // Nothing listens on port 9 of the loopback: the same failure as a blocked huggingface.co.
-    await page.getByTestId('source-hub').click()
-    await page.getByTestId('hf-endpoint').fill('http://127.0.0.1:9')
-    await page.getByTestId('import').click()
-    const hint = page.getByTestId('hint')
+    await e2e.page.getByTestId('source-hub').click()
+    await e2e.page.getByTestId('hf-endpoint').fill('http://127.0.0.1:9')
+    await e2e.page.getByTestId('import').click()
+    const hint = e2e.page.getByTestId('hint')
     await hint.waitFor({ timeout: 120_000 })
     expect(await hint.getAttribute('data-code')).toBe('hf-unreachable')
     // The endpoint in the field is the one tried, and the hint says so.
-    expect(await page.getByTestId('hint-hub-tried').textContent()).toBe('Tried: http://127.0.0.1:9.')
-    const action = page.getByTestId('hint-action')
+    expect(await e2e.page.getByTestId('hint-hub-tried').textContent()).toBe('Tried: http://127.0.0.1:9.')
+    const action = e2e.page.getByTestId('hint-action')
     expect(await action.textContent()).toBe(`Use ${mirror.url} and retry`)
-    await shot(page, '12-hint-hub-unreachable')
+    await shot(e2e.page, '12-hint-hub-unreachable')
     const before = mirror.requests.length
     await action.click()
-    await page.getByTestId('import-report').waitFor({ timeout: 120_000 })
+    await e2e.page.getByTestId('import-report').waitFor({ timeout: 120_000 })
     expect(mirror.requests.length).toBeGreaterThan(before)
-    expect(await page.getByTestId('hf-endpoint').inputValue()).toBe(mirror.url)
-    expect(await page.getByTestId('hint').count()).toBe(0)
-    await page.getByTestId('continue').click()
-    await page.getByTestId('step-model').waitFor()
+    expect(await e2e.page.getByTestId('hf-endpoint').inputValue()).toBe(mirror.url)
+    expect(await e2e.page.getByTestId('hint').count()).toBe(0)
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('step-model').waitFor()
   })
 
   // Needs conversations long enough that 8 of them overflow the injected token budget: no_robots, not the sample.
   it.skipIf(!hasNoRobots)('out of memory: the run stops, the hint offers lower limits in the guide’s order, and resuming with one finishes', async () => {
-    await page.getByTestId('tokenizer-ready').waitFor({ timeout: 120_000 })
-    await page.getByTestId('max-length').fill('512')
-    await page.getByText(/longer than 512 tokens/).waitFor({ timeout: 120_000 })
-    await page.getByTestId('continue').click()
-    await page.getByTestId('batch-size').fill('8')
-    await page.getByTestId('steps').fill('10')
-    await page.getByTestId('eval-every').fill('5')
-    await page.getByTestId('continue').click()
-    await page.getByTestId('step-review').waitFor()
+    await e2e.page.getByTestId('tokenizer-ready').waitFor({ timeout: 120_000 })
+    await e2e.page.getByTestId('max-length').fill('512')
+    await e2e.page.getByText(/longer than 512 tokens/).waitFor({ timeout: 120_000 })
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('batch-size').fill('8')
+    await e2e.page.getByTestId('steps').fill('10')
+    await e2e.page.getByTestId('eval-every').fill('5')
+    await e2e.page.getByTestId('continue').click()
+    await e2e.page.getByTestId('step-review').waitFor()
     // 8 conversations cut at 512 tokens rarely fit 2,048 tokens; cut at 256 they always do.
     sandbox.setFaults({ oomTokenBudget: 2048 })
-    await page.getByTestId('continue').click()
-    const hint = page.getByTestId('hint')
+    await e2e.page.getByTestId('continue').click()
+    const hint = e2e.page.getByTestId('hint')
     await hint.waitFor({ timeout: 120_000 })
     expect(await hint.getAttribute('data-code')).toBe('server-oom')
-    const suggestions = page.getByTestId('oom-suggestions')
+    const suggestions = e2e.page.getByTestId('oom-suggestions')
     expect(await suggestions.textContent()).toContain('max length 256, then batch size 4, then rank 8')
-    await shot(page, '13-hint-oom')
-    await page.getByTestId('oom-max-length').click()
-    await expect.poll(() => page.getByTestId('run-monitor').getAttribute('data-status'), { timeout: 240_000, interval: 500 }).toBe('completed')
-    const counts = page.getByTestId('point-counts')
+    await shot(e2e.page, '13-hint-oom')
+    await e2e.page.getByTestId('oom-max-length').click()
+    await expect.poll(() => e2e.page.getByTestId('run-monitor').getAttribute('data-status'), { timeout: 240_000, interval: 500 }).toBe('completed')
+    const counts = e2e.page.getByTestId('point-counts')
     expect(Number(await counts.getAttribute('data-train'))).toBe(10)
 
     // The run's page says what the resume changed and which steps trained at which max length.
-    await page.getByRole('button', { name: 'Runs', exact: true }).click()
-    await page.getByTestId('run-row').first().getByRole('button').first().click()
-    await page.getByTestId('resume-history').waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('resume-list').textContent()).toContain('Max length 512 → 256')
-    const segments = page.getByTestId('resume-segments').locator('tbody tr')
+    await e2e.page.getByRole('button', { name: 'Runs', exact: true }).click()
+    await e2e.page.getByTestId('run-row').first().getByRole('button').first().click()
+    await e2e.page.getByTestId('resume-history').waitFor({ timeout: 30_000 })
+    expect(await e2e.page.getByTestId('resume-list').textContent()).toContain('Max length 512 → 256')
+    const segments = e2e.page.getByTestId('resume-segments').locator('tbody tr')
     expect(await segments.last().getAttribute('data-to')).toBe('10')
     expect(await segments.last().locator('td').nth(1).textContent()).toBe('256 (was 512)')
-    await shot(page, '18-resume-history')
+    await shot(e2e.page, '18-resume-history')
   })
 })

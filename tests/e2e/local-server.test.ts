@@ -11,19 +11,16 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { ChannelName, OutputOf } from '../../src/shared/contract'
 import type { Result } from '../../src/shared/result'
 import { createTuftClient } from '../../src/main/core/tuft'
 import { englishWords } from '../helpers/english-prose'
 import { FAKE_TUFT_BIN, freePort } from '../helpers/local-tuft'
 import { makeModelFolder } from '../helpers/model-folder'
-import { launchChromium, openApp, pageText, SCREENSHOTS, shot, startStudio, type Studio, screenshotOnFailure } from './harness'
+import { pageText, SCREENSHOTS, shot, useStudio } from './harness'
 
-let studio: Studio
-let browser: Browser
-let page: Page
 let model: string
 let tuftHome: string
 let blocker: net.Server
@@ -33,20 +30,20 @@ const ran = { runId: '', sampler: '', notebookSampler: '' }
 /** The local-server card alone (the connect step around it is taller than a screen), in a window tall enough to
  * show it unscrolled, so the sticky top bar does not cover it. */
 async function cardShot(name: string): Promise<void> {
-  const size = page.viewportSize()
-  await page.setViewportSize({ width: size?.width ?? 1440, height: 3000 })
-  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0))
-  await page.getByTestId('local-server').screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) })
-  if (size) await page.setViewportSize(size)
+  const size = e2e.page.viewportSize()
+  await e2e.page.setViewportSize({ width: size?.width ?? 1440, height: 3000 })
+  await e2e.page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0))
+  await e2e.page.getByTestId('local-server').screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) })
+  if (size) await e2e.page.setViewportSize(size)
 }
 
 /** The whole page in a window as tall as the page, so the sticky top bar stays at the top of the picture. */
 async function pageShot(name: string): Promise<void> {
-  const size = page.viewportSize()
-  const height = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight)
-  await page.setViewportSize({ width: size?.width ?? 1440, height: Math.min(4000, height) })
-  await shot(page, name)
-  if (size) await page.setViewportSize(size)
+  const size = e2e.page.viewportSize()
+  const height = await e2e.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight)
+  await e2e.page.setViewportSize({ width: size?.width ?? 1440, height: Math.min(4000, height) })
+  await shot(e2e.page, name)
+  if (size) await e2e.page.setViewportSize(size)
 }
 
 /** UI text outside data (paths, code, logs, run names, model replies), for the Chinese check. */
@@ -63,7 +60,7 @@ const uiText = (p: Page): Promise<string> =>
   })
 
 async function call<C extends ChannelName>(channel: C, input: unknown = {}): Promise<OutputOf<C>> {
-  const r = (await studio.app.dispatch(channel, input)) as Result<OutputOf<C>>
+  const r = (await e2e.studio.app.dispatch(channel, input)) as Result<OutputOf<C>>
   if (!r.ok) throw new Error(`${channel} failed: ${r.code}: ${r.message}`)
   return r.value
 }
@@ -78,97 +75,98 @@ async function freePair(): Promise<number> {
   }
 }
 
-beforeAll(async () => {
-  model = makeModelFolder()
-  tuftHome = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-tuft-home-'))
-  port = await freePair()
-  // Another program that takes the port the user first types while TuFT is loading.
-  blocker = net.createServer((socket) => socket.destroy())
-  studio = await startStudio({ TUFT_BIN: FAKE_TUFT_BIN, TUFT_HOME: tuftHome, FAKE_TUFT_STARTUP_MS: '750' })
-  browser = await launchChromium()
-  ;({ page } = await openApp(browser, studio))
-})
-afterEach((ctx) => screenshotOnFailure(ctx, page))
-afterAll(async () => {
-  await browser?.close()
-  await studio?.close()
-  await new Promise((r) => (blocker?.listening ? blocker.close(r) : r(null)))
-  for (const d of [model, tuftHome]) if (d) fs.rmSync(d, { recursive: true, force: true })
+const e2e = useStudio({
+  env: async () => {
+    model = makeModelFolder()
+    tuftHome = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-tuft-home-'))
+    port = await freePair()
+    // Another program that takes the port the user first types while TuFT is loading.
+    blocker = net.createServer((socket) => socket.destroy())
+    return { TUFT_BIN: FAKE_TUFT_BIN, TUFT_HOME: tuftHome, FAKE_TUFT_STARTUP_MS: '750' }
+  },
+  stop: async () => {
+    await new Promise((r) => (blocker?.listening ? blocker.close(r) : r(null)))
+    for (const d of [model, tuftHome]) if (d) fs.rmSync(d, { recursive: true, force: true })
+  },
 })
 
 describe('a local TuFT server', () => {
   it('is detected; a start whose port is taken while TuFT loads fails with its hint, the log line and another port', async () => {
-    await page.getByTestId('tuft-detected').waitFor()
-    expect(await page.getByTestId('tuft-detected').textContent()).toContain(FAKE_TUFT_BIN)
-    await page.getByTestId('local-server-setup').click()
-    await page.getByTestId('model-path').fill(model)
-    const report = page.getByTestId('model-report')
+    await e2e.page.getByTestId('tuft-detected').waitFor()
+    expect(await e2e.page.getByTestId('tuft-detected').textContent()).toContain(FAKE_TUFT_BIN)
+    await e2e.page.getByTestId('local-server-setup').click()
+    await e2e.page.getByTestId('model-path').fill(model)
+    const report = e2e.page.getByTestId('model-report')
     await report.waitFor()
     expect(await report.getAttribute('data-ok')).toBe('true')
     expect(await report.textContent()).toContain('Qwen3ForCausalLM')
-    await page.getByTestId('model-name').fill('qwen-local')
-    await page.getByTestId('max-lora-rank').fill('16')
-    await page.getByTestId('local-port').fill(String(port))
-    await page.getByTestId('local-server-review').click()
-    await page.getByTestId('local-server-start').click()
+    await e2e.page.getByTestId('model-name').fill('qwen-local')
+    await e2e.page.getByTestId('max-lora-rank').fill('16')
+    await e2e.page.getByTestId('local-port').fill(String(port))
+    await e2e.page.getByTestId('local-server-review').click()
+    await e2e.page.getByTestId('local-server-start').click()
     // The app found the port free and TuFT is loading: another program takes the port before TuFT binds it.
-    await page.locator('[data-testid="local-server-progress"][data-phase="loading"]').waitFor()
+    await e2e.page.locator('[data-testid="local-server-progress"][data-phase="loading"]').waitFor()
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r))
-    const hint = page.getByTestId('hint')
+    const hint = e2e.page.getByTestId('hint')
     await hint.waitFor({ timeout: 30_000 })
     expect(await hint.getAttribute('data-code')).toBe('local-server-port-taken')
-    expect(await page.getByTestId('failed-line').textContent()).toContain('address already in use')
-    expect(await page.getByTestId('log-lines').locator('.log-mark').count()).toBe(1)
+    expect(await e2e.page.getByTestId('failed-line').textContent()).toContain('address already in use')
+    expect(await e2e.page.getByTestId('log-lines').locator('.log-mark').count()).toBe(1)
     await cardShot('21-local-server-port-taken')
-    await page.getByTestId('try-next-port').click()
-    expect(await page.getByTestId('local-port').inputValue()).toBe(String(port + 1))
+    // The hint's fix: the form again, on the next port, with the port field focused.
+    const fix = e2e.page.getByTestId('hint-action')
+    expect(await fix.textContent()).toBe(`Use port ${port + 1} instead`)
+    await fix.click()
+    expect(await e2e.page.getByTestId('local-port').inputValue()).toBe(String(port + 1))
+    await expect.poll(() => e2e.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('local-port')
   })
 
   it('stops a start while TuFT is still loading, without a failure to explain', async () => {
-    await page.getByTestId('local-server-review').click()
-    await page.getByTestId('local-server-start').click()
-    await page.locator('[data-testid="local-server-progress"][data-phase="loading"]').waitFor()
+    await e2e.page.getByTestId('local-server-review').click()
+    await e2e.page.getByTestId('local-server-start').click()
+    await e2e.page.locator('[data-testid="local-server-progress"][data-phase="loading"]').waitFor()
     const pid = (await call('localServerStatus')).pid as number
-    await page.getByTestId('local-server-stop').click()
-    await page.getByTestId('local-server-edit').click({ timeout: 30_000 })
-    expect(await page.getByTestId('hint').count()).toBe(0)
+    await e2e.page.getByTestId('local-server-stop').click()
+    await e2e.page.getByTestId('local-server-edit').click({ timeout: 30_000 })
+    expect(await e2e.page.getByTestId('hint').count()).toBe(0)
     expect((await call('localServerStatus')).state).toBe('stopped')
     expect(() => process.kill(pid, 0)).toThrow()
   })
 
   it('shows the YAML with the keys hidden before starting, then starts with its log streaming', async () => {
-    await page.getByTestId('local-server-review').click()
-    const yaml = page.getByTestId('yaml-preview')
+    await e2e.page.getByTestId('local-server-review').click()
+    const yaml = e2e.page.getByTestId('yaml-preview')
     await yaml.waitFor()
     const text = (await yaml.textContent()) ?? ''
     expect(text).toContain('model_name: qwen-local')
     expect(text).toContain(model)
     expect(text).toContain('max_lora_rank: 16')
     expect(text).toContain('hidden')
-    expect(await page.getByTestId('local-server-plan').textContent()).toContain(`http://127.0.0.1:${port + 1}`)
+    expect(await e2e.page.getByTestId('local-server-plan').textContent()).toContain(`http://127.0.0.1:${port + 1}`)
     await cardShot('22-local-server-yaml')
-    await page.getByTestId('local-server-start').click()
-    await page.getByTestId('local-server-progress').waitFor()
-    await expect.poll(() => page.getByTestId('local-server-state').textContent(), { timeout: 60_000 }).toBe('running')
-    const log = page.getByTestId('log-lines')
+    await e2e.page.getByTestId('local-server-start').click()
+    await e2e.page.getByTestId('local-server-progress').waitFor()
+    await expect.poll(() => e2e.page.getByTestId('local-server-state').textContent(), { timeout: 60_000 }).toBe('running')
+    const log = e2e.page.getByTestId('log-lines')
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('Application startup complete')
     // The search narrows the log to matching lines.
     const all = await log.locator('.log-line').count()
-    await page.getByTestId('log-search').fill('uvicorn running')
+    await e2e.page.getByTestId('log-search').fill('uvicorn running')
     await expect.poll(() => log.locator('.log-line').count()).toBeLessThan(all)
     expect(await log.textContent()).toMatch(/uvicorn running/i)
-    await page.getByTestId('log-search').fill('')
+    await e2e.page.getByTestId('log-search').fill('')
     // The server's key is never on the page.
-    const key = studio.app.localServer.apiKey() as string
+    const key = e2e.studio.app.localServer.apiKey() as string
     expect(key).toMatch(/^tml-/)
-    expect(await pageText(page)).not.toContain(key)
+    expect(await pageText(e2e.page)).not.toContain(key)
     await cardShot('23-local-server-running')
   })
 
   it('becomes the active server with "Connect to it", and a short run trains on it', async () => {
-    await page.getByTestId('local-server-connect').click()
-    await page.getByTestId('local-server-connected').waitFor()
-    const report = page.getByTestId('connection-report')
+    await e2e.page.getByTestId('local-server-connect').click()
+    await e2e.page.getByTestId('local-server-connected').waitFor()
+    const report = e2e.page.getByTestId('connection-report')
     await report.waitFor()
     expect(await report.textContent()).toContain('qwen-local')
     expect((await call('settingsGet')).activeServer).toBe(`http://127.0.0.1:${port + 1}`)
@@ -191,14 +189,14 @@ describe('a local TuFT server', () => {
   }, 180_000)
 
   it('lists the server’s runs in the Server view: a notebook’s run with publish and delete, and the app’s finished run from history', async () => {
-    await page.getByRole('button', { name: 'Server', exact: true }).click()
-    await page.getByTestId('server-view').waitFor()
-    const notebook = page.getByTestId('server-run')
+    await e2e.page.getByRole('button', { name: 'Server', exact: true }).click()
+    await e2e.page.getByTestId('server-view').waitFor()
+    const notebook = e2e.page.getByTestId('server-run')
     await notebook.waitFor()
     expect(await notebook.count()).toBe(1)
     expect(await notebook.textContent()).toContain('Not started from TuFT Studio')
     await notebook.getByTestId('server-run-toggle').click()
-    const ck = page.locator(`[data-testid="server-checkpoint"][data-path="${ran.notebookSampler}"]`)
+    const ck = e2e.page.locator(`[data-testid="server-checkpoint"][data-path="${ran.notebookSampler}"]`)
     await ck.waitFor()
     expect(await ck.textContent()).toMatch(/\d+(\.\d+)? (bytes|kB|MB)/)
     await ck.getByTestId('checkpoint-publish').click()
@@ -206,9 +204,9 @@ describe('a local TuFT server', () => {
     // The server runs here: its adapter is copied into the data folder.
     await ck.getByTestId('download-adapter').click()
     await ck.getByTestId('adapter-saved').waitFor()
-    expect(await ck.getByTestId('adapter-saved').textContent()).toContain(path.join(studio.dataDir, 'adapters'))
+    expect(await ck.getByTestId('adapter-saved').textContent()).toContain(path.join(e2e.studio.dataDir, 'adapters'))
 
-    const unloaded = page.getByTestId('unloaded-run')
+    const unloaded = e2e.page.getByTestId('unloaded-run')
     await unloaded.waitFor()
     expect(await unloaded.textContent()).toContain('not loaded')
     expect(await unloaded.locator(`[data-path="${ran.sampler}"]`).count()).toBe(1)
@@ -220,15 +218,15 @@ describe('a local TuFT server', () => {
   })
 
   it('"Use this model" gives the path and snippets, and Try it answers through the OpenAI-compatible route', async () => {
-    await page.getByTestId('unloaded-run').locator(`[data-path="${ran.sampler}"]`).getByTestId('checkpoint-use').click()
-    const panel = page.getByTestId('use-model-body')
+    await e2e.page.getByTestId('unloaded-run').locator(`[data-path="${ran.sampler}"]`).getByTestId('checkpoint-use').click()
+    const panel = e2e.page.getByTestId('use-model-body')
     await panel.waitFor()
     expect(await panel.getByTestId('use-model-path').textContent()).toBe(ran.sampler)
     const snippet = panel.getByTestId('snippet')
     await expect.poll(() => snippet.textContent()).toContain('/oai/api/v1/chat/completions')
     expect(await snippet.textContent()).toContain('$TINKER_API_KEY')
     // Where this server's key is, for running the snippets (the key itself is never shown).
-    expect(await panel.getByTestId('local-key-file').textContent()).toContain(path.join(studio.dataDir, 'local-server', 'tuft_config.yaml'))
+    expect(await panel.getByTestId('local-key-file').textContent()).toContain(path.join(e2e.studio.dataDir, 'local-server', 'tuft_config.yaml'))
     await panel.getByTestId('snippet-tab-pythonTinker').click()
     expect(await snippet.textContent()).toContain(`model_path=${JSON.stringify(ran.sampler)}`)
     // The server no longer lists the run, so it has no archive, and this fake TuFT does not keep its checkpoints in
@@ -239,46 +237,46 @@ describe('a local TuFT server', () => {
     const reply = panel.getByTestId('try-reply')
     await reply.waitFor({ timeout: 60_000 })
     expect(((await reply.locator('.sample-text').textContent()) ?? '').length).toBeGreaterThan(0)
-    expect(await pageText(page)).not.toContain(key())
+    expect(await pageText(e2e.page)).not.toContain(key())
     await pageShot('25-use-model')
   })
 
   it('opens the run from the Server view, whose page has the same panel', async () => {
-    await page.getByTestId('unloaded-run').getByTestId('open-local-run').click()
-    await page.getByTestId('run-view').waitFor()
-    await page.getByTestId('use-model-open').click()
-    expect(await page.getByTestId('use-model-path').textContent()).toBe(ran.sampler)
+    await e2e.page.getByTestId('unloaded-run').getByTestId('open-local-run').click()
+    await e2e.page.getByTestId('run-view').waitFor()
+    await e2e.page.getByTestId('use-model-open').click()
+    expect(await e2e.page.getByTestId('use-model-path').textContent()).toBe(ran.sampler)
   })
 
   it('reads in Chinese: the Server view, "Use this model" and the running server', async () => {
     await call('settingsSet', { locale: 'zh-CN' })
-    await page.reload()
-    await page.getByTestId('history').waitFor()
-    await page.getByRole('button', { name: '服务器', exact: true }).click()
-    await page.getByTestId('unloaded-run').locator(`[data-path="${ran.sampler}"]`).getByTestId('checkpoint-use').click()
-    await expect.poll(() => page.getByTestId('snippet').textContent()).toContain('/oai/api/v1/chat/completions')
-    const view = await uiText(page)
+    await e2e.page.reload()
+    await e2e.page.getByTestId('history').waitFor()
+    await e2e.page.getByRole('button', { name: '服务器', exact: true }).click()
+    await e2e.page.getByTestId('unloaded-run').locator(`[data-path="${ran.sampler}"]`).getByTestId('checkpoint-use').click()
+    await expect.poll(() => e2e.page.getByTestId('snippet').textContent()).toContain('/oai/api/v1/chat/completions')
+    const view = await uiText(e2e.page)
     expect(view).toContain('服务器已不再保留')
     expect(englishWords(view)).toEqual([])
     await pageShot('zh-CN/24-server-view')
-    await page.getByRole('button', { name: '新建训练' }).click()
-    await page.getByTestId('local-server-state').waitFor()
+    await e2e.page.getByRole('button', { name: '新建训练' }).click()
+    await e2e.page.getByTestId('local-server-state').waitFor()
     // The language switch names English in English.
-    expect(englishWords(await uiText(page), ['English'])).toEqual([])
+    expect(englishWords(await uiText(e2e.page), ['English'])).toEqual([])
     await cardShot('zh-CN/23-local-server-running')
     await call('settingsSet', { locale: 'en' })
-    await page.reload()
-    await page.getByTestId('history').waitFor()
+    await e2e.page.reload()
+    await e2e.page.getByTestId('history').waitFor()
   })
 
   it('stops the server from the connect step', async () => {
     const pid = (await call('localServerStatus')).pid as number
-    await page.getByRole('button', { name: 'New run' }).click()
-    await page.getByTestId('local-server-stop').click()
-    await page.getByTestId('local-server-setup').waitFor({ timeout: 30_000 })
+    await e2e.page.getByRole('button', { name: 'New run' }).click()
+    await e2e.page.getByTestId('local-server-stop').click()
+    await e2e.page.getByTestId('local-server-setup').waitFor({ timeout: 30_000 })
     expect((await call('localServerStatus')).state).toBe('stopped')
     expect(() => process.kill(pid, 0)).toThrow()
   })
 })
 
-const key = (): string => studio.app.localServer.apiKey() ?? 'no-key-recorded'
+const key = (): string => e2e.studio.app.localServer.apiKey() ?? 'no-key-recorded'

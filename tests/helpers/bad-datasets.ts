@@ -9,6 +9,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer'
 import { MAX_CONVERSATION_CHARS, MAX_JSON_DEPTH, MAX_ROW_BYTES } from '../../src/shared/defaults'
 import { CHAT_PARQUET_SCHEMA } from './hub-mirror'
 import { syntheticRows, type SyntheticRow } from './synthetic-chat'
+import { seededRandom } from '../../src/shared/seeded-random'
 
 export type BadCase = {
   name: string
@@ -21,17 +22,6 @@ export type BadCase = {
   expect?: { code: string } | { reason: string }
 }
 
-/** mulberry32: a small, good-enough seeded generator. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Rng = () => number
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1))
@@ -299,7 +289,7 @@ export function badDatasetCases(seed: number, n: number): BadCase[] {
   for (let i = 0; i < Math.max(n, families.length); i++) {
     const family = families[i % families.length]
     // Each case has its own stream, so adding a family does not reshuffle the others.
-    const rng = seeded(seed * 7919 + i)
+    const rng = seededRandom(seed * 7919 + i)
     const c = FAMILIES[family](rng)
     out.push({ ...c, family, name: `${String(i).padStart(3, '0')} ${family} (${c.file})` })
   }

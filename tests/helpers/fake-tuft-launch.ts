@@ -8,6 +8,7 @@
  *   FAKE_TUFT_FAIL=cuda-oom         the model does not fit (torch.OutOfMemoryError while loading), exit 3
  *   FAKE_TUFT_FAIL=missing-weights  transformers finds no weight files, exit 3
  *   FAKE_TUFT_FAIL=bad-yaml         PyYAML cannot parse the config, exit 1
+ *   FAKE_TUFT_FAIL=bad-field        pydantic rejects the last model's max_model_len, exit 1
  *   FAKE_TUFT_FAIL=port-taken       uvicorn cannot bind, exit 1
  *   FAKE_TUFT_FAIL=crash            an unrecognised exception while loading, exit 3
  *   FAKE_TUFT_FAIL=hang             loads forever, never answers healthz
@@ -79,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
               typeof m.max_model_len !== 'number',
           )
         ? `1 validation error for AppConfig\nsupported_models.0.max_model_len\n  Field required [type=missing]`
-        : null
+        : fail === 'bad-field'
+          ? `1 validation error for AppConfig\nsupported_models.${models.length - 1}.max_model_len\n  Input should be less than or equal to 40960 [type=less_than_equal]`
+          : null
   if (invalid) {
     traceback(`ValueError: Failed to load config from ${configPath}: ${invalid}`)
     return 1

@@ -4,21 +4,15 @@
  */
 import crypto from 'node:crypto'
 import net from 'node:net'
+import { seededRandom } from '../../src/shared/seeded-random'
 
-/** mulberry32: a small seeded generator, so generated cases are the same on every run. */
-export function seededRandom(seed: number): {
+/** The project's seeded generator with helpers, so generated cases are the same on every run. */
+export function seededCases(seed: number): {
   next(): number
   int(n: number): number
   pick<T>(xs: readonly T[]): T
 } {
-  let s = seed >>> 0
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = seededRandom(seed)
   const int = (n: number): number => Math.floor(next() * n)
   return { next, int, pick: (xs) => xs[int(xs.length)] }
 }

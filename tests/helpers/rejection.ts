@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { StudioError } from '../../src/shared/result'
 
 /** Awaits a promise that must reject with an instance of `cls` and returns that error for further checks. */
 export async function rejectionOf<E extends Error>(p: Promise<unknown>, cls: new (...args: never[]) => E): Promise<E> {
@@ -11,3 +12,6 @@ export async function rejectionOf<E extends Error>(p: Promise<unknown>, cls: new
   expect(e).toBeInstanceOf(cls)
   return e as E
 }
+
+/** The error code of a promise that must reject with a StudioError. */
+export const studioCodeOf = async (p: Promise<unknown>): Promise<string> => (await rejectionOf(p, StudioError)).code

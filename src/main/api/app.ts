@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import type { CoreContext, StudioCore } from './core'
 import { EventBus } from './events'
-import { createDispatch, createHandlers, type Dispatch, type FolderPicker, type Handlers } from './handlers'
+import { createDispatch, createHandlers, type Dispatch, type Handlers, type PathPicker } from './handlers'
 import { Ops } from './ops'
 import { SandboxManager } from './sandbox-manager'
 import type { SecretStore } from './secret-store'
@@ -13,7 +13,6 @@ import { Settings } from './settings'
 import { redact } from './errors'
 import { LocalServerManager, readRecord } from '../core/local-server'
 import path from 'node:path'
-import type { PickPurpose } from '../../shared/contract'
 import { FileGrants } from './file-grants'
 import { discoverServer } from '../core/tuft'
 
@@ -32,9 +31,7 @@ export type StudioAppOptions = {
   /** A fixed port for the built-in sandbox (`npm run serve -- --sandbox-port P`); wins over the one in Settings. */
   sandboxPort?: number
   /** The desktop's open dialog (the chosen path, or null when cancelled); absent in browser mode. */
-  pickPath?: (purpose: PickPurpose) => Promise<string | null>
-  /** The OS folder picker; only the desktop shell has one. */
-  pickFolder?: FolderPicker
+  pickPath?: PathPicker
 }
 
 export type StudioApp = {
@@ -102,7 +99,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   })
   const scrub = (text: string): string => redact(text, secretValues(), { patterns: true })
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
-  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log, files, pickPath: opts.pickPath, scratchDir, pickFolder: opts.pickFolder }
+  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log, files, pickPath: opts.pickPath, scratchDir }
   const handlers = createHandlers(ctx)
   return {
     dispatch: createDispatch(handlers, ctx),

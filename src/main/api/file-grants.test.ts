@@ -83,8 +83,11 @@ describe('paths from the dialog or a drop', () => {
   })
 
   it('builds the desktop dialog’s filters from the same rules', () => {
-    expect(openDialogOptions('dataset', 'Chat datasets')).toEqual({ properties: ['openFile'], filters: [{ name: 'Chat datasets', extensions: ['jsonl', 'json', 'parquet'] }] })
-    expect(openDialogOptions('tokenizer-folder', '')).toEqual({ properties: ['openDirectory'] })
+    expect(openDialogOptions('dataset', { filterName: 'Chat datasets' })).toEqual({ properties: ['openFile'], filters: [{ name: 'Chat datasets', extensions: ['jsonl', 'json', 'parquet'] }] })
+    expect(openDialogOptions('tokenizer-folder', {})).toEqual({ properties: ['openDirectory'] })
+    // Folders whose path goes into the local server's config: folders only, the checkpoint folder may be created.
+    expect(openDialogOptions('model-folder', { title: 'Base model folder' }, '/models')).toEqual({ title: 'Base model folder', defaultPath: '/models', properties: ['openDirectory', 'dontAddToRecent'] })
+    expect(openDialogOptions('checkpoint-folder', {}).properties).toEqual(['openDirectory', 'createDirectory', 'dontAddToRecent'])
   })
 })
 

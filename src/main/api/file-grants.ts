@@ -11,7 +11,7 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform, type Readable } from 'node:stream'
 import { z } from 'zod'
-import { PICK_PURPOSES, type PickPurpose, type PickedFile } from '../../shared/contract'
+import { PICK_PURPOSES, type DialogPurpose, type PickPurpose, type PickedFile } from '../../shared/contract'
 import { toFailure } from './errors'
 import { ok, type Result } from '../../shared/result'
 import { FILE_GRANT_TTL_MS, UPLOAD_MAX_DATASET_BYTES, UPLOAD_MAX_TOKENIZER_FILE_BYTES } from '../../shared/defaults'
@@ -28,12 +28,16 @@ export const PICK_RULES: Record<PickPurpose, { kind: 'file' | 'folder'; extensio
 
 /**
  * The options of the desktop's open dialog for a purpose (Electron's `showOpenDialog` shape, as plain data so
- * it is tested without Electron). `filterName` is the localized name of the file type.
+ * it is tested without Electron): files with the purpose's filter (`filterName` is the localized name of the
+ * file type), or a folder — for a checkpoint folder, one the dialog may create.
  */
-export function openDialogOptions(purpose: PickPurpose, filterName: string): { properties: string[]; filters?: { name: string; extensions: string[] }[] } {
+export function openDialogOptions(purpose: DialogPurpose, labels: { title?: string; filterName?: string }, defaultPath?: string): { title?: string; defaultPath?: string; properties: string[]; filters?: { name: string; extensions: string[] }[] } {
+  const shown = { ...(labels.title ? { title: labels.title } : {}), ...(defaultPath ? { defaultPath } : {}) }
+  if (purpose === 'model-folder') return { ...shown, properties: ['openDirectory', 'dontAddToRecent'] }
+  if (purpose === 'checkpoint-folder') return { ...shown, properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'] }
   const rule = PICK_RULES[purpose]
-  if (rule.kind === 'folder') return { properties: ['openDirectory'] }
-  return { properties: ['openFile'], filters: [{ name: filterName, extensions: [...rule.extensions] }] }
+  if (rule.kind === 'folder') return { ...shown, properties: ['openDirectory'] }
+  return { ...shown, properties: ['openFile'], filters: [{ name: labels.filterName ?? '', extensions: [...rule.extensions] }] }
 }
 
 /** The name a purpose refuses, as an `invalid-input` failure naming the `file` field (the UI highlights it). */

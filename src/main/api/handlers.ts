@@ -3,9 +3,10 @@
  * `dispatch`, which validates the untrusted input, runs the handler, converts any exception into a coded
  * Failure and scrubs every known secret from the reply.
  */
+import { isLoopback, sameServer, serverKey } from '../../shared/server-url'
 import {
   parseInput,
-  type PickPurpose,
+  type DialogPurpose,
   type ChannelName,
   type ConnectionReport,
   type DiscoveredServer,
@@ -48,18 +49,16 @@ export type AppContext = {
    * The desktop's open dialog: the chosen path, or null when the user cancelled. Absent in browser mode, where
    * the page uploads what the user picked.
    */
-  pickPath?: (purpose: PickPurpose) => Promise<string | null>
+  pickPath?: PathPicker
   /** Where temporary copies (an uploaded tokenizer's files) are assembled: inside the data folder. */
   scratchDir: string
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
-  /** The OS folder picker (desktop app only). */
-  pickFolder?: FolderPicker
 }
 
-/** Opens the OS folder picker; resolves with the chosen folder, or null when cancelled. */
-export type FolderPicker = (o: { title?: string; defaultPath?: string }) => Promise<string | null>
+/** The desktop's open dialog for a purpose: the chosen path, or null when the user cancelled. */
+export type PathPicker = (purpose: DialogPurpose, o?: { defaultPath?: string }) => Promise<string | null>
 
 type Handler<C extends ChannelName> = (input: ParsedInputOf<C>) => Promise<OutputOf<C>> | OutputOf<C>
 export type Handlers = { [C in ChannelName]: Handler<C> }
@@ -116,7 +115,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       return { url: sb.url, apiKey: sb.apiKey, source: 'sandbox', isSandbox: true }
     }
     const running = sandbox.handle()
-    if (wanted && running && sameUrl(wanted, running.url)) return { url: running.url, apiKey: running.apiKey, source: 'sandbox', isSandbox: true }
+    if (wanted && running && sameServer(wanted, running.url)) return { url: running.url, apiKey: running.apiKey, source: 'sandbox', isSandbox: true }
     const found = wanted ? { url: wanted, source } : (await core.discoverServers(env))[0]
     // The TuFT server started on this machine has its own generated key.
     const localKey = localServer.apiKeyFor(found.url)
@@ -142,9 +141,9 @@ export function createHandlers(ctx: AppContext): Handlers {
   const runServer = (server: ParsedInputOf<'runStart'>['config']['server']): RunServer => {
     const running = sandbox.handle()
     if (server?.kind === 'sandbox') return { kind: 'sandbox' }
-    if (server?.kind === 'remote' && server.url) return running && sameUrl(server.url, running.url) ? { kind: 'sandbox' } : { kind: 'remote', url: server.url }
+    if (server?.kind === 'remote' && server.url) return running && sameServer(server.url, running.url) ? { kind: 'sandbox' } : { kind: 'remote', url: server.url }
     const active = settings.view().activeServer
-    if (active === SANDBOX || (active && running && sameUrl(active, running.url))) return { kind: 'sandbox' }
+    if (active === SANDBOX || (active && running && sameServer(active, running.url))) return { kind: 'sandbox' }
     return active ? { kind: 'remote', url: active } : { kind: 'remote' }
   }
 
@@ -183,7 +182,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       const local = await localServer.status()
       if (local.url && (local.state === 'running' || local.state === 'starting')) servers.unshift({ url: local.url, source: 'local-server' })
       const seen = new Set<string>()
-      return { servers: servers.filter((s) => !seen.has(normUrl(s.url)) && seen.add(normUrl(s.url))), sandbox: sandboxStatus() }
+      return { servers: servers.filter((s) => !seen.has(serverKey(s.url)) && seen.add(serverKey(s.url))), sandbox: sandboxStatus() }
     },
     connectionTest: async ({ url }) => {
       const target = await resolveServer(url)
@@ -253,9 +252,9 @@ export function createHandlers(ctx: AppContext): Handlers {
     localServerStatus: () => localServer.status(),
     localServerLogs: ({ sinceSeq, search, limit }) => localServer.logs({ sinceSeq, search, limit }),
     localServerKeepRunning: ({ keepRunning }) => localServer.setKeepRunning(keepRunning),
-    pickFolder: async ({ title, defaultPath }) => {
-      if (!ctx.pickFolder) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
-      return { path: await ctx.pickFolder({ title, defaultPath }) }
+    pickFolder: async ({ purpose, defaultPath }) => {
+      if (!ctx.pickPath) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
+      return { path: await ctx.pickPath(purpose, { defaultPath }) }
     },
 
     serverRuns: async ({ server }) => core.browseServerRuns(await resolveServer(server), {}),
@@ -279,9 +278,9 @@ export function createHandlers(ctx: AppContext): Handlers {
           : undefined
       return ops.run(opId, (signal, onProgress) => core.downloadServerCheckpoint(target, tinkerPath, { signal, onProgress, serverIsLocal, folderOnThisMachine }))
     },
-    useModelSnippets: async ({ server, model, tokenizer }) => {
+    useModelSnippets: async ({ server, model, tokenizer, locale }) => {
       const target = await resolveServer(server)
-      return { server: target.url, tinkerPath: model, snippets: useModelSnippets({ serverUrl: target.url, model, tokenizer: tokenizer ?? (await snippetTokenizer(target, model)) }) }
+      return { server: target.url, tinkerPath: model, snippets: useModelSnippets({ serverUrl: target.url, model, locale, tokenizer: tokenizer ?? (await snippetTokenizer(target, model)) }) }
     },
     tryChat: async ({ server, model, messages, maxTokens, temperature, seed }) =>
       core.tryChat(await resolveServer(server), { model, messages, maxTokens, temperature, seed }),
@@ -351,15 +350,6 @@ export function createHandlers(ctx: AppContext): Handlers {
   }
 }
 
-const normUrl = (u: string): string => u.trim().replace(/\/+$/, '').toLowerCase()
-const isLoopback = (u: string): boolean => {
-  try {
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname)
-  } catch {
-    return false
-  }
-}
-const sameUrl = (a: string, b: string): boolean => normUrl(a) === normUrl(b)
 
 export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
 

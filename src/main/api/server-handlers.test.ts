@@ -11,6 +11,8 @@ import type { Result } from '../../shared/result'
 import { FAKE_TUFT_BIN, freePort } from '../../../tests/helpers/local-tuft'
 import { makeModelFolder } from '../../../tests/helpers/model-folder'
 import { repoRoot } from '../../../tests/helpers/fixtures'
+import { en } from '../../shared/ui-strings'
+import { zhCN } from '../../shared/ui-strings.zh-cn'
 import { createTuftClient } from '../core/tuft'
 import { createStudioApp, type StudioApp } from './app'
 import { createLiveCore } from './live-core'
@@ -198,6 +200,10 @@ describe('server browser and "Use this model" channels', () => {
     expect(view.snippets.curl).toContain(trained.sampler)
     // The tinker SDK snippet renders with the served model's own folder.
     expect(view.snippets.pythonTinker).toContain(`AutoTokenizer.from_pretrained(${JSON.stringify(model)})`)
+    // In the UI's language: the prompt is the one "Try it" starts with.
+    expect(view.snippets.curl).toContain(en.useModel.samplePrompt)
+    const zh = await call('useModelSnippets', { model: trained.sampler, locale: 'zh-CN' })
+    expect(zh.snippets.curl).toContain(zhCN.useModel.samplePrompt)
 
     const reply = await call('tryChat', {
       model: trained.sampler,

@@ -16,7 +16,7 @@ import { BRIDGE_MAX_MESSAGE_BYTES } from '../../shared/defaults'
 import {
   rawRequest,
   rawWebSocket,
-  seededRandom,
+  seededCases,
   wsFrame,
   type RawWebSocket,
   type ServerFrame,
@@ -251,7 +251,7 @@ describe('a run trains through the bridge while the bridge is abused', () => {
 
     it('gives every one of 400 generated malformed requests a 4xx (or a success only with every credential right)', async () => {
       const T = bridge.token
-      const rnd = seededRandom(8)
+      const rnd = seededCases(8)
       const targets = [
         '/',
         `/?token=${T}`,
@@ -506,7 +506,7 @@ describe('a run trains through the bridge while the bridge is abused', () => {
 
     it('ignores a flood of junk messages, then still answers that socket', async () => {
       const ws = await rawWebSocket(bridge.port, `/api?token=${bridge.token}`)
-      const rnd = seededRandom(3)
+      const rnd = seededCases(3)
       const junk = [
         '',
         'not json',

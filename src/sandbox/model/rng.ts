@@ -2,19 +2,15 @@
  * Seeded randomness for the sandbox model. Everything the sandbox draws (base weights, LoRA init, sampling)
  * comes from here so a run is reproducible from its seed alone.
  */
+import { seededRandom } from '../../shared/seeded-random'
+
 export type Rng = { next: () => number; normal: () => number }
 
 /** mulberry32 on a 32-bit seed mixed with a stream name, so independent tensors get independent streams. */
 export function createRng(seed: number, stream = ''): Rng {
   let s = (seed >>> 0) ^ 0x9e3779b9
   for (let i = 0; i < stream.length; i++) s = Math.imul(s ^ stream.charCodeAt(i), 0x85ebca6b) >>> 0
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = seededRandom(s)
   let spare: number | null = null
   const normal = (): number => {
     if (spare !== null) {

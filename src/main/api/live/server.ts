@@ -69,22 +69,14 @@ export function createServerAccess(db: () => Db, ctx: CoreContext) {
         seed?: number
       },
     ): Promise<TryChatResult> =>
-      withClient(server, async (c) => {
-        const r = await c.oaiChat({
+      withClient(server, (c) =>
+        c.oaiChat({
           model: req.model,
           messages: req.messages,
           max_tokens: req.maxTokens,
           temperature: req.temperature,
           seed: req.seed,
-        })
-        return {
-          reply: r.content,
-          model: r.model,
-          id: r.id,
-          finishReason: r.finishReason,
-          usage: r.usage,
-          latencyMs: r.latencyMs,
-        }
-      }),
+        }),
+      ),
   }
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { studioCodeOf } from '../../../../tests/helpers/rejection'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { MAX_JSON_DEPTH } from '../../../shared/defaults'
-import { StudioError } from '../../../shared/result'
 import { hasControlChars } from '../../../shared/text'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { CHAT_PARQUET_SCHEMA } from '../../../../tests/helpers/hub-mirror'
@@ -31,15 +31,6 @@ async function read(file: string, maxRowBytes?: number): Promise<RawRecord[]> {
   return out
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof StudioError) return err.code
-    throw err
-  }
-  throw new Error('expected a failure')
-}
 
 const values = (rs: RawRecord[]) => rs.map((r) => ('value' in r ? r.value : `${r.reason}@${r.row}`))
 const row = (i: number) => ({ messages: [{ role: 'user', content: `q${i} "quoted" [x] {y} \\ ,:` }, { role: 'assistant', content: `a${i}` }] })
@@ -84,10 +75,10 @@ describe('JSON documents, streamed element by element', () => {
   })
 
   it('refuses JSON that is truncated, structurally broken, or several pretty-printed values', async () => {
-    expect(await codeOf(read(write('cut.json', JSON.stringify([row(1), row(2)]).slice(0, -30))))).toBe('dataset-file-unreadable')
-    expect(await codeOf(read(write('mismatch.json', '[{"a": 1]}')))).toBe('dataset-file-unreadable')
-    expect(await codeOf(read(write('pretty-lines.json', `${JSON.stringify(row(1), null, 2)}\n${JSON.stringify(row(2), null, 2)}\n`)))).toBe('dataset-file-unreadable')
-    expect(await codeOf(read(write('after.json', '[1, 2] ]')))).toBe('dataset-file-unreadable')
+    expect(await studioCodeOf(read(write('cut.json', JSON.stringify([row(1), row(2)]).slice(0, -30))))).toBe('dataset-file-unreadable')
+    expect(await studioCodeOf(read(write('mismatch.json', '[{"a": 1]}')))).toBe('dataset-file-unreadable')
+    expect(await studioCodeOf(read(write('pretty-lines.json', `${JSON.stringify(row(1), null, 2)}\n${JSON.stringify(row(2), null, 2)}\n`)))).toBe('dataset-file-unreadable')
+    expect(await studioCodeOf(read(write('after.json', '[1, 2] ]')))).toBe('dataset-file-unreadable')
   })
 
   it('reads a .jsonl that is really a pretty-printed array, and a .jsonl of one-line arrays as lines', async () => {
@@ -116,9 +107,9 @@ describe('encodings', () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
     const err = await read(write('utf16.jsonl', le)).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'dataset-not-utf8', message: expect.stringContaining('UTF-16 (little-endian)') })
-    expect(await codeOf(read(write('utf16-nobom.json', Buffer.from(text, 'utf16le'))))).toBe('dataset-not-utf8')
+    expect(await studioCodeOf(read(write('utf16-nobom.json', Buffer.from(text, 'utf16le'))))).toBe('dataset-not-utf8')
     const be = Buffer.from(text, 'utf16le').swap16()
-    expect(await codeOf(read(write('utf16be.jsonl', Buffer.concat([Buffer.from([0xfe, 0xff]), be]))))).toBe('dataset-not-utf8')
+    expect(await studioCodeOf(read(write('utf16be.jsonl', Buffer.concat([Buffer.from([0xfe, 0xff]), be]))))).toBe('dataset-not-utf8')
   })
 
   it('rejects a parquet row whose text is not UTF-8 instead of replacing bytes silently', async () => {
@@ -176,10 +167,10 @@ describe('excerpts', () => {
 
 describe('what is not a data file', () => {
   it('refuses a folder and a named pipe with dataset-not-a-file, without reading from the pipe', async () => {
-    expect(await codeOf(read(dir))).toBe('dataset-not-a-file')
+    expect(await studioCodeOf(read(dir))).toBe('dataset-not-a-file')
     const fifo = path.join(dir, 'pipe.jsonl')
     execFileSync('mkfifo', [fifo])
-    expect(await codeOf(read(fifo))).toBe('dataset-not-a-file')
-    expect(await codeOf(read(path.join(dir, 'missing.jsonl')))).toBe('dataset-file-unreadable')
+    expect(await studioCodeOf(read(fifo))).toBe('dataset-not-a-file')
+    expect(await studioCodeOf(read(path.join(dir, 'missing.jsonl')))).toBe('dataset-file-unreadable')
   })
 })

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { studioCodeOf } from '../../../../tests/helpers/rejection'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -9,15 +10,6 @@ import { downloadHubFile, findDatasetSplits, resolveHubEndpoint, splitOfPath, sp
 
 const TEST_FILE = 'data/test-00000-of-00001.parquet'
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof StudioError) return err.code
-    throw err
-  }
-  throw new Error('expected a failure')
-}
 
 describe('resolveHubEndpoint', () => {
   it('prefers the explicit setting, then HF_ENDPOINT, then huggingface.co', () => {
@@ -205,28 +197,28 @@ describe('hub downloads through a local mirror', () => {
     mirror.setFaults({ stallMs: 5000 })
     const ac = new AbortController()
     setTimeout(() => ac.abort(), 100)
-    expect(await codeOf(get({ signal: ac.signal }))).toBe('cancelled')
+    expect(await studioCodeOf(get({ signal: ac.signal }))).toBe('cancelled')
   })
 
   it('times out a stalled endpoint', async () => {
     mirror.setFaults({ stallMs: 3000 })
-    expect(await codeOf(get({ idleTimeoutMs: 300, retries: 0 }))).toBe('hf-timeout')
+    expect(await studioCodeOf(get({ idleTimeoutMs: 300, retries: 0 }))).toBe('hf-timeout')
   })
 
   it('maps missing files, gated repos and refused connections to their codes', async () => {
-    expect(await codeOf(get({ path: 'data/nope.parquet' }))).toBe('hf-not-found')
-    expect(await codeOf(get({ repo: 'nobody/nothing' }))).toBe('hf-not-found')
-    expect(await codeOf(get({ endpoint: await unusedLocalUrl() }))).toBe('hf-unreachable')
+    expect(await studioCodeOf(get({ path: 'data/nope.parquet' }))).toBe('hf-not-found')
+    expect(await studioCodeOf(get({ repo: 'nobody/nothing' }))).toBe('hf-not-found')
+    expect(await studioCodeOf(get({ endpoint: await unusedLocalUrl() }))).toBe('hf-unreachable')
     mirror.setFaults({ failRequests: { count: 1, status: 503 } })
-    expect(await codeOf(get())).toBe('hf-unreachable')
+    expect(await studioCodeOf(get())).toBe('hf-unreachable')
     mirror.setFaults({ refuse: true })
-    expect(await codeOf(get())).toBe('hf-unreachable')
+    expect(await studioCodeOf(get())).toBe('hf-unreachable')
     mirror.setFaults({})
 
     await mirror.close()
     mirror = await startHubMirror({ noRobots: false, qwen: false, token: 'secret-token', repos: [{ ...noRobotsRepo(), gated: true }] })
-    expect(await codeOf(get({ token: undefined }))).toBe('hf-auth-required')
-    expect(await codeOf(get({ token: 'wrong' }))).toBe('hf-auth-required')
+    expect(await studioCodeOf(get({ token: undefined }))).toBe('hf-auth-required')
+    expect(await studioCodeOf(get({ token: 'wrong' }))).toBe('hf-auth-required')
     const got = await get({ token: 'secret-token' })
     expect(fs.readFileSync(got.file).equals(expected)).toBe(true)
   })

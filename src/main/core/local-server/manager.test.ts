@@ -164,6 +164,20 @@ describe('local TuFT server', () => {
     expect(await h.m.status()).toMatchObject({ state: 'stopped', error: { code } })
   })
 
+  it('names the setting a rejected config was refused for, and the model whose weights could not be loaded', async () => {
+    const second = makeModelFolder()
+    homes.push(second)
+    const cfg = await config()
+    const two = { ...cfg, models: [...cfg.models, { path: second, name: 'second' }] }
+    expect(await rejectionOf(harness({ FAKE_TUFT_FAIL: 'bad-field' }).m.start(two), StudioError)).toMatchObject({
+      code: 'local-server-bad-config',
+      details: { field: 'max_model_len', modelIndex: 1 },
+    })
+    const weights = await rejectionOf(harness({ FAKE_TUFT_FAIL: 'missing-weights' }).m.start(two), StudioError)
+    expect(weights).toMatchObject({ code: 'local-server-missing-weights', details: { modelIndex: 0 } })
+    expect(weights.details?.field).toBeUndefined()
+  })
+
   it('checks the port and the model folder before starting anything', async () => {
     const h = harness()
     const blocker = net.createServer()

@@ -6,6 +6,7 @@
  * detached, so it can outlive the app (when the user asks) and the CLI that started it; every process finds it
  * again through `server.json` in the data folder.
  */
+import { sameServer } from '../../../shared/server-url'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -49,7 +50,7 @@ import {
 import { LocalKeys, type KeySealer } from './keys'
 import { LogTail } from './log-tail'
 import { expandHome, inspectModelFolder } from './model-folder'
-import { diagnoseExit, recogniseStartupFailure } from './startup-errors'
+import { diagnoseExit, recogniseStartupFailure, type StartupDiagnosis } from './startup-errors'
 import {
   buildTuftConfig,
   checkpointDirOf,
@@ -220,7 +221,7 @@ export class LocalServerManager {
       host: cfg.host,
       checkpointDir,
       logPath: defaultLogPath(this.o.home),
-      models: resolved.map((m) => ({ name: m.name, path: m.path })),
+      models: resolved.map((m) => ({ name: m.name, path: m.path, maxModelLen: m.maxModelLen, tensorParallelSize: m.tensorParallelSize })),
       users,
       problems,
       resolved,
@@ -263,11 +264,7 @@ export class LocalServerManager {
   apiKeyFor(url: string | undefined): string | undefined {
     const r = readRecord(this.o.home)
     if (!r || !url) return undefined
-    const norm = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase()
-    const same = [r.url, r.addressFileUrl, clientUrl('localhost', r.port), `http://127.0.0.1:${r.port}`].some(
-      (u) => norm(u) === norm(url),
-    )
-    return same ? this.apiKey() : undefined
+    return [r.url, r.addressFileUrl].some((u) => sameServer(u, url)) ? this.apiKey() : undefined
   }
 
   secretValues(): string[] {
@@ -460,7 +457,7 @@ export class LocalServerManager {
       logPath: log,
       command: plan.command,
       startedAt: new Date().toISOString(),
-      models: plan.models,
+      models: plan.models.map(({ name, path }) => ({ name, path })),
       users: plan.users,
       keepRunningOnQuit: opts.keepRunningOnQuit ?? false,
       state: 'starting',
@@ -476,13 +473,17 @@ export class LocalServerManager {
     let fatalSince: number | null = null
     const ended: { exit: { code: number | null; signal: NodeJS.Signals | null } | null } = { exit: null }
     void exited.then((e) => (ended.exit = e))
-    const fail = async (code: ErrorCode, message: string, line: string | null): Promise<never> => {
+    const fail = async (code: ErrorCode, message: string, line: string | null, named: Pick<StartupDiagnosis, 'field' | 'modelIndex'> = {}): Promise<never> => {
       await this.kill(record, exited)
       const lines = tail.drain()
       if (lines.length) this.o.onLog?.(lines)
       this.cleanup(record)
+      // Weights that cannot be loaded are a model's: the one whose folder the line names.
+      const modelIndex = named.modelIndex ?? (code === 'local-server-missing-weights' && line ? plan.models.findIndex((m) => line.includes(m.path)) : -1)
       throw new StudioError(code, message, {
         line,
+        ...(named.field ? { field: named.field } : {}),
+        ...(modelIndex >= 0 ? { modelIndex } : {}),
         logPath: log,
         logTail: tail.recent(LOG_TAIL_IN_ERRORS),
         port: plan.port,
@@ -498,7 +499,7 @@ export class LocalServerManager {
         if (lines.length) this.o.onLog?.(lines)
         const d = diagnoseExit(tail.texts())
         const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
-        return fail(d.code, `TuFT ${how} before it answered${d.line ? `: ${d.line}` : '.'}`, d.line)
+        return fail(d.code, `TuFT ${how} before it answered${d.line ? `: ${d.line}` : '.'}`, d.line, d)
       }
       if (opts.signal?.aborted)
         return fail('cancelled', 'Cancelled while TuFT was starting; the process was stopped.', null)
@@ -507,7 +508,7 @@ export class LocalServerManager {
       if (known && fatalSince === null) fatalSince = Date.now()
       if (fatalSince !== null && Date.now() - fatalSince > LOCAL_SERVER_FATAL_EXIT_WAIT_MS) {
         const d = diagnoseExit(tail.texts())
-        return fail(d.code, `TuFT reported a fatal error while starting: ${d.line ?? 'see the log'}`, d.line)
+        return fail(d.code, `TuFT reported a fatal error while starting: ${d.line ?? 'see the log'}`, d.line, d)
       }
       const elapsed = Date.now() - t0
       if (elapsed > timeoutMs)

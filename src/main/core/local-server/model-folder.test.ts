@@ -91,8 +91,33 @@ describe('model folder check', () => {
     fs.writeFileSync(file, Buffer.concat([buf.subarray(0, 8), json, buf.subarray(8 + n)]))
     expect(readSafetensorsHeader(file)).toMatchObject({
       ok: false,
-      problem: expect.stringMatching(/stores tensor w in 16 bytes, but F32\[5\] needs 20/),
+      problem: expect.stringMatching(/stores tensor 1 in 16 bytes, but F32\[5\] needs 20/),
     })
+  })
+
+  it('echoes nothing of the files but facts, whatever folder it is asked about', () => {
+    const SECRET = 'tok_live_5ecret'
+    // Files that look like a model's but hold someone's secrets, where each fact or message would carry text.
+    const dir = folder({ config: { architectures: [`${SECRET} in a sentence`], model_type: { nested: SECRET }, torch_dtype: `x ${SECRET}`, max_position_embeddings: 4096 } })
+    const header = Buffer.from(JSON.stringify({ [SECRET]: { dtype: 'F32', shape: [SECRET], data_offsets: [0, 16] } }))
+    const length = Buffer.alloc(8)
+    length.writeBigUInt64LE(BigInt(header.length))
+    fs.writeFileSync(path.join(dir, 'odd.safetensors'), Buffer.concat([length, header, Buffer.alloc(16)]))
+    fs.writeFileSync(path.join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: `../${SECRET}` } }))
+    const report = inspectModelFolder(dir)
+    expect(report).toMatchObject({ architecture: null, modelType: null, dtype: null, maxContext: 4096 })
+    expect(JSON.stringify(report)).not.toContain(SECRET)
+    expect(report.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        'model.safetensors.index.json lists a shard that is not a *.safetensors file name.',
+        'odd.safetensors has a malformed entry for tensor 1.',
+      ]),
+    )
+    // A config.json that is not JSON: the parser's message would quote it.
+    fs.writeFileSync(path.join(dir, 'config.json'), `${SECRET} = 1`)
+    const bad = inspectModelFolder(dir)
+    expect(bad.problems).toContainEqual({ kind: 'bad-config', file: 'config.json', message: 'config.json is not valid JSON.' })
+    expect(JSON.stringify(bad)).not.toContain(SECRET)
   })
 
   it('estimates a decoder’s parameters from config.json (Qwen3-4B: about 4.0 B)', () => {

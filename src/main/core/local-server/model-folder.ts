@@ -3,6 +3,11 @@
  * context length, a parameter estimate), the tokenizer files, and every `*.safetensors` file's header — the 8-byte
  * little-endian header length and the JSON header it announces, whose tensor offsets must fit in the file (a
  * truncated download fails here rather than minutes into TuFT's start-up).
+ *
+ * The folder may be one the page typed (see docs/security-model.md), so what comes back is facts only: numbers,
+ * booleans, the names of the folder's *.safetensors files, identifier-shaped names (architecture, model type, dtype)
+ * and messages of our own. No other text of the files is echoed: not a parse error's excerpt, not a tensor or
+ * shard name, not a value that does not look like the name it stands for.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -38,6 +43,12 @@ const DTYPE_BYTES: Record<string, number> = {
 }
 
 type TensorEntry = { dtype?: unknown; shape?: unknown; data_offsets?: unknown }
+
+/** A name from a file that is shown as a fact (Qwen3ForCausalLM, qwen3, bfloat16, BF16); anything else is not echoed. */
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
+const identifier = (v: unknown): string | null => (typeof v === 'string' && IDENTIFIER.test(v) ? v : null)
+/** A shard name an index may list: a plain *.safetensors file name in the same folder. */
+const SHARD_NAME = /^[\w.-]{1,200}\.safetensors$/
 
 /** Reads and checks one safetensors header; never reads past it. */
 export function readSafetensorsHeader(file: string): SafetensorsFileReport {
@@ -84,31 +95,35 @@ export function readSafetensorsHeader(file: string): SafetensorsFileReport {
     let parameters = 0
     let end = 0
     const dtypes = new Set<string>()
+    // Tensors are named by their position, not their key: keys are the file's text.
     for (const [key, t] of Object.entries(json)) {
       if (key === '__metadata__') continue
+      const nth = tensors + 1
       const shape = t?.shape
       const offsets = t?.data_offsets
+      const dtype = identifier(t?.dtype)
       if (
-        typeof t?.dtype !== 'string' ||
+        dtype === null ||
         !Array.isArray(shape) ||
+        !shape.every((d) => Number.isInteger(d) && d >= 0) ||
         !Array.isArray(offsets) ||
         offsets.length !== 2
       )
-        return bad(size, `has a malformed entry for tensor ${key}`)
+        return bad(size, `has a malformed entry for tensor ${nth}`)
       const [a, b] = offsets as number[]
       const count = (shape as number[]).reduce((p, d) => p * d, 1)
       if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < a)
-        return bad(size, `has invalid offsets for tensor ${key}`)
-      const width = DTYPE_BYTES[t.dtype]
+        return bad(size, `has invalid offsets for tensor ${nth}`)
+      const width = DTYPE_BYTES[dtype]
       if (width !== undefined && b - a !== count * width)
         return bad(
           size,
-          `stores tensor ${key} in ${b - a} bytes, but ${t.dtype}${JSON.stringify(shape)} needs ${count * width}`,
+          `stores tensor ${nth} in ${b - a} bytes, but ${dtype}${JSON.stringify(shape)} needs ${count * width}`,
         )
       tensors++
       parameters += count
       end = Math.max(end, b)
-      dtypes.add(t.dtype)
+      dtypes.add(dtype)
     }
     if (end > dataLen)
       return bad(
@@ -202,40 +217,32 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
     report.files.config = true
     try {
       config = JSON.parse(fs.readFileSync(path.join(abs, 'config.json'), 'utf8')) as Record<string, unknown>
-    } catch (err) {
-      problems.push({
-        kind: 'bad-config',
-        file: 'config.json',
-        message: `config.json is not valid JSON (${(err as Error).message}).`,
-      })
+    } catch {
+      // The parser's message quotes the file's text: not echoed.
+      problems.push({ kind: 'bad-config', file: 'config.json', message: 'config.json is not valid JSON.' })
+    }
+    if (config !== null && (typeof config !== 'object' || Array.isArray(config))) {
+      problems.push({ kind: 'bad-config', file: 'config.json', message: 'config.json is not a JSON object.' })
+      config = null
     }
   }
   if (config) {
-    const arch = Array.isArray(config.architectures) ? config.architectures[0] : null
-    report.architecture = typeof arch === 'string' ? arch : null
-    report.modelType = typeof config.model_type === 'string' ? config.model_type : null
+    report.architecture = identifier(Array.isArray(config.architectures) ? config.architectures[0] : null)
+    report.modelType = identifier(config.model_type)
     report.maxContext = contextOf(config)
     if (report.maxContext)
       report.suggestedMaxModelLen = Math.min(report.maxContext, LOCAL_SERVER_MAX_MODEL_LEN_CAP)
-    const dtype = config.torch_dtype ?? config.dtype
-    report.dtype = typeof dtype === 'string' ? dtype : null
+    report.dtype = identifier(config.torch_dtype ?? config.dtype)
   }
 
   report.files.tokenizer = has('tokenizer.json')
-  if (!report.files.tokenizer)
-    problems.push({
-      kind: 'missing-tokenizer',
-      file: 'tokenizer.json',
-      message: 'tokenizer.json is missing.',
-    })
   report.files.tokenizerConfig = has('tokenizer_config.json')
-  if (!report.files.tokenizerConfig)
-    problems.push({
-      kind: 'missing-tokenizer-config',
-      file: 'tokenizer_config.json',
-      message: 'tokenizer_config.json is missing.',
-    })
-  else {
+  const tokenizerFiles = [
+    ['tokenizer.json', 'missing-tokenizer', report.files.tokenizer],
+    ['tokenizer_config.json', 'missing-tokenizer-config', report.files.tokenizerConfig],
+  ] as const
+  for (const [file, kind, present] of tokenizerFiles) if (!present) problems.push({ kind, file, message: `${file} is missing.` })
+  if (report.files.tokenizerConfig) {
     try {
       const tc = JSON.parse(fs.readFileSync(path.join(abs, 'tokenizer_config.json'), 'utf8')) as {
         chat_template?: unknown
@@ -260,8 +267,18 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
       const index = JSON.parse(fs.readFileSync(path.join(abs, 'model.safetensors.index.json'), 'utf8')) as {
         weight_map?: Record<string, string>
       }
-      for (const shard of new Set(Object.values(index.weight_map ?? {})))
-        if (!has(shard))
+      const shards = new Set(Object.values(index.weight_map ?? {}))
+      for (const shard of shards)
+        if (typeof shard !== 'string' || !SHARD_NAME.test(shard)) {
+          problems.push({
+            kind: 'bad-weights',
+            file: 'model.safetensors.index.json',
+            message: 'model.safetensors.index.json lists a shard that is not a *.safetensors file name.',
+          })
+          break
+        }
+      for (const shard of shards)
+        if (typeof shard === 'string' && SHARD_NAME.test(shard) && !has(shard))
           problems.push({
             kind: 'missing-shard',
             file: shard,

@@ -4,6 +4,7 @@
  * line wins, so a specific cause beats the generic traceback line that follows it.
  */
 import type { ErrorCode } from '../../../shared/error-codes'
+import { LOCAL_SERVER_FIELDS, type LocalServerField } from '../../../shared/local-server'
 
 type Rule = { code: ErrorCode; patterns: RegExp[] }
 
@@ -58,13 +59,37 @@ const RULES: Rule[] = [
 /** A Python exception line (`pkg.module.SomeError: text`), the best summary of an unrecognised crash. */
 const EXCEPTION_LINE = /^(?:[\w.]+\.)?\w*(?:Error|Exception|Exit)\b:?\s/
 
-export type StartupDiagnosis = { code: ErrorCode; line: string | null }
+/**
+ * The setting a rejected config names: pydantic prints the field on the line after "validation error for …"
+ * (`supported_models.0.max_model_len`), OmegaConf in a `full_key: supported_models[0].max_model_len` line.
+ */
+const FIELD = new RegExp(`(?:supported_models(?:\\.|\\[)(\\d+)\\]?\\.)?\\b(${LOCAL_SERVER_FIELDS.join('|')})\\b`)
+/** How far after the recognised line the field name is looked for (pydantic's and OmegaConf's reports are short). */
+const FIELD_LOOKAHEAD_LINES = 6
+
+export type StartupDiagnosis = {
+  code: ErrorCode
+  line: string | null
+  /** For a rejected config: the setting the log names, and which model's when it is a model's. */
+  field?: LocalServerField
+  modelIndex?: number
+}
+
+function fieldNamed(lines: readonly string[]): Pick<StartupDiagnosis, 'field' | 'modelIndex'> {
+  for (const l of lines) {
+    const m = FIELD.exec(l)
+    if (m) return { field: m[2] as LocalServerField, ...(m[1] !== undefined ? { modelIndex: Number(m[1]) } : {}) }
+  }
+  return {}
+}
 
 /** The first known cause in the log, or null. */
 export function recogniseStartupFailure(lines: readonly string[]): StartupDiagnosis | null {
   for (const rule of RULES) {
-    const line = lines.find((l) => rule.patterns.some((p) => p.test(l)))
-    if (line !== undefined) return { code: rule.code, line: line.trim() }
+    const at = lines.findIndex((l) => rule.patterns.some((p) => p.test(l)))
+    if (at < 0) continue
+    const named = rule.code === 'local-server-bad-config' ? fieldNamed(lines.slice(at, at + FIELD_LOOKAHEAD_LINES)) : {}
+    return { code: rule.code, line: lines[at].trim(), ...named }
   }
   return null
 }

@@ -136,6 +136,31 @@ describe('startup failures from the log', () => {
     ).toEqual({ code, line: line.trim() })
   })
 
+  it('names the setting a rejected config was refused for, as pydantic and OmegaConf print it', () => {
+    expect(
+      recogniseStartupFailure([
+        'ValueError: Failed to load config from /x.yaml: 2 validation errors for AppConfig',
+        'supported_models.1.tensor_parallel_size',
+        '  Input should be greater than 0',
+      ]),
+    ).toMatchObject({ code: 'local-server-bad-config', field: 'tensor_parallel_size', modelIndex: 1 })
+    expect(
+      recogniseStartupFailure([
+        "omegaconf.errors.ValidationError: Value 'abc' could not be converted to Integer",
+        '    full_key: supported_models[0].max_lora_rank',
+      ]),
+    ).toMatchObject({ field: 'max_lora_rank', modelIndex: 0 })
+    expect(recogniseStartupFailure(['yaml.scanner.ScannerError: mapping values are not allowed here'])).toEqual({
+      code: 'local-server-bad-config',
+      line: 'yaml.scanner.ScannerError: mapping values are not allowed here',
+    })
+    // Only a rejected config names a field: an out-of-memory line that mentions max_model_len does not.
+    expect(recogniseStartupFailure(['ValueError: No available memory for the cache blocks (max_model_len 40960)'])).toEqual({
+      code: 'local-server-gpu-oom',
+      line: 'ValueError: No available memory for the cache blocks (max_model_len 40960)',
+    })
+  })
+
   it('prefers a specific cause over the traceback after it, and falls back to the last exception line', () => {
     expect(
       diagnoseExit([

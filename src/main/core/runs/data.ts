@@ -1,17 +1,9 @@
 import type { Datum } from '../../../shared/datum'
 import { heldOutCount } from '../../../shared/judge'
 
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; enough for reproducible shuffles. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '../../../shared/seeded-random'
+
+export { seededRandom }
 
 /** Seeds derived per purpose so the held-out choice, the eval subset and each epoch's order are independent. */
 const mix = (seed: number, salt: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + salt * 0xc2b2ae35) >>> 0

@@ -612,8 +612,8 @@ async function trainLoop(a: LoopArgs): Promise<void> {
   }
   const settleDeletions = (): Promise<unknown> => Promise.allSettled(deletions.splice(0))
 
-  const evalDue = (s: number): boolean =>
-    a.evalSet.count > 0 && config.evalEvery > 0 && (s % config.evalEvery === 0 || s === a.totalSteps)
+  const evaluates = a.evalSet.count > 0 && config.evalEvery > 0
+  const evalDue = (s: number): boolean => evaluates && (s % config.evalEvery === 0 || s === a.totalSteps)
   const saveDue = (s: number): boolean => config.checkpointEvery > 0 && s % config.checkpointEvery === 0 && s < a.totalSteps
 
   const submitEval = async (s: number): Promise<void> => {
@@ -747,7 +747,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
 
   try {
     phase('training')
-    if (step === 0 && a.evalSet.count > 0 && config.evalEvery > 0) await submitEval(0)
+    if (step === 0 && evaluates) await submitEval(0)
     while (step < a.totalSteps) {
       if (control.request === 'pause') {
         await drain()
@@ -804,7 +804,6 @@ async function trainLoop(a: LoopArgs): Promise<void> {
       const badFrom = Number(e.details?.step ?? step) - 1
       const dropped = dropCheckpointsFrom(db, runId, badFrom)
       if (dropped) e.details!.droppedCheckpoints = dropped
-      await settleDeletions()
     } else if (e.code === 'server-oom' || e.code === 'bad-datum' || e.code === 'server-error') {
       // The server is alive: keep the last good step so a resume with lower limits continues from it.
       try {
@@ -824,7 +823,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     phase('stopped', 'cancelled')
     return
   }
-  if (a.evalSet.count > 0 && config.evalEvery > 0 && lastEval < step) {
+  if (evaluates && lastEval < step) {
     // Stopped between eval points: the curve still ends at the weights that are saved.
     await submitEval(step)
     await drain()

@@ -1,3 +1,4 @@
+import { sameServer } from '../../../shared/server-url'
 import type { Db } from '../store'
 import {
   RunConfigSchema,
@@ -531,16 +532,3 @@ export function localRunsOnServer(db: Db, server: { sandbox: true } | { url: str
   return out
 }
 
-/** Two addresses of the same server: loopback names are one machine, trailing slashes and case do not matter. */
-function sameServer(a: string, b: string): boolean {
-  const norm = (u: string): string => {
-    try {
-      const x = new URL(u.trim())
-      const host = ['localhost', '127.0.0.1', '[::1]'].includes(x.hostname) ? 'loopback' : x.hostname.toLowerCase()
-      return `${x.protocol}//${host}:${x.port || (x.protocol === 'https:' ? '443' : '80')}${x.pathname.replace(/\/+$/, '')}`
-    } catch {
-      return u.trim().replace(/\/+$/, '').toLowerCase()
-    }
-  }
-  return norm(a) === norm(b)
-}

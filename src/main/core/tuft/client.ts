@@ -379,6 +379,10 @@ class ClientCore {
 const isSessionLost = (e: unknown) =>
   e instanceof TuftError && /Session \S+ not found/i.test(String(e.details.serverMessage ?? ''))
 
+/** How many owned runs are looked through for the twin a resent create_model may have made. */
+const TWIN_SEARCH_PAGE = 100
+const TWIN_SEARCH_MAX_PAGES = 10
+
 /** The seq_id probe's datum: one token, nothing weighted. */
 const SEQ_PROBE_DATUM: TuftDatum = { model_input: [0], target_tokens: [0], weights: [0] }
 
@@ -751,7 +755,8 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
       'get_server_capabilities',
     )
 
-  const createModelOnce = async (o: LoraModelOptions): Promise<string> => {
+  /** One create_model; `maybeDuplicated` when its POST was sent again after a lost reply (two adapters may exist). */
+  const createModelOnce = async (o: LoraModelOptions): Promise<{ modelId: string; maybeDuplicated: boolean }> => {
     const sessionId = await core.ensureSession(o.signal)
     const body: Record<string, unknown> = {
       session_id: sessionId,
@@ -766,18 +771,37 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
       type: 'create_model',
     }
     if (o.user_metadata) body.user_metadata = o.user_metadata
-    const handle = await core.json(
-      { method: 'POST', path: '/api/v1/create_model', json: body, signal: o.signal, maxAttempts: 2, op: 'create_model' },
-      FutureHandleSchema,
-      'create_model',
-    )
+    const reply = await core.request({ method: 'POST', path: '/api/v1/create_model', json: body, signal: o.signal, maxAttempts: 2, op: 'create_model' })
+    const handle = parseWith(FutureHandleSchema, replyJson(reply), 'create_model')
     const done = await core.poll(
       handle.request_id,
       'CreateModel',
       { json: (b) => parseWith(z.object({ model_id: z.string() }), b, 'create_model result') },
       o.signal,
     )
-    return done.model_id
+    return { modelId: done.model_id, maybeDuplicated: reply.maybeDuplicated }
+  }
+
+  /**
+   * A create_model sent again after its reply was lost may have made a second adapter, which holds GPU memory
+   * until it is unloaded. The server cannot tell its copies apart but by the metadata the call tagged them with,
+   * so every other run it lists for this key with the same base model, rank and (non-empty) metadata is unloaded.
+   * Best effort: the model that was created is fine whatever this finds.
+   */
+  const unloadTwins = async (modelId: string, o: LoraModelOptions): Promise<void> => {
+    const meta = JSON.stringify(Object.entries(o.user_metadata ?? {}).sort())
+    try {
+      for (let offset = 0, pages = 0; pages < TWIN_SEARCH_MAX_PAGES; pages++) {
+        const page = await client.listTrainingRuns({ limit: TWIN_SEARCH_PAGE, offset, signal: o.signal })
+        for (const r of page.training_runs)
+          if (r.training_run_id !== modelId && r.base_model === o.base_model && r.lora_rank === o.rank && JSON.stringify(Object.entries(r.user_metadata ?? {}).sort()) === meta)
+            await new TrainingModelImpl(core, r.training_run_id).unload({ signal: o.signal }).catch(noop)
+        offset += page.training_runs.length
+        if (page.training_runs.length < TWIN_SEARCH_PAGE || (page.cursor && offset >= page.cursor.total_count)) break
+      }
+    } catch {
+      // A listing that fails leaves the twin to the server's own clean-up; the run goes on.
+    }
   }
 
   const client: TuftClient = {
@@ -806,15 +830,16 @@ export const createTuftClient = (opts: TuftClientOptions = {}): TuftClient => {
         throw new TuftError('invalid-input', 'At least one of train_mlp, train_attn, train_unembed must be true')
       for (const [k, v] of Object.entries(o.user_metadata ?? {}))
         if (typeof v !== 'string') throw new TuftError('invalid-input', `user_metadata.${k} must be a string (TuFT rejects other types)`)
-      let modelId: string
+      let created: { modelId: string; maybeDuplicated: boolean }
       try {
-        modelId = await createModelOnce(o)
+        created = await createModelOnce(o)
       } catch (e) {
         if (!isSessionLost(e)) throw e
         core.forgetSession()
-        modelId = await createModelOnce(o)
+        created = await createModelOnce(o)
       }
-      return new TrainingModelImpl(core, modelId)
+      if (created.maybeDuplicated && Object.keys(o.user_metadata ?? {}).length > 0) await unloadTwins(created.modelId, o)
+      return new TrainingModelImpl(core, created.modelId)
     },
 
     trainingModel(modelId, o = {}) {

@@ -10,6 +10,7 @@ import {
   SERVER_CHECKPOINTS_PAGE_SIZE,
   SERVER_RUNS_PAGE_SIZE,
 } from '../../../shared/defaults'
+import type { TryChatResult } from '../../../shared/server-browser'
 import type { DiscoveredServer } from './discovery'
 import { endpointUrl } from './discovery'
 import { TuftError, errorFromResponse, type KeyInfo } from './errors'
@@ -87,14 +88,8 @@ export type OaiChatRequest = CallOptions & {
   seed?: number
   timeoutMs?: number
 }
-export type OaiChatResult = {
-  id: string
-  model: string
-  content: string
-  finishReason: string | null
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null
-  latencyMs: number
-}
+/** The reply's text and facts, as the "Try it" panel shows them. */
+export type OaiChatResult = TryChatResult
 
 const OaiModelsSchema = z.object({
   data: z.array(
@@ -333,7 +328,7 @@ export function restCalls(core: RestCore): RestCalls {
       return {
         id: c.id,
         model: c.model,
-        content: c.choices[0].message.content ?? '',
+        reply: c.choices[0].message.content ?? '',
         finishReason: c.choices[0].finish_reason ?? null,
         usage: c.usage ?? null,
         latencyMs: Math.round(performance.now() - t0),

@@ -36,6 +36,22 @@ afterAll(async () => {
 const weightSum = (ds: Datum[]): number => ds.reduce((n, d) => n + d.weights.reduce((a, b) => a + b, 0), 0)
 
 describe('sandbox trainer through the real client', () => {
+  it('a create_model whose reply was lost and was sent again leaves one adapter loaded, not two', async () => {
+    const tag = { studio_run_id: 'lost-create-reply' }
+    const tagged = async (): Promise<string[]> =>
+      (await client.listTrainingRuns({ limit: 100 })).training_runs.filter((r) => r.user_metadata?.studio_run_id === tag.studio_run_id).map((r) => r.training_run_id)
+    const other = await client.createLoraModel({ base_model: SANDBOX_MODEL, rank: 4, user_metadata: { studio_run_id: 'another run' } })
+    sb.setFaults({ lostReplies: [{ path: '/api/v1/create_model', skip: 0 }] })
+    const model = await client.createLoraModel({ base_model: SANDBOX_MODEL, rank: 4, user_metadata: tag })
+    // The first copy ran (its reply was lost), the second made the model the client got: the first is unloaded.
+    expect(sb.faults.lostReplies).toEqual([])
+    expect(await tagged()).toEqual([model.modelId])
+    // Runs tagged otherwise are left alone, and the model works.
+    expect((await client.listTrainingRuns({ limit: 100 })).training_runs.map((r) => r.training_run_id)).toContain(other.modelId)
+    expect((await model.getInfo()).model_id).toBe(model.modelId)
+    await Promise.all([model.unload(), other.unload()])
+  })
+
   it('walks the chat-SFT flow: connect, create, forward, pipelined train steps, save, load, sample', async () => {
     const check = await client.checkConnection()
     expect(check.ok).toBe(true)

@@ -9,9 +9,9 @@ echarts.use([LineChart, BarChart, CustomChart, GridComponent, LegendComponent, T
 export { echarts }
 export type EChartsType = ReturnType<typeof echarts.init>
 
-/** One palette for every chart, so a run keeps its colour across screens. */
-export const PALETTE = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569']
-export const TEST_COLOR = '#d97706'
+export { RUN_PALETTE, TEST_COLOR } from './run-colors'
+/** The colour of a chart that shows no run (e.g. the token-length histogram). */
+export const ACCENT_COLOR = '#2563eb'
 export const AXIS_COLOR = '#94a3b8'
 export const GRID_COLOR = '#e2e8f0'
 export const TEXT_COLOR = '#334155'

@@ -5,7 +5,7 @@
 import { useEffect } from 'react'
 import { useT } from '../i18n'
 import { histogramLayout } from '../lib/histogram'
-import { AXIS_COLOR, GRID_COLOR, PALETTE } from './echarts'
+import { ACCENT_COLOR, AXIS_COLOR, GRID_COLOR } from './echarts'
 import { useECharts } from './use-echarts'
 
 type Props = { edges: number[]; counts: number[]; maxLength: number; longest: number; cutLabel: string; ariaLabel: string }
@@ -52,7 +52,7 @@ export function HistogramChart({ edges, counts, maxLength, longest, cutLabel, ar
               return {
                 type: 'rect',
                 shape: { x: x0 + gap, y: y0, width: Math.max(1, x1 - x0 - 2 * gap), height: y1 - y0 },
-                style: { fill: api.value(3) ? CUT_COLOR : PALETTE[0] },
+                style: { fill: api.value(3) ? CUT_COLOR : ACCENT_COLOR },
               }
             },
             markLine:

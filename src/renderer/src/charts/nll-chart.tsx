@@ -4,13 +4,14 @@
  * log y axis, min/max decimation for long runs. Appending points is incremental: the EMA and the decimation
  * of a series are extended, not recomputed, and echarts redraws at most ~2,000 points without animation.
  */
-import { useImperativeHandle, useLayoutEffect, useRef, type Ref } from 'react'
+import { useImperativeHandle, useLayoutEffect, useMemo, useRef, type Ref } from 'react'
 import type { Series } from '../../../shared/contract'
 import { CHART_MAX_BUCKETS } from '../../../shared/defaults'
 import { Decimator } from '../lib/decimate'
 import { EmaAccumulator } from '../lib/ema'
 import { yScale } from '../lib/y-scale'
-import { AXIS_COLOR, echarts, GRID_COLOR, PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
+import { AXIS_COLOR, echarts, GRID_COLOR, RUN_PALETTE, TEXT_COLOR, TEST_COLOR, type EChartsType } from './echarts'
+import { runColors } from './run-colors'
 import { useECharts } from './use-echarts'
 import { legendLabels } from './legend-labels'
 import { useT } from '../i18n'
@@ -21,6 +22,8 @@ export type ChartLine = {
   name: string
   kind: 'train' | 'test' | 'plain'
   points: Series
+  /** The run the line belongs to: it is drawn in the run's colour, the same on every screen. */
+  runId?: string
   color?: string
   /** Drawn thicker (e.g. the recommended run of a sweep). */
   emphasis?: boolean
@@ -78,6 +81,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
   useImperativeHandle(handle, () => ({ chart: () => chart }), [chart])
   const { t, fmt } = useT()
   const yName = yNameProp ?? t.chart.nll
+  const colors = useMemo(() => runColors(lines.flatMap((l) => (l.runId ? [l.runId] : []))), [lines])
 
   // Layout effect: the frame that shows a new point also contains its redraw (the bench measures this path).
   useLayoutEffect(() => {
@@ -85,7 +89,8 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
     labels.current = legendLabels(lines)
     const series: object[] = []
     lines.forEach((line, i) => {
-      const color = line.color ?? (line.kind === 'test' && lines.length <= 2 ? TEST_COLOR : PALETTE[i % PALETTE.length])
+      // A line of no run (a run page's test NLL, grad norm, LR) keeps the test colour or takes the palette by position.
+      const color = line.color ?? (line.runId ? colors.get(line.runId)! : line.kind === 'test' && lines.length <= 2 ? TEST_COLOR : RUN_PALETTE[i % RUN_PALETTE.length])
       const width = line.emphasis ? 3.5 : 2
       if (line.kind === 'train') {
         if (showRaw)
@@ -197,7 +202,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
           }
     axesKeyRef.current = axesKey
     chart.setOption({ ...axes, series }, { replaceMerge: ['series'] })
-  }, [chart, lines, logAxis, smoothing, showRaw, yName, xMax, t, fmt, mark])
+  }, [chart, lines, colors, logAxis, smoothing, showRaw, yName, xMax, t, fmt, mark])
 
   return (
     <div
@@ -208,6 +213,7 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
       aria-label={ariaLabel}
       data-testid={testId}
       data-points={lines.reduce((n, l) => n + l.points.length, 0)}
+      data-run-colors={colors.size ? JSON.stringify(Object.fromEntries(colors)) : undefined}
       {...(mark ? { 'data-mark-step': mark.step } : {})}
     />
   )

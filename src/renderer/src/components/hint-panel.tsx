@@ -6,7 +6,8 @@
  */
 import type { ReactNode } from 'react'
 import type { HintAction } from '../../../shared/catalogue'
-import type { UiStrings } from '../../../shared/i18n'
+import type { Format, UiStrings } from '../../../shared/i18n'
+import type { LocalServerField } from '../../../shared/local-server'
 import type { Failure } from '../../../shared/result'
 import type { SettingsSection } from '../stores/nav-store'
 import { useT } from '../i18n'
@@ -22,6 +23,12 @@ export type HintHandlers = {
   /** The learning rate `lowerLearningRate` resumes with, shown on its button. */
   lowerLearningRateTo?: string
   lowerRank?: () => void | Promise<void>
+  /** The local-server form's fixes: the next port (shown on its button), a shorter max_model_len, a field to correct. */
+  useNextPort?: () => void
+  nextPort?: number
+  lowerMaxModelLen?: () => void
+  lowerMaxModelLenTo?: number
+  editLocalServer?: (field: LocalServerField | undefined) => void
 }
 
 /**
@@ -38,8 +45,11 @@ export function mirrorEndpointOf(failure: Failure, action: Extract<HintAction, {
 
 export const isHubFailure = (f: Failure): boolean => f.code === 'hf-unreachable' || f.code === 'hf-timeout'
 
-function actionButton(t: UiStrings, failure: Failure, action: HintAction | undefined, h: HintHandlers): ReactNode {
+/** The button of a hint's fix; `also` is its second fix, drawn after the first and less prominent. */
+function actionButton(t: UiStrings, fmt: Format, failure: Failure, action: HintAction | undefined, h: HintHandlers, slot: 'first' | 'also' = 'first'): ReactNode {
   if (!action) return null
+  const testId = slot === 'first' ? 'hint-action' : 'hint-action-also'
+  const variant = slot === 'first' ? 'primary' : 'secondary'
   switch (action.kind) {
     case 'set-hf-endpoint': {
       const ep = mirrorEndpointOf(failure, action)
@@ -62,6 +72,23 @@ function actionButton(t: UiStrings, failure: Failure, action: HintAction | undef
       return h.lowerLearningRate ? <Button variant="primary" onClick={() => h.lowerLearningRate?.()} data-testid="hint-action">{t.hint.lowerLr(h.lowerLearningRateTo ?? null)}</Button> : null
     case 'lower-rank':
       return h.lowerRank ? <Button variant="primary" onClick={() => h.lowerRank?.()} data-testid="hint-action">{t.hint.lowerRank(8)}</Button> : null
+    case 'use-next-port':
+      return h.useNextPort && h.nextPort !== undefined ? <Button variant={variant} onClick={() => h.useNextPort?.()} data-testid={testId}>{t.hint.useNextPort(h.nextPort)}</Button> : null
+    case 'lower-max-model-len':
+      return h.lowerMaxModelLen && h.lowerMaxModelLenTo !== undefined ? (
+        <Button variant={variant} onClick={() => h.lowerMaxModelLen?.()} data-testid={testId}>
+          {t.hint.lowerMaxModelLen(fmt.int(h.lowerMaxModelLenTo))}
+        </Button>
+      ) : null
+    case 'edit-local-server': {
+      if (!h.editLocalServer) return null
+      const named = typeof failure.details?.field === 'string' ? (failure.details.field as LocalServerField) : null
+      return (
+        <Button variant={variant} onClick={() => h.editLocalServer?.(action.field)} data-testid={testId}>
+          {t.hint.editLocalServer(action.field ?? named)}
+        </Button>
+      )
+    }
     default:
       // lower-max-length / lower-batch-size: the run screen renders them with concrete values (extra).
       return null
@@ -84,28 +111,46 @@ function KeyFailure({ failure, button, extra }: { failure: Failure; button: Reac
   const hint = hintOf(failure.code)
   const known = source !== null
   return (
-    <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
-      <div className="hint-title">{hint.title}</div>
-      <dl className="hint-body">
-        <dt>{t.hint.whatHappened}</dt>
-        <dd data-testid="hint-message">
+    <HintFrame
+      code={failure.code}
+      title={hint.title}
+      what={
+        <>
           {failure.code === 'missing-api-key' ? t.hint.keyMissing(server) : t.hint.keyRejected(server, sent)}
           {serverMessage && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
-        </dd>
+        </>
+      }
+      why={
+        known ? (
+          <ul className="hint-facts" data-testid="hint-key-facts">
+            <li>{t.hint.keySentFact(source, sent)}</li>
+            {source !== 'TINKER_API_KEY' && <li>{t.hint.envFact(envSet, envDiffers, text(d.envKeyMasked))}</li>}
+            {envDiffers && <li>{t.hint.sdkNote}</li>}
+          </ul>
+        ) : (
+          hint.why
+        )
+      }
+      fix={known && source !== 'sandbox' && source !== 'local-server' ? t.hint.keyFix(source, envDiffers) : hint.fix}
+      button={button}
+      extra={extra}
+    />
+  )
+}
+
+/** The frame every failure is shown in: its title, what happened, why, how to fix it, and its fix buttons. */
+function HintFrame({ code, title, what, why, fix, button, extra }: { code: string; title: string; what: ReactNode; why: ReactNode; fix: ReactNode; button: ReactNode; extra?: ReactNode }): React.JSX.Element {
+  const { t } = useT()
+  return (
+    <div className="hint" role="alert" data-testid="hint" data-code={code}>
+      <div className="hint-title">{title}</div>
+      <dl className="hint-body">
+        <dt>{t.hint.whatHappened}</dt>
+        <dd data-testid="hint-message">{what}</dd>
         <dt>{t.hint.why}</dt>
-        <dd>
-          {known ? (
-            <ul className="hint-facts" data-testid="hint-key-facts">
-              <li>{t.hint.keySentFact(source, sent)}</li>
-              {source !== 'TINKER_API_KEY' && <li>{t.hint.envFact(envSet, envDiffers, text(d.envKeyMasked))}</li>}
-              {envDiffers && <li>{t.hint.sdkNote}</li>}
-            </ul>
-          ) : (
-            hint.why
-          )}
-        </dd>
+        <dd>{why}</dd>
         <dt>{t.hint.fix}</dt>
-        <dd data-testid="hint-fix">{known && source !== 'sandbox' && source !== 'local-server' ? t.hint.keyFix(source, envDiffers) : hint.fix}</dd>
+        <dd data-testid="hint-fix">{fix}</dd>
       </dl>
       {(button || extra) && (
         <div className="hint-actions">
@@ -142,38 +187,36 @@ function HubFacts({ details, offerNext }: { details: Record<string, unknown>; of
 }
 
 export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure; handlers?: HintHandlers; extra?: ReactNode }): React.JSX.Element {
-  const { t, hint: hintOf } = useT()
+  const { t, fmt, hint: hintOf } = useT()
   const hint = hintOf(failure.code)
   const details = failure.details ?? {}
   const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
   const isKey = failure.code === 'invalid-api-key' || failure.code === 'missing-api-key'
-  const button = actionButton(t, failure, hint.action, handlers)
+  const first = actionButton(t, fmt, failure, hint.action, handlers)
+  const second = actionButton(t, fmt, failure, hint.also, handlers, 'also')
+  const button = first && second ? <>{first}{second}</> : (first ?? second)
   if (isKey) return <KeyFailure failure={failure} button={button} extra={extra} />
   return (
-    <div className="hint" role="alert" data-testid="hint" data-code={failure.code}>
-      <div className="hint-title">{hint.title}</div>
-      <dl className="hint-body">
-        <dt>{t.hint.whatHappened}</dt>
-        <dd data-testid="hint-message">
+    <HintFrame
+      code={failure.code}
+      title={hint.title}
+      what={
+        <>
           {failure.message}
           {serverMessage && !failure.message.includes(serverMessage) && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
-        </dd>
-        <dt>{t.hint.why}</dt>
-        <dd>{hint.why}</dd>
-        <dt>{t.hint.fix}</dt>
-        <dd>
+        </>
+      }
+      why={hint.why}
+      fix={
+        <>
           {/* The occurrence's own advice first (when main gave one), then the catalogue's general fix. */}
           {failure.hint && <div>{failure.hint}</div>}
           <div className={failure.hint ? 'muted' : undefined}>{hint.fix}</div>
           {isHubFailure(failure) && <HubFacts details={details} offerNext={!!extra} />}
-        </dd>
-      </dl>
-      {(button || extra) && (
-        <div className="hint-actions">
-          {button}
-          {extra}
-        </div>
-      )}
-    </div>
+        </>
+      }
+      button={button}
+      extra={extra}
+    />
   )
 }

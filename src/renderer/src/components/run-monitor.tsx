@@ -96,7 +96,7 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
 
   const lines = useMemo<ChartLine[]>(
     () => [
-      { id: `${runId}:train`, name: t.train.trainNll, kind: 'train', points: live?.train ?? [] },
+      { id: `${runId}:train`, runId, name: t.train.trainNll, kind: 'train', points: live?.train ?? [] },
       { id: `${runId}:test`, name: t.train.testNll, kind: 'test', points: live?.test ?? [] },
     ],
     [runId, live?.train, live?.test, t],

@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'react'
 import type { RunDetail } from '../../../shared/contract'
 import type { Failure } from '../../../shared/result'
+import { sameServer } from '../../../shared/server-url'
 import type { TryChatResult, UseModelView } from '../../../shared/server-browser'
 import type { UseModelSnippets } from '../../../shared/use-model-snippets'
 import { useT } from '../i18n'
@@ -28,7 +29,6 @@ export function runServer(run: Pick<RunDetail, 'config' | 'serverUrl'>): string 
   return run.serverUrl ?? run.config.server.url
 }
 
-const sameServer = (a: string, b: string): boolean => a.trim().replace(/\/+$/, '').toLowerCase() === b.trim().replace(/\/+$/, '').toLowerCase()
 
 export function UseModelPanel(props: Target & { startOpen?: boolean; onClose?: () => void }): React.JSX.Element {
   const { t } = useT()
@@ -89,7 +89,7 @@ function OpenPanel({ target, onClose }: { target: Target; onClose: () => void })
 }
 
 function CheckpointUse({ server, path }: { server: string | undefined; path: string }): React.JSX.Element {
-  const { t, fmt } = useT()
+  const { t, fmt, locale } = useT()
   const u = t.useModel
   const [view, setView] = useState<UseModelView | null>(null)
   const [tab, setTab] = useState<Tab>('curl')
@@ -105,8 +105,9 @@ function CheckpointUse({ server, path }: { server: string | undefined; path: str
   const localKeyFile = view && local?.url && local.configPath && sameServer(local.url, view.server) ? local.configPath : null
 
   useEffect(() => {
-    void api.useModelSnippets({ ...(server ? { server } : {}), model: path }).then((r) => (r.ok ? setView(r.value) : setSnippetFailure(r)))
-  }, [server, path])
+    // The snippets' prompt is the one "Try it" starts with, in the UI's language.
+    void api.useModelSnippets({ ...(server ? { server } : {}), model: path, locale }).then((r) => (r.ok ? setView(r.value) : setSnippetFailure(r)))
+  }, [server, path, locale])
 
   const tryIt = async (): Promise<void> => {
     setBusy(true)

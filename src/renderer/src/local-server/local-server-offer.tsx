@@ -5,48 +5,39 @@
  * recognised from. A running server (started here, earlier, or by the CLI) shows its state, log, stop, the
  * "leave it running on quit" choice, and "Connect to it", which makes it the active server.
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { TUFT_DEFAULT_PORT } from '../../../shared/defaults'
-import type { LocalServerConfigInput, LocalServerPlan, TuftInstall } from '../../../shared/local-server'
+import type { LocalServerConfigInput, LocalServerField, LocalServerPlan, TuftInstall } from '../../../shared/local-server'
 import type { Failure } from '../../../shared/result'
 import { useT } from '../i18n'
 import { api } from '../api'
-import { HintPanel } from '../components/hint-panel'
+import { HintPanel, type HintHandlers } from '../components/hint-panel'
 import { Badge, Button, Card, Field, Notice, ProgressBar } from '../components/ui'
 import { useOp } from '../components/use-op'
 import { useLocalServer } from '../stores/local-server-store'
 import { useNav } from '../stores/nav-store'
 import { useSettings } from '../stores/settings-store'
-import { emptyModel, ModelFolderRow, type ModelDraft } from './model-folder-row'
+import { configOf, emptyForm, emptyModel, fixFocus, lowerMaxModelLen, nextPort, type FormFocus, type LocalServerDraft, type ModelDraft } from './draft'
+import { ModelFolderRow } from './model-folder-row'
 import { ServerLog } from './server-log'
 
 type Stage = 'closed' | 'edit' | 'review' | 'starting'
 const PHASES = ['checking', 'writing-config', 'starting', 'loading', 'ready'] as const
 
-export type LocalServerDraft = { models: ModelDraft[]; checkpointDir: string; port: string; exposed: boolean; colocate: boolean; persistence: boolean; keepRunning: boolean }
-const emptyForm = (): LocalServerDraft => ({ models: [emptyModel(0)], checkpointDir: '', port: String(TUFT_DEFAULT_PORT), exposed: false, colocate: false, persistence: true, keepRunning: false })
-
-const num = (s: string): number | undefined => (s.trim() === '' ? undefined : Number(s.trim()))
-
-function configOf(models: ModelDraft[], o: { checkpointDir: string; port: string; exposed: boolean; colocate: boolean; persistence: boolean }): LocalServerConfigInput {
-  return {
-    models: models.map((m) => ({
-      path: m.path.trim(),
-      ...(m.name.trim() ? { name: m.name.trim() } : {}),
-      ...(num(m.maxModelLen) !== undefined ? { maxModelLen: num(m.maxModelLen) } : {}),
-      ...(num(m.maxLoraRank) !== undefined ? { maxLoraRank: num(m.maxLoraRank) } : {}),
-      ...(num(m.tensorParallelSize) !== undefined ? { tensorParallelSize: num(m.tensorParallelSize) } : {}),
-      trainingBackend: m.trainingBackend,
-      ...(m.trainingBackend === 'fsdp' && num(m.fsdpNumGpus) !== undefined ? { fsdpNumGpus: num(m.fsdpNumGpus) } : {}),
-    })),
-    ...(o.checkpointDir.trim() ? { checkpointDir: o.checkpointDir.trim() } : {}),
-    port: num(o.port) ?? TUFT_DEFAULT_PORT,
-    host: o.exposed ? '0.0.0.0' : '127.0.0.1',
-    colocate: o.colocate,
-    persistence: o.persistence ? 'file' : 'disable',
-  }
+/** The input of each setting a fix can open the form at (a model's inside its row). */
+const FIELD_TEST_IDS: Record<LocalServerField, string> = {
+  model_path: 'model-path',
+  model_name: 'model-name',
+  max_model_len: 'max-model-len',
+  max_lora_rank: 'max-lora-rank',
+  tensor_parallel_size: 'tensor-parallel',
+  training_backend: 'training-backend',
+  fsdp_num_gpus: 'fsdp-gpus',
+  checkpoint_dir: 'checkpoint-dir',
+  port: 'local-port',
+  colocate: 'colocate',
 }
+const MODEL_FIELDS = new Set<LocalServerField>(['model_path', 'model_name', 'max_model_len', 'max_lora_rank', 'tensor_parallel_size', 'training_backend', 'fsdp_num_gpus'])
 
 export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) => void }): React.JSX.Element {
   const { t, fmt, hint } = useT()
@@ -59,7 +50,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
   const [canPick, setCanPick] = useState(false)
   const [stage, setStage] = useState<Stage>('closed')
   const [form, setForm] = useState<LocalServerDraft>(() => useLocalServer.getState().draft ?? emptyForm())
-  const { models, checkpointDir, port, exposed, colocate, persistence, keepRunning } = form
+  const { models, checkpointDir, port, colocate, persistence, keepRunning, exposed } = form
   const patch = (p: Partial<LocalServerDraft>): void => setForm((f) => ({ ...f, ...p }))
   const setModels = (update: (all: ModelDraft[]) => ModelDraft[]): void => setForm((f) => ({ ...f, models: update(f.models) }))
   useEffect(() => useLocalServer.setState({ draft: form }), [form])
@@ -67,6 +58,18 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
   const [failure, setFailure] = useState<Failure | null>(null)
   const [busy, setBusy] = useState<'plan' | 'stop' | 'connect' | null>(null)
   const [connectedTo, setConnectedTo] = useState<string | null>(null)
+  // Set by a one-click fix: the input to focus once the form shows it.
+  const pendingFocus = useRef<FormFocus | null>(null)
+  const formRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const focus = pendingFocus.current
+    const form = formRef.current
+    if (!focus || !form) return
+    pendingFocus.current = null
+    const scope = focus.field !== null && MODEL_FIELDS.has(focus.field) ? form.querySelector(`[data-testid="model-row-${focus.modelIndex}"]`) : form
+    const input = scope?.querySelector(focus.field === null ? 'input, select' : `[data-testid="${FIELD_TEST_IDS[focus.field]}"]`)
+    if (input instanceof HTMLElement) input.focus()
+  })
 
   useEffect(() => {
     init()
@@ -74,7 +77,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
     void api.appInfo().then((r) => setCanPick(r.ok && r.value.mode === 'electron'))
   }, [init])
 
-  const config = (): LocalServerConfigInput => configOf(models, { checkpointDir, port, exposed, colocate, persistence })
+  const config = (): LocalServerConfigInput => configOf(form)
   const edit = (): void => {
     setPlan(null)
     setStage('edit')
@@ -147,27 +150,33 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
   }
 
   const pickCheckpoints = async (): Promise<void> => {
-    const r = await api.pickFolder({ title: l.pickCheckpointTitle, ...(checkpointDir.trim() ? { defaultPath: checkpointDir.trim() } : {}) })
+    const r = await api.pickFolder({ purpose: 'checkpoint-folder', ...(checkpointDir.trim() ? { defaultPath: checkpointDir.trim() } : {}) })
     if (r.ok && r.value.path) patch({ checkpointDir: r.value.path })
   }
 
-  const tryPort = (p: number): void => {
-    patch({ port: String(p) })
+  // A fix changes the form (or not) and opens it where the user should look; the failure it answered is done.
+  const applyFix = (next: LocalServerDraft | null, at: FormFocus): void => {
+    if (next) setForm(next)
     setFailure(null)
+    pendingFocus.current = at
     edit()
   }
 
   const live = status && (status.state === 'running' || status.state === 'starting' || status.state === 'unhealthy' || status.state === 'stopping')
   const line = typeof failure?.details?.line === 'string' ? failure.details.line : null
-  const takenPort = failure?.code === 'local-server-port-taken' && typeof failure.details?.port === 'number' ? failure.details.port : null
+  const failurePanel = failure && <HintPanel failure={failure} handlers={fixHandlers(failure)} />
 
-  const failurePanel = failure && (
-    <HintPanel
-      failure={failure}
-      handlers={{ openSettings, retry: failure.code === 'local-server-start-timeout' ? () => start() : undefined }}
-      extra={takenPort !== null && <Button variant="primary" onClick={() => tryPort(takenPort + 1)} data-testid="try-next-port">{l.tryPort(takenPort + 1)}</Button>}
-    />
-  )
+  function fixHandlers(f: Failure): HintHandlers {
+    const port = nextPort(f)
+    const shorter = lowerMaxModelLen(form, plan)
+    return {
+      openSettings,
+      retry: f.code === 'local-server-start-timeout' ? () => start() : undefined,
+      ...(port !== null ? { nextPort: port, useNextPort: () => applyFix({ ...form, port: String(port) }, { field: 'port', modelIndex: 0 }) } : {}),
+      ...(shorter ? { lowerMaxModelLenTo: shorter.to, lowerMaxModelLen: () => applyFix(shorter.form, shorter.focus) } : {}),
+      editLocalServer: (field) => applyFix(null, fixFocus(field, f)),
+    }
+  }
 
   if (!install) {
     return (
@@ -256,6 +265,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
       {stage === 'edit' && (
         // Not a <form>: the connect step around it is one, and Enter here reviews this config, not the connection.
         <div
+          ref={formRef}
           className="local-server-form"
           data-testid="local-server-form"
           onKeyDown={(e) => {
@@ -301,7 +311,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
           </div>
           <div className="checks">
             <label className="inline-check">
-              <input type="checkbox" checked={colocate} onChange={(e) => patch({ colocate: e.target.checked })} />
+              <input type="checkbox" checked={colocate} onChange={(e) => patch({ colocate: e.target.checked })} data-testid="colocate" />
               {l.colocate}
             </label>
             <label className="inline-check">

@@ -10,19 +10,7 @@ import type { Failure } from '../../../shared/result'
 import { useT } from '../i18n'
 import { api } from '../api'
 import { Badge, Button, Field, Notice } from '../components/ui'
-
-export type ModelDraft = {
-  key: number
-  path: string
-  name: string
-  maxModelLen: string
-  maxLoraRank: string
-  tensorParallelSize: string
-  trainingBackend: 'hf' | 'fsdp'
-  fsdpNumGpus: string
-}
-
-export const emptyModel = (key: number): ModelDraft => ({ key, path: '', name: '', maxModelLen: '', maxLoraRank: '', tensorParallelSize: '', trainingBackend: 'hf', fsdpNumGpus: '' })
+import type { ModelDraft } from './draft'
 
 /** Waits this long after the last keystroke before asking main to read the folder. */
 const INSPECT_DEBOUNCE_MS = 400
@@ -67,7 +55,7 @@ export function ModelFolderRow({
   }, [path])
 
   const pick = async (): Promise<void> => {
-    const r = await api.pickFolder({ title: l.pickModelTitle, ...(path ? { defaultPath: path } : {}) })
+    const r = await api.pickFolder({ purpose: 'model-folder', ...(path ? { defaultPath: path } : {}) })
     if (r.ok && r.value.path) onChange({ path: r.value.path })
   }
 
@@ -130,7 +118,7 @@ export function ModelFolderRow({
         </Field>
         {draft.trainingBackend === 'fsdp' && (
           <Field label={l.fsdpGpus}>
-            {(id) => <input id={id} className="input num-input" inputMode="numeric" value={draft.fsdpNumGpus} onChange={(e) => onChange({ fsdpNumGpus: e.target.value })} placeholder="2" />}
+            {(id) => <input id={id} className="input num-input" inputMode="numeric" value={draft.fsdpNumGpus} onChange={(e) => onChange({ fsdpNumGpus: e.target.value })} placeholder="2" data-testid="fsdp-gpus" />}
           </Field>
         )}
       </div>

@@ -7,7 +7,7 @@ import { create } from 'zustand'
 import { LOCAL_SERVER_LOG_RING_LINES } from '../../../shared/defaults'
 import type { LocalServerLogLine, LocalServerStatus } from '../../../shared/local-server'
 import { api } from '../api'
-import type { LocalServerDraft } from '../local-server/local-server-offer'
+import type { LocalServerDraft } from '../local-server/draft'
 
 type LocalServerState = {
   status: LocalServerStatus | null

@@ -149,6 +149,7 @@ export function draftSteps(d: Pick<Draft, 'steps' | 'batchSize' | 'dataset' | 's
 export function draftToConfig(d: Draft, server: ConnectionReport | null): RunConfigInput | null {
   if (!d.dataset || !d.baseModel) return null
   const tokenizer = tokenizerFor(server, d.baseModel)
+  const steps = draftSteps(d)
   return {
     ...(tokenizer && tokenizer !== d.baseModel ? { tokenizer } : {}),
     ...(server ? { server: server.isSandbox ? { kind: 'sandbox' as const } : { kind: 'remote' as const, url: server.url } } : {}),
@@ -158,7 +159,7 @@ export function draftToConfig(d: Draft, server: ConnectionReport | null): RunCon
     learningRate: d.learningRate,
     batchSize: d.batchSize,
     maxLength: d.maxLength,
-    ...(draftSteps(d) !== null ? { steps: draftSteps(d)! } : {}),
+    ...(steps !== null ? { steps } : {}),
     evalEvery: d.evalEvery,
     trainOn: d.trainOn,
     ...(d.heldOutFraction !== null ? { heldOutFraction: d.heldOutFraction } : {}),

@@ -40,8 +40,8 @@ export function Compare(): React.JSX.Element {
   // Cells of one sweep differ only in rank and LR: say just that; separate runs keep their names.
   const isSweep = target !== null && 'sweepId' in target
   const label = useCallback((r: RunCompare['runs'][number]['run']): string => (isSweep ? t.compare.cell(r.rank, fmt.lr(r.learningRate)) : t.compare.namedCell(r.name, r.rank, fmt.lr(r.learningRate))), [isSweep, t, fmt])
-  const trainLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:train`, name: label(run), kind: 'train', points: metrics.trainNll, emphasis: run.id === recommended })), [data, recommended, label])
-  const testLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:test`, name: label(run), kind: 'test', points: metrics.testNll, emphasis: run.id === recommended })), [data, recommended, label])
+  const trainLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:train`, runId: run.id, name: label(run), kind: 'train', points: metrics.trainNll, emphasis: run.id === recommended })), [data, recommended, label])
+  const testLines = useMemo<ChartLine[]>(() => (data?.runs ?? []).map(({ run, metrics }) => ({ id: `${run.id}:test`, runId: run.id, name: label(run), kind: 'test', points: metrics.testNll, emphasis: run.id === recommended })), [data, recommended, label])
 
   // Named after what is compared: the sweep, or the runs' names.
   const subject = sweep?.name ?? fmt.list((data?.runs ?? []).map(({ run }) => run.name))

@@ -20,9 +20,8 @@ import { useSettings } from '../stores/settings-store'
 import { useWizard } from '../stores/wizard-store'
 import { QuickStart } from './quick-start'
 import { StepForm } from './step-form'
+import { sameServer } from '../../../shared/server-url'
 
-const sameUrl = (a: string | null | undefined, b: string | null | undefined): boolean =>
-  !!a && !!b && a.trim().replace(/\/+$/, '').toLowerCase() === b.trim().replace(/\/+$/, '').toLowerCase()
 
 export function ConnectStep(): React.JSX.Element {
   const { t } = useT()
@@ -61,8 +60,8 @@ export function ConnectStep(): React.JSX.Element {
     }
   }, [])
 
-  const connected = connection !== null && sameUrl(connection.url, url)
-  const sandboxTarget = sandbox?.running === true && sameUrl(sandbox.url, url)
+  const connected = connection !== null && sameServer(connection.url, url)
+  const sandboxTarget = sandbox?.running === true && sameServer(sandbox.url, url)
 
   const test = async (): Promise<void> => {
     const address = url.trim()
@@ -153,8 +152,8 @@ export function ConnectStep(): React.JSX.Element {
             <ul className="choice-list" aria-label={t.connect.discovered}>
               {servers.map((s) => (
                 <li key={`${s.source}:${s.url}`}>
-                  <label className={`choice${sameUrl(url, s.url) ? ' selected' : ''}`}>
-                    <input type="radio" name="server" checked={sameUrl(url, s.url)} onChange={() => setUrl(s.url)} />
+                  <label className={`choice${sameServer(url, s.url) ? ' selected' : ''}`}>
+                    <input type="radio" name="server" checked={sameServer(url, s.url)} onChange={() => setUrl(s.url)} />
                     <span className="mono">{s.url}</span>
                     <Badge>{t.connect.sourceLabel[s.source]}</Badge>
                   </label>

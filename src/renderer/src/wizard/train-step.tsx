@@ -120,6 +120,7 @@ function SweepMonitor({
     () =>
       (sweep?.cells ?? []).map((c) => ({
         id: c.runId,
+        runId: c.runId,
         name: t.compare.cell(c.rank, fmt.lr(c.learningRate)),
         kind: 'train' as const,
         points: runs[c.runId]?.train ?? [],
