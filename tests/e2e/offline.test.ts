@@ -142,7 +142,8 @@ describe('offline, nothing cached', () => {
     await e2e.page.getByTestId('hf-endpoint').fill(stalledUrl)
     await e2e.page.getByTestId('import').click()
     await e2e.page.getByTestId('import-cancel').waitFor()
-    expect(await e2e.page.getByTestId('import-progress').textContent()).toContain('Listing files')
+    // The first progress event may come a moment after Cancel appears.
+    await expect.poll(() => e2e.page.getByTestId('import-progress').textContent(), { timeout: 10_000 }).toContain('Listing files')
     await e2e.page.getByTestId('import-cancel').click()
     await expect.poll(() => e2e.page.getByTestId('hint').getAttribute('data-code'), { timeout: 10_000 }).toBe('cancelled')
 
