@@ -32,7 +32,7 @@ export const HINTS_ZH_CN: Record<ErrorCode, HintText> = {
   },
   'hf-unreachable': {
     title: '无法访问 Hugging Face Hub',
-    why: '连不上 Hub 端点（例如 “Network is unreachable”、DNS 解析失败或被防火墙拦截）。在企业防火墙后或中国大陆网络环境下很常见。',
+    why: '连不上 Hub 端点：网络不通、DNS 解析失败或被防火墙拦截。在企业防火墙后或中国大陆的网络环境下很常见。',
     fix: `改用镜像端点，例如 ${HF_MIRROR}（等同于设置 HF_ENDPOINT），或者通过代理访问（启动 TuFT Studio 前设置 HTTPS_PROXY），然后重试。已经下载过的内容离线照常可用。`,
   },
 

@@ -13,9 +13,9 @@
  * No node or electron imports: the renderer bundles this file.
  */
 import type { DialogPurpose, KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
-import type { DatasetFormat, ImportWarning, RejectionReason } from './datasets'
+import type { DatasetFormat, ImportWarning, RejectionReason, RowFact, ValueKind } from './datasets'
 import type { LocalServerField } from './local-server'
-import type { ResumableParam, RunStatus } from './runs'
+import type { CheckpointKind, ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 
 /** The numbers the guide's advice names (rank, max, lr), as the advice functions in lib/advice.ts give them. */
@@ -236,6 +236,62 @@ export const en = {
       'consecutive-assistant-turns': 'Two assistant turns in a row',
       'ends-with-user-turn': 'Ends with a user turn nobody answers (context only)',
     } satisfies Record<ImportWarning, string>,
+    /** One example's facts (`RowFact`) as a phrase; main prints the same words as the example's `detail`. */
+    fact: (f: RowFact): string => {
+      const is = (k: ValueKind): string => (k === 'list' ? 'a list' : k)
+      switch (f.kind) {
+        case 'turn-is':
+          return `turn ${n(f.turn)} is ${is(f.is)}`
+        case 'turn-no-role':
+          return `turn ${n(f.turn)} has no "${f.field}"`
+        case 'turn-unknown-role':
+          return `turn ${n(f.turn)} role ${f.rawRole}`
+        case 'content-missing':
+          return `turn ${n(f.turn)} (${f.role}): content is missing or null`
+        case 'content-is':
+          return `turn ${n(f.turn)} (${f.role}): content is ${is(f.is)}`
+        case 'turn-empty':
+          return `turn ${n(f.turn)} (${f.role}) is empty`
+        case 'no-turns':
+          return 'no turns'
+        case 'roles':
+          return `roles: ${f.roles.join(', ')}`
+        case 'field-is':
+          return `"${f.field}" is ${is(f.is)}`
+        case 'no-field':
+          return `no "${f.field}" field`
+        case 'no-fields':
+          return `no ${f.fields.map((x) => `"${x}"`).join(' or ')}`
+        case 'instruction-empty':
+          return 'instruction and input are empty'
+        case 'output-empty':
+          return 'output is empty'
+        case 'history-shape':
+          return 'history must be [[query, response], …]'
+        case 'history-turn-empty':
+          return 'empty history turn'
+        case 'too-long':
+          return `${n(f.chars)} characters; at most ${n(f.max)} are imported`
+        case 'row-is':
+          return `row is ${is(f.is)}`
+        case 'too-deep':
+          return `nested more than ${n(f.max)} levels deep`
+        case 'too-large':
+          return `${f.what} longer than ${n(f.max)} bytes`
+        case 'not-utf8':
+          return `${f.inValue ? 'a text value is ' : ''}not valid UTF-8${f.byte !== null ? ` at byte ${n(f.byte)} (0x${f.hex ?? ''})` : ''}${f.latin1 ? ': the text looks Latin-1 / Windows-1252 encoded' : ''}`
+        case 'parser':
+          return f.message
+        case 'first-turn':
+          return `turn ${n(f.turn)} is the first non-system turn`
+        case 'same-role':
+          return `turns ${n(f.first)} and ${n(f.second)} are both ${f.role}`
+        case 'unanswered':
+          return `turn ${n(f.turn)} is a user turn with no reply`
+      }
+    },
+    /** Before a parser's own message (a `parser` fact), which is shown as it came. */
+    parserSaid: 'Parser: ',
     preview: 'Preview',
     previewSplit: 'Split',
     previewRow: (row: number) => `row ${n(row)}`,
@@ -474,7 +530,43 @@ export const en = {
         : source === 'TINKER_API_KEY'
           ? 'Enter the right key (it is stored and sent instead of TINKER_API_KEY), or correct TINKER_API_KEY and restart TuFT Studio.'
           : 'Enter the server’s API key and test again, or set TINKER_API_KEY before starting TuFT Studio.',
-    serverSaid: (m: string) => `Server said: ${m}`,
+    /** Labels before words a server or the system sent, which are shown as they came (never translated). */
+    serverSaid: 'Server said: ',
+    serverReplied: (status: number | null) => (status === null ? 'The server answered: ' : `The server answered HTTP ${n(status)}: `),
+    systemSaid: 'Error: ',
+    /** What happened to an import, from the facts main sends with the failure. */
+    dataset: {
+      noUsableRows: (name: string, reasons: string, example: string | null) => `${name} has no usable rows: ${reasons}.${example ? ` For example ${example}.` : ''}`,
+      reasonCount: (reason: string, count: number) => `${reason} ×${n(count)}`,
+      example: (split: string, row: number, fact: string) => `${split}, row ${n(row)}: ${fact}`,
+      formatUnknown: (fields: string) => `No row has a “messages” list, ShareGPT “conversations” or Alpaca “instruction”/“output” fields (fields seen: ${fields}).`,
+      notUtf8: (file: string, encoding: string) => `${file} is ${encoding} text; TuFT Studio reads UTF-8.`,
+      tooLarge: (file: string, limit: string) => `${file} is larger than the upload limit of ${limit}.`,
+      parquetCorrupt: (file: string) => `${file} is not a readable parquet file (truncated or damaged).`,
+    },
+    /** What happened to a hub request, from the facts main sends (the URL, the system's error code, the HTTP status). */
+    hub: {
+      unreachable: (url: string, reason: string | null) => (reason ? `Cannot reach ${url}: ${reason}.` : `Cannot reach ${url}.`),
+      timedOut: (url: string) => `${url} did not answer in time.`,
+      interrupted: (url: string) => `The download from ${url} was interrupted.`,
+      status: (url: string, status: number) => `${url} answered HTTP ${status}.`,
+      badReply: (url: string) => `${url} did not answer like a Hugging Face hub.`,
+      /** By the system's error code (errno). */
+      reasons: {
+        ENETUNREACH: 'the network is unreachable',
+        EHOSTUNREACH: 'the host is unreachable',
+        ENETDOWN: 'the network is down',
+        ENOTFOUND: 'the DNS lookup failed',
+        EAI_AGAIN: 'the DNS lookup failed (temporarily)',
+        EAI_FAIL: 'the DNS lookup failed',
+        ECONNREFUSED: 'the connection was refused',
+        ECONNRESET: 'the connection was reset',
+        EPIPE: 'the connection was closed',
+        CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+        UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+        SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate could not be verified',
+      } as Record<string, string>,
+    },
     hubTried: (endpoint: string) => `Tried: ${endpoint}.`,
     hubMirrorFailedToo: (endpoint: string) => `The mirror ${endpoint} could not be reached either.`,
     hubAlsoFailed: (list: string) => `Also failed in the last few minutes: ${list}.`,
@@ -525,7 +617,8 @@ export const en = {
     steps: 'Steps',
     range: (from: number, to: number): string => (to < from ? `from ${n(from)}` : `${n(from)}–${n(to)}`),
     params: { batchSize: 'Batch size', maxLength: 'Max length', learningRate: 'Learning rate', rank: 'LoRA rank' } satisfies Record<ResumableParam, string>,
-    was: (value: string) => `was ${value}`,
+    /** After the new value, its own brackets and spacing included (full-width in Chinese, with no space before them). */
+    was: (value: string) => ` (was ${value})`,
     resumed: (step: number, when: string, what: string) => `Resumed from step ${n(step)} · ${when}: ${what}`,
     noChange: 'nothing changed',
     change: (param: string, from: string, to: string) => `${param} ${from} → ${to}`,
@@ -798,6 +891,8 @@ export const en = {
       final: 'final',
       option: (step: number, tags: string) => (tags ? `step ${n(step)} (${tags})` : `step ${n(step)}`),
       none: 'No sampler weights saved yet.',
+      /** What a checkpoint holds: the full training state (to resume) or the weights for sampling. */
+      kind: { state: 'state', sampler: 'sampler' } satisfies Record<CheckpointKind, string>,
     },
     target: {
       label: 'Exports use',

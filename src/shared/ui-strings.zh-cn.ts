@@ -7,7 +7,7 @@
  * The Simplified Chinese UI catalogue, declared with the English catalogue's type (see ui-strings.ts).
  */
 import type { KeySource, KeyStatus, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
-import type { DatasetFormat } from './datasets'
+import type { DatasetFormat, RowFact, ValueKind } from './datasets'
 import type { LocalServerField } from './local-server'
 import type { ResumableParam, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
@@ -15,6 +15,21 @@ import type { AdviceValues, UiStrings } from './ui-strings'
 
 const fmt = createFormat('zh-CN')
 const n = fmt.int
+
+const ROLES = { system: '系统', user: '用户', assistant: '助手', tool: '工具' }
+/** What a JSON value is, in a rejection's words (field names and `null` stay as the data spells them). */
+const VALUE_KINDS: Record<ValueKind, string> = {
+  list: '列表',
+  null: ' null',
+  string: '字符串',
+  number: '数字',
+  boolean: '布尔值',
+  object: '对象',
+  undefined: ' undefined',
+  bigint: '大整数',
+  symbol: ' symbol',
+  function: '函数',
+}
 
 export const zhCN: UiStrings = {
   app: {
@@ -65,7 +80,7 @@ export const zhCN: UiStrings = {
     tokenizing: '分词中',
     saving: '保存中',
   },
-  roles: { system: '系统', user: '用户', assistant: '助手', tool: '工具' },
+  roles: ROLES,
   chart: {
     step: '步数',
     nll: 'NLL',
@@ -226,6 +241,61 @@ export const zhCN: UiStrings = {
       'consecutive-assistant-turns': '连续两条助手消息',
       'ends-with-user-turn': '以一条没人回答的用户消息结尾（只作为上下文）',
     },
+    fact: (f: RowFact): string => {
+      const is = (k: ValueKind): string => VALUE_KINDS[k]
+      const role = (r: string): string => (Object.hasOwn(ROLES, r) ? ROLES[r as keyof typeof ROLES] : r)
+      switch (f.kind) {
+        case 'turn-is':
+          return `第 ${n(f.turn)} 轮是${is(f.is)}，不是对象`
+        case 'turn-no-role':
+          return `第 ${n(f.turn)} 轮缺少 ${f.field} 字段`
+        case 'turn-unknown-role':
+          return `第 ${n(f.turn)} 轮的角色 ${f.rawRole} 无法识别`
+        case 'content-missing':
+          return `第 ${n(f.turn)} 轮（${role(f.role)}）没有内容，或内容为 null`
+        case 'content-is':
+          return `第 ${n(f.turn)} 轮（${role(f.role)}）的内容是${is(f.is)}，不是文本`
+        case 'turn-empty':
+          return `第 ${n(f.turn)} 轮（${role(f.role)}）内容为空`
+        case 'no-turns':
+          return '一轮对话也没有'
+        case 'roles':
+          return `只有这些角色：${f.roles.map(role).join('、')}`
+        case 'field-is':
+          return `${f.field} 字段是${is(f.is)}`
+        case 'no-field':
+          return `没有 ${f.field} 字段`
+        case 'no-fields':
+          return `缺少 ${f.fields.join('、')} 字段`
+        case 'instruction-empty':
+          return 'instruction 和 input 都为空'
+        case 'output-empty':
+          return 'output 为空'
+        case 'history-shape':
+          return 'history 应为 [[提问, 回答], …] 的形式'
+        case 'history-turn-empty':
+          return 'history 中有一轮为空'
+        case 'too-long':
+          return `共 ${n(f.chars)} 个字符，最多只导入 ${n(f.max)} 个`
+        case 'row-is':
+          return `这一行是${is(f.is)}，不是对象`
+        case 'too-deep':
+          return `嵌套超过 ${n(f.max)} 层`
+        case 'too-large':
+          return `${f.what === 'line' ? '这一行' : '这条记录'}超过 ${n(f.max)} 字节`
+        case 'not-utf8':
+          return `${f.inValue ? '有一个文本值' : ''}不是合法的 UTF-8${f.byte !== null ? `（第 ${n(f.byte)} 字节，0x${f.hex ?? ''}）` : ''}${f.latin1 ? '，看起来是 Latin-1 / Windows-1252 编码' : ''}`
+        case 'parser':
+          return f.message
+        case 'first-turn':
+          return `第 ${n(f.turn)} 轮是第一条非系统消息`
+        case 'same-role':
+          return `第 ${n(f.first)} 轮和第 ${n(f.second)} 轮都是${role(f.role)}消息`
+        case 'unanswered':
+          return `第 ${n(f.turn)} 轮是用户消息，后面没有回复`
+      }
+    },
+    parserSaid: '解析器报错：',
     preview: '预览',
     previewSplit: '数据划分',
     previewRow: (row: number) => `第 ${n(row)} 行`,
@@ -440,10 +510,42 @@ export const zhCN: UiStrings = {
     why: '原因',
     fix: '解决办法',
     sdkNote: '导出的 Python 脚本会读取 TINKER_API_KEY；在部分 Tinker SDK 版本中，它会覆盖代码里传入的密钥。',
-    serverSaid: (m: string) => `服务器返回：${m}`,
+    serverSaid: '服务器返回：',
+    serverReplied: (status: number | null) => (status === null ? '服务器返回：' : `服务器返回 HTTP ${status}：`),
+    systemSaid: '原始报错：',
+    dataset: {
+      noUsableRows: (name: string, reasons: string, example: string | null) => `${name} 中没有可用的行：${reasons}。${example ? `例如 ${example}。` : ''}`,
+      reasonCount: (reason: string, count: number) => `${reason}（${n(count)} 行）`,
+      example: (split: string, row: number, fact: string) => `${split} 第 ${n(row)} 行：${fact}`,
+      formatUnknown: (fields: string) => `没有一行带有 messages 列表、ShareGPT 的 conversations 字段或 Alpaca 的 instruction/output 字段（见到的字段：${fields}）。`,
+      notUtf8: (file: string, encoding: string) => `${file} 是 ${encoding} 编码的文本，TuFT Studio 只读取 UTF-8。`,
+      tooLarge: (file: string, limit: string) => `${file} 超过了 ${limit} 的上传上限。`,
+      parquetCorrupt: (file: string) => `${file} 不是可读的 parquet 文件（文件被截断或已损坏）。`,
+    },
+    hub: {
+      unreachable: (url: string, reason: string | null) => (reason ? `无法连接 ${url}：${reason}。` : `无法连接 ${url}。`),
+      timedOut: (url: string) => `${url} 没有在限定时间内响应。`,
+      interrupted: (url: string) => `从 ${url} 下载时连接中断。`,
+      status: (url: string, status: number) => `${url} 返回了 HTTP ${status}。`,
+      badReply: (url: string) => `${url} 返回的内容不是 Hugging Face Hub 的格式。`,
+      reasons: {
+        ENETUNREACH: '网络不可达',
+        EHOSTUNREACH: '主机不可达',
+        ENETDOWN: '网络已断开',
+        ENOTFOUND: 'DNS 解析失败',
+        EAI_AGAIN: 'DNS 解析暂时失败',
+        EAI_FAIL: 'DNS 解析失败',
+        ECONNREFUSED: '连接被拒绝',
+        ECONNRESET: '连接被重置',
+        EPIPE: '连接已被关闭',
+        CERT_HAS_EXPIRED: 'TLS 证书已过期',
+        UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS 证书无法验证',
+        SELF_SIGNED_CERT_IN_CHAIN: 'TLS 证书无法验证',
+      } as Record<string, string>,
+    },
     keyRejected: (server: string | null, masked: string | null): string =>
-      `${server ? `服务器 ${server}` : '服务器'}拒绝了${masked ? `末尾为 ${masked} 的密钥` : '发送的密钥'}。`,
-    keyMissing: (server: string | null) => `${server ? `服务器 ${server}` : '服务器'}需要 API 密钥，但请求没有发送密钥。`,
+      `${server ? `服务器 ${server} ` : '服务器'}拒绝了${masked ? `末尾为 ${masked} 的密钥` : '发送的密钥'}。`,
+    keyMissing: (server: string | null) => `${server ? `服务器 ${server} ` : '服务器'}需要 API 密钥，但请求没有发送密钥。`,
     keySentFact: (source: string, masked: string | null): string =>
       source === 'settings'
         ? `发送的是 ${masked ?? ''}：TuFT Studio 设置中保存的密钥。`
@@ -455,7 +557,7 @@ export const zhCN: UiStrings = {
               ? `发送的是 ${masked ?? ''}：为本机启动的 TuFT 服务器生成的密钥。`
               : '没有发送密钥：应用中未保存密钥，也没有设置 TINKER_API_KEY。',
     envFact: (set: boolean, differs: boolean, masked: string | null): string =>
-      !set ? '没有设置 TINKER_API_KEY。' : differs ? `TINKER_API_KEY 是 ${masked ?? ''}，与之不同；以已保存的密钥为准。` : `TINKER_API_KEY 是 ${masked ?? ''}，与之相同。`,
+      !set ? '没有设置 TINKER_API_KEY。' : differs ? `TINKER_API_KEY 是 ${masked ?? ''}，和已保存的密钥不同；两者都有时以已保存的密钥为准。` : `TINKER_API_KEY 是 ${masked ?? ''}，和已保存的密钥相同。`,
     keyFix: (source: string, envDiffers: boolean): string =>
       source === 'settings'
         ? envDiffers
@@ -514,7 +616,7 @@ export const zhCN: UiStrings = {
     steps: '步数',
     range: (from: number, to: number): string => (to < from ? `从第 ${n(from)} 步起` : `${n(from)}–${n(to)}`),
     params: { batchSize: '批大小', maxLength: '最大长度', learningRate: '学习率', rank: 'LoRA 秩' } satisfies Record<ResumableParam, string>,
-    was: (value: string) => `原为 ${value}`,
+    was: (value: string) => `（原为 ${value}）`,
     resumed: (step: number, when: string, what: string) => `从第 ${n(step)} 步继续 · ${when}：${what}`,
     noChange: '参数未改动',
     change: (param: string, from: string, to: string) => `${param} ${from} → ${to}`,
@@ -778,6 +880,7 @@ export const zhCN: UiStrings = {
       final: '最终',
       option: (step: number, tags: string) => (tags ? `第 ${n(step)} 步（${tags}）` : `第 ${n(step)} 步`),
       none: '还没有保存采样权重。',
+      kind: { state: '训练状态', sampler: '采样权重' },
     },
     target: {
       label: '导出对象',

@@ -14,8 +14,10 @@ import { createLiveCore } from '../../src/main/api/live-core'
 import { createKeyFileSecretStore } from '../../src/main/api/secret-store'
 import { uploadReceiver } from '../../src/main/api/file-grants'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
+import { startSandbox, type SandboxHandle } from '../../src/sandbox'
 import { repoRoot } from '../helpers/fixtures'
 import { launchChromium } from '../helpers/chromium'
+import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
 export { launchChromium }
 
 export const RENDERER_OUT = path.join(repoRoot, 'out/renderer')
@@ -118,4 +120,27 @@ export function useStudio(o: { env?: Record<string, string> | (() => Promise<Rec
     await o.stop?.()
   })
   return e2e
+}
+
+/** What the hint tests reach besides the app: a local hub mirror and a sandbox of their own. */
+export type HintServers = { mirror: HubMirror; sandbox: SandboxHandle }
+
+/**
+ * `useStudio` for the troubleshooting hints: a sandbox that accepts only `apiKey` (the built-in one accepts whatever
+ * key the app gives it), and a local hub mirror that the hub hint offers as the site's own (TUFT_STUDIO_HF_MIRROR).
+ */
+export function useHintStudio(o: { apiKey: string; env?: Record<string, string> }): { e2e: E2e; servers: HintServers } {
+  const servers = {} as HintServers
+  const e2e = useStudio({
+    env: async () => {
+      servers.mirror = await startHubMirror({})
+      servers.sandbox = await startSandbox({ apiKeys: [o.apiKey] })
+      return { ...o.env, TUFT_STUDIO_HF_MIRROR: servers.mirror.url }
+    },
+    stop: async () => {
+      await servers.sandbox?.close()
+      await servers.mirror?.close()
+    },
+  })
+  return { e2e, servers }
 }

@@ -5,35 +5,19 @@
  * the server (the suggested lower max length applied, the run resumed, and its page telling the two apart).
  */
 import { describe, expect, it } from 'vitest'
-import { startSandbox, type SandboxHandle } from '../../src/sandbox'
 import { hasNoRobots } from '../helpers/fixtures'
-import { startHubMirror, type HubMirror } from '../helpers/hub-mirror'
-import { openApp, pageText, shot, startStudio, useStudio } from './harness'
+import { openApp, pageText, shot, startStudio, useHintStudio } from './harness'
 
 const GOOD_KEY = 'tml-e2e-good-key-6f1d2c'
 const WRONG_KEY = 'tml-e2e-wrong-key-93ab07'
 
-let mirror: HubMirror
-let sandbox: SandboxHandle
-
-const e2e = useStudio({
-  env: async () => {
-    mirror = await startHubMirror({})
-    sandbox = await startSandbox({ apiKeys: [GOOD_KEY] })
-    // The hint's mirror is overridable (a site's own mirror; here the local one).
-    return { TUFT_STUDIO_HF_MIRROR: mirror.url }
-  },
-  stop: async () => {
-    await sandbox?.close()
-    await mirror?.close()
-  },
-})
+const { e2e, servers } = useHintStudio({ apiKey: GOOD_KEY })
 
 describe('troubleshooting hints', () => {
   it('a wrong key: says which key was sent and from where, never shows it, and the right key then connects', async () => {
     const keyField = e2e.page.getByTestId('api-key')
     expect(await keyField.getAttribute('placeholder')).toBe('The server’s API key, if it needs one')
-    await e2e.page.getByTestId('server-url').fill(sandbox.url)
+    await e2e.page.getByTestId('server-url').fill(servers.sandbox.url)
     await keyField.fill(WRONG_KEY)
     // Saving a typed key is said before it happens…
     expect(await e2e.page.getByTestId('key-will-save').textContent()).toContain('saves this key in TuFT Studio’s settings')
@@ -43,7 +27,7 @@ describe('troubleshooting hints', () => {
     expect(await hint.getAttribute('data-code')).toBe('invalid-api-key')
     // …and after, with the key's last characters to compare.
     expect(await e2e.page.getByTestId('key-saved').textContent()).toContain('Saved the key …ab07')
-    expect(await e2e.page.getByTestId('hint-message').textContent()).toBe(`The server at ${sandbox.url} rejected the key ending in …ab07.Server said: Invalid API key`)
+    expect(await e2e.page.getByTestId('hint-message').textContent()).toBe(`The server at ${servers.sandbox.url} rejected the key ending in …ab07.Server said: Invalid API key`)
     const facts = await e2e.page.getByTestId('hint-key-facts').textContent()
     expect(facts).toContain('Sent: …ab07, the key stored in TuFT Studio’s settings.')
     expect(facts).toContain('TINKER_API_KEY is not set.')
@@ -74,7 +58,7 @@ describe('troubleshooting hints', () => {
     const other = await startStudio({ TINKER_API_KEY: envKey })
     const { page: p } = await openApp(e2e.browser, other)
     try {
-      await p.getByTestId('server-url').fill(sandbox.url)
+      await p.getByTestId('server-url').fill(servers.sandbox.url)
       await p.getByTestId('test-connection').click()
       await p.getByTestId('hint').waitFor({ timeout: 60_000 })
       expect(await p.getByTestId('hint').getAttribute('data-code')).toBe('invalid-api-key')
@@ -103,7 +87,7 @@ describe('troubleshooting hints', () => {
       // …and the way back finds the wizard as it was left, the typed address included.
       await p.getByTestId('back-to-wizard').click()
       await p.getByTestId('step-connect').waitFor()
-      expect(await p.getByTestId('server-url').inputValue()).toBe(sandbox.url)
+      expect(await p.getByTestId('server-url').inputValue()).toBe(servers.sandbox.url)
     } finally {
       await p.context().close()
       await other.close()
@@ -121,13 +105,13 @@ describe('troubleshooting hints', () => {
     // The endpoint in the field is the one tried, and the hint says so.
     expect(await e2e.page.getByTestId('hint-hub-tried').textContent()).toBe('Tried: http://127.0.0.1:9.')
     const action = e2e.page.getByTestId('hint-action')
-    expect(await action.textContent()).toBe(`Use ${mirror.url} and retry`)
+    expect(await action.textContent()).toBe(`Use ${servers.mirror.url} and retry`)
     await shot(e2e.page, '12-hint-hub-unreachable')
-    const before = mirror.requests.length
+    const before = servers.mirror.requests.length
     await action.click()
     await e2e.page.getByTestId('import-report').waitFor({ timeout: 120_000 })
-    expect(mirror.requests.length).toBeGreaterThan(before)
-    expect(await e2e.page.getByTestId('hf-endpoint').inputValue()).toBe(mirror.url)
+    expect(servers.mirror.requests.length).toBeGreaterThan(before)
+    expect(await e2e.page.getByTestId('hf-endpoint').inputValue()).toBe(servers.mirror.url)
     expect(await e2e.page.getByTestId('hint').count()).toBe(0)
     await e2e.page.getByTestId('continue').click()
     await e2e.page.getByTestId('step-model').waitFor()
@@ -145,7 +129,7 @@ describe('troubleshooting hints', () => {
     await e2e.page.getByTestId('continue').click()
     await e2e.page.getByTestId('step-review').waitFor()
     // 8 conversations cut at 512 tokens rarely fit 2,048 tokens; cut at 256 they always do.
-    sandbox.setFaults({ oomTokenBudget: 2048 })
+    servers.sandbox.setFaults({ oomTokenBudget: 2048 })
     await e2e.page.getByTestId('continue').click()
     const hint = e2e.page.getByTestId('hint')
     await hint.waitFor({ timeout: 120_000 })

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { REJECTION_EXAMPLES_PER_REASON } from '../../../shared/defaults'
 import { storeNameSchema } from '../../../shared/names'
 import { escapeControlChars } from '../../../shared/text'
+import { i18nFor } from '../../../shared/i18n'
 import { StudioError } from '../../../shared/result'
 import {
   downloadHubFile,
@@ -31,6 +32,7 @@ import type {
   RejectionGroup,
   RejectionReason,
   RowExample,
+  RowFact,
   WarningGroup,
 } from './types'
 
@@ -42,14 +44,15 @@ const DETECT_SAMPLE_BYTES = 32 * 1024 * 1024
 class RowGroups<R extends string> {
   private by = new Map<R, { reason: R; count: number; examples: RowExample[] }>()
   total = 0
-  add(reason: R, split: string, row: number, excerpt: string, detail?: string): void {
+  add(reason: R, split: string, row: number, excerpt: string, fact?: RowFact): void {
     this.total++
     let g = this.by.get(reason)
     if (!g) this.by.set(reason, (g = { reason, count: 0, examples: [] }))
     g.count++
-    // Details quote the data too (a parser message, a role): made as safe to print as the excerpt.
-    const shown = detail === undefined ? undefined : escapeControlChars(detail.length > DETAIL_CHARS ? `${detail.slice(0, DETAIL_CHARS)}…` : detail)
-    if (g.examples.length < REJECTION_EXAMPLES_PER_REASON) g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(shown ? { detail: shown } : {}) })
+    if (g.examples.length >= REJECTION_EXAMPLES_PER_REASON) return
+    // Facts quote the data too (a parser message, a role): made as safe to print as the excerpt.
+    const safe = fact && safeFact(fact)
+    g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(safe ? { detail: shortened(EN.dataset.fact(safe)), fact: safe } : {}) })
   }
   groups(): { reason: R; count: number; examples: RowExample[] }[] {
     return [...this.by.values()].sort((a, b) => b.count - a.count)
@@ -58,6 +61,18 @@ class RowGroups<R extends string> {
 
 /** Room for a rejection's detail, which may quote a parser message or a value. */
 const DETAIL_CHARS = 300
+
+const shortened = (text: string): string => escapeControlChars(text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}…` : text)
+
+/** The fact with the data it quotes (a parser's message, a role as found) cut short and made printable. */
+function safeFact(f: RowFact): RowFact {
+  if (f.kind === 'parser') return { ...f, message: shortened(f.message) }
+  if (f.kind === 'turn-unknown-role') return { ...f, rawRole: escapeControlChars(f.rawRole) }
+  return f
+}
+
+/** Details stay English for command lines and logs (the app words the facts in the reader's language). */
+const EN = i18nFor('en').t
 
 type ParsedSplit = { rejected: number; rejections: RejectionGroup[]; warnings: WarningGroup[] }
 
@@ -136,14 +151,14 @@ class SplitParser {
 
   private take(rec: RawRecord, out: SplitSink): void {
     if ('reason' in rec) {
-      out.rejections.add(rec.reason, out.split, rec.row, rec.excerpt, rec.detail)
+      out.rejections.add(rec.reason, out.split, rec.row, rec.excerpt, rec.fact)
       return
     }
     const res = normalizeRow(rec.value, this.format as DatasetFormat, this.mapping)
-    if (!res.ok) return out.rejections.add(res.reason, out.split, rec.row, excerptOfValue(res.offending ?? rec.value), res.detail)
+    if (!res.ok) return out.rejections.add(res.reason, out.split, rec.row, excerptOfValue(res.offending ?? rec.value), res.fact)
     out.sink.add(rec.row, JSON.stringify(res.conversation.messages))
     for (const w of conversationWarnings(res.conversation.messages))
-      out.warnings.add(w.reason, out.split, rec.row, excerptOf(w.turns.map((m) => `${m.role}: ${m.content}`).join(' · ')), w.detail)
+      out.warnings.add(w.reason, out.split, rec.row, excerptOf(w.turns.map((m) => `${m.role}: ${m.content}`).join(' · ')), w.fact)
   }
 }
 
@@ -382,6 +397,7 @@ async function finish(staging: ImportStaging, d: Omit<DatasetToSave, 'importedAt
     const ex = rejections[0]?.examples[0]
     const example = ex ? ` (e.g. row ${ex.row}${ex.detail ? `, ${ex.detail}` : ''}: ${ex.excerpt.slice(0, 60)})` : ''
     throw new StudioError('dataset-no-usable-rows', `No usable rows in ${d.name}${summary ? `: ${summary}${example}` : ' (the file has no rows)'}`, {
+      name: d.name,
       splits: splitReports,
       rejections,
     })

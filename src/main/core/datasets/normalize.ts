@@ -2,10 +2,11 @@ import { z } from 'zod'
 import { isChatRole, type ChatMessage, type ChatRole, type Conversation } from '../../../shared/chat'
 import { MAX_CONVERSATION_CHARS } from '../../../shared/defaults'
 import { StudioError } from '../../../shared/result'
-import type { DatasetFormat, DatasetMapping, ImportWarning, RejectionReason } from './types'
+import { kindOf } from '../../../shared/datasets'
+import type { DatasetFormat, DatasetMapping, ImportWarning, RejectionReason, RowFact } from './types'
 
 /** `offending`: the part of the row the reason is about (a turn), shown as the example instead of the row's start. */
-export type Normalized = { ok: true; conversation: Conversation } | { ok: false; reason: RejectionReason; detail?: string; offending?: unknown }
+export type Normalized = { ok: true; conversation: Conversation } | { ok: false; reason: RejectionReason; fact?: RowFact; offending?: unknown }
 
 /**
  * Role names seen in the wild → chat roles. ShareGPT uses human/gpt, OpenAssistant prompter,
@@ -114,13 +115,13 @@ export function detectFormat(rows: unknown[], mapping?: DatasetMapping): Dataset
   return best[1] > 0 ? best[0] : undefined
 }
 
-function textOf(v: unknown): { text: string } | { reason: RejectionReason; detail: string } {
+function textOf(v: unknown, turn: number, role: ChatRole): { text: string } | { reason: RejectionReason; fact: RowFact } {
   if (typeof v === 'string') return { text: v }
-  if (v === undefined || v === null) return { reason: 'missing-content', detail: 'content is missing or null' }
+  if (v === undefined || v === null) return { reason: 'missing-content', fact: { kind: 'content-missing', turn, role } }
   // OpenAI content parts: [{type:'text', text:'…'}]; anything else (images, numbers, objects) is not usable text.
   if (Array.isArray(v) && v.length > 0 && v.every((p) => isObject(p) && p.type === 'text' && typeof p.text === 'string'))
     return { text: v.map((p) => (p as { text: string }).text).join('') }
-  return { reason: 'non-string-content', detail: `content is ${Array.isArray(v) ? 'a list' : typeof v}` }
+  return { reason: 'non-string-content', fact: { kind: 'content-is', turn, role, is: kindOf(v) } }
 }
 
 function toRole(raw: unknown, roles: ReadonlyMap<string, ChatRole>): ChatRole | undefined {
@@ -136,32 +137,32 @@ function turns(list: unknown[], m: DatasetMapping): Normalized {
   const messages: ChatMessage[] = []
   for (let i = 0; i < list.length; i++) {
     const t = list[i]
-    if (!isObject(t)) return { ok: false, reason: 'message-not-an-object', detail: `turn ${i + 1} is ${Array.isArray(t) ? 'a list' : typeof t}`, offending: t }
+    if (!isObject(t)) return { ok: false, reason: 'message-not-an-object', fact: { kind: 'turn-is', turn: i + 1, is: kindOf(t) }, offending: t }
     const roleKey = m.roleField ?? (has(t, 'role') ? 'role' : has(t, 'from') ? 'from' : 'role')
     const contentKey = m.contentField ?? (has(t, 'content') ? 'content' : has(t, 'value') ? 'value' : 'content')
     const rawRole = own(t, roleKey)
     if (rawRole === undefined || rawRole === null || rawRole === '')
-      return { ok: false, reason: 'missing-role', detail: `turn ${i + 1} has no "${roleKey}"`, offending: t }
+      return { ok: false, reason: 'missing-role', fact: { kind: 'turn-no-role', turn: i + 1, field: roleKey }, offending: t }
     const role = toRole(rawRole, roles)
-    if (!role) return { ok: false, reason: 'unknown-role', detail: `turn ${i + 1} role ${JSON.stringify(rawRole).slice(0, 40)}`, offending: t }
-    const c = textOf(own(t, contentKey))
-    if ('reason' in c) return { ok: false, reason: c.reason, detail: `turn ${i + 1} (${role}): ${c.detail}`, offending: t }
+    if (!role) return { ok: false, reason: 'unknown-role', fact: { kind: 'turn-unknown-role', turn: i + 1, rawRole: JSON.stringify(rawRole).slice(0, 40) }, offending: t }
+    const c = textOf(own(t, contentKey), i + 1, role)
+    if ('reason' in c) return { ok: false, reason: c.reason, fact: c.fact, offending: t }
     if (c.text.trim() === '') {
       // An empty system prompt carries nothing; dropping it keeps the row (common in ShareGPT exports).
       if (role === 'system') continue
-      return { ok: false, reason: 'empty-content', detail: `turn ${i + 1} (${role}) is empty`, offending: t }
+      return { ok: false, reason: 'empty-content', fact: { kind: 'turn-empty', turn: i + 1, role }, offending: t }
     }
     messages.push({ role, content: c.text })
   }
-  if (messages.length === 0) return { ok: false, reason: 'empty-conversation', detail: 'no turns' }
-  if (!messages.some((x) => x.role === 'assistant')) return { ok: false, reason: 'no-assistant-turn', detail: `roles: ${messages.map((x) => x.role).join(', ')}` }
+  if (messages.length === 0) return { ok: false, reason: 'empty-conversation', fact: { kind: 'no-turns' } }
+  if (!messages.some((x) => x.role === 'assistant')) return { ok: false, reason: 'no-assistant-turn', fact: { kind: 'roles', roles: messages.map((x) => x.role) } }
   return { ok: true, conversation: { messages } }
 }
 
 function systemPrompt(row: Record<string, unknown>, key: string): Normalized | ChatMessage | undefined {
   const v = own(row, key)
   if (v === undefined || v === null || v === '') return undefined
-  if (typeof v !== 'string') return { ok: false, reason: 'non-string-content', detail: `"${key}" is ${typeof v}` }
+  if (typeof v !== 'string') return { ok: false, reason: 'non-string-content', fact: { kind: 'field-is', field: key, is: kindOf(v) } }
   return v.trim() ? { role: 'system', content: v } : undefined
 }
 
@@ -172,17 +173,17 @@ export function normalizeRow(value: unknown, format: DatasetFormat, mapping: Dat
   let chars = 0
   for (const m of res.conversation.messages) chars += m.content.length
   if (chars > MAX_CONVERSATION_CHARS)
-    return { ok: false, reason: 'conversation-too-long', detail: `${chars.toLocaleString('en-US')} characters; at most ${MAX_CONVERSATION_CHARS.toLocaleString('en-US')} are imported` }
+    return { ok: false, reason: 'conversation-too-long', fact: { kind: 'too-long', chars, max: MAX_CONVERSATION_CHARS } }
   return res
 }
 
 function convert(value: unknown, format: DatasetFormat, mapping: DatasetMapping): Normalized {
-  if (!isObject(value)) return { ok: false, reason: 'not-an-object', detail: `row is ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value}` }
+  if (!isObject(value)) return { ok: false, reason: 'not-an-object', fact: { kind: 'row-is', is: kindOf(value) } }
   const f = fieldsOf(format, mapping)
   if (format === 'alpaca') return alpaca(value, f)
-  if (!has(value, f.list)) return { ok: false, reason: 'missing-messages', detail: `no "${f.list}" field` }
+  if (!has(value, f.list)) return { ok: false, reason: 'missing-messages', fact: { kind: 'no-field', field: f.list } }
   const list = asList(value[f.list])
-  if (!list) return { ok: false, reason: 'messages-not-a-list', detail: `"${f.list}" is ${typeof value[f.list]}` }
+  if (!list) return { ok: false, reason: 'messages-not-a-list', fact: { kind: 'field-is', field: f.list, is: kindOf(value[f.list]) } }
   const res = turns(list, mapping)
   if (!res.ok || format !== 'sharegpt') return res
   const sys = systemPrompt(value, f.system)
@@ -193,16 +194,16 @@ function convert(value: unknown, format: DatasetFormat, mapping: DatasetMapping)
 
 function alpaca(row: Record<string, unknown>, f: ReturnType<typeof fieldsOf>): Normalized {
   const missing = [f.instruction, f.output].filter((k) => own(row, k) === undefined || own(row, k) === null)
-  if (missing.length) return { ok: false, reason: 'missing-fields', detail: `no ${missing.map((k) => `"${k}"`).join(' or ')}` }
+  if (missing.length) return { ok: false, reason: 'missing-fields', fact: { kind: 'no-fields', fields: missing } }
   for (const k of [f.instruction, f.input, f.output])
     if (own(row, k) !== undefined && own(row, k) !== null && typeof own(row, k) !== 'string')
-      return { ok: false, reason: 'non-string-content', detail: `"${k}" is ${typeof own(row, k)}` }
+      return { ok: false, reason: 'non-string-content', fact: { kind: 'field-is', field: k, is: kindOf(own(row, k)) } }
   const instruction = (own(row, f.instruction) as string).trim()
   const input = typeof own(row, f.input) === 'string' ? (own(row, f.input) as string).trim() : ''
   const output = own(row, f.output) as string
   const user = [instruction, input].filter(Boolean).join('\n\n')
-  if (!user) return { ok: false, reason: 'empty-content', detail: 'instruction and input are empty' }
-  if (!output.trim()) return { ok: false, reason: 'empty-content', detail: 'output is empty' }
+  if (!user) return { ok: false, reason: 'empty-content', fact: { kind: 'instruction-empty' } }
+  if (!output.trim()) return { ok: false, reason: 'empty-content', fact: { kind: 'output-empty' } }
   const messages: ChatMessage[] = []
   const sys = systemPrompt(row, f.system)
   if (sys && 'ok' in sys) return sys
@@ -212,8 +213,8 @@ function alpaca(row: Record<string, unknown>, f: ReturnType<typeof fieldsOf>): N
   if (Array.isArray(history)) {
     for (const pair of history) {
       if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
-        return { ok: false, reason: 'non-string-content', detail: 'history must be [[query, response], …]' }
-      if (!pair[0].trim() || !pair[1].trim()) return { ok: false, reason: 'empty-content', detail: 'empty history turn' }
+        return { ok: false, reason: 'non-string-content', fact: { kind: 'history-shape' } }
+      if (!pair[0].trim() || !pair[1].trim()) return { ok: false, reason: 'empty-content', fact: { kind: 'history-turn-empty' } }
       messages.push({ role: 'user', content: pair[0] }, { role: 'assistant', content: pair[1] })
     }
   }
@@ -227,18 +228,18 @@ function alpaca(row: Record<string, unknown>, f: ReturnType<typeof fieldsOf>): N
  * the export), or a last user turn nobody answers (context that nothing is trained on). System turns are left
  * out; a tool turn between two assistant turns is how tool calls look, not a lost turn.
  */
-export function conversationWarnings(messages: readonly ChatMessage[]): { reason: ImportWarning; detail: string; turns: ChatMessage[] }[] {
+export function conversationWarnings(messages: readonly ChatMessage[]): { reason: ImportWarning; fact: RowFact; turns: ChatMessage[] }[] {
   const turns = messages.map((m, i) => ({ m, n: i + 1 })).filter((t) => t.m.role !== 'system')
-  const found = new Map<ImportWarning, { detail: string; turns: ChatMessage[] }>()
+  const found = new Map<ImportWarning, { fact: RowFact; turns: ChatMessage[] }>()
   const first = turns[0]
-  if (first?.m.role === 'assistant') found.set('starts-with-assistant', { detail: `turn ${first.n} is the first non-system turn`, turns: [first.m] })
+  if (first?.m.role === 'assistant') found.set('starts-with-assistant', { fact: { kind: 'first-turn', turn: first.n }, turns: [first.m] })
   for (let i = 1; i < turns.length; i++) {
     const [a, b] = [turns[i - 1], turns[i]]
     if (a.m.role !== b.m.role) continue
     const kind = b.m.role === 'user' ? 'consecutive-user-turns' : b.m.role === 'assistant' ? 'consecutive-assistant-turns' : null
-    if (kind && !found.has(kind)) found.set(kind, { detail: `turns ${a.n} and ${b.n} are both ${b.m.role}`, turns: [a.m, b.m] })
+    if (kind && !found.has(kind)) found.set(kind, { fact: { kind: 'same-role', first: a.n, second: b.n, role: b.m.role }, turns: [a.m, b.m] })
   }
   const last = turns.at(-1)
-  if (last?.m.role === 'user') found.set('ends-with-user-turn', { detail: `turn ${last.n} is a user turn with no reply`, turns: [last.m] })
+  if (last?.m.role === 'user') found.set('ends-with-user-turn', { fact: { kind: 'unanswered', turn: last.n }, turns: [last.m] })
   return [...found].map(([reason, w]) => ({ reason, ...w }))
 }

@@ -7,13 +7,13 @@ import { MAX_JSON_DEPTH, MAX_ROW_BYTES, REJECTION_EXCERPT_CHARS } from '../../..
 import { StudioError } from '../../../shared/result'
 import { escapeControlChars } from '../../../shared/text'
 import { JsonScanner, JsonSyntaxError, nestingDeeperThan } from './json-scan'
-import type { RejectionReason } from './types'
+import type { RejectionReason, RowFact } from './types'
 
 /**
  * One record of a data file: a parsed value (with the size of its text, when it had one), or why it could
  * not be read. `row` is 1-based (line number for JSON Lines).
  */
-export type RawRecord = { row: number; value: unknown; bytes?: number } | { row: number; reason: RejectionReason; excerpt: string; detail?: string }
+export type RawRecord = { row: number; value: unknown; bytes?: number } | { row: number; reason: RejectionReason; excerpt: string; fact?: RowFact }
 
 export type FileKind = 'jsonl' | 'json' | 'parquet'
 
@@ -140,7 +140,7 @@ function refuseWideEncodings(file: string, head: Buffer): void {
  * Where UTF-8 decoding fails and what the bytes most likely are: high bytes that never form or start a
  * UTF-8 sequence are Latin-1 / Windows-1252 (the usual export from older tools and spreadsheets).
  */
-function describeBadUtf8(b: Uint8Array): string {
+function describeBadUtf8(b: Uint8Array, inValue = false): RowFact {
   let i = 0
   let firstBad = -1
   let latin1Like = true
@@ -163,28 +163,28 @@ function describeBadUtf8(b: Uint8Array): string {
     if (len > 0 && i + 1 < b.length && (b[i + 1] & 0xc0) === 0x80) latin1Like = false
     i++
   }
-  const where = firstBad >= 0 ? ` at byte ${firstBad + 1} (0x${b[firstBad].toString(16).toUpperCase()})` : ''
-  return latin1Like ? `not valid UTF-8${where}: the text looks Latin-1 / Windows-1252 encoded` : `not valid UTF-8${where}`
+  const found = firstBad >= 0
+  return { kind: 'not-utf8', byte: found ? firstBad + 1 : null, hex: found ? b[firstBad].toString(16).toUpperCase() : null, latin1: latin1Like, inValue }
 }
 
 /** The bytes of one row → its value, or why not: encoding, nesting depth, then JSON syntax. */
 function decodeRow(row: number, bytes: Buffer): RawRecord {
-  if (!isUtf8(bytes)) return { row, reason: 'not-utf8', excerpt: excerptOf(bytes.toString('utf8')), detail: describeBadUtf8(bytes) }
+  if (!isUtf8(bytes)) return { row, reason: 'not-utf8', excerpt: excerptOf(bytes.toString('utf8')), fact: describeBadUtf8(bytes) }
   if (nestingDeeperThan(bytes, MAX_JSON_DEPTH))
-    return { row, reason: 'too-deeply-nested', excerpt: excerptOf(bytes.toString('utf8')), detail: `nested more than ${MAX_JSON_DEPTH} levels deep` }
+    return { row, reason: 'too-deeply-nested', excerpt: excerptOf(bytes.toString('utf8')), fact: { kind: 'too-deep', max: MAX_JSON_DEPTH } }
   const text = bytes.toString('utf8')
   try {
     return { row, value: JSON.parse(text), bytes: bytes.length }
   } catch (err) {
-    return { row, reason: 'not-json', excerpt: excerptOf(text), detail: (err as Error).message }
+    return { row, reason: 'not-json', excerpt: excerptOf(text), fact: { kind: 'parser', message: (err as Error).message } }
   }
 }
 
-const tooLarge = (row: number, head: Buffer, max: number, what: string): RawRecord => ({
+const tooLarge = (row: number, head: Buffer, max: number, what: 'line' | 'row'): RawRecord => ({
   row,
   reason: 'row-too-large',
   excerpt: excerptOf(head.toString('utf8')),
-  detail: `${what} longer than ${max} bytes`,
+  fact: { kind: 'too-large', what, max },
 })
 
 const isBlank = (b: Buffer): boolean => {
@@ -484,7 +484,7 @@ async function* parquetRecords(file: string, hooks: ReadHooks): AsyncGenerator<R
   try {
     meta = await parquetMetadataAsync(buf)
   } catch (err) {
-    throw new StudioError('parquet-corrupt', `${path.basename(file)} is not a readable parquet file (truncated or damaged): ${(err as Error).message}`, { file })
+    throw new StudioError('parquet-corrupt', `${path.basename(file)} is not a readable parquet file (truncated or damaged): ${(err as Error).message}`, { file, cause: (err as Error).message })
   }
   const total = Number(meta.num_rows)
   let rowStart = 0
@@ -517,13 +517,13 @@ async function* parquetRecords(file: string, hooks: ReadHooks): AsyncGenerator<R
         const bad = sawInvalid ? invalidStringIn(rows[i]) : undefined
         if (bad) {
           const bytes = Buffer.from(bad.bytes.buffer, bad.bytes.byteOffset, bad.bytes.byteLength)
-          yield { row: rowStart + i + 1, reason: 'not-utf8', excerpt: excerptOf(bytes.toString('utf8')), detail: `a text value is ${describeBadUtf8(bytes)}` }
+          yield { row: rowStart + i + 1, reason: 'not-utf8', excerpt: excerptOf(bytes.toString('utf8')), fact: describeBadUtf8(bytes, true) }
         } else yield { row: rowStart + i + 1, value: rows[i] }
       }
     } else {
       failedGroups++
       for (let i = 0; i < n; i++)
-        yield { row: rowStart + i + 1, reason: 'unreadable-row-group', excerpt: `rows ${rowStart + 1}–${rowStart + n}`, detail: error }
+        yield { row: rowStart + i + 1, reason: 'unreadable-row-group', excerpt: `rows ${rowStart + 1}–${rowStart + n}`, ...(error !== undefined ? { fact: { kind: 'parser', message: error } as const } : {}) }
     }
     rowStart += n
     hooks.onRows?.(rowStart, total)

@@ -74,7 +74,8 @@ export function toHubError(
   if (storage) return storage
   const chain = causeChain(err)
   const original = chain.map((c) => c.message).filter((m, i, a) => a.indexOf(m) === i).join(': ')
-  const details: Record<string, unknown> = { url: ctx.url }
+  // The library's and the system's own words, apart from ours, so a screen in another language can quote them.
+  const details: Record<string, unknown> = { url: ctx.url, cause: original }
   const idle = chain.find((c) => c.name === 'HubIdleTimeout')
   if (idle || chain.some((c) => c.name === 'TimeoutError'))
     return new StudioError('hf-timeout', `Timed out talking to ${ctx.url}: ${original}`, details)

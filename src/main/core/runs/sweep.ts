@@ -48,7 +48,9 @@ export function startSweep(deps: RunDeps, spec: SweepSpec, opts: { onEvent?: (e:
   for (const c of cells) parseRunConfig({ ...spec.config, rank: c.rank, learningRate: c.learningRate })
 
   const sweepId = randomUUID()
-  const name = spec.name ?? `${base.dataset.name} sweep ${ranks.join('/')} × ${lrs.map(formatLr).join('/')}`
+  // Written like a run's own name (`no_robots r32 lr1e-4`), without words: names are stored and outlive the
+  // language they were made in, and the UI says "sweep" in the reader's language around them.
+  const name = spec.name ?? `${base.dataset.name} r${ranks.join('/')} × lr${lrs.map(formatLr).join('/')}`
   deps.db
     .prepare(
       `INSERT INTO sweeps (id, name, ranks_json, lrs_json, concurrency, base_config_json, created_at)

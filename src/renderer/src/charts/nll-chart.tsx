@@ -158,7 +158,9 @@ export function NllChart({ lines, logAxis = false, smoothing, showRaw = true, he
       chart.setOption({
         animation: false,
         textStyle: { fontFamily: 'inherit', color: TEXT_COLOR },
-        grid: { left: 56, right: 20, top: 36, bottom: 36 },
+        // Room above the plot for the legend's row and, under it, the y axis's name: a legend of several runs
+        // spans the chart's width and would cover the name.
+        grid: { left: 56, right: 20, top: 48, bottom: 36 },
         legend: { type: 'scroll', top: 4, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, formatter: (id: string) => labels.current.get(id) ?? id },
         xAxis: { type: 'value', nameLocation: 'end', nameGap: 8, min: 0, minInterval: 1, axisLine: { lineStyle: { color: AXIS_COLOR } }, splitLine: { lineStyle: { color: GRID_COLOR } } },
         yAxis: { type: 'value' },

@@ -11,6 +11,7 @@ import type { LocalServerField } from '../../../shared/local-server'
 import type { Failure } from '../../../shared/result'
 import type { SettingsSection } from '../stores/nav-store'
 import { useT } from '../i18n'
+import { whatHappened, type WhatHappened } from '../lib/what-happened'
 import { Button } from './ui'
 
 export type HintHandlers = {
@@ -117,7 +118,7 @@ function KeyFailure({ failure, button, extra }: { failure: Failure; button: Reac
       what={
         <>
           {failure.code === 'missing-api-key' ? t.hint.keyMissing(server) : t.hint.keyRejected(server, sent)}
-          {serverMessage && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
+          {serverMessage && <div className="muted">{t.hint.serverSaid}<Quoted text={serverMessage} /></div>}
         </>
       }
       why={
@@ -135,6 +136,31 @@ function KeyFailure({ failure, button, extra }: { failure: Failure; button: Reac
       button={button}
       extra={extra}
     />
+  )
+}
+
+/** Words a server or the system sent, shown as they came: they are not ours to translate. */
+function Quoted({ text }: { text: string }): React.JSX.Element {
+  return <span className="quoted">{text}</span>
+}
+
+function What({ said }: { said: WhatHappened }): React.JSX.Element {
+  const q = said.quote
+  if (!q) return <>{said.text}</>
+  return q.inline ? (
+    <>
+      {said.text}
+      {q.label}
+      <Quoted text={q.text} />
+    </>
+  ) : (
+    <>
+      {said.text}
+      <div className="muted small">
+        {q.label}
+        <Quoted text={q.text} />
+      </div>
+    </>
   )
 }
 
@@ -190,7 +216,7 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
   const { t, fmt, hint: hintOf } = useT()
   const hint = hintOf(failure.code)
   const details = failure.details ?? {}
-  const serverMessage = typeof details.serverMessage === 'string' ? details.serverMessage : null
+  const said = whatHappened(t, fmt, failure)
   const isKey = failure.code === 'invalid-api-key' || failure.code === 'missing-api-key'
   const first = actionButton(t, fmt, failure, hint.action, handlers)
   const second = actionButton(t, fmt, failure, hint.also, handlers, 'also')
@@ -200,12 +226,7 @@ export function HintPanel({ failure, handlers = {}, extra }: { failure: Failure;
     <HintFrame
       code={failure.code}
       title={hint.title}
-      what={
-        <>
-          {failure.message}
-          {serverMessage && !failure.message.includes(serverMessage) && <div className="muted">{t.hint.serverSaid(serverMessage)}</div>}
-        </>
-      }
+      what={said ? <What said={said} /> : failure.message}
       why={hint.why}
       fix={
         <>

@@ -32,7 +32,7 @@ export function ResumeHistory({ runId }: { runId: string }): React.JSX.Element |
   const cell = (params: ResumableParams, changed: readonly ResumableParam[], before: ResumableParams, p: ResumableParam): React.JSX.Element => (
     <td key={p} className={`num${changed.includes(p) ? ' changed' : ''}`}>
       {show(p, params[p])}
-      {changed.includes(p) && <span className="muted small"> ({t.resumeHistory.was(show(p, before[p]))})</span>}
+      {changed.includes(p) && <span className="muted small">{t.resumeHistory.was(show(p, before[p]))}</span>}
     </td>
   )
   const source = history.resumes.find((r) => r.sourceRunId)?.sourceRunId ?? null

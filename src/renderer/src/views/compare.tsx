@@ -88,7 +88,7 @@ export function Compare(): React.JSX.Element {
         </Card>
       </div>
       <Card>
-        <table className="table">
+        <table className="table" data-testid="compare-table">
           <thead>
             <tr>
               <th scope="col">{t.history.cols.name}</th>

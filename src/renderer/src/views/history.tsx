@@ -72,7 +72,7 @@ export function History(): React.JSX.Element {
                     <button type="button" className="linklike strong" onClick={() => openRun(r.id)}>{r.name}</button>
                   </td>
                   <td><StatusBadge status={r.status} /></td>
-                  <td className="mono small">{r.baseModel}</td>
+                  <td className="mono small nowrap">{r.baseModel}</td>
                   <td className="num nowrap">{r.rank}</td>
                   <td className="num nowrap mono" data-testid="run-lr">{fmt.lr(r.learningRate)}</td>
                   <td className="num nowrap" data-testid="run-steps">{fmt.int(r.step)}{r.totalSteps ? ` / ${fmt.int(r.totalSteps)}` : ''}</td>

@@ -67,7 +67,7 @@ export function Playground(): React.JSX.Element {
       {runs && runs.length === 0 && <Notice tone="info">{t.playground.noRuns}</Notice>}
       {runs?.find((r) => r.id === runId)?.baseModel.startsWith('sandbox/') && <Notice tone="info">{t.playground.sandboxNote}</Notice>}
       <form className="card" onSubmit={(e) => (e.preventDefault(), void sample())}>
-        <div className="grid-3">
+        <div className="playground-fields">
           <Field label={t.playground.run}>
             {(id) => (
               <select id={id} className="input" value={runId} onChange={(e) => setRunId(e.target.value)} data-testid="playground-run">
@@ -85,7 +85,7 @@ export function Playground(): React.JSX.Element {
                   <option key={c.path} value={c.path}>
                     {t.judge.checkpoints.option(
                       c.step,
-                      [c.best ? t.judge.checkpoints.best : '', c.path === detail?.finalCheckpoint?.path ? t.judge.checkpoints.final : ''].filter(Boolean).join(', '),
+                      fmt.list([c.best ? t.judge.checkpoints.best : '', c.path === detail?.finalCheckpoint?.path ? t.judge.checkpoints.final : ''].filter(Boolean)),
                     )}
                   </option>
                 ))}

@@ -168,7 +168,7 @@ export function RunView(): React.JSX.Element {
           <Button onClick={() => void exportKind('datums')} data-testid="export-datums" title={t.judge.datumsHelp}>{t.judge.exportDatums}</Button>
           {bestStep !== null && (
             <label className="inline-check small">
-              {t.judge.target.label}
+              <span className="nowrap">{t.judge.target.label}</span>
               <select className="input" value={exportTarget} onChange={(e) => setTarget(e.target.value as CheckpointTarget)} data-testid="export-target">
                 <option value="best">{t.judge.target.best(bestStep)}</option>
                 <option value="final">{t.judge.target.final(detail?.finalCheckpoint?.step ?? detail?.step ?? 0)}</option>
@@ -202,8 +202,8 @@ export function RunView(): React.JSX.Element {
               {detail?.checkpoints.map((c) => (
                 <tr key={`${c.kind}:${c.path}`} data-testid="checkpoint-row" data-best={c.best ? 'true' : undefined}>
                   <td className="num">{fmt.int(c.step)}</td>
-                  <td>
-                    {c.kind} {c.best && <Badge tone="ok">{t.judge.checkpoints.best}</Badge>} {c.path === detail.finalCheckpoint?.path && <Badge tone="info">{t.judge.checkpoints.final}</Badge>}
+                  <td className="nowrap">
+                    {t.judge.checkpoints.kind[c.kind]} {c.best && <Badge tone="ok">{t.judge.checkpoints.best}</Badge>} {c.path === detail.finalCheckpoint?.path && <Badge tone="info">{t.judge.checkpoints.final}</Badge>}
                   </td>
                   <td className="mono clamp">{c.path}</td>
                 </tr>

@@ -118,7 +118,7 @@ function RowGroups(props: {
                   {g.examples.map((e, i) => (
                     <li key={i} data-testid="row-example">
                       <span className="small strong">{t.dataset.exampleRow(e.split, e.row)}</span>
-                      {e.detail && <span className="muted small"> · {escapeControlChars(e.detail)}</span>}
+                      <ExampleFact example={e} />
                       <div className="mono small excerpt">{escapeControlChars(e.excerpt)}</div>
                     </li>
                   ))}
@@ -129,6 +129,26 @@ function RowGroups(props: {
         </tbody>
       </table>
     </details>
+  )
+}
+
+/** What is wrong with an example row, in the reader's language; a report saved before facts existed has only main's English. */
+function ExampleFact({ example }: { example: RowExample }): React.JSX.Element | null {
+  const { t } = useT()
+  const f = example.fact
+  if (!f) return example.detail ? <span className="muted small"> · {escapeControlChars(example.detail)}</span> : null
+  return (
+    <span className="muted small">
+      {' · '}
+      {f.kind === 'parser' ? (
+        <>
+          {t.dataset.parserSaid}
+          <span className="quoted">{escapeControlChars(f.message)}</span>
+        </>
+      ) : (
+        escapeControlChars(t.dataset.fact(f))
+      )}
+    </span>
   )
 }
 
