@@ -11,5 +11,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The CLIs speak the language LC_ALL / LC_MESSAGES / LANG name; tests that read their English pin it here,
+    // whatever the developer's terminal uses (the Chinese tests pass their environment explicitly).
+    env: { LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' },
   },
 })

@@ -12,6 +12,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { tsImport } from 'tsx/esm/api'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(path.join(root, 'package.json'))
@@ -21,6 +22,9 @@ const portAt = args.indexOf('--port')
 const port = portAt >= 0 ? args[portAt + 1] : undefined
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 const say = (line) => console.log(`[tuft-studio] ${line}`)
+// The words come from the app's catalogue (TypeScript, loaded through tsx, which the browser fallback runs on
+// too), in the language LC_ALL, LC_MESSAGES or LANG name.
+const { t: { cli: { start: t } } } = (await tsImport('../src/platform/cli-i18n.ts', import.meta.url)).cliI18n(process.env)
 
 /** Environment for native builds: npm exports npm_config_nodedir (from ~/.npmrc), which would make
  *  node-gyp silently compile against Node's headers instead of Electron's. */
@@ -47,7 +51,7 @@ function electronDownloadSource() {
 /** Returns the Electron executable, downloading it if needed; throws NoElectron with the reason otherwise. */
 function electronBinary() {
   // require('electron') downloads the runtime on first use (Electron ≥ 42 has no postinstall).
-  say('Looking for the Electron runtime (downloaded once on first start)…')
+  say(t.lookingForElectron)
   const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
     cwd: root,
     encoding: 'utf8',
@@ -62,11 +66,11 @@ function electronBinary() {
     // download failed, and deleting it would not help.
     const lines = (r.stderr || r.error?.message || '').split('\n').map((l) => l.trim())
     const why = lines.find((l) => /error|fail|ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN/i.test(l) && !/^(at|throw) /.test(l) && !/failed to install correctly/i.test(l))
-    throw new NoElectron(`its runtime could not be downloaded from ${electronDownloadSource()} (${why ?? `exit code ${r.status}`})`, { runtimeMissing: true })
+    throw new NoElectron(t.downloadFailed(electronDownloadSource(), why ?? t.exitCode(String(r.status))), { runtimeMissing: true })
   }
-  if (!exe || !fs.existsSync(exe)) throw new NoElectron(`its runtime is missing (${exe || 'no path'})`, { runtimeMissing: true })
+  if (!exe || !fs.existsSync(exe)) throw new NoElectron(t.runtimeMissing(exe || t.noPath), { runtimeMissing: true })
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    throw new NoElectron('no graphical display (DISPLAY / WAYLAND_DISPLAY unset), e.g. a server reached over SSH')
+    throw new NoElectron(t.noDisplay)
   }
   return exe
 }
@@ -78,7 +82,7 @@ async function electronSqliteBinding(electronVersion) {
   const stage = path.join(root, 'node_modules', '.cache', 'tuft-studio', `electron-${electronVersion}-better-sqlite3-${sqliteVersion}`)
   const binding = path.join(stage, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')
   if (fs.existsSync(binding)) return binding
-  say(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once; about two minutes)…`)
+  say(t.buildingSqlite(sqliteVersion, electronVersion))
   fs.rmSync(stage, { recursive: true, force: true })
   fs.mkdirSync(path.join(stage, 'node_modules'), { recursive: true })
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify({ name: 'tuft-studio-electron-native', private: true, dependencies: { 'better-sqlite3': sqliteVersion } }))
@@ -91,13 +95,13 @@ async function electronSqliteBinding(electronVersion) {
   } finally {
     process.env = saved
   }
-  if (!fs.existsSync(binding)) throw new Error('the Electron rebuild of better-sqlite3 produced no binary')
+  if (!fs.existsSync(binding)) throw new Error(t.rebuildFailed)
   return binding
 }
 
 function run(cmd, cmdArgs, opts = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts })
-  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed`)
+  if (r.status !== 0) throw new Error(t.commandFailed(`${cmd} ${cmdArgs.join(' ')}`))
 }
 
 async function startElectron() {
@@ -105,14 +109,14 @@ async function startElectron() {
   const electronVersion = JSON.parse(fs.readFileSync(require.resolve('electron/package.json'), 'utf8')).version
   const binding = await electronSqliteBinding(electronVersion)
   run(npx, ['electron-vite', 'build'])
-  say(`Starting Electron ${electronVersion}…`)
+  say(t.startingElectron(electronVersion))
   const child = spawn(exe, ['.'], { cwd: root, stdio: 'inherit', env: { ...process.env, TUFT_STUDIO_SQLITE_BINDING: binding } })
   return new Promise((resolve) => {
     const started = Date.now()
     child.on('error', (err) => resolve({ ok: false, reason: err.message }))
     child.on('exit', (code, signal) => {
       // A crash in the first seconds means the runtime cannot run here (missing libraries, sandbox setup).
-      if (code !== 0 && Date.now() - started < 5000) resolve({ ok: false, reason: `Electron exited at startup (${signal ?? `code ${code}`})` })
+      if (code !== 0 && Date.now() - started < 5000) resolve({ ok: false, reason: t.exitedAtStartup(signal ?? t.codeOf(String(code))) })
       else resolve({ ok: true, code: code ?? 0 })
     })
   })
@@ -138,10 +142,10 @@ async function main() {
     if (r.ok) process.exit(r.code)
     throw new Error(r.reason)
   } catch (err) {
-    say(`Electron could not be started: ${err instanceof Error ? err.message : String(err)}.`)
-    say('Starting TuFT Studio in your web browser instead: the same app, served on 127.0.0.1 only.')
+    say(t.cannotStart(err instanceof Error ? err.message : String(err)))
+    say(t.browserInstead)
     if (err instanceof NoElectron && err.runtimeMissing) {
-      say('For the desktop window, download Electron through a mirror and run `npm start` again, e.g.')
+      say(t.mirrorAdvice)
       say('  ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start')
     }
     startBrowser()

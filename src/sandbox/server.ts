@@ -45,6 +45,7 @@ import {
   sampleResponseJson,
 } from './wire'
 import { FWDBWD_MAX_CHUNK_BYTES, FWDBWD_MAX_CHUNK_LEN, SANDBOX_MAX_FWDBWD_BODY_BYTES, SANDBOX_MAX_JSON_BODY_BYTES } from '../shared/defaults'
+import { i18nFor, type I18n } from '../shared/i18n'
 
 /** TuFT's client/config answer as captured (PROTO §4.1), chunk limits from defaults.ts. */
 const CLIENT_CONFIG = {
@@ -487,16 +488,12 @@ export async function listen(handler: http.RequestListener, host: string, port: 
 
 /**
  * The sandbox's keys travel in clear HTTP and it trains on whatever it is sent: listening beyond this machine
- * deserves a warning. Null for loopback interfaces.
+ * deserves a warning, in the reader's language. Null for loopback interfaces.
  */
-export function exposureWarning(host: string): string | null {
+export function exposureWarning(host: string, i18n: I18n = i18nFor('en')): string | null {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
   const loopback = h === 'localhost' || h === '::1' || (net.isIPv4(h) && h.startsWith('127.')) || /^::ffff:127\./.test(h)
-  if (loopback) return null
-  return (
-    `Warning: --host ${host} makes the sandbox reachable from other machines. Its API key travels unencrypted over ` +
-    'plain HTTP, and anyone holding it can use this machine\u2019s CPU and disk. Prefer 127.0.0.1 (over SSH: ssh -L).'
-  )
+  return loopback ? null : i18n.t.cli.sandbox.exposed(host)
 }
 
 export const newApiKey = (): string => `tml-sandbox-${randomUUID().replace(/-/g, '')}`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { englishWords } from '../../tests/helpers/english-prose'
+import { COMMAND_WORDS, englishWords } from '../../tests/helpers/english-prose'
 import { en } from './ui-strings'
 import { zhCN } from './ui-strings.zh-cn'
 import type { RowFact } from './datasets'
@@ -26,7 +26,8 @@ describe('UI catalogues', () => {
   it('write Chinese prose in zh-CN, keeping only code, ids and product names in Latin letters', () => {
     const strings = leaves(zhCN, true).filter((l): l is { path: string; value: string } => typeof l.value === 'string')
     expect(strings.length).toBeGreaterThan(200)
-    for (const { path, value } of strings) expect(englishWords(value), path).toEqual([])
+    // The command lines' usage lines name commands as they are typed (`npm run cli -- dataset import`).
+    for (const { path, value } of strings) expect(englishWords(value, path.startsWith('cli.') ? COMMAND_WORDS : []), path).toEqual([])
   })
 
   it('word the interpolating functions in Chinese, with Chinese number and list formats', () => {

@@ -15,7 +15,7 @@
 import type { DialogPurpose, KeySource, KeyStatus, PickPurpose, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
 import type { DatasetFormat, ImportWarning, RejectionReason, RowFact, ValueKind } from './datasets'
 import type { LocalServerField } from './local-server'
-import type { CheckpointKind, ResumableParam, RunStatus } from './runs'
+import type { CheckpointKind, ResumableParam, RunPhase, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 
 /** The numbers the guide's advice names (rank, max, lr), as the advice functions in lib/advice.ts give them. */
@@ -966,6 +966,354 @@ export const en = {
     yes: 'yes',
     no: 'no',
     elapsed: (duration: string) => `took ${duration}`,
+  },
+  /**
+   * The command lines (`npm run cli`, `sft`, `sandbox`, `serve`, `start`), in the language LC_ALL, LC_MESSAGES
+   * or LANG names. Usage lines keep commands and flags as typed; placeholders (DIR, N…) are words of the language.
+   */
+  cli: {
+    /** Main's own error messages are English: a language that is not shows the catalogue's title in their place. */
+    mainMessagesReadable: true,
+    common: {
+      usage: (usage: string) => `usage: ${usage}`,
+      error: (message: string) => `error: ${message}`,
+      failure: (code: string, message: string, fix: string) => `error [${code}]: ${message} — ${fix}`,
+      /** Main's English message under the catalogue's words, for a search or a bug report. */
+      original: (message: string) => `  original message: ${message}`,
+      internal: (message: string) => `error [internal]: ${message}`,
+      unknownOption: (option: string) => `unknown option ${option}`,
+      needsValue: (option: string) => `${option} needs a value`,
+      takesNoValue: (option: string) => `${option} takes no value`,
+      unexpectedArgument: (arg: string) => `unexpected argument "${arg}"`,
+      integerRange: (flag: string, min: number, max: number, got: string) => `--${flag} must be an integer from ${n(min)} to ${n(max)} (got "${got}")`,
+      serverLogTail: 'last lines of the server log:',
+      fullLog: (file: string) => `full log: ${file}`,
+      warning: (message: string) => `warning: ${message}`,
+    },
+    /** Fixes that fit a terminal better than the app's (which point at its screens). */
+    fix: {
+      'invalid-input': 'Correct the value and run the command again (--help lists the options).',
+      'missing-api-key': 'Pass the key with --api-key-file FILE (its first line) or set TINKER_API_KEY; the key is in the server’s config (authorized_users).',
+      'run-not-found': 'Use the id of a run in this data folder (TUFT_STUDIO_HOME): the app’s run list shows them, and `npm run sft` prints one when a run starts.',
+      'sandbox-port-taken': 'Stop the program that holds the port, or pick another with --port (--port 0 takes any free one).',
+      'local-server-not-running': 'Start one with `npm run cli -- server launch --model-path DIR`.',
+      'dataset-not-cached': 'Import it first with `npm run cli -- dataset import <hf-id|path>`; `npm run cli -- dataset list` shows what is imported.',
+      'not-found': 'Check the name: `npm run cli -- dataset list` shows the imported datasets and their splits.',
+    },
+    dataset: {
+      usage: 'npm run cli -- <dataset|server> <command> [options]',
+      commandUsage: (usage: string, summary: string) => `usage: npm run cli -- ${usage}\n  ${summary}`,
+      unknownCommand: (name: string) => `unknown command "${name}"`,
+      commands: {
+        import: {
+          usage: 'dataset import <hf-id|path> [--split S] [--name NAME] [--format messages|sharegpt|alpaca] [--mapping JSON] [--revision REV] [--endpoint URL] [--json]',
+          summary: 'import a hub dataset (all splits, or --split) or a .jsonl/.json/.parquet file into the local store',
+        },
+        list: { usage: 'dataset list [--json]', summary: 'list the datasets in the local store with their splits and provenance' },
+        stats: {
+          usage: 'dataset stats <name> --tokenizer <model-or-dir> [--max-length N] [--split S] [--train-on all-assistant|last-assistant|all] [--endpoint URL] [--json]',
+          summary: 'token statistics of a cached split: length histogram, share truncated, suggested max length, token counts',
+        },
+        datums: {
+          usage:
+            'dataset datums <name> --tokenizer <model-or-dir> [--train-on all-assistant|last-assistant|all] [--max-length N] [--split S] [--endpoint URL] --out file.jsonl',
+          summary: 'write one JSON datum per line ({"model_input","target_tokens","weights"}) in dataset order; skipped rows go to stderr',
+        },
+        launch: {
+          usage:
+            'server launch --model-path DIR [--model-name NAME] [--port P] [--max-lora-rank R] [--checkpoint-dir D] [--config-out F] [--max-model-len N] [--tensor-parallel-size N] [--training-backend hf|fsdp] [--host 127.0.0.1|0.0.0.0] [--timeout SECONDS] [--json]',
+          summary: 'start TuFT in the background on a local model folder; returns once it answers (PID, port and log path are recorded in the data folder)',
+        },
+        status: { usage: 'server status [--json]', summary: 'the local TuFT server `server launch` started: URL, port, PID, healthy' },
+        stop: { usage: 'server stop [--json]', summary: 'stop the local TuFT server (SIGTERM, then SIGKILL after a grace period); exits 0 once it is gone' },
+        logs: { usage: 'server logs [--lines N] [--search TEXT]', summary: 'print the local server log: its last lines, or the lines containing TEXT' },
+        runs: {
+          usage: 'server runs [--server URL] [--api-key-file F] [--json]',
+          summary: 'training runs this key owns on a server (TUFT_ADDRESS, ~/.tuft/tuft_current_server, … when --server is not given), with their checkpoints',
+        },
+        checkpoints: { usage: 'server checkpoints RUN_ID [--server URL] [--api-key-file F] [--json]', summary: 'one training run’s checkpoints (training and sampler) with sizes' },
+      },
+      expectedOne: 'expected one dataset id or path',
+      formatChoice: (got: string) => `--format must be messages, sharegpt or alpaca (got "${got}")`,
+      mappingNotJson: (error: string) => `--mapping must be JSON, e.g. '{"messagesField":"dialog","roles":{"bot":"assistant"}}': ${error}`,
+      progress: {
+        listing: 'listing files',
+        downloading: (file: string, percent: string | null, done: string, total: string) => `downloading ${file}${percent ? ` ${percent}` : ''} (${done} of ${total})`,
+        reading: (split: string, file: string, rows: number, total: number) => `reading ${split} ${file}: ${n(rows)} rows${total ? ` of ${n(total)}` : ''}`,
+        saving: (conversations: number) => `saving ${n(conversations)} ${fmt.plural(conversations, { one: 'conversation', other: 'conversations' })}`,
+      },
+      report: {
+        imported: (v: { name: string; format: string; from: string; cached: boolean }) =>
+          `${v.cached ? 'Using cached' : 'Imported'} dataset "${v.name}" (${v.format} format) from ${v.from}${v.cached ? ' (offline copy)' : ''}`,
+        fromHub: (repo: string, endpoint: string, revision: string | null) => `hub ${repo} via ${endpoint}${revision ? ` @ ${revision}` : ''}`,
+        fromFile: (file: string) => `file ${file}`,
+        split: (split: string, rows: number, rejected: number) =>
+          `  split ${split}: ${n(rows)} ${fmt.plural(rows, { one: 'conversation', other: 'conversations' })}, ${n(rejected)} rejected`,
+        noRejections: 'No rows rejected.',
+        rejected: (count: number) => `Rejected rows: ${n(count)}`,
+        warned: (count: number) => `Imported with warnings: ${n(count)}`,
+        /** `label` is the reason in words; English keeps the code, which the app's report and the docs name. */
+        group: (code: string, _label: string, count: number) => `  ${code}: ${n(count)}`,
+        example: (split: string, row: number, detail: string | null, excerpt: string) => `    e.g. ${split} row ${n(row)}${detail ? ` (${detail})` : ''}: ${excerpt}`,
+      },
+      list: {
+        empty: 'No datasets yet. Import one: npm run cli -- dataset import HuggingFaceH4/no_robots',
+        split: (split: string, rows: number, rejected: number) => `${split} ${n(rows)}${rejected ? ` (+${n(rejected)} rejected)` : ''}`,
+        imported: (when: string) => `imported ${when}`,
+      },
+    },
+    tokenize: {
+      expectedName: (usage: string) => `expected one dataset name (usage: ${usage})`,
+      tokenizerRequired:
+        '--tokenizer <model-or-dir> is required (a hub model id such as Qwen/Qwen3-4B-Instruct-2507, or a folder with tokenizer.json + tokenizer_config.json)',
+      maxLength: (got: string) => `--max-length must be an integer of at least 2 (got "${got}")`,
+      trainOn: (choices: readonly string[], got: string) => `--train-on must be one of ${choices.join(', ')} (got "${got}")`,
+      outRequired: '--out file.jsonl is required (where the datums are written, one JSON object per line)',
+      cannotWrite: (file: string, code: string) => `Cannot write ${file} (${code})`,
+      progress: {
+        downloading: (file: string, done: string, total: string) => `downloading ${file} ${done} of ${total}`,
+        loading: 'loading tokenizer',
+        tokenizing: (done: number, total: number) => `tokenizing ${n(done)}/${n(total)} conversations`,
+        saving: 'saving',
+      },
+      origin: { builtin: 'builtin', dir: 'dir', 'local-server': 'local-server', cache: 'cache', hub: 'hub' } as Record<string, string>,
+      header: (v: { name: string; model: string; origin: string; id: string; trainOn: string; cached: boolean }) =>
+        `dataset "${v.name}" tokenized with ${v.model} (${v.origin}, ${v.id}), train on ${v.trainOn}${v.cached ? ' (cached)' : ''}`,
+      conversations: (count: number) => `conversations: ${n(count)}`,
+      tokens: (total: number, weighted: number) => `tokens: ${n(total)} total, ${n(weighted)} weighted (trained on, after the cut)`,
+      length: (p50: number, p95: number, max: number) => `length: p50 ${n(p50)}, p95 ${n(p95)}, max ${n(max)}`,
+      truncated: (maxLength: number, share: string) => `truncated at max length ${n(maxLength)}: ${share} of conversations`,
+      suggested: (length: number) => `suggested max length (p95): ${n(length)}`,
+      histogram: 'length histogram:',
+      skipped: (count: number) => `skipped: ${n(count)}`,
+      skippedHead: (count: number) => `skipped ${n(count)} ${fmt.plural(count, { one: 'conversation', other: 'conversations' })} (no datum):`,
+      skippedGroup: (count: number, reason: string) => `  ${n(count)} × ${reason}`,
+      skippedRow: (row: number, reason: string) => `    row ${row}: ${reason}`,
+      skippedMore: (count: number) => `    … and ${n(count)} more`,
+      wrote: (count: number, file: string, skipped: number) => `wrote ${n(count)} datums to ${file}${skipped ? ` (${n(skipped)} skipped)` : ''}`,
+      /** Why a conversation yields no datum, for languages that do not show main's English reason. */
+      skip: {
+        tooFewTokens: (tokens: number, maxLength: number) => `only ${n(tokens)} tokens after the cut to max length ${n(maxLength)}`,
+        beyondMaxLength: (maxLength: number) => `no weighted target token within max length ${n(maxLength)}`,
+        firstTrainedAt: (position: number, length: number) => `the first trained token is at position ${n(position)} of ${n(length)}`,
+        nothingWeighted: 'no weighted target token (nothing to train on)',
+        noTargetMessage: (assistantOnly: boolean): string => (assistantOnly ? 'no assistant message to train on' : 'no message to train on'),
+        notVerbatim: 'a message does not appear verbatim in the rendered text (the chat template rewrites it), so an exact mask is impossible',
+        notVerbatimRow: (message: number, role: string) => `message ${n(message)} (${role})`,
+        noOffsets: 'this tokenizer reports no token offsets, so the mask cannot be computed exactly',
+        templateError: 'the chat template fails on this conversation',
+        other: 'other reasons',
+      },
+    },
+    server: {
+      notRunning: 'No local TuFT server is running.',
+      status: (v: { state: string; stateLabel: string; url: string; pid: number | null; healthy: boolean }) =>
+        `TuFT ${v.state === 'running' ? 'is running' : `is ${v.state}`} at ${v.url} (PID ${v.pid}${v.healthy ? ', healthy' : ', not answering /api/v1/healthz'}).`,
+      model: (name: string, dir: string) => `  model:   ${name}  ←  ${dir}`,
+      config: (file: string) => `  config:  ${file}`,
+      log: (file: string) => `  log:     ${file}`,
+      key: '  key:     generated for user local-user, in the config above (authorized_users); `server runs` and the app use it',
+      stopHint: '  stop:    npm run cli -- server stop',
+      stopped: (pid: number | null, port: number | null) => `Stopped TuFT (PID ${pid}, port ${port}).`,
+      noneWasRunning: 'No local TuFT server was running.',
+      noLog: 'No local TuFT server log yet',
+      modelPathRequired: '--model-path DIR is required (a folder with config.json, tokenizer files and *.safetensors)',
+      nameWithoutPath: 'each --model-name names the --model-path given at the same position',
+      backend: (got: string) => `--training-backend must be hf or fsdp (got "${got}")`,
+      host: (got: string) => `--host must be 127.0.0.1 (this machine) or 0.0.0.0 (all interfaces); got "${got}"`,
+      expectedRunId: 'expected one training run id',
+      noRuns: (url: string) => `No training runs for this key on ${url}.`,
+      runsHead: (count: number, url: string) => `${n(count)} training ${fmt.plural(count, { one: 'run', other: 'runs' })} on ${url}:`,
+      run: (v: { id: string; baseModel: string; rank: number | null; checkpoints: number }) =>
+        `${v.id}  ${v.baseModel}  rank ${v.rank ?? '—'}  ${n(v.checkpoints)} ${fmt.plural(v.checkpoints, { one: 'checkpoint', other: 'checkpoints' })}`,
+      studioRun: (name: string, status: string) => `  [TuFT Studio run "${name}", ${status}]`,
+      noCheckpoints: (id: string) => `Training run ${id} has no checkpoints.`,
+      checkpointType: { training: 'training', sampler: 'sampler' } as Record<string, string>,
+      public: 'public',
+    },
+    apiKey: {
+      both: 'Give the API key once: --api-key-file FILE or --api-key KEY, not both.',
+      flagWarning:
+        'warning: --api-key puts the key in your shell history and in the process list (ps), and npm echoes it; prefer TINKER_API_KEY or --api-key-file FILE.',
+      emptyFlag: '--api-key is empty.',
+      prompt: (url: string) => `API key for ${url} (input hidden; Enter for none): `,
+      readableByOthers: (file: string) => `warning: ${file} can be read by other users of this machine; \`chmod 600 ${file}\` keeps the key yours.`,
+      unreadable: (file: string, code: string) => `--api-key-file ${file} cannot be read (${code})`,
+      empty: (file: string) => `--api-key-file ${file} is empty`,
+      cancelled: 'Cancelled at the API key prompt.',
+    },
+    sft: {
+      help: `Usage: npm run sft -- [options]
+
+  --config FILE            run config JSON (RunConfig keys; snake_case accepted); flags override it
+  --server URL             TuFT server (else discovered: TUFT_ADDRESS, TINKER_BASE_URL, ~/.tuft/tuft_current_server,
+                           http://127.0.0.1:10610; with none answering, the built-in sandbox starts in-process)
+  --api-key-file FILE      read the API key for a remote server from FILE (its first line). Preferred, like
+                           TINKER_API_KEY: a key given on the command line is echoed by npm and visible in ps.
+                           With neither, a terminal asks for the key (input hidden)
+  --api-key KEY            the API key on the command line: works, with a warning (prefer the two above)
+  --sandbox                use the built-in sandbox (in-process, data in TUFT_STUDIO_HOME/sandbox)
+  --dataset NAME|PATH      a dataset in the local store, a hub id, or a .jsonl/.json/.parquet file
+                           (default HuggingFaceH4/no_robots, cached after the first download; HF_ENDPOINT for a
+                           mirror; offline with nothing cached: the bundled sample-chat dataset)
+  --split S                training split (default train)
+  --model M                base model (default: the server's first model)
+  --tokenizer DIR|ID       tokenizer folder (tokenizer.json + tokenizer_config.json) or model id
+  --rank R  --lr LR  --batch-size B  --max-length N  --steps S  --epochs E
+  --eval-every N  --eval-set-size N  --checkpoint-every N  --seed N  --train-on all-assistant|last-assistant|all
+                           (no --steps/--epochs: 3 epochs of the conversations trained on, fewer for large datasets)
+  --held-out-fraction F    share of the training split held out for test NLL when there is no test split (default 0.05)
+  --early-stop PATIENCE    stop after PATIENCE evaluations without a new best test NLL (off by default; per cell in a sweep)
+  --keep-checkpoints last-best|all   checkpoints kept on the server (default last-best: the last state, best and final weights)
+  --export-script DIR      afterwards write a Python script that reproduces the run with the official tinker SDK and the
+                           exact datums it reads (<name>-train.py, <name>-datums.jsonl; a folder per cell for a sweep)
+  --name NAME              run name
+  --sweep ranks=8,32 lrs=1e-4,1e-3   grid sweep (each cell a normal run)   --concurrency N (default 2)
+  --resume RUN_ID          resume an interrupted/failed/stopped run (accepts --max-length, --batch-size, --rank, --lr)
+  --summary-json FILE      write the summary as JSON: {"run_id", "status", "steps", "train_nll": [[step, value], …],
+                           "test_nll": [[step, value], …], "checkpoints": [{"step", "kind", "name", "path"}, …],
+                           "best": {"step", "test_nll"} | null, "verdict": "fine"|"overfit"|"diverged"|"too-slow",
+                           "best_checkpoint": sampler path | null, "epochs", "eval_conversations"};
+                           for a sweep {"sweep_id", "concurrency", "max_concurrent", "runs": [that object plus "rank",
+                           "learning_rate", "final_test_nll", "best_test_nll", "train_mean_nll", "note"], "recommendation":
+                           {"run_id", "rank", "learning_rate", "reason", "stop_step", "checkpoint"} | null}
+  --help
+
+Exit status: 0 when the run (every sweep cell) completed, 1 otherwise. Ctrl-C stops and saves; twice cancels.
+`,
+      unexpectedArgument: (arg: string) => `Unexpected argument ${arg} (see --help)`,
+      unknownOption: (flag: string) => `Unknown option --${flag} (see --help)`,
+      needsValue: (flag: string) => `--${flag} needs a value`,
+      notANumber: (flag: string, got: string) => `--${flag} must be a number (got ${got})`,
+      sweepSpec: (got: string) => `--sweep needs ranks=R1,R2 and lrs=LR1,LR2 (got "${got}")`,
+      configUnreadable: (file: string, code: string) => `Cannot read --config ${file} (${code})`,
+      configNotJson: (file: string) => `--config ${file} is not JSON`,
+      failure: (code: string, message: string) => `error ${code}: ${message}`,
+      fix: (fix: string) => `fix: ${fix}`,
+      sandboxStarted: (why: string, url: string, dir: string) => `${why}: started the built-in sandbox in-process at ${url} (data in ${dir}).`,
+      whyFlag: '--sandbox',
+      whyConfig: 'config asks for the sandbox',
+      whyNoServer: (url: string, source: string) => `No TuFT server answers at ${url} (${source})`,
+      usingServer: (url: string, source: string) => `Using the TuFT server at ${url} (from ${source}).`,
+      datasetFromFile: (name: string, splits: string, file: string) => `Dataset ${name}: imported ${splits} from ${file}.`,
+      fileSplit: (split: string, rows: number) => `${split} ${n(rows)} rows`,
+      datasetFromHub: (name: string, splits: string, cached: boolean) => `Dataset ${name}: ${splits} rows${cached ? ' (local copy)' : ' (downloaded)'}.`,
+      hubSplit: (split: string, rows: number) => `${split} ${n(rows)}`,
+      datasetProgress: (phase: string, done: number, total: number) => `dataset: ${phase} ${n(done)}/${n(total)}`,
+      cannotDownload: (repo: string, code: string, message: string) => `Cannot download ${repo} (${code}: ${message}) and no copy is cached.`,
+      fallback: (file: string, repo: string) =>
+        `Falling back to the small sample chat dataset bundled with TuFT Studio (${file}); set HF_ENDPOINT to a mirror for ${repo}.`,
+      progress: (v: { step: number; total: number; train: string; test: string; throughput: string | null; eta: string | null }) =>
+        `${n(v.step)}/${n(v.total)} train NLL ${v.train} test NLL ${v.test}${v.throughput ? ` ${v.throughput} tok/s` : ''}${v.eta ? ` ETA ${v.eta}` : ''}`,
+      /** A run's phase as it begins; `message` is main's English detail, shown where it reads as this language. */
+      phase: (phase: string, message: string | null) => `${phase}${message ? `: ${message}` : ''}`,
+      phases: {
+        connecting: 'connecting to the server…',
+        tokenizing: 'tokenizing…',
+        'creating-run': 'creating the run…',
+        training: 'training…',
+        saving: 'saving…',
+        done: 'done',
+        error: 'error',
+        stopped: 'stopped',
+        paused: 'paused',
+      } satisfies Record<RunPhase, string>,
+      eval: (step: number, nll: string, conversations: number) => `step ${n(step)}: test NLL ${nll} on ${n(conversations)} held-out conversations`,
+      checkpointKind: { sampler: 'sampler', state: 'state' } as Record<string, string>,
+      checkpointSaved: (kind: string, step: number, file: string) => `saved ${kind} at step ${n(step)}: ${file}`,
+      stopping: 'Stopping after the steps in flight and saving (Ctrl-C again to cancel without saving)…',
+      marked: (ids: readonly string[]) =>
+        `Marked ${n(ids.length)} ${fmt.plural(ids.length, { one: 'run', other: 'runs' })} left running by a stopped process as interrupted: ${ids.join(', ')}`,
+      resuming: (v: { id: string; name: string; status: string; step: number; total: number }) =>
+        `Resuming run ${v.id} "${v.name}" (${v.status} at step ${n(v.step)}/${n(v.total)}).`,
+      forked: (v: { savedRank: number; rank: number; newId: string; oldId: string }) =>
+        `The saved LoRA weights have rank ${v.savedRank}, so rank ${v.rank} starts a new run ${v.newId} (run ${v.oldId} is kept).`,
+      sweepStarted: (id: string, ranks: string, lrs: string) => `Sweep ${id}: ranks ${ranks} × lrs ${lrs}.`,
+      runStarted: (id: string) => `Run ${id} started (Ctrl-C stops and saves).`,
+      wrote: (file: string) => `wrote ${file}`,
+      serverDefault: '(server default)',
+      /** A line of the guide's reading followed by the checkpoint it names, or by a caveat. */
+      withPath: (text: string, file: string) => `${text}: ${file}`,
+      withCaveat: (text: string, caveat: string) => `${text} — ${caveat}`,
+      summary: {
+        head: (v: { id: string; name: string; status: string; step: number; total: number }) => `run ${v.id} "${v.name}": ${v.status} at step ${n(v.step)}/${n(v.total)}`,
+        setup: (v: { model: string; rank: number; lr: string; dataset: string }) => `  model ${v.model}, rank ${v.rank}, lr ${v.lr}, dataset ${v.dataset}`,
+        data: (v: { train: number; eval: number; from: string }) => ` (${n(v.train)} train, ${n(v.eval)} eval from ${v.from})`,
+        evalFrom: (source: string, split: string | null): string => (source === 'split' ? `split ${split ?? ''}` : source),
+        curves: (v: { firstTrain: string; lastTrain: string; firstTest: string; firstTestStep: string; lastTest: string; bestTest: string }) =>
+          `  train NLL ${v.firstTrain} → ${v.lastTrain}; test NLL ${v.firstTest} (step ${v.firstTestStep}) → ${v.lastTest} (best ${v.bestTest})`,
+        verdict: (verdict: string, note: string) => `  ${verdict}: ${note}`,
+        checkpoint: (path: string) => `  checkpoint: ${path}`,
+        resume: (id: string) => `  resume: npm run sft -- --resume ${id}`,
+      },
+      sweep: {
+        head: (v: { id: string; name: string; concurrency: number; observed: number }) => `sweep ${v.id} "${v.name}" (concurrency ${v.concurrency}, max observed ${v.observed})`,
+        columns: ['rank', 'lr', 'status', 'final test', 'best test (step)', 'train mean', 'verdict', 'note'],
+        none: (why: string) => `recommended: none — ${why}`,
+        noneCompleted: 'recommended: none (no completed cell without divergence)',
+        /** Another cell's verdict after the recommendation; English prints main's reason line instead. */
+        other: (rank: number, lr: string, note: string) => `rank ${rank}, LR ${lr}: ${note}`,
+      },
+    },
+    sandbox: {
+      help: (defaultPort: number) => `Usage: npm run sandbox -- [options]
+  --port P              port to listen on (default ${defaultPort}; a free port if that one is taken; 0 = any)
+  --host H              interface (default 127.0.0.1; anything else is reachable from other machines)
+  --key K               accepted API key (repeatable; default: the key saved in the data dir, created on first run)
+  --data-dir D          where runs and checkpoints persist (default: the app's sandbox folder)
+  --seed N              seed of the frozen base model and of sampling (default 0)
+  --long-poll-ms N      how long retrieve_future waits before answering try_again (default 120000, as TuFT)
+  --latency-ms N        fault: added latency per call
+  --failure-rate F      fault: share of calls answered 503 (0..1)
+  --drop-rate F         fault: share of calls whose connection is dropped before they are handled (0..1)
+  --lost-reply-rate F   fault: share of calls handled in full whose reply is then lost (0..1)
+  --oom-token-budget N  fault: forward_backward batches above N tokens fail with CUDA out of memory
+  --json                print only the SANDBOX_READY line (for programs)`,
+      failed: (message: string) => `sandbox: ${message}`,
+      notANumber: (flag: string, min: number, max: number, got: string) => `--${flag} must be a number in [${min}, ${max}], got '${got}'`,
+      portTaken: (port: number) => `port ${port} is in use, so a free port was picked`,
+      title: 'TuFT Studio sandbox (TuFT-compatible, CPU-only tiny model "sandbox/qwen3-tiny")',
+      url: (url: string, note: string | null) => `  URL:      ${url}${note ? `   (${note})` : ''}`,
+      apiKey: (key: string) => `  API key:  ${key}`,
+      dataDir: (dir: string) => `  Data dir: ${dir}`,
+      faults: (list: string) => `  Faults:   ${list}`,
+      python: (env: string) => `  Python:   ${env}`,
+      stop: 'Press Ctrl-C to stop.',
+      exposed: (host: string) =>
+        `Warning: --host ${host} makes the sandbox reachable from other machines. Its API key travels unencrypted over plain HTTP, and anyone holding it can use this machine’s CPU and disk. Prefer 127.0.0.1 (over SSH: ssh -L).`,
+    },
+    serve: {
+      help: 'Usage: npm run serve -- [--port P] [--host 127.0.0.1] [--open] [--sandbox-port P]',
+      failed: (message: string) => `tuft-studio serve: ${message}`,
+      unknownOption: (option: string) => `Unknown option ${option} (try --help)`,
+      port: '--port must be 0–65535',
+      sandboxPort: (min: number, got: string) => `--sandbox-port must be ${min}–65535 (got ${got})`,
+      loopbackOnly: (host: string) => `--host must be a loopback address (got ${host})`,
+      building: 'Building the app (electron-vite build)…',
+      buildFailed: 'the renderer build failed (see the output above)',
+      started: (dir: string) => `TuFT Studio (browser mode) — data in ${dir}`,
+      sandboxPortNote: (port: number) => `The built-in sandbox will listen on http://127.0.0.1:${port} when you start it.`,
+      openThis: 'Open this address (it carries this launch’s access token):',
+      stop: 'Press Ctrl+C to stop.',
+    },
+    /** `npm start` (scripts/start.mjs). */
+    start: {
+      lookingForElectron: 'Looking for the Electron runtime (downloaded once on first start)…',
+      downloadFailed: (source: string, why: string) => `its runtime could not be downloaded from ${source} (${why})`,
+      exitCode: (code: string) => `exit code ${code}`,
+      runtimeMissing: (file: string) => `its runtime is missing (${file})`,
+      noPath: 'no path',
+      noDisplay: 'no graphical display (DISPLAY / WAYLAND_DISPLAY unset), e.g. a server reached over SSH',
+      buildingSqlite: (sqlite: string, electron: string) => `Building better-sqlite3 ${sqlite} for Electron ${electron} (once; about two minutes)…`,
+      rebuildFailed: 'the Electron rebuild of better-sqlite3 produced no binary',
+      commandFailed: (command: string) => `${command} failed`,
+      startingElectron: (version: string) => `Starting Electron ${version}…`,
+      exitedAtStartup: (how: string) => `Electron exited at startup (${how})`,
+      codeOf: (code: string) => `code ${code}`,
+      cannotStart: (why: string) => `Electron could not be started: ${why}.`,
+      browserInstead: 'Starting TuFT Studio in your web browser instead: the same app, served on 127.0.0.1 only.',
+      mirrorAdvice: 'For the desktop window, download Electron through a mirror and run `npm start` again, e.g.',
+    },
   },
   bench: { title: 'Chart frame benchmark' },
 }

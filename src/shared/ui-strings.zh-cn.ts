@@ -9,7 +9,7 @@
 import type { KeySource, KeyStatus, SandboxStatus, ServerSource, TokenizerProvenance } from './contract'
 import type { DatasetFormat, RowFact, ValueKind } from './datasets'
 import type { LocalServerField } from './local-server'
-import type { ResumableParam, RunStatus } from './runs'
+import type { ResumableParam, RunPhase, RunStatus } from './runs'
 import { createFormat } from './i18n/format'
 import type { AdviceValues, UiStrings } from './ui-strings'
 
@@ -952,6 +952,335 @@ export const zhCN: UiStrings = {
     yes: '是',
     no: '否',
     elapsed: (duration: string) => `用时 ${duration}`,
+  },
+  cli: {
+    mainMessagesReadable: false,
+    common: {
+      usage: (usage: string) => `用法：${usage}`,
+      error: (message: string) => `错误：${message}`,
+      failure: (code: string, message: string, fix: string) => `错误 [${code}]：${message.replace(/[。.]$/, '')}。${fix}`,
+      original: (message: string) => `  原始信息：${message}`,
+      internal: (message: string) => `错误 [internal]：${message}`,
+      unknownOption: (option: string) => `没有 ${option} 这个选项`,
+      needsValue: (option: string) => `${option} 后面需要跟一个值`,
+      takesNoValue: (option: string) => `${option} 不接受值`,
+      unexpectedArgument: (arg: string) => `多余的参数“${arg}”`,
+      integerRange: (flag: string, min: number, max: number, got: string) => `--${flag} 须为 ${n(min)} 到 ${n(max)} 之间的整数（收到的是“${got}”）`,
+      serverLogTail: '服务器日志的最后几行：',
+      fullLog: (file: string) => `完整日志：${file}`,
+      warning: (message: string) => `警告：${message}`,
+    },
+    fix: {
+      'invalid-input': '改正这个值后重新运行命令（--help 会列出所有选项）。',
+      'missing-api-key': '用 --api-key-file 文件 传入密钥（读取文件的第一行），或者设置 TINKER_API_KEY；密钥在服务器配置的 authorized_users 中。',
+      'run-not-found': '换成这个数据目录（TUFT_STUDIO_HOME）里已有的训练运行 ID：应用的运行记录里能看到，`npm run sft` 开始训练时也会打印出来。',
+      'sandbox-port-taken': '停掉占用该端口的程序，或者用 --port 换一个端口（--port 0 表示任选一个空闲端口）。',
+      'local-server-not-running': '先用 `npm run cli -- server launch --model-path DIR` 启动一个。',
+      'dataset-not-cached': '先用 `npm run cli -- dataset import <hf-id|路径>` 导入；`npm run cli -- dataset list` 会列出已导入的数据集。',
+      'not-found': '检查名称是否写对：`npm run cli -- dataset list` 会列出已导入的数据集及其数据划分。',
+    },
+    dataset: {
+      usage: 'npm run cli -- <dataset|server> <命令> [选项]',
+      commandUsage: (usage: string, summary: string) => `用法：npm run cli -- ${usage}\n  ${summary}`,
+      unknownCommand: (name: string) => `没有“${name}”这个命令`,
+      commands: {
+        import: {
+          usage: 'dataset import <hf-id|路径> [--split 划分] [--name 名称] [--format messages|sharegpt|alpaca] [--mapping JSON] [--revision 版本] [--endpoint URL] [--json]',
+          summary: '把 Hub 上的数据集（全部划分，或 --split 指定的划分）或一个 .jsonl/.json/.parquet 文件导入本地存储',
+        },
+        list: { usage: 'dataset list [--json]', summary: '列出本地存储中的数据集，以及各自的数据划分和来源' },
+        stats: {
+          usage: 'dataset stats <名称> --tokenizer <模型或目录> [--max-length 长度] [--split 划分] [--train-on all-assistant|last-assistant|all] [--endpoint URL] [--json]',
+          summary: '统计已缓存数据划分的 token 数：长度直方图、被截断的比例、建议的最大长度和 token 总数',
+        },
+        datums: {
+          usage: 'dataset datums <名称> --tokenizer <模型或目录> [--train-on all-assistant|last-assistant|all] [--max-length 长度] [--split 划分] [--endpoint URL] --out file.jsonl',
+          summary: '按数据集顺序每行写出一个 JSON 训练样本（{"model_input","target_tokens","weights"}）；被跳过的行写到标准错误输出',
+        },
+        launch: {
+          usage:
+            'server launch --model-path 目录 [--model-name 名称] [--port 端口] [--max-lora-rank 秩] [--checkpoint-dir 目录] [--config-out 文件] [--max-model-len 长度] [--tensor-parallel-size 数量] [--training-backend hf|fsdp] [--host 127.0.0.1|0.0.0.0] [--timeout 秒数] [--json]',
+          summary: '用本机的模型目录在后台启动 TuFT，等它能响应后返回（进程号、端口和日志路径记录在数据目录中）',
+        },
+        status: { usage: 'server status [--json]', summary: '`server launch` 启动的本地 TuFT 服务器：地址、端口、进程号、是否健康' },
+        stop: { usage: 'server stop [--json]', summary: '停止本地 TuFT 服务器（先发 SIGTERM，等一会儿仍未退出再发 SIGKILL），进程退出后返回 0' },
+        logs: { usage: 'server logs [--lines 行数] [--search 文本]', summary: '打印本地服务器的日志：最后若干行，或包含指定文本的行' },
+        runs: {
+          usage: 'server runs [--server URL] [--api-key-file 文件] [--json]',
+          summary: '列出这个密钥在服务器上拥有的训练运行及其检查点（不给 --server 时依次查找 TUFT_ADDRESS、~/.tuft/tuft_current_server 等）',
+        },
+        checkpoints: { usage: 'server checkpoints 运行ID [--server URL] [--api-key-file 文件] [--json]', summary: '列出一次训练运行的检查点（训练状态和采样权重）及其大小' },
+      },
+      expectedOne: '需要且只需要一个数据集 ID 或文件路径',
+      formatChoice: (got: string) => `--format 只能是 messages、sharegpt 或 alpaca（收到的是“${got}”）`,
+      mappingNotJson: (_error: string) => `--mapping 必须是 JSON，例如 '{"messagesField":"dialog","roles":{"bot":"assistant"}}'`,
+      progress: {
+        listing: '正在列出文件',
+        downloading: (file: string, percent: string | null, done: string, total: string) => `正在下载 ${file}${percent ? ` ${percent}` : ''}（${done} / ${total}）`,
+        reading: (split: string, file: string, rows: number, total: number) => `正在读取 ${file}（${split} 划分）：${n(rows)}${total ? ` / ${n(total)}` : ''} 行`,
+        saving: (conversations: number) => `正在保存 ${n(conversations)} 条对话`,
+      },
+      report: {
+        imported: (v: { name: string; format: string; from: string; cached: boolean }) =>
+          v.cached ? `使用已缓存的数据集“${v.name}”（${v.format} 格式，离线副本），来源：${v.from}` : `已导入数据集“${v.name}”（${v.format} 格式），来源：${v.from}`,
+        fromHub: (repo: string, endpoint: string, revision: string | null) => `Hub 上的 ${repo}（经由 ${endpoint}${revision ? `，版本 ${revision}` : ''}）`,
+        fromFile: (file: string) => `文件 ${file}`,
+        split: (split: string, rows: number, rejected: number) => `  ${split} 划分：${n(rows)} 条对话，剔除 ${n(rejected)} 行`,
+        noRejections: '没有被剔除的行。',
+        rejected: (count: number) => `被剔除的行：${n(count)}`,
+        warned: (count: number) => `已导入但有警告：${n(count)} 行`,
+        group: (code: string, label: string, count: number) => `  ${label}（${code}）：${n(count)} 行`,
+        example: (split: string, row: number, _detail: string | null, excerpt: string) => `    例：${split} 划分第 ${n(row)} 行：${excerpt}`,
+      },
+      list: {
+        empty: '还没有数据集。先导入一个：npm run cli -- dataset import HuggingFaceH4/no_robots',
+        split: (split: string, rows: number, rejected: number) => `${split} ${n(rows)}${rejected ? `（另剔除 ${n(rejected)}）` : ''}`,
+        imported: (when: string) => `导入于 ${when}`,
+      },
+    },
+    tokenize: {
+      expectedName: (usage: string) => `需要且只需要一个数据集名称（用法：${usage}）`,
+      tokenizerRequired: '必须给出 --tokenizer <模型或目录>：Hub 上的模型 ID（例如 Qwen/Qwen3-4B-Instruct-2507），或包含 tokenizer.json 和 tokenizer_config.json 的目录',
+      maxLength: (got: string) => `--max-length 须为不小于 2 的整数（收到的是“${got}”）`,
+      trainOn: (choices: readonly string[], got: string) => `--train-on 只能是 ${fmt.list([...choices])} 之一（收到的是“${got}”）`,
+      outRequired: '必须给出 --out file.jsonl（训练样本写入的文件，每行一个 JSON 对象）',
+      cannotWrite: (file: string, code: string) => `无法写入 ${file}（${code}）`,
+      progress: {
+        downloading: (file: string, done: string, total: string) => `正在下载 ${file}：${done} / ${total}`,
+        loading: '正在加载分词器',
+        tokenizing: (done: number, total: number) => `正在分词：${n(done)} / ${n(total)} 条对话`,
+        saving: '正在保存',
+      },
+      origin: { builtin: '内置', dir: '本地目录', 'local-server': '本机服务器', cache: '缓存', hub: 'Hub' } as Record<string, string>,
+      header: (v: { name: string; model: string; origin: string; id: string; trainOn: string; cached: boolean }) =>
+        `数据集“${v.name}”已用 ${v.model} 的分词器分词（${v.origin}，${v.id}），训练范围 ${v.trainOn}${v.cached ? '（来自缓存）' : ''}`,
+      conversations: (count: number) => `对话数：${n(count)}`,
+      tokens: (total: number, weighted: number) => `token 数：共 ${n(total)}，其中参与训练的 ${n(weighted)}（截断后权重为 1 的 token）`,
+      length: (p50: number, p95: number, max: number) => `长度：p50 ${n(p50)}，p95 ${n(p95)}，最大 ${n(max)}`,
+      truncated: (maxLength: number, share: string) => `按最大长度 ${n(maxLength)} 截断：${share} 的对话被截断`,
+      suggested: (length: number) => `建议的最大长度（p95）：${n(length)}`,
+      histogram: '长度直方图：',
+      skipped: (count: number) => `跳过：${n(count)}`,
+      skippedHead: (count: number) => `跳过了 ${n(count)} 条对话（没有生成训练样本）：`,
+      skippedGroup: (count: number, reason: string) => `  ${n(count)} × ${reason}`,
+      skippedRow: (row: number, reason: string) => `    第 ${row} 行：${reason}`,
+      skippedMore: (count: number) => `    …另有 ${n(count)} 条`,
+      wrote: (count: number, file: string, skipped: number) => `已把 ${n(count)} 个训练样本写入 ${file}${skipped ? `（跳过 ${n(skipped)} 条）` : ''}`,
+      skip: {
+        tooFewTokens: (tokens: number, maxLength: number) => `按最大长度 ${n(maxLength)} 截断后只剩 ${n(tokens)} 个 token`,
+        beyondMaxLength: (maxLength: number) => `最大长度 ${n(maxLength)} 以内没有需要训练的 token`,
+        firstTrainedAt: (position: number, length: number) => `第一个需要训练的 token 在第 ${n(position)} 位，全长 ${n(length)}`,
+        nothingWeighted: '没有需要训练的 token',
+        noTargetMessage: (assistantOnly: boolean): string => (assistantOnly ? '没有可训练的助手消息' : '没有可训练的消息'),
+        notVerbatim: '有消息在渲染结果中对不上原文（聊天模板改写了它），无法算出精确的损失掩码',
+        notVerbatimRow: (message: number, role: string) => `第 ${n(message)} 条消息（${role}）`,
+        noOffsets: '这个分词器不提供 token 偏移量，无法算出精确的损失掩码',
+        templateError: '聊天模板渲染这条对话时出错',
+        other: '其他原因',
+      },
+    },
+    server: {
+      notRunning: '没有正在运行的本地 TuFT 服务器。',
+      status: (v: { state: string; stateLabel: string; url: string; pid: number | null; healthy: boolean }) =>
+        `TuFT ${v.stateLabel}，地址 ${v.url}（进程号 ${v.pid}，${v.healthy ? '健康检查正常' : '/api/v1/healthz 没有响应'}）。`,
+      model: (name: string, dir: string) => `  模型：    ${name}  ←  ${dir}`,
+      config: (file: string) => `  配置：    ${file}`,
+      log: (file: string) => `  日志：    ${file}`,
+      key: '  密钥：    已为用户 local-user 生成，写在上面的配置文件里（authorized_users）；`server runs` 和应用都会用它',
+      stopHint: '  停止：    npm run cli -- server stop',
+      stopped: (pid: number | null, port: number | null) => `已停止 TuFT（进程号 ${pid}，端口 ${port}）。`,
+      noneWasRunning: '本来就没有正在运行的本地 TuFT 服务器。',
+      noLog: '还没有本地 TuFT 服务器的日志',
+      modelPathRequired: '必须给出 --model-path 目录（包含 config.json、分词器文件和 *.safetensors 的目录）',
+      nameWithoutPath: '每个 --model-name 对应同一位置的 --model-path，名称不能比路径多',
+      backend: (got: string) => `--training-backend 只能是 hf 或 fsdp（收到的是“${got}”）`,
+      host: (got: string) => `--host 只能是 127.0.0.1（仅本机）或 0.0.0.0（所有网卡）；收到的是“${got}”`,
+      expectedRunId: '需要且只需要一个训练运行 ID',
+      noRuns: (url: string) => `这个密钥在 ${url} 上没有训练运行。`,
+      runsHead: (count: number, url: string) => `${url} 上有 ${n(count)} 个训练运行：`,
+      run: (v: { id: string; baseModel: string; rank: number | null; checkpoints: number }) =>
+        `${v.id}  ${v.baseModel}  秩 ${v.rank ?? '—'}  ${n(v.checkpoints)} 个检查点`,
+      studioRun: (name: string, status: string) => `  [TuFT Studio 训练运行“${name}”，${status}]`,
+      noCheckpoints: (id: string) => `训练运行 ${id} 没有检查点。`,
+      checkpointType: { training: '训练状态', sampler: '采样权重' } as Record<string, string>,
+      public: '已公开',
+    },
+    apiKey: {
+      both: 'API 密钥只能给一次：--api-key-file 文件 和 --api-key 密钥 二选一。',
+      flagWarning: '警告：--api-key 会把密钥留在命令历史和进程列表（`ps`）里，npm 还会把它回显出来；建议改用 TINKER_API_KEY 或 --api-key-file 文件。',
+      emptyFlag: '--api-key 的值是空的。',
+      prompt: (url: string) => `${url} 的 API 密钥（输入不回显；直接回车表示不用密钥）：`,
+      readableByOthers: (file: string) => `警告：本机的其他用户可以读取 ${file}；执行 \`chmod 600 ${file}\` 只让你自己能读。`,
+      unreadable: (file: string, code: string) => `无法读取 --api-key-file ${file}（${code}）`,
+      empty: (file: string) => `--api-key-file ${file} 是空的`,
+      cancelled: '已在输入 API 密钥时取消。',
+    },
+    sft: {
+      help: `用法：npm run sft -- [选项]
+
+  --config 文件            训练配置 JSON（RunConfig 的键，也接受 snake_case）；命令行选项优先于文件
+  --server URL             TuFT 服务器（不给时自动发现：TUFT_ADDRESS、TINKER_BASE_URL、~/.tuft/tuft_current_server、
+                           http://127.0.0.1:10610；都没有响应时，在本进程内启动内置沙箱）
+  --api-key-file 文件      从文件读取远程服务器的 API 密钥（取第一行）。和 TINKER_API_KEY 一样是推荐做法：
+                           写在命令行上的密钥会被 npm 回显，用 \`ps\` 也能看到。
+                           两者都没有时，会在终端里询问密钥（输入不回显）
+  --api-key 密钥           直接在命令行上给出 API 密钥：可以用，但会有警告（建议用上面两种方式）
+  --sandbox                使用内置沙箱（在本进程内运行，数据在 TUFT_STUDIO_HOME/sandbox）
+  --dataset 名称|路径      本地存储中的数据集、Hub 上的数据集 ID，或一个 .jsonl/.json/.parquet 文件
+                           （默认 HuggingFaceH4/no_robots，首次下载后缓存；镜像端点用 HF_ENDPOINT 设置；
+                           离线且没有缓存时，使用随应用提供的 sample-chat 示例数据集）
+  --split 划分             训练用的数据划分（默认 train）
+  --model 模型             基础模型（默认：服务器提供的第一个模型）
+  --tokenizer 目录|ID      分词器目录（tokenizer.json + tokenizer_config.json）或模型 ID
+  --rank 秩  --lr 学习率  --batch-size 批大小  --max-length 最大长度  --steps 步数  --epochs 轮数
+  --eval-every N  --eval-set-size N  --checkpoint-every N  --seed N  --train-on all-assistant|last-assistant|all
+                           （不给 --steps/--epochs 时：对参与训练的对话训练 3 轮，数据集很大时轮数更少）
+  --held-out-fraction 比例 没有测试划分时，从训练划分中留出这一比例来算测试 NLL（默认 0.05）
+  --early-stop 耐心值      连续这么多次评估测试 NLL 都没有创新低就停止（默认关闭；网格搜索中每组各自计算）
+  --keep-checkpoints last-best|all   服务器上保留哪些检查点（默认 last-best：最后的训练状态、最佳权重和最终权重）
+  --export-script 目录     训练结束后写出一个 Python 脚本，用官方 tinker SDK 和完全相同的训练样本复现这次训练
+                           （<名称>-train.py、<名称>-datums.jsonl；网格搜索每组一个子目录）
+  --name 名称              训练运行的名称
+  --sweep ranks=8,32 lrs=1e-4,1e-3   网格搜索（每组都是一次普通训练）   --concurrency N（默认 2）
+  --resume 运行ID          继续一次中断、失败或停止的训练（可同时给 --max-length、--batch-size、--rank、--lr）
+  --summary-json 文件      把摘要写成 JSON：{"run_id", "status", "steps", "train_nll": [[step, value], …],
+                           "test_nll": [[step, value], …], "checkpoints": [{"step", "kind", "name", "path"}, …],
+                           "best": {"step", "test_nll"} | null, "verdict": "fine"|"overfit"|"diverged"|"too-slow",
+                           "best_checkpoint": 采样权重路径 | null, "epochs", "eval_conversations"}；
+                           网格搜索则为 {"sweep_id", "concurrency", "max_concurrent", "runs": [上述对象外加 "rank",
+                           "learning_rate", "final_test_nll", "best_test_nll", "train_mean_nll", "note"], "recommendation":
+                           {"run_id", "rank", "learning_rate", "reason", "stop_step", "checkpoint"} | null}
+  --help
+
+退出码：训练（网格搜索则为每一组）全部完成时为 0，否则为 1。按一次 Ctrl-C 停止并保存，按两次直接取消。
+`,
+      unexpectedArgument: (arg: string) => `多余的参数 ${arg}（见 --help）`,
+      unknownOption: (flag: string) => `没有 --${flag} 这个选项（见 --help）`,
+      needsValue: (flag: string) => `--${flag} 后面需要跟一个值`,
+      notANumber: (flag: string, got: string) => `--${flag} 须为数字（收到的是 ${got}）`,
+      sweepSpec: (got: string) => `--sweep 需要写成 ranks=R1,R2 lrs=LR1,LR2（收到的是“${got}”）`,
+      configUnreadable: (file: string, code: string) => `无法读取 --config ${file}（${code}）`,
+      configNotJson: (file: string) => `--config ${file} 不是合法的 JSON`,
+      failure: (code: string, message: string) => `错误 ${code}：${message}`,
+      fix: (fix: string) => `解决办法：${fix}`,
+      sandboxStarted: (why: string, url: string, dir: string) => `${why}：已在本进程内启动内置沙箱，地址 ${url}（数据在 ${dir}）。`,
+      whyFlag: '指定了 --sandbox',
+      whyConfig: '配置文件要求使用沙箱',
+      whyNoServer: (url: string, source: string) => `${url}（${source}）上没有 TuFT 服务器响应`,
+      usingServer: (url: string, source: string) => `使用 ${url} 上的 TuFT 服务器（来自${source}）。`,
+      datasetFromFile: (name: string, splits: string, file: string) => `数据集 ${name}：已从 ${file} 导入 ${splits}。`,
+      fileSplit: (split: string, rows: number) => `${split} 划分 ${n(rows)} 行`,
+      datasetFromHub: (name: string, splits: string, cached: boolean) => `数据集 ${name}：${splits}${cached ? '（本地副本）' : '（已下载）'}。`,
+      hubSplit: (split: string, rows: number) => `${split} 划分 ${n(rows)} 行`,
+      datasetProgress: (phase: string, done: number, total: number) => `数据集：${phase} ${n(done)}/${n(total)}`,
+      cannotDownload: (repo: string, code: string, _message: string) => `无法下载 ${repo}（${code}），本地也没有缓存。`,
+      fallback: (file: string, repo: string) => `改用随 TuFT Studio 提供的小型示例对话数据集（${file}）；要用 ${repo}，请把 HF_ENDPOINT 设为镜像端点。`,
+      progress: (v: { step: number; total: number; train: string; test: string; throughput: string | null; eta: string | null }) =>
+        `${n(v.step)}/${n(v.total)} 训练 NLL ${v.train} 测试 NLL ${v.test}${v.throughput ? ` ${v.throughput} token/秒` : ''}${v.eta ? ` 预计剩余 ${v.eta}` : ''}`,
+      phase: (phase: string, _message: string | null) => phase,
+      phases: {
+        connecting: '正在连接服务器…',
+        tokenizing: '正在分词…',
+        'creating-run': '正在创建训练运行…',
+        training: '正在训练…',
+        saving: '正在保存…',
+        done: '训练结束',
+        error: '出错',
+        stopped: '已停止',
+        paused: '已暂停',
+      } satisfies Record<RunPhase, string>,
+      eval: (step: number, nll: string, conversations: number) => `第 ${n(step)} 步：${n(conversations)} 条留出对话上的测试 NLL 为 ${nll}`,
+      checkpointKind: { sampler: '采样权重', state: '训练状态' } as Record<string, string>,
+      checkpointSaved: (kind: string, step: number, file: string) => `已保存第 ${n(step)} 步的${kind}：${file}`,
+      stopping: '正在等进行中的几步完成后停止并保存（再按一次 Ctrl-C 直接取消，不保存）…',
+      marked: (ids: readonly string[]) => `有 ${n(ids.length)} 个训练运行因进程已停止而一直显示运行中，已标为中断：${ids.join('、')}`,
+      resuming: (v: { id: string; name: string; status: string; step: number; total: number }) =>
+        `继续训练运行 ${v.id}“${v.name}”（${v.status}，停在第 ${n(v.step)}/${n(v.total)} 步）。`,
+      forked: (v: { savedRank: number; rank: number; newId: string; oldId: string }) =>
+        `已保存的 LoRA 权重秩为 ${v.savedRank}，所以秩 ${v.rank} 会开始一个新的训练运行 ${v.newId}（原训练运行 ${v.oldId} 保留不变）。`,
+      sweepStarted: (id: string, ranks: string, lrs: string) => `网格搜索 ${id}：秩 ${ranks} × 学习率 ${lrs}。`,
+      runStarted: (id: string) => `训练运行 ${id} 已开始（按 Ctrl-C 停止并保存）。`,
+      wrote: (file: string) => `已写入 ${file}`,
+      serverDefault: '服务器默认模型',
+      withPath: (text: string, file: string) => `${text}：${file}`,
+      withCaveat: (text: string, caveat: string) => `${text}。${caveat}`,
+      summary: {
+        head: (v: { id: string; name: string; status: string; step: number; total: number }) => `训练运行 ${v.id}“${v.name}”：${v.status}，第 ${n(v.step)}/${n(v.total)} 步`,
+        setup: (v: { model: string; rank: number; lr: string; dataset: string }) => `  模型 ${v.model}，秩 ${v.rank}，学习率 ${v.lr}，数据集 ${v.dataset}`,
+        data: (v: { train: number; eval: number; from: string }) => `（训练 ${n(v.train)} 条，评估 ${n(v.eval)} 条，来自${v.from}）`,
+        evalFrom: (source: string, split: string | null): string => (source === 'split' ? ` ${split ?? ''} 划分` : source === 'held-out' ? '留出部分' : '无'),
+        curves: (v: { firstTrain: string; lastTrain: string; firstTest: string; firstTestStep: string; lastTest: string; bestTest: string }) =>
+          `  训练 NLL ${v.firstTrain} → ${v.lastTrain}；测试 NLL ${v.firstTest}（第 ${v.firstTestStep} 步）→ ${v.lastTest}（最佳 ${v.bestTest}）`,
+        verdict: (_verdict: string, note: string) => `  ${note}`,
+        checkpoint: (path: string) => `  检查点：${path}`,
+        resume: (id: string) => `  继续训练：npm run sft -- --resume ${id}`,
+      },
+      sweep: {
+        head: (v: { id: string; name: string; concurrency: number; observed: number }) => `网格搜索 ${v.id}“${v.name}”（并发 ${v.concurrency}，实际最高并发 ${v.observed}）`,
+        columns: ['秩', '学习率', '状态', '最终测试', '最佳测试（步）', '训练平均', '结论', '说明'],
+        none: (why: string) => `暂无推荐：${why}`,
+        noneCompleted: '暂无推荐（没有既已完成又未发散的组合）',
+        other: (rank: number, lr: string, note: string) => `秩 ${rank}、学习率 ${lr}：${note}`,
+      },
+    },
+    sandbox: {
+      help: (defaultPort: number) => `用法：npm run sandbox -- [选项]
+  --port 端口           监听的端口（默认 ${defaultPort}，被占用时换一个空闲端口；0 表示任意端口）
+  --host 地址           监听的网卡（默认 127.0.0.1；其他地址会让别的机器也能访问）
+  --key 密钥            接受的 API 密钥（可重复；默认使用数据目录中保存的密钥，首次运行时生成）
+  --data-dir 目录       训练运行和检查点的保存位置（默认：应用的沙箱目录）
+  --seed N              冻结的基础模型及采样所用的随机种子（默认 0）
+  --long-poll-ms N      retrieve_future 最多等待多久才回复 try_again（默认 120000，与 TuFT 相同）
+  --latency-ms N        故障注入：每次调用额外增加的延迟
+  --failure-rate 比例   故障注入：返回 503 的调用比例（0..1）
+  --drop-rate 比例      故障注入：处理前就断开连接的调用比例（0..1）
+  --lost-reply-rate 比例  故障注入：已完整处理、但回复丢失的调用比例（0..1）
+  --oom-token-budget N  故障注入：超过 N 个 token 的 forward_backward 批次报 CUDA 显存不足
+  --json                只打印 SANDBOX_READY 那一行（供程序读取）`,
+      failed: (message: string) => `sandbox：${message}`,
+      notANumber: (flag: string, min: number, max: number, got: string) => `--${flag} 须为 [${min}, ${max}] 范围内的数字，收到的是“${got}”`,
+      portTaken: (port: number) => `端口 ${port} 已被占用，已改用一个空闲端口`,
+      title: 'TuFT Studio 沙箱（兼容 TuFT，仅用 CPU 的微型模型 sandbox/qwen3-tiny）',
+      url: (url: string, note: string | null) => `  地址：    ${url}${note ? `   （${note}）` : ''}`,
+      apiKey: (key: string) => `  API 密钥：${key}`,
+      dataDir: (dir: string) => `  数据目录：${dir}`,
+      faults: (list: string) => `  故障注入：${list}`,
+      python: (env: string) => `  Python：  ${env}`,
+      stop: '按 Ctrl-C 停止。',
+      exposed: (host: string) =>
+        `警告：--host ${host} 会让其他机器也能访问这个沙箱。它的 API 密钥经由未加密的 HTTP 明文传输，拿到密钥的人都能占用本机的 CPU 和磁盘。建议用 127.0.0.1（远程访问请用 \`ssh -L\` 转发端口）。`,
+    },
+    serve: {
+      help: '用法：npm run serve -- [--port 端口] [--host 127.0.0.1] [--open] [--sandbox-port 端口]',
+      failed: (message: string) => `tuft-studio serve：${message}`,
+      unknownOption: (option: string) => `没有 ${option} 这个选项（见 --help）`,
+      port: '--port 须为 0–65535 之间的整数',
+      sandboxPort: (min: number, got: string) => `--sandbox-port 须为 ${min}–65535 之间的整数（收到的是 ${got}）`,
+      loopbackOnly: (host: string) => `--host 只能是本机回环地址（收到的是 ${host}）。远程机器上请保留 127.0.0.1，再用 \`ssh -L\` 把端口转发到本地`,
+      building: '正在构建应用（`electron-vite build`）…',
+      buildFailed: '界面构建失败（原因见上方输出）',
+      started: (dir: string) => `TuFT Studio（浏览器模式），数据目录 ${dir}`,
+      sandboxPortNote: (port: number) => `启动内置沙箱后，它会监听 http://127.0.0.1:${port}。`,
+      openThis: '打开下面这个地址（其中带有本次启动的访问令牌）：',
+      stop: '按 Ctrl+C 停止。',
+    },
+    start: {
+      lookingForElectron: '正在查找 Electron 运行时（首次启动时下载一次）…',
+      downloadFailed: (source: string, why: string) => `无法从 ${source} 下载运行时（${why}）`,
+      exitCode: (code: string) => `退出码 ${code}`,
+      runtimeMissing: (file: string) => `运行时不存在（${file}）`,
+      noPath: '没有路径',
+      noDisplay: '没有图形界面（`DISPLAY` 和 `WAYLAND_DISPLAY` 都没有设置），例如通过 SSH 登录的服务器',
+      buildingSqlite: (sqlite: string, electron: string) => `正在为 Electron ${electron} 编译 better-sqlite3 ${sqlite}（只需一次，大约两分钟）…`,
+      rebuildFailed: '为 Electron 重新编译 better-sqlite3 后没有生成二进制文件',
+      commandFailed: (command: string) => `${command} 执行失败`,
+      startingElectron: (version: string) => `正在启动 Electron ${version}…`,
+      exitedAtStartup: (how: string) => `Electron 启动时就退出了（${how}）`,
+      codeOf: (code: string) => `退出码 ${code}`,
+      cannotStart: (why: string) => `无法启动 Electron：${why}。`,
+      browserInstead: '改为在浏览器中打开 TuFT Studio：同样的应用，只在 127.0.0.1 上提供服务。',
+      mirrorAdvice: '想用桌面窗口的话，可以通过镜像下载 Electron 后再运行一次 `npm start`，例如：',
+    },
   },
   bench: { title: '图表帧耗时基准' },
 }

@@ -13,8 +13,22 @@ export const KEPT_IN_ENGLISH = new Set([
   // hub reply fields and TuFT config keys, named as the files and replies spell them
   'split', 'config', 'colocate', 'hf', 'fsdp',
   // commands and variables the shell knows by these names, and JSON's null
-  'PATH', 'curl', 'tuft', 'tinker', 'openai', 'Node', 'null',
+  'PATH', 'curl', 'tuft', 'tinker', 'openai', 'Node', 'Electron', 'null',
+  // acronyms and keys a terminal prints as they are
+  'URL', 'SSH', 'CUDA', 'Ctrl', 'SIGTERM', 'SIGKILL',
 ])
+
+/**
+ * Words of the command lines as they are typed (`npm run cli -- dataset import`, `npm run sandbox`) and the
+ * option values their usage lines list (`--format messages|sharegpt|alpaca`, `--train-on …|all`).
+ */
+export const COMMAND_WORDS = [
+  'npm', 'run', 'cli', 'sft', 'sandbox', 'serve', 'dataset', 'server', 'import', 'list', 'stats', 'datums',
+  'launch', 'status', 'stop', 'logs', 'runs', 'checkpoints', 'sharegpt', 'alpaca', 'all', 'help',
+  // `npm run sft --help`: the keys of --summary-json it spells out, the grammar of --sweep, the config type
+  'steps', 'step', 'value', 'kind', 'name', 'path', 'best', 'verdict', 'fine', 'overfit', 'diverged', 'epochs',
+  'rank', 'note', 'recommendation', 'reason', 'checkpoint', 'concurrency', 'null', 'ranks', 'lrs', 'RunConfig',
+]
 
 export function englishWords(text: string, extraAllowed: readonly string[] = []): string[] {
   const allowed = new Set([...KEPT_IN_ENGLISH, ...extraAllowed])

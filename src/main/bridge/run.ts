@@ -7,6 +7,8 @@ import { createLiveCore } from '../api/live-core'
 import { createKeyFileSecretStore } from '../api/secret-store'
 import { uploadReceiver } from '../api/file-grants'
 import { studioHome } from '../core/store'
+import type { I18n } from '../../shared/i18n'
+import { cliI18n } from '../../platform/cli-i18n'
 import { startBridge, type Bridge } from './server'
 import { isLoopbackHost } from './token'
 
@@ -59,18 +61,18 @@ function withBuildLock<T>(fn: () => T): T {
 }
 
 /** Builds the app (electron-vite build, a few seconds) when the renderer is missing or older than its sources. */
-export function ensureRendererBuilt(log: (line: string) => void = console.log): string {
+export function ensureRendererBuilt(log: (line: string) => void = console.log, i18n: I18n = cliI18n()): string {
   if (!rendererStale()) return RENDERER_OUT
   return withBuildLock(() => {
     if (!rendererStale()) return RENDERER_OUT
-    log('Building the app (electron-vite build)…')
+    log(i18n.t.cli.serve.building)
     // A production build even when called from vitest (NODE_ENV=test would bundle React's development build).
     const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], {
       cwd: REPO_ROOT,
       stdio: 'inherit',
       env: { ...process.env, NODE_ENV: 'production' },
     })
-    if (r.status !== 0 || !fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) throw new Error('the renderer build failed (see the output above)')
+    if (r.status !== 0 || !fs.existsSync(path.join(RENDERER_OUT, 'index.html'))) throw new Error(i18n.t.cli.serve.buildFailed)
     return RENDERER_OUT
   })
 }
@@ -92,14 +94,25 @@ export function openInBrowser(url: string, env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-export type RunBridgeOptions = { port?: number; host?: string; open?: boolean; dataDir?: string; staticDir?: string; sandboxPort?: number }
+export type RunBridgeOptions = {
+  port?: number
+  host?: string
+  open?: boolean
+  dataDir?: string
+  staticDir?: string
+  sandboxPort?: number
+  /** The language of what is printed; else the one LC_ALL, LC_MESSAGES or LANG name. */
+  i18n?: I18n
+}
 
 /** Starts the full app behind the browser bridge and prints the address (with its token) on its own line. */
 export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
   const host = opts.host ?? '127.0.0.1'
+  const i18n = opts.i18n ?? cliI18n()
+  const t = i18n.t.cli.serve
   // The bridge is a local app, not a web service: it only ever listens on loopback.
-  if (!isLoopbackHost(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host)) throw new Error(`--host must be a loopback address (got ${host})`)
-  const staticDir = opts.staticDir ?? ensureRendererBuilt()
+  if (!isLoopbackHost(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host)) throw new Error(t.loopbackOnly(host))
+  const staticDir = opts.staticDir ?? ensureRendererBuilt(console.log, i18n)
   const dataDir = opts.dataDir ?? studioHome()
   const studio = createStudioApp({
     mode: 'browser',
@@ -111,11 +124,11 @@ export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
     sandboxPort: opts.sandboxPort,
   })
   const bridge = await startBridge({ dispatch: studio.dispatch, subscribe: (s) => studio.events.attach(s), staticDir, port: opts.port, host, upload: uploadReceiver(studio.files) })
-  console.log(`TuFT Studio (browser mode) — data in ${dataDir}`)
-  if (opts.sandboxPort) console.log(`The built-in sandbox will listen on http://127.0.0.1:${opts.sandboxPort} when you start it.`)
-  console.log('Open this address (it carries this launch\u2019s access token):')
+  console.log(t.started(dataDir))
+  if (opts.sandboxPort) console.log(t.sandboxPortNote(opts.sandboxPort))
+  console.log(t.openThis)
   console.log(bridge.openUrl)
-  console.log('Press Ctrl+C to stop.')
+  console.log(t.stop)
   if (opts.open) openInBrowser(bridge.openUrl)
 
   let stopping = false

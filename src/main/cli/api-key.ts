@@ -4,8 +4,10 @@
  * but puts the key in the shell history and in `ps` (and npm echoes it), so it comes with a warning.
  */
 import fs from 'node:fs'
+import type { I18n } from '../../shared/i18n'
 import { registerSecret } from '../../shared/redact'
-import { StudioError } from '../../shared/result'
+import { readApiKeyFile } from './api-key-file'
+import { cliI18n, CliError } from '../../platform/cli-i18n'
 
 /** What a hidden prompt needs from a terminal (process.stdin on a TTY). */
 export type TtyInput = NodeJS.EventEmitter & {
@@ -19,6 +21,7 @@ export type TtyInput = NodeJS.EventEmitter & {
 export type KeySources = {
   flag?: string
   file?: string
+  /** The environment: TINKER_API_KEY, and the language (LC_ALL / LC_MESSAGES / LANG) of every message. */
   env: NodeJS.ProcessEnv
   /** Where to ask when nothing else gives a key; null when no person is at a terminal. */
   tty: { input: TtyInput; output: NodeJS.WritableStream } | null
@@ -27,41 +30,38 @@ export type KeySources = {
 
 /** The key for `serverUrl`, or undefined to let the client fall back to TINKER_API_KEY (or go without). */
 export async function cliApiKey(serverUrl: string, src: KeySources): Promise<string | undefined> {
-  if (src.flag !== undefined && src.file !== undefined)
-    throw new StudioError('invalid-input', 'Give the API key once: --api-key-file FILE or --api-key KEY, not both.')
+  const i18n = cliI18n(src.env)
+  const t = i18n.t.cli.apiKey
+  if (src.flag !== undefined && src.file !== undefined) throw new CliError('invalid-input', t.both)
   let key: string
   if (src.file !== undefined) {
-    key = readKeyFile(src.file, src.warn)
-    if (!key) throw new StudioError('invalid-input', `--api-key-file ${src.file} holds no key.`)
+    key = readKeyFile(src.file, src.warn, i18n)
   } else if (src.flag !== undefined) {
-    src.warn(
-      'warning: --api-key puts the key in your shell history and in the process list (ps), and npm echoes it; ' +
-        'prefer TINKER_API_KEY or --api-key-file FILE.',
-    )
+    src.warn(t.flagWarning)
     key = src.flag.trim()
-    if (!key) throw new StudioError('invalid-input', '--api-key is empty.')
+    if (!key) throw new CliError('invalid-input', t.emptyFlag)
   } else if (!src.env.TINKER_API_KEY?.trim() && src.tty) {
-    key = (await promptHidden(`API key for ${serverUrl} (input hidden; Enter for none): `, src.tty.input, src.tty.output)).trim()
+    key = (await promptHidden(t.prompt(serverUrl), src.tty.input, src.tty.output, t.cancelled)).trim()
     if (!key) return undefined
   } else return undefined
   registerSecret(key)
   return key
 }
 
-function readKeyFile(file: string, warn: (line: string) => void): string {
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-    if (process.platform !== 'win32' && (fs.statSync(file).mode & 0o077) !== 0)
-      warn(`warning: ${file} can be read by other users of this machine; \`chmod 600 ${file}\` keeps the key yours.`)
-  } catch (err) {
-    throw new StudioError('invalid-input', `Cannot read --api-key-file ${file}: ${(err as Error).message}`)
-  }
-  return text.split(/\r?\n/).find((l) => l.trim())?.trim() ?? ''
+/** The key file's first line; a file other users can read gets a warning (the key is still used). */
+function readKeyFile(file: string, warn: (line: string) => void, i18n: I18n): string {
+  const key = readApiKeyFile(file, i18n)
+  if (process.platform !== 'win32' && (fs.statSync(file).mode & 0o077) !== 0) warn(i18n.t.cli.apiKey.readableByOthers(file))
+  return key
 }
 
 /** Reads one line from a terminal without echoing it. Ctrl-C cancels; Backspace edits; escape sequences are ignored. */
-export function promptHidden(question: string, input: TtyInput, output: NodeJS.WritableStream): Promise<string> {
+export function promptHidden(
+  question: string,
+  input: TtyInput,
+  output: NodeJS.WritableStream,
+  cancelled: string = cliI18n().t.cli.apiKey.cancelled,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const wasRaw = input.isRaw === true
     let value = ''
@@ -82,7 +82,7 @@ export function promptHidden(question: string, input: TtyInput, output: NodeJS.W
           continue
         }
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish(null)
-        if (ch === '\u0003') return finish(new StudioError('cancelled', 'Cancelled at the API key prompt.'))
+        if (ch === '\u0003') return finish(new CliError('cancelled', cancelled))
         if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('')
         else if (ch === '\u001b') inEscape = true
         else if (ch >= ' ') value += ch

@@ -6,11 +6,12 @@
  */
 import fs from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { hintFor } from '../../shared/catalogue'
-import { asStudioError, StudioError } from '../../shared/result'
+import type { I18n, UiStrings } from '../../shared/i18n'
+import { asStudioError } from '../../shared/result'
 import { escapeControlChars } from '../../shared/text'
 import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport } from '../core/datasets'
 import { openDb, type Db } from '../core/store'
+import { cliI18n, CliError, failureLines, parseArgsMessage } from '../../platform/cli-i18n'
 import { datumsCommand, statsCommand } from './dataset-tokenize-commands'
 import { SERVER_COMMANDS } from './server-cli'
 
@@ -21,15 +22,28 @@ export type CliContext = {
   err: (line: string) => void
   signal: AbortSignal
   isTty: boolean
+  /** The reader's language; without it, the one LC_ALL, LC_MESSAGES or LANG name. */
+  i18n?: I18n
 }
 
+/** What a command runs with: the caller's context, its language settled. */
+export type CommandContext = CliContext & { i18n: I18n }
+
+/** A command's usage line and summary, by its key in the catalogue. */
+export type CommandText = keyof UiStrings['cli']['dataset']['commands']
+
 export type CliCommand = {
-  usage: string
-  summary: string
-  run: (args: string[], ctx: CliContext) => Promise<void>
+  text: CommandText
+  run: (args: string[], ctx: CommandContext) => Promise<void>
 }
 
 export class UsageError extends Error {}
+
+export const usageOf = (ctx: Pick<CommandContext, 'i18n'>, text: CommandText): string => ctx.i18n.t.cli.dataset.commands[text].usage
+
+/** A usage error that repeats the command's usage line. */
+export const usageError = (ctx: Pick<CommandContext, 'i18n'>, text: CommandText, message: string): UsageError =>
+  new UsageError(`${message}\n${ctx.i18n.t.cli.common.usage(usageOf(ctx, text))}`)
 
 /** parseArgs with our usage errors; every command uses it so flags behave the same everywhere. */
 type ArgsOptions = NonNullable<ParseArgsConfig['options']>
@@ -41,12 +55,13 @@ type ParsedCommandArgs<T extends ArgsOptions> = ReturnType<
 export function parseCommandArgs<T extends ArgsOptions>(
   args: string[],
   options: T,
-  usage: string,
+  ctx: Pick<CommandContext, 'i18n'>,
+  text: CommandText,
 ): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true })
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nusage: ${usage}`)
+    throw usageError(ctx, text, parseArgsMessage(err, ctx.i18n))
   }
 }
 
@@ -64,18 +79,18 @@ const isFolder = (p: string): boolean => {
   }
 }
 
-const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`
-
 /** Progress on stderr: rewritten in place on a terminal, a line per second otherwise (logs, CI). */
-function progressPrinter(ctx: CliContext): { onProgress: (p: ImportProgress) => void; done: () => void } {
+function progressPrinter(ctx: CommandContext): { onProgress: (p: ImportProgress) => void; done: () => void } {
+  const { fmt } = ctx.i18n
+  const t = ctx.i18n.t.cli.dataset.progress
   let last = 0
   let shown = false
   const line = (p: ImportProgress): string => {
-    const pct = p.total > 0 ? ` ${Math.floor((100 * p.current) / p.total)}%` : ''
-    if (p.phase === 'downloading') return `downloading ${p.file ?? ''}${pct} (${mb(p.current)} of ${mb(p.total)})`
-    if (p.phase === 'parsing') return `reading ${p.split ?? ''} ${p.file ?? ''}: ${p.current} rows${p.total ? ` of ${p.total}` : ''}`
-    if (p.phase === 'saving') return `saving ${p.total} conversations`
-    return 'listing files'
+    if (p.phase === 'downloading')
+      return t.downloading(p.file ?? '', p.total > 0 ? fmt.percent(Math.floor((100 * p.current) / p.total) / 100) : null, fmt.bytes(p.current), fmt.bytes(p.total))
+    if (p.phase === 'parsing') return t.reading(p.split ?? '', p.file ?? '', p.current, p.total)
+    if (p.phase === 'saving') return t.saving(p.total)
+    return t.listing
   }
   return {
     onProgress: (p) => {
@@ -94,41 +109,45 @@ function progressPrinter(ctx: CliContext): { onProgress: (p: ImportProgress) => 
   }
 }
 
-export function formatReport(r: ImportReport): string[] {
-  const from =
-    r.source.kind === 'hub'
-      ? `hub ${r.source.repo} via ${r.source.endpoint}${r.revision ? ` @ ${r.revision.slice(0, 12)}` : ''}`
-      : `file ${r.source.path}`
-  const lines = [`${r.fromCache ? 'Using cached' : 'Imported'} dataset "${r.name}" (${r.format} format) from ${from}${r.fromCache ? ' (offline copy)' : ''}`]
-  for (const s of r.splits) lines.push(`  split ${s.split}: ${s.rows} conversations, ${s.rejected} rejected`)
+/** Where a dataset came from, in words: the hub (endpoint, revision) or a file. */
+function provenance(i18n: I18n, d: Pick<ImportReport, 'source' | 'revision'>): string {
+  const t = i18n.t.cli.dataset.report
+  return d.source.kind === 'hub' ? t.fromHub(d.source.repo, d.source.endpoint, d.revision ? d.revision.slice(0, 12) : null) : t.fromFile(d.source.path)
+}
+
+export function formatReport(r: ImportReport, i18n: I18n = cliI18n()): string[] {
+  const t = i18n.t.cli.dataset.report
+  const { reasons, warningNames } = i18n.t.dataset
+  // Main's details are English; a language that is not shows the reason in words and the excerpt.
+  const detail = (d: string | undefined): string | null => (d && i18n.t.cli.mainMessagesReadable ? d : null)
+  const lines = [t.imported({ name: r.name, format: r.format, from: provenance(i18n, r), cached: r.fromCache })]
+  for (const s of r.splits) lines.push(t.split(s.split, s.rows, s.rejected))
   const rejected = r.rejections.reduce((a, g) => a + g.count, 0)
-  if (rejected === 0) lines.push('No rows rejected.')
+  if (rejected === 0) lines.push(t.noRejections)
   else {
-    lines.push(`Rejected rows: ${rejected}`)
+    lines.push(t.rejected(rejected))
     for (const g of r.rejections) {
-      lines.push(`  ${g.reason}: ${g.count}`)
-      for (const e of g.examples)
-        lines.push(`    e.g. ${e.split} row ${e.row}${e.detail ? ` (${e.detail})` : ''}: ${e.excerpt}`)
+      lines.push(t.group(g.reason, reasons[g.reason] ?? g.reason, g.count))
+      for (const e of g.examples) lines.push(t.example(e.split, e.row, detail(e.detail), e.excerpt))
     }
   }
   const warned = r.warnings.reduce((a, g) => a + g.count, 0)
   if (warned > 0) {
-    lines.push(`Imported with warnings: ${warned}`)
+    lines.push(t.warned(warned))
     for (const g of r.warnings) {
-      lines.push(`  ${g.reason}: ${g.count}`)
-      for (const e of g.examples) lines.push(`    e.g. ${e.split} row ${e.row} (${e.detail ?? ''}): ${e.excerpt}`)
+      lines.push(t.group(g.reason, warningNames[g.reason] ?? g.reason, g.count))
+      for (const e of g.examples) lines.push(t.example(e.split, e.row, detail(e.detail) ?? '', e.excerpt))
     }
   }
   return lines
 }
 
-const importUsage =
-  'dataset import <hf-id|path> [--split S] [--name NAME] [--format messages|sharegpt|alpaca] [--mapping JSON] [--revision REV] [--endpoint URL] [--json]'
+const FORMATS = ['auto', 'messages', 'sharegpt', 'alpaca']
 
 const importCommand: CliCommand = {
-  usage: importUsage,
-  summary: 'import a hub dataset (all splits, or --split) or a .jsonl/.json/.parquet file into the local store',
+  text: 'import',
   async run(args, ctx) {
+    const t = ctx.i18n.t.cli.dataset
     const { values, positionals } = parseCommandArgs(
       args,
       {
@@ -140,18 +159,18 @@ const importCommand: CliCommand = {
         endpoint: { type: 'string' },
         json: { type: 'boolean' },
       },
-      importUsage,
+      ctx,
+      'import',
     )
-    if (positionals.length !== 1) throw new UsageError(`expected one dataset id or path\nusage: ${importUsage}`)
+    if (positionals.length !== 1) throw usageError(ctx, 'import', t.expectedOne)
     const format = values.format ?? 'auto'
-    if (!['auto', 'messages', 'sharegpt', 'alpaca'].includes(format))
-      throw new UsageError(`--format must be messages, sharegpt or alpaca (got "${format}")\nusage: ${importUsage}`)
+    if (!FORMATS.includes(format)) throw usageError(ctx, 'import', t.formatChoice(format))
     let mapping: Record<string, unknown> | undefined
     if (values.mapping) {
       try {
         mapping = JSON.parse(values.mapping) as Record<string, unknown>
       } catch (err) {
-        throw new StudioError('invalid-input', `--mapping must be JSON, e.g. '{"messagesField":"dialog","roles":{"bot":"assistant"}}': ${(err as Error).message}`)
+        throw new CliError('invalid-input', t.mappingNotJson((err as Error).message))
       }
     }
     const target = positionals[0]
@@ -170,7 +189,7 @@ const importCommand: CliCommand = {
       })
       progress.done()
       if (values.json) ctx.out(JSON.stringify(report, null, 2))
-      else formatReport(report).forEach((l) => ctx.out(l))
+      else formatReport(report, ctx.i18n).forEach((l) => ctx.out(l))
     } catch (err) {
       progress.done()
       throw err
@@ -178,31 +197,24 @@ const importCommand: CliCommand = {
   },
 }
 
-const listUsage = 'dataset list [--json]'
-
 const listCommand: CliCommand = {
-  usage: listUsage,
-  summary: 'list the datasets in the local store with their splits and provenance',
+  text: 'list',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, listUsage)
+    const { t, fmt } = ctx.i18n
+    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, ctx, 'list')
     const all = listDatasets(ctx.db())
     if (values.json) return ctx.out(JSON.stringify(all, null, 2))
-    if (all.length === 0) return ctx.out('No datasets yet. Import one: npm run cli -- dataset import HuggingFaceH4/no_robots')
+    if (all.length === 0) return ctx.out(t.cli.dataset.list.empty)
     for (const d of all) {
-      const src =
-        d.source.kind === 'hub'
-          ? `hub ${d.source.repo} via ${d.source.endpoint}${d.revision ? ` @ ${d.revision.slice(0, 12)}` : ''}`
-          : `file ${d.source.path}`
-      const splits = d.splits.map((s) => `${s.split} ${s.rows}${s.rejected ? ` (+${s.rejected} rejected)` : ''}`).join(', ')
-      ctx.out(`${d.name}\t${d.format}\t${splits}\t${src}\timported ${d.importedAt}`)
+      const splits = fmt.list(d.splits.map((s) => t.cli.dataset.list.split(s.split, s.rows, s.rejected)))
+      ctx.out(`${d.name}\t${d.format}\t${splits}\t${provenance(ctx.i18n, d)}\t${t.cli.dataset.list.imported(fmt.dateTime(d.importedAt))}`)
     }
   },
 }
 
 /**
- * The `dataset` subcommands. Each entry is one subcommand; the tokenizer area registers `stats` and
- * `datums` here (issue #2 §4) by adding `stats: statsCommand, datums: datumsCommand` with commands
- * built on parseCommandArgs, so usage, errors and exit codes stay uniform.
+ * The `dataset` subcommands. Each entry is one subcommand, with its usage line and summary in the catalogue
+ * (t.cli.dataset.commands); commands parse with parseCommandArgs, so usage, errors and exit codes stay uniform.
  */
 export const DATASET_COMMANDS: Record<string, CliCommand> = {
   import: importCommand,
@@ -214,33 +226,42 @@ export const DATASET_COMMANDS: Record<string, CliCommand> = {
 /** Command groups: `npm run cli -- dataset …` (the default) and `npm run cli -- server …`. */
 const GROUPS: Record<string, Record<string, CliCommand>> = { dataset: DATASET_COMMANDS, server: SERVER_COMMANDS }
 
-function usage(): string {
-  const lines = ['usage: npm run cli -- <dataset|server> <command> [options]', '']
-  for (const commands of Object.values(GROUPS)) for (const c of Object.values(commands)) lines.push(`  ${c.usage}\n      ${c.summary}`)
+function usage(i18n: I18n): string {
+  const t = i18n.t.cli
+  const lines = [t.common.usage(t.dataset.usage), '']
+  for (const commands of Object.values(GROUPS))
+    for (const c of Object.values(commands)) lines.push(`  ${t.dataset.commands[c.text].usage}\n      ${t.dataset.commands[c.text].summary}`)
   return lines.join('\n')
 }
 
 /**
  * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Every line
  * goes out with control characters escaped: names, excerpts and messages come from data files and
- * servers, and a terminal would act on an escape sequence in them.
+ * servers, and a terminal would act on an escape sequence in them. Without `i18n` it speaks the language
+ * of the environment.
  */
 export async function main(argv: string[], raw: CliContext): Promise<number> {
-  const ctx: CliContext = { ...raw, out: (l) => raw.out(escapeControlChars(l)), err: (l) => raw.err(escapeControlChars(l)) }
+  const ctx: CommandContext = {
+    ...raw,
+    i18n: raw.i18n ?? cliI18n(),
+    out: (l) => raw.out(escapeControlChars(l)),
+    err: (l) => raw.err(escapeControlChars(l)),
+  }
+  const t = ctx.i18n.t.cli
   const group = argv[0] === 'server' ? 'server' : 'dataset'
   const args = argv[0] === group ? argv.slice(1) : argv
   const [name, ...rest] = args
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    ctx.out(usage())
+    ctx.out(usage(ctx.i18n))
     return name ? 0 : 2
   }
-  const cmd = GROUPS[group][name]
+  const cmd = Object.hasOwn(GROUPS[group], name) ? GROUPS[group][name] : undefined
   if (!cmd) {
-    ctx.err(`error: unknown command "${name}"\n${usage()}`)
+    ctx.err(`${t.common.error(t.dataset.unknownCommand(name))}\n${usage(ctx.i18n)}`)
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    ctx.out(`usage: npm run cli -- ${cmd.usage}\n  ${cmd.summary}`)
+    ctx.out(t.dataset.commandUsage(t.dataset.commands[cmd.text].usage, t.dataset.commands[cmd.text].summary))
     return 0
   }
   try {
@@ -248,14 +269,15 @@ export async function main(argv: string[], raw: CliContext): Promise<number> {
     return 0
   } catch (err) {
     if (err instanceof UsageError) {
-      ctx.err(`error: ${err.message}`)
+      ctx.err(t.common.error(err.message))
       return 2
     }
     const e = asStudioError(err)
-    ctx.err(`error [${e.code}]: ${e.message.replace(/\s*\n\s*/g, ' ')} — ${hintFor(e.code).fix}`)
+    failureLines(e, ctx.i18n).forEach((l) => ctx.err(l))
     // A server that failed to start: the log lines that explain it, and where the whole log is.
     const tail = e.details?.logTail
-    if (Array.isArray(tail) && tail.length) ctx.err(['last lines of the server log:', ...tail.map((l) => `  ${String(l)}`), `full log: ${String(e.details?.logPath)}`].join('\n'))
+    if (Array.isArray(tail) && tail.length)
+      ctx.err([t.common.serverLogTail, ...tail.map((l) => `  ${String(l)}`), t.common.fullLog(String(e.details?.logPath))].join('\n'))
     return e.code === 'cancelled' ? 130 : 1
   }
 }
@@ -265,12 +287,14 @@ if (isEntry) {
   const ac = new AbortController()
   process.once('SIGINT', () => ac.abort())
   let db: Db | undefined
-  const ctx: CliContext = {
+  const i18n = cliI18n()
+  const ctx: CommandContext = {
     db: () => (db ??= openDb()),
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),
     signal: ac.signal,
     isTty: Boolean(process.stderr.isTTY),
+    i18n,
   }
   main(process.argv.slice(2), ctx).then(
     (code) => {
@@ -278,7 +302,7 @@ if (isEntry) {
       process.exitCode = code
     },
     (err: unknown) => {
-      process.stderr.write(`error [internal]: ${err instanceof Error ? err.message : String(err)}\n`)
+      process.stderr.write(`${i18n.t.cli.common.internal(err instanceof Error ? err.message : String(err))}\n`)
       process.exitCode = 1
     },
   )

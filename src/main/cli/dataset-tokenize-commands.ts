@@ -5,13 +5,11 @@
 import fs from 'node:fs'
 import { MAX_LENGTH_DEFAULT } from '../../shared/defaults'
 import { isTrainOn, TRAIN_ON_VALUES, type TokenStats, type TrainOn } from '../../shared/datum'
-import { StudioError } from '../../shared/result'
+import { cliI18n, CliError } from '../../platform/cli-i18n'
+import type { I18n } from '../../shared/i18n'
 import { loadTokenizer, tokenizeSplit, type StudioTokenizer, type TokenizedSplit } from '../core/tokenize'
-import { parseCommandArgs, UsageError, type CliCommand, type CliContext } from './dataset-cli'
-
-const statsUsage = 'dataset stats <name> --tokenizer <model-or-dir> [--max-length N] [--split S] [--train-on all-assistant|last-assistant|all] [--endpoint URL] [--json]'
-const datumsUsage =
-  'dataset datums <name> --tokenizer <model-or-dir> [--train-on all-assistant|last-assistant|all] [--max-length N] [--split S] [--endpoint URL] --out file.jsonl'
+import { parseSkipReason, type SkipReason } from '../core/tokenize/skip-reasons'
+import { parseCommandArgs, UsageError, usageOf, type CliCommand, type CommandContext, type CommandText } from './dataset-cli'
 
 const common = {
   tokenizer: { type: 'string' },
@@ -23,25 +21,27 @@ const common = {
 
 type CommonValues = { tokenizer?: string; 'max-length'?: string; 'train-on'?: string; split?: string; endpoint?: string }
 
-function parseCommon(values: CommonValues, positionals: string[], usage: string): { name: string; maxLength: number; trainOn: TrainOn } {
-  if (positionals.length !== 1) throw new UsageError(`expected one dataset name (usage: ${usage})`)
-  if (!values.tokenizer?.trim()) throw new UsageError(`--tokenizer <model-or-dir> is required (a hub model id such as Qwen/Qwen3-4B-Instruct-2507, or a folder with tokenizer.json + tokenizer_config.json)`)
+function parseCommon(values: CommonValues, positionals: string[], ctx: CommandContext, text: CommandText): { name: string; maxLength: number; trainOn: TrainOn } {
+  const t = ctx.i18n.t.cli.tokenize
+  if (positionals.length !== 1) throw new UsageError(t.expectedName(usageOf(ctx, text)))
+  if (!values.tokenizer?.trim()) throw new UsageError(t.tokenizerRequired)
   const rawMax = values['max-length'] ?? String(MAX_LENGTH_DEFAULT)
   const maxLength = Number(rawMax)
-  if (!/^\d+$/.test(rawMax.trim()) || !Number.isSafeInteger(maxLength) || maxLength < 2)
-    throw new UsageError(`--max-length must be an integer of at least 2 (got "${rawMax}")`)
+  if (!/^\d+$/.test(rawMax.trim()) || !Number.isSafeInteger(maxLength) || maxLength < 2) throw new UsageError(t.maxLength(rawMax))
   const trainOn = values['train-on'] ?? 'all-assistant'
-  if (!isTrainOn(trainOn)) throw new UsageError(`--train-on must be one of ${TRAIN_ON_VALUES.join(', ')} (got "${trainOn}")`)
+  if (!isTrainOn(trainOn)) throw new UsageError(t.trainOn(TRAIN_ON_VALUES, trainOn))
   return { name: positionals[0], maxLength, trainOn }
 }
 
 /** Loads the tokenizer and tokenizes the split, with progress on a terminal. */
 async function tokenize(
-  ctx: CliContext,
+  ctx: CommandContext,
   values: CommonValues,
   o: { name: string; maxLength: number; trainOn: TrainOn },
 ): Promise<{ tok: StudioTokenizer; result: TokenizedSplit }> {
   const db = ctx.db()
+  const { fmt } = ctx.i18n
+  const t = ctx.i18n.t.cli.tokenize.progress
   const show = (line: string): void => {
     if (ctx.isTty) process.stderr.write(`\r\x1b[2K${line}`)
   }
@@ -50,7 +50,7 @@ async function tokenize(
     { modelId: values.tokenizer!.trim(), endpoint: values.endpoint },
     {
       signal: ctx.signal,
-      onProgress: (p) => show(p.phase === 'downloading' ? `downloading ${p.file ?? 'tokenizer'} ${p.current}/${p.total} bytes` : 'loading tokenizer'),
+      onProgress: (p) => show(p.phase === 'downloading' ? t.downloading(p.file ?? 'tokenizer.json', fmt.bytes(p.current), fmt.bytes(p.total)) : t.loading),
     },
   )
   const result = await tokenizeSplit(db, {
@@ -60,23 +60,22 @@ async function tokenize(
     maxLength: o.maxLength,
     trainOn: o.trainOn,
     signal: ctx.signal,
-    onProgress: (p) => show(p.phase === 'tokenizing' ? `tokenizing ${p.current}/${p.total} conversations` : 'saving'),
+    onProgress: (p) => show(p.phase === 'tokenizing' ? t.tokenizing(p.current, p.total) : t.saving),
   })
   if (ctx.isTty) process.stderr.write('\r\x1b[2K')
   return { tok, result }
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
-const int = (x: number): string => x.toLocaleString('en-US')
-
-export function formatStats(s: TokenStats, maxLength: number): string[] {
+export function formatStats(s: TokenStats, maxLength: number, i18n: I18n = cliI18n()): string[] {
+  const t = i18n.t.cli.tokenize
   const lines = [
-    `conversations: ${int(s.conversations)}`,
-    `tokens: ${int(s.totalTokens)} total, ${int(s.weightedTokens)} weighted (trained on, after the cut)`,
-    `length: p50 ${int(s.p50)}, p95 ${int(s.p95)}, max ${int(s.max)}`,
-    `truncated at max length ${int(maxLength)}: ${pct(s.truncatedShare)} of conversations`,
-    `suggested max length (p95): ${int(s.suggestedMaxLength)}`,
-    'length histogram:',
+    t.conversations(s.conversations),
+    t.tokens(s.totalTokens, s.weightedTokens),
+    t.length(s.p50, s.p95, s.max),
+    // One decimal at any size: the share truncated is what --max-length is tuned by.
+    t.truncated(maxLength, `${i18n.fmt.decimal(100 * s.truncatedShare, 1)}%`),
+    t.suggested(s.suggestedMaxLength),
+    t.histogram,
   ]
   const top = Math.max(1, ...s.histogram.counts)
   const width = String(s.histogram.edges.at(-1) ?? 0).length
@@ -88,56 +87,83 @@ export function formatStats(s: TokenStats, maxLength: number): string[] {
   return lines
 }
 
-/** Skipped conversations on stderr: a count per reason (details in parentheses aside) with example rows, in one streaming pass. */
-function reportSkipped(ctx: CliContext, result: TokenizedSplit): void {
-  if (result.skippedCount === 0) return
-  const byReason = new Map<string, { count: number; examples: { row: number; reason: string }[] }>()
-  for (const s of result.skippedRows()) {
-    const key = s.reason.replace(/\s*\(.*\)$/, '')
-    const group = byReason.get(key) ?? { count: 0, examples: [] }
-    group.count++
-    if (group.examples.length < 5) group.examples.push(s)
-    byReason.set(key, group)
+/** A skip reason in the reader's words: a group (what went wrong) and what is particular to the row. */
+function skipWords(i18n: I18n, reason: string): { group: string; row: string } {
+  // English prints main's own reason, which is this language already.
+  if (i18n.t.cli.mainMessagesReadable) return { group: reason.replace(/\s*\(.*\)$/, ''), row: reason }
+  const t = i18n.t.cli.tokenize.skip
+  const r: SkipReason = parseSkipReason(reason)
+  switch (r.kind) {
+    case 'too-few-tokens':
+      return { group: t.tooFewTokens(r.tokens, r.maxLength), row: t.tooFewTokens(r.tokens, r.maxLength) }
+    case 'beyond-max-length':
+      return { group: t.beyondMaxLength(r.maxLength), row: t.firstTrainedAt(r.firstTrained, r.length) }
+    case 'nothing-weighted':
+      return { group: t.nothingWeighted, row: t.nothingWeighted }
+    case 'no-target-message':
+      return { group: t.noTargetMessage(r.assistantOnly), row: t.noTargetMessage(r.assistantOnly) }
+    case 'not-verbatim':
+      return { group: t.notVerbatim, row: t.notVerbatimRow(r.message, i18n.t.roles[r.role as keyof typeof i18n.t.roles] ?? r.role) }
+    case 'no-offsets':
+      return { group: t.noOffsets, row: t.noOffsets }
+    case 'template-error':
+      return { group: t.templateError, row: i18n.t.cli.common.original(r.error).trim() }
+    default:
+      return { group: t.other, row: i18n.t.cli.common.original(r.text).trim() }
   }
-  ctx.err(`skipped ${result.skippedCount} conversation${result.skippedCount === 1 ? '' : 's'} (no datum):`)
+}
+
+/** Skipped conversations on stderr: a count per reason with example rows, in one streaming pass. */
+function reportSkipped(ctx: CommandContext, result: TokenizedSplit): void {
+  if (result.skippedCount === 0) return
+  const t = ctx.i18n.t.cli.tokenize
+  const byReason = new Map<string, { count: number; examples: { row: number; words: string }[] }>()
+  for (const s of result.skippedRows()) {
+    const words = skipWords(ctx.i18n, s.reason)
+    const group = byReason.get(words.group) ?? { count: 0, examples: [] }
+    group.count++
+    if (group.examples.length < 5) group.examples.push({ row: s.row, words: words.row })
+    byReason.set(words.group, group)
+  }
+  ctx.err(t.skippedHead(result.skippedCount))
   for (const [reason, { count, examples }] of byReason) {
-    ctx.err(`  ${count} × ${reason}`)
-    for (const s of examples) ctx.err(`    row ${s.row}: ${s.reason}`)
-    if (count > 5) ctx.err(`    … and ${count - 5} more`)
+    ctx.err(t.skippedGroup(count, reason))
+    for (const s of examples) ctx.err(t.skippedRow(s.row, s.words))
+    if (count > 5) ctx.err(t.skippedMore(count - 5))
   }
 }
 
 export const statsCommand: CliCommand = {
-  usage: statsUsage,
-  summary: 'token statistics of a cached split: length histogram, share truncated, suggested max length, token counts',
+  text: 'stats',
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { ...common, json: { type: 'boolean' } }, statsUsage)
-    const o = parseCommon(values, positionals, statsUsage)
+    const t = ctx.i18n.t.cli.tokenize
+    const { values, positionals } = parseCommandArgs(args, { ...common, json: { type: 'boolean' } }, ctx, 'stats')
+    const o = parseCommon(values, positionals, ctx, 'stats')
     const { tok, result } = await tokenize(ctx, values, o)
     if (values.json) {
       ctx.out(JSON.stringify({ ...result.stats, skipped: result.skippedCount, tokenizer: tok.id, maxLength: o.maxLength, trainOn: o.trainOn }, null, 2))
       return
     }
-    ctx.out(`dataset "${o.name}" tokenized with ${tok.modelId} (${tok.origin}, ${tok.id}), train on ${o.trainOn}${result.fromCache ? ' (cached)' : ''}`)
-    for (const line of formatStats(result.stats, o.maxLength)) ctx.out(line)
-    ctx.out(`skipped: ${result.skippedCount}`)
+    ctx.out(t.header({ name: o.name, model: tok.modelId, origin: t.origin[tok.origin] ?? tok.origin, id: tok.id, trainOn: o.trainOn, cached: result.fromCache }))
+    for (const line of formatStats(result.stats, o.maxLength, ctx.i18n)) ctx.out(line)
+    ctx.out(t.skipped(result.skippedCount))
     reportSkipped(ctx, result)
   },
 }
 
 export const datumsCommand: CliCommand = {
-  usage: datumsUsage,
-  summary: 'write one JSON datum per line ({"model_input","target_tokens","weights"}) in dataset order; skipped rows go to stderr',
+  text: 'datums',
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, { ...common, out: { type: 'string' } }, datumsUsage)
-    const o = parseCommon(values, positionals, datumsUsage)
-    if (!values.out) throw new UsageError(`--out file.jsonl is required (where the datums are written, one JSON object per line)`)
+    const t = ctx.i18n.t.cli.tokenize
+    const { values, positionals } = parseCommandArgs(args, { ...common, out: { type: 'string' } }, ctx, 'datums')
+    const o = parseCommon(values, positionals, ctx, 'datums')
+    if (!values.out) throw new UsageError(t.outRequired)
     const { result } = await tokenize(ctx, values, o)
     let fd: number
     try {
       fd = fs.openSync(values.out, 'w')
     } catch (err) {
-      throw new StudioError('invalid-input', `Cannot write ${values.out}: ${(err as Error).message}`)
+      throw new CliError('invalid-input', t.cannotWrite(values.out, (err as NodeJS.ErrnoException).code ?? String(err)))
     }
     try {
       // Streamed from the cache a page at a time: the file can be far larger than memory.
@@ -155,6 +181,6 @@ export const datumsCommand: CliCommand = {
       fs.closeSync(fd)
     }
     reportSkipped(ctx, result)
-    ctx.out(`wrote ${result.datumCount} datums to ${values.out}${result.skippedCount ? ` (${result.skippedCount} skipped)` : ''}`)
+    ctx.out(t.wrote(result.datumCount, values.out, result.skippedCount))
   },
 }

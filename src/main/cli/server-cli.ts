@@ -10,8 +10,7 @@
  */
 import { LOCAL_SERVER_STARTUP_TIMEOUT_MS, TUFT_DEFAULT_PORT } from '../../shared/defaults'
 import type { LocalServerConfigInput, LocalServerStatus } from '../../shared/local-server'
-import { StudioError } from '../../shared/result'
-import { i18nFor, localeFromEnv } from '../../shared/i18n'
+import { labelOf, MISSING, type I18n } from '../../shared/i18n'
 import { createKeyFileSecretStore } from '../api/secret-store'
 import { LocalServerManager } from '../core/local-server'
 import { runsByServerModelIds } from '../core/runs'
@@ -19,7 +18,8 @@ import { serverRunsJson } from '../core/server-browser'
 import { studioHome } from '../core/store'
 import { createTuftClient } from '../core/tuft'
 import { readApiKeyFile } from './api-key-file'
-import { parseCommandArgs, UsageError, type CliCommand, type CliContext } from './dataset-cli'
+import { CliError, displayWidth, padCells } from '../../platform/cli-i18n'
+import { parseCommandArgs, usageError, UsageError, type CliCommand, type CommandContext } from './dataset-cli'
 
 const managerFor = (onLog?: (line: string) => void): LocalServerManager => {
   const home = studioHome()
@@ -30,30 +30,26 @@ const managerFor = (onLog?: (line: string) => void): LocalServerManager => {
   })
 }
 
-function int(raw: string | undefined, flag: string, min: number, max: number): number | undefined {
+function int(i18n: I18n, raw: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined
   const n = Number(raw)
-  if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
-    throw new UsageError(`--${flag} must be an integer from ${min} to ${max} (got "${raw}")`)
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new UsageError(i18n.t.cli.common.integerRange(flag, min, max, raw))
   return n
 }
 
-const mb = (n: number | null | undefined): string =>
-  n === null || n === undefined
-    ? '—'
-    : n >= 2 ** 30
-      ? `${(n / 2 ** 30).toFixed(1)} GB`
-      : `${(n / 2 ** 20).toFixed(1)} MB`
-
-function printStatus(ctx: CliContext, s: LocalServerStatus): void {
-  if (s.state === 'stopped') return ctx.out('No local TuFT server is running.')
-  ctx.out(
-    `TuFT ${s.state === 'running' ? 'is running' : `is ${s.state}`} at ${s.url} (PID ${s.pid}${s.healthy ? ', healthy' : ', not answering /api/v1/healthz'}).`,
-  )
-  for (const m of s.models) ctx.out(`  model:   ${m.name}  ←  ${m.path}`)
-  ctx.out(`  config:  ${s.configPath}`)
-  ctx.out(`  log:     ${s.logPath}`)
+function printStatus(ctx: CommandContext, s: LocalServerStatus): void {
+  const { t } = ctx.i18n
+  if (s.state === 'stopped') return ctx.out(t.cli.server.notRunning)
+  ctx.out(t.cli.server.status({ state: s.state, stateLabel: t.localServer.state[s.state] ?? s.state, url: s.url ?? MISSING, pid: s.pid, healthy: s.healthy }))
+  for (const m of s.models) ctx.out(t.cli.server.model(m.name, m.path))
+  ctx.out(t.cli.server.config(s.configPath ?? MISSING))
+  ctx.out(t.cli.server.log(s.logPath ?? MISSING))
 }
+
+/** A checkpoint type (TuFT's `training` / `sampler`) in the reader's words. */
+const checkpointType = (i18n: I18n, type: string): string => i18n.t.cli.server.checkpointType[type] ?? type
+/** The column the types take, so the paths after them line up. */
+const checkpointTypeWidth = (i18n: I18n): number => Math.max(8, ...Object.values(i18n.t.cli.server.checkpointType).map(displayWidth))
 
 const statusJson = (s: LocalServerStatus) => ({
   url: s.url,
@@ -68,14 +64,11 @@ const statusJson = (s: LocalServerStatus) => ({
   startedAt: s.startedAt,
 })
 
-const launchUsage =
-  'server launch --model-path DIR [--model-name NAME] [--port P] [--max-lora-rank R] [--checkpoint-dir D] [--config-out F] [--max-model-len N] [--tensor-parallel-size N] [--training-backend hf|fsdp] [--host 127.0.0.1|0.0.0.0] [--timeout SECONDS] [--json]'
-
 const launch: CliCommand = {
-  usage: launchUsage,
-  summary:
-    'start TuFT in the background on a local model folder; returns once it answers (PID, port and log path are recorded in the data folder)',
+  text: 'launch',
   async run(args, ctx) {
+    const { i18n } = ctx
+    const t = i18n.t.cli.server
     const { values, positionals } = parseCommandArgs(
       args,
       {
@@ -92,30 +85,22 @@ const launch: CliCommand = {
         timeout: { type: 'string' },
         json: { type: 'boolean' },
       },
-      launchUsage,
+      ctx,
+      'launch',
     )
-    if (positionals.length)
-      throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${launchUsage}`)
+    if (positionals.length) throw usageError(ctx, 'launch', i18n.t.cli.common.unexpectedArgument(positionals[0]))
     const paths = values['model-path'] ?? []
     const names = values['model-name'] ?? []
-    if (paths.length === 0)
-      throw new UsageError(
-        `--model-path DIR is required (a folder with config.json, tokenizer files and *.safetensors)\nusage: ${launchUsage}`,
-      )
-    if (names.length > paths.length)
-      throw new UsageError('each --model-name names the --model-path given at the same position')
+    if (paths.length === 0) throw usageError(ctx, 'launch', t.modelPathRequired)
+    if (names.length > paths.length) throw new UsageError(t.nameWithoutPath)
     const backend = values['training-backend']
-    if (backend !== undefined && backend !== 'hf' && backend !== 'fsdp')
-      throw new UsageError(`--training-backend must be hf or fsdp (got "${backend}")`)
+    if (backend !== undefined && backend !== 'hf' && backend !== 'fsdp') throw new UsageError(t.backend(backend))
     const host = values.host ?? '127.0.0.1'
-    if (!['127.0.0.1', '0.0.0.0', 'localhost', '::1', '::'].includes(host))
-      throw new UsageError(
-        `--host must be 127.0.0.1 (this machine) or 0.0.0.0 (all interfaces); got "${host}"`,
-      )
+    if (!['127.0.0.1', '0.0.0.0', 'localhost', '::1', '::'].includes(host)) throw new UsageError(t.host(host))
     const shared = {
-      maxLoraRank: int(values['max-lora-rank'], 'max-lora-rank', 1, 1024),
-      maxModelLen: int(values['max-model-len'], 'max-model-len', 128, 1_048_576),
-      tensorParallelSize: int(values['tensor-parallel-size'], 'tensor-parallel-size', 1, 64),
+      maxLoraRank: int(i18n, values['max-lora-rank'], 'max-lora-rank', 1, 1024),
+      maxModelLen: int(i18n, values['max-model-len'], 'max-model-len', 128, 1_048_576),
+      tensorParallelSize: int(i18n, values['tensor-parallel-size'], 'tensor-parallel-size', 1, 64),
       trainingBackend: backend as 'hf' | 'fsdp' | undefined,
     }
     const config: LocalServerConfigInput = {
@@ -125,11 +110,11 @@ const launch: CliCommand = {
             Object.entries({ path: p, name: names[i], ...shared }).filter(([, v]) => v !== undefined),
           ) as LocalServerConfigInput['models'][number],
       ),
-      port: int(values.port, 'port', 1, 65535) ?? TUFT_DEFAULT_PORT,
+      port: int(i18n, values.port, 'port', 1, 65535) ?? TUFT_DEFAULT_PORT,
       host: host as LocalServerConfigInput['host'],
       ...(values['checkpoint-dir'] ? { checkpointDir: values['checkpoint-dir'] } : {}),
     }
-    const timeoutS = int(values.timeout, 'timeout', 1, 86_400)
+    const timeoutS = int(i18n, values.timeout, 'timeout', 1, 86_400)
     let lastPhase = ''
     const m = managerFor((line) => ctx.err(`  │ ${line}`))
     const s = await m.start(config, {
@@ -139,78 +124,59 @@ const launch: CliCommand = {
       timeoutMs: timeoutS ? timeoutS * 1000 : LOCAL_SERVER_STARTUP_TIMEOUT_MS,
       onProgress: (p) => {
         if (p.phase !== lastPhase && p.phase !== 'ready')
-          ctx.err(`${i18nFor(localeFromEnv(process.env)).t.localServer.phases[p.phase] ?? p.phase}…`)
+          ctx.err(`${i18n.t.localServer.phases[p.phase] ?? p.phase}…`)
         lastPhase = p.phase
       },
     })
     m.release()
     if (values.json) return ctx.out(JSON.stringify(statusJson(s), null, 2))
     printStatus(ctx, s)
-    ctx.out(
-      `  key:     generated for user local-user, in the config above (authorized_users); \`server runs\` and the app use it`,
-    )
-    ctx.out('  stop:    npm run cli -- server stop')
+    ctx.out(t.key)
+    ctx.out(t.stopHint)
   },
 }
 
-const statusUsage = 'server status [--json]'
 const status: CliCommand = {
-  usage: statusUsage,
-  summary: 'the local TuFT server `server launch` started: URL, port, PID, healthy',
+  text: 'status',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, statusUsage)
+    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, ctx, 'status')
     const s = await managerFor().status()
     if (values.json) return ctx.out(JSON.stringify(statusJson(s), null, 2))
     printStatus(ctx, s)
   },
 }
 
-const stopUsage = 'server stop [--json]'
 const stop: CliCommand = {
-  usage: stopUsage,
-  summary: 'stop the local TuFT server (SIGTERM, then SIGKILL after a grace period); exits 0 once it is gone',
+  text: 'stop',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, stopUsage)
+    const t = ctx.i18n.t.cli.server
+    const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, ctx, 'stop')
     const m = managerFor()
     const before = await m.status()
     const s = await m.stop()
     if (values.json)
       return ctx.out(JSON.stringify({ stopped: s.wasRunning, pid: before.pid, port: before.port }, null, 2))
-    ctx.out(
-      s.wasRunning
-        ? `Stopped TuFT (PID ${before.pid}, port ${before.port}).`
-        : 'No local TuFT server was running.',
-    )
+    ctx.out(s.wasRunning ? t.stopped(before.pid, before.port) : t.noneWasRunning)
   },
 }
 
-const logsUsage = 'server logs [--lines N] [--search TEXT]'
 const logs: CliCommand = {
-  usage: logsUsage,
-  summary: 'print the local server log: its last lines, or the lines containing TEXT',
+  text: 'logs',
   async run(args, ctx) {
-    const { values } = parseCommandArgs(
-      args,
-      { lines: { type: 'string' }, search: { type: 'string' } },
-      logsUsage,
-    )
+    const { values } = parseCommandArgs(args, { lines: { type: 'string' }, search: { type: 'string' } }, ctx, 'logs')
     const page = managerFor().logs({
       search: values.search,
-      limit: int(values.lines, 'lines', 1, 1_000_000) ?? 100,
+      limit: int(ctx.i18n, values.lines, 'lines', 1, 1_000_000) ?? 100,
     })
-    if (!page.logPath)
-      throw new StudioError(
-        'local-server-not-running',
-        'No local TuFT server log yet: start one with `npm run cli -- server launch --model-path DIR`.',
-      )
+    if (!page.logPath) throw new CliError('local-server-not-running', ctx.i18n.t.cli.server.noLog)
     for (const l of page.lines) ctx.out(l.text)
   },
 }
 
 /** The server and key for `runs`/`checkpoints`: --server or discovery; --api-key-file, the local server's key, else TINKER_API_KEY. */
-function clientFor(values: { server?: string; 'api-key-file'?: string }) {
+function clientFor(values: { server?: string; 'api-key-file'?: string }, i18n: I18n) {
   const m = managerFor()
-  const keyFromFile = values['api-key-file'] ? readApiKeyFile(values['api-key-file']) : undefined
+  const keyFromFile = values['api-key-file'] ? readApiKeyFile(values['api-key-file'], i18n) : undefined
   const probe = createTuftClient({ url: values.server })
   const url = probe.server.url
   probe.close()
@@ -223,33 +189,30 @@ const remoteOptions = {
   json: { type: 'boolean' },
 } as const
 
-const runsUsage = 'server runs [--server URL] [--api-key-file F] [--json]'
 const runs: CliCommand = {
-  usage: runsUsage,
-  summary:
-    'training runs this key owns on a server (TUFT_ADDRESS, ~/.tuft/tuft_current_server, … when --server is not given), with their checkpoints',
+  text: 'runs',
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, remoteOptions, runsUsage)
-    if (positionals.length)
-      throw new UsageError(`unexpected argument "${positionals[0]}"\nusage: ${runsUsage}`)
-    const client = clientFor(values)
+    const { t, fmt } = ctx.i18n
+    const { values, positionals } = parseCommandArgs(args, remoteOptions, ctx, 'runs')
+    if (positionals.length) throw usageError(ctx, 'runs', t.cli.common.unexpectedArgument(positionals[0]))
+    const client = clientFor(values, ctx.i18n)
     try {
       const data = await serverRunsJson(client, undefined, { signal: ctx.signal })
       if (values.json) return ctx.out(JSON.stringify(data, null, 2))
-      if (data.training_runs.length === 0)
-        return ctx.out(`No training runs for this key on ${client.server.url}.`)
+      if (data.training_runs.length === 0) return ctx.out(t.cli.server.noRuns(client.server.url))
       const links = runsByServerModelIds(
         ctx.db(),
         data.training_runs.map((r) => r.training_run_id),
       )
-      ctx.out(`${data.training_runs.length} training run(s) on ${client.server.url}:`)
+      ctx.out(t.cli.server.runsHead(data.training_runs.length, client.server.url))
+      const typeWidth = checkpointTypeWidth(ctx.i18n)
       for (const r of data.training_runs) {
         const link = links.get(r.training_run_id)
         ctx.out(
-          `${r.training_run_id}  ${r.base_model}  rank ${r.lora_rank ?? '—'}  ${r.checkpoints.length} checkpoint(s)${link ? `  [TuFT Studio run "${link.name}", ${link.status}]` : ''}`,
+          t.cli.server.run({ id: r.training_run_id, baseModel: r.base_model, rank: r.lora_rank ?? null, checkpoints: r.checkpoints.length }) +
+            (link ? t.cli.server.studioRun(link.name, labelOf(t.history.status, link.status) ?? link.status) : ''),
         )
-        for (const c of r.checkpoints)
-          ctx.out(`    ${c.checkpoint_type.padEnd(8)} ${c.tinker_path}  ${c.time}`)
+        for (const c of r.checkpoints) ctx.out(`    ${padCells(checkpointType(ctx.i18n, c.checkpoint_type), typeWidth)} ${c.tinker_path}  ${fmt.dateTime(c.time)}`)
       }
     } finally {
       client.close()
@@ -257,25 +220,24 @@ const runs: CliCommand = {
   },
 }
 
-const checkpointsUsage = 'server checkpoints RUN_ID [--server URL] [--api-key-file F] [--json]'
 const checkpoints: CliCommand = {
-  usage: checkpointsUsage,
-  summary: 'one training run’s checkpoints (training and sampler) with sizes',
+  text: 'checkpoints',
   async run(args, ctx) {
-    const { values, positionals } = parseCommandArgs(args, remoteOptions, checkpointsUsage)
-    if (positionals.length !== 1)
-      throw new UsageError(`expected one training run id\nusage: ${checkpointsUsage}`)
-    const client = clientFor(values)
+    const { t, fmt } = ctx.i18n
+    const { values, positionals } = parseCommandArgs(args, remoteOptions, ctx, 'checkpoints')
+    if (positionals.length !== 1) throw usageError(ctx, 'checkpoints', t.cli.server.expectedRunId)
+    const client = clientFor(values, ctx.i18n)
     try {
       if (values.json)
         return ctx.out(
           JSON.stringify(await serverRunsJson(client, positionals[0], { signal: ctx.signal }), null, 2),
         )
       const cks = await client.listAllCheckpoints(positionals[0], { signal: ctx.signal })
-      if (cks.length === 0) return ctx.out(`Training run ${positionals[0]} has no checkpoints.`)
+      if (cks.length === 0) return ctx.out(t.cli.server.noCheckpoints(positionals[0]))
+      const typeWidth = checkpointTypeWidth(ctx.i18n)
       for (const c of cks)
         ctx.out(
-          `${c.checkpoint_type.padEnd(8)} ${c.tinker_path}  ${c.time}  ${mb(c.size_bytes)}${c.public ? '  public' : ''}`,
+          `${padCells(checkpointType(ctx.i18n, c.checkpoint_type), typeWidth)} ${c.tinker_path}  ${fmt.dateTime(c.time)}  ${typeof c.size_bytes === 'number' ? fmt.bytes(c.size_bytes) : MISSING}${c.public ? `  ${t.cli.server.public}` : ''}`,
         )
     } finally {
       client.close()

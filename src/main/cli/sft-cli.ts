@@ -1,7 +1,8 @@
 /**
  * `npm run sft -- [options]`: the run engine without the app. Trains one run (or a rank × LR sweep) on a
  * TuFT server or the built-in sandbox, with a live progress line on stderr, writes everything to the same
- * SQLite store as the app (TUFT_STUDIO_HOME) and prints a summary. See HELP below.
+ * SQLite store as the app (TUFT_STUDIO_HOME) and prints a summary, in the language LC_ALL, LC_MESSAGES or LANG
+ * name. The options are in the catalogue's `cli.sft.help`.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -25,51 +26,11 @@ import {
 } from '../core/runs'
 import { startSandbox } from '../../sandbox'
 import { registerSecret, scrubSecrets } from '../../shared/redact'
-import { asStudioError, StudioError } from '../../shared/result'
-import { hintFor } from '../../shared/catalogue'
-import { isErrorCode } from '../../shared/error-codes'
+import { asStudioError } from '../../shared/result'
+import { labelOf, MISSING, type I18n } from '../../shared/i18n'
 import type { RunConfigInput, RunDetailDto, RunEvent, RunSummaryDto, ServerConfig, SweepSummaryDto } from '../../shared/runs'
 import { cliApiKey } from './api-key'
-import { i18nFor, localeFromEnv } from '../../shared/i18n'
-
-const HELP = `Usage: npm run sft -- [options]
-
-  --config FILE            run config JSON (RunConfig keys; snake_case accepted); flags override it
-  --server URL             TuFT server (else discovered: TUFT_ADDRESS, TINKER_BASE_URL, ~/.tuft/tuft_current_server,
-                           http://127.0.0.1:10610; with none answering, the built-in sandbox starts in-process)
-  --api-key-file FILE      read the API key for a remote server from FILE (its first line). Preferred, like
-                           TINKER_API_KEY: a key given on the command line is echoed by npm and visible in ps.
-                           With neither, a terminal asks for the key (input hidden)
-  --api-key KEY            the API key on the command line: works, with a warning (prefer the two above)
-  --sandbox                use the built-in sandbox (in-process, data in TUFT_STUDIO_HOME/sandbox)
-  --dataset NAME|PATH      a dataset in the local store, a hub id, or a .jsonl/.json/.parquet file
-                           (default HuggingFaceH4/no_robots, cached after the first download; HF_ENDPOINT for a
-                           mirror; offline with nothing cached: the bundled sample-chat dataset)
-  --split S                training split (default train)
-  --model M                base model (default: the server's first model)
-  --tokenizer DIR|ID       tokenizer folder (tokenizer.json + tokenizer_config.json) or model id
-  --rank R  --lr LR  --batch-size B  --max-length N  --steps S  --epochs E
-  --eval-every N  --eval-set-size N  --checkpoint-every N  --seed N  --train-on all-assistant|last-assistant|all
-                           (no --steps/--epochs: 3 epochs of the conversations trained on, fewer for large datasets)
-  --held-out-fraction F    share of the training split held out for test NLL when there is no test split (default 0.05)
-  --early-stop PATIENCE    stop after PATIENCE evaluations without a new best test NLL (off by default; per cell in a sweep)
-  --keep-checkpoints last-best|all   checkpoints kept on the server (default last-best: the last state, best and final weights)
-  --export-script DIR      afterwards write a Python script that reproduces the run with the official tinker SDK and the
-                           exact datums it reads (<name>-train.py, <name>-datums.jsonl; a folder per cell for a sweep)
-  --name NAME              run name
-  --sweep ranks=8,32 lrs=1e-4,1e-3   grid sweep (each cell a normal run)   --concurrency N (default 2)
-  --resume RUN_ID          resume an interrupted/failed/stopped run (accepts --max-length, --batch-size, --rank, --lr)
-  --summary-json FILE      write the summary as JSON: {"run_id", "status", "steps", "train_nll": [[step, value], …],
-                           "test_nll": [[step, value], …], "checkpoints": [{"step", "kind", "name", "path"}, …],
-                           "best": {"step", "test_nll"} | null, "verdict": "fine"|"overfit"|"diverged"|"too-slow",
-                           "best_checkpoint": sampler path | null, "epochs", "eval_conversations"};
-                           for a sweep {"sweep_id", "concurrency", "max_concurrent", "runs": [that object plus "rank",
-                           "learning_rate", "final_test_nll", "best_test_nll", "train_mean_nll", "note"], "recommendation":
-                           {"run_id", "rank", "learning_rate", "reason", "stop_step", "checkpoint"} | null}
-  --help
-
-Exit status: 0 when the run (every sweep cell) completed, 1 otherwise. Ctrl-C stops and saves; twice cancels.
-`
+import { cliI18n, CliError, displayWidth, failureText, mainFailureText, padCells, type FailureText } from '../../platform/cli-i18n'
 
 type Args = Record<string, string | boolean>
 
@@ -80,11 +41,15 @@ const VALUE_FLAGS = new Set([
 ])
 const BOOL_FLAGS = new Set(['sandbox', 'help'])
 
-function parseArgs(argv: string[]): Args {
+/** An option the CLI cannot use; the fix points at --help. */
+const usageError = (message: string): CliError => new CliError('invalid-input', message)
+
+function parseArgs(argv: string[], i18n: I18n): Args {
+  const t = i18n.t.cli.sft
   const out: Args = {}
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (!a.startsWith('--')) throw new StudioError('invalid-input', `Unexpected argument ${a} (see --help)`)
+    if (!a.startsWith('--')) throw usageError(t.unexpectedArgument(a))
     const [flag, inline] = a.slice(2).split(/=(.*)/s, 2)
     if (flag === 'sweep') {
       // `--sweep ranks=8,32 lrs=1e-4,1e-3` (two tokens) or `--sweep "ranks=8,32 lrs=1e-4"` (one).
@@ -97,30 +62,30 @@ function parseArgs(argv: string[]): Args {
       out[flag] = true
       continue
     }
-    if (!VALUE_FLAGS.has(flag)) throw new StudioError('invalid-input', `Unknown option --${flag} (see --help)`)
+    if (!VALUE_FLAGS.has(flag)) throw usageError(t.unknownOption(flag))
     const v = inline ?? argv[++i]
-    if (v === undefined) throw new StudioError('invalid-input', `--${flag} needs a value`)
+    if (v === undefined) throw usageError(t.needsValue(flag))
     out[flag] = v
   }
   return out
 }
 
-const num = (args: Args, flag: string): number | undefined => {
+const num = (i18n: I18n, args: Args, flag: string): number | undefined => {
   const v = args[flag]
   if (v === undefined) return undefined
   const n = Number(v)
-  if (typeof v !== 'string' || !Number.isFinite(n)) throw new StudioError('invalid-input', `--${flag} must be a number (got ${String(v)})`)
+  if (typeof v !== 'string' || !Number.isFinite(n)) throw usageError(i18n.t.cli.sft.notANumber(flag, String(v)))
   return n
 }
 
-function parseSweep(spec: string): { ranks: number[]; lrs: number[] } {
+function parseSweep(spec: string, i18n: I18n): { ranks: number[]; lrs: number[] } {
   const m = /ranks=([\d,\s]+)/.exec(spec)
   const l = /lrs=([\d.eE+\-,\s]+)/.exec(spec)
   const list = (s: string | undefined) => (s ?? '').split(/[,\s]+/).filter(Boolean).map(Number)
   const ranks = list(m?.[1])
   const lrs = list(l?.[1])
   if (!ranks.length || !lrs.length || [...ranks, ...lrs].some((x) => !Number.isFinite(x) || x <= 0))
-    throw new StudioError('invalid-input', `--sweep needs ranks=R1,R2 and lrs=LR1,LR2 (got "${spec}")`)
+    throw usageError(i18n.t.cli.sft.sweepSpec(spec))
   return { ranks, lrs }
 }
 
@@ -137,12 +102,18 @@ const camelize = (v: unknown): unknown => {
 }
 
 /** A config file: RunConfig JSON; snake_case keys (learning_rate, lora_rank, …) and a string dataset are accepted. */
-function readConfigFile(file: string): Record<string, unknown> {
+function readConfigFile(file: string, i18n: I18n): Record<string, unknown> {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new CliError('invalid-input', i18n.t.cli.sft.configUnreadable(file, (err as NodeJS.ErrnoException).code ?? String(err)))
+  }
   let raw: unknown
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'))
-  } catch (err) {
-    throw new StudioError('invalid-input', `Cannot read --config ${file}: ${(err as Error).message}`)
+    raw = JSON.parse(text)
+  } catch {
+    throw new CliError('invalid-input', i18n.t.cli.sft.configNotJson(file))
   }
   const c = camelize(raw) as Record<string, unknown>
   if (typeof c.dataset === 'string') c.dataset = { name: c.dataset }
@@ -159,21 +130,38 @@ const say = (line: string): void => {
   process.stderr.write(scrubSecrets(line) + '\n')
 }
 const print = (text: string): void => void process.stdout.write(scrubSecrets(text))
-const fmt = (x: number | null | undefined, d = 4): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d))
+/** An NLL as the summary prints it (four decimals), or MISSING. */
+const nll = (i18n: I18n, x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? MISSING : i18n.fmt.decimal(x, 4))
 
-function progressPrinter(label: string) {
+/** An error, main's English message under the catalogue's title where that is not the reader's language, and the fix. */
+function failureLines(i18n: I18n, f: FailureText, indent = ''): string[] {
+  const t = i18n.t.cli
+  return [`${indent}${t.sft.failure(f.code, f.message)}`, ...(f.original ? [`${indent}${t.common.original(f.original).trimStart()}`] : []), `${indent}${t.sft.fix(f.fix)}`]
+}
+
+function progressPrinter(i18n: I18n, label: string) {
+  const { t, fmt } = i18n
   const st = { step: 0, total: 0, train: null as number | null, test: null as number | null, eta: null as number | null, tps: null as number | null }
   const line = (): string => {
     const width = 24
     const filled = st.total ? Math.round((st.step / st.total) * width) : 0
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled)
-    const eta = st.eta === null ? '' : ` ETA ${Math.ceil(st.eta)}s`
-    return `${label}[${bar}] ${st.step}/${st.total} train NLL ${fmt(st.train)} test NLL ${fmt(st.test)} ${st.tps === null ? '' : `${Math.round(st.tps)} tok/s`}${eta}`
+    const progress = t.cli.sft.progress({
+      step: st.step,
+      total: st.total,
+      train: nll(i18n, st.train),
+      test: nll(i18n, st.test),
+      throughput: st.tps === null ? null : fmt.int(st.tps),
+      eta: st.eta === null ? null : fmt.duration(Math.ceil(st.eta)),
+    })
+    return `${label}[${bar}] ${progress}`
   }
   return (e: RunEvent): void => {
     switch (e.type) {
       case 'phase':
-        if (e.phase !== 'training') say(`${label}${e.phase}${e.message ? `: ${e.message}` : ''}`)
+        // Training shows as the progress bar; an error as the error event, with its fix.
+        if (e.phase !== 'training' && e.phase !== 'error')
+          say(`${label}${t.cli.sft.phase(t.cli.sft.phases[e.phase], e.message && t.cli.mainMessagesReadable ? e.message : null)}`)
         return
       case 'progress':
         st.step = e.current
@@ -188,14 +176,13 @@ function progressPrinter(label: string) {
         return
       case 'eval':
         st.test = e.testNll
-        say(`${label}step ${e.step}: test NLL ${fmt(e.testNll)} on ${e.conversations} held-out conversations`)
+        say(`${label}${t.cli.sft.eval(e.step, nll(i18n, e.testNll), e.conversations)}`)
         return
       case 'checkpoint':
-        say(`${label}saved ${e.kind} at step ${e.step}: ${e.path}`)
+        say(`${label}${t.cli.sft.checkpointSaved(labelOf(t.cli.sft.checkpointKind, e.kind) ?? e.kind, e.step, e.path)}`)
         return
       case 'error':
-        say(`${label}error ${e.code}: ${e.message}`)
-        if (isErrorCode(e.code)) say(`${label}  fix: ${hintFor(e.code).fix}`)
+        failureLines(i18n, mainFailureText(e.code, e.message, i18n)).forEach((l, i) => say(`${label}${i ? '  ' : ''}${l}`))
         return
       default:
         return
@@ -207,20 +194,28 @@ function progressPrinter(label: string) {
 
 type Cleanup = () => Promise<void> | void
 
-async function resolveServer(args: Args, fromFile: ServerConfig | undefined, db: Db, cleanups: Cleanup[]): Promise<{ server: ServerConfig; deps: RunDeps }> {
+async function resolveServer(
+  i18n: I18n,
+  args: Args,
+  fromFile: ServerConfig | undefined,
+  db: Db,
+  cleanups: Cleanup[],
+): Promise<{ server: ServerConfig; deps: RunDeps }> {
+  const t = i18n.t.cli.sft
   const deps: RunDeps = { db }
   const useSandbox = async (why: string): Promise<ServerConfig> => {
     const sb = await startSandbox({ dataDir: sandboxDataDir() })
     cleanups.push(() => sb.close())
-    say(`${why}: started the built-in sandbox in-process at ${sb.url} (data in ${sandboxDataDir()}).`)
+    say(t.sandboxStarted(why, sb.url, sandboxDataDir()))
     deps.sandbox = async () => ({ url: sb.url, apiKey: sb.apiKey })
     return { kind: 'sandbox' }
   }
-  if (args.sandbox) return { server: await useSandbox('--sandbox'), deps }
+  if (args.sandbox) return { server: await useSandbox(t.whyFlag), deps }
   if (typeof args.server === 'string') return { server: { kind: 'remote', url: args.server }, deps }
   if (fromFile?.kind === 'remote' && fromFile.url) return { server: fromFile, deps }
-  if (fromFile?.kind === 'sandbox') return { server: await useSandbox('config asks for the sandbox'), deps }
+  if (fromFile?.kind === 'sandbox') return { server: await useSandbox(t.whyConfig), deps }
   const found = discoverServer()
+  const source = labelOf(i18n.t.connect.sourceLabel, found.source) ?? found.source
   try {
     const client = createTuftClient({ url: found.url, retry: { maxAttempts: 1 }, requestTimeoutMs: 3_000 })
     try {
@@ -228,22 +223,23 @@ async function resolveServer(args: Args, fromFile: ServerConfig | undefined, db:
     } finally {
       client.close()
     }
-    say(`Using the TuFT server at ${found.url} (from ${found.source}).`)
+    say(t.usingServer(found.url, source))
     return { server: { kind: 'remote', url: found.url }, deps }
   } catch {
-    return { server: await useSandbox(`No TuFT server answers at ${found.url} (${found.source})`), deps }
+    return { server: await useSandbox(t.whyNoServer(found.url, source)), deps }
   }
 }
 
 const HUB_OFFLINE = new Set(['hf-unreachable', 'hf-timeout', 'download-interrupted', 'hf-not-found'])
 
-async function resolveDataset(db: Db, spec: string | undefined, split: string | undefined): Promise<{ name: string; split?: string }> {
+async function resolveDataset(i18n: I18n, db: Db, spec: string | undefined, split: string | undefined): Promise<{ name: string; split?: string }> {
+  const { t, fmt } = i18n
   const progress = (p: { phase: string; current: number; total: number }) => {
-    if (isTty) process.stderr.write(`\r\x1b[2Kdataset: ${p.phase} ${p.current}/${p.total}`)
+    if (isTty) process.stderr.write(`\r\x1b[2K${t.cli.sft.datasetProgress(labelOf(t.progressPhase, p.phase) ?? p.phase, p.current, p.total)}`)
   }
   if (spec && fs.existsSync(spec) && fs.statSync(spec).isFile()) {
     const r = await importDataset(db, { kind: 'file', path: path.resolve(spec), ...(split ? { split } : {}) }, { onProgress: progress })
-    say(`Dataset ${r.name}: imported ${r.splits.map((s) => `${s.split} ${s.rows} rows`).join(', ')} from ${path.resolve(spec)}.`)
+    say(t.cli.sft.datasetFromFile(r.name, fmt.list(r.splits.map((s) => t.cli.sft.fileSplit(s.split, s.rows))), path.resolve(spec)))
     return { name: r.name, split: split ?? r.splits[0].split }
   }
   if (spec && getDataset(db, spec) && !spec.includes('/')) return { name: spec, ...(split ? { split } : {}) }
@@ -254,14 +250,14 @@ async function resolveDataset(db: Db, spec: string | undefined, split: string | 
   const repo = spec ?? DEFAULT_HUB_DATASET
   try {
     const r = await importDataset(db, { kind: 'hub', repo }, { onProgress: progress })
-    say(`Dataset ${r.name}: ${r.splits.map((s) => `${s.split} ${s.rows}`).join(', ')} rows${r.fromCache ? ' (local copy)' : ' (downloaded)'}.`)
+    say(t.cli.sft.datasetFromHub(r.name, fmt.list(r.splits.map((s) => t.cli.sft.hubSplit(s.split, s.rows))), r.fromCache))
     return { name: r.name, ...(split ? { split } : {}) }
   } catch (err) {
     const code = asStudioError(err).code
     if (spec || !HUB_OFFLINE.has(code)) throw err
     const file = bundledDatasetPath()
-    say(`Cannot download ${repo} (${code}: ${(err as Error).message}) and no copy is cached.`)
-    say(`Falling back to the small sample chat dataset bundled with TuFT Studio (${file}); set HF_ENDPOINT to a mirror for ${repo}.`)
+    say(t.cli.sft.cannotDownload(repo, code, (err as Error).message))
+    say(t.cli.sft.fallback(file, repo))
     const r = await importDataset(db, { kind: 'file', path: file }, { name: BUNDLED_DATASET_NAME })
     return { name: r.name }
   }
@@ -312,15 +308,20 @@ function runSummaryJson(db: Db, runId: string, final?: RunSummaryDto): RunSummar
 }
 
 /** The guide's reading of the curves, in the terminal's language. */
-const i18n = i18nFor(localeFromEnv(process.env))
-
-function judgementLines(d: RunDetailDto): string[] {
+function judgementLines(i18n: I18n, d: RunDetailDto): string[] {
   const { t, fmt: f } = i18n
+  const s = t.cli.sft
   const j = d.judgement
   const out: string[] = []
-  if (d.evalPlan) out.push(`  ${t.judge.evalSet({ ...d.evalPlan, split: d.data?.evalSplit ?? null })}${d.evalPlan.tooSmall ? ` — ${t.judge.evalTooSmall}` : ''}`)
+  if (d.evalPlan) {
+    const evalSet = t.judge.evalSet({ ...d.evalPlan, split: d.data?.evalSplit ?? null })
+    out.push(`  ${d.evalPlan.tooSmall ? s.withCaveat(evalSet, t.judge.evalTooSmall) : evalSet}`)
+  }
   if (d.epochs !== null) out.push(`  ${t.judge.epochs(d.epochs)}`)
-  if (j.best) out.push(`  ${t.judge.best(j.best.step, f.nll(j.best.testNll))}${d.bestCheckpoint ? `: ${d.bestCheckpoint.path}` : ''}`)
+  if (j.best) {
+    const best = t.judge.best(j.best.step, f.nll(j.best.testNll))
+    out.push(`  ${d.bestCheckpoint ? s.withPath(best, d.bestCheckpoint.path) : best}`)
+  }
   if (d.earlyStopped && j.best) out.push(`  ${t.judge.earlyStopped(d.step, j.best.step)}`)
   const note =
     j.verdict === 'overfit' && j.best
@@ -332,73 +333,103 @@ function judgementLines(d: RunDetailDto): string[] {
           : j.best
             ? t.judge.note.fine(f.nll(j.best.testNll), j.best.step)
             : null
-  if (note) out.push(`  ${j.verdict}: ${note}`)
+  if (note) out.push(t.cli.sft.summary.verdict(j.verdict, note))
   return out
 }
 
 /** Writes the reproduction script and the exact datums it reads into `dir`. */
-async function exportScript(db: Db, runId: string, dir: string): Promise<void> {
+async function exportScript(i18n: I18n, db: Db, runId: string, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true })
   for (const kind of ['python', 'datums'] as const) {
     const e = await exportRun(db, runId, kind)
     fs.writeFileSync(path.join(dir, e.filename), e.content)
-    say(`wrote ${path.join(dir, e.filename)}`)
+    say(i18n.t.cli.sft.wrote(path.join(dir, e.filename)))
   }
 }
 
-function printRunSummary(db: Db, runId: string, final?: RunSummaryDto): void {
+function printRunSummary(i18n: I18n, db: Db, runId: string, final?: RunSummaryDto): void {
+  const { t, fmt } = i18n
+  const s = t.cli.sft.summary
   const d = finalRun(db, runId, final)
   const out = [
-    `run ${d.id} "${d.name}": ${d.status} at step ${d.step}/${d.totalSteps}`,
-    `  model ${d.baseModel}, rank ${d.rank}, lr ${d.learningRate}, dataset ${d.dataset}` +
-      (d.data ? ` (${d.data.trainExamples} train, ${d.data.evalExamples} eval from ${d.data.evalSource === 'split' ? `split ${d.data.evalSplit}` : d.data.evalSource})` : ''),
-    `  train NLL ${fmt(d.metrics[0]?.trainNll)} → ${fmt(d.finalTrainNll)}; test NLL ${fmt(d.evals[0]?.testNll)} (step ${d.evals[0]?.step ?? '—'}) → ${fmt(d.finalTestNll)} (best ${fmt(d.bestTestNll)})`,
+    s.head({ id: d.id, name: d.name, status: labelOf(t.history.status, d.status) ?? d.status, step: d.step, total: d.totalSteps }),
+    s.setup({ model: d.config.baseModel ?? t.cli.sft.serverDefault, rank: d.rank, lr: fmt.lr(d.learningRate), dataset: d.dataset }) +
+      (d.data ? s.data({ train: d.data.trainExamples, eval: d.data.evalExamples, from: s.evalFrom(d.data.evalSource, d.data.evalSplit ?? null) }) : ''),
+    s.curves({
+      firstTrain: nll(i18n, d.metrics[0]?.trainNll),
+      lastTrain: nll(i18n, d.finalTrainNll),
+      firstTest: nll(i18n, d.evals[0]?.testNll),
+      firstTestStep: d.evals[0] ? fmt.int(d.evals[0].step) : MISSING,
+      lastTest: nll(i18n, d.finalTestNll),
+      bestTest: nll(i18n, d.bestTestNll),
+    }),
   ]
-  out.push(...judgementLines(d))
+  out.push(...judgementLines(i18n, d))
   const last = d.checkpoints.filter((c) => c.kind === 'sampler').at(-1) ?? d.checkpoints.at(-1)
-  if (last) out.push(`  checkpoint: ${last.path}`)
-  if (d.error) out.push(`  error ${d.error.code}: ${d.error.message}`, `  fix: ${hintFor(d.error.code).fix}`)
-  if (d.resumable) out.push(`  resume: npm run sft -- --resume ${d.id}`)
+  if (last) out.push(s.checkpoint(last.path))
+  if (d.error) out.push(...failureLines(i18n, mainFailureText(d.error.code, d.error.message, i18n), '  '))
+  if (d.resumable) out.push(s.resume(d.id))
   print(out.join('\n') + '\n')
 }
 
 /** The key for a remote server from --api-key-file, --api-key, TINKER_API_KEY or a hidden prompt (see api-key.ts). */
-function keyFor(args: Args, url: string | undefined): Promise<string | undefined> {
+function keyFor(args: Args, url: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const tty = process.stdin.isTTY === true && isTty
   return cliApiKey(url ?? discoverServer().url, {
     flag: typeof args['api-key'] === 'string' ? args['api-key'] : undefined,
     file: typeof args['api-key-file'] === 'string' ? args['api-key-file'] : undefined,
-    env: process.env,
+    env,
     tty: tty ? { input: process.stdin, output: process.stderr } : null,
     warn: say,
   })
 }
 
-function printSweepTable(s: SweepSummaryDto): void {
-  const rows = [`sweep ${s.id} "${s.name}" (concurrency ${s.concurrency}, max observed ${s.maxConcurrentObserved})`, '  rank  lr        status     final test  best test (step)  train mean  verdict    note']
+function printSweepTable(i18n: I18n, s: SweepSummaryDto): void {
+  const { t, fmt } = i18n
+  const w = t.cli.sft.sweep
+  // Column widths in terminal cells (a Chinese heading takes two per character).
+  const widths = [5, 9, 10, 11, 17, 11, 10].map((min, i) => Math.max(min, displayWidth(w.columns[i]) + 1))
+  const row = (cells: string[]): string => `  ${cells.map((c, i) => (i < widths.length ? padCells(c, widths[i]) : c)).join(' ')}`.trimEnd()
+  const rows = [w.head({ id: s.id, name: s.name, concurrency: s.concurrency, observed: s.maxConcurrentObserved }), row(w.columns)]
+  const note = (c: SweepSummaryDto['cells'][number]): string =>
+    t.cli.mainMessagesReadable ? (c.note ?? '') : c.verdict ? t.judge.cell({ verdict: c.verdict, bestStep: c.bestStep }) : c.status === 'completed' ? '' : (labelOf(t.history.status, c.status) ?? c.status)
   for (const c of s.cells)
     rows.push(
-      `  ${String(c.rank).padEnd(5)} ${String(c.learningRate).padEnd(9)} ${c.status.padEnd(10)} ${fmt(c.finalTestNll).padEnd(11)} ${`${fmt(c.bestTestNll)} (${c.bestStep ?? '—'})`.padEnd(17)} ${fmt(c.trainMeanNll).padEnd(11)} ${(c.verdict ?? '').padEnd(10)} ${c.note ?? ''}`,
+      row([
+        String(c.rank),
+        fmt.lr(c.learningRate),
+        labelOf(t.history.status, c.status) ?? c.status,
+        nll(i18n, c.finalTestNll),
+        `${nll(i18n, c.bestTestNll)} (${c.bestStep ?? MISSING})`,
+        nll(i18n, c.trainMeanNll),
+        c.verdict ? t.judge.verdict[c.verdict] : '',
+        note(c),
+      ]),
     )
   const r = s.recommendation
   if (r) {
-    rows.push(i18n.t.judge.recommend({ rank: r.rank, lr: i18n.fmt.lr(r.learningRate), stopStep: r.stopStep, best: i18n.fmt.nll(r.bestTestNll) }))
-    rows.push(`  ${r.reason}`)
-    if (r.checkpoint) rows.push(`  checkpoint: ${r.checkpoint}`)
-  } else rows.push(s.finished < s.total ? `recommended: none — ${i18n.t.judge.sweepProgress(s.finished, s.total)}` : 'recommended: none (no completed cell without divergence)')
+    rows.push(t.judge.recommend({ rank: r.rank, lr: fmt.lr(r.learningRate), stopStep: r.stopStep, best: fmt.nll(r.bestTestNll) }))
+    if (t.cli.mainMessagesReadable) rows.push(`  ${r.reason}`)
+    else {
+      const others = s.cells.filter((c) => c.runId !== r.runId && c.verdict !== null && c.verdict !== 'fine')
+      if (others.length) rows.push(`  ${others.map((c) => w.other(c.rank, fmt.lr(c.learningRate), note(c))).join('；')}`)
+    }
+    if (r.checkpoint) rows.push(t.cli.sft.summary.checkpoint(r.checkpoint))
+  } else rows.push(s.finished < s.total ? w.none(t.judge.sweepProgress(s.finished, s.total)) : w.noneCompleted)
   print(rows.join('\n') + '\n')
 }
 
 // ── Main ──────────────────────────────────────────────────────────────────────────────────────────────
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv)
+async function run(argv: string[], env: NodeJS.ProcessEnv, i18n: I18n): Promise<number> {
+  const { t, fmt } = i18n
+  const args = parseArgs(argv, i18n)
   if (args.help) {
-    print(HELP)
+    print(t.cli.sft.help)
     return 0
   }
-  registerSecret(process.env.TINKER_API_KEY)
-  registerSecret(process.env.HF_TOKEN)
+  registerSecret(env.TINKER_API_KEY)
+  registerSecret(env.HF_TOKEN)
   const db = openDb()
   const cleanups: Cleanup[] = [() => void db.close()]
   let handle: RunHandle | null = null
@@ -407,49 +438,50 @@ async function main(argv: string[]): Promise<number> {
     interrupted++
     if (!handle) process.exit(130)
     if (interrupted === 1) {
-      say('Stopping after the steps in flight and saving (Ctrl-C again to cancel without saving)…')
+      say(t.cli.sft.stopping)
       handle.stop()
     } else handle.cancel()
   }
   process.on('SIGINT', onSigint)
+  const n = (flag: string): number | undefined => num(i18n, args, flag)
   try {
     const marked = recoverInterruptedRuns(db)
-    if (marked.length) say(`Marked ${marked.length} run(s) left running by a stopped process as interrupted: ${marked.join(', ')}`)
+    if (marked.length) say(t.cli.sft.marked(marked))
     const summaryFile = typeof args['summary-json'] === 'string' ? args['summary-json'] : undefined
-    const fileConfig = typeof args.config === 'string' ? readConfigFile(args.config) : {}
+    const fileConfig = typeof args.config === 'string' ? readConfigFile(args.config, i18n) : {}
     const exportDir = typeof args['export-script'] === 'string' ? path.resolve(args['export-script']) : undefined
 
     if (typeof args.resume === 'string') {
       const prev = getRun(db, args.resume)
-      const { server, deps } = await resolveServer(args, prev.config.server, db, cleanups)
-      if (server.kind === 'remote') deps.apiKey = await keyFor(args, server.url)
+      const { server, deps } = await resolveServer(i18n, args, prev.config.server, db, cleanups)
+      if (server.kind === 'remote') deps.apiKey = await keyFor(args, server.url, env)
       const overrides = {
-        ...(num(args, 'max-length') !== undefined ? { maxLength: num(args, 'max-length') } : {}),
-        ...(num(args, 'batch-size') !== undefined ? { batchSize: num(args, 'batch-size') } : {}),
-        ...(num(args, 'rank') !== undefined ? { rank: num(args, 'rank') } : {}),
-        ...(num(args, 'lr') !== undefined ? { learningRate: num(args, 'lr') } : {}),
+        ...(n('max-length') !== undefined ? { maxLength: n('max-length') } : {}),
+        ...(n('batch-size') !== undefined ? { batchSize: n('batch-size') } : {}),
+        ...(n('rank') !== undefined ? { rank: n('rank') } : {}),
+        ...(n('lr') !== undefined ? { learningRate: n('lr') } : {}),
       }
-      say(`Resuming run ${prev.id} "${prev.name}" (${prev.status} at step ${prev.step}/${prev.totalSteps}).`)
-      handle = resumeRun(deps, args.resume, { overrides, onEvent: progressPrinter('') })
-      if (handle.runId !== args.resume)
-        say(`The saved LoRA weights have rank ${prev.rank}, so rank ${overrides.rank} starts a new run ${handle.runId} (run ${prev.id} is kept).`)
+      say(t.cli.sft.resuming({ id: prev.id, name: prev.name, status: labelOf(t.history.status, prev.status) ?? prev.status, step: prev.step, total: prev.totalSteps }))
+      handle = resumeRun(deps, args.resume, { overrides, onEvent: progressPrinter(i18n, '') })
+      if (handle.runId !== args.resume) say(t.cli.sft.forked({ savedRank: prev.rank, rank: overrides.rank ?? prev.rank, newId: handle.runId, oldId: prev.id }))
       const final = await handle.done
-      printRunSummary(db, handle.runId, final)
+      printRunSummary(i18n, db, handle.runId, final)
       if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
-      if (exportDir) await exportScript(db, handle.runId, exportDir)
+      if (exportDir) await exportScript(i18n, db, handle.runId, exportDir)
       return final.status === 'completed' ? 0 : 1
     }
 
-    const resolved = await resolveServer(args, fileConfig.server as ServerConfig | undefined, db, cleanups)
+    const resolved = await resolveServer(i18n, args, fileConfig.server as ServerConfig | undefined, db, cleanups)
     let server = resolved.server
     const deps = resolved.deps
     // A key from the command line wins over one in --config; with neither, TINKER_API_KEY or a prompt.
     if (server.kind === 'remote' && (!server.apiKey || args['api-key'] !== undefined || args['api-key-file'] !== undefined)) {
-      const apiKey = await keyFor(args, server.url)
+      const apiKey = await keyFor(args, server.url, env)
       if (apiKey) server = { ...server, apiKey }
     }
     const fileDataset = fileConfig.dataset as { name?: string; split?: string } | undefined
     const dataset = await resolveDataset(
+      i18n,
       db,
       typeof args.dataset === 'string' ? args.dataset : fileDataset?.name,
       typeof args.split === 'string' ? args.split : fileDataset?.split,
@@ -457,19 +489,19 @@ async function main(argv: string[]): Promise<number> {
     const flags: Record<string, unknown> = {
       baseModel: args.model,
       tokenizer: typeof args.tokenizer === 'string' ? path.resolve(args.tokenizer) : undefined,
-      rank: num(args, 'rank'),
-      learningRate: num(args, 'lr'),
-      batchSize: num(args, 'batch-size'),
-      maxLength: num(args, 'max-length'),
-      steps: num(args, 'steps'),
-      epochs: num(args, 'epochs'),
-      evalEvery: num(args, 'eval-every'),
-      evalSetSize: num(args, 'eval-set-size'),
-      checkpointEvery: num(args, 'checkpoint-every'),
-      earlyStop: num(args, 'early-stop'),
-      heldOutFraction: num(args, 'held-out-fraction'),
+      rank: n('rank'),
+      learningRate: n('lr'),
+      batchSize: n('batch-size'),
+      maxLength: n('max-length'),
+      steps: n('steps'),
+      epochs: n('epochs'),
+      evalEvery: n('eval-every'),
+      evalSetSize: n('eval-set-size'),
+      checkpointEvery: n('checkpoint-every'),
+      earlyStop: n('early-stop'),
+      heldOutFraction: n('held-out-fraction'),
       keepCheckpoints: args['keep-checkpoints'],
-      seed: num(args, 'seed'),
+      seed: n('seed'),
       trainOn: args['train-on'],
       name: args.name,
     }
@@ -482,23 +514,23 @@ async function main(argv: string[]): Promise<number> {
     } as RunConfigInput
 
     if (typeof args.sweep === 'string') {
-      const { ranks, lrs } = parseSweep(args.sweep)
+      const { ranks, lrs } = parseSweep(args.sweep, i18n)
       const labels = new Map<string, string>()
       const sweep = startSweep(
         deps,
-        { config, ranks, learningRates: lrs, concurrency: num(args, 'concurrency') },
+        { config, ranks, learningRates: lrs, concurrency: n('concurrency') },
         {
           onEvent: (e) => {
             if (e.type === 'metric' || e.type === 'progress') return
             const l = labels.get(e.runId) ?? `[${e.runId.slice(0, 8)}] `
             labels.set(e.runId, l)
-            progressPrinter(l)(e)
+            progressPrinter(i18n, l)(e)
           },
         },
       )
-      say(`Sweep ${sweep.sweepId}: ranks ${ranks.join(', ')} × lrs ${lrs.join(', ')}.`)
+      say(t.cli.sft.sweepStarted(sweep.sweepId, fmt.list(ranks.map(String)), fmt.list(lrs.map(fmt.lr))))
       const summary = await sweep.done
-      printSweepTable(summary)
+      printSweepTable(i18n, summary)
       if (summaryFile)
         fs.writeFileSync(
           summaryFile,
@@ -532,17 +564,17 @@ async function main(argv: string[]): Promise<number> {
           ) + '\n',
         )
       if (exportDir)
-        for (const c of summary.cells) await exportScript(db, c.runId, path.join(exportDir, `rank${c.rank}-lr${c.learningRate}`))
+        for (const c of summary.cells) await exportScript(i18n, db, c.runId, path.join(exportDir, `rank${c.rank}-lr${c.learningRate}`))
       return summary.cells.every((c) => c.status === 'completed') ? 0 : 1
     }
 
-    handle = startRun(deps, config, { onEvent: progressPrinter('') })
-    say(`Run ${handle.runId} started (Ctrl-C stops and saves).`)
+    handle = startRun(deps, config, { onEvent: progressPrinter(i18n, '') })
+    say(t.cli.sft.runStarted(handle.runId))
     const final = await handle.done
     if (isTty) process.stderr.write('\n')
-    printRunSummary(db, handle.runId, final)
+    printRunSummary(i18n, db, handle.runId, final)
     if (summaryFile) fs.writeFileSync(summaryFile, JSON.stringify(runSummaryJson(db, handle.runId, final), null, 2) + '\n')
-    if (exportDir) await exportScript(db, handle.runId, exportDir)
+    if (exportDir) await exportScript(i18n, db, handle.runId, exportDir)
     return final.status === 'completed' ? 0 : 1
   } finally {
     process.off('SIGINT', onSigint)
@@ -550,12 +582,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const e = asStudioError(err)
-    process.stderr.write(scrubSecrets(`\nerror ${e.code}: ${e.message}\n`))
-    process.stderr.write(`fix: ${hintFor(e.code).fix}\n`)
-    process.exit(1)
-  },
-)
+/**
+ * Runs `npm run sft` with these arguments and returns its exit status; failures are printed (what happened,
+ * main's own message where the catalogue's words replace it, and the fix) in the language `env` names.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const i18n = cliI18n(env)
+  try {
+    return await run(argv, env, i18n)
+  } catch (err) {
+    const lines = failureLines(i18n, failureText(err, i18n))
+    process.stderr.write(scrubSecrets(`\n${lines.join('\n')}\n`))
+    return 1
+  }
+}
+
+const isEntry = process.argv[1] && /sft-cli\.(ts|js|mjs)$/.test(process.argv[1])
+if (isEntry) void main(process.argv.slice(2)).then((code) => process.exit(code))

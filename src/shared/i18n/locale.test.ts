@@ -28,6 +28,7 @@ describe('locale choice', () => {
     expect(localeFromEnv({ LANG: 'zh_CN.UTF-8' })).toBe('zh-CN')
     expect(localeFromEnv({ LC_ALL: 'C', LANG: 'zh_CN.UTF-8' })).toBe('en')
     expect(localeFromEnv({ LC_ALL: '', LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' })).toBe('zh-CN')
+    expect(localeFromEnv({ LC_MESSAGES: 'C', LANG: 'zh_CN.UTF-8' })).toBe('en')
     expect(localeFromEnv({ LC_ALL: 'zh_CN.GB18030' })).toBe('zh-CN')
     expect(localeFromEnv({})).toBe('en')
   })

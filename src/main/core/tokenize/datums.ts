@@ -1,4 +1,5 @@
 import type { Datum } from '../../../shared/datum'
+import { SKIP_NOTHING_WEIGHTED, skipBeyondMaxLength, skipTooFewTokens } from './skip-reasons'
 
 export type DatumResult = { datum: Datum; skipReason?: undefined } | { datum: null; skipReason: string }
 
@@ -8,12 +9,12 @@ export type DatumResult = { datum: Datum; skipReason?: undefined } | { datum: nu
  */
 export function datumSkipReason(weights: ArrayLike<number>, length: number, maxLength: number): string | null {
   const n = Math.min(length, maxLength)
-  if (n < 2) return `only ${n} token${n === 1 ? '' : 's'} after the cut to max length ${maxLength}`
+  if (n < 2) return skipTooFewTokens(n, maxLength)
   for (let i = 1; i < n; i++) if (weights[i]) return null
   for (let i = n; i < length; i++)
     if (weights[i])
-      return `no weighted target token within max length ${maxLength} (the first trained token is at position ${i} of ${length})`
-  return 'no weighted target token (nothing to train on)'
+      return skipBeyondMaxLength(maxLength, i, length)
+  return SKIP_NOTHING_WEIGHTED
 }
 
 /**

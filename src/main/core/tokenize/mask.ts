@@ -1,4 +1,5 @@
 import type { TrainOn } from '../../../shared/datum'
+import { skipNoTargetMessage, skipNotVerbatim } from './skip-reasons'
 
 /** The part of a chat message the mask needs; structurally a `ChatMessage`. */
 export type MaskMessage = { role: string; content: string }
@@ -135,8 +136,6 @@ export function codepointOffsets(offsets: ReadonlyArray<ArrayLike<number>>): Tok
   return { unit: 'codepoint', starts, ends }
 }
 
-const SKIP_TEMPLATE_REWRITES = 'the chat template rewrites'
-
 /**
  * Exact loss weights from ONE rendering of the whole conversation: weight 1 on every token that
  * starts inside a weighted message's content (after its leading whitespace), and on the whitespace +
@@ -151,15 +150,12 @@ export function computeMask(
   terminators: readonly string[],
 ): MaskResult {
   const targets = weightedMessageIndexes(messages, trainOn)
-  if (targets.length === 0) return { skipReason: `no ${trainOn === 'all' ? '' : 'assistant '}message to train on` }
+  if (targets.length === 0) return { skipReason: skipNoTargetMessage(trainOn) }
   const spans = locateContents(text, messages, terminators)
   const bounds: number[] = []
   for (const i of targets) {
     const span = spans[i]
-    if (!span)
-      return {
-        skipReason: `message ${i + 1} (${messages[i].role}) does not appear verbatim in the rendered text: ${SKIP_TEMPLATE_REWRITES} it (e.g. strips <think> reasoning), so an exact mask is impossible`,
-      }
+    if (!span) return { skipReason: skipNotVerbatim(i + 1, messages[i].role) }
     // Leading whitespace is never weighted: templates strip it (Qwen's lstrip, Llama's trim) or the
     // tokenizer merges it into the header's own newline, so it cannot be told apart from scaffolding.
     let start = span.start

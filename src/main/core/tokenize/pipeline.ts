@@ -1,5 +1,6 @@
 import type { TrainOn } from '../../../shared/datum'
 import { datumSkipReason } from './datums'
+import { SKIP_NO_OFFSETS, skipTemplateError } from './skip-reasons'
 import { byteLevelOffsets, computeMask, utf8Length, type MaskMessage, type TokenOffsets } from './mask'
 import type { Renderer } from './render'
 
@@ -241,7 +242,7 @@ export async function processBatch(
       texts[i] = text
     } catch (err) {
       texts[i] = ''
-      renderErrors.set(i, `chat template error: ${err instanceof Error ? err.message : String(err)}`)
+      renderErrors.set(i, skipTemplateError(err instanceof Error ? err.message : String(err)))
     }
     messages[i] = msgs
   }
@@ -263,7 +264,7 @@ export async function processBatch(
     const { ids, offsets } = encoded[i]
     fullLengths[i] = ids.length
     if (!offsets) {
-      skipped.push({ row: rows[i], reason: 'this tokenizer reports no token offsets, so the mask cannot be computed exactly' })
+      skipped.push({ row: rows[i], reason: SKIP_NO_OFFSETS })
       continue
     }
     const mask = computeMask(texts[i], messages[i], cfg.trainOn, offsets, cfg.terminators)
