@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { LocalServerLogLine, LocalServerStatus } from '../../../shared/local-server'
 import { FAKE_TUFT_BIN, freePort, testSealer } from '../../../../tests/helpers/local-tuft'
 import { makeModelFolder } from '../../../../tests/helpers/model-folder'
@@ -222,10 +222,11 @@ describe('local TuFT server', () => {
   })
 
   it('stops the process when the start is cancelled', async () => {
-    const h = harness({ FAKE_TUFT_STARTUP_MS: '5000' })
+    // A start long enough that the cancel always lands while TuFT is loading, however loaded the machine is.
+    const h = harness({ FAKE_TUFT_STARTUP_MS: '60000' })
     const ac = new AbortController()
     const started = h.m.start(await config(), { signal: ac.signal })
-    await new Promise((r) => setTimeout(r, 1200))
+    await vi.waitFor(() => expect(h.lines.some((l) => l.text.startsWith('Loading safetensors checkpoint shards'))).toBe(true), { timeout: 30_000, interval: 50 })
     ac.abort()
     const err = await rejectionOf(started, StudioError)
     expect(err).toMatchObject({ code: 'cancelled' })
