@@ -96,7 +96,7 @@ describe('first run', () => {
     expect(await e2e.page.getByTestId('split-test').textContent()).toContain(`${ROWS} conversations`)
     expect(mirror.requests.some((r) => r.url.includes('no_robots'))).toBe(true)
     expect(await e2e.page.getByTestId('detected-format').textContent()).toBe('Format: OpenAI messages (messages · role/content)')
-    await expect.poll(() => e2e.page.getByTestId('preview-range').textContent(), { timeout: 30_000 }).toBe('1–20 of 500')
+    await expect.poll(() => e2e.page.getByTestId('preview-range').textContent(), { timeout: 30_000 }).toBe(`1–20 of ${ROWS}`)
     expect(await e2e.page.getByTestId('conversation').count()).toBe(20)
     expect(await e2e.page.getByTestId('preview-range').textContent()).toBe(`1–20 of ${ROWS}`)
     // Conversations are numbered by their row in the file, as rejections are.

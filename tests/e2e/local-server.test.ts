@@ -149,7 +149,9 @@ describe('a local TuFT server', () => {
     await e2e.page.getByTestId('local-server-progress').waitFor()
     await expect.poll(() => e2e.page.getByTestId('local-server-state').textContent(), { timeout: 60_000 }).toBe('running')
     const log = e2e.page.getByTestId('log-lines')
+    // Uvicorn's "running on" line comes after "startup complete": wait for both before searching.
     await expect.poll(() => log.textContent(), { timeout: 10_000 }).toContain('Application startup complete')
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toMatch(/uvicorn running/i)
     // The search narrows the log to matching lines.
     const all = await log.locator('.log-line').count()
     await e2e.page.getByTestId('log-search').fill('uvicorn running')
