@@ -544,6 +544,43 @@ export const en = {
       tooLarge: (file: string, limit: string) => `${file} is larger than the upload limit of ${limit}.`,
       parquetCorrupt: (file: string) => `${file} is not a readable parquet file (truncated or damaged).`,
     },
+    /** What happened to a tokenizer, from the facts main sends (its folder, the files missing, the model id). */
+    tokenizer: {
+      missingFiles: (dir: string | null, files: readonly string[]) =>
+        dir ? `${dir} has no ${files.join(' or ')} (a tokenizer folder needs both files).` : `A tokenizer needs both tokenizer.json and tokenizer_config.json; ${files.join(' and ')} ${files.length > 1 ? 'are' : 'is'} missing.`,
+      builtinMissing: 'The built-in tokenizer files (resources/tokenizers) are missing from this installation.',
+      notHubId: (modelId: string, folderAllowed: boolean) =>
+        folderAllowed
+          ? `${modelId} is neither a tokenizer folder nor a hub model id (owner/name).`
+          : `${modelId} is not a hub model id (owner/name), so its tokenizer cannot be downloaded; choose a tokenizer folder on this machine for it.`,
+      invalid: (dir: string) => `Could not load the tokenizer in ${dir}.`,
+      noTemplate: (of: string) => `The tokenizer of ${of} has no chat_template in tokenizer_config.json.`,
+      templateFailed: (modelId: string) => `The chat template of ${modelId} failed.`,
+    },
+    /** What happened to the local TuFT server, from the facts main sends (port, exit code, the line TuFT printed). */
+    localServer: {
+      notInstalled: (tuftBin: string | null) =>
+        tuftBin ? `TUFT_BIN is set to ${tuftBin}, which is not an executable file.` : 'No tuft executable on PATH and no Python on PATH can import the tuft package.',
+      couldNotRun: (command: string) => `Could not run ${command}.`,
+      alreadyStarting: 'A local TuFT server is already starting.',
+      alreadyRunning: (url: string, pid: number) => `A local TuFT server is already running at ${url} (PID ${pid}).`,
+      notRunning: 'No local TuFT server is running.',
+      portTaken: (host: string, port: number, likeTuft: boolean) => `Port ${port} on ${host} is already in use${likeTuft ? ' by a server that answers like TuFT' : ''}.`,
+      portPrivileged: (port: number) => `Port ${port} needs administrator rights on this system; pick a port above 1023.`,
+      exited: (exitCode: number | null, signal: string | null) =>
+        signal ? `TuFT was killed by ${signal} before it answered.` : `TuFT exited with code ${exitCode ?? '?'} before it answered.`,
+      fatal: 'TuFT reported a fatal error while starting.',
+      cancelled: 'Cancelled while TuFT was starting; the process was stopped.',
+      timedOut: (url: string, seconds: number) => `TuFT did not answer ${url} within ${n(seconds)} s; it was stopped.`,
+      /** Label before the line of TuFT's log that says what went wrong (shown as it was printed). */
+      tuftPrinted: 'TuFT printed: ',
+    },
+    runNameTaken: (name: string) => `Another run is already called “${name}”.`,
+    datasetNameTaken: (name: string, fromHub: boolean, source: string) =>
+      `A dataset named “${name}” already exists from ${fromHub ? 'hub' : 'file'} ${source}; choose another name or delete it first.`,
+    /** The file kinds a picker accepts, when another was chosen (`wanted`: extensions or exact names). */
+    notWantedFile: (file: string | null, wanted: string) => (file ? `${file} is not a ${wanted} file.` : `Choose a ${wanted} file.`),
+    mustBeFile: (wanted: string) => `must be a ${wanted} file`,
     /** What happened to a hub request, from the facts main sends (the URL, the system's error code, the HTTP status). */
     hub: {
       unreachable: (url: string, reason: string | null) => (reason ? `Cannot reach ${url}: ${reason}.` : `Cannot reach ${url}.`),

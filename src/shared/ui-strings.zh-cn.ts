@@ -522,6 +522,39 @@ export const zhCN: UiStrings = {
       tooLarge: (file: string, limit: string) => `${file} 超过了 ${limit} 的上传上限。`,
       parquetCorrupt: (file: string) => `${file} 不是可读的 parquet 文件（文件被截断或已损坏）。`,
     },
+    tokenizer: {
+      missingFiles: (dir: string | null, files: readonly string[]) =>
+        dir ? `${dir} 中缺少 ${files.join('、')}（分词器文件夹需要这两个文件）。` : `分词器需要 tokenizer.json 和 tokenizer_config.json 两个文件，缺少 ${files.join('、')}。`,
+      builtinMissing: '安装包中缺少内置分词器文件（resources/tokenizers）。',
+      notHubId: (modelId: string, folderAllowed: boolean) =>
+        folderAllowed
+          ? `${modelId} 既不是分词器文件夹，也不是 Hub 上的模型 ID（owner/name）。`
+          : `${modelId} 不是 Hub 上的模型 ID（owner/name），无法下载它的分词器；请为它选择本机上的分词器文件夹。`,
+      invalid: (dir: string) => `无法加载 ${dir} 中的分词器。`,
+      noTemplate: (of: string) => `${of} 的分词器在 tokenizer_config.json 中没有 chat_template。`,
+      templateFailed: (modelId: string) => `${modelId} 的聊天模板渲染失败。`,
+    },
+    localServer: {
+      notInstalled: (tuftBin: string | null) =>
+        tuftBin ? `TUFT_BIN 设置为 ${tuftBin}，但它不是可执行文件。` : 'PATH 中没有 tuft 可执行文件，PATH 中的 Python 也无法导入 tuft 包。',
+      couldNotRun: (command: string) => `无法运行 ${command}。`,
+      alreadyStarting: '已有一个本地 TuFT 服务器正在启动。',
+      alreadyRunning: (url: string, pid: number) => `已有一个本地 TuFT 服务器在 ${url} 运行（PID ${pid}）。`,
+      notRunning: '当前没有运行中的本地 TuFT 服务器。',
+      portTaken: (host: string, port: number, likeTuft: boolean) => `${host} 上的端口 ${port} 已被占用${likeTuft ? '，占用它的服务器看起来就是 TuFT' : ''}。`,
+      portPrivileged: (port: number) => `在这个系统上使用端口 ${port} 需要管理员权限；请换一个大于 1023 的端口。`,
+      exited: (exitCode: number | null, signal: string | null) =>
+        signal ? `TuFT 在响应之前被 ${signal} 终止了。` : `TuFT 在响应之前退出了，退出码 ${exitCode ?? '?'}。`,
+      fatal: 'TuFT 启动时报告了致命错误。',
+      cancelled: 'TuFT 启动期间已取消，进程已停止。',
+      timedOut: (url: string, seconds: number) => `TuFT 在 ${n(seconds)} 秒内没有响应 ${url}，已被停止。`,
+      tuftPrinted: 'TuFT 输出：',
+    },
+    runNameTaken: (name: string) => `已有另一个训练运行叫“${name}”。`,
+    datasetNameTaken: (name: string, fromHub: boolean, source: string) =>
+      `已有名为“${name}”的数据集（来自${fromHub ? ' Hub 上的 ' : '文件 '}${source}）；请换一个名称，或先删除它。`,
+    notWantedFile: (file: string | null, wanted: string) => (file ? `${file} 不是 ${wanted} 文件。` : `请选择 ${wanted} 文件。`),
+    mustBeFile: (wanted: string) => `必须是 ${wanted} 文件`,
     hub: {
       unreachable: (url: string, reason: string | null) => (reason ? `无法连接 ${url}：${reason}。` : `无法连接 ${url}。`),
       timedOut: (url: string) => `${url} 没有在限定时间内响应。`,

@@ -51,6 +51,8 @@ function refuseName(name: string, purpose: PickPurpose): void {
   throw new StudioError('invalid-input', `${shown} is not a ${wanted} file`, {
     issues: [{ path: 'file', message: `must be a ${wanted} file` }],
     wanted: rule.names ?? rule.extensions,
+    wantedNames: !!rule.names,
+    name: base.length > 80 ? `${base.slice(0, 80)}…` : base,
   })
 }
 

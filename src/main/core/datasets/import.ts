@@ -374,7 +374,9 @@ function refuseNameClash(existing: DatasetInfo | null, kind: 'hub' | 'file', ref
   if (!existing) return
   const had = existing.source.kind === 'hub' ? existing.source.repo : existing.source.path
   if (existing.source.kind !== kind || had !== ref)
-    throw new StudioError('invalid-input', `A dataset named "${existing.name}" already exists from ${existing.source.kind} ${had}; choose another name or delete it first`)
+    throw new StudioError('invalid-input', `A dataset named "${existing.name}" already exists from ${existing.source.kind} ${had}; choose another name or delete it first`, {
+      nameTaken: { name: existing.name, sourceKind: existing.source.kind, source: had },
+    })
 }
 
 const KNOWN_SPLITS = new Set(['train', 'test', 'validation', 'valid', 'dev', 'eval'])

@@ -32,6 +32,67 @@ describe('whatHappened', () => {
     )
   })
 
+  it('words tokenizer failures from the folder, the files missing and the model id, quoting the loader’s own error', () => {
+    const missing = say(zh, 'tokenizer-not-found', '/m has no tokenizer.json (a tokenizer folder needs both files)', { details: { dir: '/m', missing: ['tokenizer.json'] } })
+    expect(missing).toEqual({ text: '/m 中缺少 tokenizer.json（分词器文件夹需要这两个文件）。', quote: null })
+    expect(say(en, 'tokenizer-not-found', 'x', { details: { dir: '/m', missing: ['tokenizer.json', 'tokenizer_config.json'] } })?.text).toBe(
+      '/m has no tokenizer.json or tokenizer_config.json (a tokenizer folder needs both files).',
+    )
+    const uploaded = say(zh, 'tokenizer-not-found', 'A tokenizer needs both', { details: { missing: ['tokenizer_config.json'] } })
+    const notHub = say(zh, 'tokenizer-not-found', 'x', { details: { modelId: 'qwen3', notHubId: true, folderAllowed: false } })
+    const builtin = say(zh, 'tokenizer-not-found', 'The built-in tokenizer files (resources/tokenizers) are missing', { details: { builtin: true } })
+    const invalid = say(zh, 'tokenizer-invalid', 'Could not load the tokenizer in /m: Unexpected token } in JSON', { details: { dir: '/m', cause: 'Unexpected token } in JSON' } })
+    expect(invalid).toEqual({ text: '无法加载 /m 中的分词器。', quote: { label: '原始报错：', text: 'Unexpected token } in JSON', inline: false } })
+    const noTemplate = say(zh, 'chat-template-missing', 'The tokenizer in /m has no chat_template', { details: { dir: '/m' } })
+    const noTemplateOfModel = say(zh, 'chat-template-missing', 'The tokenizer of Qwen/Qwen3-8B has no chat_template', { details: { modelId: 'Qwen/Qwen3-8B' } })
+    const templateError = say(zh, 'chat-template-error', 'The chat template of Qwen/Qwen3-8B failed: x is undefined', { details: { modelId: 'Qwen/Qwen3-8B', cause: 'x is undefined' } })
+    expect(templateError?.quote?.text).toBe('x is undefined')
+    for (const w of [uploaded, notHub, builtin, invalid, noTemplate, noTemplateOfModel, templateError]) {
+      expect(w?.text).toMatch(/[\u4e00-\u9fff]/)
+      expect(englishWords(`${w?.text} ${w?.quote?.label ?? ''}`, ['chat_template', 'owner', 'name'])).toEqual([])
+    }
+    expect(noTemplateOfModel?.text).toBe('Qwen/Qwen3-8B 的分词器在 tokenizer_config.json 中没有 chat_template。')
+  })
+
+  it('words the local TuFT server’s start failures from port, exit and timeout facts, quoting the line TuFT printed', () => {
+    const exited = say(zh, 'local-server-gpu-oom', 'TuFT exited with code 1 before it answered: torch.OutOfMemoryError: CUDA out of memory', {
+      details: { startup: 'exited', exitCode: 1, signal: null, line: 'torch.OutOfMemoryError: CUDA out of memory', port: 10610 },
+    })
+    expect(exited).toEqual({ text: 'TuFT 在响应之前退出了，退出码 1。', quote: { label: 'TuFT 输出：', text: 'torch.OutOfMemoryError: CUDA out of memory', inline: false } })
+    expect(say(en, 'local-server-exited', 'x', { details: { startup: 'exited', exitCode: null, signal: 'SIGKILL', line: null } })).toEqual({ text: 'TuFT was killed by SIGKILL before it answered.', quote: null })
+    const cases = [
+      say(zh, 'local-server-port-taken', 'Port 10610 on 127.0.0.1 is already in use', { details: { port: 10610, host: '127.0.0.1', answersLikeTuft: true } }),
+      say(zh, 'invalid-input', 'Port 80 needs administrator rights', { details: { port: 80, host: '127.0.0.1', privileged: true } }),
+      say(zh, 'local-server-start-timeout', 'TuFT did not answer', { details: { startup: 'timeout', url: 'http://127.0.0.1:10610/api/v1/healthz', seconds: 600 } }),
+      say(zh, 'local-server-bad-config', 'TuFT reported a fatal error', { details: { startup: 'fatal', line: 'ValueError: bad yaml' } }),
+      say(zh, 'cancelled', 'Cancelled while TuFT was starting', { details: { startup: 'cancelled', line: null } }),
+      say(zh, 'local-server-already-running', 'A local TuFT server is already running', { details: { url: 'http://127.0.0.1:10610', pid: 42 } }),
+      say(zh, 'local-server-already-running', 'A local TuFT server is already starting.'),
+      say(zh, 'local-server-not-running', 'No local TuFT server is running.'),
+      say(zh, 'tuft-not-installed', 'No tuft executable on PATH', { details: { tried: ['tuft on PATH', 'python3 -m tuft', 'python -m tuft'] } }),
+      say(zh, 'tuft-not-installed', 'TUFT_BIN is set to /opt/tuft', { details: { tried: ['TUFT_BIN=/opt/tuft'] } }),
+      say(zh, 'tuft-not-installed', 'Could not run /usr/bin/tuft: spawn EACCES', { details: { command: ['/usr/bin/tuft', 'launch'], cause: 'spawn EACCES' } }),
+    ]
+    expect(cases[0]?.text).toBe('127.0.0.1 上的端口 10610 已被占用，占用它的服务器看起来就是 TuFT。')
+    expect(cases[9]?.text).toBe('TUFT_BIN 设置为 /opt/tuft，但它不是可执行文件。')
+    for (const w of cases) {
+      expect(w?.text).toMatch(/[\u4e00-\u9fff]/)
+      expect(englishWords(`${w?.text} ${w?.quote?.label ?? ''}`, ['PID'])).toEqual([])
+    }
+  })
+
+  it('words name clashes and a file of the wrong kind from their facts', () => {
+    expect(say(zh, 'run-name-taken', 'Another run is already called "lr-3e-4".', { details: { name: 'lr-3e-4' } })?.text).toBe('已有另一个训练运行叫“lr-3e-4”。')
+    expect(say(en, 'run-name-taken', 'x', { details: { name: 'a' } })?.text).toBe('Another run is already called “a”.')
+    const clash = say(zh, 'invalid-input', 'A dataset named "chat" already exists from hub x/y', { details: { nameTaken: { name: 'chat-sft', sourceKind: 'hub', source: 'x/y' } } })
+    expect(clash?.text).toBe('已有名为“chat-sft”的数据集（来自 Hub 上的 x/y）；请换一个名称，或先删除它。')
+    const wrongFile = say(zh, 'invalid-input', '"a.txt" is not a .jsonl, .json file', { details: { wanted: ['jsonl', 'json', 'parquet'], name: 'a.txt' } })
+    expect(wrongFile?.text).toBe('a.txt 不是 .jsonl、.json、.parquet 文件。')
+    const wrongName = say(en, 'invalid-input', 'x', { details: { wanted: ['tokenizer.json', 'tokenizer_config.json'], wantedNames: true, name: 'vocab.txt' } })
+    expect(wrongName?.text).toBe('vocab.txt is not a tokenizer.json, tokenizer_config.json file.')
+    for (const w of [clash, wrongFile]) expect(englishWords(w?.text ?? '')).toEqual([])
+  })
+
   it('leaves failures it has no facts for to main’s message', () => {
     expect(say(zh, 'internal', 'boom')).toBeNull()
     expect(say(zh, 'hf-unreachable', 'no url')).toBeNull()

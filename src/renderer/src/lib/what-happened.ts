@@ -18,6 +18,14 @@ const str = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null)
 const baseName = (file: string): string => file.split(/[\\/]/).pop() ?? file
 
+const strs = (x: unknown): string[] | null => (Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === 'string' && v !== '') ? (x as string[]) : null)
+
+/** The file kinds a picker wanted, as main's details list them: exact names, or extensions without their dot. */
+export function wantedFiles(fmt: Format, d: Record<string, unknown>): string | null {
+  const wanted = strs(d.wanted)
+  return wanted ? fmt.list(d.wantedNames === true ? wanted : wanted.map((e) => `.${e}`)) : null
+}
+
 /** Hub failures whose URL, status and system error say it all (others name a file, repository or split). */
 const HUB_CODES: ReadonlySet<string> = new Set(['hf-unreachable', 'hf-timeout', 'download-interrupted'])
 
@@ -74,6 +82,95 @@ export function whatHappened(t: UiStrings, fmt: Format, failure: Failure): WhatH
     }
     case 'parquet-corrupt':
       return file && str(d.cause) ? said(ds.parquetCorrupt(baseName(file))) : null
+    case 'run-name-taken': {
+      const name = str(d.name)
+      return name ? said(t.hint.runNameTaken(name), null) : null
+    }
+    case 'invalid-input':
+      return invalidInput(t, fmt, d)
+    default:
+      return tokenizerFailure(t, failure.code, d) ?? localServerFailure(t, failure.code, d)
+  }
+}
+
+function invalidInput(t: UiStrings, fmt: Format, d: Record<string, unknown>): WhatHappened | null {
+  const clash = d.nameTaken as { name?: unknown; sourceKind?: unknown; source?: unknown } | undefined
+  if (clash && str(clash.name) && str(clash.source)) return { text: t.hint.datasetNameTaken(clash.name as string, clash.sourceKind === 'hub', clash.source as string), quote: null }
+  const wanted = wantedFiles(fmt, d)
+  if (wanted) return { text: t.hint.notWantedFile(str(d.name), wanted), quote: null }
+  // The local server's port, when only an administrator may listen on it.
+  const port = num(d.port)
+  if (d.privileged === true && port !== null) return { text: t.hint.localServer.portPrivileged(port), quote: null }
+  return null
+}
+
+function tokenizerFailure(t: UiStrings, code: string, d: Record<string, unknown>): WhatHappened | null {
+  const k = t.hint.tokenizer
+  const quoted = (text: string): WhatHappened => {
+    const c = str(d.cause)
+    return { text, quote: c ? { label: t.hint.systemSaid, text: c, inline: false } : null }
+  }
+  const dir = str(d.dir)
+  const modelId = str(d.modelId)
+  switch (code) {
+    case 'tokenizer-not-found': {
+      if (d.builtin === true) return quoted(k.builtinMissing)
+      if (d.notHubId === true && modelId) return quoted(k.notHubId(modelId, d.folderAllowed !== false))
+      const missing = strs(d.missing)
+      return missing ? quoted(k.missingFiles(dir, missing)) : null
+    }
+    case 'tokenizer-invalid':
+      return dir ? quoted(k.invalid(dir)) : null
+    case 'chat-template-missing':
+      return dir ?? modelId ? quoted(k.noTemplate((dir ?? modelId) as string)) : null
+    case 'chat-template-error':
+      return modelId ? quoted(k.templateFailed(modelId)) : null
+    default:
+      return null
+  }
+}
+
+function localServerFailure(t: UiStrings, code: string, d: Record<string, unknown>): WhatHappened | null {
+  const l = t.hint.localServer
+  const port = num(d.port)
+  const line = str(d.line)
+  // What TuFT printed is its own words: quoted after our sentence, never translated.
+  const printed = (text: string): WhatHappened => ({ text, quote: line ? { label: l.tuftPrinted, text: line, inline: false } : null })
+  switch (code) {
+    case 'tuft-not-installed': {
+      const command = strs(d.command)
+      if (command) return { text: l.couldNotRun(command[0]), quote: str(d.cause) ? { label: t.hint.systemSaid, text: d.cause as string, inline: false } : null }
+      const tried = strs(d.tried)
+      if (!tried) return null
+      const bin = tried.length === 1 && tried[0].startsWith('TUFT_BIN=') ? tried[0].slice('TUFT_BIN='.length) : null
+      return { text: l.notInstalled(bin), quote: null }
+    }
+    case 'local-server-already-running': {
+      const url = str(d.url)
+      const pid = num(d.pid)
+      return { text: url && pid !== null ? l.alreadyRunning(url, pid) : l.alreadyStarting, quote: null }
+    }
+    case 'local-server-not-running':
+      return { text: l.notRunning, quote: null }
+    case 'local-server-port-taken': {
+      const host = str(d.host)
+      return host && port !== null ? { text: l.portTaken(host, port, d.answersLikeTuft === true), quote: null } : null
+    }
+    case 'local-server-start-timeout': {
+      const url = str(d.url)
+      const seconds = num(d.seconds)
+      return url && seconds !== null ? printed(l.timedOut(url, seconds)) : null
+    }
+    default:
+      break
+  }
+  switch (d.startup) {
+    case 'exited':
+      return printed(l.exited(num(d.exitCode), str(d.signal)))
+    case 'fatal':
+      return printed(l.fatal)
+    case 'cancelled':
+      return printed(l.cancelled)
     default:
       return null
   }
