@@ -574,6 +574,25 @@ export const en = {
       timedOut: (url: string, seconds: number) => `TuFT did not answer ${url} within ${n(seconds)} s; it was stopped.`,
       /** Label before the line of TuFT's log that says what went wrong (shown as it was printed). */
       tuftPrinted: 'TuFT printed: ',
+      /** A model folder's problems, by kind and fact (main's `message` is their English). */
+      folder: {
+        notAFolder: (folder: string) => `${folder} is not a folder that can be read.`,
+        missingConfig: 'config.json is missing: TuFT and transformers need it to build the model.',
+        missing: (file: string) => `${file} is missing.`,
+        notJson: (file: string) => `${file} is not valid JSON.`,
+        notObject: (file: string) => `${file} is not a JSON object.`,
+        badShardName: 'model.safetensors.index.json lists a shard that is not a *.safetensors file name.',
+        missingShard: (file: string) => `${file} is listed in model.safetensors.index.json but missing.`,
+        badHeader: (file: string) => `${file} has no readable safetensors header (it is truncated, damaged or not a safetensors file).`,
+        binOnly: 'The folder has only pytorch_model*.bin weights; save the model as *.safetensors (TuFT Studio checks safetensors headers before starting).',
+        noWeights: 'The folder has no *.safetensors weights.',
+        duplicateName: (name: string) => `Model names must be unique; “${name}” is used twice.`,
+        colocateSeveral: 'Colocating training and sampling on one GPU is only allowed with a single model.',
+        colocateTensorParallel: 'Colocating training and sampling requires tensor_parallel_size 1.',
+        maxModelLenTooLong: (name: string, len: number, context: number) => `${name}: max_model_len ${n(len)} is above the model’s own context length (${n(context)}).`,
+        inFolder: (folder: string, problem: string) => `${folder}: ${problem}`,
+        noChatTemplate: 'The tokenizer has no chat template: chat fine-tuning and the OpenAI-compatible chat route need one (use the instruct/chat variant).',
+      },
     },
     runNameTaken: (name: string) => `Another run is already called “${name}”.`,
     datasetNameTaken: (name: string, fromHub: boolean, source: string) =>

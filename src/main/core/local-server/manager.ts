@@ -27,6 +27,7 @@ import {
   type LocalServerLogPage,
   type LocalServerPlan,
   type LocalServerStatus,
+  type ModelFolderProblem,
   type ModelFolderReport,
   type TuftInstall,
 } from '../../../shared/local-server'
@@ -174,8 +175,8 @@ export class LocalServerManager {
     const install = opts.install ?? (await this.detect())
     const cfg = localServerConfigSchema.parse(input)
     const reports = cfg.models.map((m) => inspectModelFolder(m.path))
-    const problems = reports.flatMap((r) =>
-      r.problems.map((p) => ({ ...p, message: `${r.path}: ${p.message}` })),
+    const problems: ModelFolderProblem[] = reports.flatMap((r) =>
+      r.problems.map((p) => ({ ...p, folder: r.path, message: `${r.path}: ${p.message}` })),
     )
     const resolved = resolveModels(cfg, reports)
     const configPath = opts.configOut ? expandHome(opts.configOut) : defaultConfigPath(this.o.home)
@@ -210,7 +211,7 @@ export class LocalServerManager {
       `  ${command.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
       '(TuFT takes the host and port on the command line, not from this file.)',
     ]
-    for (const p of configProblems(resolved, cfg, reports)) problems.push({ kind: 'bad-config', message: p })
+    problems.push(...configProblems(resolved, cfg, reports))
     return {
       yaml: renderTuftYaml(config, header, true),
       configText: renderTuftYaml(config, header, false),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { englishWords } from '../../../../tests/helpers/english-prose'
 import { i18nFor } from '../../../shared/i18n'
 import { fail } from '../../../shared/result'
-import { whatHappened } from './what-happened'
+import type { ModelFolderProblem } from '../../../shared/local-server'
+import { modelFolderProblem, whatHappened } from './what-happened'
 
 const zh = i18nFor('zh-CN')
 const en = i18nFor('en')
@@ -91,6 +92,38 @@ describe('whatHappened', () => {
     const wrongName = say(en, 'invalid-input', 'x', { details: { wanted: ['tokenizer.json', 'tokenizer_config.json'], wantedNames: true, name: 'vocab.txt' } })
     expect(wrongName?.text).toBe('vocab.txt is not a tokenizer.json, tokenizer_config.json file.')
     for (const w of [clash, wrongFile]) expect(englishWords(w?.text ?? '')).toEqual([])
+  })
+
+  it('words every problem of a model folder and of the server’s configuration from its kind and facts', () => {
+    const folder = '/models/qwen'
+    const problems: ModelFolderProblem[] = [
+      { kind: 'not-a-folder', message: 'x', folder },
+      { kind: 'missing-config', file: 'config.json', message: 'x', folder },
+      { kind: 'bad-config', file: 'config.json', message: 'x', folder, fact: { is: 'not-json' } },
+      { kind: 'bad-config', file: 'config.json', message: 'x', folder, fact: { is: 'not-object' } },
+      { kind: 'missing-tokenizer', file: 'tokenizer.json', message: 'x', folder },
+      { kind: 'missing-tokenizer-config', file: 'tokenizer_config.json', message: 'x', folder, fact: { is: 'not-json' } },
+      { kind: 'no-weights', message: 'x', folder, fact: { is: 'bin-only' } },
+      { kind: 'no-weights', message: 'x', folder },
+      { kind: 'bad-weights', file: 'model.safetensors.index.json', message: 'x', folder, fact: { is: 'bad-shard-name' } },
+      { kind: 'bad-weights', file: 'model-00001-of-00002.safetensors', message: 'x is 3 bytes long, too short for a safetensors header', folder, fact: { is: 'bad-header' } },
+      { kind: 'missing-shard', file: 'model-00002-of-00002.safetensors', message: 'x', folder },
+      { kind: 'bad-config', message: 'x', fact: { is: 'duplicate-name', name: 'Qwen3-4B' } },
+      { kind: 'bad-config', message: 'x', fact: { is: 'colocate-several-models' } },
+      { kind: 'bad-config', message: 'x', fact: { is: 'colocate-tensor-parallel' } },
+      { kind: 'bad-config', message: 'x', fact: { is: 'max-model-len-too-long', name: 'Qwen3-4B', maxModelLen: 65536, context: 40960 } },
+    ]
+    for (const p of problems) {
+      const text = modelFolderProblem(zh.t, p, true)
+      expect(text).toMatch(/[\u4e00-\u9fff]/)
+      expect(englishWords(text, ['pytorch_model', 'safetensors', 'colocate', 'tensor_parallel_size', 'max_model_len', 'instruct', 'transformers'])).toEqual([])
+    }
+    expect(modelFolderProblem(zh.t, problems[4], true)).toBe('/models/qwen：缺少 tokenizer.json。')
+    expect(modelFolderProblem(zh.t, problems[14])).toBe('Qwen3-4B：max_model_len 65,536 超过了模型自身的上下文长度（40,960）。')
+    // An English screen keeps main's exact fault of a safetensors header.
+    expect(modelFolderProblem(en.t, { ...problems[9], message: `${folder}: ${problems[9].message}` }, true)).toBe(`${folder}: x is 3 bytes long, too short for a safetensors header`)
+    const z = say(zh, 'model-folder-invalid', '/models/qwen: tokenizer.json is missing.', { details: { problems: [problems[4], problems[7]] } })
+    expect(z?.text).toBe('/models/qwen：缺少 tokenizer.json。 /models/qwen：文件夹中没有 *.safetensors 权重文件。')
   })
 
   it('leaves failures it has no facts for to main’s message', () => {

@@ -5,6 +5,7 @@
  */
 import { isRejectionReason, type RowExample } from '../../../shared/datasets'
 import type { Format, UiStrings } from '../../../shared/i18n'
+import type { ModelFolderProblem } from '../../../shared/local-server'
 import type { Failure } from '../../../shared/result'
 
 export type WhatHappened = {
@@ -156,6 +157,12 @@ function localServerFailure(t: UiStrings, code: string, d: Record<string, unknow
       const host = str(d.host)
       return host && port !== null ? { text: l.portTaken(host, port, d.answersLikeTuft === true), quote: null } : null
     }
+    case 'model-folder-invalid':
+    case 'local-server-bad-config': {
+      const problems = Array.isArray(d.problems) ? (d.problems as ModelFolderProblem[]) : null
+      if (!problems?.length || (code === 'local-server-bad-config' && d.startup !== undefined)) break
+      return { text: problems.map((p) => modelFolderProblem(t, p, true)).join(' '), quote: null }
+    }
     case 'local-server-start-timeout': {
       const url = str(d.url)
       const seconds = num(d.seconds)
@@ -175,3 +182,61 @@ function localServerFailure(t: UiStrings, code: string, d: Record<string, unknow
       return null
   }
 }
+
+/**
+ * One problem of a model folder or of the server's configuration, in the reader's language. `withFolder` names
+ * the folder first, as a plan listing several models' problems must. A safetensors header's exact fault is
+ * main's English detail: shown as it is on an English screen, summed up in the reader's words on another.
+ */
+export function modelFolderProblem(t: UiStrings, p: ModelFolderProblem, withFolder = false): string {
+  const f = t.hint.localServer.folder
+  const file = p.file ?? ''
+  const fact = p.fact?.is
+  const text = ((): string => {
+    switch (p.kind) {
+      case 'not-a-folder':
+        return f.notAFolder(p.folder ?? '')
+      case 'missing-config':
+        return f.missingConfig
+      case 'missing-tokenizer':
+        return f.missing(file)
+      case 'missing-tokenizer-config':
+        return fact === 'not-json' ? f.notJson(file) : f.missing(file)
+      case 'no-weights':
+        return fact === 'bin-only' ? f.binOnly : f.noWeights
+      case 'missing-shard':
+        return f.missingShard(file)
+      case 'bad-weights':
+        if (fact === 'not-json') return f.notJson(file)
+        if (fact === 'bad-shard-name') return f.badShardName
+        return t.cli.mainMessagesReadable ? unprefixed(p) : f.badHeader(file)
+      case 'bad-config': {
+        const c = p.fact
+        if (!c) return unprefixed(p)
+        switch (c.is) {
+          case 'not-json':
+            return f.notJson(file)
+          case 'not-object':
+            return f.notObject(file)
+          case 'duplicate-name':
+            return f.duplicateName(c.name)
+          case 'colocate-several-models':
+            return f.colocateSeveral
+          case 'colocate-tensor-parallel':
+            return f.colocateTensorParallel
+          case 'max-model-len-too-long':
+            return f.maxModelLenTooLong(c.name, c.maxModelLen, c.context)
+          default:
+            return unprefixed(p)
+        }
+      }
+      default:
+        return unprefixed(p)
+    }
+  })()
+  // "Not a folder" names its folder already; configuration rules belong to no folder.
+  return withFolder && p.folder && p.kind !== 'not-a-folder' ? f.inFolder(p.folder, text) : text
+}
+
+/** Main's sentence without the folder a plan put before it (the caller adds it back in the reader's punctuation). */
+const unprefixed = (p: ModelFolderProblem): string => (p.folder && p.message.startsWith(`${p.folder}: `) ? p.message.slice(p.folder.length + 2) : p.message)
