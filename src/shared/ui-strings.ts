@@ -210,6 +210,8 @@ export const en = {
     count: 'Rows',
     examples: 'Examples',
     exampleRow: (split: string, row: number) => `${split}, row ${n(row)}`,
+    /** The excerpt of a parquet row group that cannot be read: the rows it held. */
+    rowRange: (first: number, last: number) => `rows ${n(first)}–${n(last)}`,
     reasons: {
       'not-json': 'Not valid JSON',
       'not-utf8': 'Not UTF-8 text (the message names the likely encoding)',

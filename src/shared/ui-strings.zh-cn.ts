@@ -215,6 +215,7 @@ export const zhCN: UiStrings = {
     count: '行数',
     examples: '示例',
     exampleRow: (split: string, row: number) => `${split}，第 ${n(row)} 行`,
+    rowRange: (first: number, last: number) => `第 ${n(first)}–${n(last)} 行`,
     reasons: {
       'not-json': '不是合法的 JSON',
       'not-utf8': '不是 UTF-8 文本（错误信息中给出了可能的编码）',

@@ -33,6 +33,7 @@ import type {
   RejectionReason,
   RowExample,
   RowFact,
+  RowRange,
   WarningGroup,
 } from './types'
 
@@ -44,7 +45,7 @@ const DETECT_SAMPLE_BYTES = 32 * 1024 * 1024
 class RowGroups<R extends string> {
   private by = new Map<R, { reason: R; count: number; examples: RowExample[] }>()
   total = 0
-  add(reason: R, split: string, row: number, excerpt: string, fact?: RowFact): void {
+  add(reason: R, split: string, row: number, excerpt: string, fact?: RowFact, rows?: RowRange): void {
     this.total++
     let g = this.by.get(reason)
     if (!g) this.by.set(reason, (g = { reason, count: 0, examples: [] }))
@@ -52,7 +53,7 @@ class RowGroups<R extends string> {
     if (g.examples.length >= REJECTION_EXAMPLES_PER_REASON) return
     // Facts quote the data too (a parser message, a role): made as safe to print as the excerpt.
     const safe = fact && safeFact(fact)
-    g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(safe ? { detail: shortened(EN.dataset.fact(safe)), fact: safe } : {}) })
+    g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(safe ? { detail: shortened(EN.dataset.fact(safe)), fact: safe } : {}), ...(rows ? { rows } : {}) })
   }
   groups(): { reason: R; count: number; examples: RowExample[] }[] {
     return [...this.by.values()].sort((a, b) => b.count - a.count)
@@ -151,7 +152,7 @@ class SplitParser {
 
   private take(rec: RawRecord, out: SplitSink): void {
     if ('reason' in rec) {
-      out.rejections.add(rec.reason, out.split, rec.row, rec.excerpt, rec.fact)
+      out.rejections.add(rec.reason, out.split, rec.row, rec.excerpt, rec.fact, rec.rows)
       return
     }
     const res = normalizeRow(rec.value, this.format as DatasetFormat, this.mapping)

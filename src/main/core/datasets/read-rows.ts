@@ -7,13 +7,13 @@ import { MAX_JSON_DEPTH, MAX_ROW_BYTES, REJECTION_EXCERPT_CHARS } from '../../..
 import { StudioError } from '../../../shared/result'
 import { escapeControlChars } from '../../../shared/text'
 import { JsonScanner, JsonSyntaxError, nestingDeeperThan } from './json-scan'
-import type { RejectionReason, RowFact } from './types'
+import type { RejectionReason, RowFact, RowRange } from './types'
 
 /**
  * One record of a data file: a parsed value (with the size of its text, when it had one), or why it could
  * not be read. `row` is 1-based (line number for JSON Lines).
  */
-export type RawRecord = { row: number; value: unknown; bytes?: number } | { row: number; reason: RejectionReason; excerpt: string; fact?: RowFact }
+export type RawRecord = { row: number; value: unknown; bytes?: number } | { row: number; reason: RejectionReason; excerpt: string; fact?: RowFact; rows?: RowRange }
 
 export type FileKind = 'jsonl' | 'json' | 'parquet'
 
@@ -523,7 +523,7 @@ async function* parquetRecords(file: string, hooks: ReadHooks): AsyncGenerator<R
     } else {
       failedGroups++
       for (let i = 0; i < n; i++)
-        yield { row: rowStart + i + 1, reason: 'unreadable-row-group', excerpt: `rows ${rowStart + 1}–${rowStart + n}`, ...(error !== undefined ? { fact: { kind: 'parser', message: error } as const } : {}) }
+        yield { row: rowStart + i + 1, reason: 'unreadable-row-group', excerpt: `rows ${rowStart + 1}–${rowStart + n}`, rows: { first: rowStart + 1, last: rowStart + n }, ...(error !== undefined ? { fact: { kind: 'parser', message: error } as const } : {}) }
     }
     rowStart += n
     hooks.onRows?.(rowStart, total)
