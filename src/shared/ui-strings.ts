@@ -1343,6 +1343,8 @@ Exit status: 0 when the run (every sweep cell) completed, 1 otherwise. Ctrl-C st
     serve: {
       help: 'Usage: npm run serve -- [--port P] [--host 127.0.0.1] [--open] [--sandbox-port P]',
       failed: (message: string) => `tuft-studio serve: ${message}`,
+      /** A call from the page that failed, as the terminal logs it. */
+      channelFailed: (channel: string, code: string, message: string) => `${channel} failed: ${code}: ${message}`,
       unknownOption: (option: string) => `Unknown option ${option} (try --help)`,
       port: '--port must be 0–65535',
       sandboxPort: (min: number, got: string) => `--sandbox-port must be ${min}–65535 (got ${got})`,

@@ -1305,6 +1305,7 @@ export const zhCN: UiStrings = {
     serve: {
       help: '用法：npm run serve -- [--port 端口] [--host 127.0.0.1] [--open] [--sandbox-port 端口]',
       failed: (message: string) => `tuft-studio serve：${message}`,
+      channelFailed: (channel: string, code: string, message: string) => `${channel} 调用失败 [${code}]：${message}`,
       unknownOption: (option: string) => `没有 ${option} 这个选项（见 --help）`,
       port: '--port 须为 0–65535 之间的整数',
       sandboxPort: (min: number, got: string) => `--sandbox-port 须为 ${min}–65535 之间的整数（收到的是 ${got}）`,

@@ -17,7 +17,7 @@ import {
   type ServerSource,
 } from '../../shared/contract'
 import { maskKey } from '../../shared/redact'
-import { ok, StudioError, type Result } from '../../shared/result'
+import { ok, StudioError, type Failure, type Result } from '../../shared/result'
 import type { StudioCore } from './core'
 import { FailureError, redact, toFailure } from './errors'
 import type { FileGrants } from './file-grants'
@@ -55,7 +55,13 @@ export type AppContext = {
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
+  /** How a failed call reads in the log; by default main's English (a command line words it in its reader's language). */
+  failureLine?: FailureLine
 }
+
+export type FailureLine = (channel: string, failure: Failure) => string
+
+const englishFailureLine: FailureLine = (channel, failure) => `${channel} failed: ${failure.code}: ${failure.message}`
 
 /** The desktop's open dialog for a purpose: the chosen path, or null when the user cancelled. */
 export type PathPicker = (purpose: DialogPurpose, o?: { defaultPath?: string }) => Promise<string | null>
@@ -354,7 +360,7 @@ export function createHandlers(ctx: AppContext): Handlers {
 export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
 
 /** Validate → run → convert; the single entry point every transport uses. */
-export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settings' | 'sandbox' | 'localServer' | 'log'>): Dispatch {
+export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settings' | 'sandbox' | 'localServer' | 'log' | 'failureLine'>): Dispatch {
   const secrets = (): string[] => [...ctx.settings.secretValues(), ...ctx.sandbox.secretValues(), ...ctx.localServer.secretValues()]
   return async (channel, rawInput) => {
     const parsed = parseInput(channel as ChannelName, rawInput)
@@ -367,7 +373,7 @@ export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settin
       return redact(ok(value), secrets().filter((s) => !allow.includes(s)), { allow })
     } catch (err) {
       const failure = redact(toFailure(err), secrets(), { patterns: true })
-      ctx.log?.(`${channel} failed: ${failure.code}: ${failure.message}`)
+      ctx.log?.((ctx.failureLine ?? englishFailureLine)(channel, failure))
       return failure
     }
   }
