@@ -597,6 +597,30 @@ export const en = {
       },
     },
     runNameTaken: (name: string) => `Another run is already called “${name}”.`,
+    /** A data file or folder that cannot be read, by what main found (`why`, `is`). */
+    dataFile: {
+      missing: (file: string) => `No such file: ${file}.`,
+      noFolder: (folder: string) => `No such folder: ${folder}.`,
+      unreadable: (file: string) => `Cannot read ${file}.`,
+      empty: (file: string) => `${file} is empty (0 bytes).`,
+      noDataFiles: (folder: string) => `${folder} holds no .jsonl, .json or .parquet files.`,
+      notJson: (file: string) => `${file} is not valid JSON.`,
+      bundledMissing: 'The bundled sample dataset (resources/datasets/sample-chat.jsonl) is missing from this installation.',
+      notAFile: (file: string, is: 'folder' | 'pipe' | 'socket' | 'special') =>
+        `${file} is ${{ folder: 'a folder', pipe: 'a pipe', socket: 'a socket', special: 'a device or special file' }[is]}, not a data file.`,
+      notAFolder: (file: string) => `${file} is not a folder.`,
+      grantExpired: 'The chosen file is no longer available; choose it again.',
+    },
+    datasetNotCached: (name: string) => `No dataset named “${name}” in the local store; import it first.`,
+    tokenizedGone: 'The tokenized data was deleted while it was being read (the dataset was deleted or re-imported); tokenize it again.',
+    noSplit: (name: string, split: string) => `Dataset “${name}” has no split “${split}”.`,
+    notResumable: (status: string) => `This run is ${status}; only interrupted, failed, stopped or paused runs can be resumed.`,
+    modelNotServed: (model: string, served: string) => `The server does not serve ${model} (it serves ${served}).`,
+    noModelsServed: 'The server lists no supported models.',
+    rankTooHigh: (rank: number, max: number, model: string | null) => `LoRA rank ${rank} exceeds the server’s maximum ${max}${model ? ` for ${model}` : ''}.`,
+    maxLengthTooLong: (maxLength: number, context: number) => `Max length ${n(maxLength)} exceeds the model’s context of ${n(context)} tokens.`,
+    sandboxPort: (port: number, privileged: boolean) =>
+      `The local sandbox cannot listen on 127.0.0.1:${port}: ${privileged ? 'permission denied' : 'another program uses that port'}.`,
     datasetNameTaken: (name: string, fromHub: boolean, source: string) =>
       `A dataset named “${name}” already exists from ${fromHub ? 'hub' : 'file'} ${source}; choose another name or delete it first.`,
     /** The file kinds a picker accepts, when another was chosen (`wanted`: extensions or exact names). */

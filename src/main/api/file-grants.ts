@@ -80,13 +80,13 @@ export class FileGrants {
     try {
       stat = fs.statSync(abs)
     } catch {
-      throw new StudioError('dataset-file-unreadable', `Cannot read ${abs}`, { file: abs })
+      throw new StudioError('dataset-file-unreadable', `Cannot read ${abs}`, { file: abs, why: 'unreadable' })
     }
     if (rule.kind === 'folder') {
       if (!stat.isDirectory()) throw new StudioError('invalid-input', `${abs} is not a folder`, { issues: [{ path: 'file', message: 'must be a folder' }] })
     } else {
       refuseName(abs, purpose)
-      if (!stat.isFile()) throw new StudioError('dataset-not-a-file', `${abs} is not a regular file`, { file: abs })
+      if (!stat.isFile()) throw new StudioError('dataset-not-a-file', `${abs} is not a regular file`, { file: abs, is: 'special' })
     }
     return this.add({ path: abs, name: path.basename(abs), size: rule.kind === 'file' ? stat.size : 0, purpose, kind: rule.kind, temp: false })
   }

@@ -216,8 +216,8 @@ async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' 
     checkDataFile(file)
     splitFiles = [{ split: source.split ?? defaultSplitOf(file), files: [file] }]
   } else {
-    if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such folder: ${file}`, { file })
-    if (!fs.statSync(file).isDirectory()) throw new StudioError('dataset-not-a-file', `${file} is not a folder`, { file })
+    if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such folder: ${file}`, { file, why: 'no-folder' })
+    if (!fs.statSync(file).isDirectory()) throw new StudioError('dataset-not-a-file', `${file} is not a folder`, { file, is: 'not-a-folder' })
     splitFiles = folderSplits(file, source.split)
   }
   const recordedAs = opts.sourceLabel ?? file
@@ -261,7 +261,7 @@ function folderSplits(dir: string, split: string | undefined): { split: string; 
     .filter((rel) => fs.statSync(path.join(dir, rel)).isFile())
     .map((rel) => ({ path: rel, size: 0 }))
   const all = splitsFromTree(entries)
-  if (all.length === 0) throw new StudioError('dataset-file-unreadable', `${dir} holds no .jsonl, .json or .parquet files`, { file: dir })
+  if (all.length === 0) throw new StudioError('dataset-file-unreadable', `${dir} holds no .jsonl, .json or .parquet files`, { file: dir, why: 'no-data-files' })
   const chosen = all.filter((s) => !split || s.split === split)
   if (chosen.length === 0)
     throw new StudioError('not-found', `${dir} has no split "${split}" (it has ${all.map((s) => s.split).join(', ')})`, { splits: all.map((s) => s.split) })

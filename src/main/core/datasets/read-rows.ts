@@ -71,11 +71,15 @@ export function checkDataFile(file: string): fs.Stats {
     stat = fs.statSync(file)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new StudioError('dataset-file-unreadable', code === 'ENOENT' ? `No such file: ${file}` : `Cannot read ${file}: ${(err as Error).message}`, { file })
+    throw new StudioError('dataset-file-unreadable', code === 'ENOENT' ? `No such file: ${file}` : `Cannot read ${file}: ${(err as Error).message}`, {
+      file,
+      ...(code === 'ENOENT' ? { why: 'missing' } : { why: 'unreadable', cause: (err as Error).message }),
+    })
   }
   if (!stat.isFile()) {
-    const what = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a pipe' : stat.isSocket() ? 'a socket' : 'a device or special file'
-    throw new StudioError('dataset-not-a-file', `${file} is ${what}, not a data file`, { file })
+    const is = stat.isDirectory() ? 'folder' : stat.isFIFO() ? 'pipe' : stat.isSocket() ? 'socket' : 'special'
+    const what = { folder: 'a folder', pipe: 'a pipe', socket: 'a socket', special: 'a device or special file' }[is]
+    throw new StudioError('dataset-not-a-file', `${file} is ${what}, not a data file`, { file, is })
   }
   return stat
 }
@@ -87,7 +91,7 @@ export function checkDataFile(file: string): fs.Stats {
  */
 export async function* readRecords(file: string, kind: FileKind, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
   const stat = checkDataFile(file)
-  if (stat.size === 0) throw new StudioError('dataset-file-unreadable', `${file} is empty (0 bytes)`, { file })
+  if (stat.size === 0) throw new StudioError('dataset-file-unreadable', `${file} is empty (0 bytes)`, { file, why: 'empty' })
   if (kind === 'parquet') return yield* parquetRecords(file, hooks)
   const head = await readHead(file, 4096)
   refuseWideEncodings(file, head)
@@ -276,7 +280,7 @@ async function* chunksOf(file: string, start: number, signal?: AbortSignal): Asy
 }
 
 const notJson = (file: string, why: string): StudioError =>
-  new StudioError('dataset-file-unreadable', `${path.basename(file)} is not valid JSON: ${why}`, { file })
+  new StudioError('dataset-file-unreadable', `${path.basename(file)} is not valid JSON: ${why}`, { file, why: 'not-json', cause: why })
 
 /**
  * Reads the first top-level value of a JSON text structurally (the whole file when it is one document)

@@ -137,7 +137,9 @@ export function resumeRun(
   if (pending) throw asStudioError(pending.error)
   const facts = runRowFacts(deps.db, runId)
   if (facts.status === 'completed' || facts.status === 'running' || facts.status === 'queued')
-    throw new StudioError('run-not-resumable', `Run ${runId} is ${facts.status}; only interrupted, failed, stopped or paused runs can be resumed.`)
+    throw new StudioError('run-not-resumable', `Run ${runId} is ${facts.status}; only interrupted, failed, stopped or paused runs can be resumed.`, {
+      status: facts.status,
+    })
   const overrides = ResumeOverridesSchema.parse(opts.overrides ?? {})
   const base = runConfig(deps.db, runId)
   const checkpoint = lastStateCheckpoint(deps.db, runId)
@@ -399,15 +401,18 @@ async function execute(
     if (!check.ok) throw new StudioError(check.code, check.message, check.details)
     const models = check.value.capabilities.supported_models
     const baseModel = config.baseModel ?? models[0]?.model_name
-    if (!baseModel) throw new StudioError('unknown-model', 'The server lists no supported models.')
+    if (!baseModel) throw new StudioError('unknown-model', 'The server lists no supported models.', { served: [] })
     const cap = models.find((m) => m.model_name === baseModel)
     if (!cap)
-      throw new StudioError('unknown-model', `The server does not serve ${baseModel} (it serves ${models.map((m) => m.model_name).join(', ')}).`)
+      throw new StudioError('unknown-model', `The server does not serve ${baseModel} (it serves ${models.map((m) => m.model_name).join(', ')}).`, {
+        model: baseModel,
+        served: models.map((m) => m.model_name),
+      })
     if (cap.max_lora_rank != null && config.rank > cap.max_lora_rank)
       throw new StudioError(
         'rank-exceeds-server-max',
         `LoRA rank ${config.rank} exceeds the server's maximum ${cap.max_lora_rank} for ${baseModel}.`,
-        { rank: config.rank, maxRank: cap.max_lora_rank },
+        { rank: config.rank, maxRank: cap.max_lora_rank, model: baseModel },
       )
     if (cap.max_context_length != null && config.maxLength > cap.max_context_length)
       throw new StudioError(
@@ -494,7 +499,7 @@ async function prepareData(
 ): Promise<{ train: DatumSource; evalSet: DatumSource; info: RunDataInfo; evalBytes: number | null; release: () => void }> {
   const tokenizer = await loadTokenizer(db, { modelId: tokenizerId })
   const ds = getDataset(db, config.dataset.name)
-  if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`)
+  if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`, { name: config.dataset.name })
   const splits = ds.splits.map((s) => s.split)
   const trainSplit = config.dataset.split ?? (splits.includes('train') ? 'train' : splits[0])
   if (!trainSplit || !splits.includes(trainSplit))

@@ -126,6 +126,40 @@ describe('whatHappened', () => {
     expect(z?.text).toBe('/models/qwen：缺少 tokenizer.json。 /models/qwen：文件夹中没有 *.safetensors 权重文件。')
   })
 
+  it('words data files, stored datasets and what a server cannot serve from the facts main sends', () => {
+    const cases = [
+      say(zh, 'dataset-file-unreadable', 'No such file: /d/a.jsonl', { details: { file: '/d/a.jsonl', why: 'missing' } }),
+      say(zh, 'dataset-file-unreadable', 'Cannot read /d/a.jsonl: EACCES: permission denied', { details: { file: '/d/a.jsonl', why: 'unreadable', cause: 'EACCES: permission denied' } }),
+      say(zh, 'dataset-file-unreadable', '/d/a.jsonl is empty (0 bytes)', { details: { file: '/d/a.jsonl', why: 'empty' } }),
+      say(zh, 'dataset-file-unreadable', '/d holds no .jsonl files', { details: { file: '/d', why: 'no-data-files' } }),
+      say(zh, 'dataset-file-unreadable', 'No such folder: /d', { details: { file: '/d', why: 'no-folder' } }),
+      say(zh, 'dataset-file-unreadable', 'a.json is not valid JSON: Unexpected end', { details: { file: '/d/a.json', why: 'not-json', cause: 'Unexpected end' } }),
+      say(zh, 'dataset-file-unreadable', 'The bundled sample dataset is missing', { details: { why: 'bundled-missing' } }),
+      say(zh, 'dataset-not-a-file', '/d is a folder, not a data file', { details: { file: '/d', is: 'folder' } }),
+      say(zh, 'dataset-not-a-file', '/d/a.jsonl is not a folder', { details: { file: '/d/a.jsonl', is: 'not-a-folder' } }),
+      say(zh, 'file-grant-expired', 'The chosen file is no longer available; choose it again', { details: { purpose: 'dataset-file' } }),
+      say(zh, 'dataset-not-cached', 'No dataset named "chat-sft" in the local store', { details: { name: 'chat-sft' } }),
+      say(zh, 'dataset-not-cached', 'The tokenized data was deleted', { details: { set: 3 } }),
+      say(zh, 'not-found', 'Dataset "chat-sft" has no split "dev"', { details: { name: 'chat-sft', split: 'dev' } }),
+      say(zh, 'unknown-model', 'The server does not serve x', { details: { model: 'Qwen/Qwen3-8B', served: ['Qwen/Qwen3-4B', 'Qwen/Qwen3-32B'] } }),
+      say(zh, 'unknown-model', 'The server lists no supported models.', { details: { served: [] } }),
+      say(zh, 'rank-exceeds-server-max', 'LoRA rank 64 exceeds', { details: { rank: 64, maxRank: 32, model: 'Qwen/Qwen3-4B' } }),
+      say(zh, 'invalid-input', 'Max length 65536 exceeds', { details: { maxLength: 65536, maxContext: 40960 } }),
+      say(zh, 'sandbox-port-taken', 'The local sandbox cannot listen', { details: { port: 8080, privileged: false } }),
+      say(zh, 'run-not-resumable', 'Run r1 is completed; only interrupted…', { details: { status: 'completed' } }),
+    ]
+    expect(cases[1]).toEqual({ text: '无法读取 /d/a.jsonl。', quote: { label: '原始报错：', text: 'EACCES: permission denied', inline: false } })
+    expect(cases[5]).toEqual({ text: 'a.json 不是有效的 JSON。', quote: { label: '原始报错：', text: 'Unexpected end', inline: false } })
+    expect(cases[13]?.text).toBe('服务器不提供 Qwen/Qwen3-8B（它提供的是 Qwen/Qwen3-4B、Qwen/Qwen3-32B）。')
+    expect(cases[15]?.text).toBe('LoRA 秩 64 超过了服务器为 Qwen/Qwen3-4B 允许的上限 32。')
+    for (const w of cases) {
+      expect(w?.text).toMatch(/[\u4e00-\u9fff]/)
+      expect(englishWords(`${w?.text} ${w?.quote?.label ?? ''}`, ['jsonl', 'json', 'dev'])).toEqual([])
+    }
+    expect(say(en, 'dataset-not-a-file', 'x', { details: { file: '/d', is: 'pipe' } })?.text).toBe('/d is a pipe, not a data file.')
+    expect(say(en, 'run-not-resumable', 'x', { details: { status: 'running' } })?.text).toBe('This run is running; only interrupted, failed, stopped or paused runs can be resumed.')
+  })
+
   it('leaves failures it has no facts for to main’s message', () => {
     expect(say(zh, 'internal', 'boom')).toBeNull()
     expect(say(zh, 'hf-unreachable', 'no url')).toBeNull()

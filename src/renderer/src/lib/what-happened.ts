@@ -90,7 +90,85 @@ export function whatHappened(t: UiStrings, fmt: Format, failure: Failure): WhatH
     case 'invalid-input':
       return invalidInput(t, fmt, d)
     default:
-      return tokenizerFailure(t, failure.code, d) ?? localServerFailure(t, failure.code, d)
+      return (
+        dataFailure(t, failure.code, d) ?? serverFailure(t, fmt, failure.code, d) ?? tokenizerFailure(t, failure.code, d) ?? localServerFailure(t, failure.code, d)
+      )
+  }
+}
+
+/** A data file, folder or stored dataset that cannot be used, by what main found. */
+function dataFailure(t: UiStrings, code: string, d: Record<string, unknown>): WhatHappened | null {
+  const f = t.hint.dataFile
+  const file = str(d.file)
+  const quoted = (text: string): WhatHappened => {
+    const c = str(d.cause)
+    return { text, quote: c ? { label: t.hint.systemSaid, text: c, inline: false } : null }
+  }
+  const name = str(d.name)
+  switch (code) {
+    case 'dataset-file-unreadable':
+      if (d.why === 'bundled-missing') return quoted(f.bundledMissing)
+      if (!file) return null
+      switch (d.why) {
+        case 'missing':
+          return quoted(f.missing(file))
+        case 'no-folder':
+          return quoted(f.noFolder(file))
+        case 'unreadable':
+          return quoted(f.unreadable(file))
+        case 'empty':
+          return quoted(f.empty(file))
+        case 'no-data-files':
+          return quoted(f.noDataFiles(file))
+        case 'not-json':
+          return quoted(f.notJson(baseName(file)))
+        default:
+          return null
+      }
+    case 'dataset-not-a-file': {
+      const is = d.is
+      if (!file) return null
+      if (is === 'not-a-folder') return quoted(f.notAFolder(file))
+      return is === 'folder' || is === 'pipe' || is === 'socket' || is === 'special' ? quoted(f.notAFile(file, is)) : null
+    }
+    case 'file-grant-expired':
+      return { text: f.grantExpired, quote: null }
+    case 'dataset-not-cached':
+      if (d.set !== undefined) return { text: t.hint.tokenizedGone, quote: null }
+      return name ? { text: t.hint.datasetNotCached(name), quote: null } : null
+    case 'not-found': {
+      const split = str(d.split)
+      return name && split ? { text: t.hint.noSplit(name, split), quote: null } : null
+    }
+    default:
+      return null
+  }
+}
+
+/** What a TuFT server offers that the run asked beyond, from the server's own capabilities. */
+function serverFailure(t: UiStrings, fmt: Format, code: string, d: Record<string, unknown>): WhatHappened | null {
+  switch (code) {
+    case 'unknown-model': {
+      const served = Array.isArray(d.served) ? d.served.filter((x): x is string => typeof x === 'string') : null
+      if (!served) return null
+      const model = str(d.model)
+      return { text: served.length === 0 ? t.hint.noModelsServed : model ? t.hint.modelNotServed(model, fmt.list(served)) : t.hint.noModelsServed, quote: null }
+    }
+    case 'rank-exceeds-server-max': {
+      const rank = num(d.rank)
+      const max = num(d.maxRank)
+      return rank !== null && max !== null ? { text: t.hint.rankTooHigh(rank, max, str(d.model)), quote: null } : null
+    }
+    case 'sandbox-port-taken': {
+      const port = num(d.port)
+      return port !== null ? { text: t.hint.sandboxPort(port, d.privileged === true), quote: null } : null
+    }
+    case 'run-not-resumable': {
+      const status = str(d.status)
+      return status && Object.hasOwn(t.history.status, status) ? { text: t.hint.notResumable(t.history.status[status as keyof typeof t.history.status]), quote: null } : null
+    }
+    default:
+      return null
   }
 }
 
@@ -99,6 +177,9 @@ function invalidInput(t: UiStrings, fmt: Format, d: Record<string, unknown>): Wh
   if (clash && str(clash.name) && str(clash.source)) return { text: t.hint.datasetNameTaken(clash.name as string, clash.sourceKind === 'hub', clash.source as string), quote: null }
   const wanted = wantedFiles(fmt, d)
   if (wanted) return { text: t.hint.notWantedFile(str(d.name), wanted), quote: null }
+  const maxLength = num(d.maxLength)
+  const maxContext = num(d.maxContext)
+  if (maxLength !== null && maxContext !== null) return { text: t.hint.maxLengthTooLong(maxLength, maxContext), quote: null }
   // The local server's port, when only an administrator may listen on it.
   const port = num(d.port)
   if (d.privileged === true && port !== null) return { text: t.hint.localServer.portPrivileged(port), quote: null }
