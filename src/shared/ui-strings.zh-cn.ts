@@ -585,7 +585,11 @@ export const zhCN: UiStrings = {
     },
     datasetNotCached: (name: string) => `本地存储中没有名为“${name}”的数据集，请先导入。`,
     tokenizedGone: '读取分词结果时，它已被删除（数据集被删除或重新导入了）；请重新分词。',
-    noSplit: (name: string, split: string) => `数据集“${name}”中没有划分“${split}”。`,
+    noSplit: (name: string, split: string, splits: string | null) => `数据集“${name}”中没有划分“${split}”${splits ? `（现有划分：${splits}）` : ''}。`,
+    noSplits: (name: string) => `数据集“${name}”中没有任何划分。`,
+    noTargetTokens: (name: string, split: string, maxLength: number) => `在最大长度 ${n(maxLength)} 下，${name}/${split} 中没有一条对话含有计入损失的目标 token。`,
+    runControl: (name: string, status: string, action: 'paused' | 'continued' | 'stopped' | 'cancelled') =>
+      `训练运行“${name}”当前状态为“${status}”，现在无法${{ paused: '暂停', continued: '继续', stopped: '停止', cancelled: '取消' }[action]}。`,
     notResumable: (status: string) => `这个训练运行的状态是“${status}”；只有已中断、失败、已停止或已暂停的运行才能继续训练。`,
     modelNotServed: (model: string, served: string) => `服务器不提供 ${model}（它提供的是 ${served}）。`,
     noModelsServed: '服务器没有列出任何支持的模型。',

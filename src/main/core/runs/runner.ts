@@ -503,17 +503,30 @@ async function prepareData(
   const splits = ds.splits.map((s) => s.split)
   const trainSplit = config.dataset.split ?? (splits.includes('train') ? 'train' : splits[0])
   if (!trainSplit || !splits.includes(trainSplit))
-    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${trainSplit} (it has ${splits.join(', ')}).`)
+    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${trainSplit} (it has ${splits.join(', ')}).`, {
+      name: config.dataset.name,
+      split: trainSplit ?? '',
+      splits,
+    })
   const evalSplit = config.dataset.evalSplit ?? (trainSplit !== 'test' && splits.includes('test') ? 'test' : undefined)
   if (evalSplit && !splits.includes(evalSplit))
-    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${evalSplit} for evaluation (it has ${splits.join(', ')}).`)
+    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${evalSplit} for evaluation (it has ${splits.join(', ')}).`, {
+      name: config.dataset.name,
+      split: evalSplit,
+      splits,
+    })
   const tok = (split: string) =>
     tokenizeSplit(db, { dataset: config.dataset.name, split, tokenizer, maxLength: config.maxLength, trainOn: config.trainOn })
   const train = await tok(trainSplit)
   const evalTok = evalSplit && config.evalSetSize > 0 ? await tok(evalSplit) : null
   const split = splitTrainEval(train.datumCount, evalTok?.datumCount ?? null, config.evalSetSize, config.seed, config.heldOutFraction)
   if (split.train.length === 0)
-    throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`)
+    throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`, {
+      name: config.dataset.name,
+      split: trainSplit,
+      maxLength: config.maxLength,
+      noTargetTokens: true,
+    })
   // Batches and eval chunks are read from the tokenized cache by datum index when they are sent.
   const trainSource = datumSource(split.train, train.datumsAt)
   const evalSet = datumSource(split.eval, (evalTok ?? train).datumsAt)

@@ -160,6 +160,25 @@ describe('whatHappened', () => {
     expect(say(en, 'run-not-resumable', 'x', { details: { status: 'running' } })?.text).toBe('This run is running; only interrupted, failed, stopped or paused runs can be resumed.')
   })
 
+  it('words splits a dataset lacks, a split with nothing to learn and a run that cannot be controlled now', () => {
+    const cases = [
+      say(zh, 'not-found', 'Dataset "chat-sft" has no split "dev" (it has train, test)', { details: { name: 'chat-sft', split: 'dev', splits: ['train', 'test'] } }),
+      say(zh, 'invalid-input', 'Dataset chat-sft has no split dev for evaluation', { details: { name: 'chat-sft', split: 'dev', splits: ['train'] } }),
+      say(zh, 'dataset-no-usable-rows', 'Dataset "chat-sft" has no splits', { details: { name: 'chat-sft', splits: [] } }),
+      say(zh, 'dataset-no-usable-rows', 'No conversation of chat-sft/train has a weighted target token at max length 512.', {
+        details: { name: 'chat-sft', split: 'train', maxLength: 512, noTargetTokens: true },
+      }),
+      say(zh, 'invalid-input', 'Run "r-1" is completed, so it cannot be paused now.', { details: { status: 'completed', name: 'r-1', action: 'paused' } }),
+    ]
+    expect(cases[0]?.text).toBe('数据集“chat-sft”中没有划分“dev”（现有划分：train、test）。')
+    expect(cases[4]?.text).toBe('训练运行“r-1”当前状态为“已完成”，现在无法暂停。')
+    for (const w of cases) {
+      expect(w?.text).toMatch(/[\u4e00-\u9fff]/)
+      expect(englishWords(w?.text ?? '', ['dev'])).toEqual([])
+    }
+    expect(say(en, 'not-found', 'x', { details: { name: 'd', split: 'dev', splits: ['train'] } })?.text).toBe('Dataset “d” has no split “dev” (it has train).')
+  })
+
   it('leaves failures it has no facts for to main’s message', () => {
     expect(say(zh, 'internal', 'boom')).toBeNull()
     expect(say(zh, 'hf-unreachable', 'no url')).toBeNull()

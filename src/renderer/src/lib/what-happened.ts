@@ -62,6 +62,10 @@ export function whatHappened(t: UiStrings, fmt: Format, failure: Failure): WhatH
   switch (failure.code) {
     case 'dataset-no-usable-rows': {
       const name = str(d.name)
+      const split = str(d.split)
+      const maxLength = num(d.maxLength)
+      if (name && split && maxLength !== null && d.noTargetTokens === true) return said(t.hint.noTargetTokens(name, split, maxLength), null)
+      if (name && Array.isArray(d.splits) && d.splits.length === 0) return said(t.hint.noSplits(name), null)
       const groups = (Array.isArray(d.rejections) ? d.rejections : []) as { reason?: unknown; count?: unknown; examples?: RowExample[] }[]
       if (!name || groups.length === 0) return null
       const reasons = groups.map((g) => ds.reasonCount(isRejectionReason(g.reason) ? t.dataset.reasons[g.reason] : String(g.reason), num(g.count) ?? 0))
@@ -91,13 +95,21 @@ export function whatHappened(t: UiStrings, fmt: Format, failure: Failure): WhatH
       return invalidInput(t, fmt, d)
     default:
       return (
-        dataFailure(t, failure.code, d) ?? serverFailure(t, fmt, failure.code, d) ?? tokenizerFailure(t, failure.code, d) ?? localServerFailure(t, failure.code, d)
+        dataFailure(t, fmt, failure.code, d) ?? serverFailure(t, fmt, failure.code, d) ?? tokenizerFailure(t, failure.code, d) ?? localServerFailure(t, failure.code, d)
       )
   }
 }
 
 /** A data file, folder or stored dataset that cannot be used, by what main found. */
-function dataFailure(t: UiStrings, code: string, d: Record<string, unknown>): WhatHappened | null {
+/** A split a dataset does not have, and the ones it has when main lists them. */
+function noSplit(t: UiStrings, fmt: Format, d: Record<string, unknown>): WhatHappened | null {
+  const name = str(d.name)
+  const split = str(d.split)
+  const splits = Array.isArray(d.splits) ? d.splits.filter((s): s is string => typeof s === 'string') : []
+  return name && split ? { text: t.hint.noSplit(name, split, splits.length ? fmt.list(splits) : null), quote: null } : null
+}
+
+function dataFailure(t: UiStrings, fmt: Format, code: string, d: Record<string, unknown>): WhatHappened | null {
   const f = t.hint.dataFile
   const file = str(d.file)
   const quoted = (text: string): WhatHappened => {
@@ -136,10 +148,8 @@ function dataFailure(t: UiStrings, code: string, d: Record<string, unknown>): Wh
     case 'dataset-not-cached':
       if (d.set !== undefined) return { text: t.hint.tokenizedGone, quote: null }
       return name ? { text: t.hint.datasetNotCached(name), quote: null } : null
-    case 'not-found': {
-      const split = str(d.split)
-      return name && split ? { text: t.hint.noSplit(name, split), quote: null } : null
-    }
+    case 'not-found':
+      return noSplit(t, fmt, d)
     default:
       return null
   }
@@ -177,6 +187,13 @@ function invalidInput(t: UiStrings, fmt: Format, d: Record<string, unknown>): Wh
   if (clash && str(clash.name) && str(clash.source)) return { text: t.hint.datasetNameTaken(clash.name as string, clash.sourceKind === 'hub', clash.source as string), quote: null }
   const wanted = wantedFiles(fmt, d)
   if (wanted) return { text: t.hint.notWantedFile(str(d.name), wanted), quote: null }
+  const split = noSplit(t, fmt, d)
+  if (split) return split
+  const status = str(d.status)
+  const name = str(d.name)
+  const action = d.action
+  if (status && name && Object.hasOwn(t.history.status, status) && (action === 'paused' || action === 'continued' || action === 'stopped' || action === 'cancelled'))
+    return { text: t.hint.runControl(name, t.history.status[status as keyof typeof t.history.status], action), quote: null }
   const maxLength = num(d.maxLength)
   const maxContext = num(d.maxContext)
   if (maxLength !== null && maxContext !== null) return { text: t.hint.maxLengthTooLong(maxLength, maxContext), quote: null }
