@@ -596,6 +596,26 @@ export const en = {
         noChatTemplate: 'The tokenizer has no chat template: chat fine-tuning and the OpenAI-compatible chat route need one (use the instruct/chat variant).',
       },
     },
+    /** Fixed sentences main says by key (`says`), with the run's name or a path where they need one. */
+    says: {
+      'sandbox-not-running': () => 'The local sandbox is not running: start it first, its key is made when it starts.',
+      'no-folder-picker': () => 'The folder picker exists only in the desktop app: type the folder path instead.',
+      'no-file-dialog': () => 'This window has no file dialog of the app’s own: choose the file in the page, which uploads it.',
+      'sweep-not-here': () => 'This sweep is not running in this window.',
+      'choose-a-run': () => 'Choose at least one run.',
+      'no-held-out-prompt': (f) => `Run “${f.name}” has no held-out conversation with an assistant reply to prompt with.`,
+      'run-active-delete': () => 'Stop or cancel this run before deleting it.',
+      'sweep-empty': () => 'A sweep needs at least one rank and one learning rate.',
+      'sweep-concurrency': () => 'Sweep concurrency must be a positive integer.',
+      'run-active-cleanup': () => 'Wait for the run to finish (or stop it) before cleaning up its checkpoints.',
+      'run-server-unreachable': (f) => `Cannot reach the server of run “${f.name}”.`,
+      'run-already-running': () => 'This run is already running in this window.',
+      'no-sandbox': () => 'No built-in sandbox is available in this process.',
+      'no-sampler-path': () => 'The server returned no path for the sampler weights.',
+      'no-sampler-checkpoint': (f) => `Run “${f.name}” has no sampler checkpoint ${f.path}.`,
+      'no-sequence': () => 'The server returned no sequence.',
+      'no-data-yet': (f) => `Run “${f.name}” has not prepared its data yet: nothing to export.`,
+    } satisfies Record<string, (f: { name: string; path: string }) => string>,
     runNameTaken: (name: string) => `Another run is already called “${name}”.`,
     /** A data file or folder that cannot be read, by what main found (`why`, `is`). */
     dataFile: {

@@ -236,7 +236,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     sandboxStatus: () => sandboxStatus(),
     sandboxKeyCopy: () => {
       const sb = sandbox.handle()
-      if (!sb) throw new StudioError('not-found', 'The local sandbox is not running: start it first, its key is made when it starts.')
+      if (!sb) throw new StudioError('not-found', 'The local sandbox is not running: start it first, its key is made when it starts.', { says: 'sandbox-not-running' })
       return { key: sb.apiKey }
     },
 
@@ -259,7 +259,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     localServerLogs: ({ sinceSeq, search, limit }) => localServer.logs({ sinceSeq, search, limit }),
     localServerKeepRunning: ({ keepRunning }) => localServer.setKeepRunning(keepRunning),
     pickFolder: async ({ purpose, defaultPath }) => {
-      if (!ctx.pickPath) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
+      if (!ctx.pickPath) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.', { says: 'no-folder-picker' })
       return { path: await ctx.pickPath(purpose, { defaultPath }) }
     },
 
@@ -294,7 +294,9 @@ export function createHandlers(ctx: AppContext): Handlers {
     opCancel: ({ opId }) => ({ cancelled: ops.cancel(opId) }),
 
     filePick: async ({ purpose }) => {
-      if (!ctx.pickPath) throw new StudioError('invalid-input', 'This window has no file dialog of the app’s own: choose the file in the page, which uploads it.')
+      if (!ctx.pickPath) throw new StudioError('invalid-input', 'This window has no file dialog of the app’s own: choose the file in the page, which uploads it.', {
+        says: 'no-file-dialog',
+      })
       const chosen = await ctx.pickPath(purpose)
       return chosen ? files.grantPath(chosen, purpose) : null
     },

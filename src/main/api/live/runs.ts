@@ -106,7 +106,7 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
     },
     cancelSweep(sweepId: string): SweepView {
       const s = sweeps.get(sweepId)
-      if (!s) throw new StudioError('invalid-input', 'This sweep is not running in this window.', { sweepId })
+      if (!s) throw new StudioError('invalid-input', 'This sweep is not running in this window.', { sweepId, says: 'sweep-not-here' })
       s.cancel()
       return getSweep(db(), sweepId)
     },

@@ -130,7 +130,7 @@ export function resumeRun(
   runId: string,
   opts: RunOptions & { overrides?: ResumeOverrides; apiKey?: string } = {},
 ): RunHandle {
-  if (active.has(runId)) throw new StudioError('invalid-input', 'This run is already running in this window.')
+  if (active.has(runId)) throw new StudioError('invalid-input', 'This run is already running in this window.', { says: 'run-already-running' })
   flushUnrecordedStatuses()
   const pending = unrecorded.get(runId)
   // Its last status could not be stored yet: the store still cannot be written, so the run cannot go on.
@@ -309,7 +309,7 @@ function setStatus(
 
 export async function connectFor(deps: RunDeps, server: ServerConfig): Promise<TuftClient> {
   if (server.kind === 'sandbox') {
-    if (!deps.sandbox) throw new StudioError('server-unreachable', 'No built-in sandbox is available in this process.')
+    if (!deps.sandbox) throw new StudioError('server-unreachable', 'No built-in sandbox is available in this process.', { says: 'no-sandbox' })
     const sb = await deps.sandbox()
     return createTuftClient({ ...deps.clientOptions, url: sb.url, apiKey: sb.apiKey, env: {} })
   }
@@ -746,7 +746,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     const expectedPath = checkpointPath(model.modelId, 'sampler_weights', name)
     const sent = await settleResent(model, await model.saveWeightsForSampler(name), async () => ({ path: expectedPath }))
     const { path } = await sent.result
-    if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.')
+    if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.', { says: 'no-sampler-path' })
     const ck: RunCheckpoint = { step: s, kind: 'sampler', name, path, cursor: c, modelId: model.modelId, createdAt: new Date().toISOString() }
     recordCheckpoint(db, runId, ck)
     emit({ runId, type: 'checkpoint', ...ck, ...(best ? { best: true } : {}) })

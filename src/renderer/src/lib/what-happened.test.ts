@@ -179,6 +179,19 @@ describe('whatHappened', () => {
     expect(say(en, 'not-found', 'x', { details: { name: 'd', split: 'dev', splits: ['train'] } })?.text).toBe('Dataset “d” has no split “dev” (it has train).')
   })
 
+  it('words each fixed sentence main names by its key, with the run’s name or the path it needs', () => {
+    const keys = Object.keys(zh.t.hint.says)
+    expect(keys.length).toBeGreaterThan(10)
+    for (const says of keys) {
+      const w = say(zh, 'invalid-input', 'main’s English', { details: { says, name: 'lr-3e-4', path: 'tinker://run/sampler_weights/000040' } })
+      expect(w?.text).toMatch(/[\u4e00-\u9fff]/)
+      expect(englishWords(w?.text ?? '')).toEqual([])
+    }
+    expect(say(zh, 'not-found', 'x', { details: { says: 'no-sampler-checkpoint', name: 'r-1', path: 'tinker://a/b' } })?.text).toBe('训练运行“r-1”没有采样检查点 tinker://a/b。')
+    expect(say(en, 'invalid-input', 'x', { details: { says: 'choose-a-run' } })?.text).toBe('Choose at least one run.')
+    expect(say(zh, 'invalid-input', 'x', { details: { says: 'no-such-key' } })).toBeNull()
+  })
+
   it('leaves failures it has no facts for to main’s message', () => {
     expect(say(zh, 'internal', 'boom')).toBeNull()
     expect(say(zh, 'hf-unreachable', 'no url')).toBeNull()

@@ -57,6 +57,9 @@ export function whatHappened(t: UiStrings, fmt: Format, failure: Failure): WhatH
               : h.unreachable(url, errno !== null && Object.hasOwn(h.reasons, errno) ? h.reasons[errno] : null),
     )
   }
+  // A fixed sentence of main's, named by its key.
+  const says = str(d.says)
+  if (says && Object.hasOwn(t.hint.says, says)) return said(t.hint.says[says as keyof UiStrings['hint']['says']]({ name: str(d.name) ?? '', path: str(d.path) ?? '' }), null)
   const ds = t.hint.dataset
   const file = str(d.file)
   switch (failure.code) {
