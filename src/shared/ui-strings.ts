@@ -617,6 +617,9 @@ export const en = {
       'no-data-yet': (f) => `Run “${f.name}” has not prepared its data yet: nothing to export.`,
     } satisfies Record<string, (f: { name: string; path: string }) => string>,
     runNameTaken: (name: string) => `Another run is already called “${name}”.`,
+    /** A request whose values the contract refused (an English screen shows the validator's own words instead). */
+    badInput: (fields: string) => `Some values are not valid: ${fields}.`,
+    fieldInvalid: 'This value is not valid.',
     /** A data file or folder that cannot be read, by what main found (`why`, `is`). */
     dataFile: {
       missing: (file: string) => `No such file: ${file}.`,

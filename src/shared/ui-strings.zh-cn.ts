@@ -589,6 +589,8 @@ export const zhCN: UiStrings = {
       'no-data-yet': (f) => `训练运行“${f.name}”还没有准备好数据，没有可导出的内容。`,
     } satisfies Record<string, (f: { name: string; path: string }) => string>,
     runNameTaken: (name: string) => `已有另一个训练运行叫“${name}”。`,
+    badInput: (fields: string) => `以下字段的取值不符合要求：${fields}。`,
+    fieldInvalid: '这个值不符合要求。',
     dataFile: {
       missing: (file: string) => `找不到文件：${file}。`,
       noFolder: (folder: string) => `找不到文件夹：${folder}。`,

@@ -24,4 +24,12 @@ describe('fieldErrors', () => {
     const details = { issues: [{ path: 'file', message: 'must be a .jsonl, .json file' }], wanted: ['jsonl', 'json'], name: 'a.txt' }
     expect(fieldErrors(fail('invalid-input', '"a.txt" is not a .jsonl, .json file', { details }), i18nFor('zh-CN'))).toEqual({ file: '必须是 .jsonl、.json 文件' })
   })
+
+  it('says in Chinese that a value the contract refused is not valid; English keeps the validator’s words', () => {
+    const r = parseInput('datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'not a repo' } })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(fieldErrors(r, i18nFor('zh-CN'))).toEqual({ repo: '这个值不符合要求。' })
+    expect(fieldErrors(r, i18nFor('en')).repo).toBe(fieldErrors(r).repo)
+  })
 })

@@ -1,6 +1,6 @@
 import type { Format, UiStrings } from '../../../shared/i18n'
 import type { Failure } from '../../../shared/result'
-import { wantedFiles } from './what-happened'
+import { contractIssueFields, wantedFiles } from './what-happened'
 
 /**
  * The fields an `invalid-input` failure names, by their last path segment (`source.repo` → `repo`, `file`), with
@@ -13,6 +13,7 @@ export function fieldErrors(failure: Failure | null, words?: { t: UiStrings; fmt
   if (!Array.isArray(issues)) return {}
   const out: Record<string, string> = {}
   const wanted = words ? wantedFiles(words.fmt, failure.details ?? {}) : null
+  const fromContract = contractIssueFields(failure.details ?? {}) !== null
   if (words && wanted) out.file = words.t.hint.mustBeFile(wanted)
   for (const i of issues as unknown[]) {
     if (typeof i !== 'object' || i === null) continue
@@ -20,6 +21,8 @@ export function fieldErrors(failure: Failure | null, words?: { t: UiStrings; fmt
     if (typeof path !== 'string' || !path) continue
     const field = path.split('.').at(-1) as string
     if (!Object.hasOwn(out, field)) out[field] = typeof message === 'string' ? message : ''
+    // The contract's validator speaks English only: another language says the value is not valid, in its words.
+    if (words && !words.t.cli.mainMessagesReadable && fromContract) out[field] = words.t.hint.fieldInvalid
   }
   return out
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { englishWords } from '../../../../tests/helpers/english-prose'
 import { i18nFor } from '../../../shared/i18n'
+import { parseInput } from '../../../shared/contract'
 import { fail } from '../../../shared/result'
 import type { ModelFolderProblem } from '../../../shared/local-server'
 import { modelFolderProblem, whatHappened } from './what-happened'
@@ -190,6 +191,15 @@ describe('whatHappened', () => {
     expect(say(zh, 'not-found', 'x', { details: { says: 'no-sampler-checkpoint', name: 'r-1', path: 'tinker://a/b' } })?.text).toBe('训练运行“r-1”没有采样检查点 tinker://a/b。')
     expect(say(en, 'invalid-input', 'x', { details: { says: 'choose-a-run' } })?.text).toBe('Choose at least one run.')
     expect(say(zh, 'invalid-input', 'x', { details: { says: 'no-such-key' } })).toBeNull()
+  })
+
+  it('names the fields of a request the contract refused, in Chinese; English keeps the validator’s own message', () => {
+    const r = parseInput('datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'not a repo', split: '../x' } })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    const z = whatHappened(zh.t, zh.fmt, r)
+    expect(z?.text).toBe('以下字段的取值不符合要求：source.repo、source.split。')
+    expect(whatHappened(en.t, en.fmt, r)).toBeNull()
   })
 
   it('leaves failures it has no facts for to main’s message', () => {

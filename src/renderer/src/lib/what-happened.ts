@@ -185,6 +185,13 @@ function serverFailure(t: UiStrings, fmt: Format, code: string, d: Record<string
   }
 }
 
+/** The fields a refused request names, when the contract's validator refused it (its details name the channel). */
+export function contractIssueFields(d: Record<string, unknown>): string[] | null {
+  if (!str(d.channel) || !Array.isArray(d.issues)) return null
+  const paths = d.issues.map((i: unknown) => (typeof i === 'object' && i !== null ? str((i as { path?: unknown }).path) : null)).filter((p): p is string => p !== null)
+  return paths.length ? [...new Set(paths)] : null
+}
+
 function invalidInput(t: UiStrings, fmt: Format, d: Record<string, unknown>): WhatHappened | null {
   const clash = d.nameTaken as { name?: unknown; sourceKind?: unknown; source?: unknown } | undefined
   if (clash && str(clash.name) && str(clash.source)) return { text: t.hint.datasetNameTaken(clash.name as string, clash.sourceKind === 'hub', clash.source as string), quote: null }
@@ -197,6 +204,9 @@ function invalidInput(t: UiStrings, fmt: Format, d: Record<string, unknown>): Wh
   const action = d.action
   if (status && name && Object.hasOwn(t.history.status, status) && (action === 'paused' || action === 'continued' || action === 'stopped' || action === 'cancelled'))
     return { text: t.hint.runControl(name, t.history.status[status as keyof typeof t.history.status], action), quote: null }
+  // The contract's validator words its issues in English: kept on an English screen, named by field on another.
+  const fields = contractIssueFields(d)
+  if (fields && !t.cli.mainMessagesReadable) return { text: t.hint.badInput(fmt.list(fields)), quote: null }
   const maxLength = num(d.maxLength)
   const maxContext = num(d.maxContext)
   if (maxLength !== null && maxContext !== null) return { text: t.hint.maxLengthTooLong(maxLength, maxContext), quote: null }
