@@ -558,6 +558,9 @@ export const en = {
       invalid: (dir: string) => `Could not load the tokenizer in ${dir}.`,
       noTemplate: (of: string) => `The tokenizer of ${of} has no chat_template in tokenizer_config.json.`,
       templateFailed: (modelId: string) => `The chat template of ${modelId} failed.`,
+      workerCouldNotStart: 'A tokenizer thread could not start.',
+      workersCrashed: (crashes: number) => `Tokenizer threads crashed ${n(crashes)} times; tokenization was stopped.`,
+      encoderStopped: 'The tokenizer’s encoder thread stopped.',
     },
     /** What happened to the local TuFT server, from the facts main sends (port, exit code, the line TuFT printed). */
     localServer: {

@@ -534,6 +534,9 @@ export const zhCN: UiStrings = {
       invalid: (dir: string) => `无法加载 ${dir} 中的分词器。`,
       noTemplate: (of: string) => `${of} 的分词器在 tokenizer_config.json 中没有 chat_template。`,
       templateFailed: (modelId: string) => `${modelId} 的聊天模板渲染失败。`,
+      workerCouldNotStart: '分词线程无法启动。',
+      workersCrashed: (crashes: number) => `分词线程已崩溃 ${n(crashes)} 次，分词已停止。`,
+      encoderStopped: '分词器的编码线程已停止。',
     },
     localServer: {
       notInstalled: (tuftBin: string | null) =>

@@ -49,7 +49,11 @@ describe('whatHappened', () => {
     const noTemplateOfModel = say(zh, 'chat-template-missing', 'The tokenizer of Qwen/Qwen3-8B has no chat_template', { details: { modelId: 'Qwen/Qwen3-8B' } })
     const templateError = say(zh, 'chat-template-error', 'The chat template of Qwen/Qwen3-8B failed: x is undefined', { details: { modelId: 'Qwen/Qwen3-8B', cause: 'x is undefined' } })
     expect(templateError?.quote?.text).toBe('x is undefined')
-    for (const w of [uploaded, notHub, builtin, invalid, noTemplate, noTemplateOfModel, templateError]) {
+    const crashed = say(zh, 'tokenizer-worker-crashed', 'Tokenizer threads crashed 3 times (last: out of memory)', { details: { crashes: 3, crash: 'repeated', cause: 'out of memory' } })
+    expect(crashed).toEqual({ text: '分词线程已崩溃 3 次，分词已停止。', quote: { label: '原始报错：', text: 'out of memory', inline: false } })
+    const encoder = say(zh, 'tokenizer-worker-crashed', 'The tokenizer’s encoder thread stopped: it exited', { details: { crash: 'encoder' } })
+    const start = say(zh, 'tokenizer-worker-crashed', 'A tokenizer thread could not start: x', { details: { crash: 'start', cause: 'x' } })
+    for (const w of [uploaded, notHub, builtin, invalid, noTemplate, noTemplateOfModel, templateError, crashed, encoder, start]) {
       expect(w?.text).toMatch(/[\u4e00-\u9fff]/)
       expect(englishWords(`${w?.text} ${w?.quote?.label ?? ''}`, ['chat_template', 'owner', 'name'])).toEqual([])
     }

@@ -237,6 +237,11 @@ function tokenizerFailure(t: UiStrings, code: string, d: Record<string, unknown>
       return dir ?? modelId ? quoted(k.noTemplate((dir ?? modelId) as string)) : null
     case 'chat-template-error':
       return modelId ? quoted(k.templateFailed(modelId)) : null
+    case 'tokenizer-worker-crashed': {
+      const crashes = num(d.crashes)
+      if (d.crash === 'repeated' && crashes !== null) return quoted(k.workersCrashed(crashes))
+      return d.crash === 'start' ? quoted(k.workerCouldNotStart) : d.crash === 'encoder' ? quoted(k.encoderStopped) : null
+    }
     default:
       return null
   }
