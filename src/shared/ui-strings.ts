@@ -620,6 +620,8 @@ export const en = {
       'no-data-yet': (f) => `Run “${f.name}” has not prepared its data yet: nothing to export.`,
     } satisfies Record<string, (f: { name: string; path: string }) => string>,
     runNameTaken: (name: string) => `Another run is already called “${name}”.`,
+    uploadIncomplete: (file: string) => `The upload of ${file} did not complete.`,
+    cancelled: 'Cancelled.',
     /** A request whose values the contract refused (an English screen shows the validator's own words instead). */
     badInput: (fields: string) => `Some values are not valid: ${fields}.`,
     fieldInvalid: 'This value is not valid.',

@@ -592,6 +592,8 @@ export const zhCN: UiStrings = {
       'no-data-yet': (f) => `训练运行“${f.name}”还没有准备好数据，没有可导出的内容。`,
     } satisfies Record<string, (f: { name: string; path: string }) => string>,
     runNameTaken: (name: string) => `已有另一个训练运行叫“${name}”。`,
+    uploadIncomplete: (file: string) => `${file} 没有上传完成。`,
+    cancelled: '已取消。',
     badInput: (fields: string) => `以下字段的取值不符合要求：${fields}。`,
     fieldInvalid: '这个值不符合要求。',
     dataFile: {

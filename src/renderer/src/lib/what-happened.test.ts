@@ -195,6 +195,9 @@ describe('whatHappened', () => {
     expect(say(zh, 'not-found', 'x', { details: { says: 'no-sampler-checkpoint', name: 'r-1', path: 'tinker://a/b' } })?.text).toBe('训练运行“r-1”没有采样检查点 tinker://a/b。')
     expect(say(en, 'invalid-input', 'x', { details: { says: 'choose-a-run' } })?.text).toBe('Choose at least one run.')
     expect(say(zh, 'invalid-input', 'x', { details: { says: 'no-such-key' } })).toBeNull()
+    expect(say(zh, 'cancelled', 'The upload of a.jsonl did not complete', { details: { file: 'a.jsonl' } })?.text).toBe('a.jsonl 没有上传完成。')
+    expect(say(zh, 'cancelled', 'Import cancelled')?.text).toBe('已取消。')
+    expect(say(en, 'cancelled', 'Import cancelled')).toBeNull()
   })
 
   it('names the fields of a request the contract refused, in Chinese; English keeps the validator’s own message', () => {

@@ -98,7 +98,11 @@ export function whatHappened(t: UiStrings, fmt: Format, failure: Failure): WhatH
       return invalidInput(t, fmt, d)
     default:
       return (
-        dataFailure(t, fmt, failure.code, d) ?? serverFailure(t, fmt, failure.code, d) ?? tokenizerFailure(t, failure.code, d) ?? localServerFailure(t, failure.code, d)
+        dataFailure(t, fmt, failure.code, d) ??
+        serverFailure(t, fmt, failure.code, d) ??
+        tokenizerFailure(t, failure.code, d) ??
+        localServerFailure(t, failure.code, d) ??
+        cancelled(t, failure.code, d)
       )
   }
 }
@@ -356,3 +360,11 @@ export function modelFolderProblem(t: UiStrings, p: ModelFolderProblem, withFold
 
 /** Main's sentence without the folder a plan put before it (the caller adds it back in the reader's punctuation). */
 const unprefixed = (p: ModelFolderProblem): string => (p.folder && p.message.startsWith(`${p.folder}: `) ? p.message.slice(p.folder.length + 2) : p.message)
+
+/** A cancellation: main words each kind its own way in English, which an English screen keeps. */
+function cancelled(t: UiStrings, code: string, d: Record<string, unknown>): WhatHappened | null {
+  if (code !== 'cancelled') return null
+  const file = str(d.file)
+  if (file) return { text: t.hint.uploadIncomplete(file), quote: null }
+  return t.cli.mainMessagesReadable ? null : { text: t.hint.cancelled, quote: null }
+}
