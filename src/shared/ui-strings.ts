@@ -618,8 +618,12 @@ export const en = {
       'no-sampler-checkpoint': (f) => `Run “${f.name}” has no sampler checkpoint ${f.path}.`,
       'no-sequence': () => 'The server returned no sequence.',
       'no-data-yet': (f) => `Run “${f.name}” has not prepared its data yet: nothing to export.`,
+      'runner-stopped': () => 'The runner stopped while this run was training.',
     } satisfies Record<string, (f: { name: string; path: string }) => string>,
     runNameTaken: (name: string) => `Another run is already called “${name}”.`,
+    /** `trainNll` null: it was not a finite number (NaN or infinite, which JSON cannot carry). */
+    diverged: (step: number, trainNll: number | null, reference: number | null) =>
+      `Train NLL became ${trainNll === null ? 'NaN' : trainNll.toFixed(3)} at step ${n(step)}${reference !== null ? ` (started at ${reference.toFixed(3)})` : ''}.`,
     uploadIncomplete: (file: string) => `The upload of ${file} did not complete.`,
     cancelled: 'Cancelled.',
     /** A request whose values the contract refused (an English screen shows the validator's own words instead). */

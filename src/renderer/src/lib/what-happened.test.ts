@@ -198,6 +198,11 @@ describe('whatHappened', () => {
     expect(say(zh, 'cancelled', 'The upload of a.jsonl did not complete', { details: { file: 'a.jsonl' } })?.text).toBe('a.jsonl 没有上传完成。')
     expect(say(zh, 'cancelled', 'Import cancelled')?.text).toBe('已取消。')
     expect(say(en, 'cancelled', 'Import cancelled')).toBeNull()
+    expect(say(zh, 'run-interrupted', 'The runner stopped while this run was training.', { details: { says: 'runner-stopped' } })?.text).toBe('这个训练运行在训练过程中，运行它的进程停止了。')
+    const diverged = say(zh, 'loss-diverged', 'Train NLL became 9.120 at step 40 (started at 2.310).', { details: { step: 40, trainNll: 9.12, reference: 2.31 } })
+    expect(diverged?.text).toBe('第 40 步的训练 NLL 升到了 9.120（开始时为 2.310）。')
+    expect(say(zh, 'loss-diverged', 'Train NLL became NaN at step 3.', { details: { step: 3, trainNll: null, reference: null } })?.text).toBe('第 3 步的训练 NLL 变成了 NaN（不再是有限值）。')
+    expect(say(en, 'loss-diverged', 'x', { details: { step: 40, trainNll: 9.12, reference: 2.31 } })?.text).toBe('Train NLL became 9.120 at step 40 (started at 2.310).')
   })
 
   it('names the fields of a request the contract refused, in Chinese; English keeps the validator’s own message', () => {

@@ -180,6 +180,10 @@ function serverFailure(t: UiStrings, fmt: Format, code: string, d: Record<string
       const port = num(d.port)
       return port !== null ? { text: t.hint.sandboxPort(port, d.privileged === true), quote: null } : null
     }
+    case 'loss-diverged': {
+      const step = num(d.step)
+      return step !== null ? { text: t.hint.diverged(step, num(d.trainNll), num(d.reference)), quote: null } : null
+    }
     case 'run-not-resumable': {
       const status = str(d.status)
       return status && Object.hasOwn(t.history.status, status) ? { text: t.hint.notResumable(t.history.status[status as keyof typeof t.history.status]), quote: null } : null
