@@ -619,7 +619,8 @@ export const en = {
       'no-sequence': () => 'The server returned no sequence.',
       'no-data-yet': (f) => `Run “${f.name}” has not prepared its data yet: nothing to export.`,
       'runner-stopped': () => 'The runner stopped while this run was training.',
-    } satisfies Record<string, (f: { name: string; path: string }) => string>,
+      'archive-download-failed': (f) => `Downloading the checkpoint archive failed (${f.status}).`,
+    } satisfies Record<string, (f: { name: string; path: string; status: string }) => string>,
     runNameTaken: (name: string) => `Another run is already called “${name}”.`,
     /** `trainNll` null: it was not a finite number (NaN or infinite, which JSON cannot carry). */
     diverged: (step: number, trainNll: number | null, reference: number | null) =>

@@ -591,7 +591,8 @@ export const zhCN: UiStrings = {
       'no-sequence': () => '服务器没有返回任何序列。',
       'no-data-yet': (f) => `训练运行“${f.name}”还没有准备好数据，没有可导出的内容。`,
       'runner-stopped': () => '这个训练运行在训练过程中，运行它的进程停止了。',
-    } satisfies Record<string, (f: { name: string; path: string }) => string>,
+      'archive-download-failed': (f) => `下载检查点压缩包失败（${f.status}）。`,
+    } satisfies Record<string, (f: { name: string; path: string; status: string }) => string>,
     runNameTaken: (name: string) => `已有另一个训练运行叫“${name}”。`,
     diverged: (step: number, trainNll: number | null, reference: number | null) =>
       `第 ${n(step)} 步的训练 NLL ${trainNll === null ? '变成了 NaN（不再是有限值）' : `升到了 ${trainNll.toFixed(3)}`}${reference !== null ? `（开始时为 ${reference.toFixed(3)}）` : ''}。`,

@@ -188,12 +188,13 @@ describe('whatHappened', () => {
     const keys = Object.keys(zh.t.hint.says)
     expect(keys.length).toBeGreaterThan(10)
     for (const says of keys) {
-      const w = say(zh, 'invalid-input', 'main’s English', { details: { says, name: 'lr-3e-4', path: 'tinker://run/sampler_weights/000040' } })
+      const w = say(zh, 'invalid-input', 'main’s English', { details: { says, name: 'lr-3e-4', path: 'tinker://run/sampler_weights/000040', status: 502 } })
       expect(w?.text).toMatch(/[\u4e00-\u9fff]/)
       expect(englishWords(w?.text ?? '')).toEqual([])
     }
     expect(say(zh, 'not-found', 'x', { details: { says: 'no-sampler-checkpoint', name: 'r-1', path: 'tinker://a/b' } })?.text).toBe('训练运行“r-1”没有采样检查点 tinker://a/b。')
     expect(say(en, 'invalid-input', 'x', { details: { says: 'choose-a-run' } })?.text).toBe('Choose at least one run.')
+    expect(say(zh, 'server-error', 'Downloading the checkpoint archive failed (HTTP 404).', { details: { says: 'archive-download-failed', status: 404 } })?.text).toBe('下载检查点压缩包失败（HTTP 404）。')
     expect(say(zh, 'invalid-input', 'x', { details: { says: 'no-such-key' } })).toBeNull()
     expect(say(zh, 'cancelled', 'The upload of a.jsonl did not complete', { details: { file: 'a.jsonl' } })?.text).toBe('a.jsonl 没有上传完成。')
     expect(say(zh, 'cancelled', 'Import cancelled')?.text).toBe('已取消。')

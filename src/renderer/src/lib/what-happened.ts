@@ -59,7 +59,7 @@ export function whatHappened(t: UiStrings, fmt: Format, failure: Failure): WhatH
   }
   // A fixed sentence of main's, named by its key.
   const says = str(d.says)
-  if (says && Object.hasOwn(t.hint.says, says)) return said(t.hint.says[says as keyof UiStrings['hint']['says']]({ name: str(d.name) ?? '', path: str(d.path) ?? '' }), null)
+  if (says && Object.hasOwn(t.hint.says, says)) return said(t.hint.says[says as keyof UiStrings['hint']['says']]({ name: str(d.name) ?? '', path: str(d.path) ?? '', status: num(d.status) === null ? '' : `HTTP ${num(d.status)}` }), null)
   const ds = t.hint.dataset
   const file = str(d.file)
   switch (failure.code) {
