@@ -577,8 +577,6 @@ export const en = {
       fatal: 'TuFT reported a fatal error while starting.',
       cancelled: 'Cancelled while TuFT was starting; the process was stopped.',
       timedOut: (url: string, seconds: number) => `TuFT did not answer ${url} within ${n(seconds)} s; it was stopped.`,
-      /** Label before the line of TuFT's log that says what went wrong (shown as it was printed). */
-      tuftPrinted: 'TuFT printed: ',
       /** A model folder's problems, by kind and fact (main's `message` is their English). */
       folder: {
         notAFolder: (folder: string) => `${folder} is not a folder that can be read.`,

@@ -552,7 +552,6 @@ export const zhCN: UiStrings = {
       fatal: 'TuFT 启动时报告了致命错误。',
       cancelled: 'TuFT 启动期间已取消，进程已停止。',
       timedOut: (url: string, seconds: number) => `TuFT 在 ${n(seconds)} 秒内没有响应 ${url}，已被停止。`,
-      tuftPrinted: 'TuFT 输出：',
       folder: {
         notAFolder: (folder: string) => `${folder} 不是可读取的文件夹。`,
         missingConfig: '缺少 config.json：TuFT 和 transformers 需要它来构建模型。',

@@ -60,11 +60,11 @@ describe('whatHappened', () => {
     expect(noTemplateOfModel?.text).toBe('Qwen/Qwen3-8B 的分词器在 tokenizer_config.json 中没有 chat_template。')
   })
 
-  it('words the local TuFT server’s start failures from port, exit and timeout facts, quoting the line TuFT printed', () => {
+  it('words the local TuFT server’s start failures from port, exit and timeout facts (the screen shows the line TuFT printed)', () => {
     const exited = say(zh, 'local-server-gpu-oom', 'TuFT exited with code 1 before it answered: torch.OutOfMemoryError: CUDA out of memory', {
       details: { startup: 'exited', exitCode: 1, signal: null, line: 'torch.OutOfMemoryError: CUDA out of memory', port: 10610 },
     })
-    expect(exited).toEqual({ text: 'TuFT 在响应之前退出了，退出码 1。', quote: { label: 'TuFT 输出：', text: 'torch.OutOfMemoryError: CUDA out of memory', inline: false } })
+    expect(exited).toEqual({ text: 'TuFT 在响应之前退出了，退出码 1。', quote: null })
     expect(say(en, 'local-server-exited', 'x', { details: { startup: 'exited', exitCode: null, signal: 'SIGKILL', line: null } })).toEqual({ text: 'TuFT was killed by SIGKILL before it answered.', quote: null })
     const cases = [
       say(zh, 'local-server-port-taken', 'Port 10610 on 127.0.0.1 is already in use', { details: { port: 10610, host: '127.0.0.1', answersLikeTuft: true } }),

@@ -258,9 +258,8 @@ function tokenizerFailure(t: UiStrings, code: string, d: Record<string, unknown>
 function localServerFailure(t: UiStrings, code: string, d: Record<string, unknown>): WhatHappened | null {
   const l = t.hint.localServer
   const port = num(d.port)
-  const line = str(d.line)
-  // What TuFT printed is its own words: quoted after our sentence, never translated.
-  const printed = (text: string): WhatHappened => ({ text, quote: line ? { label: l.tuftPrinted, text: line, inline: false } : null })
+  // The line TuFT printed (its own words) is shown under the hint as it came, by the screen that starts the server.
+  const printed = (text: string): WhatHappened => ({ text, quote: null })
   switch (code) {
     case 'tuft-not-installed': {
       const command = strs(d.command)
