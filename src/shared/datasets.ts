@@ -83,8 +83,10 @@ export type RowFact =
 /**
  * One row shown as an example of a reason: `row` is 1-based in the source file (the line of a JSON Lines file,
  * the element of a JSON array, the row of a parquet file), the same number previews show. `detail` is `fact` in
- * English (command lines and logs print it; reports saved before facts existed have only it).
+ * English (command lines and logs print it; reports saved before facts existed have only it). `rows` stands for an
+ * excerpt that can only name the rows it covers (a parquet row group that cannot be read), so it can be worded.
  */
-export type RowExample = { split: string; row: number; excerpt: string; detail?: string; fact?: RowFact }
+export type RowExample = { split: string; row: number; excerpt: string; detail?: string; fact?: RowFact; rows?: RowRange }
+export type RowRange = { first: number; last: number }
 export type RejectionGroup = { reason: RejectionReason; count: number; examples: RowExample[] }
 export type WarningGroup = { reason: ImportWarning; count: number; examples: RowExample[] }

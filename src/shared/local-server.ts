@@ -108,9 +108,26 @@ export type ModelFolderProblem = {
     | 'no-weights'
     | 'bad-weights'
     | 'missing-shard'
+  /** Main's English sentence, for logs and command lines; screens word the problem from the facts below. */
   message: string
   file?: string
+  /** The model folder it was found in, when a plan lists the problems of several. */
+  folder?: string
+  fact?: ModelFolderFact
 }
+
+/** What exactly is wrong, beyond the kind and the file. */
+export type ModelFolderFact =
+  | { is: 'not-json' }
+  | { is: 'not-object' }
+  | { is: 'bin-only' }
+  | { is: 'bad-shard-name' }
+  /** A safetensors header that cannot be read; `problem` is main's English detail. */
+  | { is: 'bad-header' }
+  | { is: 'duplicate-name'; name: string }
+  | { is: 'colocate-several-models' }
+  | { is: 'colocate-tensor-parallel' }
+  | { is: 'max-model-len-too-long'; name: string; maxModelLen: number; context: number }
 
 export type ModelFolderReport = {
   path: string

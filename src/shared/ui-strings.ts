@@ -210,6 +210,8 @@ export const en = {
     count: 'Rows',
     examples: 'Examples',
     exampleRow: (split: string, row: number) => `${split}, row ${n(row)}`,
+    /** The excerpt of a parquet row group that cannot be read: the rows it held. */
+    rowRange: (first: number, last: number) => `rows ${n(first)}–${n(last)}`,
     reasons: {
       'not-json': 'Not valid JSON',
       'not-utf8': 'Not UTF-8 text (the message names the likely encoding)',
@@ -544,6 +546,120 @@ export const en = {
       tooLarge: (file: string, limit: string) => `${file} is larger than the upload limit of ${limit}.`,
       parquetCorrupt: (file: string) => `${file} is not a readable parquet file (truncated or damaged).`,
     },
+    /** What happened to a tokenizer, from the facts main sends (its folder, the files missing, the model id). */
+    tokenizer: {
+      missingFiles: (dir: string | null, files: readonly string[]) =>
+        dir ? `${dir} has no ${files.join(' or ')} (a tokenizer folder needs both files).` : `A tokenizer needs both tokenizer.json and tokenizer_config.json; ${files.join(' and ')} ${files.length > 1 ? 'are' : 'is'} missing.`,
+      builtinMissing: 'The built-in tokenizer files (resources/tokenizers) are missing from this installation.',
+      notHubId: (modelId: string, folderAllowed: boolean) =>
+        folderAllowed
+          ? `${modelId} is neither a tokenizer folder nor a hub model id (owner/name).`
+          : `${modelId} is not a hub model id (owner/name), so its tokenizer cannot be downloaded; choose a tokenizer folder on this machine for it.`,
+      invalid: (dir: string) => `Could not load the tokenizer in ${dir}.`,
+      noTemplate: (of: string) => `The tokenizer of ${of} has no chat_template in tokenizer_config.json.`,
+      templateFailed: (modelId: string) => `The chat template of ${modelId} failed.`,
+      workerCouldNotStart: 'A tokenizer thread could not start.',
+      workersCrashed: (crashes: number) => `Tokenizer threads crashed ${n(crashes)} times; tokenization was stopped.`,
+      encoderStopped: 'The tokenizer’s encoder thread stopped.',
+    },
+    /** What happened to the local TuFT server, from the facts main sends (port, exit code, the line TuFT printed). */
+    localServer: {
+      notInstalled: (tuftBin: string | null) =>
+        tuftBin ? `TUFT_BIN is set to ${tuftBin}, which is not an executable file.` : 'No tuft executable on PATH and no Python on PATH can import the tuft package.',
+      couldNotRun: (command: string) => `Could not run ${command}.`,
+      alreadyStarting: 'A local TuFT server is already starting.',
+      alreadyRunning: (url: string, pid: number) => `A local TuFT server is already running at ${url} (PID ${pid}).`,
+      notRunning: 'No local TuFT server is running.',
+      portTaken: (host: string, port: number, likeTuft: boolean) => `Port ${port} on ${host} is already in use${likeTuft ? ' by a server that answers like TuFT' : ''}.`,
+      portPrivileged: (port: number) => `Port ${port} needs administrator rights on this system; pick a port above 1023.`,
+      exited: (exitCode: number | null, signal: string | null) =>
+        signal ? `TuFT was killed by ${signal} before it answered.` : `TuFT exited with code ${exitCode ?? '?'} before it answered.`,
+      fatal: 'TuFT reported a fatal error while starting.',
+      cancelled: 'Cancelled while TuFT was starting; the process was stopped.',
+      timedOut: (url: string, seconds: number) => `TuFT did not answer ${url} within ${n(seconds)} s; it was stopped.`,
+      /** A model folder's problems, by kind and fact (main's `message` is their English). */
+      folder: {
+        notAFolder: (folder: string) => `${folder} is not a folder that can be read.`,
+        missingConfig: 'config.json is missing: TuFT and transformers need it to build the model.',
+        missing: (file: string) => `${file} is missing.`,
+        notJson: (file: string) => `${file} is not valid JSON.`,
+        notObject: (file: string) => `${file} is not a JSON object.`,
+        badShardName: 'model.safetensors.index.json lists a shard that is not a *.safetensors file name.',
+        missingShard: (file: string) => `${file} is listed in model.safetensors.index.json but missing.`,
+        badHeader: (file: string) => `${file} has no readable safetensors header (it is truncated, damaged or not a safetensors file).`,
+        binOnly: 'The folder has only pytorch_model*.bin weights; save the model as *.safetensors (TuFT Studio checks safetensors headers before starting).',
+        noWeights: 'The folder has no *.safetensors weights.',
+        duplicateName: (name: string) => `Model names must be unique; “${name}” is used twice.`,
+        colocateSeveral: 'Colocating training and sampling on one GPU is only allowed with a single model.',
+        colocateTensorParallel: 'Colocating training and sampling requires tensor_parallel_size 1.',
+        maxModelLenTooLong: (name: string, len: number, context: number) => `${name}: max_model_len ${n(len)} is above the model’s own context length (${n(context)}).`,
+        inFolder: (folder: string, problem: string) => `${folder}: ${problem}`,
+        noChatTemplate: 'The tokenizer has no chat template: chat fine-tuning and the OpenAI-compatible chat route need one (use the instruct/chat variant).',
+      },
+    },
+    /** Fixed sentences main says by key (`says`), with the run's name or a path where they need one. */
+    says: {
+      'sandbox-not-running': () => 'The local sandbox is not running: start it first, its key is made when it starts.',
+      'no-folder-picker': () => 'The folder picker exists only in the desktop app: type the folder path instead.',
+      'no-file-dialog': () => 'This window has no file dialog of the app’s own: choose the file in the page, which uploads it.',
+      'sweep-not-here': () => 'This sweep is not running in this window.',
+      'choose-a-run': () => 'Choose at least one run.',
+      'no-held-out-prompt': (f) => `Run “${f.name}” has no held-out conversation with an assistant reply to prompt with.`,
+      'run-active-delete': () => 'Stop or cancel this run before deleting it.',
+      'sweep-empty': () => 'A sweep needs at least one rank and one learning rate.',
+      'sweep-concurrency': () => 'Sweep concurrency must be a positive integer.',
+      'run-active-cleanup': () => 'Wait for the run to finish (or stop it) before cleaning up its checkpoints.',
+      'run-server-unreachable': (f) => `Cannot reach the server of run “${f.name}”.`,
+      'run-already-running': () => 'This run is already running in this window.',
+      'no-sandbox': () => 'No built-in sandbox is available in this process.',
+      'no-sampler-path': () => 'The server returned no path for the sampler weights.',
+      'no-sampler-checkpoint': (f) => `Run “${f.name}” has no sampler checkpoint ${f.path}.`,
+      'no-sequence': () => 'The server returned no sequence.',
+      'no-data-yet': (f) => `Run “${f.name}” has not prepared its data yet: nothing to export.`,
+      'runner-stopped': () => 'The runner stopped while this run was training.',
+      'archive-download-failed': (f) => `Downloading the checkpoint archive failed (${f.status}).`,
+    } satisfies Record<string, (f: { name: string; path: string; status: string }) => string>,
+    runNameTaken: (name: string) => `Another run is already called “${name}”.`,
+    /** `trainNll` null: it was not a finite number (NaN or infinite, which JSON cannot carry). */
+    diverged: (step: number, trainNll: number | null, reference: number | null) =>
+      `Train NLL became ${trainNll === null ? 'NaN' : trainNll.toFixed(3)} at step ${n(step)}${reference !== null ? ` (started at ${reference.toFixed(3)})` : ''}.`,
+    uploadIncomplete: (file: string) => `The upload of ${file} did not complete.`,
+    cancelled: 'Cancelled.',
+    /** A request whose values the contract refused (an English screen shows the validator's own words instead). */
+    badInput: (fields: string) => `Some values are not valid: ${fields}.`,
+    fieldInvalid: 'This value is not valid.',
+    /** A data file or folder that cannot be read, by what main found (`why`, `is`). */
+    dataFile: {
+      missing: (file: string) => `No such file: ${file}.`,
+      noFolder: (folder: string) => `No such folder: ${folder}.`,
+      unreadable: (file: string) => `Cannot read ${file}.`,
+      empty: (file: string) => `${file} is empty (0 bytes).`,
+      noDataFiles: (folder: string) => `${folder} holds no .jsonl, .json or .parquet files.`,
+      notJson: (file: string) => `${file} is not valid JSON.`,
+      bundledMissing: 'The bundled sample dataset (resources/datasets/sample-chat.jsonl) is missing from this installation.',
+      notAFile: (file: string, is: 'folder' | 'pipe' | 'socket' | 'special') =>
+        `${file} is ${{ folder: 'a folder', pipe: 'a pipe', socket: 'a socket', special: 'a device or special file' }[is]}, not a data file.`,
+      notAFolder: (file: string) => `${file} is not a folder.`,
+      grantExpired: 'The chosen file is no longer available; choose it again.',
+    },
+    datasetNotCached: (name: string) => `No dataset named “${name}” in the local store; import it first.`,
+    tokenizedGone: 'The tokenized data was deleted while it was being read (the dataset was deleted or re-imported); tokenize it again.',
+    noSplit: (name: string, split: string, splits: string | null) => `Dataset “${name}” has no split “${split}”${splits ? ` (it has ${splits})` : ''}.`,
+    noSplits: (name: string) => `Dataset “${name}” has no splits.`,
+    noTargetTokens: (name: string, split: string, maxLength: number) => `No conversation of ${name}/${split} has a weighted target token at max length ${n(maxLength)}.`,
+    runControl: (name: string, status: string, action: 'paused' | 'continued' | 'stopped' | 'cancelled') => `Run “${name}” is ${status}, so it cannot be ${action} now.`,
+    notResumable: (status: string) => `This run is ${status}; only interrupted, failed, stopped or paused runs can be resumed.`,
+    modelNotServed: (model: string, served: string) => `The server does not serve ${model} (it serves ${served}).`,
+    noModelsServed: 'The server lists no supported models.',
+    rankTooHigh: (rank: number, max: number, model: string | null) => `LoRA rank ${rank} exceeds the server’s maximum ${max}${model ? ` for ${model}` : ''}.`,
+    maxLengthTooLong: (maxLength: number, context: number) => `Max length ${n(maxLength)} exceeds the model’s context of ${n(context)} tokens.`,
+    sandboxPort: (port: number, privileged: boolean) =>
+      `The local sandbox cannot listen on 127.0.0.1:${port}: ${privileged ? 'permission denied' : 'another program uses that port'}.`,
+    datasetNameTaken: (name: string, fromHub: boolean, source: string) =>
+      `A dataset named “${name}” already exists from ${fromHub ? 'hub' : 'file'} ${source}; choose another name or delete it first.`,
+    /** The file kinds a picker accepts, when another was chosen (`wanted`: extensions or exact names). */
+    notWantedFile: (file: string | null, wanted: string) => (file ? `${file} is not a ${wanted} file.` : `Choose a ${wanted} file.`),
+    mustBeFile: (wanted: string) => `must be a ${wanted} file`,
     /** What happened to a hub request, from the facts main sends (the URL, the system's error code, the HTTP status). */
     hub: {
       unreachable: (url: string, reason: string | null) => (reason ? `Cannot reach ${url}: ${reason}.` : `Cannot reach ${url}.`),
@@ -1285,6 +1401,8 @@ Exit status: 0 when the run (every sweep cell) completed, 1 otherwise. Ctrl-C st
     serve: {
       help: 'Usage: npm run serve -- [--port P] [--host 127.0.0.1] [--open] [--sandbox-port P]',
       failed: (message: string) => `tuft-studio serve: ${message}`,
+      /** A call from the page that failed, as the terminal logs it. */
+      channelFailed: (channel: string, code: string, message: string) => `${channel} failed: ${code}: ${message}`,
       unknownOption: (option: string) => `Unknown option ${option} (try --help)`,
       port: '--port must be 0–65535',
       sandboxPort: (min: number, got: string) => `--sandbox-port must be ${min}–65535 (got ${got})`,

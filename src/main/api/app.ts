@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import type { CoreContext, StudioCore } from './core'
 import { EventBus } from './events'
-import { createDispatch, createHandlers, type Dispatch, type Handlers, type PathPicker } from './handlers'
+import { createDispatch, createHandlers, type Dispatch, type FailureLine, type Handlers, type PathPicker } from './handlers'
 import { Ops } from './ops'
 import { SandboxManager } from './sandbox-manager'
 import type { SecretStore } from './secret-store'
@@ -28,6 +28,8 @@ export type StudioAppOptions = {
   env?: NodeJS.ProcessEnv
   /** Receives already-redacted log lines. */
   log?: (line: string) => void
+  /** How a failed call is worded in `log` (the command line's language); main's English by default. */
+  failureLine?: FailureLine
   /** A fixed port for the built-in sandbox (`npm run serve -- --sandbox-port P`); wins over the one in Settings. */
   sandboxPort?: number
   /** The desktop's open dialog (the chosen path, or null when cancelled); absent in browser mode. */
@@ -99,7 +101,7 @@ export function createStudioApp(opts: StudioAppOptions): StudioApp {
   })
   const scrub = (text: string): string => redact(text, secretValues(), { patterns: true })
   const log = opts.log ? (line: string) => opts.log?.(scrub(line)) : undefined
-  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log, files, pickPath: opts.pickPath, scratchDir }
+  const ctx = { mode: opts.mode, version: opts.version, systemLocales: opts.systemLocales ?? [], settings, events, ops, core, sandbox, localServer, env, log, failureLine: opts.failureLine, files, pickPath: opts.pickPath, scratchDir }
   const handlers = createHandlers(ctx)
   return {
     dispatch: createDispatch(handlers, ctx),

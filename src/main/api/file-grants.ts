@@ -51,6 +51,8 @@ function refuseName(name: string, purpose: PickPurpose): void {
   throw new StudioError('invalid-input', `${shown} is not a ${wanted} file`, {
     issues: [{ path: 'file', message: `must be a ${wanted} file` }],
     wanted: rule.names ?? rule.extensions,
+    wantedNames: !!rule.names,
+    name: base.length > 80 ? `${base.slice(0, 80)}…` : base,
   })
 }
 
@@ -78,13 +80,13 @@ export class FileGrants {
     try {
       stat = fs.statSync(abs)
     } catch {
-      throw new StudioError('dataset-file-unreadable', `Cannot read ${abs}`, { file: abs })
+      throw new StudioError('dataset-file-unreadable', `Cannot read ${abs}`, { file: abs, why: 'unreadable' })
     }
     if (rule.kind === 'folder') {
       if (!stat.isDirectory()) throw new StudioError('invalid-input', `${abs} is not a folder`, { issues: [{ path: 'file', message: 'must be a folder' }] })
     } else {
       refuseName(abs, purpose)
-      if (!stat.isFile()) throw new StudioError('dataset-not-a-file', `${abs} is not a regular file`, { file: abs })
+      if (!stat.isFile()) throw new StudioError('dataset-not-a-file', `${abs} is not a regular file`, { file: abs, is: 'special' })
     }
     return this.add({ path: abs, name: path.basename(abs), size: rule.kind === 'file' ? stat.size : 0, purpose, kind: rule.kind, temp: false })
   }

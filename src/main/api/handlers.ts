@@ -17,7 +17,7 @@ import {
   type ServerSource,
 } from '../../shared/contract'
 import { maskKey } from '../../shared/redact'
-import { ok, StudioError, type Result } from '../../shared/result'
+import { ok, StudioError, type Failure, type Result } from '../../shared/result'
 import type { StudioCore } from './core'
 import { FailureError, redact, toFailure } from './errors'
 import type { FileGrants } from './file-grants'
@@ -55,7 +55,13 @@ export type AppContext = {
   env: NodeJS.ProcessEnv
   /** Where failures are logged (already redacted). */
   log?: (line: string) => void
+  /** How a failed call reads in the log; by default main's English (a command line words it in its reader's language). */
+  failureLine?: FailureLine
 }
+
+export type FailureLine = (channel: string, failure: Failure) => string
+
+const englishFailureLine: FailureLine = (channel, failure) => `${channel} failed: ${failure.code}: ${failure.message}`
 
 /** The desktop's open dialog for a purpose: the chosen path, or null when the user cancelled. */
 export type PathPicker = (purpose: DialogPurpose, o?: { defaultPath?: string }) => Promise<string | null>
@@ -230,7 +236,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     sandboxStatus: () => sandboxStatus(),
     sandboxKeyCopy: () => {
       const sb = sandbox.handle()
-      if (!sb) throw new StudioError('not-found', 'The local sandbox is not running: start it first, its key is made when it starts.')
+      if (!sb) throw new StudioError('not-found', 'The local sandbox is not running: start it first, its key is made when it starts.', { says: 'sandbox-not-running' })
       return { key: sb.apiKey }
     },
 
@@ -253,7 +259,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     localServerLogs: ({ sinceSeq, search, limit }) => localServer.logs({ sinceSeq, search, limit }),
     localServerKeepRunning: ({ keepRunning }) => localServer.setKeepRunning(keepRunning),
     pickFolder: async ({ purpose, defaultPath }) => {
-      if (!ctx.pickPath) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.')
+      if (!ctx.pickPath) throw new StudioError('invalid-input', 'The folder picker exists only in the desktop app: type the folder path instead.', { says: 'no-folder-picker' })
       return { path: await ctx.pickPath(purpose, { defaultPath }) }
     },
 
@@ -288,7 +294,9 @@ export function createHandlers(ctx: AppContext): Handlers {
     opCancel: ({ opId }) => ({ cancelled: ops.cancel(opId) }),
 
     filePick: async ({ purpose }) => {
-      if (!ctx.pickPath) throw new StudioError('invalid-input', 'This window has no file dialog of the app’s own: choose the file in the page, which uploads it.')
+      if (!ctx.pickPath) throw new StudioError('invalid-input', 'This window has no file dialog of the app’s own: choose the file in the page, which uploads it.', {
+        says: 'no-file-dialog',
+      })
       const chosen = await ctx.pickPath(purpose)
       return chosen ? files.grantPath(chosen, purpose) : null
     },
@@ -354,7 +362,7 @@ export function createHandlers(ctx: AppContext): Handlers {
 export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<unknown>>
 
 /** Validate → run → convert; the single entry point every transport uses. */
-export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settings' | 'sandbox' | 'localServer' | 'log'>): Dispatch {
+export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settings' | 'sandbox' | 'localServer' | 'log' | 'failureLine'>): Dispatch {
   const secrets = (): string[] => [...ctx.settings.secretValues(), ...ctx.sandbox.secretValues(), ...ctx.localServer.secretValues()]
   return async (channel, rawInput) => {
     const parsed = parseInput(channel as ChannelName, rawInput)
@@ -367,7 +375,7 @@ export function createDispatch(handlers: Handlers, ctx: Pick<AppContext, 'settin
       return redact(ok(value), secrets().filter((s) => !allow.includes(s)), { allow })
     } catch (err) {
       const failure = redact(toFailure(err), secrets(), { patterns: true })
-      ctx.log?.(`${channel} failed: ${failure.code}: ${failure.message}`)
+      ctx.log?.((ctx.failureLine ?? englishFailureLine)(channel, failure))
       return failure
     }
   }

@@ -52,7 +52,7 @@ export function createLiveCore(ctx: CoreContext): StudioCore {
       const sb = await startSandbox({ port, host: '127.0.0.1', dataDir: sandboxDataDir(dataDir), ...sandboxTestOptions(ctx.env) }).catch((err: unknown) => {
         const code = (err as NodeJS.ErrnoException | null)?.code
         if (port > 0 && (code === 'EADDRINUSE' || code === 'EACCES'))
-          throw new StudioError('sandbox-port-taken', `The local sandbox cannot listen on 127.0.0.1:${port}: ${code === 'EACCES' ? 'permission denied' : 'another program uses that port'}.`, { port })
+          throw new StudioError('sandbox-port-taken', `The local sandbox cannot listen on 127.0.0.1:${port}: ${code === 'EACCES' ? 'permission denied' : 'another program uses that port'}.`, { port, privileged: code === 'EACCES' })
         throw err
       })
       return {

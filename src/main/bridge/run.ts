@@ -3,12 +3,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createStudioApp } from '../api/app'
+import type { FailureLine } from '../api/handlers'
 import { createLiveCore } from '../api/live-core'
 import { createKeyFileSecretStore } from '../api/secret-store'
 import { uploadReceiver } from '../api/file-grants'
 import { studioHome } from '../core/store'
 import type { I18n } from '../../shared/i18n'
-import { cliI18n } from '../../platform/cli-i18n'
+import { cliI18n, mainFailureText } from '../../platform/cli-i18n'
 import { startBridge, type Bridge } from './server'
 import { isLoopbackHost } from './token'
 
@@ -121,6 +122,7 @@ export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
     secrets: createKeyFileSecretStore(dataDir),
     core: createLiveCore,
     log: (line) => console.error(line),
+    failureLine: serveFailureLine(i18n),
     sandboxPort: opts.sandboxPort,
   })
   const bridge = await startBridge({ dispatch: studio.dispatch, subscribe: (s) => studio.events.attach(s), staticDir, port: opts.port, host, upload: uploadReceiver(studio.files) })
@@ -140,4 +142,16 @@ export async function runBridge(opts: RunBridgeOptions = {}): Promise<Bridge> {
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   return bridge
+}
+
+/**
+ * A failed call from the page as the terminal shows it: main's English on an English terminal; else the
+ * catalogue's title in the reader's language, main's message kept on the next line for a search or a bug report.
+ */
+export function serveFailureLine(i18n: I18n): FailureLine {
+  return (channel, failure) => {
+    const f = mainFailureText(failure.code, failure.message, i18n)
+    const line = i18n.t.cli.serve.channelFailed(channel, f.code, f.message)
+    return f.original ? `${line}\n${i18n.t.cli.common.original(f.original)}` : line
+  }
 }

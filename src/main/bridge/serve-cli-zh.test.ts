@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { COMMAND_WORDS, englishWords } from '../../../tests/helpers/english-prose'
 import { cliI18n } from '../../platform/cli-i18n'
+import { fail } from '../../shared/result'
+import { serveFailureLine } from './run'
 import { main } from './serve-cli'
 
 const i18n = cliI18n({ LC_ALL: 'zh_CN.UTF-8' })
@@ -30,5 +32,14 @@ describe('npm run serve in Chinese', () => {
     expect(host.code).toBe(1)
     expect(host.err).toEqual(['tuft-studio serve：--host 只能是本机回环地址（收到的是 0.0.0.0）。远程机器上请保留 127.0.0.1，再用 `ssh -L` 把端口转发到本地'])
     expect(prose(host.err)).toEqual([])
+  })
+
+  it('logs a failed call from the page in Chinese, main’s own message kept below for a search', () => {
+    const failure = fail('hf-unreachable', 'Cannot reach https://huggingface.co/api/datasets/x/y (Network is unreachable): fetch failed')
+    const [line, original] = serveFailureLine(i18n)('datasetImport', failure).split('\n')
+    expect(line).toBe(`datasetImport 调用失败 [hf-unreachable]：${i18n.hint('hf-unreachable').title}`)
+    expect(original).toBe(`  原始信息：${failure.message}`)
+    expect(prose([line], ['datasetImport'])).toEqual([])
+    expect(serveFailureLine(cliI18n({ LANG: 'en_US.UTF-8' }))('datasetImport', failure)).toBe(`datasetImport failed: hf-unreachable: ${failure.message}`)
   })
 })

@@ -13,7 +13,7 @@ import { QWEN_ID } from '../../../tests/helpers/hub-mirror'
 import { cliI18n } from '../../platform/cli-i18n'
 import { closeIdleWorkers } from '../core/tokenize'
 import { openDb, type Db } from '../core/store'
-import { main } from './dataset-cli'
+import { formatReport, main } from './dataset-cli'
 
 const i18n = cliI18n({ LANG: 'zh_CN.UTF-8' })
 const SAMPLE = path.join(repoRoot, 'resources', 'datasets', 'sample-chat.jsonl')
@@ -75,6 +75,19 @@ describe('npm run cli in Chinese', () => {
     expect(err).toEqual(['错误：--lines 须为 1 到 1,000,000 之间的整数（收到的是“x”）'])
     printed.push(...err)
     expect(prose(printed, ['csv', 'bogus'])).toEqual([])
+  })
+
+  it('an unreadable parquet row group is named by the rows it held, in Chinese', () => {
+    const example = { split: 'train', row: 17, excerpt: 'rows 17–32', rows: { first: 17, last: 32 }, fact: { kind: 'parser', message: 'invalid page header' } as const }
+    const report = {
+      datasetId: 1, name: 'pq', format: 'messages', splits: [{ split: 'train', rows: 16, rejected: 16 }],
+      rejections: [{ reason: 'unreadable-row-group', count: 16, examples: [example] }], warnings: [],
+      source: { kind: 'file', path: '/d/pq.parquet' }, revision: null, etag: null, importedAt: '2026-01-01T00:00:00Z', fromCache: false,
+    } as unknown as Parameters<typeof formatReport>[0]
+    const lines = formatReport(report, cliI18n({ LANG: 'zh_CN.UTF-8' }))
+    const line = lines.find((l) => l.includes('17–32'))
+    expect(line).toContain('第 17–32 行')
+    expect(englishWords(line ?? '', COMMAND_WORDS)).toEqual([])
   })
 
   it('a failure from main: the catalogue’s words and fix, main’s message kept below them', async () => {

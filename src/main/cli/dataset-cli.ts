@@ -9,7 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { I18n, UiStrings } from '../../shared/i18n'
 import { asStudioError } from '../../shared/result'
 import { escapeControlChars } from '../../shared/text'
-import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport } from '../core/datasets'
+import { importDataset, listDatasets, type DatasetSource, type ImportProgress, type ImportReport, type RowExample } from '../core/datasets'
 import { openDb, type Db } from '../core/store'
 import { cliI18n, CliError, failureLines, parseArgsMessage } from '../../platform/cli-i18n'
 import { datumsCommand, statsCommand } from './dataset-tokenize-commands'
@@ -120,6 +120,7 @@ export function formatReport(r: ImportReport, i18n: I18n = cliI18n()): string[] 
   const { reasons, warningNames } = i18n.t.dataset
   // Main's details are English; a language that is not shows the reason in words and the excerpt.
   const detail = (d: string | undefined): string | null => (d && i18n.t.cli.mainMessagesReadable ? d : null)
+  const excerpt = (e: RowExample): string => (e.rows ? i18n.t.dataset.rowRange(e.rows.first, e.rows.last) : e.excerpt)
   const lines = [t.imported({ name: r.name, format: r.format, from: provenance(i18n, r), cached: r.fromCache })]
   for (const s of r.splits) lines.push(t.split(s.split, s.rows, s.rejected))
   const rejected = r.rejections.reduce((a, g) => a + g.count, 0)
@@ -128,7 +129,7 @@ export function formatReport(r: ImportReport, i18n: I18n = cliI18n()): string[] 
     lines.push(t.rejected(rejected))
     for (const g of r.rejections) {
       lines.push(t.group(g.reason, reasons[g.reason] ?? g.reason, g.count))
-      for (const e of g.examples) lines.push(t.example(e.split, e.row, detail(e.detail), e.excerpt))
+      for (const e of g.examples) lines.push(t.example(e.split, e.row, detail(e.detail), excerpt(e)))
     }
   }
   const warned = r.warnings.reduce((a, g) => a + g.count, 0)
@@ -136,7 +137,7 @@ export function formatReport(r: ImportReport, i18n: I18n = cliI18n()): string[] 
     lines.push(t.warned(warned))
     for (const g of r.warnings) {
       lines.push(t.group(g.reason, warningNames[g.reason] ?? g.reason, g.count))
-      for (const e of g.examples) lines.push(t.example(e.split, e.row, detail(e.detail) ?? '', e.excerpt))
+      for (const e of g.examples) lines.push(t.example(e.split, e.row, detail(e.detail) ?? '', excerpt(e)))
     }
   }
   return lines

@@ -60,7 +60,7 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
   const control = (runId: string, act: (id: string) => boolean, what: string): RunSummary => {
     if (!act(runId)) {
       const s = getRunSummary(fresh(), runId)
-      throw new StudioError('invalid-input', `Run "${s.name}" is ${s.status}, so it cannot be ${what} now.`, { status: s.status })
+      throw new StudioError('invalid-input', `Run "${s.name}" is ${s.status}, so it cannot be ${what} now.`, { status: s.status, name: s.name, action: what })
     }
     return getRunSummary(db(), runId)
   }
@@ -106,7 +106,7 @@ export function createRunAccess(db: () => Db, ctx: CoreContext) {
     },
     cancelSweep(sweepId: string): SweepView {
       const s = sweeps.get(sweepId)
-      if (!s) throw new StudioError('invalid-input', 'This sweep is not running in this window.', { sweepId })
+      if (!s) throw new StudioError('invalid-input', 'This sweep is not running in this window.', { sweepId, says: 'sweep-not-here' })
       s.cancel()
       return getSweep(db(), sweepId)
     },

@@ -33,6 +33,7 @@ import type {
   RejectionReason,
   RowExample,
   RowFact,
+  RowRange,
   WarningGroup,
 } from './types'
 
@@ -44,7 +45,7 @@ const DETECT_SAMPLE_BYTES = 32 * 1024 * 1024
 class RowGroups<R extends string> {
   private by = new Map<R, { reason: R; count: number; examples: RowExample[] }>()
   total = 0
-  add(reason: R, split: string, row: number, excerpt: string, fact?: RowFact): void {
+  add(reason: R, split: string, row: number, excerpt: string, fact?: RowFact, rows?: RowRange): void {
     this.total++
     let g = this.by.get(reason)
     if (!g) this.by.set(reason, (g = { reason, count: 0, examples: [] }))
@@ -52,7 +53,7 @@ class RowGroups<R extends string> {
     if (g.examples.length >= REJECTION_EXAMPLES_PER_REASON) return
     // Facts quote the data too (a parser message, a role): made as safe to print as the excerpt.
     const safe = fact && safeFact(fact)
-    g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(safe ? { detail: shortened(EN.dataset.fact(safe)), fact: safe } : {}) })
+    g.examples.push({ split, row, excerpt: escapeControlChars(excerpt), ...(safe ? { detail: shortened(EN.dataset.fact(safe)), fact: safe } : {}), ...(rows ? { rows } : {}) })
   }
   groups(): { reason: R; count: number; examples: RowExample[] }[] {
     return [...this.by.values()].sort((a, b) => b.count - a.count)
@@ -151,7 +152,7 @@ class SplitParser {
 
   private take(rec: RawRecord, out: SplitSink): void {
     if ('reason' in rec) {
-      out.rejections.add(rec.reason, out.split, rec.row, rec.excerpt, rec.fact)
+      out.rejections.add(rec.reason, out.split, rec.row, rec.excerpt, rec.fact, rec.rows)
       return
     }
     const res = normalizeRow(rec.value, this.format as DatasetFormat, this.mapping)
@@ -215,8 +216,8 @@ async function importLocal(db: Db, source: Exclude<DatasetSource, { kind: 'hub' 
     checkDataFile(file)
     splitFiles = [{ split: source.split ?? defaultSplitOf(file), files: [file] }]
   } else {
-    if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such folder: ${file}`, { file })
-    if (!fs.statSync(file).isDirectory()) throw new StudioError('dataset-not-a-file', `${file} is not a folder`, { file })
+    if (!fs.existsSync(file)) throw new StudioError('dataset-file-unreadable', `No such folder: ${file}`, { file, why: 'no-folder' })
+    if (!fs.statSync(file).isDirectory()) throw new StudioError('dataset-not-a-file', `${file} is not a folder`, { file, is: 'not-a-folder' })
     splitFiles = folderSplits(file, source.split)
   }
   const recordedAs = opts.sourceLabel ?? file
@@ -260,7 +261,7 @@ function folderSplits(dir: string, split: string | undefined): { split: string; 
     .filter((rel) => fs.statSync(path.join(dir, rel)).isFile())
     .map((rel) => ({ path: rel, size: 0 }))
   const all = splitsFromTree(entries)
-  if (all.length === 0) throw new StudioError('dataset-file-unreadable', `${dir} holds no .jsonl, .json or .parquet files`, { file: dir })
+  if (all.length === 0) throw new StudioError('dataset-file-unreadable', `${dir} holds no .jsonl, .json or .parquet files`, { file: dir, why: 'no-data-files' })
   const chosen = all.filter((s) => !split || s.split === split)
   if (chosen.length === 0)
     throw new StudioError('not-found', `${dir} has no split "${split}" (it has ${all.map((s) => s.split).join(', ')})`, { splits: all.map((s) => s.split) })
@@ -374,7 +375,9 @@ function refuseNameClash(existing: DatasetInfo | null, kind: 'hub' | 'file', ref
   if (!existing) return
   const had = existing.source.kind === 'hub' ? existing.source.repo : existing.source.path
   if (existing.source.kind !== kind || had !== ref)
-    throw new StudioError('invalid-input', `A dataset named "${existing.name}" already exists from ${existing.source.kind} ${had}; choose another name or delete it first`)
+    throw new StudioError('invalid-input', `A dataset named "${existing.name}" already exists from ${existing.source.kind} ${had}; choose another name or delete it first`, {
+      nameTaken: { name: existing.name, sourceKind: existing.source.kind, source: had },
+    })
 }
 
 const KNOWN_SPLITS = new Set(['train', 'test', 'validation', 'valid', 'dev', 'eval'])

@@ -7,13 +7,13 @@ import { MAX_JSON_DEPTH, MAX_ROW_BYTES, REJECTION_EXCERPT_CHARS } from '../../..
 import { StudioError } from '../../../shared/result'
 import { escapeControlChars } from '../../../shared/text'
 import { JsonScanner, JsonSyntaxError, nestingDeeperThan } from './json-scan'
-import type { RejectionReason, RowFact } from './types'
+import type { RejectionReason, RowFact, RowRange } from './types'
 
 /**
  * One record of a data file: a parsed value (with the size of its text, when it had one), or why it could
  * not be read. `row` is 1-based (line number for JSON Lines).
  */
-export type RawRecord = { row: number; value: unknown; bytes?: number } | { row: number; reason: RejectionReason; excerpt: string; fact?: RowFact }
+export type RawRecord = { row: number; value: unknown; bytes?: number } | { row: number; reason: RejectionReason; excerpt: string; fact?: RowFact; rows?: RowRange }
 
 export type FileKind = 'jsonl' | 'json' | 'parquet'
 
@@ -71,11 +71,15 @@ export function checkDataFile(file: string): fs.Stats {
     stat = fs.statSync(file)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new StudioError('dataset-file-unreadable', code === 'ENOENT' ? `No such file: ${file}` : `Cannot read ${file}: ${(err as Error).message}`, { file })
+    throw new StudioError('dataset-file-unreadable', code === 'ENOENT' ? `No such file: ${file}` : `Cannot read ${file}: ${(err as Error).message}`, {
+      file,
+      ...(code === 'ENOENT' ? { why: 'missing' } : { why: 'unreadable', cause: (err as Error).message }),
+    })
   }
   if (!stat.isFile()) {
-    const what = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a pipe' : stat.isSocket() ? 'a socket' : 'a device or special file'
-    throw new StudioError('dataset-not-a-file', `${file} is ${what}, not a data file`, { file })
+    const is = stat.isDirectory() ? 'folder' : stat.isFIFO() ? 'pipe' : stat.isSocket() ? 'socket' : 'special'
+    const what = { folder: 'a folder', pipe: 'a pipe', socket: 'a socket', special: 'a device or special file' }[is]
+    throw new StudioError('dataset-not-a-file', `${file} is ${what}, not a data file`, { file, is })
   }
   return stat
 }
@@ -87,7 +91,7 @@ export function checkDataFile(file: string): fs.Stats {
  */
 export async function* readRecords(file: string, kind: FileKind, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
   const stat = checkDataFile(file)
-  if (stat.size === 0) throw new StudioError('dataset-file-unreadable', `${file} is empty (0 bytes)`, { file })
+  if (stat.size === 0) throw new StudioError('dataset-file-unreadable', `${file} is empty (0 bytes)`, { file, why: 'empty' })
   if (kind === 'parquet') return yield* parquetRecords(file, hooks)
   const head = await readHead(file, 4096)
   refuseWideEncodings(file, head)
@@ -276,7 +280,7 @@ async function* chunksOf(file: string, start: number, signal?: AbortSignal): Asy
 }
 
 const notJson = (file: string, why: string): StudioError =>
-  new StudioError('dataset-file-unreadable', `${path.basename(file)} is not valid JSON: ${why}`, { file })
+  new StudioError('dataset-file-unreadable', `${path.basename(file)} is not valid JSON: ${why}`, { file, why: 'not-json', cause: why })
 
 /**
  * Reads the first top-level value of a JSON text structurally (the whole file when it is one document)
@@ -523,7 +527,7 @@ async function* parquetRecords(file: string, hooks: ReadHooks): AsyncGenerator<R
     } else {
       failedGroups++
       for (let i = 0; i < n; i++)
-        yield { row: rowStart + i + 1, reason: 'unreadable-row-group', excerpt: `rows ${rowStart + 1}–${rowStart + n}`, ...(error !== undefined ? { fact: { kind: 'parser', message: error } as const } : {}) }
+        yield { row: rowStart + i + 1, reason: 'unreadable-row-group', excerpt: `rows ${rowStart + 1}–${rowStart + n}`, rows: { first: rowStart + 1, last: rowStart + n }, ...(error !== undefined ? { fact: { kind: 'parser', message: error } as const } : {}) }
     }
     rowStart += n
     hooks.onRows?.(rowStart, total)

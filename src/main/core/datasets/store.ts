@@ -167,6 +167,7 @@ export class ImportStaging {
           throw new StudioError(
             'invalid-input',
             `A dataset named "${d.name}" already exists from ${existing.source_kind} ${existing.source_ref}; choose another name or delete it first`,
+            { nameTaken: { name: d.name, sourceKind: existing.source_kind, source: existing.source_ref } },
           )
         const endpoint = d.source.kind === 'hub' ? d.source.endpoint : null
         const mapping = d.mapping ? JSON.stringify(d.mapping) : null

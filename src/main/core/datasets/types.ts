@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatRole } from '../../../shared/chat'
 import type { DatasetFormat, RejectionGroup, WarningGroup } from '../../../shared/datasets'
 
-export type { DatasetFormat, ImportWarning, RejectionGroup, RejectionReason, RowExample, RowFact, WarningGroup } from '../../../shared/datasets'
+export type { DatasetFormat, ImportWarning, RejectionGroup, RejectionReason, RowExample, RowFact, RowRange, WarningGroup } from '../../../shared/datasets'
 export { IMPORT_WARNINGS, REJECTION_REASONS } from '../../../shared/datasets'
 
 /**

@@ -27,6 +27,7 @@ import {
   type LocalServerLogPage,
   type LocalServerPlan,
   type LocalServerStatus,
+  type ModelFolderProblem,
   type ModelFolderReport,
   type TuftInstall,
 } from '../../../shared/local-server'
@@ -174,8 +175,8 @@ export class LocalServerManager {
     const install = opts.install ?? (await this.detect())
     const cfg = localServerConfigSchema.parse(input)
     const reports = cfg.models.map((m) => inspectModelFolder(m.path))
-    const problems = reports.flatMap((r) =>
-      r.problems.map((p) => ({ ...p, message: `${r.path}: ${p.message}` })),
+    const problems: ModelFolderProblem[] = reports.flatMap((r) =>
+      r.problems.map((p) => ({ ...p, folder: r.path, message: `${r.path}: ${p.message}` })),
     )
     const resolved = resolveModels(cfg, reports)
     const configPath = opts.configOut ? expandHome(opts.configOut) : defaultConfigPath(this.o.home)
@@ -210,7 +211,7 @@ export class LocalServerManager {
       `  ${command.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
       '(TuFT takes the host and port on the command line, not from this file.)',
     ]
-    for (const p of configProblems(resolved, cfg, reports)) problems.push({ kind: 'bad-config', message: p })
+    problems.push(...configProblems(resolved, cfg, reports))
     return {
       yaml: renderTuftYaml(config, header, true),
       configText: renderTuftYaml(config, header, false),
@@ -401,7 +402,7 @@ export class LocalServerManager {
         bind === 'EACCES'
           ? `Port ${plan.port} needs administrator rights on this system; pick a port above 1023.`
           : `Port ${plan.port} on ${plan.host} is already in use${other ? ' by a server that answers like TuFT' : ''}.`,
-        { port: plan.port, host: plan.host, answersLikeTuft: other },
+        { port: plan.port, host: plan.host, answersLikeTuft: other, privileged: bind === 'EACCES' },
       )
     }
     if (opts.signal?.aborted) throw new StudioError('cancelled', 'Cancelled.')
@@ -445,6 +446,7 @@ export class LocalServerManager {
       const e = await spawnError
       throw new StudioError('tuft-not-installed', `Could not run ${plan.command[0]}: ${e.message}`, {
         command: plan.command,
+        cause: e.message,
       })
     }
     const record: ServerRecord = {
@@ -473,7 +475,7 @@ export class LocalServerManager {
     let fatalSince: number | null = null
     const ended: { exit: { code: number | null; signal: NodeJS.Signals | null } | null } = { exit: null }
     void exited.then((e) => (ended.exit = e))
-    const fail = async (code: ErrorCode, message: string, line: string | null, named: Pick<StartupDiagnosis, 'field' | 'modelIndex'> = {}): Promise<never> => {
+    const fail = async (code: ErrorCode, message: string, line: string | null, named: Pick<StartupDiagnosis, 'field' | 'modelIndex'> = {}, how: Record<string, unknown> = {}): Promise<never> => {
       await this.kill(record, exited)
       const lines = tail.drain()
       if (lines.length) this.o.onLog?.(lines)
@@ -484,6 +486,7 @@ export class LocalServerManager {
         line,
         ...(named.field ? { field: named.field } : {}),
         ...(modelIndex >= 0 ? { modelIndex } : {}),
+        ...how,
         logPath: log,
         logTail: tail.recent(LOG_TAIL_IN_ERRORS),
         port: plan.port,
@@ -499,16 +502,16 @@ export class LocalServerManager {
         if (lines.length) this.o.onLog?.(lines)
         const d = diagnoseExit(tail.texts())
         const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
-        return fail(d.code, `TuFT ${how} before it answered${d.line ? `: ${d.line}` : '.'}`, d.line, d)
+        return fail(d.code, `TuFT ${how} before it answered${d.line ? `: ${d.line}` : '.'}`, d.line, d, { startup: 'exited', exitCode: exit.code, signal: exit.signal })
       }
       if (opts.signal?.aborted)
-        return fail('cancelled', 'Cancelled while TuFT was starting; the process was stopped.', null)
+        return fail('cancelled', 'Cancelled while TuFT was starting; the process was stopped.', null, {}, { startup: 'cancelled' })
       if (await healthy(plan.url)) break
       const known = recogniseStartupFailure(fresh.map((l) => l.text))
       if (known && fatalSince === null) fatalSince = Date.now()
       if (fatalSince !== null && Date.now() - fatalSince > LOCAL_SERVER_FATAL_EXIT_WAIT_MS) {
         const d = diagnoseExit(tail.texts())
-        return fail(d.code, `TuFT reported a fatal error while starting: ${d.line ?? 'see the log'}`, d.line, d)
+        return fail(d.code, `TuFT reported a fatal error while starting: ${d.line ?? 'see the log'}`, d.line, d, { startup: 'fatal' })
       }
       const elapsed = Date.now() - t0
       if (elapsed > timeoutMs)
@@ -516,6 +519,8 @@ export class LocalServerManager {
           'local-server-start-timeout',
           `TuFT did not answer ${plan.url}/api/v1/healthz within ${Math.round(timeoutMs / 1000)} s; it was stopped.`,
           null,
+          {},
+          { startup: 'timeout', url: `${plan.url}/api/v1/healthz`, seconds: Math.round(timeoutMs / 1000) },
         )
       progress({ phase: 'loading', current: Math.round(elapsed / 1000), total: Math.round(timeoutMs / 1000) })
       await Promise.race([sleep(LOCAL_SERVER_HEALTH_POLL_MS), exited])

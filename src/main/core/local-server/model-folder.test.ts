@@ -116,7 +116,7 @@ describe('model folder check', () => {
     // A config.json that is not JSON: the parser's message would quote it.
     fs.writeFileSync(path.join(dir, 'config.json'), `${SECRET} = 1`)
     const bad = inspectModelFolder(dir)
-    expect(bad.problems).toContainEqual({ kind: 'bad-config', file: 'config.json', message: 'config.json is not valid JSON.' })
+    expect(bad.problems).toContainEqual({ kind: 'bad-config', file: 'config.json', message: 'config.json is not valid JSON.', fact: { is: 'not-json' } })
     expect(JSON.stringify(bad)).not.toContain(SECRET)
   })
 

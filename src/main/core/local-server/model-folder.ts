@@ -219,10 +219,10 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
       config = JSON.parse(fs.readFileSync(path.join(abs, 'config.json'), 'utf8')) as Record<string, unknown>
     } catch {
       // The parser's message quotes the file's text: not echoed.
-      problems.push({ kind: 'bad-config', file: 'config.json', message: 'config.json is not valid JSON.' })
+      problems.push({ kind: 'bad-config', file: 'config.json', message: 'config.json is not valid JSON.', fact: { is: 'not-json' } })
     }
     if (config !== null && (typeof config !== 'object' || Array.isArray(config))) {
-      problems.push({ kind: 'bad-config', file: 'config.json', message: 'config.json is not a JSON object.' })
+      problems.push({ kind: 'bad-config', file: 'config.json', message: 'config.json is not a JSON object.', fact: { is: 'not-object' } })
       config = null
     }
   }
@@ -253,6 +253,7 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
         kind: 'missing-tokenizer-config',
         file: 'tokenizer_config.json',
         message: 'tokenizer_config.json is not valid JSON.',
+        fact: { is: 'not-json' },
       })
     }
     if (!report.files.chatTemplate)
@@ -274,6 +275,7 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
             kind: 'bad-weights',
             file: 'model.safetensors.index.json',
             message: 'model.safetensors.index.json lists a shard that is not a *.safetensors file name.',
+            fact: { is: 'bad-shard-name' },
           })
           break
         }
@@ -289,6 +291,7 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
         kind: 'bad-weights',
         file: 'model.safetensors.index.json',
         message: 'model.safetensors.index.json is not valid JSON.',
+        fact: { is: 'not-json' },
       })
     }
   }
@@ -296,6 +299,7 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
     const other = entries.some((f) => /^pytorch_model.*\.bin$/.test(f))
     problems.push({
       kind: 'no-weights',
+      ...(other ? { fact: { is: 'bin-only' } as const } : {}),
       message: other
         ? 'The folder has only pytorch_model*.bin weights; save the model as *.safetensors (TuFT Studio checks safetensors headers before starting).'
         : 'The folder has no *.safetensors weights.',
@@ -305,7 +309,7 @@ export function inspectModelFolder(dir: string): ModelFolderReport {
     const r = readSafetensorsHeader(path.join(abs, f))
     report.files.safetensors.push(r)
     report.weightBytes += r.bytes
-    if (!r.ok) problems.push({ kind: 'bad-weights', file: f, message: `${f} ${r.problem}.` })
+    if (!r.ok) problems.push({ kind: 'bad-weights', file: f, message: `${f} ${r.problem}.`, fact: { is: 'bad-header' } })
   }
   const all = report.files.safetensors
   if (all.length > 0 && all.every((r) => r.ok)) {

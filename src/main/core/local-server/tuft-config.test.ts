@@ -85,7 +85,7 @@ describe('tuft_config.yaml', () => {
   })
 
   it('checks what TuFT’s validators would reject, and keeps one persistence namespace per model set', () => {
-    expect(configProblems([model(), model()], { colocate: false }, [])).toEqual([
+    expect(configProblems([model(), model()], { colocate: false }, []).map((p) => p.message)).toEqual([
       'Model names must be unique; "Qwen3-4B" is used twice.',
     ])
     expect(
@@ -94,7 +94,7 @@ describe('tuft_config.yaml', () => {
     expect(
       configProblems([model({ maxModelLen: 65536 })], { colocate: false }, [
         { maxContext: 40960 } as never,
-      ])[0],
+      ])[0].message,
     ).toMatch(/above the model's own context length \(40960\)/)
     expect(persistenceNamespace([model()])).toBe(persistenceNamespace([model()]))
     expect(persistenceNamespace([model()])).not.toBe(persistenceNamespace([model({ maxLoraRank: 64 })]))

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { Document, parse } from 'yaml'
 import { LOCAL_SERVER_MAX_LORA_RANK_DEFAULT } from '../../../shared/defaults'
-import type { LocalServerConfig, ModelFolderReport } from '../../../shared/local-server'
+import type { LocalServerConfig, ModelFolderFact, ModelFolderProblem, ModelFolderReport } from '../../../shared/local-server'
 
 export type ResolvedModel = {
   name: string
@@ -41,21 +41,27 @@ export function configProblems(
   models: ResolvedModel[],
   cfg: Pick<LocalServerConfig, 'colocate'>,
   reports: ModelFolderReport[],
-): string[] {
-  const out: string[] = []
+): ModelFolderProblem[] {
+  const out: ModelFolderProblem[] = []
+  const problem = (message: string, fact: ModelFolderFact): void => void out.push({ kind: 'bad-config', message, fact })
   const names = models.map((m) => m.name)
   for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i)))
-    out.push(`Model names must be unique; "${dup}" is used twice.`)
+    problem(`Model names must be unique; "${dup}" is used twice.`, { is: 'duplicate-name', name: dup })
   if (cfg.colocate) {
     if (models.length > 1)
-      out.push('Colocating training and sampling on one GPU is only allowed with a single model.')
+      problem('Colocating training and sampling on one GPU is only allowed with a single model.', { is: 'colocate-several-models' })
     if (models.some((m) => m.tensorParallelSize !== 1))
-      out.push('Colocating training and sampling requires tensor_parallel_size 1.')
+      problem('Colocating training and sampling requires tensor_parallel_size 1.', { is: 'colocate-tensor-parallel' })
   }
   models.forEach((m, i) => {
     const ctx = reports[i]?.maxContext
     if (ctx && m.maxModelLen > ctx)
-      out.push(`${m.name}: max_model_len ${m.maxModelLen} is above the model's own context length (${ctx}).`)
+      problem(`${m.name}: max_model_len ${m.maxModelLen} is above the model's own context length (${ctx}).`, {
+        is: 'max-model-len-too-long',
+        name: m.name,
+        maxModelLen: m.maxModelLen,
+        context: ctx,
+      })
   })
   return out
 }

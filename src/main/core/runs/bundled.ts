@@ -12,5 +12,7 @@ export const DEFAULT_HUB_DATASET = 'HuggingFaceH4/no_robots'
 export function bundledDatasetPath(env: NodeJS.ProcessEnv = process.env): string {
   const found = resourcePath(path.join('datasets', 'sample-chat.jsonl'), env)
   if (found) return found
-  throw new StudioError('dataset-file-unreadable', 'The bundled sample dataset (resources/datasets/sample-chat.jsonl) is missing from this installation.')
+  throw new StudioError('dataset-file-unreadable', 'The bundled sample dataset (resources/datasets/sample-chat.jsonl) is missing from this installation.', {
+    why: 'bundled-missing',
+  })
 }

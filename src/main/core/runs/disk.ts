@@ -112,7 +112,7 @@ export async function checkpointUsage(deps: DiskDeps, runIds?: string[]): Promis
  * weights) for these runs, or every run not training in this process. Returns the usage afterwards and what went.
  */
 export async function cleanupCheckpoints(deps: DiskDeps, runIds?: string[]): Promise<CheckpointUsage & { deleted: number; failed: number }> {
-  if (runIds?.some((id) => isActiveHere(id))) throw new StudioError('invalid-input', 'Wait for the run to finish (or stop it) before cleaning up its checkpoints.')
+  if (runIds?.some((id) => isActiveHere(id))) throw new StudioError('invalid-input', 'Wait for the run to finish (or stop it) before cleaning up its checkpoints.', { says: 'run-active-cleanup' })
   const clients = new Map<string, Promise<TuftClient | null>>()
   let deleted = 0
   let failed = 0
@@ -134,7 +134,7 @@ export async function cleanupCheckpoints(deps: DiskDeps, runIds?: string[]): Pro
               deleteOnDisk(deps.sandboxDir, c.path)
             }
           } else if (onSandbox) deleteOnDisk(deps.sandboxDir, c.path)
-          else throw new StudioError('server-unreachable', `Cannot reach the server of run "${run.name}".`)
+          else throw new StudioError('server-unreachable', `Cannot reach the server of run "${run.name}".`, { says: 'run-server-unreachable', name: run.name })
           deleteCheckpointRows(deps.db, run.id, [c.path])
           deleted++
         } catch {

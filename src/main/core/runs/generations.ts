@@ -19,9 +19,12 @@ const checkpointOf = (run: RunDetailDto, target: CheckpointTarget) => (target ==
 export async function compareGenerations(deps: RunDeps, runIds: string[], o: GenerationOptions): Promise<GenerationComparison> {
   const runs = runIds.map((id) => getRunDetail(deps.db, id))
   const first = runs[0]
-  if (!first) throw new StudioError('invalid-input', 'Choose at least one run.')
+  if (!first) throw new StudioError('invalid-input', 'Choose at least one run.', { says: 'choose-a-run' })
   const prompts = await heldOutPrompts(deps.db, first, o.prompts ?? GENERATION_PROMPTS_DEFAULT)
-  if (!prompts.length) throw new StudioError('invalid-input', `Run "${first.name}" has no held-out conversation with an assistant reply to prompt with.`)
+  if (!prompts.length) throw new StudioError('invalid-input', `Run "${first.name}" has no held-out conversation with an assistant reply to prompt with.`, {
+      says: 'no-held-out-prompt',
+      name: first.name,
+    })
   const seed = o.seed ?? GENERATION_SEED_DEFAULT
   const clients = new Map<string, Promise<TuftClient>>()
   const clientOf = (run: RunDetailDto): Promise<TuftClient> => {

@@ -17,7 +17,7 @@ export const recoverInterruptedRuns = (db: Db): string[] => {
 
 /** Deletes a run and its metrics/evals/checkpoint records (server-side checkpoints are left alone). */
 export function deleteRun(db: Db, runId: string): boolean {
-  if (isActiveHere(runId)) throw new StudioError('invalid-input', 'Stop or cancel this run before deleting it.')
+  if (isActiveHere(runId)) throw new StudioError('invalid-input', 'Stop or cancel this run before deleting it.', { says: 'run-active-delete' })
   getRunSummary(db, runId)
   return deleteRunRow(db, runId)
 }

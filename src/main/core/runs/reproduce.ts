@@ -26,9 +26,11 @@ export type RunExamples = {
 
 export async function runExamples(db: Db, run: RunDetailDto): Promise<RunExamples> {
   const cfg = run.config
-  if (!run.data) throw new StudioError('invalid-input', `Run "${run.name}" has not prepared its data yet: nothing to export.`)
+  if (!run.data) throw new StudioError('invalid-input', `Run "${run.name}" has not prepared its data yet: nothing to export.`, { says: 'no-data-yet', name: run.name })
   if (!getDataset(db, cfg.dataset.name))
-    throw new StudioError('dataset-not-cached', `The dataset ${cfg.dataset.name} this run trained on is no longer in the local store; import it again.`)
+    throw new StudioError('dataset-not-cached', `The dataset ${cfg.dataset.name} this run trained on is no longer in the local store; import it again.`, {
+      name: cfg.dataset.name,
+    })
   const tokenizer = await loadTokenizer(db, { modelId: run.tokenizerId ?? run.baseModel })
   const tok = (split: string): Promise<TokenizedSplit> =>
     tokenizeSplit(db, { dataset: cfg.dataset.name, split, tokenizer, maxLength: cfg.maxLength, trainOn: cfg.trainOn })

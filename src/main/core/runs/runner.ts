@@ -130,14 +130,16 @@ export function resumeRun(
   runId: string,
   opts: RunOptions & { overrides?: ResumeOverrides; apiKey?: string } = {},
 ): RunHandle {
-  if (active.has(runId)) throw new StudioError('invalid-input', 'This run is already running in this window.')
+  if (active.has(runId)) throw new StudioError('invalid-input', 'This run is already running in this window.', { says: 'run-already-running' })
   flushUnrecordedStatuses()
   const pending = unrecorded.get(runId)
   // Its last status could not be stored yet: the store still cannot be written, so the run cannot go on.
   if (pending) throw asStudioError(pending.error)
   const facts = runRowFacts(deps.db, runId)
   if (facts.status === 'completed' || facts.status === 'running' || facts.status === 'queued')
-    throw new StudioError('run-not-resumable', `Run ${runId} is ${facts.status}; only interrupted, failed, stopped or paused runs can be resumed.`)
+    throw new StudioError('run-not-resumable', `Run ${runId} is ${facts.status}; only interrupted, failed, stopped or paused runs can be resumed.`, {
+      status: facts.status,
+    })
   const overrides = ResumeOverridesSchema.parse(opts.overrides ?? {})
   const base = runConfig(deps.db, runId)
   const checkpoint = lastStateCheckpoint(deps.db, runId)
@@ -307,7 +309,7 @@ function setStatus(
 
 export async function connectFor(deps: RunDeps, server: ServerConfig): Promise<TuftClient> {
   if (server.kind === 'sandbox') {
-    if (!deps.sandbox) throw new StudioError('server-unreachable', 'No built-in sandbox is available in this process.')
+    if (!deps.sandbox) throw new StudioError('server-unreachable', 'No built-in sandbox is available in this process.', { says: 'no-sandbox' })
     const sb = await deps.sandbox()
     return createTuftClient({ ...deps.clientOptions, url: sb.url, apiKey: sb.apiKey, env: {} })
   }
@@ -399,15 +401,18 @@ async function execute(
     if (!check.ok) throw new StudioError(check.code, check.message, check.details)
     const models = check.value.capabilities.supported_models
     const baseModel = config.baseModel ?? models[0]?.model_name
-    if (!baseModel) throw new StudioError('unknown-model', 'The server lists no supported models.')
+    if (!baseModel) throw new StudioError('unknown-model', 'The server lists no supported models.', { served: [] })
     const cap = models.find((m) => m.model_name === baseModel)
     if (!cap)
-      throw new StudioError('unknown-model', `The server does not serve ${baseModel} (it serves ${models.map((m) => m.model_name).join(', ')}).`)
+      throw new StudioError('unknown-model', `The server does not serve ${baseModel} (it serves ${models.map((m) => m.model_name).join(', ')}).`, {
+        model: baseModel,
+        served: models.map((m) => m.model_name),
+      })
     if (cap.max_lora_rank != null && config.rank > cap.max_lora_rank)
       throw new StudioError(
         'rank-exceeds-server-max',
         `LoRA rank ${config.rank} exceeds the server's maximum ${cap.max_lora_rank} for ${baseModel}.`,
-        { rank: config.rank, maxRank: cap.max_lora_rank },
+        { rank: config.rank, maxRank: cap.max_lora_rank, model: baseModel },
       )
     if (cap.max_context_length != null && config.maxLength > cap.max_context_length)
       throw new StudioError(
@@ -494,21 +499,34 @@ async function prepareData(
 ): Promise<{ train: DatumSource; evalSet: DatumSource; info: RunDataInfo; evalBytes: number | null; release: () => void }> {
   const tokenizer = await loadTokenizer(db, { modelId: tokenizerId })
   const ds = getDataset(db, config.dataset.name)
-  if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`)
+  if (!ds) throw new StudioError('dataset-not-cached', `No dataset named ${config.dataset.name} in the local store.`, { name: config.dataset.name })
   const splits = ds.splits.map((s) => s.split)
   const trainSplit = config.dataset.split ?? (splits.includes('train') ? 'train' : splits[0])
   if (!trainSplit || !splits.includes(trainSplit))
-    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${trainSplit} (it has ${splits.join(', ')}).`)
+    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${trainSplit} (it has ${splits.join(', ')}).`, {
+      name: config.dataset.name,
+      split: trainSplit ?? '',
+      splits,
+    })
   const evalSplit = config.dataset.evalSplit ?? (trainSplit !== 'test' && splits.includes('test') ? 'test' : undefined)
   if (evalSplit && !splits.includes(evalSplit))
-    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${evalSplit} for evaluation (it has ${splits.join(', ')}).`)
+    throw new StudioError('invalid-input', `Dataset ${config.dataset.name} has no split ${evalSplit} for evaluation (it has ${splits.join(', ')}).`, {
+      name: config.dataset.name,
+      split: evalSplit,
+      splits,
+    })
   const tok = (split: string) =>
     tokenizeSplit(db, { dataset: config.dataset.name, split, tokenizer, maxLength: config.maxLength, trainOn: config.trainOn })
   const train = await tok(trainSplit)
   const evalTok = evalSplit && config.evalSetSize > 0 ? await tok(evalSplit) : null
   const split = splitTrainEval(train.datumCount, evalTok?.datumCount ?? null, config.evalSetSize, config.seed, config.heldOutFraction)
   if (split.train.length === 0)
-    throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`)
+    throw new StudioError('dataset-no-usable-rows', `No conversation of ${config.dataset.name}/${trainSplit} has a weighted target token at max length ${config.maxLength}.`, {
+      name: config.dataset.name,
+      split: trainSplit,
+      maxLength: config.maxLength,
+      noTargetTokens: true,
+    })
   // Batches and eval chunks are read from the tokenized cache by datum index when they are sent.
   const trainSource = datumSource(split.train, train.datumsAt)
   const evalSet = datumSource(split.eval, (evalTok ?? train).datumsAt)
@@ -728,7 +746,7 @@ async function trainLoop(a: LoopArgs): Promise<void> {
     const expectedPath = checkpointPath(model.modelId, 'sampler_weights', name)
     const sent = await settleResent(model, await model.saveWeightsForSampler(name), async () => ({ path: expectedPath }))
     const { path } = await sent.result
-    if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.')
+    if (!path) throw new StudioError('server-error', 'The server returned no path for the sampler weights.', { says: 'no-sampler-path' })
     const ck: RunCheckpoint = { step: s, kind: 'sampler', name, path, cursor: c, modelId: model.modelId, createdAt: new Date().toISOString() }
     recordCheckpoint(db, runId, ck)
     emit({ runId, type: 'checkpoint', ...ck, ...(best ? { best: true } : {}) })

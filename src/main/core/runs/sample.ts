@@ -21,7 +21,7 @@ export type SampleOptions = {
 export function samplerCheckpoint(run: RunDetailDto, path?: string): RunCheckpoint | null {
   if (path) {
     const c = run.checkpoints.find((x) => x.kind === 'sampler' && x.path === path)
-    if (!c) throw new StudioError('not-found', `Run "${run.name}" has no sampler checkpoint ${path}.`)
+    if (!c) throw new StudioError('not-found', `Run "${run.name}" has no sampler checkpoint ${path}.`, { says: 'no-sampler-checkpoint', name: run.name, path })
     return c
   }
   return run.bestCheckpoint ?? run.finalCheckpoint ?? null
@@ -42,7 +42,7 @@ export function chatSampler(tokenizer: StudioTokenizer, client: TuftClient, o: {
     const sampler = await client.createSamplingClient(src)
     const res = await sampler.sample({ prompt: ids, sampling_params: params, num_samples: 1 })
     const seq = res.sequences[0]
-    if (!seq) throw new StudioError('server-error', 'The server returned no sequence.')
+    if (!seq) throw new StudioError('server-error', 'The server returned no sequence.', { says: 'no-sequence' })
     const tokens = seq.tokens.filter((t, i) => !(i === seq.tokens.length - 1 && eos.includes(t)))
     return { text: tokenizer.decode(tokens), tokens: seq.tokens.length, stopReason: String(seq.stop_reason) }
   }

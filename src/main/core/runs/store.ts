@@ -223,7 +223,7 @@ export function markInterruptedRuns(db: Db, activeHere: (id: string) => boolean,
     if (otherLive && fresh) continue
     updateRun(db, r.id, {
       status: 'interrupted',
-      error: { code: 'run-interrupted', message: 'The runner stopped while this run was training.' },
+      error: { code: 'run-interrupted', message: 'The runner stopped while this run was training.', details: { says: 'runner-stopped' } },
       owned: false,
     })
     marked.push(r.id)

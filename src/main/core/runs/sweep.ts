@@ -39,9 +39,9 @@ const now = (): string => new Date().toISOString()
 export function startSweep(deps: RunDeps, spec: SweepSpec, opts: { onEvent?: (e: RunEvent) => void } = {}): SweepHandle {
   const ranks = [...new Set(spec.ranks)]
   const lrs = [...new Set(spec.learningRates)]
-  if (ranks.length === 0 || lrs.length === 0) throw new StudioError('invalid-input', 'A sweep needs at least one rank and one learning rate.')
+  if (ranks.length === 0 || lrs.length === 0) throw new StudioError('invalid-input', 'A sweep needs at least one rank and one learning rate.', { says: 'sweep-empty' })
   const concurrency = spec.concurrency ?? SWEEP_CONCURRENCY_DEFAULT
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new StudioError('invalid-input', 'Sweep concurrency must be a positive integer.')
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new StudioError('invalid-input', 'Sweep concurrency must be a positive integer.', { says: 'sweep-concurrency' })
   const base = parseRunConfig(spec.config)
   // Validate every cell before anything starts, so a bad rank/LR fails the whole sweep up front.
   const cells = ranks.flatMap((rank) => lrs.map((learningRate) => ({ rank, learningRate })))

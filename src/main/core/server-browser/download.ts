@@ -122,7 +122,7 @@ export async function downloadAdapter(
       throw new StudioError(
         'server-error',
         `Downloading the checkpoint archive failed (HTTP ${res.status}).`,
-        { status: res.status },
+        { status: res.status, says: 'archive-download-failed' },
       )
     const name = path.basename(new URL(archive.url).pathname) || 'checkpoint-archive'
     const total = Number(res.headers.get('content-length') ?? 0)

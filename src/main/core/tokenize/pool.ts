@@ -343,6 +343,7 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
             new StudioError(
               'tokenizer-worker-crashed',
               `A tokenizer thread could not start: ${err?.message ?? 'it exited'}`,
+              { crash: 'start', ...(err?.message ? { cause: err.message } : {}) },
             ),
           )
           return
@@ -352,7 +353,7 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
             new StudioError(
               'tokenizer-worker-crashed',
               `Tokenizer threads crashed ${crashes} times (last: ${err?.message ?? 'exited'}); tokenization was stopped`,
-              { crashes },
+              { crashes, crash: 'repeated', ...(err?.message ? { cause: err.message } : {}) },
             ),
           )
           return
@@ -413,6 +414,7 @@ export function runPool(init: WorkerInit, source: RowSource, opts: PoolOptions):
         new StudioError(
           'tokenizer-worker-crashed',
           `The tokenizer's encoder thread stopped: ${err?.message ?? 'it exited'}`,
+          { crash: 'encoder', ...(err?.message ? { cause: err.message } : {}) },
         ),
       )
     listen(group.encoder, 'error', (err: Error) => encoderDied(err))

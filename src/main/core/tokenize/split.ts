@@ -202,6 +202,7 @@ async function tokenizeSource(db: Db, o: Omit<BuildOptions, 'key'>): Promise<Tok
     throw new StudioError(
       'chat-template-missing',
       `The tokenizer of ${tok.modelId} has no chat_template in tokenizer_config.json`,
+      { modelId: tok.modelId },
     )
   const key = tokenizedKey({
     datasetKey: o.datasetKey,
@@ -259,7 +260,7 @@ export function tokenizeConversations(db: Db, o: TokenizeConversationsOptions): 
 /** The split a command means when none is named: `train` if present, else the first one. */
 export function defaultSplit(ds: DatasetInfo): string {
   if (ds.splits.length === 0)
-    throw new StudioError('dataset-no-usable-rows', `Dataset "${ds.name}" has no splits`)
+    throw new StudioError('dataset-no-usable-rows', `Dataset "${ds.name}" has no splits`, { name: ds.name, splits: [] })
   return (ds.splits.find((s) => s.split === 'train') ?? ds.splits[0]).split
 }
 
@@ -294,6 +295,7 @@ export async function tokenizeSplit(db: Db, o: TokenizeSplitOptions): Promise<To
       {
         name: ds.name,
         split,
+        splits: ds.splits.map((s) => s.split),
       },
     )
   return tokenizeSource(db, {

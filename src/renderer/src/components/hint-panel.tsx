@@ -164,6 +164,13 @@ function What({ said }: { said: WhatHappened }): React.JSX.Element {
   )
 }
 
+/** What happened, in the reader's words where the facts allow, for a failure shown inline rather than in a hint. */
+export function FailureWhat({ failure }: { failure: Failure }): React.JSX.Element {
+  const { t, fmt } = useT()
+  const said = whatHappened(t, fmt, failure)
+  return said ? <What said={said} /> : <>{failure.message}</>
+}
+
 /** The frame every failure is shown in: its title, what happened, why, how to fix it, and its fix buttons. */
 function HintFrame({ code, title, what, why, fix, button, extra }: { code: string; title: string; what: ReactNode; why: ReactNode; fix: ReactNode; button: ReactNode; extra?: ReactNode }): React.JSX.Element {
   const { t } = useT()

@@ -85,7 +85,7 @@ export function RunMonitor({ runId, onStatus, onReplaced, chartHandle, p95Tokens
   const resume = (overrides?: { maxLength?: number; batchSize?: number; rank?: number; learningRate?: number }): Promise<void> =>
     control('resume', () => api.runResume({ runId, ...(overrides ? { overrides } : {}) }))
 
-  const runError: Failure | null = live?.error ?? (detail?.error && status === 'failed' ? { ok: false, code: detail.error.code as Failure['code'], message: detail.error.message } : null)
+  const runError: Failure | null = live?.error ?? (detail?.error && status === 'failed' ? { ok: false, code: detail.error.code as Failure['code'], message: detail.error.message, ...(detail.error.details ? { details: detail.error.details } : {}) } : null)
   const shownFailure = failure ?? runError
   const phase = live?.phase && !(live.phase === 'training' && phaseOfStatus(status)) ? live.phase : (phaseOfStatus(status) ?? live?.phase ?? null)
   const total = live?.total ?? detail?.totalSteps ?? null

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { i18nFor } from '../../../shared/i18n'
 import { fail } from '../../../shared/result'
 import { parseInput } from '../../../shared/contract'
 import { fieldErrors } from './field-errors'
@@ -17,5 +18,18 @@ describe('fieldErrors', () => {
     })
     expect(fieldErrors(fail('hf-unreachable', 'down', { details: { issues: [{ path: 'file' }] } }))).toEqual({})
     expect(fieldErrors(null)).toEqual({})
+  })
+
+  it('words a file of the wrong kind in the reader’s language from the kinds main lists', () => {
+    const details = { issues: [{ path: 'file', message: 'must be a .jsonl, .json file' }], wanted: ['jsonl', 'json'], name: 'a.txt' }
+    expect(fieldErrors(fail('invalid-input', '"a.txt" is not a .jsonl, .json file', { details }), i18nFor('zh-CN'))).toEqual({ file: '必须是 .jsonl、.json 文件' })
+  })
+
+  it('says in Chinese that a value the contract refused is not valid; English keeps the validator’s words', () => {
+    const r = parseInput('datasetImport', { opId: 'a', source: { kind: 'hub', repo: 'not a repo' } })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(fieldErrors(r, i18nFor('zh-CN'))).toEqual({ repo: '这个值不符合要求。' })
+    expect(fieldErrors(r, i18nFor('en')).repo).toBe(fieldErrors(r).repo)
   })
 })

@@ -13,6 +13,7 @@ import { useT } from '../i18n'
 import { api } from '../api'
 import { HintPanel, type HintHandlers } from '../components/hint-panel'
 import { Badge, Button, Card, Field, Notice, ProgressBar } from '../components/ui'
+import { modelFolderProblem } from '../lib/what-happened'
 import { useOp } from '../components/use-op'
 import { useLocalServer } from '../stores/local-server-store'
 import { useNav } from '../stores/nav-store'
@@ -363,7 +364,7 @@ export function LocalServerOffer({ onConnected }: { onConnected?: (url: string) 
               {l.planProblems}
               <ul className="plain-list">
                 {plan.problems.map((p) => (
-                  <li key={p.message}>{p.message}</li>
+                  <li key={p.message}>{modelFolderProblem(t, p, true)}</li>
                 ))}
               </ul>
             </Notice>

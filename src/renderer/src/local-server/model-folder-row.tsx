@@ -9,7 +9,9 @@ import type { ModelFolderReport } from '../../../shared/local-server'
 import type { Failure } from '../../../shared/result'
 import { useT } from '../i18n'
 import { api } from '../api'
+import { FailureWhat } from '../components/hint-panel'
 import { Badge, Button, Field, Notice } from '../components/ui'
+import { modelFolderProblem } from '../lib/what-happened'
 import type { ModelDraft } from './draft'
 
 /** Waits this long after the last keystroke before asking main to read the folder. */
@@ -72,7 +74,11 @@ export function ModelFolderRow({
         {canRemove && <Button variant="ghost" onClick={onRemove}>{l.removeModel}</Button>}
       </div>
       {checking && <div className="field-help">{l.checking}</div>}
-      {failure && <Notice tone="error">{failure.message}</Notice>}
+      {failure && (
+        <Notice tone="error">
+          <FailureWhat failure={failure} />
+        </Notice>
+      )}
       {report && (
         <div className="model-report" data-testid="model-report" data-ok={report.ok}>
           <div className="row">
@@ -85,12 +91,13 @@ export function ModelFolderRow({
           <div className="muted small">{l.weightFacts(fmt.bytes(report.weightBytes), report.dtype, report.files.safetensors.length)}</div>
           {report.problems.map((p) => (
             <Notice key={`${p.kind}:${p.file ?? ''}`} tone="error" testId="model-problem">
-              {p.message}
+              {modelFolderProblem(t, { ...p, folder: report.path })}
             </Notice>
           ))}
+          {/* The one warning main gives is a missing chat template, which the report's files say too. */}
           {report.warnings.map((w) => (
             <Notice key={w} tone="warning">
-              {w}
+              {report.files.tokenizerConfig && !report.files.chatTemplate ? t.hint.localServer.folder.noChatTemplate : w}
             </Notice>
           ))}
         </div>

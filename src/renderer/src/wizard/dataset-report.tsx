@@ -119,7 +119,7 @@ function RowGroups(props: {
                     <li key={i} data-testid="row-example">
                       <span className="small strong">{t.dataset.exampleRow(e.split, e.row)}</span>
                       <ExampleFact example={e} />
-                      <div className="mono small excerpt">{escapeControlChars(e.excerpt)}</div>
+                      <div className="mono small excerpt">{e.rows ? t.dataset.rowRange(e.rows.first, e.rows.last) : escapeControlChars(e.excerpt)}</div>
                     </li>
                   ))}
                 </ul>

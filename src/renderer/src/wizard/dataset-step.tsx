@@ -156,7 +156,7 @@ export function DatasetStep(): React.JSX.Element {
   }
 
   const splits: SplitInfo[] = importReport?.splits ?? cached?.find((c) => c.name === dataset?.name)?.splits ?? []
-  const fields = fieldErrors(failure)
+  const fields = fieldErrors(failure, { t, fmt })
   const unreachable = probe !== null && probe !== 'checking' && !probe.reachable ? probe.endpoint : null
   const mirror = HF_MIRROR_ENDPOINT
   const progressLabel = labelOf(t.progressPhase, imp.progress?.phase) ?? t.common.working
