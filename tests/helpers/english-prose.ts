@@ -7,13 +7,13 @@
 export const KEPT_IN_ENGLISH = new Set([
   // products, formats and acronyms TuFT's Chinese docs keep as they are
   'TuFT', 'Studio', 'Tinker', 'SDK', 'LoRA', 'NLL', 'SFT', 'RL', 'API', 'Hugging', 'Face', 'Hub', 'OpenAI', 'ShareGPT', 'Alpaca', 'parquet',
-  'PNG', 'CSV', 'JSON', 'kB', 'MB', 'GB', 'TB', 'Python', 'CPU', 'GPU', 'OOM', 'LLM', 'NaN', 'DNS', 'HTTP', 'TLS', 'KV', 'ID', 'id', 'token', 'Instruct', 'Chat', 'Datum', 'epoch', 'gated', 'bug',
+  'PNG', 'CSV', 'JSON', 'safetensors', 'kB', 'MB', 'GB', 'TB', 'Python', 'CPU', 'GPU', 'OOM', 'LLM', 'NaN', 'DNS', 'HTTP', 'TLS', 'KV', 'ID', 'id', 'token', 'Instruct', 'Chat', 'Datum', 'epoch', 'gated', 'bug',
   // field names of dataset formats, and split names, shown as data
   'messages', 'conversations', 'instruction', 'input', 'output', 'history', 'weights', 'train', 'test',
   // hub reply fields and TuFT config keys, named as the files and replies spell them
   'split', 'config', 'colocate', 'hf', 'fsdp',
   // commands and variables the shell knows by these names, and JSON's null
-  'PATH', 'curl', 'tuft', 'tinker', 'openai', 'Node', 'Electron', 'null',
+  'PATH', 'curl', 'tuft', 'tinker', 'openai', 'transformers', 'Node', 'Electron', 'null',
   // acronyms and keys a terminal prints as they are
   'URL', 'SSH', 'CUDA', 'Ctrl', 'SIGTERM', 'SIGKILL',
 ])
