@@ -150,6 +150,6 @@ describe('troubleshooting hints', () => {
     const segments = e2e.page.getByTestId('resume-segments').locator('tbody tr')
     expect(await segments.last().getAttribute('data-to')).toBe('10')
     expect(await segments.last().locator('td').nth(1).textContent()).toBe('256 (was 512)')
-    await shot(e2e.page, '18-resume-history')
+    await shot(e2e.page, '26-resume-history')
   })
 })
